@@ -1,0 +1,180 @@
+# notify53 - one static binary. Plain GNU make, cross- and OpenWrt-friendly:
+# CC, CFLAGS, CPPFLAGS and LDFLAGS are the user's; the project's required flags
+# live in separate variables appended after them (see ../shared/DESIGN.md).
+#
+#   make                      stripped static binary with musl-gcc
+#   make CC=gcc STATIC=0      dynamic, unstripped build for debugging
+#   make check                unit tests (ASan+UBSan), integration tests,
+#                             unit tests for big-endian MIPS under qemu
+#   make cross-check ARCH=mips|armhf|aarch64
+#   make size | bench | fuzz | demo | clean
+
+VERSION := 0.1.0
+
+include third_party/versions.mk
+
+ifeq ($(origin CC),default)
+CC := musl-gcc
+endif
+CFLAGS ?= -Os
+CPPFLAGS ?=
+LDFLAGS ?=
+AR ?= ar
+STATIC ?= 1
+STRIP ?= strip
+# Extra flags for our own code and tests only (sanitizers in `make check`).
+SAN ?=
+
+BUILDTAG := $(notdir $(firstword $(CC)))$(if $(filter 1,$(STATIC)),-static)
+O ?= build/$(BUILDTAG)
+
+BEARSSL_SRC ?= third_party/src/bearssl
+CJSON_SRC ?= third_party/src/cjson
+
+BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
+
+N53_CPPFLAGS := -I. -Isrc -I$(BEARSSL_SRC)/inc -I$(CJSON_SRC) \
+	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	-DNOTIFY53_VERSION='"$(VERSION)"' -DNOTIFY53_BUILD_EPOCH=$(BUILD_EPOCH) \
+	-DBEARSSL_VERSION='"$(BEARSSL_VERSION)"'
+N53_CFLAGS := -std=c99 -Wall -Wextra -Werror -Wundef -Wshadow -Wstrict-prototypes \
+	-ffunction-sections -fdata-sections $(SAN)
+N53_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static) $(SAN)
+
+ALL_CFLAGS = $(N53_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(N53_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(N53_LDFLAGS)
+
+SRCS := $(wildcard src/*.c)
+LIB_OBJS := $(patsubst src/%.c,$(O)/src/%.o,$(filter-out src/main.c,$(SRCS))) $(O)/options.o
+MAIN_OBJ := $(O)/src/main.o
+UNIT_TESTS := $(patsubst test/%.c,$(O)/test/%,$(wildcard test/test_*.c))
+INTEGRATION_TESTS := $(sort $(wildcard test/it_*.sh test/it_*.py))
+
+BEARSSL_LIB := $(O)/bearssl/libbearssl.a
+CJSON_OBJ := $(O)/cjson/cJSON.o
+LIBS := $(O)/libnotify53.a $(BEARSSL_LIB) $(CJSON_OBJ)
+
+.PHONY: all check check-build cross-check cross-build size bench fuzz demo clean distclean
+.DELETE_ON_ERROR:
+
+all: notify53
+
+# ---- third-party sources -------------------------------------------------
+# Fetched from Debian source packages unless BEARSSL_SRC / CJSON_SRC point at
+# an unpacked tree (OpenWrt SDK, offline builds).
+
+ifeq ($(BEARSSL_SRC),third_party/src/bearssl)
+$(BEARSSL_SRC)/inc/bearssl.h: third_party/versions.mk third_party/fetch.sh
+	sh third_party/fetch.sh $(BEARSSL_PKG) $(BEARSSL_ORIG) $(BEARSSL_SHA256) $(BEARSSL_SRC)
+	@touch $@
+else
+$(BEARSSL_SRC)/inc/bearssl.h:
+	@echo "BEARSSL_SRC=$(BEARSSL_SRC) has no inc/bearssl.h: point it at an unpacked BearSSL 0.6 source tree" >&2; exit 1
+endif
+
+ifeq ($(CJSON_SRC),third_party/src/cjson)
+$(CJSON_SRC)/cJSON.h: third_party/versions.mk third_party/fetch.sh
+	sh third_party/fetch.sh $(CJSON_PKG) $(CJSON_ORIG) $(CJSON_SHA256) $(CJSON_SRC)
+	@touch $@
+else
+$(CJSON_SRC)/cJSON.h:
+	@echo "CJSON_SRC=$(CJSON_SRC) has no cJSON.h: point it at an unpacked cJSON 1.7 source tree" >&2; exit 1
+endif
+
+$(CJSON_SRC)/cJSON.c: $(CJSON_SRC)/cJSON.h
+
+# Compiler first: a missing musl-gcc should say so before any download.
+.PHONY: cc-present
+cc-present:
+	@command -v $(firstword $(CC)) >/dev/null 2>&1 || { \
+	  case "$(firstword $(CC))" in \
+	  musl-gcc) echo "musl-gcc not found: apt-get install musl-tools (or build with: make CC=gcc STATIC=0)" >&2 ;; \
+	  *) echo "$(firstword $(CC)) not found: install it or set CC" >&2 ;; \
+	  esac; exit 1; }
+
+$(BEARSSL_LIB): $(BEARSSL_SRC)/inc/bearssl.h | cc-present
+	$(MAKE) -s -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(O)/bearssl \
+		CC="$(CC)" AR="$(AR)" CFLAGS="$(CPPFLAGS) $(CFLAGS)"
+
+$(CJSON_OBJ): $(CJSON_SRC)/cJSON.c | cc-present
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -ffunction-sections -fdata-sections -c -o $@ $<
+
+# ---- notify53 --------------------------------------------------------------
+
+$(O)/src/%.o: src/%.c $(BEARSSL_SRC)/inc/bearssl.h $(CJSON_SRC)/cJSON.h | cc-present
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/options.c: config.h tools/options.sh
+	@mkdir -p $(@D)
+	sh tools/options.sh config.h > $@
+
+$(O)/options.o: $(O)/options.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libnotify53.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/notify53: $(MAIN_OBJ) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+notify53: $(O)/notify53
+	cp $< $@
+ifeq ($(STATIC),1)
+	$(STRIP) $@
+endif
+
+size: notify53
+	@echo "notify53: $$(wc -c < notify53) bytes (budget 307200 stripped, static)"
+	@echo "largest symbols:"
+	@nm --size-sort -S -C $(O)/notify53 | tail -n 25 | awk '{ printf "  %8d %s %s\n", strtonum("0x" $$2), $$3, $$4 }'
+
+# ---- tests -------------------------------------------------------------------
+
+$(O)/test/%: test/%.c test/tap.h $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(LIBS) $(ALL_LDFLAGS)
+
+CHECK_CC ?= gcc
+CHECK_O := build/check
+# Big-endian MIPS catches byte-order bugs; set CHECK_CROSS= to skip it.
+CHECK_CROSS ?= mips
+
+check-build: $(UNIT_TESTS) $(O)/notify53
+
+check:
+	$(MAKE) O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-build
+	$(foreach a,$(CHECK_CROSS),$(MAKE) cross-build ARCH=$(a) &&) true
+	@mkdir -p $(CHECK_O)
+	@{ for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
+	     printf '%s\t%s\n' "$$t" "$(CHECK_O)/test/$$t"; done; \
+	   for a in $(CHECK_CROSS); do for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
+	     printf '%s\t%s\n' "$$a/$$t" "$$(sh tools/cross.sh qemu $$a) build/cross-$$a/test/$$t"; done; done; \
+	   for t in $(INTEGRATION_TESTS); do \
+	     printf '%s\t%s\n' "$$(basename $$t)" "NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 $$t"; done; \
+	 } > $(CHECK_O)/tests.list
+	@sh test/run.sh $(CHECK_O)/tests.list
+
+# Cross builds: Debian's cross compilers, tests run under qemu-user.
+ARCH ?= mips
+cross-build:
+	@sh tools/cross.sh check $(ARCH)
+	$(MAKE) O=build/cross-$(ARCH) CC=$$(sh tools/cross.sh cc $(ARCH)) \
+		AR=$$(sh tools/cross.sh ar $(ARCH)) STATIC=1 CFLAGS="-O1 -g" $(UNIT_TESTS:$(O)/%=build/cross-$(ARCH)/%)
+
+cross-check: cross-build
+	@for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
+	   printf '%s\t%s\n' "$(ARCH)/$$t" "$$(sh tools/cross.sh qemu $(ARCH)) build/cross-$(ARCH)/test/$$t"; \
+	 done > build/cross-$(ARCH)/tests.list
+	@sh test/run.sh build/cross-$(ARCH)/tests.list
+
+clean:
+	rm -rf build notify53
+
+distclean: clean
+	rm -rf third_party/src third_party/.apt
+
+-include $(wildcard $(O)/src/*.d $(O)/test/*.d)

@@ -1,0 +1,24 @@
+/*
+ * cmd: the command table shared by main and the modules owning commands.
+ *
+ * A command gets argv with argv[0] = its own name and returns the process
+ * exit status.
+ */
+#ifndef NOTIFY53_CMD_H
+#define NOTIFY53_CMD_H
+
+enum {
+	CMD_OK = 0,
+	CMD_FAIL = 1,
+	CMD_USAGE = 64 /* sysexits EX_USAGE: bad command line */
+};
+
+struct cmd {
+	const char *name;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_version(int argc, char **argv);
+
+#endif

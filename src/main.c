@@ -1,0 +1,38 @@
+/*
+ * main: the command line. Each command is a function in the module that owns
+ * it; this file only dispatches and prints usage.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct cmd commands[] = {
+	{ "version", "print version, compiled-in options and library versions", cmd_version },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: notify53 COMMAND [ARGS...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CMD_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "notify53: unknown command '%s' (try 'notify53 help')\n", argv[1]);
+	return CMD_USAGE;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Run test programs and count their results.
+#
+#   test/run.sh LISTFILE
+#
+# LISTFILE has one test per line: "label<TAB>command". Every command prints
+# "ok - ..." / "not ok - ..." lines (test/tap.h, test/lib/tap.py). A program
+# that exits non-zero without a "not ok" line, is killed by its time limit, or
+# prints no result at all counts as one failure: a crash or an empty test is
+# never a pass. The last line is always "N passed, N failed".
+set -u
+
+list=$1
+limit=${TEST_TIMEOUT:-600}
+passed=0
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+tab=$(printf '\t')
+while IFS="$tab" read -r label cmd; do
+	[ -n "$label" ] || continue
+	echo "# $label"
+	timeout -k 5 "$limit" sh -c "$cmd" >"$out" 2>&1 </dev/null
+	rc=$?
+	awk -v l="$label" '
+		/^ok - / { print "ok - " l ": " substr($0, 6); next }
+		/^not ok - / { print "not ok - " l ": " substr($0, 10); next }
+		{ print }' "$out"
+	p=$(grep -c '^ok - ' "$out")
+	f=$(grep -c '^not ok - ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			echo "not ok - $label: killed after ${limit}s"
+		else
+			echo "not ok - $label: exited with status $rc"
+		fi
+		f=1
+	elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $label: reported no result"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done <"$list"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
