@@ -1,0 +1,96 @@
+/* Unit tests of address parsing and printing, and a non-blocking loopback
+ * TCP connect driven by poll. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "tap.h"
+
+static void
+parses(const char *in, int defport, const char *want)
+{
+	struct net_addr a;
+	char buf[NET_ADDR_STRLEN];
+
+	if (!ok(net_addr_parse(&a, in, defport) == 0, "parse \"%s\"", in))
+		return;
+	is_str(net_addr_str(&a, buf, sizeof buf), want, "\"%s\" prints as %s", in, want);
+}
+
+static void
+refuses(const char *in)
+{
+	struct net_addr a;
+
+	ok(net_addr_parse(&a, in, 53) < 0, "refuse \"%s\"", in);
+}
+
+int
+main(void)
+{
+	struct net_addr a, b;
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof sin;
+	struct pollfd p;
+	int lfd, fd;
+
+	parses("192.0.2.1", 53, "192.0.2.1:53");
+	parses("192.0.2.1:5300", 53, "192.0.2.1:5300");
+	parses("2001:db8::1", 53, "[2001:db8::1]:53");
+	parses("[2001:db8::1]:5300", 53, "[2001:db8::1]:5300");
+	parses("[::1]", 53, "[::1]:53");
+	refuses("10.0.0.300");
+	refuses("192.0.2.1:0");
+	refuses("192.0.2.1:65536");
+	refuses("192.0.2.1:53x");
+	refuses("192.0.2.1:");
+	refuses("[2001:db8::1");
+	refuses("[2001:db8::1]x");
+	refuses("example.com");
+	refuses("");
+	refuses(":53");
+
+	net_addr_parse(&a, "192.0.2.1:1", 53);
+	net_addr_parse(&b, "[::ffff:192.0.2.1]:2", 53);
+	ok(net_addr_same_ip(&a, &b), "IPv4-mapped IPv6 is the same IP as IPv4");
+	ok(!net_addr_equal(&a, &b), "different ports are different addresses");
+	net_addr_parse(&b, "192.0.2.2:1", 53);
+	ok(!net_addr_same_ip(&a, &b), "different IPv4 addresses differ");
+
+	/* Loopback connect: in progress, then finished after POLLOUT. */
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_family = AF_INET;
+	sin.sin_port = 0;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, sizeof sin) || listen(lfd, 1) ||
+	    getsockname(lfd, (struct sockaddr *)&sin, &slen))
+		return 1;
+	{
+		unsigned char lo[4] = { 127, 0, 0, 1 };
+
+		net_addr_from_ip(&a, lo, 4, ntohs(sin.sin_port));
+	}
+	fd = net_tcp_connect(&a);
+	ok(fd >= 0, "non-blocking connect started");
+	p.fd = fd;
+	p.events = POLLOUT;
+	ok(poll(&p, 1, 2000) == 1, "socket becomes writable");
+	is_int(net_connect_finish(fd), 0, "connect finished");
+	close(fd);
+	close(lfd);
+
+	/* Nothing listens on the port now: the connect is refused. */
+	fd = net_tcp_connect(&a);
+	if (fd >= 0) {
+		p.fd = fd;
+		p.events = POLLOUT;
+		poll(&p, 1, 2000);
+		ok(net_connect_finish(fd) < 0 && errno == ECONNREFUSED, "refused connect reported");
+		close(fd);
+	} else {
+		ok(errno == ECONNREFUSED, "refused connect reported at once");
+	}
+	return tap_done();
+}
