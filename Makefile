@@ -48,6 +48,12 @@ SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(O)/src/%.o,$(filter-out src/main.c,$(SRCS))) $(O)/options.o
 MAIN_OBJ := $(O)/src/main.o
 UNIT_TESTS := $(patsubst test/%.c,$(O)/test/%,$(wildcard test/test_*.c))
+# Helper programs that integration tests drive (not tests themselves).
+TEST_TOOLS := $(patsubst test/%.c,$(O)/test/%,$(wildcard test/tool_*.c))
+# Fuzz targets: libFuzzer entry points; test/fuzz_main.c runs them over their
+# corpus (test/corpus/NAME/) in `make check`, `make fuzz` runs libFuzzer.
+FUZZ_NAMES := $(patsubst test/fuzz_%.c,%,$(filter-out test/fuzz_main.c,$(wildcard test/fuzz_*.c)))
+FUZZ_BINS := $(patsubst %,$(O)/test/fuzz_%,$(FUZZ_NAMES))
 INTEGRATION_TESTS := $(sort $(wildcard test/it_*.sh test/it_*.py))
 
 BEARSSL_LIB := $(O)/bearssl/libbearssl.a
@@ -137,12 +143,28 @@ $(O)/test/%: test/%.c test/tap.h $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(LIBS) $(ALL_LDFLAGS)
 
+$(O)/test/fuzz_%: test/fuzz_%.c test/fuzz_main.c $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< test/fuzz_main.c $(LIBS) $(ALL_LDFLAGS)
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) O=build/fuzz CC=clang STATIC=0 CFLAGS="-O1 -g" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libnotify53.a build/fuzz/bearssl/libbearssl.a build/fuzz/cjson/cJSON.o
+	@for n in $(FUZZ_NAMES); do \
+	  clang $(N53_CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -Itest -o build/fuzz/fuzz_$$n test/fuzz_$$n.c \
+	    build/fuzz/libnotify53.a build/fuzz/bearssl/libbearssl.a build/fuzz/cjson/cJSON.o || exit 1; \
+	  mkdir -p build/fuzz/corpus-$$n; \
+	  echo "fuzz_$$n: $(FUZZ_SECONDS)s"; \
+	  build/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n test/corpus/$$n || exit 1; \
+	done
+
 CHECK_CC ?= gcc
 CHECK_O := build/check
 # Big-endian MIPS catches byte-order bugs; set CHECK_CROSS= to skip it.
 CHECK_CROSS ?= mips
 
-check-build: $(UNIT_TESTS) $(O)/notify53
+check-build: $(UNIT_TESTS) $(TEST_TOOLS) $(FUZZ_BINS) $(O)/notify53
 
 check:
 	$(MAKE) O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" \
@@ -153,8 +175,10 @@ check:
 	     printf '%s\t%s\n' "$$t" "$(CHECK_O)/test/$$t"; done; \
 	   for a in $(CHECK_CROSS); do for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
 	     printf '%s\t%s\n' "$$a/$$t" "$$(sh tools/cross.sh qemu $$a) build/cross-$$a/test/$$t"; done; done; \
+	   for n in $(FUZZ_NAMES); do \
+	     printf '%s\t%s\n' "fuzz_$$n" "$(CHECK_O)/test/fuzz_$$n test/corpus/$$n"; done; \
 	   for t in $(INTEGRATION_TESTS); do \
-	     printf '%s\t%s\n' "$$(basename $$t)" "NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 $$t"; done; \
+	     printf '%s\t%s\n' "$$(basename $$t)" "NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test $$t"; done; \
 	 } > $(CHECK_O)/tests.list
 	@sh test/run.sh $(CHECK_O)/tests.list
 
@@ -170,6 +194,13 @@ cross-check: cross-build
 	   printf '%s\t%s\n' "$(ARCH)/$$t" "$$(sh tools/cross.sh qemu $(ARCH)) build/cross-$(ARCH)/test/$$t"; \
 	 done > build/cross-$(ARCH)/tests.list
 	@sh test/run.sh build/cross-$(ARCH)/tests.list
+
+# Benchmarks print figures; they time the stripped static binary.
+bench: notify53
+	@$(MAKE) -s O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O2" SAN= $(TEST_TOOLS) >/dev/null
+	@for b in $(sort $(wildcard test/bench/*.sh test/bench/*.py)); do \
+	  echo "== $$b"; NOTIFY53=$(CURDIR)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test $$b || exit 1; \
+	done
 
 clean:
 	rm -rf build notify53
