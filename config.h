@@ -30,4 +30,83 @@
 #define LOOP_MAX_FDS 64
 #endif
 
+/* ---- configuration file (src/cfg) ----------------------------------------- */
+
+/* Largest config file read; a real one is a few KB. */
+#ifndef CFG_MAX_FILE
+#define CFG_MAX_FILE (1024 * 1024)
+#endif
+
+/* Longest string value (paths, URLs, keys). */
+#ifndef CFG_MAX_STRING
+#define CFG_MAX_STRING 4096
+#endif
+
+/* Zones configured in the file (domains_to_manage + zones). */
+#ifndef CFG_MAX_ZONES
+#define CFG_MAX_ZONES 10000
+#endif
+
+/* Primaries per zone, tried in order. */
+#ifndef CFG_MAX_PRIMARIES
+#define CFG_MAX_PRIMARIES 8
+#endif
+
+/* Addresses the NOTIFY listener binds. */
+#ifndef CFG_MAX_LISTEN
+#define CFG_MAX_LISTEN 8
+#endif
+
+/* notify_servers entries (addresses or ranges). */
+#ifndef CFG_MAX_NOTIFY_FROM
+#define CFG_MAX_NOTIFY_FROM 64
+#endif
+
+/* ignore rules per zone, and types per rule. */
+#ifndef CFG_MAX_IGNORE
+#define CFG_MAX_IGNORE 64
+#endif
+#ifndef CFG_MAX_IGNORE_TYPES
+#define CFG_MAX_IGNORE_TYPES 8
+#endif
+
+/* TSIG keys in the file. */
+#ifndef CFG_MAX_TSIG_KEYS
+#define CFG_MAX_TSIG_KEYS 64
+#endif
+
+/* NOTIFY port when the config names none (RFC 1996 uses port 53). */
+#ifndef CFG_DEFAULT_NOTIFY_PORT
+#define CFG_DEFAULT_NOTIFY_PORT 53
+#endif
+
+/* Lower bound of the SOA refresh interval, seconds; the original tool's
+ * zone_refresh_wait_interval sets it. */
+#ifndef CFG_DEFAULT_REFRESH_MIN
+#define CFG_DEFAULT_REFRESH_MIN 60
+#endif
+
+/* Full reconcile (list Route 53 and diff) to repair drift, seconds. */
+#ifndef CFG_DEFAULT_RECONCILE
+#define CFG_DEFAULT_RECONCILE (24 * 3600)
+#endif
+
+/* Client-side Route 53 request rate; the historic account limit is 5/s. */
+#ifndef CFG_DEFAULT_AWS_RATE
+#define CFG_DEFAULT_AWS_RATE 5
+#endif
+
+/* Safety thresholds (as octoDNS): refuse a plan deleting or updating more
+ * than this share of the existing record sets, once at least
+ * CFG_DEFAULT_MIN_EXISTING exist, unless forced. */
+#ifndef CFG_DEFAULT_MAX_DELETE_PERCENT
+#define CFG_DEFAULT_MAX_DELETE_PERCENT 30
+#endif
+#ifndef CFG_DEFAULT_MAX_UPDATE_PERCENT
+#define CFG_DEFAULT_MAX_UPDATE_PERCENT 30
+#endif
+#ifndef CFG_DEFAULT_MIN_EXISTING
+#define CFG_DEFAULT_MIN_EXISTING 10
+#endif
+
 #endif
