@@ -109,4 +109,43 @@
 #define CFG_DEFAULT_MIN_EXISTING 10
 #endif
 
+/* ---- AWS request signing (src/sigv4) ------------------------------------ */
+
+/* Headers signed per request: Host, X-Amz-Date, X-Amz-Security-Token,
+ * Content-Type and a few more at most. */
+#ifndef SIGV4_MAX_HEADERS
+#define SIGV4_MAX_HEADERS 16
+#endif
+
+/* Query parameters per request (ListResourceRecordSets sends four). */
+#ifndef SIGV4_MAX_QUERY
+#define SIGV4_MAX_QUERY 16
+#endif
+
+/* Path segments (/2013-04-01/hostedzone/ID/rrset/ has four). */
+#ifndef SIGV4_MAX_SEGMENTS
+#define SIGV4_MAX_SEGMENTS 32
+#endif
+
+/* Longest region or service name plus NUL ("us-gov-west-1", "route53"). */
+#ifndef SIGV4_MAX_SCOPE_NAME
+#define SIGV4_MAX_SCOPE_NAME 32
+#endif
+
+/* Longest secret access key (AWS issues 40 characters). */
+#ifndef SIGV4_MAX_SECRET
+#define SIGV4_MAX_SECRET 128
+#endif
+
+/* Authorization header value: credential scope, key ID (at most 128),
+ * signed header names and the 64-digit signature. */
+#ifndef SIGV4_AUTH_MAX
+#define SIGV4_AUTH_MAX 1024
+#endif
+
+/* String to sign: algorithm, date, scope and a 64-digit hash. */
+#ifndef SIGV4_STS_MAX
+#define SIGV4_STS_MAX 256
+#endif
+
 #endif
