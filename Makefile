@@ -33,7 +33,7 @@ CJSON_SRC ?= third_party/src/cjson
 
 BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
 
-N53_CPPFLAGS := -I. -Isrc -I$(BEARSSL_SRC)/inc -I$(CJSON_SRC) \
+N53_CPPFLAGS := -I. -Isrc -isystem $(BEARSSL_SRC)/inc -isystem $(CJSON_SRC) \
 	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-DNOTIFY53_VERSION='"$(VERSION)"' -DNOTIFY53_BUILD_EPOCH=$(BUILD_EPOCH) \
 	-DBEARSSL_VERSION='"$(BEARSSL_VERSION)"'
