@@ -2206,6 +2206,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                  "user_agent": self.headers.get("User-Agent"),
                  "changes": None, "zone": None, "fault": None, "code": None,
                  "message": None, "access_key": None}
+        if op in ("GetHostedZone", "DeleteHostedZone",
+                  "ListResourceRecordSets", "ChangeResourceRecordSets"):
+            entry["zone"] = bare_id(groups[0])
         fault = emu.take_fault(op) if op else None
         status, xml, hdrs = None, None, []
         post_fault = None
