@@ -46,6 +46,11 @@ class EmuError(Exception):
     pass
 
 
+def bare(zid):
+    """Zone ids may be given as /hostedzone/Z... or Z..."""
+    return zid.rsplit("/", 1)[-1]
+
+
 class Emu(object):
     def __init__(self, credentials=("AKID:SECRET",), http=False, rate=None,
                  burst=None, insync_after=None, args=(), host="127.0.0.1",
@@ -206,23 +211,23 @@ class Emu(object):
 
     def seed(self, zid, rrsets, replace=False):
         return self.admin("PUT" if replace else "POST",
-                          "zones/%s/rrsets" % zid, {"rrsets": rrsets})
+                          "zones/%s/rrsets" % bare(zid), {"rrsets": rrsets})
 
     def unseed(self, zid, rrsets):
-        return self.admin("DELETE", "zones/%s/rrsets" % zid,
+        return self.admin("DELETE", "zones/%s/rrsets" % bare(zid),
                           {"rrsets": rrsets})
 
     def dump(self, zid=None, rrsets=True):
         q = "" if rrsets else "?rrsets=0"
         if zid:
-            return self.admin("GET", "zones/%s%s" % (zid, q))
+            return self.admin("GET", "zones/%s%s" % (bare(zid), q))
         return self.admin("GET", "zones" + q)["zones"]
 
     def rrsets(self, zid):
         return self.dump(zid)["rrsets"]
 
     def delete_zone(self, zid):
-        return self.admin("DELETE", "zones/%s" % zid)
+        return self.admin("DELETE", "zones/%s" % bare(zid))
 
     def log(self, since=0, op=None):
         q = "log?since=%d" % since
