@@ -109,6 +109,20 @@
 #define CFG_DEFAULT_MIN_EXISTING 10
 #endif
 
+/* ---- TSIG (src/tsig) ------------------------------------------------------ */
+
+/* Longest TSIG secret, decoded. tsig-keygen makes 32 (sha256) or 64
+ * (sha512) octets; HMAC hashes longer keys down anyway (RFC 2104). */
+#ifndef TSIG_MAX_SECRET
+#define TSIG_MAX_SECRET 256
+#endif
+
+/* Fudge we sign with: seconds of clock difference allowed between us and the
+ * primary (RFC 8945 section 10 recommends 300). */
+#ifndef TSIG_FUDGE
+#define TSIG_FUDGE 300
+#endif
+
 /* ---- AWS request signing (src/sigv4) ------------------------------------ */
 
 /* Headers signed per request: Host, X-Amz-Date, X-Amz-Security-Token,
@@ -146,6 +160,19 @@
 /* String to sign: algorithm, date, scope and a 64-digit hash. */
 #ifndef SIGV4_STS_MAX
 #define SIGV4_STS_MAX 256
+#endif
+
+/* ---- XML (src/xml) --------------------------------------------------------- */
+
+/* Element nesting; Route 53 responses are six deep. */
+#ifndef XML_MAX_DEPTH
+#define XML_MAX_DEPTH 32
+#endif
+
+/* Elements per document: a 300-record-set page has a few thousand; the
+ * bound keeps a hostile body from costing more than a few MB of nodes. */
+#ifndef XML_MAX_NODES
+#define XML_MAX_NODES 100000
 #endif
 
 #endif
