@@ -123,6 +123,45 @@
 #define TSIG_FUDGE 300
 #endif
 
+/* ---- DNS wire format and zones (src/dns, src/rr, src/zone) -------------- */
+
+/* Largest DNS message read or built: a TCP message has a 16-bit length
+ * (RFC 1035 section 4.2.2). */
+#ifndef DNS_MAX_MSG
+#define DNS_MAX_MSG 65535
+#endif
+
+/* Compression pointers followed while reading one name. Pointers must point
+ * backwards, so they cannot loop; the bound caps the work per name. 128 lets
+ * every label of the longest name be reached through its own pointer. */
+#ifndef DNS_MAX_POINTER_HOPS
+#define DNS_MAX_POINTER_HOPS 128
+#endif
+
+/* Name suffixes remembered for compression while writing one message; more
+ * only costs compression, never correctness. */
+#ifndef DNS_COMPRESS_MAX
+#define DNS_COMPRESS_MAX 64
+#endif
+
+/* RRs in one zone (a transfer, or a Route 53 listing). Route 53's default
+ * quota is 10,000 records per hosted zone; a router has 64-128 MB. */
+#ifndef DNS_MAX_ZONE_RRS
+#define DNS_MAX_ZONE_RRS 1000000
+#endif
+
+/* Bytes of zone storage (owner names, rdata and per-RR headers): a hostile
+ * primary cannot make a zone grow past this. */
+#ifndef DNS_MAX_ZONE_BYTES
+#define DNS_MAX_ZONE_BYTES (64 * 1024 * 1024)
+#endif
+
+/* RRs in one record set: Route 53 accepts at most 400 values per set
+ * (route53-api.md section 3), so a larger set can never be synced. */
+#ifndef DNS_MAX_SET_RRS
+#define DNS_MAX_SET_RRS 400
+#endif
+
 /* ---- AWS request signing (src/sigv4) ------------------------------------ */
 
 /* Headers signed per request: Host, X-Amz-Date, X-Amz-Security-Token,
