@@ -204,9 +204,11 @@ def name_labels(text):
     while i < n:
         c = text[i]
         if c == "\\":
-            if i + 3 < n + 0 and text[i + 1:i + 4].isdigit() and len(text[i + 1:i + 4]) == 3:
+            if i + 1 < n and text[i + 1].isdigit():
+                # a digit after '\\' must start a 3-digit octal escape
                 d = text[i + 1:i + 4]
-                if any(ch not in "01234567" for ch in d) or int(d, 8) > 255:
+                if len(d) != 3 or any(ch not in "01234567" for ch in d) or \
+                        int(d, 8) > 255:
                     raise NameError_("InvalidEscape",
                                      "Escape sequence is not a valid octal value")
                 cur.append(int(d, 8))
@@ -315,8 +317,9 @@ def parse_char_strings(value):
                 break
             if c == "\\":
                 d = value[i + 1:i + 4]
-                if len(d) == 3 and d.isdigit():
-                    if any(ch not in "01234567" for ch in d) or int(d, 8) > 255:
+                if d[:1].isdigit():
+                    if len(d) != 3 or any(ch not in "01234567" for ch in d) \
+                            or int(d, 8) > 255:
                         raise ValueError("InvalidEscape",
                                          "Escape sequence is not valid")
                     cur.append(int(d, 8))
