@@ -1075,6 +1075,11 @@ def faults():
                err == "ConnectionResetError",
                "fault reset-mid: headers and part of the body, then RST",
                (got, err))
+        e.fault("reset-headers", op="GetHostedZoneCount")
+        got, err = exchange(wire())
+        tap.ok(got.startswith(b"HTTP/1.1 200") and got.endswith(b"\r\n\r\n")
+               and err == "ConnectionResetError",
+               "fault reset-headers: only the headers, then RST", (got, err))
         e.fault("trickle", op="GetHostedZoneCount", arg=0.02, chunk=16)
         t = time.time()
         got, err = exchange(wire(), then=complete)
@@ -1122,6 +1127,14 @@ def faults():
         tap.ok(ok, "fault reset over TLS: boto3 gets a connection error")
         tap.eq(c.get_hosted_zone_count()["HostedZoneCount"], 0,
                "next request works")
+    # --idle-timeout closes idle keep-alive connections
+    with Emu(http=True, rate=0, args=["--idle-timeout", "0.5"]) as e:
+        s = socket.create_connection(("127.0.0.1", e.port), 5)
+        t = time.time()
+        got = s.recv(100)
+        s.close()
+        tap.ok(got == b"" and 0.3 < time.time() - t < 3,
+               "--idle-timeout closes an idle connection")
     # throttling via the token bucket (command-line rate/burst)
     with Emu(rate=1, burst=3) as e:
         sts = [e.signed_request("GET", "/2013-04-01/hostedzonecount")[0]

@@ -81,7 +81,8 @@ OPS = ["CreateHostedZone", "DeleteHostedZone", "GetHostedZone",
 
 FAULT_KINDS = ["http500", "http503", "throttle", "prior", "invalid-change-batch",
                "latency", "reset", "close", "hang", "reset-after",
-               "reset-mid", "truncate", "trickle", "close-after"]
+               "reset-headers", "reset-mid", "truncate", "trickle",
+               "close-after"]
 
 
 def log(msg):
@@ -2066,6 +2067,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     timeout = 120               # idle keep-alive connections end after this
 
     def setup(self):
+        # idle keep-alive connections are closed after --idle-timeout
+        self.timeout = self.server.emu.args.idle_timeout
         http.server.BaseHTTPRequestHandler.setup(self)
         self.emu = self.server.emu
         self.conn_id = self.emu.next_conn()
@@ -2121,6 +2124,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass                # respond normally, then drop the connection
         head = self._head_bytes(status, list(headers), len(body))
         if kind == "reset-after":
+            self._rst()
+            return
+        if kind == "reset-headers":
+            self.wfile.write(head)
+            self.wfile.flush()
             self._rst()
             return
         if kind in ("reset-mid", "truncate"):
@@ -2923,6 +2931,10 @@ def build_argparser():
                    help="do not exit when the parent process goes away")
     p.add_argument("--max-lifetime", type=float, default=0,
                    metavar="SECONDS", help="exit after this long (0 = never)")
+    p.add_argument("--idle-timeout", type=float, default=120,
+                   metavar="SECONDS",
+                   help="close a keep-alive connection idle this long "
+                        "(default 120)")
     p.add_argument("--verbose", action="store_true",
                    help="log every request to stderr")
     return p
