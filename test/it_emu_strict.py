@@ -134,6 +134,7 @@ def main():
         admin(cx)
         prior_request(cx)
         performance(cx)
+    known_answers()
     faults()
     imds()
     certs()
@@ -967,6 +968,53 @@ def performance(cx):
     tap.eq(e.dump(zid, rrsets=False)["rrset_count"], 100000 + 2 + 1250 - 1250,
            "zone count after the batches")
     e.delete_zone(zid)
+
+
+# ---------------------------------------------------------------------------
+def known_answers():
+    """The Route 53 SigV4 known-answer requests of route53-api.md section 6.3
+    (independent of botocore) must be accepted: the emulator's clock is set
+    to 2015-08-30T12:36:00Z and the requests are sent byte for byte."""
+    kat_secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    with Emu(credentials=["AKIDEXAMPLE:" + kat_secret], http=True,
+             rate=0) as e:
+        e.create_zone("example.com", zid="Z1D633PJN98FT9")
+        e.config(clock_offset=1440938160 - time.time())
+        scope = "AKIDEXAMPLE/20150830/us-east-1/route53/aws4_request"
+        st, _, data = e.raw(
+            "GET", "/2013-04-01/hostedzone/Z1D633PJN98FT9/rrset?name=%5C052."
+            "example.com.&type=TXT&maxitems=300", headers={
+                "Host": "route53.amazonaws.com",
+                "X-Amz-Date": "20150830T123600Z",
+                "Authorization": "AWS4-HMAC-SHA256 Credential=%s, "
+                "SignedHeaders=host;x-amz-date, Signature=3c61243f0fb257ad381f"
+                "8585ec8e6eab92d2aadb07fd6aa815a1e22818f04054" % scope})
+        tap.eq(st, 200, "known-answer GET (section 6.3) accepted", )
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<ChangeResourceRecord'
+                'SetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-'
+                '01/"><ChangeBatch><Changes><Change><Action>UPSERT</Action>'
+                '<ResourceRecordSet><Name>www.example.com.</Name><Type>A</Type>'
+                '<TTL>300</TTL><ResourceRecords><ResourceRecord><Value>192.0.2'
+                '.1</Value></ResourceRecord></ResourceRecords>'
+                '</ResourceRecordSet></Change></Changes></ChangeBatch>'
+                '</ChangeResourceRecordSetsRequest>').encode()
+        hdrs = {"Host": "route53.amazonaws.com",
+                "X-Amz-Date": "20150830T123600Z",
+                "Content-Type": "application/xml",
+                "Authorization": "AWS4-HMAC-SHA256 Credential=%s, "
+                "SignedHeaders=content-type;host;x-amz-date, Signature=3780e59"
+                "652d79b85cfc54a88b23371cc11eda7373d64c62f334179760ac970d0"
+                % scope}
+        st, _, data = e.raw("POST", "/2013-04-01/hostedzone/Z1D633PJN98FT9/"
+                            "rrset/", body, hdrs)
+        tap.eq(st, 200, "known-answer POST (section 6.3) accepted")
+        tap.ok(any(r["name"] == "www.example.com." for r in
+                   e.rrsets("Z1D633PJN98FT9")), "and applied")
+        st, _, data = e.raw("POST", "/2013-04-01/hostedzone/Z1D633PJN98FT9/"
+                            "rrset/", body.replace(b"192.0.2.1", b"192.0.2.2"),
+                            hdrs)
+        tap.eq((st, parse(data)[0]), (403, "SignatureDoesNotMatch"),
+               "the same signature over another body is refused")
 
 
 # ---------------------------------------------------------------------------
