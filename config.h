@@ -162,6 +162,35 @@
 #define DNS_MAX_SET_RRS 400
 #endif
 
+/* ---- SOA queries and zone transfers (src/xfr) ------------------------------ */
+
+/* SOA query over UDP: wait this long for an answer, and ask this many times
+ * before trying the next primary. */
+#ifndef XFR_UDP_TIMEOUT_MS
+#define XFR_UDP_TIMEOUT_MS 2000
+#endif
+#ifndef XFR_UDP_TRIES
+#define XFR_UDP_TRIES 3
+#endif
+
+/* EDNS0 UDP payload size we advertise (RFC 6891; 1232 avoids IP
+ * fragmentation, DNS Flag Day 2020). */
+#ifndef XFR_EDNS_SIZE
+#define XFR_EDNS_SIZE 1232
+#endif
+
+/* TCP to a primary: connection set-up, silence while the answer streams,
+ * and the whole transfer (a 100,000-record zone over a slow uplink). */
+#ifndef XFR_CONNECT_TIMEOUT_MS
+#define XFR_CONNECT_TIMEOUT_MS 10000
+#endif
+#ifndef XFR_READ_TIMEOUT_MS
+#define XFR_READ_TIMEOUT_MS 30000
+#endif
+#ifndef XFR_TOTAL_TIMEOUT_MS
+#define XFR_TOTAL_TIMEOUT_MS (10 * 60 * 1000)
+#endif
+
 /* ---- AWS request signing (src/sigv4) ------------------------------------ */
 
 /* Headers signed per request: Host, X-Amz-Date, X-Amz-Security-Token,
