@@ -243,4 +243,118 @@
 #define XML_MAX_NODES 100000
 #endif
 
+/* ---- TLS (src/tls) ------------------------------------------------------------ */
+
+/* Longest server name (SNI and the certificate name check). */
+#ifndef TLS_MAX_HOST
+#define TLS_MAX_HOST 256
+#endif
+
+/* Largest certificate in a ca_file, and largest subject DN of an anchor. */
+#ifndef TLS_MAX_CERT
+#define TLS_MAX_CERT 16384
+#endif
+#ifndef TLS_MAX_DN
+#define TLS_MAX_DN 4096
+#endif
+
+/* Largest ca_file read (Debian's ca-certificates.crt is about 220 KB). */
+#ifndef TLS_MAX_CA_FILE
+#define TLS_MAX_CA_FILE (1024 * 1024)
+#endif
+
+/* ---- HTTP client (src/http) ----------------------------------------------------- */
+
+/* Longest endpoint host name. */
+#ifndef HTTP_MAX_HOST
+#define HTTP_MAX_HOST 256
+#endif
+
+/* Response status line and headers together, and the header count. AWS
+ * answers carry about ten short headers. */
+#ifndef HTTP_MAX_HEAD
+#define HTTP_MAX_HEAD 8192
+#endif
+#ifndef HTTP_MAX_HEADERS
+#define HTTP_MAX_HEADERS 64
+#endif
+
+/* A chunk-size line with its extensions. */
+#ifndef HTTP_MAX_CHUNK_LINE
+#define HTTP_MAX_CHUNK_LINE 256
+#endif
+
+/* Request: extra headers per request, and the serialised head (a session
+ * token alone can be over 1 KB). */
+#ifndef HTTP_MAX_REQ_HEADERS
+#define HTTP_MAX_REQ_HEADERS 16
+#endif
+#ifndef HTTP_MAX_REQUEST_HEAD
+#define HTTP_MAX_REQUEST_HEAD 8192
+#endif
+
+/* Largest response body: a 300-record-set page is about 100 KB; the bound
+ * only stops a hostile or broken server. */
+#ifndef HTTP_MAX_BODY
+#define HTTP_MAX_BODY (4 * 1024 * 1024)
+#endif
+
+/* Timeouts, milliseconds: resolve + TCP + TLS handshake; one call from its
+ * start to the end of its response; an unused keep-alive connection is
+ * closed before servers usually close it (60 s), so a request rarely races
+ * the server's close. */
+#ifndef HTTP_CONNECT_TIMEOUT_MS
+#define HTTP_CONNECT_TIMEOUT_MS 10000
+#endif
+#ifndef HTTP_TOTAL_TIMEOUT_MS
+#define HTTP_TOTAL_TIMEOUT_MS 60000
+#endif
+#ifndef HTTP_IDLE_TIMEOUT_MS
+#define HTTP_IDLE_TIMEOUT_MS 30000
+#endif
+
+/* ---- endpoint name resolution (src/resolve) -------------------------------- */
+
+/* Addresses kept per name, nameservers used (glibc's MAXNS), longest name. */
+#ifndef RESOLVE_MAX_ADDRS
+#define RESOLVE_MAX_ADDRS 8
+#endif
+#ifndef RESOLVE_MAX_SERVERS
+#define RESOLVE_MAX_SERVERS 3
+#endif
+#ifndef RESOLVE_MAX_NAME
+#define RESOLVE_MAX_NAME 256
+#endif
+
+/* Per-query wait and rounds over the nameservers when resolv.conf has no
+ * "options timeout:/attempts:" (glibc's defaults: 5 s, 2). */
+#ifndef RESOLVE_TIMEOUT_MS
+#define RESOLVE_TIMEOUT_MS 5000
+#endif
+#ifndef RESOLVE_ATTEMPTS
+#define RESOLVE_ATTEMPTS 2
+#endif
+
+/* Cached answers (one endpoint per client, a few clients), and the longest
+ * time one is kept whatever its TTL, seconds. */
+#ifndef RESOLVE_CACHE
+#define RESOLVE_CACHE 8
+#endif
+#ifndef RESOLVE_MAX_TTL
+#define RESOLVE_MAX_TTL 3600
+#endif
+
+/* CNAMEs followed inside one answer. */
+#ifndef RESOLVE_MAX_CNAMES
+#define RESOLVE_MAX_CNAMES 8
+#endif
+
+/* Largest /etc/hosts or /etc/resolv.conf read, and longest line in them. */
+#ifndef RESOLVE_MAX_FILE
+#define RESOLVE_MAX_FILE (1024 * 1024)
+#endif
+#ifndef RESOLVE_MAX_LINE
+#define RESOLVE_MAX_LINE 1024
+#endif
+
 #endif
