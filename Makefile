@@ -45,7 +45,8 @@ ALL_CFLAGS = $(N53_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(N53_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(N53_LDFLAGS)
 
 SRCS := $(wildcard src/*.c)
-LIB_OBJS := $(patsubst src/%.c,$(O)/src/%.o,$(filter-out src/main.c,$(SRCS))) $(O)/options.o
+LIB_OBJS := $(patsubst src/%.c,$(O)/src/%.o,$(filter-out src/main.c,$(SRCS))) $(O)/options.o \
+	$(O)/tls_anchors.o
 MAIN_OBJ := $(O)/src/main.o
 UNIT_TESTS := $(patsubst test/%.c,$(O)/test/%,$(wildcard test/test_*.c))
 # Helper programs that integration tests drive (not tests themselves).
@@ -117,6 +118,17 @@ $(O)/options.c: config.h tools/options.sh
 	sh tools/options.sh config.h > $@
 
 $(O)/options.o: $(O)/options.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Trust anchors compiled in (src/tls.h): Amazon Root CA 1-4 and Starfield
+# Services Root CA G2, from Debian's ca-certificates at build time.
+TA_DIR ?= /usr/share/ca-certificates/mozilla
+
+$(O)/tls_anchors.c: tools/ta.sh
+	@mkdir -p $(@D)
+	sh tools/ta.sh $(TA_DIR) > $@
+
+$(O)/tls_anchors.o: $(O)/tls_anchors.c src/tls.h $(BEARSSL_SRC)/inc/bearssl.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/libnotify53.a: $(LIB_OBJS)
