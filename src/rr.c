@@ -124,7 +124,8 @@ put(struct out *o, const char *s, size_t n)
 {
 	size_t room = o->cap > o->len + 1 ? o->cap - o->len - 1 : 0;
 
-	memcpy(o->buf + o->len, s, n < room ? n : room);
+	if (room)
+		memcpy(o->buf + o->len, s, n < room ? n : room);
 	o->len += n;
 }
 

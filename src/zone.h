@@ -40,7 +40,6 @@ struct zone {
 	size_t nrr, idx_cap;
 	struct zone_setent *sets;
 	size_t nsets;
-	size_t dead;           /* arena octets no record uses any more */
 	uint32_t last_owner;   /* the previous owner, stored once for a run */
 	int have_owner;
 	int finished;
