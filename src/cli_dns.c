@@ -1,0 +1,199 @@
+/*
+ * cli_dns: the `soa` and `xfr` commands. They run the same xfr jobs on the
+ * same poll loop as the daemon, print the result on stdout and a one-line
+ * reason on stderr when anything fails (exit status 1).
+ *
+ *   notify53 soa ZONE SERVER[:PORT] [--tsig NAME:ALG:BASE64SECRET]
+ *       serial, refresh, retry, expire, minimum, ttl, mname and rname, one
+ *       "key value" line each.
+ *   notify53 xfr ZONE SERVER[:PORT] [--tsig ...] [--ixfr SERIAL] [--json]
+ *       the zone as Route 53 record sets, one per line ("name TTL TYPE
+ *       value1 | value2", or JSON lines). With --ixfr: "current" when the
+ *       server has nothing newer; else for each version step a line
+ *       "; FROM -> TO" and its record sets as the step deletes them ("- "
+ *       lines) and adds them ("+ " lines); with --json each set gets
+ *       "op":"-" or "+", "from" and "to". A server answering with the full
+ *       zone (AXFR-style) prints the zone as without --ixfr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "loop.h"
+#include "xfr.h"
+
+static void
+done(struct xfr *x)
+{
+	(void)x;
+	loop_stop();
+}
+
+static int
+usage(const char *cmd)
+{
+	if (!strcmp(cmd, "soa"))
+		fprintf(stderr, "usage: notify53 soa ZONE SERVER[:PORT] "
+		    "[--tsig NAME:ALG:BASE64SECRET]\n");
+	else
+		fprintf(stderr, "usage: notify53 xfr ZONE SERVER[:PORT] "
+		    "[--tsig NAME:ALG:BASE64SECRET] [--ixfr SERIAL] [--json]\n");
+	return CMD_USAGE;
+}
+
+static int
+parse_serial(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > 0xffffffffULL)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Parse the arguments into x and run the job to its end: an SOA query when
+ * json is NULL (the soa command), else a transfer (--ixfr, --json allowed).
+ * Returns CMD_OK when the job succeeded, else the exit status. */
+static int
+run(int argc, char **argv, struct xfr *x, int *json)
+{
+	static struct tsig_key key;
+	struct net_addr server;
+	struct err e = { 0 };
+	int ixfr = 0;
+
+	if (argc < 3)
+		return usage(argv[0]);
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--tsig") && i + 1 < argc) {
+			if (tsig_key_parse(&key, argv[++i], &e) < 0) {
+				fprintf(stderr, "notify53: --tsig: %s\n", e.msg);
+				return CMD_USAGE;
+			}
+			x->key = &key;
+		} else if (json && !strcmp(argv[i], "--json")) {
+			*json = 1;
+		} else if (json && !strcmp(argv[i], "--ixfr") && i + 1 < argc) {
+			if (parse_serial(argv[++i], &x->serial) < 0) {
+				fprintf(stderr, "notify53: --ixfr: \"%s\" is not a serial number\n",
+				    argv[i]);
+				return CMD_USAGE;
+			}
+			ixfr = 1;
+		} else {
+			return usage(argv[0]);
+		}
+	}
+	if (dns_name_parse(x->name, sizeof x->name, argv[1], strlen(argv[1]), DNS_NAME_DOT_OPT,
+	    NULL, &e) < 0) {
+		fprintf(stderr, "notify53: zone \"%s\": %s\n", argv[1], e.msg);
+		return CMD_USAGE;
+	}
+	if (net_addr_parse(&server, argv[2], 53) < 0) {
+		fprintf(stderr, "notify53: server \"%s\" is not IP[:PORT]\n", argv[2]);
+		return CMD_USAGE;
+	}
+	x->kind = !json ? XFR_SOA : ixfr ? XFR_IXFR : XFR_AXFR;
+	x->servers = &server;
+	x->nservers = 1;
+	x->done = done;
+	xfr_start(x);
+	loop_run();
+	if (x->err.set) {
+		fprintf(stderr, "notify53: %s\n", x->err.msg);
+		xfr_free(x);
+		return CMD_FAIL;
+	}
+	return CMD_OK;
+}
+
+int
+cmd_soa(int argc, char **argv)
+{
+	static struct xfr x;
+	char mname[DNS_NAME_TEXT_MAX], rname[DNS_NAME_TEXT_MAX];
+	int rc = run(argc, argv, &x, NULL);
+
+	if (rc != CMD_OK)
+		return rc;
+	dns_name_to_text(x.soa.mname, mname, sizeof mname);
+	dns_name_to_text(x.soa.rname, rname, sizeof rname);
+	printf("serial %u\nrefresh %u\nretry %u\nexpire %u\nminimum %u\nttl %u\nmname %s\n"
+	    "rname %s\n", x.soa.serial, x.soa.refresh, x.soa.retry, x.soa.expire, x.soa.minimum,
+	    x.soa_ttl, mname, rname);
+	xfr_free(&x);
+	return fflush(stdout) == 0 ? CMD_OK : CMD_FAIL;
+}
+
+/* One record set of a step, marked as deleted or added. */
+static int
+print_op(const struct zone *z, size_t i, char op, const struct xfr_step *s, int json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int rc;
+
+	if (!json) {
+		printf("%c ", op);
+		return zone_print_set(z, i, stdout, 0);
+	}
+	/* The zone's JSON object with "op", "from" and "to" in front. */
+	if (!(m = open_memstream(&buf, &len)))
+		return -1;
+	rc = zone_print_set(z, i, m, 1);
+	if (fclose(m) != 0 || rc < 0 || len < 2 || buf[0] != '{') {
+		free(buf);
+		return -1;
+	}
+	printf("{\"op\":\"%c\",\"from\":%u,\"to\":%u,%s", op, s->from, s->to, buf + 1);
+	free(buf);
+	return 0;
+}
+
+int
+cmd_xfr(int argc, char **argv)
+{
+	static struct xfr x;
+	int json = 0, rc = run(argc, argv, &x, &json);
+
+	if (rc != CMD_OK)
+		return rc;
+	switch (x.outcome) {
+	case XFR_GOT_CURRENT:
+		if (json)
+			printf("{\"current\":true,\"serial\":%u}\n", x.soa.serial);
+		else
+			printf("current\n");
+		break;
+	case XFR_GOT_DELTA:
+		for (size_t i = 0; i < x.nsteps && rc == 0; i++) {
+			const struct xfr_step *s = &x.steps[i];
+
+			if (!json)
+				printf("; %u -> %u\n", s->from, s->to);
+			for (size_t j = 0; j < zone_set_count(&s->del) && rc == 0; j++)
+				rc = print_op(&s->del, j, '-', s, json);
+			for (size_t j = 0; j < zone_set_count(&s->add) && rc == 0; j++)
+				rc = print_op(&s->add, j, '+', s, json);
+		}
+		break;
+	default:
+		rc = zone_print(x.zone, stdout, json);
+		break;
+	}
+	xfr_free(&x);
+	if (rc < 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "notify53: cannot write the zone: %s\n", strerror(errno));
+		return CMD_FAIL;
+	}
+	return CMD_OK;
+}
