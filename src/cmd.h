@@ -21,4 +21,8 @@ struct cmd {
 
 int cmd_version(int argc, char **argv);
 
+/* src/cli_dns.c */
+int cmd_soa(int argc, char **argv);
+int cmd_xfr(int argc, char **argv);
+
 #endif

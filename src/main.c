@@ -9,6 +9,9 @@
 
 static const struct cmd commands[] = {
 	{ "version", "print version, compiled-in options and library versions", cmd_version },
+	{ "soa", "ZONE SERVER[:PORT] [--tsig K]: query a primary's SOA", cmd_soa },
+	{ "xfr", "ZONE SERVER[:PORT] [--tsig K] [--ixfr SERIAL] [--json]: transfer a zone",
+	    cmd_xfr },
 };
 
 static void
