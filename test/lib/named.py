@@ -195,6 +195,7 @@ class Named:
                 "\tixfr-from-differences yes;",
                 "\tmax-ixfr-ratio %s;" % self.max_ixfr_ratio,
                 "\tallow-query { any; };",
+                "\tcheck-names primary ignore;",  # tests use names no hostname may have
                 "\tmax-transfer-time-out 120;",
                 "\ttcp-clients 50;",
                 self.options,
