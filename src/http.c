@@ -1,0 +1,1432 @@
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#ifndef NOTIFY53_VERSION
+#define NOTIFY53_VERSION "0"
+#endif
+
+/* RFC 9110 section 5.6.2 tchar. */
+static int
+tchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static int
+is_token(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!tchar((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* ---- URLs ------------------------------------------------------------------- */
+
+static int
+parse_port(const char *s, const char *end, int *port)
+{
+	long v = 0;
+
+	if (s == end || end - s > 5)
+		return -1;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < 1 || v > 65535)
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+/* A DNS host name: letters, digits, '-', '_' and dots between labels. */
+static int
+host_name_ok(const char *h)
+{
+	size_t label = 0;
+
+	for (; *h; h++) {
+		unsigned char c = (unsigned char)*h;
+
+		if (c == '.') {
+			if (!label)
+				return 0;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_') {
+			if (++label > 63)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int
+http_url_parse(struct http_url *u, const char *url, struct err *e)
+{
+	const char *p, *end, *hs, *he, *ps = NULL;
+	unsigned char ip[16];
+	int bracket = 0, v6;
+	size_t hl;
+
+	memset(u, 0, sizeof *u);
+	if (!strncmp(url, "https://", 8)) {
+		u->tls = 1;
+		u->port = 443;
+		p = url + 8;
+	} else if (!strncmp(url, "http://", 7)) {
+		u->port = 80;
+		p = url + 7;
+	} else {
+		return err_set(e, "endpoint %.200s: must start with https:// or http://", url);
+	}
+	end = p + strcspn(p, "/?#");
+	if (*end && (*end != '/' || end[1]))
+		return err_set(e, "endpoint %.200s: no path, query or fragment allowed", url);
+	if (memchr(p, '@', (size_t)(end - p)))
+		return err_set(e, "endpoint %.200s: no user information allowed", url);
+	if (*p == '[') {
+		bracket = 1;
+		hs = p + 1;
+		if (!(he = memchr(p, ']', (size_t)(end - p))))
+			return err_set(e, "endpoint %.200s: unterminated [IPv6 address]", url);
+		if (he + 1 < end) {
+			if (he[1] != ':')
+				return err_set(e, "endpoint %.200s: junk after ]", url);
+			ps = he + 2;
+		}
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		hs = p;
+		he = colon ? colon : end;
+		ps = colon ? colon + 1 : NULL;
+	}
+	hl = (size_t)(he - hs);
+	if (hl == 0 || hl >= sizeof u->host)
+		return err_set(e, "endpoint %.200s: host name empty or too long", url);
+	memcpy(u->host, hs, hl);
+	u->host[hl] = '\0';
+	if (ps && parse_port(ps, end, &u->port) < 0)
+		return err_set(e, "endpoint %.200s: bad port", url);
+	v6 = inet_pton(AF_INET6, u->host, ip) == 1;
+	if (bracket != v6)
+		return err_set(e, "endpoint %.200s: an IPv6 address needs brackets, and only it", url);
+	u->host_is_ip = v6 || inet_pton(AF_INET, u->host, ip) == 1;
+	if (!u->host_is_ip && !host_name_ok(u->host))
+		return err_set(e, "endpoint %.200s: bad host name", url);
+	if (u->tls && u->host_is_ip)
+		return err_set(e, "endpoint %.200s: https needs a host name to check the certificate "
+		    "against (for a loopback server use https://localhost:PORT)", url);
+	snprintf(u->hostport, sizeof u->hostport, "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
+	if (u->port != (u->tls ? 443 : 80))
+		snprintf(u->hostport + strlen(u->hostport), sizeof u->hostport - strlen(u->hostport),
+		    ":%d", u->port);
+	return 0;
+}
+
+/* ---- requests ------------------------------------------------------------------ */
+
+int
+http_request_add(struct http_request *r, const char *name, const char *value)
+{
+	if (r->nheaders == HTTP_MAX_REQ_HEADERS)
+		return -1;
+	r->headers[r->nheaders].name = name;
+	r->headers[r->nheaders++].value = value;
+	return 0;
+}
+
+int
+http_method_idempotent(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "PUT") ||
+	    !strcmp(m, "DELETE") || !strcmp(m, "OPTIONS") || !strcmp(m, "TRACE");
+}
+
+struct out {
+	char *buf;
+	size_t cap, len;
+	int full;
+};
+
+static void
+out_str(struct out *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (o->full || o->len + n >= o->cap) {
+		o->full = 1;
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void
+out_header(struct out *o, const char *name, const char *value)
+{
+	out_str(o, name);
+	out_str(o, ": ");
+	out_str(o, value);
+	out_str(o, "\r\n");
+}
+
+long
+http_request_head(const struct http_request *r, const char *hostport, char *buf, size_t cap,
+	struct err *e)
+{
+	static const char *const owned[] = { "Host", "Content-Length", "Transfer-Encoding",
+		"Connection", "User-Agent" };
+	struct out o = { buf, cap, 0, 0 };
+	char num[24];
+
+	if (!r->method || !is_token(r->method))
+		return err_set(e, "http: bad request method");
+	if (!r->target || r->target[0] != '/')
+		return err_set(e, "http: request target must start with /");
+	for (const char *t = r->target; *t; t++)
+		if ((unsigned char)*t <= 0x20 || (unsigned char)*t >= 0x7f)
+			return err_set(e, "http: request target has a byte 0x%02x that must be "
+			    "percent-encoded", (unsigned char)*t);
+	for (size_t i = 0; i < r->nheaders; i++) {
+		const struct http_header *h = &r->headers[i];
+
+		if (!is_token(h->name))
+			return err_set(e, "http: bad header name");
+		for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+			if (!strcasecmp(h->name, owned[k]))
+				return err_set(e, "http: header %s is written by the client", owned[k]);
+		/* RFC 9110 section 5.5: no CR, LF or NUL (header injection);
+		 * other controls but HT are refused too. The value is not
+		 * quoted: it may be a secret. */
+		for (const char *v = h->value; *v; v++)
+			if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+				return err_set(e, "http: control character in header %s", h->name);
+	}
+	if (cap)
+		buf[0] = '\0';
+	out_str(&o, r->method);
+	out_str(&o, " ");
+	out_str(&o, r->target);
+	out_str(&o, " HTTP/1.1\r\n");
+	out_header(&o, "Host", hostport);
+	out_header(&o, "User-Agent", "notify53/" NOTIFY53_VERSION);
+	for (size_t i = 0; i < r->nheaders; i++)
+		out_header(&o, r->headers[i].name, r->headers[i].value);
+	if (r->body_len || !strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
+		snprintf(num, sizeof num, "%zu", r->body_len);
+		out_header(&o, "Content-Length", num);
+	}
+	out_str(&o, "\r\n");
+	if (o.full)
+		return err_set(e, "http: request head longer than %zu bytes", cap ? cap - 1 : 0);
+	return (long)o.len;
+}
+
+/* ---- responses ---------------------------------------------------------------- */
+
+enum {
+	P_STATUS,
+	P_HEADERS,
+	P_BODY_LEN,
+	P_UNTIL_CLOSE,
+	P_CHUNK_SIZE,
+	P_CHUNK_DATA,
+	P_CHUNK_CRLF,
+	P_TRAILERS,
+	P_DONE,
+	P_ERROR
+};
+
+static long __attribute__((format(printf, 2, 3)))
+pfail(struct http_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->err.set) {
+		va_start(ap, fmt);
+		vsnprintf(p->err.msg, sizeof p->err.msg, fmt, ap);
+		va_end(ap);
+		p->err.set = 1;
+	}
+	p->state = P_ERROR;
+	return HTTP_PARSE_ERROR;
+}
+
+static long
+too_large(struct http_parser *p)
+{
+	err_set(&p->err, "http: response body larger than %zu bytes", p->body_max);
+	p->too_large = 1;
+	p->state = P_ERROR;
+	return HTTP_PARSE_ERROR;
+}
+
+void
+http_parser_free(struct http_parser *p)
+{
+	free(p->resp.body);
+	p->resp.body = NULL;
+	p->resp.body_len = 0;
+	p->body_cap = 0;
+}
+
+void
+http_parser_init(struct http_parser *p, size_t body_max, int head_request)
+{
+	http_parser_free(p);
+	memset(&p->resp, 0, sizeof p->resp);
+	err_clear(&p->err);
+	p->too_large = 0;
+	p->state = P_STATUS;
+	p->no_body = head_request;
+	p->chunked = p->cr = p->fold = 0;
+	p->body_max = body_max;
+	p->head_len = p->line_start = p->trailer_len = p->line_len = 0;
+	p->left = 0;
+	p->resp.reason = "";
+}
+
+int
+http_parser_done(const struct http_parser *p)
+{
+	return p->state == P_DONE;
+}
+
+const char *
+http_response_header(const struct http_response *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, name))
+			return r->headers[i].value;
+	return NULL;
+}
+
+char *
+http_response_take_body(struct http_response *r, size_t *len)
+{
+	char *b = r->body;
+
+	*len = r->body_len;
+	if (!b)
+		b = calloc(1, 1);
+	r->body = NULL;
+	r->body_len = 0;
+	return b;
+}
+
+/* Room for n more body bytes (and the final NUL). */
+static int
+body_reserve(struct http_parser *p, size_t n)
+{
+	size_t need = p->resp.body_len + n + 1, cap;
+	char *nb;
+
+	if (need <= p->body_cap)
+		return 0;
+	cap = p->body_cap ? p->body_cap : 4096;
+	while (cap < need)
+		cap *= 2;
+	if (cap > p->body_max + 1)
+		cap = p->body_max + 1;
+	if (cap < need || !(nb = realloc(p->resp.body, cap)))
+		return -1;
+	p->resp.body = nb;
+	p->body_cap = cap;
+	return 0;
+}
+
+static long
+body_put(struct http_parser *p, const unsigned char *d, size_t n)
+{
+	if (p->resp.body_len + n > p->body_max)
+		return too_large(p);
+	if (body_reserve(p, n) < 0)
+		return pfail(p, "http: out of memory for the response body");
+	memcpy(p->resp.body + p->resp.body_len, d, n);
+	p->resp.body_len += n;
+	p->resp.body[p->resp.body_len] = '\0';
+	return 0;
+}
+
+static long
+finish(struct http_parser *p)
+{
+	if (!p->resp.body && body_reserve(p, 0) < 0)
+		return pfail(p, "http: out of memory for the response body");
+	p->resp.body[p->resp.body_len] = '\0';
+	p->state = P_DONE;
+	return 0;
+}
+
+/* Does the comma-separated list in v hold token tok (case-insensitive)? */
+static int
+list_has(const char *v, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	while (*v) {
+		const char *s, *end;
+
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		s = v;
+		while (*v && *v != ',')
+			v++;
+		end = v;
+		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if ((size_t)(end - s) == n && !strncasecmp(s, tok, n))
+			return 1;
+	}
+	return 0;
+}
+
+/* The last transfer coding of a Transfer-Encoding value is chunked. */
+static int
+last_is_chunked(const char *v)
+{
+	const char *last = strrchr(v, ',');
+
+	return list_has(last ? last + 1 : v, "chunked");
+}
+
+/* Content-Length: every value of every such header must be the same
+ * decimal number (RFC 9110 section 8.6). */
+static int
+content_length(struct http_parser *p, uint64_t *len)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < p->resp.nheaders; i++) {
+		const char *v = p->resp.headers[i].value;
+
+		if (strcasecmp(p->resp.headers[i].name, "Content-Length"))
+			continue;
+		for (;;) {
+			uint64_t n = 0;
+			int digits = 0;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			for (; *v >= '0' && *v <= '9'; v++, digits++) {
+				if (digits == 18)
+					return -1;
+				n = n * 10 + (uint64_t)(*v - '0');
+			}
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (!digits || (*v && *v != ',') || (found && n != *len))
+				return -1;
+			*len = n;
+			found = 1;
+			if (!*v)
+				break;
+			v++;
+		}
+	}
+	return found;
+}
+
+/* The empty line after the headers: decide how the body is delimited
+ * (RFC 9112 section 6.3). */
+static long
+head_done(struct http_parser *p)
+{
+	struct http_response *r = &p->resp;
+	const char *conn = http_response_header(r, "Connection");
+	const char *te = NULL;
+	uint64_t cl = 0;
+	int has_cl;
+
+	if (r->status >= 100 && r->status < 200) {
+		if (r->status == 101)
+			return pfail(p, "http: unexpected 101 Switching Protocols");
+		/* Interim response: skip it, the final one follows. */
+		r->nheaders = 0;
+		p->head_len = p->line_start = 0;
+		p->state = P_STATUS;
+		return 0;
+	}
+	r->keep_alive = r->minor >= 1;
+	if (conn && list_has(conn, "close"))
+		r->keep_alive = 0;
+	else if (conn && list_has(conn, "keep-alive"))
+		r->keep_alive = 1;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, "Transfer-Encoding"))
+			te = r->headers[i].value;
+	if ((has_cl = content_length(p, &cl)) < 0)
+		return pfail(p, "http: bad or conflicting Content-Length");
+	if (p->no_body || r->status == 204 || r->status == 304)
+		return finish(p);
+	if (te) {
+		/* Both framings at once is a smuggling attempt, not a
+		 * message to guess at. */
+		if (has_cl)
+			return pfail(p, "http: both Transfer-Encoding and Content-Length");
+		if (!last_is_chunked(te))
+			return pfail(p, "http: unsupported Transfer-Encoding");
+		p->chunked = 1;
+		p->state = P_CHUNK_SIZE;
+		p->line_len = 0;
+		return 0;
+	}
+	if (has_cl) {
+		if (cl > p->body_max)
+			return too_large(p);
+		if (body_reserve(p, (size_t)cl) < 0)
+			return pfail(p, "http: out of memory for the response body");
+		if (cl == 0)
+			return finish(p);
+		p->left = cl;
+		p->state = P_BODY_LEN;
+		return 0;
+	}
+	r->keep_alive = 0;
+	p->state = P_UNTIL_CLOSE;
+	return 0;
+}
+
+static long
+status_line(struct http_parser *p, char *l, size_t n)
+{
+	struct http_response *r = &p->resp;
+
+	/* "HTTP/1.1 200 OK" or "HTTP/1.1 200" (RFC 9112 section 4). */
+	if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ' ||
+	    l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' ||
+	    l[11] > '9' || (n > 12 && l[12] != ' '))
+		return pfail(p, "http: bad status line");
+	r->minor = l[7] - '0';
+	r->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+	l[n] = '\0';
+	r->reason = n > 12 ? l + 13 : l + n;
+	p->head_len++;
+	p->line_start = p->head_len;
+	p->state = P_HEADERS;
+	return 0;
+}
+
+static long
+header_line(struct http_parser *p, char *l, size_t n)
+{
+	struct http_response *r = &p->resp;
+	char *colon = memchr(l, ':', n), *v, *end = l + n;
+
+	if (!colon || colon == l)
+		return pfail(p, "http: header line without a name");
+	*colon = '\0';
+	/* RFC 9112 section 5.1: no whitespace before the colon. */
+	if (!is_token(l))
+		return pfail(p, "http: bad header name");
+	if (r->nheaders == HTTP_MAX_HEADERS)
+		return pfail(p, "http: more than %d headers", HTTP_MAX_HEADERS);
+	v = colon + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*end = '\0';
+	r->headers[r->nheaders].name = l;
+	r->headers[r->nheaders++].value = v;
+	/* Keep the NUL last, so a folded line can continue the value. */
+	p->head_len = (size_t)(end - p->head) + 1;
+	p->line_start = p->head_len;
+	return 0;
+}
+
+/* A complete line of the head is in head[line_start..head_len). */
+static long
+end_line(struct http_parser *p)
+{
+	char *l = p->head + p->line_start;
+	size_t n = p->head_len - p->line_start;
+
+	if (p->fold) {
+		/* obs-fold (RFC 9112 section 5.2): the value continues after
+		 * one space; trim and terminate it again. */
+		char *end = p->head + p->head_len;
+
+		while (end > p->head && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		*end = '\0';
+		p->head_len = (size_t)(end - p->head) + 1;
+		p->line_start = p->head_len;
+		p->fold = 0;
+		return 0;
+	}
+	if (p->state == P_STATUS) {
+		if (n == 0)
+			return 0; /* empty lines before the status line */
+		return status_line(p, l, n);
+	}
+	if (n == 0)
+		return head_done(p);
+	return header_line(p, l, n);
+}
+
+static long
+head_byte(struct http_parser *p, unsigned char c)
+{
+	if (p->cr) {
+		p->cr = 0;
+		if (c != '\n')
+			return pfail(p, "http: CR without LF in the response head");
+		return end_line(p);
+	}
+	if (c == '\r') {
+		p->cr = 1;
+		return 0;
+	}
+	if (c == '\n')
+		return end_line(p);
+	if ((c < 0x20 && c != '\t') || c == 0x7f)
+		return pfail(p, "http: control character in the response head");
+	if (p->state == P_HEADERS && p->head_len == p->line_start && !p->fold &&
+	    (c == ' ' || c == '\t')) {
+		const char *v;
+
+		if (p->resp.nheaders == 0)
+			return pfail(p, "http: continuation line before any header");
+		v = p->resp.headers[p->resp.nheaders - 1].value;
+		/* The previous value's NUL becomes the joining space (none
+		 * after an empty value); leading whitespace is skipped. */
+		p->fold = 1;
+		if (v == p->head + p->head_len - 1)
+			p->head_len--;
+		else
+			p->head[p->head_len - 1] = ' ';
+		return 0;
+	}
+	if (p->fold == 1 && (c == ' ' || c == '\t'))
+		return 0;
+	if (p->head_len + 2 > sizeof p->head)
+		return pfail(p, "http: response head longer than %d bytes", HTTP_MAX_HEAD);
+	p->head[p->head_len++] = (char)c;
+	if (p->fold)
+		p->fold = 2;
+	return 0;
+}
+
+/* Lines of a chunked body (size lines, trailer lines): bounded, never
+ * stored past HTTP_MAX_CHUNK_LINE. Returns 1 when a line ended. */
+static long
+line_byte(struct http_parser *p, unsigned char c)
+{
+	if (p->cr) {
+		p->cr = 0;
+		if (c != '\n')
+			return pfail(p, "http: CR without LF in a chunked body");
+		return 1;
+	}
+	if (c == '\r') {
+		p->cr = 1;
+		return 0;
+	}
+	if (c == '\n')
+		return 1;
+	if ((c < 0x20 && c != '\t') || c == 0x7f)
+		return pfail(p, "http: control character in a chunked body line");
+	if (p->state == P_TRAILERS) {
+		if (++p->trailer_len > HTTP_MAX_HEAD)
+			return pfail(p, "http: trailers longer than %d bytes", HTTP_MAX_HEAD);
+		p->line_len++;
+		return 0;
+	}
+	if (p->line_len + 1 >= sizeof p->line)
+		return pfail(p, "http: chunk size line too long");
+	p->line[p->line_len++] = (char)c;
+	return 0;
+}
+
+/* chunk-size [ chunk-ext ] (RFC 9112 section 7.1). */
+static long
+chunk_size(struct http_parser *p)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+
+	for (; i < p->line_len; i++) {
+		char c = p->line[i];
+		int v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			break;
+		if (i == 15)
+			return pfail(p, "http: chunk size too large");
+		n = n * 16 + (uint64_t)v;
+	}
+	if (i == 0)
+		return pfail(p, "http: bad chunk size");
+	while (i < p->line_len && (p->line[i] == ' ' || p->line[i] == '\t'))
+		i++;
+	if (i < p->line_len && p->line[i] != ';')
+		return pfail(p, "http: bad chunk size");
+	p->line_len = 0;
+	if (n == 0) {
+		p->state = P_TRAILERS;
+		return 0;
+	}
+	if (n > p->body_max - p->resp.body_len)
+		return too_large(p);
+	p->left = n;
+	p->state = P_CHUNK_DATA;
+	return 0;
+}
+
+long
+http_parser_feed(struct http_parser *p, const void *data, size_t len)
+{
+	const unsigned char *d = data;
+	size_t i = 0;
+	long r;
+
+	if (p->state == P_ERROR)
+		return HTTP_PARSE_ERROR;
+	while (i < len && p->state != P_DONE) {
+		size_t n;
+
+		switch (p->state) {
+		case P_STATUS:
+		case P_HEADERS:
+			if (head_byte(p, d[i++]) < 0)
+				return HTTP_PARSE_ERROR;
+			break;
+		case P_BODY_LEN:
+		case P_CHUNK_DATA:
+			n = len - i < p->left ? len - i : (size_t)p->left;
+			if (body_put(p, d + i, n) < 0)
+				return HTTP_PARSE_ERROR;
+			i += n;
+			p->left -= n;
+			if (p->left == 0) {
+				if (p->state == P_BODY_LEN) {
+					if (finish(p) < 0)
+						return HTTP_PARSE_ERROR;
+				} else {
+					p->state = P_CHUNK_CRLF;
+				}
+			}
+			break;
+		case P_UNTIL_CLOSE:
+			if (body_put(p, d + i, len - i) < 0)
+				return HTTP_PARSE_ERROR;
+			i = len;
+			break;
+		case P_CHUNK_CRLF:
+			if ((r = line_byte(p, d[i++])) < 0)
+				return HTTP_PARSE_ERROR;
+			if (r == 0 && !p->cr)
+				return pfail(p, "http: chunk data longer than its size");
+			if (r == 1)
+				p->state = P_CHUNK_SIZE;
+			break;
+		case P_CHUNK_SIZE:
+			if ((r = line_byte(p, d[i++])) < 0)
+				return HTTP_PARSE_ERROR;
+			if (r == 1 && chunk_size(p) < 0)
+				return HTTP_PARSE_ERROR;
+			break;
+		case P_TRAILERS:
+			if ((r = line_byte(p, d[i++])) < 0)
+				return HTTP_PARSE_ERROR;
+			if (r == 1) {
+				if (p->line_len == 0 && finish(p) < 0)
+					return HTTP_PARSE_ERROR;
+				p->line_len = 0;
+			}
+			break;
+		default:
+			return HTTP_PARSE_ERROR;
+		}
+	}
+	return p->state == P_DONE ? (long)i : HTTP_PARSE_MORE;
+}
+
+int
+http_parser_eof(struct http_parser *p)
+{
+	switch (p->state) {
+	case P_DONE:
+		return 0;
+	case P_UNTIL_CLOSE:
+		return finish(p) < 0 ? -1 : 0;
+	case P_ERROR:
+		return -1;
+	case P_STATUS:
+		if (p->head_len == 0 && !p->cr)
+			return (int)pfail(p, "http: connection closed before any response");
+		return (int)pfail(p, "http: connection closed inside the status line");
+	case P_HEADERS:
+		return (int)pfail(p, "http: connection closed inside the response headers");
+	case P_BODY_LEN:
+		return (int)pfail(p, "http: connection closed %llu bytes before the end of the body",
+		    (unsigned long long)p->left);
+	default:
+		return (int)pfail(p, "http: connection closed inside a chunked body");
+	}
+}
+
+/* ---- client --------------------------------------------------------------------- */
+
+void
+http_client_opts_default(struct http_client_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->connect_timeout_ms = HTTP_CONNECT_TIMEOUT_MS;
+	o->total_timeout_ms = HTTP_TOTAL_TIMEOUT_MS;
+	o->idle_timeout_ms = HTTP_IDLE_TIMEOUT_MS;
+	o->body_max = HTTP_MAX_BODY;
+}
+
+static time_t
+wall(const struct http_client *c)
+{
+	return c->opt.now ? c->opt.now() : time(NULL);
+}
+
+static void
+close_conn(struct http_client *c)
+{
+	if (c->state == HTTP_RESOLVING)
+		resolve_cancel(&c->rq);
+	if (c->fd >= 0) {
+		/* An orderly end lets servers keep the session resumable. */
+		if (c->tls && c->state >= HTTP_SENDING && !tls_closed(c->tls))
+			tls_close_notify(c->tls, c->fd);
+		loop_io_del(&c->io);
+		close(c->fd);
+		c->fd = -1;
+	}
+	loop_timer_cancel(&c->conn_timer);
+	loop_timer_cancel(&c->idle_timer);
+	c->state = HTTP_CLOSED;
+}
+
+/* The active call ends; done() runs now (we are in a loop callback), the
+ * next call starts from the kick timer. */
+static void
+finish_call(struct http_client *c, enum http_error error)
+{
+	struct http_call *call = c->active;
+
+	loop_timer_cancel(&c->call_timer);
+	c->active = NULL;
+	if (!call)
+		return;
+	call->queued = 0;
+	call->error = error;
+	call->resp = error == HTTP_OK ? &c->parser.resp : NULL;
+	if (c->head)
+		loop_timer_in(&c->kick, 0);
+	call->done(call);
+}
+
+static void
+fail_call(struct http_client *c, enum http_error error, const char *msg)
+{
+	if (c->active) {
+		err_clear(&c->active->err);
+		err_set(&c->active->err, "%s", msg);
+		log_debug("http %s: %s", c->url.hostport, msg);
+	}
+	close_conn(c);
+	finish_call(c, error);
+}
+
+static void start_attempt(struct http_client *c);
+
+/* The connection broke while a call was on it. RFC 9112 section 9.3.1:
+ * retry on a new connection only what cannot have been processed. */
+static void
+conn_broken(struct http_client *c, const char *msg, int attempt_sent)
+{
+	struct http_call *call = c->active;
+
+	close_conn(c);
+	if (call && !c->retried && !c->got_response_bytes &&
+	    (!attempt_sent || (c->reused && http_method_idempotent(call->req.method)))) {
+		log_debug("http %s: %s; retrying on a new connection", c->url.hostport, msg);
+		c->retried = 1;
+		start_attempt(c);
+		return;
+	}
+	fail_call(c, HTTP_ERR_IO, msg);
+}
+
+static void try_connect(struct http_client *c);
+
+static void
+on_conn_timeout(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, conn_timer);
+	char msg[ERR_MSG_MAX];
+
+	if (c->state == HTTP_CONNECTING && c->addr_next < c->naddrs) {
+		/* This address does not answer; the next one may. */
+		loop_io_del(&c->io);
+		close(c->fd);
+		c->fd = -1;
+		try_connect(c);
+		return;
+	}
+	snprintf(msg, sizeof msg, "connect to %.100s: timed out after %d ms", c->url.hostport,
+	    c->opt.connect_timeout_ms);
+	fail_call(c, HTTP_ERR_TIMEOUT, msg);
+}
+
+static void
+on_call_timeout(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, call_timer);
+	char msg[ERR_MSG_MAX];
+
+	snprintf(msg, sizeof msg, "%.100s: no complete response within %d ms", c->url.hostport,
+	    c->opt.total_timeout_ms);
+	fail_call(c, HTTP_ERR_TIMEOUT, msg);
+}
+
+static void
+on_idle_timeout(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, idle_timer);
+
+	if (c->state == HTTP_IDLE)
+		close_conn(c);
+}
+
+/* Next address, or fail when none is left. */
+static void
+try_connect(struct http_client *c)
+{
+	char msg[ERR_MSG_MAX], addr[NET_ADDR_STRLEN];
+	int fd = -1, e = 0;
+
+	msg[0] = '\0';
+	while (c->addr_next < c->naddrs) {
+		const struct net_addr *a = &c->addrs[c->addr_next++];
+
+		if ((fd = net_tcp_connect(a)) >= 0)
+			break;
+		e = errno;
+		snprintf(msg, sizeof msg, "connect to %.100s (%s): %s", c->url.hostport,
+		    net_addr_str(a, addr, sizeof addr), strerror(e));
+	}
+	if (fd < 0) {
+		fail_call(c, HTTP_ERR_CONNECT, msg[0] ? msg : "connect: no address");
+		return;
+	}
+	c->fd = fd;
+	c->io.fd = fd;
+	c->io.events = POLLOUT;
+	c->state = HTTP_CONNECTING;
+	c->connects++;
+	if (loop_io_add(&c->io) < 0) {
+		close(fd);
+		c->fd = -1;
+		fail_call(c, HTTP_ERR_CONNECT, "connect: too many open sockets (LOOP_MAX_FDS)");
+		return;
+	}
+	loop_timer_in(&c->conn_timer, c->opt.connect_timeout_ms);
+}
+
+static void
+on_resolved(struct resolve_query *q)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(q, struct http_client, rq);
+
+	c->state = HTTP_CLOSED;
+	if (q->naddrs == 0) {
+		fail_call(c, HTTP_ERR_RESOLVE, q->err.msg);
+		return;
+	}
+	memcpy(c->addrs, q->addrs, q->naddrs * sizeof q->addrs[0]);
+	c->naddrs = q->naddrs;
+	c->addr_next = 0;
+	try_connect(c);
+}
+
+/* Open a new connection for the active call. */
+static void
+connect_start(struct http_client *c)
+{
+	char msg[ERR_MSG_MAX];
+
+	c->reused = 0;
+	c->active->attempts++;
+	if (c->url.tls && !tls_clock_ok(wall(c))) {
+		snprintf(msg, sizeof msg, "clock not set: the time is before this program was "
+		    "built, so the certificate of %.100s cannot be checked; waiting for NTP",
+		    c->url.host);
+		fail_call(c, HTTP_ERR_CLOCK, msg);
+		return;
+	}
+	if (c->url.host_is_ip) {
+		net_addr_parse(&c->addrs[0], c->url.host, c->url.port);
+		c->naddrs = 1;
+		c->addr_next = 0;
+		try_connect(c);
+		return;
+	}
+	c->state = HTTP_RESOLVING;
+	loop_timer_in(&c->conn_timer, c->opt.connect_timeout_ms);
+	resolve_start(&c->rq, c->url.host, c->url.port, c->opt.hosts, c->opt.resolv_conf);
+}
+
+/* An idle kept-alive connection the server has not closed: nothing to
+ * read (an EOF, a TLS close_notify or junk all mean it is gone). */
+static int
+conn_alive(struct http_client *c)
+{
+	char b;
+	ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void drive(struct http_client *c);
+
+/* (Re)start the active call: on the idle connection, else a new one. */
+static void
+start_attempt(struct http_client *c)
+{
+	struct http_call *call = c->active;
+
+	c->out_off = c->body_off = 0;
+	c->got_response_bytes = 0;
+	http_parser_init(&c->parser, c->opt.body_max, !strcmp(call->req.method, "HEAD"));
+	if (c->state == HTTP_IDLE && !conn_alive(c))
+		close_conn(c);
+	if (c->state == HTTP_IDLE) {
+		loop_timer_cancel(&c->idle_timer);
+		c->reused = 1;
+		call->attempts++;
+		c->state = HTTP_SENDING;
+		drive(c);
+		return;
+	}
+	connect_start(c);
+}
+
+static void
+on_kick(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, kick);
+	struct http_call *call;
+	long n;
+
+	if (c->active || !c->head)
+		return;
+	call = c->head;
+	c->head = call->next;
+	if (!c->head)
+		c->tail = NULL;
+	call->next = NULL;
+	c->active = call;
+	c->retried = 0;
+	loop_timer_in(&c->call_timer, c->opt.total_timeout_ms);
+	n = http_request_head(&call->req, c->url.hostport, c->out, sizeof c->out, &call->err);
+	if (n < 0) {
+		finish_call(c, HTTP_ERR_REQUEST);
+		return;
+	}
+	c->out_len = (size_t)n;
+	start_attempt(c);
+}
+
+void
+http_client_send(struct http_client *c, struct http_call *call)
+{
+	call->next = NULL;
+	call->queued = 1;
+	call->error = HTTP_OK;
+	err_clear(&call->err);
+	call->resp = NULL;
+	call->sent = 0;
+	call->attempts = 0;
+	if (c->tail)
+		c->tail->next = call;
+	else
+		c->head = call;
+	c->tail = call;
+	if (!c->active)
+		loop_timer_in(&c->kick, 0);
+}
+
+/* A complete response: hand it over, keep or close the connection. */
+static void
+response_done(struct http_client *c, int extra)
+{
+	c->requests++;
+	if (c->parser.resp.keep_alive && !extra && !(c->tls && c->tls->eof)) {
+		c->state = HTTP_IDLE;
+		c->io.events = POLLIN; /* a close by the server shows up as input */
+		loop_timer_in(&c->idle_timer, c->opt.idle_timeout_ms);
+	} else {
+		close_conn(c);
+	}
+	finish_call(c, HTTP_OK);
+}
+
+/* Feed received bytes; returns 1 when the call ended (done or failed). */
+static int
+received(struct http_client *c, const char *buf, size_t n)
+{
+	long r = http_parser_feed(&c->parser, buf, n);
+
+	c->got_response_bytes = 1;
+	if (r == HTTP_PARSE_MORE)
+		return 0;
+	if (r < 0) {
+		fail_call(c, c->parser.too_large ? HTTP_ERR_TOO_LARGE : HTTP_ERR_PROTOCOL,
+		    c->parser.err.msg);
+		return 1;
+	}
+	response_done(c, (size_t)r < n);
+	return 1;
+}
+
+static void
+eof_received(struct http_client *c)
+{
+	if (!c->got_response_bytes) {
+		conn_broken(c, "connection closed by the server before any response", 1);
+		return;
+	}
+	if (http_parser_eof(&c->parser) < 0) {
+		fail_call(c, HTTP_ERR_IO, c->parser.err.msg);
+		return;
+	}
+	response_done(c, 0);
+}
+
+/* The bytes of the request still to send: head, then body. */
+static const char *
+pending(struct http_client *c, size_t *n)
+{
+	if (c->out_off < c->out_len) {
+		*n = c->out_len - c->out_off;
+		return c->out + c->out_off;
+	}
+	*n = c->active->req.body_len - c->body_off;
+	return (const char *)c->active->req.body + c->body_off;
+}
+
+static void
+advance(struct http_client *c, size_t n)
+{
+	if (c->out_off < c->out_len)
+		c->out_off += n;
+	else
+		c->body_off += n;
+	c->active->sent = 1;
+}
+
+static void
+drive_plain(struct http_client *c)
+{
+	char buf[4096], msg[ERR_MSG_MAX];
+	ssize_t n;
+
+	while (c->state == HTTP_SENDING) {
+		size_t len;
+		const char *p = pending(c, &len);
+
+		if (len == 0) {
+			c->state = HTTP_RECEIVING;
+			break;
+		}
+		n = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			advance(c, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->io.events = POLLOUT;
+			return;
+		}
+		snprintf(msg, sizeof msg, "send to %.100s: %s", c->url.hostport, strerror(errno));
+		conn_broken(c, msg, c->out_off > 0);
+		return;
+	}
+	while (c->state == HTTP_RECEIVING) {
+		n = recv(c->fd, buf, sizeof buf, 0);
+		if (n > 0) {
+			if (received(c, buf, (size_t)n))
+				return;
+			continue;
+		}
+		if (n == 0) {
+			eof_received(c);
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			c->io.events = POLLIN;
+			return;
+		}
+		snprintf(msg, sizeof msg, "receive from %.100s: %s", c->url.hostport, strerror(errno));
+		if (c->got_response_bytes)
+			fail_call(c, HTTP_ERR_IO, msg);
+		else
+			conn_broken(c, msg, 1);
+		return;
+	}
+}
+
+static void
+drive_tls(struct http_client *c)
+{
+	struct tls_conn *t = c->tls;
+	char buf[4096];
+	struct err e = { 0 };
+
+	for (;;) {
+		int progress = 0;
+
+		if (tls_io(t, c->fd, &e) < 0) {
+			if (c->state == HTTP_HANDSHAKE) {
+				/* Nothing of the request was sent: a rejected
+				 * certificate never sees it. */
+				tls_forget_session(t);
+				fail_call(c, HTTP_ERR_TLS, e.msg);
+			} else if (c->got_response_bytes) {
+				fail_call(c, HTTP_ERR_IO, e.msg);
+			} else {
+				conn_broken(c, e.msg, c->out_off > 0);
+			}
+			return;
+		}
+		if (c->state == HTTP_HANDSHAKE) {
+			if (!tls_ready(t)) {
+				if (t->eof) {
+					tls_forget_session(t);
+					fail_call(c, HTTP_ERR_TLS, "TLS: connection closed during the "
+					    "handshake");
+					return;
+				}
+				break;
+			}
+			tls_save_session(t);
+			c->resumed += t->resumed;
+			loop_timer_cancel(&c->conn_timer);
+			c->state = HTTP_SENDING;
+			log_debug("http %s: TLS connected%s", c->url.hostport,
+			    t->resumed ? " (session resumed)" : "");
+		}
+		while (c->state == HTTP_SENDING) {
+			size_t len, n;
+			const char *p = pending(c, &len);
+
+			if (len == 0) {
+				tls_flush(t);
+				c->state = HTTP_RECEIVING;
+				progress = 1;
+				break;
+			}
+			if ((n = tls_write(t, p, len)) == 0)
+				break;
+			advance(c, n);
+			progress = 1;
+		}
+		while (c->state == HTTP_RECEIVING) {
+			size_t n = tls_read(t, buf, sizeof buf);
+
+			if (n == 0)
+				break;
+			if (received(c, buf, n))
+				return;
+			progress = 1;
+		}
+		if (c->state == HTTP_RECEIVING && t->eof && !progress) {
+			eof_received(c);
+			return;
+		}
+		if (c->state == HTTP_SENDING && t->eof) {
+			conn_broken(c, "TLS: connection closed by the server", c->out_off > 0);
+			return;
+		}
+		if (!progress)
+			break;
+	}
+	c->io.events = tls_events(t);
+}
+
+static void
+drive(struct http_client *c)
+{
+	if (c->tls)
+		drive_tls(c);
+	else
+		drive_plain(c);
+}
+
+static void
+on_io(struct loop_io *io, short revents)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(io, struct http_client, io);
+	struct err e = { 0 };
+	char msg[ERR_MSG_MAX], addr[NET_ADDR_STRLEN];
+
+	switch (c->state) {
+	case HTTP_CONNECTING:
+		if (net_connect_finish(c->fd) < 0) {
+			int en = errno;
+
+			snprintf(msg, sizeof msg, "connect to %.100s (%s): %s", c->url.hostport,
+			    net_addr_str(&c->addrs[c->addr_next - 1], addr, sizeof addr),
+			    strerror(en));
+			loop_io_del(&c->io);
+			close(c->fd);
+			c->fd = -1;
+			if (c->addr_next < c->naddrs) {
+				try_connect(c);
+				return;
+			}
+			fail_call(c, HTTP_ERR_CONNECT, msg);
+			return;
+		}
+		if (!c->tls) {
+			loop_timer_cancel(&c->conn_timer);
+			c->state = HTTP_SENDING;
+			drive(c);
+			return;
+		}
+		switch (tls_start(c->tls, c->opt.trust, c->url.host, wall(c), &e)) {
+		case 0:
+			break;
+		case TLS_CLOCK:
+			fail_call(c, HTTP_ERR_CLOCK, e.msg);
+			return;
+		default:
+			fail_call(c, HTTP_ERR_TLS, e.msg);
+			return;
+		}
+		c->state = HTTP_HANDSHAKE;
+		drive(c);
+		return;
+	case HTTP_IDLE:
+		/* Input on an idle connection: the server closed it (or sent
+		 * something unasked); either way it cannot be reused. */
+		(void)revents;
+		log_debug("http %s: idle connection closed", c->url.hostport);
+		close_conn(c);
+		return;
+	case HTTP_HANDSHAKE:
+	case HTTP_SENDING:
+	case HTTP_RECEIVING:
+		drive(c);
+		return;
+	default:
+		return;
+	}
+}
+
+int
+http_client_init(struct http_client *c, const char *url, const struct http_client_opts *o,
+	struct err *e)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	if (http_url_parse(&c->url, url, e) < 0)
+		return -1;
+	if (o)
+		c->opt = *o;
+	else
+		http_client_opts_default(&c->opt);
+	if (c->url.tls) {
+		if (!c->opt.trust || c->opt.trust->n == 0)
+			return err_set(e, "endpoint %s: https needs trust anchors", url);
+		if (!(c->tls = calloc(1, sizeof *c->tls)))
+			return err_set(e, "http: out of memory for a TLS context");
+	}
+	c->io.cb = on_io;
+	c->kick.cb = on_kick;
+	c->conn_timer.cb = on_conn_timeout;
+	c->call_timer.cb = on_call_timeout;
+	c->idle_timer.cb = on_idle_timeout;
+	c->rq.done = on_resolved;
+	return 0;
+}
+
+void
+http_client_cancel(struct http_client *c, struct http_call *call)
+{
+	if (c->active == call) {
+		close_conn(c);
+		loop_timer_cancel(&c->call_timer);
+		c->active = NULL;
+		call->queued = 0;
+		if (c->head)
+			loop_timer_in(&c->kick, 0);
+		return;
+	}
+	for (struct http_call **pp = &c->head; *pp; pp = &(*pp)->next) {
+		if (*pp == call) {
+			*pp = call->next;
+			if (c->tail == call) {
+				c->tail = NULL;
+				for (struct http_call *q = c->head; q; q = q->next)
+					c->tail = q;
+			}
+			call->next = NULL;
+			call->queued = 0;
+			return;
+		}
+	}
+}
+
+void
+http_client_disconnect(struct http_client *c)
+{
+	if (c->active)
+		return;
+	close_conn(c);
+}
+
+void
+http_client_free(struct http_client *c)
+{
+	close_conn(c);
+	loop_timer_cancel(&c->kick);
+	loop_timer_cancel(&c->call_timer);
+	for (struct http_call *q = c->head; q; q = q->next)
+		q->queued = 0;
+	if (c->active)
+		c->active->queued = 0;
+	c->head = c->tail = c->active = NULL;
+	http_parser_free(&c->parser);
+	free(c->tls);
+	c->tls = NULL;
+}

@@ -1,0 +1,263 @@
+/*
+ * http: HTTP/1.1 client (RFC 9110, RFC 9112) for the AWS APIs, over plain TCP
+ * or TLS, driven by the poll loop.
+ *
+ * Three layers, each usable alone:
+ *
+ *  - http_url_parse: an endpoint URL ("https://route53.amazonaws.com",
+ *    "http://127.0.0.1:8080", "http://[fd00:ec2::254]") to scheme, host, port
+ *    and the Host header value (port only when not the scheme's default).
+ *
+ *  - http_request_head: serialises a request head (request line, Host,
+ *    User-Agent, the caller's headers, Content-Length).
+ *
+ *  - struct http_parser: an incremental response parser in the style of
+ *    picohttpparser: feed it whatever arrived, it returns the bytes consumed
+ *    once the response is complete, HTTP_PARSE_MORE when it needs more, or
+ *    HTTP_PARSE_ERROR. Status line, headers into a fixed array (bounded count
+ *    and size), Content-Length, chunked bodies with trailers, bodies ending
+ *    at connection close, Connection: close / keep-alive, 1xx skipped.
+ *
+ *  - struct http_client: owns one keep-alive connection to one endpoint and
+ *    runs queued calls on it one at a time, reconnecting (with TLS session
+ *    resumption) when the server closed it. Host names are resolved without
+ *    blocking (src/resolve). A call is retried transparently on a new
+ *    connection only when none of it was sent, or when it is idempotent and
+ *    a reused connection was closed before any response byte arrived (RFC
+ *    9112 section 9.3.1). Connect, idle and total timeouts are loop timers.
+ *
+ * Completion is a callback from the loop, never from inside http_client_send.
+ * Error messages never contain header values (they may hold secrets).
+ */
+#ifndef NOTIFY53_HTTP_H
+#define NOTIFY53_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "err.h"
+#include "loop.h"
+#include "net.h"
+#include "resolve.h"
+#include "tls.h"
+
+/* ---- URLs ------------------------------------------------------------------- */
+
+struct http_url {
+	int tls;                       /* https */
+	char host[HTTP_MAX_HOST];      /* name or IP literal, no brackets */
+	int port;
+	int host_is_ip;                /* host is an IP literal */
+	char hostport[HTTP_MAX_HOST + 8]; /* the Host header: what SigV4 signs */
+};
+
+/* Parse "http[s]://host[:port][/]" (no user info, path, query or fragment:
+ * an endpoint, not a resource). IPv6 literals in brackets. https needs a
+ * host name, because certificates are checked against DNS names (use
+ * https://localhost:PORT for a loopback test server). Returns 0, or -1 with
+ * e set. */
+int http_url_parse(struct http_url *u, const char *url, struct err *e);
+
+/* ---- requests ------------------------------------------------------------------ */
+
+struct http_header {
+	const char *name;
+	const char *value;
+};
+
+struct http_request {
+	const char *method;   /* "GET", "POST", "PUT" */
+	const char *target;   /* path and query as on the wire: "/2013-04-01/hostedzone?maxitems=1" */
+	/* Extra headers (pointers kept by the caller until completion). Host,
+	 * User-Agent and Content-Length are written by http_request_head; the
+	 * caller must not give them, nor Transfer-Encoding or Connection. */
+	struct http_header headers[HTTP_MAX_REQ_HEADERS];
+	size_t nheaders;
+	const void *body;     /* kept by the caller until completion */
+	size_t body_len;
+};
+
+/* Append a header to r; -1 (and nothing added) when HTTP_MAX_REQ_HEADERS
+ * are already there. The strings are not copied. */
+int http_request_add(struct http_request *r, const char *name, const char *value);
+
+/* Write the request head for r with Host: hostport into buf: request line,
+ * Host, User-Agent, the headers in order, Content-Length (when there is a
+ * body or the method is POST or PUT), empty line. Refuses a method that is
+ * not a token, a target not starting with '/' or holding bytes outside
+ * 0x21-0x7e, header names that are not tokens, values with control
+ * characters (no header injection), and the headers the writer owns.
+ * Returns the length, or -1 with e set (also when it does not fit). */
+long http_request_head(const struct http_request *r, const char *hostport, char *buf,
+	size_t cap, struct err *e);
+
+/* 1 for the methods RFC 9110 section 9.2.2 calls idempotent. */
+int http_method_idempotent(const char *method);
+
+/* ---- responses ---------------------------------------------------------------- */
+
+#define HTTP_PARSE_ERROR (-1)
+#define HTTP_PARSE_MORE (-2)
+
+struct http_response {
+	int status;             /* 200 */
+	int minor;              /* HTTP/1.<minor> */
+	const char *reason;     /* "OK", may be "" */
+	struct http_header headers[HTTP_MAX_HEADERS]; /* into the parser's head[] */
+	size_t nheaders;
+	/* The body (heap, NUL-terminated after body_len for text parsers);
+	 * owned by the parser unless taken with http_response_take_body. */
+	char *body;
+	size_t body_len;
+	int keep_alive;         /* the connection may carry another request */
+};
+
+/* Parser state; caller-owned (about HTTP_MAX_HEAD bytes plus the body). */
+struct http_parser {
+	struct http_response resp;
+	struct err err;
+	int too_large;          /* the error is the body limit (HTTP_ERR_TOO_LARGE) */
+	/* internal */
+	int state, no_body, chunked, cr, fold;
+	size_t body_max, head_len, line_start, trailer_len, line_len;
+	uint64_t left;          /* Content-Length or chunk bytes still to come */
+	size_t body_cap;
+	char head[HTTP_MAX_HEAD];
+	char line[HTTP_MAX_CHUNK_LINE];
+};
+
+/* Start parsing a new response. body_max bounds the body (bytes after
+ * chunked decoding); head_request: the request was HEAD, so no body. The
+ * previous body, if not taken, is freed. */
+void http_parser_init(struct http_parser *p, size_t body_max, int head_request);
+
+/* Feed len bytes. Returns the number of bytes consumed (<= len) when the
+ * response is complete (bytes after it belong to no response),
+ * HTTP_PARSE_MORE when all were consumed and more are needed, or
+ * HTTP_PARSE_ERROR with p->err set. */
+long http_parser_feed(struct http_parser *p, const void *data, size_t len);
+
+/* The connection closed: completes a body delimited by the close (returns
+ * 0), or fails a truncated response (returns -1 with p->err set). */
+int http_parser_eof(struct http_parser *p);
+
+/* 1 once the response is complete. */
+int http_parser_done(const struct http_parser *p);
+
+/* Release the body. */
+void http_parser_free(struct http_parser *p);
+
+/* Value of the first header called name (case-insensitive), or NULL. */
+const char *http_response_header(const struct http_response *r, const char *name);
+
+/* Take ownership of the body (free() it); the response keeps none. Never
+ * NULL for a complete response: an empty body is "". */
+char *http_response_take_body(struct http_response *r, size_t *len);
+
+/* ---- client --------------------------------------------------------------------- */
+
+enum http_error {
+	HTTP_OK = 0,
+	HTTP_ERR_CLOCK,     /* clock not set (before the build time): wait for NTP */
+	HTTP_ERR_RESOLVE,   /* the host name has no address */
+	HTTP_ERR_CONNECT,   /* TCP connect failed */
+	HTTP_ERR_TLS,       /* handshake or certificate rejected; nothing was sent */
+	HTTP_ERR_TIMEOUT,   /* connect or total timeout */
+	HTTP_ERR_IO,        /* connection reset or closed before the response ended */
+	HTTP_ERR_PROTOCOL,  /* malformed response */
+	HTTP_ERR_TOO_LARGE, /* response body over the limit */
+	HTTP_ERR_REQUEST    /* the request itself is invalid (see http_request_head) */
+};
+
+struct http_call;
+
+struct http_call {
+	/* Filled by the owner before http_client_send. */
+	struct http_request req;
+	void (*done)(struct http_call *call);
+
+	/* Results, valid inside done(). */
+	enum http_error error;  /* HTTP_OK: resp is the server's answer (any status) */
+	struct err err;         /* the message when error != HTTP_OK */
+	struct http_response *resp; /* the client's parser: valid until done() returns
+	                               (take the body to keep it) */
+	int sent;               /* some of the request reached the socket: the server
+	                           may have acted on it even though the call failed */
+	int attempts;           /* connections used (2 after a transparent retry) */
+
+	/* Owned by the client. */
+	struct http_call *next;
+	int queued;
+};
+
+struct http_client_opts {
+	int connect_timeout_ms; /* resolve + TCP + TLS handshake */
+	int total_timeout_ms;   /* one call, from its start to its response */
+	int idle_timeout_ms;    /* close a connection unused this long */
+	size_t body_max;        /* largest response body */
+	const struct tls_trust *trust; /* https anchors (kept by the caller) */
+	const char *resolv_conf;  /* NULL: /etc/resolv.conf (for tests) */
+	const char *hosts;        /* NULL: /etc/hosts (for tests) */
+	time_t (*now)(void);      /* wall clock; NULL: time() (for tests) */
+};
+
+/* Defaults from config.h: HTTP_CONNECT_TIMEOUT_MS, HTTP_TOTAL_TIMEOUT_MS,
+ * HTTP_IDLE_TIMEOUT_MS, HTTP_MAX_BODY; no trust anchors. */
+void http_client_opts_default(struct http_client_opts *o);
+
+enum http_conn_state {
+	HTTP_CLOSED,
+	HTTP_RESOLVING,
+	HTTP_CONNECTING,
+	HTTP_HANDSHAKE,
+	HTTP_SENDING,
+	HTTP_RECEIVING,
+	HTTP_IDLE          /* connected, no call */
+};
+
+struct http_client {
+	struct http_url url;
+	struct http_client_opts opt;
+	enum http_conn_state state;
+	int fd;
+	struct loop_io io;
+	struct loop_timer kick, conn_timer, call_timer, idle_timer;
+	struct resolve_query rq;
+	struct net_addr addrs[RESOLVE_MAX_ADDRS];
+	size_t naddrs, addr_next;
+	struct tls_conn *tls;   /* heap, https only */
+	struct http_call *head, *tail, *active;
+	int reused;             /* the connection served a call before this one */
+	int retried;            /* the active call was already retried */
+	int got_response_bytes;
+	size_t out_len, out_off, body_off;
+	struct http_parser parser;
+	char out[HTTP_MAX_REQUEST_HEAD];
+	/* Counters for tests and logs. */
+	unsigned long connects, requests, resumed;
+};
+
+/* Set up c for the endpoint url (nothing is connected yet). o may be NULL
+ * for the defaults; https needs o->trust. Returns 0, or -1 with e set. */
+int http_client_init(struct http_client *c, const char *url,
+	const struct http_client_opts *o, struct err *e);
+
+/* Queue call (caller-owned, untouched until its done() runs or it is
+ * cancelled); calls run in order, one at a time, on the one connection.
+ * done() runs from the loop: it may send new calls and free the call, but
+ * must not free the client. */
+void http_client_send(struct http_client *c, struct http_call *call);
+
+/* Withdraw a queued or running call without calling done(); a running call
+ * loses its connection. */
+void http_client_cancel(struct http_client *c, struct http_call *call);
+
+/* Close the connection (not the queue: the next call reconnects). */
+void http_client_disconnect(struct http_client *c);
+
+/* Close everything; queued calls are dropped without done(). */
+void http_client_free(struct http_client *c);
+
+#endif
