@@ -513,6 +513,15 @@ tls_closed(const struct tls_conn *t)
 }
 
 void
+tls_close_notify(struct tls_conn *t, int fd)
+{
+	struct err e = { 0 };
+
+	br_ssl_engine_close(&t->cc.eng);
+	tls_io(t, fd, &e);
+}
+
+void
 tls_save_session(struct tls_conn *t)
 {
 	br_ssl_session_parameters p;

@@ -129,6 +129,11 @@ size_t tls_read(struct tls_conn *t, void *p, size_t n);
 /* The engine has failed or was closed (then e of tls_io says why). */
 int tls_closed(const struct tls_conn *t);
 
+/* Closing a healthy connection: send close_notify (RFC 5246 section
+ * 7.2.1) as far as the socket takes it now, so the server sees an orderly
+ * end (and keeps the session resumable). Never waits. */
+void tls_close_notify(struct tls_conn *t, int fd);
+
 /* After a successful handshake: remember the session for the next
  * tls_start to the same host. */
 void tls_save_session(struct tls_conn *t);
