@@ -1,0 +1,335 @@
+#!/usr/bin/python3
+"""HTTPS client (src/http + src/tls + src/sigv4) against the Route 53
+emulator over TLS, driven by test/tool_https.
+
+Shows: signed requests accepted by the emulator's botocore check (also with
+a session token, and refused with a wrong key or token), keep-alive reuse,
+queued calls, reconnection after the server closed the connection (idle
+timeout, close after a response), the transparent retry of an idempotent
+request on a reused connection (and none for a POST), truncated bodies,
+timeouts, the body limit, the clock check, and the rejection - with a clear
+error and no request reaching the server - of a certificate from an unknown
+CA, for another host name, or expired. TLS session resumption is shown
+against a small Python TLS server of this test, plain HTTP over IPv4 and
+IPv6 against the emulator.
+"""
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
+from tap import ok, eq, diag, done  # noqa: E402
+from emu import Emu  # noqa: E402
+
+BIN = os.environ.get("NOTIFY53_TESTBIN", os.path.join(ROOT, "build", "check",
+                                                      "test"))
+TOOL = os.path.join(BIN, "tool_https")
+KEY = ["--akid", "AKID", "--secret", "SECRET"]
+ZONES = "GET:/2013-04-01/hostedzone"
+
+
+def run(args, timeout=60):
+    """Run the tool; returns (results, stats, process)."""
+    p = subprocess.run([TOOL] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout,
+                       universal_newlines=True)
+    results, stats = [], {}
+    for line in p.stdout.splitlines():
+        if line.startswith("result "):
+            r = {"index": int(line.split()[1])}
+            for kv in line.split()[2:]:
+                k, v = kv.split("=", 1)
+                r[k] = int(v) if v.isdigit() else v
+            results.append(r)
+        elif line.startswith("message ") and results:
+            results[-1]["message"] = line[8:]
+        elif line.startswith("body ") and results:
+            results[-1]["body"] = line[5:]
+        elif line.startswith("connects="):
+            stats = dict((k, int(v)) for k, v in
+                         (kv.split("=") for kv in line.split()))
+    if p.stderr.strip():
+        diag(p.stderr.strip())
+    return results, stats, p
+
+
+def url(e):
+    # The certificate names localhost; https needs a name, not an IP.
+    return "https://localhost:%d" % e.port
+
+
+def all_ok(results, n):
+    return len(results) == n and all(r["status"] == 200 and r["error"] == "OK"
+                                     for r in results)
+
+
+def api_log(e):
+    return [x for x in e.log() if x.get("op") != "Unknown"]
+
+
+def signed(e):
+    res, st, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES])
+    ok(all_ok(res, 1) and "<ListHostedZonesResponse" in res[0].get("body", ""),
+       "signed ListHostedZones accepted by the emulator's botocore check")
+    log = api_log(e)
+    ok(log and log[-1]["op"] == "ListHostedZones" and log[-1]["status"] == 200
+       and log[-1].get("access_key") == "AKID", "emulator logged it as AKID")
+
+    res, _, _ = run(["--ca", e.ca_file, "--akid", "ASIATEMP", "--secret",
+                     "TEMPSECRET", "--token", "TOKEN/with+chars=", url(e),
+                     ZONES + "?maxitems=1"])
+    ok(all_ok(res, 1), "session-token signature verifies")
+    res, _, _ = run(["--ca", e.ca_file, "--akid", "ASIATEMP", "--secret",
+                     "TEMPSECRET", "--token", "WRONG", url(e), ZONES])
+    ok(res and res[0]["status"] == 403 and "InvalidClientTokenId" in
+       res[0].get("body", ""), "a wrong session token is refused (403)")
+    res, _, _ = run(["--ca", e.ca_file, "--akid", "AKID", "--secret", "NOPE",
+                     url(e), ZONES])
+    ok(res and res[0]["status"] == 403 and "SignatureDoesNotMatch" in
+       res[0].get("body", ""), "a wrong secret is refused (403): the check is real")
+
+    zid = e.create_zone("example.com.")
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com'
+            '/doc/2013-04-01/"><ChangeBatch><Changes><Change><Action>UPSERT</Action>'
+            '<ResourceRecordSet><Name>www.example.com.</Name><Type>A</Type>'
+            '<TTL>300</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1'
+            '</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>'
+            '</Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>')
+    res, _, _ = run(["--ca", e.ca_file] + KEY + [
+        url(e), "POST:/2013-04-01/hostedzone/%s/rrset/:%s" % (
+            zid.split("/")[-1], body)])
+    ok(all_ok(res, 1) and "<ChangeInfo>" in res[0].get("body", ""),
+       "signed POST ChangeResourceRecordSets (body and Content-Type signed)")
+    ok(any(r["name"] == "www.example.com." and r["type"] == "A"
+           for r in e.rrsets(zid)), "the change reached the zone")
+
+
+def keep_alive(e):
+    e.reset()
+    res, st, _ = run(["--ca", e.ca_file] + KEY + [url(e)] + [ZONES] * 5)
+    ok(all_ok(res, 5), "five requests answered")
+    eq(st.get("connects"), 1, "one connection for five requests (keep-alive)")
+    log = api_log(e)
+    ok(len(log) == 5 and len(set(x["conn"] for x in log)) == 1,
+       "emulator saw five requests on one connection")
+    eq([x["req_on_conn"] for x in log], sorted(x["req_on_conn"] for x in log),
+       "in order on that connection")
+
+    res, st, _ = run(["--ca", e.ca_file, "--queue"] + KEY + [url(e)] +
+                     [ZONES] * 3)
+    ok(all_ok(res, 3) and st.get("connects") == 1,
+       "three queued calls run one after another on one connection")
+
+
+def reconnects(e):
+    e.reset(faults=True)
+    e.fault("close-after", op="ListHostedZones", count=1)
+    res, st, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES, "sleep:300",
+                                                  ZONES])
+    ok(all_ok(res, 2), "request after the server closed the connection succeeds")
+    eq(st.get("connects"), 2, "a new connection was made")
+    log = api_log(e)
+    ok(len(log) == 2 and log[0]["conn"] != log[1]["conn"],
+       "emulator saw them on two connections")
+
+    e.reset(faults=True)
+    e.fault("close-after", op="ListHostedZones", count=1)
+    res, st, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES, ZONES])
+    ok(all_ok(res, 2) and st.get("connects") == 2,
+       "immediately after a close: reconnects, nothing fails")
+
+    # The second request of a kept-alive connection is dropped unanswered:
+    # a GET is idempotent, so it is retried once on a new connection.
+    e.reset(faults=True)
+    e.fault("close", op="ListHostedZones", skip=1, count=1)
+    res, st, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES, ZONES])
+    ok(all_ok(res, 2), "idempotent GET retried transparently")
+    ok(len(res) == 2 and res[1]["attempts"] == 2, "on a second connection")
+    eq(len(e.log(op="ListHostedZones")), 3, "server saw 3 requests (one dropped)")
+
+    # A POST is not: the server may have acted on it.
+    e.reset(faults=True)
+    zid = e.create_zone("post.example.")
+    e.fault("close", op="ChangeResourceRecordSets", count=1)
+    res, st, _ = run(["--ca", e.ca_file] + KEY + [
+        url(e), ZONES, "POST:/2013-04-01/hostedzone/%s/rrset/:<x/>" %
+        zid.split("/")[-1]])
+    ok(len(res) == 2 and res[1]["error"] == "IO" and res[1]["sent"] == 1 and
+       res[1]["attempts"] == 1, "POST on a dropped connection fails, not retried")
+    eq(len(e.log(op="ChangeResourceRecordSets")), 1, "server saw the POST once")
+
+    # A fresh connection dropped unanswered is the caller's to retry.
+    e.reset(faults=True)
+    e.fault("close", op="ListHostedZones", count=1)
+    res, _, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES])
+    ok(res and res[0]["error"] == "IO" and "before any response" in
+       res[0].get("message", ""), "fresh connection closed: clear IO error")
+
+
+def failures(e):
+    e.reset(faults=True)
+    e.fault("truncate", op="ListHostedZones", count=1)
+    res, _, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES])
+    ok(res and res[0]["error"] == "IO" and "before the end of the body" in
+       res[0].get("message", ""), "truncated body: %s" % (
+           res and res[0].get("message")))
+
+    e.reset(faults=True)
+    e.fault("hang", op="ListHostedZones", count=1, arg=5)
+    t0 = time.time()
+    res, _, _ = run(["--ca", e.ca_file, "--timeout", "1000"] + KEY +
+                    [url(e), ZONES])
+    ok(res and res[0]["error"] == "TIMEOUT" and time.time() - t0 < 4,
+       "total timeout after 1 s: %s" % (res and res[0].get("message")))
+
+    e.reset(faults=True)
+    res, _, _ = run(["--ca", e.ca_file, "--body-max", "100"] + KEY +
+                    [url(e), ZONES])
+    ok(res and res[0]["error"] == "TOO_LARGE", "body over --body-max refused")
+
+    e.reset()
+    res, st, _ = run(["--ca", e.ca_file, "--clock", "1000000000"] + KEY +
+                     [url(e), ZONES])
+    ok(res and res[0]["error"] == "CLOCK" and "clock not set" in
+       res[0].get("message", ""), "clock before the build time: clock not set")
+    ok(st.get("connects") == 0 and e.count() == 0, "and no connection was made")
+
+    res, _, _ = run(KEY + [url(e), ZONES])
+    ok(res and res[0]["error"] == "TLS" and "not trusted" in
+       res[0].get("message", ""),
+       "compiled-in AWS anchors do not trust the emulator's CA")
+
+
+def rejected(flag, expect, what):
+    with Emu(rate=1000, burst=1000, args=[flag]) as e:
+        res, _, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES])
+        ok(res and res[0]["error"] == "TLS" and res[0]["sent"] == 0 and
+           expect in res[0].get("message", ""),
+           "%s rejected: %s" % (what, res and res[0].get("message")))
+        eq(e.count(), 0, "%s: no request reached the server" % what)
+        ok(e.stats().get("tls_handshake_failures", 0) >= 1,
+           "%s: the server saw the handshake fail" % what)
+
+
+def idle_timeout():
+    with Emu(rate=1000, burst=1000, args=["--idle-timeout", "0.5"]) as e:
+        res, st, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES,
+                                                      "sleep:1200", ZONES])
+        ok(all_ok(res, 2) and st.get("connects") == 2 and
+           all(r["attempts"] == 1 for r in res),
+           "server closed the idle connection: noticed, new connection")
+
+
+def rsa_key():
+    with Emu(rate=1000, burst=1000, args=["--key-type", "rsa"]) as e:
+        res, _, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES])
+        ok(all_ok(res, 1), "RSA certificate (ECDHE_RSA) accepted")
+
+
+def plain_http():
+    with Emu(http=True, rate=1000, burst=1000) as e:
+        res, _, _ = run(KEY + [e.url, ZONES, ZONES])
+        ok(all_ok(res, 2), "plain http:// over IPv4 (%s)" % e.url)
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.bind(("::1", 0))
+        s.close()
+    except OSError:
+        diag("no IPv6 loopback: skipping the [::1] check")
+        return
+    with Emu(http=True, rate=1000, burst=1000, host="::1") as e:
+        res, _, _ = run(KEY + [e.url, ZONES])
+        ok(all_ok(res, 1), "plain http:// over IPv6 (%s)" % e.url)
+
+
+class ResumingServer(object):
+    """TLS 1.2 server answering each request with a tiny HTTP response and
+    closing properly, so OpenSSL keeps sessions for resumption."""
+
+    def __init__(self, certfile, keyfile):
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(certfile, keyfile)
+        self.ctx.options |= ssl.OP_NO_TICKET
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.sock.settimeout(10)
+        self.port = self.sock.getsockname()[1]
+        self.reused = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        for _ in range(2):
+            try:
+                c, _ = self.sock.accept()
+                t = self.ctx.wrap_socket(c, server_side=True)
+                self.reused.append(t.session_reused)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    d = t.recv(4096)
+                    if not d:
+                        break
+                    data += d
+                t.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+                          b"Connection: close\r\n\r\nok")
+                t.unwrap().close()
+            except (OSError, ssl.SSLError) as ex:
+                diag("resuming server: %s" % ex)
+        self.sock.close()
+
+
+def resumption():
+    d = tempfile.mkdtemp(prefix="it_https-")
+    try:
+        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                        "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True, timeout=30)
+        srv = ResumingServer(cert, key)
+        res, st, _ = run(["--ca", cert, "https://localhost:%d" % srv.port,
+                          "GET:/a", "GET:/b"])
+        srv.thread.join(10)
+        ok(all_ok(res, 2) and st.get("connects") == 2,
+           "Connection: close answered, reconnected")
+        eq(srv.reused, [False, True], "server saw the second handshake resume")
+        eq(st.get("resumed"), 1, "client counted one resumed session")
+    finally:
+        for f in os.listdir(d):
+            os.unlink(os.path.join(d, f))
+        os.rmdir(d)
+
+
+def main():
+    if not os.access(TOOL, os.X_OK):
+        ok(False, "test driver %s built" % TOOL)
+        done()
+    with Emu(credentials=("AKID:SECRET", "ASIATEMP:TEMPSECRET:TOKEN/with+chars="),
+             rate=1000, burst=1000) as e:
+        signed(e)
+        keep_alive(e)
+        reconnects(e)
+        failures(e)
+    rejected("--cert-unknown-ca", "not trusted", "certificate from an unknown CA")
+    rejected("--cert-wrong-host", "not valid for the name localhost",
+             "certificate for another host name")
+    rejected("--cert-expired", "expired", "expired certificate")
+    idle_timeout()
+    rsa_key()
+    plain_http()
+    resumption()
+    done()
+
+
+if __name__ == "__main__":
+    main()
