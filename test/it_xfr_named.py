@@ -296,10 +296,10 @@ def axfr_messages(q, serial_end=7, n=3):
 # ---- the tests --------------------------------------------------------------------
 
 def test_full(ns):
-    rc, out, err = run("xfr", "example.com", ns.addr(), "--json")
+    rc, json_out, err = run("xfr", "example.com", ns.addr(), "--json")
     tap.ok(rc == 0 and not err, "AXFR of the 17-type zone succeeds", err)
     want = expected_sets("example.com.", ns.port)
-    got = got_sets(out) if rc == 0 else {}
+    got = got_sets(json_out) if rc == 0 else {}
     compare(got, want, "every record set and value equals dnspython's transfer")
     types = {t for (_, t) in got}
     tap.eq(sorted(types & R53_TYPES), sorted(R53_TYPES), "all 17 Route 53 types present")
@@ -335,7 +335,7 @@ def test_full(ns):
         with open(log.name) as f:
             vlog = f.read()
         os.unlink(log.name)
-        tap.ok(rc == 0 and vout == out, "TSIG transfer under valgrind: same output, no error or leak",
+        tap.ok(rc == 0 and vout == json_out, "TSIG transfer under valgrind: same output, no error or leak",
                "rc=%d %s\n%s" % (rc, err, vlog[-2000:]))
     else:
         tap.ok(False, "valgrind check needs NOTIFY53_PLAIN (a non-ASan build; make check sets it)")
