@@ -178,9 +178,14 @@ CHECK_CROSS ?= mips
 
 check-build: $(UNIT_TESTS) $(TEST_TOOLS) $(FUZZ_BINS) $(O)/notify53
 
+# A build without sanitizers, for the integration tests' valgrind runs
+# (NOTIFY53_PLAIN); ASan binaries cannot run under valgrind.
+PLAIN_O := build/plain
+
 check:
 	$(MAKE) O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-build
+	$(MAKE) O=$(PLAIN_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" SAN= $(PLAIN_O)/notify53
 	$(foreach a,$(CHECK_CROSS),$(MAKE) cross-build ARCH=$(a) &&) true
 	@mkdir -p $(CHECK_O)
 	@{ for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
@@ -190,7 +195,7 @@ check:
 	   for n in $(FUZZ_NAMES); do \
 	     printf '%s\t%s\n' "fuzz_$$n" "$(CHECK_O)/test/fuzz_$$n test/corpus/$$n"; done; \
 	   for t in $(INTEGRATION_TESTS); do \
-	     printf '%s\t%s\n' "$$(basename $$t)" "NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test $$t"; done; \
+	     printf '%s\t%s\n' "$$(basename $$t)" "NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test NOTIFY53_PLAIN=$(CURDIR)/$(PLAIN_O)/notify53 $$t"; done; \
 	 } > $(CHECK_O)/tests.list
 	@sh test/run.sh $(CHECK_O)/tests.list
 
