@@ -186,6 +186,7 @@ dns_writer_init(struct dns_writer *w, uint8_t *buf, size_t cap, int compress, st
 	w->fail = 0;
 	w->compress = compress;
 	w->err = e;
+	w->section = DNS_SEC_QUESTION;
 	w->ncomp = 0;
 }
 
@@ -544,6 +545,12 @@ count(struct dns_writer *w, int sec)
 		dns_writer_fail(w, "DNS record written without a header or section");
 		return;
 	}
+	if (sec < w->section) {
+		dns_writer_fail(w, "DNS record of section %d written after section %d", sec,
+		    w->section);
+		return;
+	}
+	w->section = sec;
 	v = (unsigned)p[0] << 8 | p[1];
 	if (v == 0xffff) {
 		dns_writer_fail(w, "more than 65535 records in a DNS message section");

@@ -177,6 +177,7 @@ struct dns_writer {
 	int fail;          /* sticky: the buffer was too small or input bad */
 	int compress;      /* 1: compress names (RFC 1035 section 4.1.4) */
 	struct err *err;   /* may be NULL */
+	int section;       /* of the last record: sections come in order */
 	unsigned ncomp;
 	uint16_t comp[DNS_COMPRESS_MAX]; /* offsets of names already written */
 };
@@ -266,7 +267,8 @@ int dns_msg_next(struct dns_msg *m, struct dns_rr *rr);
  * what they add). */
 void dns_put_header(struct dns_writer *w, const struct dns_header *h);
 
-/* Question; adds one to QDCOUNT of the header at the start of the buffer. */
+/* Question; adds one to QDCOUNT of the header at the start of the buffer.
+ * Questions and records must come in section order (else the writer fails). */
 void dns_put_question(struct dns_writer *w, const uint8_t *name, unsigned type, unsigned class);
 
 /* Resource record with self-contained rdata into section sec (ANSWER,

@@ -423,6 +423,16 @@ test_build(void)
 	    (const uint8_t *)"\0\1\3ab", 5);
 	ok(dns_writer_done(&w) < 0 && strstr(e.msg, "malformed"), "bad MX rdata: %s", e.msg);
 
+	err_clear(&e);
+	dns_writer_init(&w, buf, sizeof buf, 1, &e);
+	dns_put_header(&w, &h);
+	dns_put_rr(&w, DNS_SEC_AUTHORITY, wname("a."), DNS_TYPE_A, DNS_CLASS_IN, 1,
+	    (const uint8_t *)"\1\2\3\4", 4);
+	dns_put_rr(&w, DNS_SEC_ANSWER, wname("a."), DNS_TYPE_A, DNS_CLASS_IN, 1,
+	    (const uint8_t *)"\1\2\3\4", 4);
+	ok(dns_writer_done(&w) < 0 && strstr(e.msg, "after section"),
+	    "an answer after an authority RR: %s", e.msg);
+
 	/* Case is kept: WWW.example.com is not compressed against www. */
 	dns_writer_init(&w, buf, sizeof buf, 1, NULL);
 	dns_put_header(&w, &h);
