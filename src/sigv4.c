@@ -470,6 +470,16 @@ sigv4_canonical_request(const struct sigv4_request *r, const char *amz_date,
 	return (long)o.len;
 }
 
+/* v as exactly n decimal digits (v is in range). */
+static void
+put_digits(char *o, int v, int n)
+{
+	while (n-- > 0) {
+		o[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 int
 sigv4_amz_date(time_t t, char out[SIGV4_DATE_LEN + 1])
 {
@@ -477,8 +487,15 @@ sigv4_amz_date(time_t t, char out[SIGV4_DATE_LEN + 1])
 
 	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
 		return -1;
-	snprintf(out, SIGV4_DATE_LEN + 1, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	put_digits(out, tm.tm_year + 1900, 4);
+	put_digits(out + 4, tm.tm_mon + 1, 2);
+	put_digits(out + 6, tm.tm_mday, 2);
+	out[8] = 'T';
+	put_digits(out + 9, tm.tm_hour, 2);
+	put_digits(out + 11, tm.tm_min, 2);
+	put_digits(out + 13, tm.tm_sec, 2);
+	out[15] = 'Z';
+	out[16] = '\0';
 	return 0;
 }
 
