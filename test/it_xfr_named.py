@@ -459,6 +459,8 @@ def test_fakes():
     s.close()
     rc, out, err = run("xfr", "fake.test", "127.0.0.1:%d" % port)
     one_line_error(rc, err, "127.0.0.1:%d refused the connection" % port, "closed port")
+    rc, out, err = run("soa", "fake.test", "127.0.0.1:%d" % port)
+    one_line_error(rc, err, "127.0.0.1:%d could not be reached" % port, "SOA query to a closed UDP port")
     rc, out, err = run("xfr", "fake.test")
     tap.ok(rc == 64 and "usage" in err, "usage error", err)
 
