@@ -70,8 +70,6 @@ fail(struct xfr *x, const char *fmt, ...)
 	return err_set(&x->attempt, "%s", msg);
 }
 
-/* ---- answer parsing ---------------------------------------------------------- */
-
 /* ---- where the records go --------------------------------------------------------- */
 
 static void
@@ -185,6 +183,8 @@ xfr_delta(const struct xfr *x, struct zone_delta *d)
 	}
 	return 0;
 }
+
+/* ---- answer parsing ---------------------------------------------------------- */
 
 /* One answer RR through the transfer state machine (RFC 5936 section 2.2,
  * RFC 1995 section 4). */
@@ -341,9 +341,11 @@ answer_msg(struct xfr *x, const uint8_t *msg, size_t len, uint64_t now, int udp)
 		return fail(x, "sent a message that is not a response to a query");
 	rcode = DNS_RCODE(m.hdr.flags);
 	if (rcode != DNS_RCODE_NOERROR) {
-		/* A rejected TSIG key says more than its NOTAUTH. */
+		/* A TSIG error (BADKEY, BADSIG...) says more than its NOTAUTH. */
+		size_t nosig = len;
+
 		if (x->key && rcode == DNS_RCODE_NOTAUTH &&
-		    tsig_verify_response(&x->tsig, msg, len, now, NULL, &e) < 0)
+		    tsig_verify_response(&x->tsig, msg, len, now, &nosig, &e) < 0 && nosig < len)
 			return fail(x, "rejected the %s for %s: %s", kind_str(x), zname, e.msg);
 		if (qtype(x) == DNS_TYPE_IXFR &&
 		    (rcode == DNS_RCODE_NOTIMP || rcode == DNS_RCODE_FORMERR) && first) {

@@ -16,6 +16,7 @@
 #include "loop.h"
 #include "rr.h"
 #include "tap.h"
+#include "tsig.h"
 #include "xfr.h"
 #include "zone.h"
 
@@ -549,6 +550,66 @@ test_soa(void)
 	xfr_free(&x);
 }
 
+/* TSIG through the transfer: the server side of tsig signs our answers. */
+static void
+test_tsig(void)
+{
+	static struct xfr x;
+	static struct tsig_key key;
+	struct tsig_ctx srv;
+	struct err e = { 0 };
+	uint8_t q[512];
+	struct dns_writer qw;
+	struct dns_header h = { .id = ID };
+	long qlen, n;
+	int r;
+
+	tsig_key_parse(&key, "xfr-key:hmac-sha256:c2VjcmV0LWtleS1mb3Itbm90aWZ5NTMtdGVzdHM=", &e);
+	for (int signed_answer = 0; signed_answer <= 2; signed_answer++) {
+		/* The query as the job would send it, signed. */
+		dns_writer_init(&qw, q, sizeof q, 0, NULL);
+		dns_put_header(&qw, &h);
+		dns_put_question(&qw, wname(ZONE), DNS_TYPE_AXFR, DNS_CLASS_IN);
+		qlen = tsig_sign_query(&x.tsig, &key, q, (size_t)dns_writer_done(&qw), sizeof q, NOW);
+		ok(tsig_verify_request(&srv, &key, 1, q, (size_t)qlen, NOW, NULL, &e) == TSIG_OK,
+		    "server verifies the signed AXFR query");
+		slen = 0;
+		if (signed_answer == 2) {
+			m_begin_q(ID, DNS_RCODE_NOTAUTH, ZONE, DNS_TYPE_AXFR);
+		} else {
+			m_begin(DNS_TYPE_AXFR);
+			m_soa(9);
+			v1_body();
+			m_soa(9);
+		}
+		n = dns_writer_done(&w);
+		if (signed_answer == 1)
+			n = tsig_sign_response(&srv, msgbuf, (size_t)n, sizeof msgbuf, NOW);
+		stream[0] = (uint8_t)(n >> 8);
+		stream[1] = (uint8_t)n;
+		memcpy(stream + 2, msgbuf, (size_t)n);
+		slen = 2 + (size_t)n;
+
+		x.kind = XFR_AXFR;
+		memcpy(x.name, wname(ZONE), dns_name_len(wname(ZONE)));
+		x.key = &key;
+		xfr_parse_begin(&x, ID);
+		r = 0;
+		for (size_t off = 0; off < slen && r == 0; off++)
+			r = xfr_feed(&x, stream + off, 1, NOW);
+		if (signed_answer == 1)
+			ok(r == 1 && x.outcome == XFR_GOT_FULL, "signed AXFR verified and kept %s",
+			    x.err.msg);
+		else if (signed_answer == 0)
+			ok(r < 0 && strstr(x.err.msg, "failing TSIG: response is not signed"),
+			    "unsigned answer to a signed query: %s", x.err.msg);
+		else
+			ok(r < 0 && strstr(x.err.msg, "refused the transfer of example.com. (NOTAUTH)"),
+			    "unsigned NOTAUTH is a refusal, not a TSIG error: %s", x.err.msg);
+		xfr_free(&x);
+	}
+}
+
 /* ---- the job on the loop, against a forked server ------------------------------ */
 
 struct script {
@@ -777,6 +838,7 @@ main(void)
 	test_axfr();
 	test_ixfr();
 	test_soa();
+	test_tsig();
 	test_job();
 	return tap_done();
 }
