@@ -795,6 +795,112 @@ http_parser_eof(struct http_parser *p)
 	}
 }
 
+/* ---- dates ----------------------------------------------------------------------- */
+
+/* n decimal digits (space-padded when pad) at *s; -1 when not there. */
+static int
+date_num(const char **s, int n, int pad)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++, (*s)++) {
+		if (pad && i == 0 && **s == ' ')
+			continue;
+		if (**s < '0' || **s > '9')
+			return -1;
+		v = v * 10 + (**s - '0');
+	}
+	return v;
+}
+
+static int
+date_lit(const char **s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*s, lit, n))
+		return -1;
+	*s += n;
+	return 0;
+}
+
+static int
+date_month(const char **s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+	for (int m = 0; m < 12; m++) {
+		if (!strncmp(*s, months + 3 * m, 3)) {
+			*s += 3;
+			return m + 1;
+		}
+	}
+	return -1;
+}
+
+/* HH:MM:SS */
+static int
+date_time(const char **s, int *h, int *mi, int *sec)
+{
+	if ((*h = date_num(s, 2, 0)) < 0 || date_lit(s, ":") < 0 ||
+	    (*mi = date_num(s, 2, 0)) < 0 || date_lit(s, ":") < 0 ||
+	    (*sec = date_num(s, 2, 0)) < 0)
+		return -1;
+	return *h > 23 || *mi > 59 || *sec > 60 ? -1 : 0;
+}
+
+int
+http_date_parse(const char *s, time_t *t)
+{
+	int y, mo, d, h, mi, sec;
+	int64_t yy, era, yoe, doy, doe, days, secs;
+
+	while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+		s++;
+	if (*s == ',') {
+		s++;
+		if (date_lit(&s, " ") < 0 || (d = date_num(&s, 2, 0)) < 0)
+			return -1;
+		if (*s == ' ') {
+			/* IMF-fixdate */
+			s++;
+			if ((mo = date_month(&s)) < 0 || date_lit(&s, " ") < 0 ||
+			    (y = date_num(&s, 4, 0)) < 0)
+				return -1;
+		} else {
+			/* RFC 850: two-digit year, 1970-2069 */
+			if (date_lit(&s, "-") < 0 || (mo = date_month(&s)) < 0 ||
+			    date_lit(&s, "-") < 0 || (y = date_num(&s, 2, 0)) < 0)
+				return -1;
+			y += y < 70 ? 2000 : 1900;
+		}
+		if (date_lit(&s, " ") < 0 || date_time(&s, &h, &mi, &sec) < 0 ||
+		    date_lit(&s, " GMT") < 0)
+			return -1;
+	} else {
+		/* asctime: "Sun Nov  6 08:49:37 1994" */
+		if (date_lit(&s, " ") < 0 || (mo = date_month(&s)) < 0 || date_lit(&s, " ") < 0 ||
+		    (d = date_num(&s, 2, 1)) < 0 || date_lit(&s, " ") < 0 ||
+		    date_time(&s, &h, &mi, &sec) < 0 || date_lit(&s, " ") < 0 ||
+		    (y = date_num(&s, 4, 0)) < 0)
+			return -1;
+	}
+	if (*s || d < 1 || d > 31)
+		return -1;
+	/* Days from 1970-01-01 (H. Hinnant's days_from_civil). */
+	yy = mo <= 2 ? y - 1 : y;
+	era = yy / 400;
+	yoe = yy - era * 400;
+	doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	days = era * 146097 + doe - 719468;
+	secs = days * 86400 + h * 3600 + mi * 60 + sec;
+	if ((int64_t)(time_t)secs != secs)
+		return -1; /* beyond a 32-bit time_t */
+	*t = (time_t)secs;
+	return 0;
+}
+
 /* ---- client --------------------------------------------------------------------- */
 
 void

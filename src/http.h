@@ -156,6 +156,12 @@ const char *http_response_header(const struct http_response *r, const char *name
  * NULL for a complete response: an empty body is "". */
 char *http_response_take_body(struct http_response *r, size_t *len);
 
+/* Parse an HTTP-date (RFC 9110 section 5.6.7), e.g. a response's Date
+ * header for clock-skew correction: IMF-fixdate "Sun, 06 Nov 1994 08:49:37
+ * GMT" and the obsolete RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT") and
+ * asctime ("Sun Nov  6 08:49:37 1994") forms. Returns 0 with *t set, or -1. */
+int http_date_parse(const char *s, time_t *t);
+
 /* ---- client --------------------------------------------------------------------- */
 
 enum http_error {

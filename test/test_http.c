@@ -442,10 +442,46 @@ parser_details(void)
 	free(p);
 }
 
+static void
+dates(void)
+{
+	static const struct {
+		const char *in;
+		long long t; /* -1: refused */
+	} v[] = {
+		{ "Sun, 06 Nov 1994 08:49:37 GMT", 784111777 },
+		{ "Sunday, 06-Nov-94 08:49:37 GMT", 784111777 },
+		{ "Sun Nov  6 08:49:37 1994", 784111777 },
+		{ "Thu, 01 Jan 1970 00:00:00 GMT", 0 },
+		{ "Sun, 30 Aug 2015 12:36:00 GMT", 1440938160 },
+		{ "Tue, 29 Feb 2028 23:59:59 GMT", 1835481599 },
+		{ "Monday, 01-Jan-35 00:00:00 GMT", 2051222400 },
+		{ "Sun, 06 Nov 1994 08:49:37 UTC", -1 },
+		{ "Sun, 6 Nov 1994 08:49:37 GMT", -1 },
+		{ "Sun, 06 Foo 1994 08:49:37 GMT", -1 },
+		{ "Sun, 06 Nov 1994 24:00:00 GMT", -1 },
+		{ "Sun, 06 Nov 1994 08:49:37 GMT junk", -1 },
+		{ "Sun, 32 Nov 1994 08:49:37 GMT", -1 },
+		{ "", -1 },
+		{ "1994-11-06T08:49:37Z", -1 },
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		time_t t = 0;
+		int r = http_date_parse(v[i].in, &t);
+
+		if (v[i].t < 0)
+			ok(r < 0, "date \"%s\" refused", v[i].in);
+		else
+			ok(r == 0 && (long long)t == v[i].t, "date \"%s\" is %lld", v[i].in, v[i].t);
+	}
+}
+
 int
 main(void)
 {
 	urls();
+	dates();
 	requests();
 	parser_vectors();
 	parser_details();
