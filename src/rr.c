@@ -761,8 +761,9 @@ unescape(struct in *in, const char *s, size_t n, uint8_t *out, size_t cap)
 			if (b >= '0' && b <= '9') {
 				if (n - i < 3 || s[i] > '3' || s[i + 1] < '0' || s[i + 1] > '7' ||
 				    s[i + 2] < '0' || s[i + 2] > '7')
-					return in_fail(in, "bad escape \"\\%.3s\": a backslash and a "
-					    "digit must be an octal \\ooo from \\000 to \\377", s + i);
+					return in_fail(in, "bad escape \"\\%.*s\": a backslash and a "
+					    "digit must be an octal \\ooo from \\000 to \\377",
+					    (int)(n - i < 3 ? n - i : 3), s + i);
 				b = (unsigned)(s[i] - '0') << 6 | (unsigned)(s[i + 1] - '0') << 3 |
 				    (unsigned)(s[i + 2] - '0');
 				i += 2;
@@ -1300,6 +1301,10 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 		    n - in.pos), text + in.pos);
 	if (!in.fail && w.fail)
 		in_fail(&in, "rdata longer than %zu octets", w.cap);
+	/* keyNNNNN gives any octets for a known key too (RFC 9460 section
+	 * 2.1): they must still form that key's value. */
+	if (!in.fail && l->f[2] == L_SVC && rr_to_r53(type, out, w.len, NULL, 0, &why) < 0)
+		in.fail = 1;
 	if (in.fail) {
 		if (e)
 			err_set(e, "bad %s value \"%.*s%s\": %s", rr_type_name(type, tn),

@@ -288,6 +288,8 @@ test_malformed_text(void)
 	refused(DNS_TYPE_HTTPS, "1 . ipv6hint=1.2.3.4", "ipv6hint");
 	refused(DNS_TYPE_HTTPS, "1 . ech=!!!!", "base64");
 	refused(DNS_TYPE_HTTPS, "1", "TargetName missing");
+	refused(DNS_TYPE_HTTPS, "1 . key1=\"\\002h\"", "alpn");
+	refused(DNS_TYPE_HTTPS, "1 . key3=\"\\001\"", "key 3");
 	refused(DNS_TYPE_LOC, "1 2 3", "not supported");
 }
 
