@@ -212,11 +212,14 @@ cross-check: cross-build
 	 done > build/cross-$(ARCH)/tests.list
 	@sh test/run.sh build/cross-$(ARCH)/tests.list
 
-# Benchmarks print figures; they time the stripped static binary.
+# Benchmarks print figures; they time the stripped static binary. Their
+# helper programs get their own build directory: build/check holds
+# sanitizer objects.
+BENCH_O := build/bench
 bench: notify53
-	@$(MAKE) -s O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O2" SAN= $(TEST_TOOLS) >/dev/null
+	@$(MAKE) -s O=$(BENCH_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O2" SAN= $(TEST_TOOLS:$(O)/%=$(BENCH_O)/%) >/dev/null
 	@for b in $(sort $(wildcard test/bench/*.sh test/bench/*.py)); do \
-	  echo "== $$b"; NOTIFY53=$(CURDIR)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test $$b || exit 1; \
+	  echo "== $$b"; NOTIFY53=$(CURDIR)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(BENCH_O)/test $$b || exit 1; \
 	done
 
 clean:
