@@ -1,5 +1,6 @@
 #include "tls.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -329,7 +330,171 @@ profile(struct tls_conn *t, const struct tls_trust *trust)
 	br_ssl_engine_set_buffer(&cc->eng, t->iobuf, sizeof t->iobuf, 0);
 }
 
+/* ---- IP address hosts ------------------------------------------------------ */
+
+struct der {
+	const unsigned char *p, *end;
+};
+
+/* The next element of d: its tag and its content. Returns 0, or -1 at the
+ * end or on a malformed length (DER, X.690 section 8.1). */
+static int
+der_next(struct der *d, unsigned *tag, struct der *content)
+{
+	size_t len;
+
+	if (d->end - d->p < 2 || (d->p[0] & 0x1f) == 0x1f)
+		return -1;
+	*tag = *d->p++;
+	len = *d->p++;
+	if (len & 0x80) {
+		int n = (int)(len & 0x7f);
+
+		if (n == 0 || n > 3)
+			return -1;
+		for (len = 0; n--; d->p++) {
+			if (d->p >= d->end)
+				return -1;
+			len = len << 8 | *d->p;
+		}
+	}
+	if ((size_t)(d->end - d->p) < len)
+		return -1;
+	content->p = d->p;
+	content->end = d->p + len;
+	d->p += len;
+	return 0;
+}
+
+/* Does the certificate's subjectAltName list ip as an iPAddress? */
+static int
+san_has_ip(const unsigned char *cert, size_t len, const unsigned char *ip, size_t iplen)
+{
+	static const unsigned char san_oid[] = { 0x55, 0x1d, 0x11 }; /* 2.5.29.17 */
+	struct der d = { cert, cert + len }, c, tbs, x, exts, ext, oid, v, names, gn;
+	unsigned tag;
+
+	if (der_next(&d, &tag, &c) < 0 || tag != 0x30 || der_next(&c, &tag, &tbs) < 0 ||
+	    tag != 0x30)
+		return 0;
+	/* TBSCertificate fields in order; extensions are [3] (RFC 5280
+	 * section 4.1). */
+	while (der_next(&tbs, &tag, &x) == 0) {
+		if (tag != 0xa3)
+			continue;
+		if (der_next(&x, &tag, &exts) < 0 || tag != 0x30)
+			return 0;
+		while (der_next(&exts, &tag, &ext) == 0) {
+			if (tag != 0x30 || der_next(&ext, &tag, &oid) < 0 || tag != 0x06)
+				return 0;
+			if (oid.end - oid.p != 3 || memcmp(oid.p, san_oid, 3))
+				continue;
+			if (der_next(&ext, &tag, &v) < 0 ||
+			    (tag == 0x01 && der_next(&ext, &tag, &v) < 0) || tag != 0x04 ||
+			    der_next(&v, &tag, &names) < 0 || tag != 0x30)
+				return 0;
+			/* GeneralName iPAddress is [7] IMPLICIT OCTET STRING. */
+			while (der_next(&names, &tag, &gn) == 0)
+				if (tag == 0x87 && (size_t)(gn.end - gn.p) == iplen &&
+				    !memcmp(gn.p, ip, iplen))
+					return 1;
+			return 0;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static struct tls_ipcheck *
+ipc_of(const br_x509_class **ctx)
+{
+	return (struct tls_ipcheck *)(void *)ctx;
+}
+
+static void
+ipc_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	struct tls_ipcheck *w = ipc_of(ctx);
+
+	(void)server_name;
+	free(w->ee);
+	w->ee = NULL;
+	w->ee_len = w->ee_cap = 0;
+	w->ncert = 0;
+	w->inner->vtable->start_chain(&w->inner->vtable, NULL);
+}
+
+static void
+ipc_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	struct tls_ipcheck *w = ipc_of(ctx);
+
+	if (w->ncert == 0 && length <= TLS_MAX_CERT && (w->ee = malloc(length ? length : 1)))
+		w->ee_cap = length;
+	w->inner->vtable->start_cert(&w->inner->vtable, length);
+}
+
+static void
+ipc_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_ipcheck *w = ipc_of(ctx);
+
+	if (w->ncert == 0 && w->ee && len <= w->ee_cap - w->ee_len) {
+		memcpy(w->ee + w->ee_len, buf, len);
+		w->ee_len += len;
+	}
+	w->inner->vtable->append(&w->inner->vtable, buf, len);
+}
+
+static void
+ipc_end_cert(const br_x509_class **ctx)
+{
+	struct tls_ipcheck *w = ipc_of(ctx);
+
+	w->ncert++;
+	w->inner->vtable->end_cert(&w->inner->vtable);
+}
+
+static unsigned
+ipc_end_chain(const br_x509_class **ctx)
+{
+	struct tls_ipcheck *w = ipc_of(ctx);
+	unsigned err = w->inner->vtable->end_chain(&w->inner->vtable);
+
+	if (err == 0 && (!w->ee || w->ee_len != w->ee_cap ||
+	    !san_has_ip(w->ee, w->ee_len, w->ip, w->iplen)))
+		err = BR_ERR_X509_BAD_SERVER_NAME;
+	free(w->ee);
+	w->ee = NULL;
+	return err;
+}
+
+static const br_x509_pkey *
+ipc_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	const struct tls_ipcheck *w = (const struct tls_ipcheck *)(const void *)ctx;
+
+	return w->inner->vtable->get_pkey(&w->inner->vtable, usages);
+}
+
+static const br_x509_class ipc_vtable = {
+	sizeof(struct tls_ipcheck),
+	ipc_start_chain,
+	ipc_start_cert,
+	ipc_append,
+	ipc_end_cert,
+	ipc_end_chain,
+	ipc_get_pkey,
+};
+
 /* ---- connections ---------------------------------------------------------- */
+
+void
+tls_release(struct tls_conn *t)
+{
+	free(t->ipc.ee);
+	t->ipc.ee = NULL;
+}
 
 int
 tls_start(struct tls_conn *t, const struct tls_trust *trust, const char *host, time_t now,
@@ -353,10 +518,18 @@ tls_start(struct tls_conn *t, const struct tls_trust *trust, const char *host, t
 	profile(t, trust);
 	tls_x509_time(now, &days, &secs);
 	br_x509_minimal_set_time(&t->xc, days, secs);
+	tls_release(t);
+	t->ipc.iplen = inet_pton(AF_INET, host, t->ipc.ip) == 1 ? 4 :
+	    inet_pton(AF_INET6, host, t->ipc.ip) == 1 ? 16 : 0;
+	if (t->ipc.iplen) {
+		t->ipc.vtable = &ipc_vtable;
+		t->ipc.inner = &t->xc;
+		br_ssl_engine_set_x509(&t->cc.eng, &t->ipc.vtable);
+	}
 	resume = t->have_session && !strcmp(t->session_host, host);
 	if (resume)
 		br_ssl_engine_set_session_parameters(&t->cc.eng, &t->session);
-	if (!br_ssl_client_reset(&t->cc, host, resume))
+	if (!br_ssl_client_reset(&t->cc, t->ipc.iplen ? NULL : host, resume))
 		return err_set(e, "tls: cannot start (BearSSL error %d)",
 		    br_ssl_engine_last_error(&t->cc.eng));
 	return 0;
@@ -388,7 +561,7 @@ engine_error(struct tls_conn *t, struct err *e)
 		return err_set(e, "TLS: certificate of %s not trusted: its chain does not end at a "
 		    "trusted CA (set ca_file for a private CA)", t->host);
 	case BR_ERR_X509_BAD_SERVER_NAME:
-		return err_set(e, "TLS: certificate is not valid for the name %s", t->host);
+		return err_set(e, "TLS: certificate is not valid for %s", t->host);
 	case BR_ERR_X509_EXPIRED:
 		return err_set(e, "TLS: certificate of %s expired or not yet valid (is the clock "
 		    "right?)", t->host);

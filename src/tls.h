@@ -82,12 +82,27 @@ void tls_x509_time(time_t now, uint32_t *days, uint32_t *seconds);
 /* Returned by tls_start when the clock is not set (distinct from -1). */
 #define TLS_CLOCK (-2)
 
+/* Certificate check for a host given as an IP address: br_x509_minimal
+ * checks the chain, dates and key usage, and the end-entity certificate must
+ * list the address as a SAN iPAddress (RFC 5280 section 4.2.1.6), which
+ * BearSSL does not look at itself. Internal to tls_conn. */
+struct tls_ipcheck {
+	const br_x509_class *vtable;
+	br_x509_minimal_context *inner;
+	unsigned char ip[16];
+	size_t iplen;
+	unsigned char *ee;       /* the end-entity certificate (heap) */
+	size_t ee_len, ee_cap;
+	int ncert;
+};
+
 /* One client connection's TLS state, about 24 KB: allocate it once per HTTP
  * client and reuse it for every connection (the session is kept for
- * resumption). */
+ * resumption); tls_release before freeing it. */
 struct tls_conn {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
+	struct tls_ipcheck ipc;
 	br_ssl_session_parameters session; /* last session, for resumption */
 	char session_host[TLS_MAX_HOST];
 	int have_session;
@@ -97,8 +112,9 @@ struct tls_conn {
 	unsigned char iobuf[BR_SSL_BUFSIZE_MONO];
 };
 
-/* Prepare t for a new connection to host (SNI and the name checked in the
- * certificate; not an IP address) with anchors trust (kept by the caller
+/* Prepare t for a new connection to host (SNI and the DNS name checked in
+ * the certificate; an IP address is sent no SNI, RFC 6066 section 3, and
+ * must be a SAN iPAddress of the certificate) with anchors trust (kept by the caller
  * while connected) at time now. A session saved from an earlier connection to
  * the same host is offered for resumption. Returns 0, TLS_CLOCK with e set
  * to "clock not set ..." when now is before the build time, or -1 with e set. */
@@ -140,5 +156,8 @@ void tls_save_session(struct tls_conn *t);
 
 /* Forget the saved session (after a failed resumption or a host change). */
 void tls_forget_session(struct tls_conn *t);
+
+/* Free what a handshake may have left allocated (not t itself). */
+void tls_release(struct tls_conn *t);
 
 #endif
