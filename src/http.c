@@ -134,9 +134,6 @@ http_url_parse(struct http_url *u, const char *url, struct err *e)
 	u->host_is_ip = v6 || inet_pton(AF_INET, u->host, ip) == 1;
 	if (!u->host_is_ip && !host_name_ok(u->host))
 		return err_set(e, "endpoint %.200s: bad host name", url);
-	if (u->tls && u->host_is_ip)
-		return err_set(e, "endpoint %.200s: https needs a host name to check the certificate "
-		    "against (for a loopback server use https://localhost:PORT)", url);
 	snprintf(u->hostport, sizeof u->hostport, "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
 	if (u->port != (u->tls ? 443 : 80))
 		snprintf(u->hostport + strlen(u->hostport), sizeof u->hostport - strlen(u->hostport),
@@ -1533,6 +1530,8 @@ http_client_free(struct http_client *c)
 		c->active->queued = 0;
 	c->head = c->tail = c->active = NULL;
 	http_parser_free(&c->parser);
+	if (c->tls)
+		tls_release(c->tls);
 	free(c->tls);
 	c->tls = NULL;
 }

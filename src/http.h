@@ -54,10 +54,9 @@ struct http_url {
 };
 
 /* Parse "http[s]://host[:port][/]" (no user info, path, query or fragment:
- * an endpoint, not a resource). IPv6 literals in brackets. https needs a
- * host name, because certificates are checked against DNS names (use
- * https://localhost:PORT for a loopback test server). Returns 0, or -1 with
- * e set. */
+ * an endpoint, not a resource). IPv6 literals in brackets (over https the
+ * certificate must then list the address as a SAN iPAddress). Returns 0, or
+ * -1 with e set. */
 int http_url_parse(struct http_url *u, const char *url, struct err *e);
 
 /* ---- requests ------------------------------------------------------------------ */

@@ -9,9 +9,10 @@ timeout, close after a response), the transparent retry of an idempotent
 request on a reused connection (and none for a POST), truncated bodies,
 timeouts, the body limit, the clock check, and the rejection - with a clear
 error and no request reaching the server - of a certificate from an unknown
-CA, for another host name, or expired. TLS session resumption is shown
-against a small Python TLS server of this test, plain HTTP over IPv4 and
-IPv6 against the emulator.
+CA, for another host name (or address), or expired. Hosts given as IP
+addresses are checked against the certificate's SAN iPAddress entries. TLS
+session resumption is shown against a small Python TLS server of this test;
+plain HTTP and HTTPS over IPv4 and IPv6 against the emulator.
 """
 import os
 import socket
@@ -60,7 +61,7 @@ def run(args, timeout=60):
 
 
 def url(e):
-    # The certificate names localhost; https needs a name, not an IP.
+    # The emulator's certificate names localhost, 127.0.0.1 and ::1.
     return "https://localhost:%d" % e.port
 
 
@@ -209,13 +210,21 @@ def failures(e):
 
 def rejected(flag, expect, what):
     with Emu(rate=1000, burst=1000, args=[flag]) as e:
-        res, _, _ = run(["--ca", e.ca_file] + KEY + [url(e), ZONES])
-        ok(res and res[0]["error"] == "TLS" and res[0]["sent"] == 0 and
-           expect in res[0].get("message", ""),
-           "%s rejected: %s" % (what, res and res[0].get("message")))
+        for u in (url(e), e.url):
+            res, _, _ = run(["--ca", e.ca_file] + KEY + [u, ZONES])
+            ok(res and res[0]["error"] == "TLS" and res[0]["sent"] == 0 and
+               expect in res[0].get("message", ""),
+               "%s at %s rejected: %s" % (what, u, res and res[0].get("message")))
         eq(e.count(), 0, "%s: no request reached the server" % what)
-        ok(e.stats().get("tls_handshake_failures", 0) >= 1,
-           "%s: the server saw the handshake fail" % what)
+        ok(e.stats().get("tls_handshake_failures", 0) >= 2,
+           "%s: the server saw the handshakes fail" % what)
+
+
+def ip_hosts(e):
+    e.reset()
+    res, st, _ = run(["--ca", e.ca_file] + KEY + [e.url, ZONES, ZONES])
+    ok(all_ok(res, 2) and st.get("connects") == 1,
+       "https://127.0.0.1: certificate checked against its SAN iPAddress")
 
 
 def idle_timeout():
@@ -247,13 +256,18 @@ def plain_http():
     with Emu(http=True, rate=1000, burst=1000, host="::1") as e:
         res, _, _ = run(KEY + [e.url, ZONES])
         ok(all_ok(res, 1), "plain http:// over IPv6 (%s)" % e.url)
+    with Emu(rate=1000, burst=1000, host="::1") as e:
+        res, _, _ = run(["--ca", e.ca_file] + KEY + [e.url, ZONES])
+        ok(all_ok(res, 1), "https:// over IPv6 (%s), SAN iPAddress ::1" % e.url)
 
 
 class ResumingServer(object):
     """TLS 1.2 server answering each request with a tiny HTTP response and
     closing properly, so OpenSSL keeps sessions for resumption."""
 
-    def __init__(self, certfile, keyfile):
+    def __init__(self, certfile, keyfile, connections=2, quiet=False):
+        self.connections = connections
+        self.quiet = quiet
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(certfile, keyfile)
         self.ctx.options |= ssl.OP_NO_TICKET
@@ -267,7 +281,7 @@ class ResumingServer(object):
         self.thread.start()
 
     def serve(self):
-        for _ in range(2):
+        for _ in range(self.connections):
             try:
                 c, _ = self.sock.accept()
                 t = self.ctx.wrap_socket(c, server_side=True)
@@ -282,7 +296,8 @@ class ResumingServer(object):
                           b"Connection: close\r\n\r\nok")
                 t.unwrap().close()
             except (OSError, ssl.SSLError) as ex:
-                diag("resuming server: %s" % ex)
+                if not self.quiet:
+                    diag("resuming server: %s" % ex)
         self.sock.close()
 
 
@@ -304,6 +319,13 @@ def resumption():
            "Connection: close answered, reconnected")
         eq(srv.reused, [False, True], "server saw the second handshake resume")
         eq(st.get("resumed"), 1, "client counted one resumed session")
+        srv = ResumingServer(cert, key, connections=1, quiet=True)
+        res, st, _ = run(["--ca", cert, "https://127.0.0.1:%d" % srv.port,
+                          "GET:/a"])
+        srv.thread.join(10)
+        ok(res and res[0]["error"] == "TLS" and "not valid for 127.0.0.1" in
+           res[0].get("message", ""),
+           "certificate without the IP address refused at https://127.0.0.1")
     finally:
         for f in os.listdir(d):
             os.unlink(os.path.join(d, f))
@@ -320,8 +342,9 @@ def main():
         keep_alive(e)
         reconnects(e)
         failures(e)
+        ip_hosts(e)
     rejected("--cert-unknown-ca", "not trusted", "certificate from an unknown CA")
-    rejected("--cert-wrong-host", "not valid for the name localhost",
+    rejected("--cert-wrong-host", "not valid for",
              "certificate for another host name")
     rejected("--cert-expired", "expired", "expired certificate")
     idle_timeout()

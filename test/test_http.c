@@ -53,12 +53,12 @@ urls(void)
 	url_ok("http://h:80/", 0, "h", 80, "h");
 	url_ok("http://[::1]:8080", 0, "::1", 8080, "[::1]:8080");
 	url_ok("http://[fd00:ec2::254]", 0, "fd00:ec2::254", 80, "[fd00:ec2::254]");
+	url_ok("https://127.0.0.1:8443", 1, "127.0.0.1", 8443, "127.0.0.1:8443");
+	url_ok("https://[::1]", 1, "::1", 443, "[::1]");
 	url_ok("http://localstack_1:4566", 0, "localstack_1", 4566, "localstack_1:4566");
 
 	url_bad("ftp://x", "must start with");
 	url_bad("route53.amazonaws.com", "must start with");
-	url_bad("https://127.0.0.1:8443", "needs a host name");
-	url_bad("https://[::1]:8443", "needs a host name");
 	url_bad("http://x/2013-04-01", "no path");
 	url_bad("http://x?a=b", "no path");
 	url_bad("http://x#f", "no path");
