@@ -28,6 +28,26 @@
  *
  * Completion is a callback from the loop, never from inside http_client_send.
  * Error messages never contain header values (they may hold secrets).
+ *
+ * A signed Route 53 call (src/r53), in short:
+ *
+ *   http_client_init(&cl, "https://route53.amazonaws.com", &opts, &e);
+ *   ...
+ *   struct sigv4_header sh[] = { { "Host", cl.url.hostport } };
+ *   struct sigv4_request sr = { "GET", "/2013-04-01/hostedzone", query, sh, 1, "", 0 };
+ *   sigv4_sign(&signer, &creds, time(NULL) + skew, &sr, &job->sig, &e);
+ *   job->call.req.method = "GET";
+ *   job->call.req.target = "/2013-04-01/hostedzone?" query;   (same query bytes)
+ *   for (i = 0; i < job->sig.nheaders; i++)
+ *           http_request_add(&job->call.req, job->sig.headers[i].name,
+ *               job->sig.headers[i].value);
+ *   job->call.done = on_done;     (job, sig and query live until on_done)
+ *   http_client_send(&cl, &job->call);
+ *
+ *   on_done: call->error == HTTP_OK ? parse call->resp->body (xml_parse, in
+ *   place, or take it with http_response_take_body) : retry per call->error,
+ *   call->sent; HTTP_ERR_CLOCK means wait for NTP; the Date header
+ *   (http_date_parse) gives the server's time for a skew correction.
  */
 #ifndef NOTIFY53_HTTP_H
 #define NOTIFY53_HTTP_H

@@ -14,6 +14,7 @@
 
 #include "bearssl.h"
 #include "sigv4.h"
+#include "kat_route53.h"
 #include "tap.h"
 
 /* 2015-08-30T12:36:00Z, the time of every suite case. */
@@ -261,14 +262,6 @@ signing_keys(void)
 	}
 }
 
-static const char r53_body[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
-	"<ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet>"
-	"<Name>www.example.com.</Name><Type>A</Type><TTL>300</TTL><ResourceRecords>"
-	"<ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords>"
-	"</ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>";
-
 /* research/route53-api.md section 6.3: botocore and an independent
  * implementation agree on these. */
 static void
@@ -286,7 +279,7 @@ route53_kats(void)
 	struct sigv4_request get = { "GET", "/2013-04-01/hostedzone/Z1D633PJN98FT9/rrset", q,
 		gh, 1, "", 0 };
 	struct sigv4_request post = { "POST", "/2013-04-01/hostedzone/Z1D633PJN98FT9/rrset/",
-		NULL, ph, 2, r53_body, sizeof r53_body - 1 };
+		NULL, ph, 2, kat_route53_body, sizeof kat_route53_body - 1 };
 	br_sha256_context sc;
 	unsigned char h[32];
 	char hx[65];
@@ -307,9 +300,9 @@ route53_kats(void)
 	    "Signature=3c61243f0fb257ad381f8585ec8e6eab92d2aadb07fd6aa815a1e22818f04054",
 	    "Route 53 KAT: GET rrset with \\052 name");
 
-	is_int(sizeof r53_body - 1, 434, "KAT body is 434 bytes");
+	is_int(sizeof kat_route53_body - 1, 434, "KAT body is 434 bytes");
 	br_sha256_init(&sc);
-	br_sha256_update(&sc, r53_body, sizeof r53_body - 1);
+	br_sha256_update(&sc, kat_route53_body, sizeof kat_route53_body - 1);
 	br_sha256_out(&sc, h);
 	hexof(hx, h, 32);
 	is_str(hx, "581c2af786925c4dbb0afa77506072a6ac6070aa59bca4805c9821c696d056be",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kat_route53.h"
 #include "tap.h"
 #include "xml.h"
 
@@ -252,14 +253,6 @@ truncations(void)
 	is_int(bad, 0, "no truncation of the response parses (%zu tried)", n);
 }
 
-static const char kat_body[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
-	"<ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet>"
-	"<Name>www.example.com.</Name><Type>A</Type><TTL>300</TTL><ResourceRecords>"
-	"<ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords>"
-	"</ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>";
-
 static void
 writer(void)
 {
@@ -285,7 +278,8 @@ writer(void)
 		xml_close(&w);
 	xml_close(&w);
 	body = xml_writer_take(&w, &len);
-	is_mem(body, len, kat_body, sizeof kat_body - 1, "writer builds the section 2.6 body");
+	is_mem(body, len, kat_route53_body, sizeof kat_route53_body - 1,
+	    "writer builds the section 2.6 body");
 	free(body);
 
 	xml_writer_init(&w, 4096);
