@@ -263,6 +263,12 @@
 #define TLS_MAX_CA_FILE (1024 * 1024)
 #endif
 
+/* 1: elliptic curves from BearSSL's generic code (about 10 KB smaller,
+ * slower handshakes); 0: its faster specialised P-256 and X25519. */
+#ifndef TLS_SMALL_EC
+#define TLS_SMALL_EC 1
+#endif
+
 /* ---- HTTP client (src/http) ----------------------------------------------------- */
 
 /* Longest endpoint host name. */
