@@ -274,6 +274,68 @@ tls_x509_time(time_t now, uint32_t *days, uint32_t *seconds)
 
 /* ---- engine profile --------------------------------------------------------- */
 
+#if TLS_SMALL_EC
+/*
+ * Elliptic curves from BearSSL's generic i31 code only: X25519 and P-256,
+ * P-384, P-521, about 10 KB smaller than br_ec_all_m31 (which adds the
+ * specialised, faster P-256 and X25519 code) and fast enough for the few
+ * handshakes a kept-alive, resumed connection needs.
+ */
+static const br_ec_impl *
+ec_for(int curve)
+{
+	return curve == BR_EC_curve25519 ? &br_ec_c25519_i31 : &br_ec_prime_i31;
+}
+
+static const unsigned char *
+ec_generator(int curve, size_t *len)
+{
+	return ec_for(curve)->generator(curve, len);
+}
+
+static const unsigned char *
+ec_order(int curve, size_t *len)
+{
+	return ec_for(curve)->order(curve, len);
+}
+
+static size_t
+ec_xoff(int curve, size_t *len)
+{
+	return ec_for(curve)->xoff(curve, len);
+}
+
+static uint32_t
+ec_mul(unsigned char *g, size_t glen, const unsigned char *k, size_t klen, int curve)
+{
+	return ec_for(curve)->mul(g, glen, k, klen, curve);
+}
+
+static size_t
+ec_mulgen(unsigned char *r, const unsigned char *x, size_t xlen, int curve)
+{
+	return ec_for(curve)->mulgen(r, x, xlen, curve);
+}
+
+static uint32_t
+ec_muladd(unsigned char *a, const unsigned char *b, size_t len, const unsigned char *x,
+	size_t xlen, const unsigned char *y, size_t ylen, int curve)
+{
+	return ec_for(curve)->muladd(a, b, len, x, xlen, y, ylen, curve);
+}
+
+static const br_ec_impl ec_small = {
+	(uint32_t)1 << BR_EC_curve25519 | (uint32_t)1 << BR_EC_secp256r1 |
+	    (uint32_t)1 << BR_EC_secp384r1 | (uint32_t)1 << BR_EC_secp521r1,
+	ec_generator,
+	ec_order,
+	ec_xoff,
+	ec_mul,
+	ec_mulgen,
+	ec_muladd,
+};
+#endif
+
 /*
  * The smallest profile that talks to AWS endpoints: TLS 1.2, ECDHE with
  * ECDSA or RSA signatures, AES-GCM and ChaCha20-Poly1305 (RFC 8446 dropped
@@ -313,7 +375,12 @@ profile(struct tls_conn *t, const struct tls_trust *trust)
 	br_x509_minimal_init(xc, &br_sha256_vtable, trust->ta, trust->n);
 	br_ssl_engine_set_suites(&cc->eng, suites, sizeof suites / sizeof suites[0]);
 	br_ssl_engine_set_default_rsavrfy(&cc->eng);
+#if TLS_SMALL_EC
+	br_ssl_engine_set_ec(&cc->eng, &ec_small);
+	br_ssl_engine_set_ecdsa(&cc->eng, &br_ecdsa_i31_vrfy_asn1);
+#else
 	br_ssl_engine_set_default_ecdsa(&cc->eng);
+#endif
 	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(&cc->eng));
 	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(&cc->eng),
 	    br_ssl_engine_get_ecdsa(&cc->eng));

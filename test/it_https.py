@@ -11,7 +11,8 @@ timeouts, the body limit, the clock check, and the rejection - with a clear
 error and no request reaching the server - of a certificate from an unknown
 CA, for another host name (or address), or expired. Hosts given as IP
 addresses are checked against the certificate's SAN iPAddress entries. TLS
-session resumption is shown against a small Python TLS server of this test;
+session resumption is shown against a small Python TLS server of this test,
+each ECDHE curve against openssl s_server;
 plain HTTP and HTTPS over IPv4 and IPv6 against the emulator.
 """
 import os
@@ -301,6 +302,34 @@ class ResumingServer(object):
         self.sock.close()
 
 
+def curves(cert, key):
+    """Each ECDHE curve the client offers, against openssl s_server."""
+    for curve in ("X25519", "P-256", "P-384", "P-521"):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        srv = subprocess.Popen(["openssl", "s_server", "-accept",
+                                "127.0.0.1:%d" % port, "-cert", cert, "-key",
+                                key, "-www", "-tls1_2", "-curves", curve,
+                                "-quiet"], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(50):
+                try:
+                    socket.create_connection(("127.0.0.1", port), 0.1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            res, _, _ = run(["--ca", cert, "https://localhost:%d" % port,
+                             "GET:/"])
+            ok(all_ok(res, 1), "ECDHE with %s" % curve)
+        finally:
+            srv.kill()
+            srv.wait()
+
+
 def resumption():
     d = tempfile.mkdtemp(prefix="it_https-")
     try:
@@ -326,6 +355,7 @@ def resumption():
         ok(res and res[0]["error"] == "TLS" and "not valid for 127.0.0.1" in
            res[0].get("message", ""),
            "certificate without the IP address refused at https://127.0.0.1")
+        curves(cert, key)
     finally:
         for f in os.listdir(d):
             os.unlink(os.path.join(d, f))
