@@ -133,7 +133,8 @@ struct http_response {
 	int keep_alive;         /* the connection may carry another request */
 };
 
-/* Parser state; caller-owned (about HTTP_MAX_HEAD bytes plus the body). */
+/* Parser state; caller-owned (about HTTP_MAX_HEAD bytes plus the body). The
+ * headers point into it: do not copy or move a parser in use. */
 struct http_parser {
 	struct http_response resp;
 	struct err err;
@@ -264,8 +265,10 @@ struct http_client {
 	unsigned long connects, requests, resumed;
 };
 
-/* Set up c for the endpoint url (nothing is connected yet). o may be NULL
- * for the defaults; https needs o->trust. Returns 0, or -1 with e set. */
+/* Set up c for the endpoint url (nothing is connected yet); c holds its
+ * own parser and loop handles, so it must not move afterwards. o may be NULL
+ * for the defaults; https needs o->trust. Returns 0, or -1 with e set (then
+ * http_client_free is still safe). */
 int http_client_init(struct http_client *c, const char *url,
 	const struct http_client_opts *o, struct err *e);
 
