@@ -76,20 +76,21 @@ rr_type_name(unsigned type, char *buf)
 	return buf;
 }
 
-/* Decimal s[0..n) up to max, no sign; -1 when not one. */
-static long
-decimal(const char *s, size_t n, unsigned long max)
+/* Decimal s[0..n) up to max, no sign; -1 when not one. 64-bit arithmetic:
+ * a long has 32 bits on MIPS and ARM. */
+static long long
+decimal(const char *s, size_t n, uint32_t max)
 {
-	unsigned long v = 0;
+	uint64_t v = 0;
 
 	if (n == 0 || n > 10)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		v = v * 10 + (unsigned long)(s[i] - '0');
+		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	return v > max ? -1 : (long)v;
+	return v > max ? -1 : (long long)v;
 }
 
 int
@@ -729,18 +730,18 @@ word(struct in *in, const char *what, const char **p, size_t *len)
 	return 0;
 }
 
-static long
-number(struct in *in, const char *what, unsigned long max)
+static long long
+number(struct in *in, const char *what, uint32_t max)
 {
 	const char *p;
 	size_t n;
-	long v;
+	long long v;
 
 	if (word(in, what, &p, &n) < 0)
 		return -1;
 	if ((v = decimal(p, n, max)) < 0)
 		return in_fail(in, "%s \"%.*s\" is not a number from 0 to %lu", what,
-		    (int)(n > 20 ? 20 : n), p, max);
+		    (int)(n > 20 ? 20 : n), p, (unsigned long)max);
 	return v;
 }
 
@@ -855,7 +856,7 @@ get_u16(struct in *in, struct dns_writer *w, const char *what)
 static void
 get_u32(struct in *in, struct dns_writer *w, const char *what)
 {
-	long v = number(in, what, 4294967295UL);
+	long long v = number(in, what, UINT32_C(4294967295));
 
 	if (v >= 0)
 		dns_put32(w, (uint32_t)v);
@@ -902,7 +903,7 @@ parse_ipv4(const char *s, size_t n, uint8_t *out)
 
 	for (int part = 0; part < 4; part++) {
 		size_t start = i;
-		long v;
+		long long v;
 
 		while (i < n && s[i] != '.')
 			i++;
@@ -1085,7 +1086,7 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
     uint8_t *out, size_t room)
 {
 	size_t len = 0;
-	long port;
+	long long port;
 
 	if (generic) {
 		if (n > room)
