@@ -843,6 +843,18 @@ dns_name_from_r53(uint8_t *out, size_t cap, const char *text, struct err *e)
 	    NULL, e);
 }
 
+/* Characters escaped as \X in presentation form (RFC 1035 section 5.1). */
+static int
+is_special(unsigned b)
+{
+	switch (b) {
+	case '.': case ';': case '\\': case '(': case ')': case '"': case '@': case '$':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* The text of octet b of a name label into buf (4 characters at most);
  * returns how many. */
 static size_t
@@ -858,7 +870,7 @@ format_octet(char *buf, unsigned b, unsigned flags)
 		    b == '-' || b == '_';
 	else
 		plain = b > 0x20 && b < 0x7f;
-	if (plain && (flags & DNS_NAME_OCTAL || !strchr(".;\\()\"@$", (int)b))) {
+	if (plain && (flags & DNS_NAME_OCTAL || !is_special(b))) {
 		buf[n++] = (char)b;
 		return n;
 	}
@@ -895,9 +907,15 @@ dns_name_format(const uint8_t *name, char *buf, size_t cap, unsigned flags)
 	for (; *name; name += 1 + *name) {
 		for (unsigned i = 1; i <= *name; i++) {
 			char t[4];
-			size_t k = format_octet(t, name[i], flags);
+			size_t k;
 
-			/* Room for it, the dot and the NUL. */
+			/* Room for the longest escape, the dot and the NUL:
+			 * write in place (the common case). */
+			if (cap - n >= 6) {
+				n += format_octet(buf + n, name[i], flags);
+				continue;
+			}
+			k = format_octet(t, name[i], flags);
 			if (cap - n < k + 2)
 				goto small;
 			memcpy(buf + n, t, k);

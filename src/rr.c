@@ -136,20 +136,19 @@ putstr(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
+/* v in decimal (base 10) or lower-case hex (base 16), without printf:
+ * printing a whole zone calls this for every number. */
 static void
-putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-putf(struct out *o, const char *fmt, ...)
+put_uint(struct out *o, uint32_t v, unsigned base)
 {
-	char tmp[64];
-	va_list ap;
-	int n;
+	char t[10];
+	size_t n = sizeof t;
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	put(o, tmp, (size_t)n);
+	do {
+		t[--n] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	put(o, t + n, sizeof t - n);
 }
 
 static long
@@ -213,7 +212,11 @@ put_quoted(struct out *o, const uint8_t *p, size_t n)
 static void
 put_ipv4(struct out *o, const uint8_t *p)
 {
-	putf(o, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			put(o, ".", 1);
+		put_uint(o, p[i], 10);
+	}
 }
 
 /* RFC 5952 section 4: lower case, no leading zeros, the longest run of two
@@ -251,7 +254,7 @@ put_ipv6(struct out *o, const uint8_t *p)
 		}
 		if (i && i != best + bestlen)
 			put(o, ":", 1);
-		putf(o, "%x", g[i]);
+		put_uint(o, g[i], 16);
 	}
 }
 
@@ -293,19 +296,19 @@ put_name(struct out *o, struct dns_cursor *c)
 static void
 put_u8(struct out *o, struct dns_cursor *c)
 {
-	putf(o, "%u", dns_get8(c));
+	put_uint(o, dns_get8(c), 10);
 }
 
 static void
 put_u16(struct out *o, struct dns_cursor *c)
 {
-	putf(o, "%u", dns_get16(c));
+	put_uint(o, dns_get16(c), 10);
 }
 
 static void
 put_u32(struct out *o, struct dns_cursor *c)
 {
-	putf(o, "%lu", (unsigned long)dns_get32(c));
+	put_uint(o, dns_get32(c), 10);
 }
 
 /* The rest of the rdata in hex, at least one octet. */
@@ -394,10 +397,12 @@ static const char *const svc_keys[] = {
 static void
 put_svc_key(struct out *o, unsigned key)
 {
-	if (key < NSVC_KEYS)
+	if (key < NSVC_KEYS) {
 		putstr(o, svc_keys[key]);
-	else
-		putf(o, "key%u", key);
+		return;
+	}
+	putstr(o, "key");
+	put_uint(o, key, 10);
 }
 
 /* Is key among the SvcParams starting at offset start of the rdata? */
@@ -459,7 +464,8 @@ svc_value_to_text(struct out *o, struct dns_cursor *c, unsigned key, const uint8
 	case SVC_PORT:
 		if (n != 2)
 			break;
-		putf(o, "=%u", (unsigned)v[0] << 8 | v[1]);
+		put(o, "=", 1);
+		put_uint(o, (unsigned)v[0] << 8 | v[1], 10);
 		return;
 	case SVC_IPV4HINT:
 	case SVC_IPV6HINT: {
@@ -652,7 +658,8 @@ rr_to_generic(const uint8_t *rdata, size_t len, char *buf, size_t cap)
 {
 	struct out o = { buf, cap, 0 };
 
-	putf(&o, "\\# %zu", len);
+	putstr(&o, "\\# ");
+	put_uint(&o, (uint32_t)len, 10);
 	if (len) {
 		put(&o, " ", 1);
 		put_hex(&o, rdata, len);

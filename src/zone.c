@@ -9,7 +9,8 @@
 
 /*
  * Arena layout, every multi-octet value big-endian and read byte by byte:
- *   owner:  length octet, then the owner name lower-cased with its labels in
+ *   owner:  its rank in canonical order (4, set while finishing), a length
+ *           octet, then the owner name lower-cased with its labels in
  *           reverse order ("com" "example" "www" then the root octet), so
  *           canonical order is a left-to-right label comparison;
  *   record: owner offset (4), type (2), TTL (4), flags (1: ZONE_DEL/ADD in
@@ -17,6 +18,7 @@
  * Consecutive RRs of one owner (the usual transfer order) share the owner.
  */
 #define REC_HDR 13
+#define OWNER_HDR 5
 
 struct zone_setent {
 	uint32_t first; /* position in idx of its first record */
@@ -49,7 +51,7 @@ get16(const uint8_t *p)
 static const uint8_t *
 rec_owner(const uint8_t *a, uint32_t r)
 {
-	return a + get32(a + r) + 1;
+	return a + get32(a + r) + OWNER_HDR;
 }
 
 static unsigned
@@ -103,11 +105,11 @@ static int
 rname_cmp(const uint8_t *a, const uint8_t *b)
 {
 	for (;;) {
-		unsigned la = a[0], lb = b[0];
-		int c = memcmp(a + 1, b + 1, la < lb ? la : lb);
+		unsigned la = a[0], lb = b[0], m = la < lb ? la : lb;
 
-		if (c)
-			return c;
+		for (unsigned i = 1; i <= m; i++)
+			if (a[i] != b[i])
+				return (int)a[i] - (int)b[i];
 		if (la != lb)
 			return (int)la - (int)lb;
 		if (la == 0)
@@ -140,13 +142,88 @@ rec_cmp(const uint8_t *aa, uint32_t ra, const uint8_t *ab, uint32_t rb, int rdat
 	return la < lb ? -1 : la > lb;
 }
 
-/* qsort has no context argument; only one sort runs at a time (no threads). */
-static const uint8_t *sort_arena;
+/* Arena offsets compared by the sorts below. */
+typedef int (*off_cmp)(const uint8_t *a, uint32_t x, uint32_t y);
 
 static int
-idx_cmp(const void *x, const void *y)
+owner_cmp(const uint8_t *a, uint32_t x, uint32_t y)
 {
-	return rec_cmp(sort_arena, *(const uint32_t *)x, sort_arena, *(const uint32_t *)y, 1);
+	return rname_cmp(a + x + OWNER_HDR, a + y + OWNER_HDR);
+}
+
+/* Records by owner rank (set by rank_owners), type, then rdata: integer
+ * comparisons for all but records of one set. */
+static int
+ranked_cmp(const uint8_t *a, uint32_t x, uint32_t y)
+{
+	uint32_t ka = get32(a + get32(a + x)), kb = get32(a + get32(a + y));
+
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return rec_cmp(a, x, a, y, 1);
+}
+
+static int
+rec_cmp_full(const uint8_t *a, uint32_t x, uint32_t y)
+{
+	return rec_cmp(a, x, a, y, 1);
+}
+
+/* Stable bottom-up merge sort of v[0..n) with tmp[0..n): O(n log n) at
+ * worst, one pass when v is already in order (as most transfers are). */
+static void
+sort_offsets(uint32_t *v, uint32_t *tmp, size_t n, const uint8_t *a, off_cmp cmp)
+{
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo + w < n; lo += 2 * w) {
+			size_t mid = lo + w, hi = mid + w < n ? mid + w : n, i = lo, j = mid, k = lo;
+
+			if (cmp(a, v[mid - 1], v[mid]) <= 0)
+				continue;
+			while (i < mid && j < hi)
+				tmp[k++] = cmp(a, v[j], v[i]) < 0 ? v[j++] : v[i++];
+			while (i < mid)
+				tmp[k++] = v[i++];
+			while (j < hi)
+				tmp[k++] = v[j++];
+			memcpy(v + lo, tmp + lo, (hi - lo) * sizeof *v);
+		}
+	}
+}
+
+/* Sort z->idx into canonical order: first the distinct owners, whose rank
+ * goes into their entries (equal names get equal ranks), then the records
+ * by rank, type and rdata. */
+static int
+sort_zone(struct zone *z)
+{
+	uint32_t *own, *tmp, prev = 0, rank = 0;
+	size_t n = 0;
+
+	own = malloc((z->nrr ? z->nrr : 1) * sizeof *own);
+	tmp = malloc((z->nrr ? z->nrr : 1) * sizeof *tmp);
+	if (!own || !tmp) {
+		free(own);
+		free(tmp);
+		return err_set(&z->err, "out of memory sorting the zone");
+	}
+	for (size_t i = 0; i < z->nrr; i++) {
+		uint32_t o = get32(z->arena + z->idx[i]);
+
+		if (i == 0 || o != prev)
+			own[n++] = o;
+		prev = o;
+	}
+	sort_offsets(own, tmp, n, z->arena, owner_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && owner_cmp(z->arena, own[i - 1], own[i]))
+			rank++;
+		set32(z->arena + own[i], rank);
+	}
+	free(own);
+	sort_offsets(z->idx, tmp, z->nrr, z->arena, ranked_cmp);
+	free(tmp);
+	return 0;
 }
 
 void
@@ -236,18 +313,25 @@ append(struct zone *z, const uint8_t *owner, unsigned type, uint32_t ttl, unsign
 
 	if (rdlen > DNS_RDATA_MAX)
 		return err_set(&z->err, "rdata longer than %d octets", DNS_RDATA_MAX);
-	memcpy(low, owner, olen);
-	dns_name_lower(low);
-	reverse_labels(rev, low, olen);
-	if (!z->have_owner || z->arena[z->last_owner] != olen ||
-	    memcmp(z->arena + z->last_owner + 1, rev, olen)) {
-		if (arena_reserve(z, 1 + olen) < 0)
-			return -1;
-		z->last_owner = (uint32_t)z->arena_len;
+	/* The same owner as the last RR, spelled the same (the usual case in
+	 * a transfer): nothing to convert or store. */
+	if (!z->have_owner || z->last_len != olen || memcmp(z->last_wire, owner, olen)) {
+		memcpy(low, owner, olen);
+		dns_name_lower(low);
+		reverse_labels(rev, low, olen);
+		if (!z->have_owner || z->arena[z->last_owner + OWNER_HDR - 1] != olen ||
+		    memcmp(z->arena + z->last_owner + OWNER_HDR, rev, olen)) {
+			if (arena_reserve(z, OWNER_HDR + olen) < 0)
+				return -1;
+			z->last_owner = (uint32_t)z->arena_len;
+			set32(z->arena + z->arena_len, 0);
+			z->arena[z->arena_len + OWNER_HDR - 1] = (uint8_t)olen;
+			memcpy(z->arena + z->arena_len + OWNER_HDR, rev, olen);
+			z->arena_len += OWNER_HDR + olen;
+		}
+		memcpy(z->last_wire, owner, olen);
+		z->last_len = (uint8_t)olen;
 		z->have_owner = 1;
-		z->arena[z->arena_len] = (uint8_t)olen;
-		memcpy(z->arena + z->arena_len + 1, rev, olen);
-		z->arena_len += 1 + olen;
 	}
 	if (arena_reserve(z, REC_HDR + rdlen) < 0)
 		return -1;
@@ -363,9 +447,10 @@ zone_finish(struct zone *z)
 		return -1;
 	if (z->finished)
 		return 0;
-	sort_arena = z->arena;
-	if (z->nrr)
-		qsort(z->idx, z->nrr, sizeof *z->idx, idx_cmp);
+	if (sort_zone(z) < 0) {
+		z->failed = 1;
+		return -1;
+	}
 	z->sets = group(z, z->arena, z->idx, &z->nrr, &z->nsets);
 	if (!z->sets && z->nrr) {
 		z->failed = 1;
@@ -441,17 +526,17 @@ long
 zone_find(const struct zone *z, const uint8_t *name, unsigned type)
 {
 	/* A key record in a scratch arena: owner entry, then the header. */
-	uint8_t key[1 + DNS_NAME_MAX + REC_HDR], low[DNS_NAME_MAX];
+	uint8_t key[OWNER_HDR + DNS_NAME_MAX + REC_HDR], low[DNS_NAME_MAX];
 	size_t len = dns_name_len(name);
-	uint32_t r = (uint32_t)(1 + len);
+	uint32_t r = (uint32_t)(OWNER_HDR + len);
 	long i;
 
 	if (!z->finished || z->nsets == 0)
 		return -1;
 	memcpy(low, name, len);
 	dns_name_lower(low);
-	key[0] = (uint8_t)len;
-	reverse_labels(key + 1, low, len);
+	key[OWNER_HDR - 1] = (uint8_t)len;
+	reverse_labels(key + OWNER_HDR, low, len);
 	memset(key + r, 0, REC_HDR);
 	key[r + 4] = (uint8_t)(type >> 8);
 	key[r + 5] = (uint8_t)type;
@@ -564,16 +649,6 @@ changes_add(struct zone_changes *c, const uint8_t *a, uint32_t r)
 	return 0;
 }
 
-/* Delta ops sorted by key, then in the order received. */
-static int
-op_cmp(const void *x, const void *y)
-{
-	const uint32_t *a = x, *b = y;
-	int c = rec_cmp(sort_arena, a[0], sort_arena, b[0], 1);
-
-	return c ? c : a[1] < b[1] ? -1 : a[1] > b[1];
-}
-
 /* Position in z->idx of the record equal (with rdata) to record r of arena
  * a, or -1. */
 static long
@@ -631,8 +706,8 @@ copy_live(struct zone *z, uint8_t *na)
 		if (!prev || prev[-1] != o[-1] || memcmp(prev, o, o[-1])) {
 			owner = (uint32_t)len;
 			if (na)
-				memcpy(na + len, o - 1, 1 + (size_t)o[-1]);
-			len += 1 + (size_t)o[-1];
+				memcpy(na + len, o - OWNER_HDR, OWNER_HDR + (size_t)o[-1]);
+			len += OWNER_HDR + (size_t)o[-1];
 			prev = o;
 		}
 		if (na) {
@@ -688,31 +763,29 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 	}
 	if (nops == 0)
 		return 0;
-	/* ops: pairs (record, sequence); the outcomes at most one per op. */
-	ops = malloc(nops * 2 * sizeof *ops);
+	/* The outcomes are at most one per op. */
+	ops = malloc(nops * 2 * sizeof *ops); /* the second half for sorting */
 	delpos = malloc(nops * sizeof *delpos);
 	addrec = malloc(nops * sizeof *addrec);
-	keys = malloc(nops * 2 * sizeof *keys);
+	keys = malloc(nops * sizeof *keys);
 	if (!ops || !delpos || !addrec || !keys) {
 		err_set(&z->err, "out of memory applying an IXFR");
 		goto out;
 	}
-	for (size_t i = 0; i < nops; i++) {
-		ops[2 * i] = d->ops.idx[i];
-		ops[2 * i + 1] = (uint32_t)i;
-	}
-	sort_arena = da;
-	qsort(ops, nops, 2 * sizeof *ops, op_cmp);
+	/* By key; the sort is stable, so each RR's ops stay in the order
+	 * received. */
+	memcpy(ops, d->ops.idx, nops * sizeof *ops);
+	sort_offsets(ops, ops + nops, nops, da, rec_cmp_full);
 
 	/* 1. Validate, and reduce each RR's history to its net effect. */
 	for (size_t i = 0; i < nops;) {
 		size_t j = i;
-		long pos = find_rec(z, da, ops[2 * i]);
+		long pos = find_rec(z, da, ops[i]);
 		int present = pos >= 0, added = 0;
 		uint32_t ttl = present ? rec_ttl(z->arena, z->idx[pos]) : 0, last = 0;
 
-		for (; j < nops && !rec_cmp(da, ops[2 * i], da, ops[2 * j], 1); j++) {
-			uint32_t r = ops[2 * j];
+		for (; j < nops && !rec_cmp(da, ops[i], da, ops[j], 1); j++) {
+			uint32_t r = ops[j];
 
 			if (rec_flags(da, r) == ZONE_DEL) {
 				if (!present) {
@@ -732,8 +805,8 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 			addrec[nadd++] = last;
 		if (pos >= 0 ? !present || (added && rec_ttl(da, last) != ttl) : present) {
 			/* A candidate changed set, once per key. */
-			if (!nkeys || rec_cmp(da, keys[nkeys - 1], da, ops[2 * i], 0))
-				keys[nkeys++] = ops[2 * i];
+			if (!nkeys || rec_cmp(da, keys[nkeys - 1], da, ops[i], 0))
+				keys[nkeys++] = ops[i];
 		}
 		i = j;
 	}
@@ -866,18 +939,36 @@ static int
 print_set(const struct zone *z, size_t i, FILE *f, int json, struct textbuf *t)
 {
 	struct zone_set s;
-	char name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
+	char name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX], ttl[11];
 	const char *type;
+	size_t n;
 
 	zone_set_get(z, i, &s);
 	dns_name_to_text(s.name, name, sizeof name);
 	type = rr_type_name(s.type, tn);
+	/* The TTL by hand: printf per set is slow in musl. */
+	ttl[sizeof ttl - 1] = '\0';
+	n = sizeof ttl - 1;
+	do {
+		ttl[--n] = (char)('0' + s.ttl % 10);
+		s.ttl /= 10;
+	} while (s.ttl);
 	if (json) {
 		fputs("{\"name\":", f);
 		json_string(f, name);
-		fprintf(f, ",\"type\":\"%s\",\"ttl\":%lu,\"values\":[", type, (unsigned long)s.ttl);
-	} else
-		fprintf(f, "%s %lu %s ", name, (unsigned long)s.ttl, type);
+		fputs(",\"type\":\"", f);
+		fputs(type, f);
+		fputs("\",\"ttl\":", f);
+		fputs(ttl + n, f);
+		fputs(",\"values\":[", f);
+	} else {
+		fputs(name, f);
+		putc(' ', f);
+		fputs(ttl + n, f);
+		putc(' ', f);
+		fputs(type, f);
+		putc(' ', f);
+	}
 	for (size_t k = 0; k < s.count; k++) {
 		size_t len;
 		const uint8_t *r = zone_set_rdata(z, i, k, &len);

@@ -41,6 +41,8 @@ struct zone {
 	struct zone_setent *sets;
 	size_t nsets;
 	uint32_t last_owner;   /* the previous owner, stored once for a run */
+	uint8_t last_wire[DNS_NAME_MAX]; /* ... as it was given */
+	uint8_t last_len;
 	int have_owner;
 	int finished;
 	int failed;
