@@ -25,4 +25,7 @@ int cmd_version(int argc, char **argv);
 int cmd_soa(int argc, char **argv);
 int cmd_xfr(int argc, char **argv);
 
+/* src/cfg.c */
+int cmd_check_config(int argc, char **argv);
+
 #endif

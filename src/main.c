@@ -12,6 +12,7 @@ static const struct cmd commands[] = {
 	{ "soa", "ZONE SERVER[:PORT] [--tsig K]: query a primary's SOA", cmd_soa },
 	{ "xfr", "ZONE SERVER[:PORT] [--tsig K] [--ixfr SERIAL] [--json]: transfer a zone",
 	    cmd_xfr },
+	{ "check-config", "[-c FILE]: validate the configuration, print the zones", cmd_check_config },
 };
 
 static void

@@ -1,0 +1,205 @@
+/* Unit tests of the configuration reader: the original tool's file, the
+ * extensions, error messages naming the place, NOTIFY source ranges and
+ * ignore rules. */
+#include <stdlib.h>
+
+#include "cfg.h"
+#include "rr.h"
+#include "tap.h"
+
+static int
+parse(struct cfg *c, const char *json, struct err *e)
+{
+	err_clear(e);
+	return cfg_parse(c, json, "test.json", e);
+}
+
+static void
+refused(const char *json, const char *want)
+{
+	struct cfg c;
+	struct err e;
+
+	if (!ok(parse(&c, json, &e) < 0, "refused: %s", want ? want : json)) {
+		cfg_free(&c);
+		return;
+	}
+	if (want)
+		is_str(e.msg, want, "message names the place and the problem");
+	else
+		ok(e.msg[0] != '\0', "refused with a message: %s", e.msg);
+}
+
+static int
+addr_is(const struct net_addr *a, const char *want)
+{
+	char buf[NET_ADDR_STRLEN];
+
+	return !strcmp(net_addr_str(a, buf, sizeof buf), want);
+}
+
+static int
+from(const struct cfg *c, const struct cfg_zone *z, const char *ip)
+{
+	struct net_addr a;
+
+	net_addr_parse(&a, ip, 53);
+	return cfg_notify_allowed(c, z, &a);
+}
+
+int
+main(void)
+{
+	struct cfg c;
+	struct err e;
+	const struct cfg_zone *z;
+
+	unsetenv("DEBUG");
+
+	/* The sample config.json of dnsnotify2route53, unchanged. */
+	ok(parse(&c,
+	       "{\n"
+	       "  \"listen_ip\": \"0.0.0.0\",\n"
+	       "  \"listen_port\": 53,\n"
+	       "  \"notify_servers\": [\"10.255.250.254\"],\n"
+	       "  \"domains_to_manage\": [\"gethelpbox.com\"],\n"
+	       "  \"domains_to_manage_from_aws\": false,\n"
+	       "  \"zone_refresh_wait_interval\": 300,\n"
+	       "  \"mute_botocore_debug\": true,\n"
+	       "  \"tsig_secret\": \"your_secret\"\n"
+	       "}\n",
+	       &e) == 0,
+	    "the original tool's config.json is accepted: %s", e.msg);
+	if (e.set)
+		return tap_done();
+	is_int(c.nzones, 1, "one zone");
+	is_str(c.zones[0].name, "gethelpbox.com.", "zone name normalised with a trailing dot");
+	is_int(c.zones[0].nprimaries, 1, "one primary");
+	ok(addr_is(&c.zones[0].primaries[0], "10.255.250.254:53"), "primary is notify_servers[0]");
+	is_int(c.nlisten, 1, "one listen address");
+	ok(addr_is(&c.listen[0], "0.0.0.0:53"), "listen_ip and listen_port");
+	is_int(c.refresh_min, 300, "zone_refresh_wait_interval is the refresh lower bound");
+	ok(!c.zones_from_aws, "domains_to_manage_from_aws false");
+	ok(c.zones[0].sync_soa && c.zones[0].kind == CFG_ZONE_ANY && !c.zones[0].tsig,
+	    "zone defaults");
+	is_int(c.safety.max_delete_percent, 30, "safety default");
+	ok(from(&c, NULL, "10.255.250.254"), "NOTIFY from notify_servers allowed");
+	ok(!from(&c, NULL, "10.255.250.253"), "NOTIFY from elsewhere refused");
+	ok(from(&c, NULL, "::ffff:10.255.250.254"), "IPv4-mapped source matches");
+	cfg_free(&c);
+
+	/* listen_port before or after listen_ip, and the listen list. */
+	ok(parse(&c,
+	       "{\"listen_port\": 5353, \"listen_ip\": \"127.0.0.1\","
+	       " \"notify_servers\": [\"127.0.0.1\"], \"domains_to_manage\": [\"Example.COM.\"]}",
+	       &e) == 0,
+	    "listen_port given first: %s", e.msg);
+	ok(addr_is(&c.listen[0], "127.0.0.1:5353"), "listen_port applies to listen_ip");
+	is_str(c.zones[0].name, "example.com.", "zone name lower-cased");
+	ok(cfg_zone_find(&c, "EXAMPLE.com") == &c.zones[0], "zone found in any case, no dot");
+	ok(cfg_zone_find(&c, "example.org.") == NULL, "unknown zone not found");
+	cfg_free(&c);
+
+	ok(parse(&c,
+	       "{\"listen\": [\"127.0.0.1\", \"[::1]:5300\"], \"listen_port\": 5301,"
+	       " \"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.2:5302\", \"::1\"]}]}",
+	       &e) == 0,
+	    "listen list and zones: %s", e.msg);
+	ok(c.nlisten == 2 && addr_is(&c.listen[0], "127.0.0.1:5301") &&
+		addr_is(&c.listen[1], "[::1]:5300"),
+	    "listen entries take listen_port unless they name a port");
+	ok(addr_is(&c.zones[0].primaries[0], "127.0.0.2:5302") &&
+		addr_is(&c.zones[0].primaries[1], "[::1]:53"),
+	    "primaries with and without ports");
+	z = &c.zones[0];
+	ok(from(&c, z, "127.0.0.2") && from(&c, z, "::1"), "a zone's primaries may NOTIFY it");
+	ok(!from(&c, NULL, "127.0.0.2"), "no notify_servers: only a zone's primaries");
+	cfg_free(&c);
+
+	/* Ranges, ignore rules, TSIG keys, AWS and safety settings. */
+	ok(parse(&c,
+	       "{\"notify_servers\": [\"192.0.2.0/24\", \"2001:db8::/32\", \"198.51.100.7\"],"
+	       " \"tsig_keys\": {\"xfr-key\": {\"algorithm\": \"hmac-sha256\","
+	       "   \"secret\": \"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\"}},"
+	       " \"zones\": [{\"name\": \"example.com\", \"primaries\": [\"192.0.2.53\"],"
+	       "   \"hosted_zone_id\": \"/hostedzone/Z1D633PJN98FT9\", \"private\": true,"
+	       "   \"tsig_key\": \"xfr-key\", \"sync_soa\": false,"
+	       "   \"ignore\": [{\"name\": \"_*\", \"type\": \"CNAME\"},"
+	       "              {\"name\": \"*.dev.example.com.\"},"
+	       "              {\"type\": [\"TXT\", \"SPF\"]}]}],"
+	       " \"aws\": {\"region\": \"cn-northwest-1\", \"max_requests_per_second\": 2.5},"
+	       " \"safety\": {\"max_delete_percent\": 50, \"min_existing\": 100},"
+	       " \"logging\": {\"level\": \"debug\"}, \"reconcile_interval\": 3600,"
+	       " \"future_key\": 1}",
+	       &e) == 0,
+	    "extensions accepted, unknown key only warned about: %s", e.msg);
+	z = &c.zones[0];
+	is_str(z->hosted_zone_id, "Z1D633PJN98FT9", "hosted zone ID prefix stripped");
+	ok(z->kind == CFG_ZONE_PRIVATE && !z->sync_soa, "private, sync_soa false");
+	ok(z->tsig && !strcmp(z->tsig->name, "xfr-key.") && !strcmp(z->tsig->algorithm, "hmac-sha256"),
+	    "zone's TSIG key resolved");
+	ok(from(&c, z, "192.0.2.200") && from(&c, z, "2001:db8:ffff::1") && from(&c, z, "198.51.100.7"),
+	    "NOTIFY allowed from ranges and addresses");
+	ok(!from(&c, z, "192.0.3.1") && !from(&c, z, "2001:db9::1") && !from(&c, z, "198.51.100.8"),
+	    "NOTIFY refused outside them");
+	ok(cfg_ignored(z, "_acme-challenge.example.com.", DNS_TYPE_CNAME),
+	    "ignore rule matches the relative name");
+	ok(!cfg_ignored(z, "_acme-challenge.example.com.", DNS_TYPE_A), "ignore rule limited to its type");
+	ok(cfg_ignored(z, "www.DEV.example.com", DNS_TYPE_A), "ignore rule matches the full name, any case");
+	ok(!cfg_ignored(z, "dev.example.com.", DNS_TYPE_A), "wildcard rule needs a label before it");
+	ok(cfg_ignored(z, "example.com.", DNS_TYPE_SPF), "type-only rule");
+	ok(!cfg_ignored(z, "www.example.com.", DNS_TYPE_A), "other sets not ignored");
+	ok(c.aws.region && !strcmp(c.aws.region, "cn-northwest-1") &&
+		c.aws.max_requests_per_second == 2.5,
+	    "aws settings");
+	ok(c.safety.max_delete_percent == 50 && c.safety.max_update_percent == 30 &&
+		c.safety.min_existing == 100,
+	    "safety settings and defaults");
+	ok(c.log_debug && c.reconcile_interval == 3600, "logging and reconcile_interval");
+	cfg_free(&c);
+
+	setenv("DEBUG", "1", 1);
+	ok(parse(&c, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"]}]}", &e) == 0 &&
+		c.log_debug,
+	    "DEBUG=1 turns on debug logging");
+	cfg_free(&c);
+	unsetenv("DEBUG");
+
+	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"]},"
+		" {\"name\": \"b.test\", \"primaries\": [\"127.0.0.1\"]},"
+		" {\"name\": \"c.test\", \"primaries\": [\"10.0.0.300\"]}]}",
+	    "zones[2].primaries[0]: \"10.0.0.300\" is not an IP address");
+	refused("{\"listen_port\": \"53\", \"domains_to_manage\": [\"a.test\"]}",
+	    "listen_port: \"53\" is not a number");
+	refused("{\"listen_port\": 70000, \"domains_to_manage\": [\"a.test\"]}",
+	    "listen_port: 70000 is not a whole number from 1 to 65535");
+	refused("{\"notify_servers\": [\"192.0.2.0/33\"], \"domains_to_manage\": [\"a.test\"]}",
+	    "notify_servers[0]: \"192.0.2.0/33\" has a bad prefix length");
+	refused("{\"domains_to_manage\": [\"a.test\"]}",
+	    "domains_to_manage[0]: zone a.test. has no \"primaries\" and there are no notify_servers");
+	refused("{\"notify_servers\": [\"192.0.2.0/24\"], \"domains_to_manage\": [\"a.test\"]}",
+	    "domains_to_manage[0]: zone a.test. has no \"primaries\" and notify_servers[0] is a range");
+	refused("{\"notify_servers\": [\"192.0.2.1\"], \"domains_to_manage\": [\"a.test\", \"A.test.\"]}",
+	    "domains_to_manage[1]: zone a.test. is configured twice");
+	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"], \"tsig_key\": \"k\"}]}",
+	    "zones[0]: tsig_key k. is not in tsig_keys");
+	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"],"
+		" \"ignore\": [{\"type\": \"BOGUS\"}]}]}",
+	    "zones[0].ignore[0].type: must be a record type such as \"CNAME\"");
+	refused("{\"zones\": [{\"primaries\": [\"127.0.0.1\"]}]}", "zones[0]: needs a \"name\"");
+	refused("{\"zones\": [{\"name\": \"a..test\", \"primaries\": [\"127.0.0.1\"]}]}", NULL);
+	refused("{\"notify_servers\": [\"192.0.2.1\"]}",
+	    "test.json: no zones: set \"domains_to_manage\", \"zones\" or \"domains_to_manage_from_aws\"");
+	refused("{\"notify_servers\": [\"192.0.2.1\"], \"domains_to_manage\": [\"a.test\"],\n \"x\": }",
+	    "test.json:2:7: not valid JSON");
+	refused("{\"aws\": {\"max_requests_per_second\": 0}, \"domains_to_manage_from_aws\": true,"
+		" \"notify_servers\": [\"192.0.2.1\"]}",
+	    "aws.max_requests_per_second: 0 is not a rate above 0 and up to 1000 requests per second");
+	refused("{\"tsig_keys\": {\"k\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"not base64!\"}},"
+		" \"domains_to_manage_from_aws\": true, \"notify_servers\": [\"192.0.2.1\"]}",
+	    NULL);
+	refused("{\"notify_servers\": [\"192.0.2.1\"], \"notify_servers\": [\"192.0.2.2\"],"
+		" \"domains_to_manage\": [\"a.test\"]}",
+	    "notify_servers: duplicate key");
+	return tap_done();
+}
