@@ -363,4 +363,22 @@
 #define RESOLVE_MAX_LINE 1024
 #endif
 
+/* ---- Route 53 listings (src/r53list) ---------------------------------------- */
+
+/* Record sets kept from one hosted zone (Route 53's default quota is
+ * 10,000, raisable). */
+#ifndef R53LIST_MAX_SETS
+#define R53LIST_MAX_SETS 1000000
+#endif
+
+/* Text of one listing: names and values (offsets are 32-bit). */
+#ifndef R53LIST_MAX_BYTES
+#define R53LIST_MAX_BYTES (256 * 1024 * 1024)
+#endif
+
+/* Values of one record set (Route 53 allows 400). */
+#ifndef R53LIST_MAX_VALUES
+#define R53LIST_MAX_VALUES 400
+#endif
+
 #endif
