@@ -147,7 +147,7 @@ endif
 size: notify53
 	@echo "notify53: $$(wc -c < notify53) bytes (budget 307200 stripped, static)"
 	@echo "largest symbols:"
-	@nm --size-sort -S -C $(O)/notify53 | tail -n 25 | awk '{ printf "  %8d %s %s\n", strtonum("0x" $$2), $$3, $$4 }'
+	@nm --size-sort -S -t d -C $(O)/notify53 | tail -n 25 | awk '{ printf "  %8d %s %s\n", $$2, $$3, $$4 }'
 
 # ---- tests -------------------------------------------------------------------
 
