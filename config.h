@@ -123,6 +123,57 @@
 #define TSIG_FUDGE 300
 #endif
 
+/* ---- NOTIFY listener (src/notify) ------------------------------------------ */
+
+/* Largest NOTIFY read (UDP datagram or TCP message). A NOTIFY is a question,
+ * an optional SOA and an optional TSIG: under 1.5 KB even with 255-octet
+ * names; anything larger is not a NOTIFY worth reading. */
+#ifndef NOTIFY_MAX_MSG
+#define NOTIFY_MAX_MSG 4096
+#endif
+
+/* UDP datagrams handled per wake-up of one socket, so a flood on one socket
+ * cannot starve the other sockets and timers of the loop. */
+#ifndef NOTIFY_UDP_BATCH
+#define NOTIFY_UDP_BATCH 64
+#endif
+
+/* TCP NOTIFY connections open at once (each holds about 5 KB of buffers);
+ * when all are taken, the least recently active one is closed. */
+#ifndef NOTIFY_TCP_CLIENTS
+#define NOTIFY_TCP_CLIENTS 8
+#endif
+
+/* A TCP connection must deliver its next complete message within this
+ * time (RFC 7766 section 6.2.3: idle timeouts of seconds), so a peer that
+ * trickles bytes cannot hold a slot. */
+#ifndef NOTIFY_TCP_TIMEOUT_MS
+#define NOTIFY_TCP_TIMEOUT_MS 10000
+#endif
+
+/* Per-source rate limit (token bucket per source address): a burst of
+ * NOTIFY_RATE_BURST messages, then NOTIFY_RATE_PER_SEC a second; excess
+ * messages are dropped silently. BIND sends at most 20 NOTIFYs a second
+ * by default (notify-rate, startup-notify-rate). Sources are tracked in a
+ * table of NOTIFY_RATE_SLOTS entries; the least recently seen source is
+ * forgotten when it is full (which only ever lifts a limit). */
+#ifndef NOTIFY_RATE_PER_SEC
+#define NOTIFY_RATE_PER_SEC 50
+#endif
+#ifndef NOTIFY_RATE_BURST
+#define NOTIFY_RATE_BURST 200
+#endif
+#ifndef NOTIFY_RATE_SLOTS
+#define NOTIFY_RATE_SLOTS 64
+#endif
+
+/* Log lines per second for each kind of NOTIFY event (accepted, refused,
+ * malformed, TSIG failure, dropped); the rest are counted and summed up in
+ * one line, so a flood cannot fill the log. */
+#ifndef NOTIFY_LOG_PER_SEC
+#define NOTIFY_LOG_PER_SEC 5
+#endif
+
 /* ---- DNS wire format and zones (src/dns, src/rr, src/zone) -------------- */
 
 /* Largest DNS message read or built: a TCP message has a 16-bit length
@@ -379,6 +430,122 @@
 /* Values of one record set (Route 53 allows 400). */
 #ifndef R53LIST_MAX_VALUES
 #define R53LIST_MAX_VALUES 400
+#endif
+
+/* ---- Route 53 client (src/r53) ------------------------------------------------ */
+
+/* Request path and query: a ListResourceRecordSets cursor is a name of up
+ * to 1,024 escaped characters (3 bytes each once URI-encoded) and a
+ * SetIdentifier of up to 128. */
+#ifndef R53_MAX_TARGET
+#define R53_MAX_TARGET 4096
+#endif
+
+/* Retries (route53-api.md 4.3): Throttling and PriorRequestNotComplete wait
+ * seconds (Route 53 needs seconds to finish a change), 5xx, timeouts and
+ * connection errors milliseconds; attempts include the first. Full jitter,
+ * doubling up to the cap. */
+#ifndef R53_THROTTLE_ATTEMPTS
+#define R53_THROTTLE_ATTEMPTS 5
+#endif
+#ifndef R53_THROTTLE_BASE_MS
+#define R53_THROTTLE_BASE_MS 1000
+#endif
+#ifndef R53_TRANSIENT_ATTEMPTS
+#define R53_TRANSIENT_ATTEMPTS 3
+#endif
+#ifndef R53_TRANSIENT_BASE_MS
+#define R53_TRANSIENT_BASE_MS 100
+#endif
+#ifndef R53_BACKOFF_CAP_MS
+#define R53_BACKOFF_CAP_MS 20000
+#endif
+
+/* While the clock is before the build time, look again this often. */
+#ifndef R53_CLOCK_POLL_MS
+#define R53_CLOCK_POLL_MS 5000
+#endif
+
+/* Waiting for a change to be INSYNC (sync --wait): first GetChange after
+ * this, delays doubling up to the second value, giving up after the third
+ * (Route 53 propagates "generally within 60 seconds"; botocore's waiter
+ * gives up after 30 minutes). */
+#ifndef R53_WAIT_FIRST_MS
+#define R53_WAIT_FIRST_MS 2000
+#endif
+#ifndef R53_WAIT_MAX_DELAY_MS
+#define R53_WAIT_MAX_DELAY_MS 30000
+#endif
+#ifndef R53_WAIT_TOTAL_MS
+#define R53_WAIT_TOTAL_MS (15 * 60 * 1000)
+#endif
+
+/* Largest ChangeResourceRecordSets body: 1,000 records and 32,000 value
+ * characters per batch (route53-api.md 3), with names and XML escaping. */
+#ifndef R53_MAX_CHANGE_BODY
+#define R53_MAX_CHANGE_BODY (2 * 1024 * 1024)
+#endif
+
+/* Hosted zones kept from ListHostedZones (the default quota is 500 per
+ * account), and zones asked for per ListHostedZonesByName page when
+ * looking for one name (only a public and a private zone can share it in
+ * practice). */
+#ifndef R53_MAX_ZONES
+#define R53_MAX_ZONES 100000
+#endif
+#ifndef R53_FIND_MAXITEMS
+#define R53_FIND_MAXITEMS 10
+#endif
+
+/* InvalidChangeBatch messages kept (one per problem in the batch). */
+#ifndef R53_MAX_MESSAGES
+#define R53_MAX_MESSAGES 1000
+#endif
+
+/* ---- AWS credentials (src/creds) ---------------------------------------------- */
+
+/* Access key ID (AWS: 16-128 characters), session token (STS tokens are
+ * up to about 2 KB), paths of the credential files and metadata URLs. */
+#ifndef CREDS_MAX_KEY_ID
+#define CREDS_MAX_KEY_ID 129
+#endif
+#ifndef CREDS_MAX_TOKEN
+#define CREDS_MAX_TOKEN 4096
+#endif
+#ifndef CREDS_MAX_PATH
+#define CREDS_MAX_PATH 1024
+#endif
+
+/* Largest ~/.aws/credentials or ~/.aws/config read. */
+#ifndef CREDS_MAX_FILE
+#define CREDS_MAX_FILE (1024 * 1024)
+#endif
+
+/* Temporary keys are refreshed in the background from this many seconds
+ * before their Expiration, and before any request from the second figure
+ * (botocore's advisory and mandatory windows). No fetch is repeated within
+ * CREDS_REFETCH_MIN_S of the last one that worked, so keys issued with a
+ * short life do not cause a fetch per request. */
+#ifndef CREDS_ADVISORY_S
+#define CREDS_ADVISORY_S (15 * 60)
+#endif
+#ifndef CREDS_MANDATORY_S
+#define CREDS_MANDATORY_S (10 * 60)
+#endif
+#ifndef CREDS_REFETCH_MIN_S
+#define CREDS_REFETCH_MIN_S 30
+#endif
+
+/* Metadata endpoints: the whole fetch of one answer (botocore: 1 s for
+ * IMDS, 2 s for containers), and the largest answer. */
+#ifndef CREDS_IMDS_TIMEOUT_MS
+#define CREDS_IMDS_TIMEOUT_MS 1000
+#endif
+#ifndef CREDS_ECS_TIMEOUT_MS
+#define CREDS_ECS_TIMEOUT_MS 2000
+#endif
+#ifndef CREDS_MAX_BODY
+#define CREDS_MAX_BODY 16384
 #endif
 
 #endif
