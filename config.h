@@ -548,4 +548,23 @@
 #define CREDS_MAX_BODY 16384
 #endif
 
+/* ---- plan (src/plan) ------------------------------------------------------- */
+
+/* Route 53's limits per ChangeResourceRecordSets request (route53-api.md
+ * section 3): ResourceRecord elements and characters of Value text, an
+ * UPSERT counting twice for both. Exact, not rounded down: the planner
+ * counts octets as sent, never fewer than Route 53's characters. */
+#ifndef PLAN_BATCH_RECORDS
+#define PLAN_BATCH_RECORDS 1000
+#endif
+#ifndef PLAN_BATCH_CHARS
+#define PLAN_BATCH_CHARS 32000
+#endif
+
+/* Notes kept per plan (sets left alone, conflicts, errors); the rest are
+ * only counted, so a zone with thousands of ignored sets costs no more. */
+#ifndef PLAN_MAX_NOTES
+#define PLAN_MAX_NOTES 1000
+#endif
+
 #endif
