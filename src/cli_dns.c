@@ -163,10 +163,14 @@ int
 cmd_xfr(int argc, char **argv)
 {
 	static struct xfr x;
+	static char obuf[64 * 1024];
 	int json = 0, rc = run(argc, argv, &x, &json);
 
 	if (rc != CMD_OK)
 		return rc;
+	/* musl's stdout buffer is 1 KB: a 100,000-record zone would take
+	 * thousands of writes. */
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	switch (x.outcome) {
 	case XFR_GOT_CURRENT:
 		if (json)
