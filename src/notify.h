@@ -186,6 +186,7 @@ struct notify {
 	struct notify_sock socks[2 * CFG_MAX_LISTEN];
 	int nsocks;
 	int started;
+	struct loop_timer pause;    /* accept() paused after EMFILE and the like */
 	struct notify_conn conns[NOTIFY_TCP_CLIENTS];
 	struct notify_rate rate[NOTIFY_RATE_SLOTS];
 	struct notify_loglim loglim[NOTIFY_LOG_KINDS];
