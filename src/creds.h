@@ -80,7 +80,7 @@ struct creds {
 	struct sigv4_creds sig;       /* points into cur */
 	int have;
 	enum creds_source source;
-	char where[CREDS_MAX_PATH + 64]; /* "profile prod in /root/.aws/credentials" */
+	char where[CREDS_MAX_PATH + 160]; /* "profile prod in /root/.aws/credentials" */
 	struct err err;               /* why there are none (no secret in it) */
 
 	/* Inputs kept from the configuration. */
