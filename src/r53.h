@@ -157,7 +157,6 @@ struct r53_op {
 	struct r53_op *next;        /* in r->queue */
 	int queued, started;
 	int64_t ready_at;           /* loop time before which it must not be sent */
-	int attempt;                /* of the current request */
 	int throttle_tries, transient_tries, skew_fixed, creds_refreshed;
 	int64_t wait_start, wait_delay; /* WAIT_CHANGE */
 	char *body;                 /* CHANGE: the XML request */
@@ -211,6 +210,10 @@ struct r53 {
  * the trust anchors and finds the static credentials (src/creds); nothing
  * is connected yet. Returns 0, or -1 with e set (r53_free is still safe). */
 int r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e);
+
+/* Use now() as the wall clock instead of time() (tests: a clock that is
+ * not set, or off). */
+void r53_set_clock(struct r53 *r, time_t (*now)(void));
 
 /* Drop every queued operation without calling done(), close the
  * connection, wipe the credentials. */
