@@ -25,6 +25,9 @@ int cmd_version(int argc, char **argv);
 int cmd_soa(int argc, char **argv);
 int cmd_xfr(int argc, char **argv);
 
+/* src/cli_r53.c */
+int cmd_r53(int argc, char **argv);
+
 /* src/cfg.c */
 int cmd_check_config(int argc, char **argv);
 

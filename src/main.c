@@ -12,6 +12,7 @@ static const struct cmd commands[] = {
 	{ "soa", "ZONE SERVER[:PORT] [--tsig K]: query a primary's SOA", cmd_soa },
 	{ "xfr", "ZONE SERVER[:PORT] [--tsig K] [--ixfr SERIAL] [--json]: transfer a zone",
 	    cmd_xfr },
+	{ "r53", "zones | dump ZONE|ZONE_ID [--json] [-c FILE]: what Route 53 holds", cmd_r53 },
 	{ "check-config", "[-c FILE]: validate the configuration, print the zones", cmd_check_config },
 };
 
