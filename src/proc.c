@@ -1,0 +1,338 @@
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "log.h"
+
+void
+proc_log_setup(const struct cfg *c, int syslog_opt)
+{
+	if (syslog_opt || (c && c->log_syslog))
+		log_use_syslog();
+	if (c && c->log_debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+}
+
+/* ---- user and group ---------------------------------------------------------- */
+
+/* A decimal ID ("1000"): 0 and *v, or -1. */
+static int
+parse_id(const char *s, unsigned long *v)
+{
+	unsigned long x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || x > 0x7fffffffUL / 10)
+			return -1;
+		x = x * 10 + (unsigned long)(*s - '0');
+	}
+	if (x > 0x7fffffffUL)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int
+proc_user_lookup(struct proc_user *u, const char *user, const char *group, struct err *e)
+{
+	unsigned long id;
+
+	memset(u, 0, sizeof *u);
+	if (user) {
+		struct passwd *pw = getpwnam(user);
+
+		if (!pw && parse_id(user, &id) == 0)
+			pw = getpwuid((uid_t)id);
+		if (pw) {
+			u->uid = pw->pw_uid;
+			u->gid = pw->pw_gid;
+			u->has_gid = 1;
+		} else if (parse_id(user, &id) == 0 && group) {
+			u->uid = (uid_t)id;
+		} else if (parse_id(user, &id) == 0) {
+			/* Without a passwd entry there is no primary group, and
+			 * keeping root's group would defeat the switch. */
+			return err_set(e, "user %s has no passwd entry: set \"group\" too", user);
+		} else {
+			return err_set(e, "user %s does not exist", user);
+		}
+		u->has_uid = 1;
+	}
+	if (group) {
+		struct group *gr = getgrnam(group);
+
+		if (gr)
+			u->gid = gr->gr_gid;
+		else if (parse_id(group, &id) == 0)
+			u->gid = (gid_t)id;
+		else
+			return err_set(e, "group %s does not exist", group);
+		u->has_gid = 1;
+	}
+	return 0;
+}
+
+int
+proc_drop_privileges(const struct proc_user *u, struct err *e)
+{
+	if (geteuid() != 0 || (!u->has_uid && !u->has_gid))
+		return 0;
+	if (u->has_gid) {
+		/* Supplementary groups first: root's would survive setgid. */
+		if (setgroups(1, &u->gid) < 0)
+			return err_set(e, "setgroups(%lu): %s", (unsigned long)u->gid, strerror(errno));
+		if (setgid(u->gid) < 0)
+			return err_set(e, "setgid(%lu): %s", (unsigned long)u->gid, strerror(errno));
+		if (getgid() != u->gid || getegid() != u->gid)
+			return err_set(e, "setgid(%lu) did not change the group", (unsigned long)u->gid);
+	}
+	if (u->has_uid) {
+		if (setuid(u->uid) < 0)
+			return err_set(e, "setuid(%lu): %s", (unsigned long)u->uid, strerror(errno));
+		if (getuid() != u->uid || geteuid() != u->uid)
+			return err_set(e, "setuid(%lu) did not change the user", (unsigned long)u->uid);
+		if (u->uid != 0 && setuid(0) == 0)
+			return err_set(e, "root could be regained after setuid(%lu)",
+			    (unsigned long)u->uid);
+	}
+	return 1;
+}
+
+/* ---- files -------------------------------------------------------------------- */
+
+/* Write data to path.tmp (fsync'd when sync), give it to owner when root,
+ * and rename it over path. Returns 0, or -1 with e and path untouched. */
+static int
+write_atomic(const char *path, const char *data, size_t len, int sync,
+    const struct proc_user *owner, struct err *e)
+{
+	char tmp[CFG_MAX_STRING + 8];
+	const char *what = "write";
+	size_t off = 0;
+	int fd, saved;
+
+	if (strlen(path) > CFG_MAX_STRING)
+		return err_set(e, "%.64s...: path too long", path);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_set(e, "cannot create %s: %s", tmp, strerror(errno));
+	while (off < len) {
+		ssize_t k = write(fd, data + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			goto fail;
+		off += (size_t)k;
+	}
+	what = "fsync";
+	if (sync && fsync(fd) < 0)
+		goto fail;
+	what = "chown";
+	if (owner && geteuid() == 0 && (owner->has_uid || owner->has_gid) &&
+	    fchown(fd, owner->has_uid ? owner->uid : (uid_t)-1,
+		owner->has_gid ? owner->gid : (gid_t)-1) < 0)
+		goto fail;
+	what = "close";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	what = "rename";
+	if (rename(tmp, path) < 0)
+		goto fail;
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return err_set(e, "%s %s: %s", what, !strcmp(what, "rename") ? path : tmp,
+	    strerror(saved));
+}
+
+/* The PID in a pidfile, or 0 when there is none or it is not a number. */
+static pid_t
+read_pid(const char *path)
+{
+	char buf[32];
+	unsigned long v;
+	ssize_t k;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	k = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (k <= 0)
+		return 0;
+	buf[k] = '\0';
+	while (k > 0 && (buf[k - 1] == '\n' || buf[k - 1] == ' '))
+		buf[--k] = '\0';
+	return parse_id(buf, &v) == 0 ? (pid_t)v : 0;
+}
+
+/* The first line of a small file, or "" when it cannot be read. */
+static void
+read_line(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t k = fd < 0 ? -1 : read(fd, buf, cap - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[k > 0 ? k : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Does pid run, and (where /proc says) the same program as we do? */
+static int
+pid_live(pid_t pid)
+{
+	char path[64], theirs[64], ours[64];
+
+	if (pid == getpid())
+		return 0;
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	read_line(path, theirs, sizeof theirs);
+	read_line("/proc/self/comm", ours, sizeof ours);
+	/* A PID reused by another program after a crash: stale. */
+	return !*theirs || !*ours || !strcmp(theirs, ours);
+}
+
+int
+proc_pidfile_write(const char *path, const struct proc_user *owner, struct err *e)
+{
+	pid_t old = read_pid(path);
+	char buf[32];
+
+	if (old > 0 && pid_live(old))
+		return err_set(e, "pidfile %s: already running as process %ld", path, (long)old);
+	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (write_atomic(path, buf, strlen(buf), 0, owner, e) < 0)
+		return -1;
+	if (old > 0 && old != getpid())
+		log_info("pidfile %s: replaced the stale one of process %ld", path, (long)old);
+	return 0;
+}
+
+void
+proc_pidfile_remove(const char *path)
+{
+	int fd;
+
+	if (read_pid(path) != getpid())
+		return;
+	if (unlink(path) == 0 || (errno != EACCES && errno != EPERM))
+		return;
+	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) >= 0)
+		close(fd);
+}
+
+/* ---- state file ---------------------------------------------------------------- */
+
+int
+proc_state_begin(struct proc_state *s, int64_t now)
+{
+	memset(s, 0, sizeof *s);
+	if (!(s->root = cJSON_CreateObject()) ||
+	    !cJSON_AddNumberToObject(s->root, "time", (double)now) ||
+	    !cJSON_AddNumberToObject(s->root, "pid", (double)getpid()) ||
+	    !(s->zones = cJSON_AddObjectToObject(s->root, "zones"))) {
+		proc_state_abort(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* {"name": value, ...} under key in obj. */
+static void
+add_counts(struct proc_state *s, cJSON *obj, const char *key,
+    const struct proc_state_count *counts, size_t n)
+{
+	cJSON *o = cJSON_AddObjectToObject(obj, key);
+
+	if (!o)
+		s->fail = 1;
+	for (size_t i = 0; o && i < n; i++)
+		if (!cJSON_AddNumberToObject(o, counts[i].name, (double)counts[i].value))
+			s->fail = 1;
+}
+
+void
+proc_state_counts(struct proc_state *s, const char *group, const struct proc_state_count *counts,
+    size_t n)
+{
+	if (s->root)
+		add_counts(s, s->root, group, counts, n);
+}
+
+void
+proc_state_zone(struct proc_state *s, const struct proc_state_zone *z)
+{
+	cJSON *o;
+
+	if (!s->zones)
+		return;
+	if (!(o = cJSON_AddObjectToObject(s->zones, z->name))) {
+		s->fail = 1;
+		return;
+	}
+	if ((z->has_primary_serial &&
+		!cJSON_AddNumberToObject(o, "primary_serial", (double)z->primary_serial)) ||
+	    (z->has_synced_serial &&
+		!cJSON_AddNumberToObject(o, "synced_serial", (double)z->synced_serial)) ||
+	    (z->last_sync && !cJSON_AddNumberToObject(o, "last_sync", (double)z->last_sync)) ||
+	    (z->result && !cJSON_AddStringToObject(o, "result", z->result)) ||
+	    (z->error && !cJSON_AddStringToObject(o, "error", z->error)))
+		s->fail = 1;
+	add_counts(s, o, "api_calls", z->counts, z->ncounts);
+}
+
+int
+proc_state_commit(struct proc_state *s, const char *path, struct err *e)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (!s->root || s->fail) {
+		proc_state_abort(s);
+		return err_set(e, "state file %s: out of memory", path);
+	}
+	text = cJSON_Print(s->root);
+	proc_state_abort(s);
+	if (!text)
+		return err_set(e, "state file %s: out of memory", path);
+	/* One line more, so `cat` ends with a newline. */
+	len = strlen(text);
+	text[len] = '\n';
+	rc = write_atomic(path, text, len + 1, 1, NULL, e);
+	cJSON_free(text);
+	return rc;
+}
+
+void
+proc_state_abort(struct proc_state *s)
+{
+	cJSON_Delete(s->root);
+	s->root = NULL;
+	s->zones = NULL;
+}
