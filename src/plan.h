@@ -140,7 +140,7 @@ struct plan {
 	size_t nvpool, vpool_cap;
 	void *items;
 	size_t nitems, items_cap;
-	size_t changes_cap, notes_cap;
+	size_t batches_cap, notes_cap;
 	void *tally; /* per (reason, type) counts */
 	size_t ntally;
 };
