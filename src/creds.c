@@ -419,7 +419,7 @@ ecs_host_allowed(const struct http_url *u)
 
 	if (!strcasecmp(u->host, "localhost"))
 		return 1;
-	if (!u->host_is_ip || net_addr_parse(&a, u->host, 0) < 0)
+	if (!u->host_is_ip || net_addr_parse(&a, u->host, 80) < 0)
 		return 0;
 	if (a.ss.ss_family == AF_INET) {
 		const unsigned char *ip = (const unsigned char *)
@@ -433,7 +433,7 @@ ecs_host_allowed(const struct http_url *u)
 	for (size_t i = 0; i < sizeof ok_ips / sizeof ok_ips[0]; i++) {
 		struct net_addr b;
 
-		if (net_addr_parse(&b, ok_ips[i], 0) == 0 && net_addr_same_ip(&a, &b))
+		if (net_addr_parse(&b, ok_ips[i], 80) == 0 && net_addr_same_ip(&a, &b))
 			return 1;
 	}
 	return 0;

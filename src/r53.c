@@ -308,7 +308,9 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 		return code_status("", http_status);
 	}
 	if (!strcmp(d.root->name, "ErrorResponse")) {
-		struct xml_node *er = xml_child(d.root, "Error");
+		/* moto wraps auth errors in <Errors> (route53-api.md 8). */
+		struct xml_node *er = xml_child(d.root, "Error") ? xml_child(d.root, "Error") :
+		    xml_path(d.root, "Errors/Error");
 
 		code = xml_text(er, "Code");
 		msg = xml_text(er, "Message");
