@@ -57,8 +57,13 @@
  * on any error. Nothing blocks: when a reply cannot be written at once,
  * reading stops until it has been.
  *
- * Log lines are limited to NOTIFY_LOG_PER_SEC per kind of event, dropped
- * messages are logged at debug level only; the counters count everything.
+ * Log lines are limited to NOTIFY_LOG_PER_SEC a second per kind of event
+ * (NOTIFY_LOG_*); the lines left out are counted (log_suppressed) and
+ * reported in one line before the next line of their kind. Dropped
+ * messages are logged at debug level only. The counters count everything.
+ *
+ * on_notify must not call notify_reload or notify_free (queue the work:
+ * the listener is inside its socket loop).
  */
 #ifndef NOTIFY53_NOTIFY_H
 #define NOTIFY53_NOTIFY_H
