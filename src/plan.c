@@ -23,8 +23,9 @@ struct item {
 	const uint8_t *wname;  /* lower-case wire name, for the order */
 	const char *name;      /* as sent */
 	uint32_t ttl, old_ttl;
-	size_t v, nv, ov, nov; /* values and old values in vpool */
-	size_t chars, ochars;  /* their characters */
+	uint32_t v, ov;        /* values and old values: first in vpool */
+	uint32_t chars, ochars; /* their characters (a listing is < 4 GB) */
+	uint16_t nv, nov;      /* how many (at most R53LIST_MAX_VALUES) */
 	uint16_t type;
 	uint8_t action;        /* enum r53_action */
 	uint8_t kind;          /* enum plan_kind */
@@ -521,7 +522,7 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 	it->action = (uint8_t)a;
 	it->kind = (uint8_t)k;
 	it->ttl = ttl;
-	it->v = p->nvpool;
+	it->v = (uint32_t)p->nvpool;
 	return it;
 }
 
@@ -579,9 +580,9 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 	if (!(it = item_new(c, s->name, NULL, s->type, k == PLAN_CREATE ? R53_CREATE : R53_UPSERT,
 	    k, s->ttl)))
 		return -1;
-	it->ov = ov;
-	it->nov = nov;
-	it->ochars = ochars;
+	it->ov = (uint32_t)ov;
+	it->nov = (uint16_t)nov;
+	it->ochars = (uint32_t)ochars;
 	it->old_ttl = old_ttl;
 	if (zone_values(p, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
 		struct setname sn;
@@ -595,9 +596,9 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 		note(p, PLAN_ERROR, "%s %s: not synced: %s", sn.name, sn.t, why.msg);
 		return 0;
 	}
-	it->v = mark;
-	it->nv = nv;
-	it->chars = chars;
+	it->v = (uint32_t)mark;
+	it->nv = (uint16_t)nv;
+	it->chars = (uint32_t)chars;
 	return 0;
 }
 
@@ -610,9 +611,9 @@ put_delete(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, 
 
 	if (!it)
 		return -1;
-	it->v = v;
-	it->nv = nv;
-	it->chars = chars;
+	it->v = (uint32_t)v;
+	it->nv = (uint16_t)nv;
+	it->chars = (uint32_t)chars;
 	return 0;
 }
 
@@ -691,16 +692,16 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 		return -1;
 	it->soa = 1;
 	it->old_ttl = r53_ttl;
-	it->ov = p->nvpool;
+	it->ov = (uint32_t)p->nvpool;
 	if (vpush(p, r53) < 0)
 		return -1;
 	it->nov = 1;
-	it->ochars = strlen(r53);
-	it->v = p->nvpool;
+	it->ochars = (uint32_t)strlen(r53);
+	it->v = (uint32_t)p->nvpool;
 	if (vpush(p, text) < 0)
 		return -1;
 	it->nv = 1;
-	it->chars = n;
+	it->chars = (uint32_t)n;
 	p->soa_value = text;
 	return 0;
 }
@@ -710,13 +711,13 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 static size_t
 item_records(const struct item *it)
 {
-	return it->nv * (it->action == R53_UPSERT ? 2 : 1);
+	return (size_t)it->nv * (it->action == R53_UPSERT ? 2 : 1);
 }
 
 static size_t
 item_chars(const struct item *it)
 {
-	return it->chars * (it->action == R53_UPSERT ? 2 : 1);
+	return (size_t)it->chars * (it->action == R53_UPSERT ? 2 : 1);
 }
 
 static int
@@ -757,7 +758,7 @@ oversize(struct ctx *c)
 		setname(&sn, it->wname, it->type);
 		note(p, PLAN_ERROR, "%s %s: not synced: %zu values of %zu characters do not fit in "
 		    "one change batch (%zu records, %zu characters, UPSERT counted twice)", sn.name,
-		    sn.t, it->nv, it->chars, c->o->max_records, c->o->max_chars);
+		    sn.t, (size_t)it->nv, (size_t)it->chars, c->o->max_records, c->o->max_chars);
 	}
 	return 0;
 }
@@ -979,15 +980,19 @@ static int
 finish(struct ctx *c)
 {
 	struct plan *p = c->p;
+	int rc;
 
 	tally_notes(p);
 	if (!p->err.set)
 		oversize(c);
+	rc = verdict(c);
 	if (!p->err.set)
 		batch(c);
-	if (p->err.set)
-		return -1;
-	return verdict(c);
+	/* The changes are in their final arrays now. */
+	free(p->items);
+	p->items = NULL;
+	p->nitems = p->items_cap = 0;
+	return p->err.set ? -1 : rc;
 }
 
 static int
@@ -1021,11 +1026,14 @@ enum {
 	L_SOA
 };
 
-/* Parse the values of listed set s into the comparison zone cur. Returns
- * 1 when added, 0 when a value does not parse (why), -1 on error (p->err). */
+/* Parse the values of listed set idx (s) into the comparison zone cur.
+ * The TTL of its RRs there is idx: the set's index in the listing, found
+ * again without a search once cur is sorted (the set's real TTL is in the
+ * listing). Returns 1 when added, 0 when a value does not parse (why), -1
+ * on error (p->err). */
 static int
 add_listed(struct ctx *c, struct zone *cur, const uint8_t *wire, const struct r53list_set *s,
-    struct err *why)
+    uint32_t idx, struct err *why)
 {
 	size_t used = 0, off[R53LIST_MAX_VALUES + 1];
 
@@ -1052,7 +1060,7 @@ add_listed(struct ctx *c, struct zone *cur, const uint8_t *wire, const struct r5
 	}
 	off[s->nvalues] = used;
 	for (int k = 0; k < s->nvalues; k++)
-		if (zone_add(cur, wire, s->type, DNS_CLASS_IN, s->ttl, c->scratch + off[k],
+		if (zone_add(cur, wire, s->type, DNS_CLASS_IN, idx, c->scratch + off[k],
 		    off[k + 1] - off[k]) < 0)
 			return err_set(&c->p->err, "Route 53's record sets: %s", cur->err.msg);
 	return 1;
@@ -1096,7 +1104,7 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 			switch (filter(c, wire, s.type)) {
 			case F_KEEP:
 				p->existing++;
-				r = add_listed(c, cur, wire, &s, &why);
+				r = add_listed(c, cur, wire, &s, (uint32_t)i, &why);
 				if (r > 0) {
 					cls[i] = L_PLAIN;
 					continue;
@@ -1151,38 +1159,42 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 	return p->err.set ? -1 : 0;
 }
 
-/* map[j] = the listed set behind set j of cur. Route 53 never lists one
- * plain (name, type) twice; a listing that does is refused rather than
- * guessed at. */
-static int
-map_listed(struct ctx *c, const struct zone *cur, const uint8_t *cls, uint32_t *map)
+/* Listed index of set j of cur (add_listed). */
+static uint32_t
+listed_index(const struct zone *cur, size_t j)
 {
-	size_t n = r53list_count(c->l);
+	struct zone_set s;
 
-	for (size_t j = 0; j < zone_set_count(cur); j++)
-		map[j] = UINT32_MAX;
-	for (size_t i = 0; i < n; i++) {
-		struct r53list_set s;
+	zone_set_get(cur, j, &s);
+	return s.ttl;
+}
+
+/* Route 53 never lists one plain (name, type) twice; a listing that does
+ * (two sets merged into one of cur, or an unparsable set next to a plain
+ * one) is refused rather than guessed at. */
+static int
+check_listed(struct ctx *c, const struct zone *cur, uint8_t *cls, size_t nplain)
+{
+	struct setname sn;
+
+	if (zone_set_count(cur) != nplain) {
 		uint8_t wire[DNS_NAME_MAX];
-		long j;
+		struct r53list_set s;
 
-		if (cls[i] != L_PLAIN)
-			continue;
-		r53list_get(c->l, i, &s, c->vals);
-		dns_name_from_r53(wire, sizeof wire, s.name, NULL);
-		dns_name_lower(wire);
-		j = zone_find(cur, wire, s.type);
-		if (j < 0 || map[j] != UINT32_MAX) {
-			struct setname sn;
-
-			setname(&sn, wire, s.type);
-			return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
-		}
-		map[j] = (uint32_t)i;
+		for (size_t j = 0; j < zone_set_count(cur); j++)
+			cls[listed_index(cur, j)] = L_SKIP;
+		for (size_t i = 0; i < r53list_count(c->l); i++)
+			if (cls[i] == L_PLAIN) {
+				r53list_get(c->l, i, &s, c->vals);
+				dns_name_from_r53(wire, sizeof wire, s.name, NULL);
+				dns_name_lower(wire);
+				setname(&sn, wire, s.type);
+				break;
+			}
+		return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
 	}
 	for (size_t k = 0; k < c->nsp; k++) {
 		const struct special *a = &c->sp[k];
-		struct setname sn;
 
 		if (a->what != SP_BAD)
 			continue;
@@ -1195,11 +1207,33 @@ map_listed(struct ctx *c, const struct zone *cur, const uint8_t *cls, uint32_t *
 	return 0;
 }
 
+/* Set i of the primary's zone d (TTL ttl) against set j of cur: listed as
+ * ls. Equal when the TTL and the rdatas are, and Route 53 holds no more
+ * values than that (spelled differently, duplicates gone in cur). */
+static int
+same_set(const struct zone *d, size_t i, const struct zone_set *s, const struct zone *cur,
+    size_t j, const struct r53list_set *ls)
+{
+	struct zone_set cs;
+
+	zone_set_get(cur, j, &cs);
+	if (s->ttl != ls->ttl || s->count != cs.count || (size_t)ls->nvalues != cs.count)
+		return 0;
+	for (size_t k = 0; k < s->count; k++) {
+		size_t la, lb;
+		const uint8_t *a = zone_set_rdata(d, i, k, &la), *b = zone_set_rdata(cur, j, k, &lb);
+
+		if (la != lb || memcmp(a, b, la))
+			return 0;
+	}
+	return 1;
+}
+
 /* A set of the primary's zone: filters, conflicts, then CREATE or UPDATE
  * against set j of cur (or none: j < 0). */
 static int
 desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, long j,
-    const uint32_t *map, long *soa_i)
+    long *soa_i)
 {
 	struct plan *p = c->p;
 	struct zone_set s;
@@ -1244,16 +1278,13 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 		}
 	}
 	if (j >= 0) {
-		struct zone_set cs;
+		uint32_t idx = listed_index(cur, (size_t)j);
 		struct r53list_set ls;
 
-		zone_set_get(cur, (size_t)j, &cs);
-		r53list_get(c->l, map[j], &ls, c->vals);
-		/* Equal once duplicates are gone, but Route 53 holds more
-		 * values (spelled differently): replace them too. */
-		if (zone_set_equal(d, i, cur, (size_t)j) && (size_t)ls.nvalues == cs.count)
+		r53list_get(c->l, idx, &ls, c->vals);
+		if (same_set(d, i, &s, cur, (size_t)j, &ls))
 			return 0;
-		if (list_values(c, map[j], &nov, &ochars, &old_ttl) < 0)
+		if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
 			return -1;
 	} else if (sp) {
 		((struct special *)sp)->used = 1;
@@ -1285,9 +1316,8 @@ plan_full(struct plan *p, const struct zone *d, const struct r53list *l,
 	struct ctx c;
 	struct zone cur;
 	uint8_t *cls = NULL;
-	uint32_t *map = NULL;
 	long soa = -1, soa_i = -1;
-	size_t nd, nc, i = 0, j = 0;
+	size_t nd, nc, i = 0, j = 0, nplain = 0;
 	int rc = -1;
 
 	zone_init(&cur);
@@ -1314,11 +1344,9 @@ plan_full(struct plan *p, const struct zone *d, const struct r53list *l,
 	}
 	if (c.nsp)
 		qsort(c.sp, c.nsp, sizeof *c.sp, special_cmp);
-	if (!(map = malloc((zone_set_count(&cur) + 1) * sizeof *map))) {
-		oom(p);
-		goto out;
-	}
-	if (map_listed(&c, &cur, cls, map) < 0)
+	for (size_t k = 0; k < r53list_count(l); k++)
+		nplain += cls[k] == L_PLAIN;
+	if (check_listed(&c, &cur, cls, nplain) < 0)
 		goto out;
 
 	/* One pass over both zones in canonical order. */
@@ -1331,12 +1359,12 @@ plan_full(struct plan *p, const struct zone *d, const struct r53list *l,
 			struct zone_set s;
 
 			zone_set_get(&cur, j, &s);
-			if (delete_listed(&c, s.name, map[j]) < 0)
+			if (delete_listed(&c, s.name, s.ttl) < 0)
 				goto out;
 			j++;
 			continue;
 		}
-		if (desired(&c, d, i, &cur, r == 0 ? (long)j : -1, map, &soa_i) < 0)
+		if (desired(&c, d, i, &cur, r == 0 ? (long)j : -1, &soa_i) < 0)
 			goto out;
 		i++;
 		j += r == 0;
@@ -1363,7 +1391,6 @@ out:
 		oom(p);
 	zone_free(&cur);
 	free(cls);
-	free(map);
 	ctx_free(&c);
 	return rc;
 }
