@@ -762,6 +762,15 @@ on_creds(struct creds *c)
 	pump(r);
 }
 
+/* A non-empty environment variable, or NULL. */
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
 int
 r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 {
@@ -769,20 +778,25 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	uint32_t seed = 0;
 	double rate;
 	int fd;
+	/* The config wins; else the AWS SDKs' variables: the service-specific
+	 * endpoint, the global one, and the CA bundle of the AWS CLI/SDKs. */
+	const char *endpoint = aws->endpoint ? aws->endpoint : env("AWS_ENDPOINT_URL_ROUTE_53");
+	const char *ca_file = aws->ca_file ? aws->ca_file : env("AWS_CA_BUNDLE");
 
+	if (!endpoint)
+		endpoint = env("AWS_ENDPOINT_URL");
 	memset(r, 0, sizeof *r);
 	r->now = NULL;
 	r->wake.cb = on_wake;
 	snprintf(r->region, sizeof r->region, "%s", aws->region ? aws->region : R53_DEFAULT_REGION);
-	if (aws->ca_file ? tls_trust_load_file(&r->trust, aws->ca_file, e) < 0 :
+	if (ca_file ? tls_trust_load_file(&r->trust, ca_file, e) < 0 :
 	    tls_trust_add_builtin(&r->trust, e) < 0)
 		return -1;
 	if (sigv4_init(&r->signer, r->region, "route53", e) < 0)
 		return -1;
 	http_client_opts_default(&o);
 	o.trust = &r->trust;
-	if (http_client_init(&r->http, aws->endpoint ? aws->endpoint : R53_DEFAULT_ENDPOINT, &o,
-	    e) < 0)
+	if (http_client_init(&r->http, endpoint ? endpoint : R53_DEFAULT_ENDPOINT, &o, e) < 0)
 		return -1;
 	if (creds_init(&r->creds, aws, &r->trust, e) < 0)
 		return -1;
