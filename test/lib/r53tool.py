@@ -54,7 +54,8 @@ class Home(object):
 
     def config(self, emu, name="config.json", keys=True, **aws):
         """A notify53 config for emu; keys: the emulator's first key pair
-        in aws.access_key_id/secret_access_key (and session_token)."""
+        in aws.access_key_id/secret_access_key (and session_token); aws
+        overrides, None removes a key."""
         a = {"endpoint": emu.url, "max_requests_per_second": 1000}
         if emu.ca_file:
             a["ca_file"] = emu.ca_file
@@ -64,6 +65,7 @@ class Home(object):
             if len(parts) > 2:
                 a["session_token"] = parts[2]
         a.update(aws)
+        a = dict((k, v) for k, v in a.items() if v is not None)
         return self.write(name, json.dumps({
             "domains_to_manage_from_aws": True,
             "notify_servers": ["127.0.0.1"], "aws": a}))
