@@ -567,4 +567,21 @@
 #define PLAN_MAX_NOTES 1000
 #endif
 
+/* ---- sync (src/sync, src/cli_sync) ------------------------------------------ */
+
+/* New listings one sync job may make after Route 53 refused a batch it had
+ * planned or a change's answer was lost, before it gives up: each costs
+ * ceil(N/300) requests, and a zone changing under us that often needs a
+ * person, not a loop. */
+#ifndef SYNC_MAX_REPLANS
+#define SYNC_MAX_REPLANS 3
+#endif
+
+/* Zones `notify53 sync` and `notify53 plan` work on at once: each holds its
+ * zone, listing and plan in memory (a router has 64 MB), and Route 53
+ * requests go out one at a time anyway. */
+#ifndef SYNC_CLI_JOBS
+#define SYNC_CLI_JOBS 4
+#endif
+
 #endif
