@@ -282,6 +282,21 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 
 /* ---- JSON and times ----------------------------------------------------------- */
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil), so no timegm() and no time_t range limit is involved. */
+static long long
+days_from_civil(long long y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 int
 creds_parse_time(const char *s, time_t *t)
 {
@@ -329,11 +344,14 @@ creds_parse_time(const char *s, time_t *t)
 	if (*s || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
 	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 1970)
 		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	secs = (long long)timegm(&tm) - off;
+	secs = days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday) * 86400LL +
+	    tm.tm_hour * 3600LL + tm.tm_min * 60LL + tm.tm_sec - off;
+	/* A 32-bit time_t (glibc on MIPS/ARM) cannot hold 2038 and later: such an
+	 * expiration is beyond anything this process will see, so it is the
+	 * latest representable time rather than an error. */
 	if ((long long)(time_t)secs != secs)
-		return -1;
+		secs = sizeof(time_t) >= sizeof(long long) ? secs :
+		    (long long)(((unsigned long long)1 << (sizeof(time_t) * 8 - 1)) - 1);
 	*t = (time_t)secs;
 	return 0;
 }

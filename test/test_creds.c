@@ -177,6 +177,10 @@ json(void)
 	ok(creds_parse_time("2026-08-22T16:00:00.Z", &t) < 0, "time: empty fraction refused");
 	ok(creds_parse_time("2026-08-22T16:00:00Z ", &t) < 0, "time: trailing text refused");
 	ok(creds_parse_time("", &t) < 0, "time: empty refused");
+	ok(creds_parse_time("2000-02-29T12:00:00Z", &t) == 0 && t == 951825600, "time: leap day");
+	ok(creds_parse_time("2099-01-01T00:00:00Z", &t) == 0 &&
+	    (sizeof(time_t) > 4 ? (long long)t == 4070908800LL : t == (time_t)0x7fffffff),
+	    "time: 2099 exact, or the latest time a 32-bit time_t holds");
 
 	is_int(creds_refresh_state(0, 12345), CREDS_FRESH, "no expiration: fresh");
 	is_int(creds_refresh_state(10000, 10000 - 901), CREDS_FRESH, "16 min left: fresh");
