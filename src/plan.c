@@ -636,6 +636,8 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	long ol;
 	struct item *it;
 
+	if (r53 && !(p->soa_value = keep(p, r53, strlen(r53) + 1)))
+		return -1;
 	if (!c->o->zone->sync_soa) {
 		p->nskipped++;
 		note(p, PLAN_INFO, "SOA not synced (sync_soa is false)");
@@ -666,11 +668,8 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 		}
 	}
 	if (cur.serial == want.serial && cur.refresh == want.refresh && cur.retry == want.retry &&
-	    cur.expire == want.expire && cur.minimum == want.minimum && r53_ttl == s.ttl) {
-		if (!(p->soa_value = keep(p, r53, strlen(r53) + 1)))
-			return -1;
+	    cur.expire == want.expire && cur.minimum == want.minimum && r53_ttl == s.ttl)
 		return 0;
-	}
 	/* Route 53's names, as it spells them, and the primary's numbers. */
 	ml = dns_name_len(cur.mname);
 	rl = dns_name_len(cur.rname);
@@ -1503,47 +1502,47 @@ out:
 
 /* ---- bisection ------------------------------------------------------------- */
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 size_t
 plan_split(struct plan *p, size_t first, size_t count)
 {
 	struct r53_change *ch;
 	struct plan_info *in;
+	uint32_t *g, gm = 0;
 	size_t best = 0, bestd = (size_t)-1, k = 0;
-	uint32_t lo = UINT32_MAX, hi = 0, gm = 0;
 
-	if (count < 2 || first + count > p->nchanges)
+	if (count < 2 || first > p->nchanges || count > p->nchanges - first)
 		return 0;
-	for (size_t i = first; i < first + count; i++) {
-		uint32_t g = p->info[i].group;
-
-		lo = g < lo ? g : lo;
-		hi = g > hi ? g : hi;
-	}
-	if (lo == hi)
-		return 0;
-	/* The name boundary closest to half of the changes. */
-	for (uint32_t g = lo + 1; g <= hi; g++) {
-		size_t before = 0, d;
-
-		for (size_t i = first; i < first + count; i++)
-			before += p->info[i].group < g;
-		if (before == 0 || before == count)
-			continue;
-		d = before > count / 2 ? before - count / 2 : count / 2 - before;
-		if (d < bestd) {
-			bestd = d;
-			best = before;
-			gm = g;
-		}
-	}
 	ch = malloc(count * sizeof *ch);
 	in = malloc(count * sizeof *in);
-	if (!ch || !in) {
-		free(ch);
-		free(in);
-		return 0;
+	g = malloc(count * sizeof *g);
+	if (!ch || !in || !g)
+		goto out;
+	/* The name boundary closest to half of the changes: in the sorted
+	 * groups, before the first of a group come the changes of the names
+	 * before it. */
+	for (size_t i = 0; i < count; i++)
+		g[i] = p->info[first + i].group;
+	qsort(g, count, sizeof *g, u32_cmp);
+	for (size_t i = 1; i < count; i++) {
+		size_t d = i > count / 2 ? i - count / 2 : count / 2 - i;
+
+		if (g[i] != g[i - 1] && d < bestd) {
+			bestd = d;
+			best = i;
+			gm = g[i];
+		}
 	}
-	/* Stable: first half's DELETEs, its others, the second half's
+	if (!best)
+		goto out;
+	/* Stable: the first half's DELETEs, its others, the second half's
 	 * DELETEs, its others. */
 	for (int pass = 0; pass < 4; pass++)
 		for (size_t i = first; i < first + count; i++) {
@@ -1556,8 +1555,10 @@ plan_split(struct plan *p, size_t first, size_t count)
 		}
 	memcpy(p->changes + first, ch, count * sizeof *ch);
 	memcpy(p->info + first, in, count * sizeof *in);
+out:
 	free(ch);
 	free(in);
+	free(g);
 	return best;
 }
 

@@ -195,7 +195,7 @@ int plan_incremental(struct plan *p, const struct zone *prev, const struct zone 
  * batch: reorders that range in place (changes and info together) so that
  * each half keeps its DELETEs first, and returns the number of changes in
  * the first half; 0 when the range holds one name only and cannot be
- * split. */
+ * split (or memory ran out). */
 size_t plan_split(struct plan *p, size_t first, size_t count);
 
 /* plan_print flags. */

@@ -326,6 +326,8 @@ test_apex_ns_soa(void)
 	    "ns-1.awsdns-1.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400", NULL);
 	is_str(run(&f), "note: SOA not synced (sync_soa is false)\n"
 	    "0 to create, 0 to update, 0 to delete\n", "sync_soa false: SOA untouched");
+	is_str(f.p.soa_value, "ns-1.awsdns-1.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400",
+	    "sync_soa false: soa_value is Route 53's");
 	fx_free(&f);
 }
 
