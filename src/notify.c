@@ -332,8 +332,8 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	if (e.set) {
 		rcode = DNS_RCODE_FORMERR;
 		n->stats.formerr++;
-		note(n, NOTIFY_LOG_FORMERR, now_ms, "notify: malformed message for %s from %s: %s", zname, src,
-		    e.msg);
+		note(n, NOTIFY_LOG_FORMERR, now_ms, "notify: malformed message for %s from %s: %s",
+		    zname, src, e.msg);
 		goto answer;
 	}
 
@@ -345,8 +345,8 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	if (r->tsig == -1) {
 		rcode = DNS_RCODE_FORMERR;
 		n->stats.formerr++;
-		note(n, NOTIFY_LOG_FORMERR, now_ms, "notify: message for %s from %s: %s", zname, src,
-		    e.msg);
+		note(n, NOTIFY_LOG_FORMERR, now_ms, "notify: message for %s from %s: %s", zname,
+		    src, e.msg);
 		goto answer;
 	}
 	if (r->tsig != TSIG_NONE && r->tsig != TSIG_OK) {

@@ -107,7 +107,7 @@ struct notify_stats {
 	unsigned long tsig_failed;  /* NOTAUTH with BADKEY, BADSIG or BADTIME */
 	unsigned long dropped_acl;  /* source not allowed: no reply */
 	unsigned long dropped_rate; /* over the source's rate: no reply */
-	unsigned long dropped_bad;  /* too short, a response, TCP framing */
+	unsigned long dropped_bad;  /* too short, oversized, a response */
 	unsigned long truncated;    /* UDP replies sent with TC */
 	unsigned long tcp_accepted; /* TCP connections taken */
 	unsigned long log_suppressed; /* log lines left out by the limiter */
