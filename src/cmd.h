@@ -28,6 +28,10 @@ int cmd_xfr(int argc, char **argv);
 /* src/cli_r53.c */
 int cmd_r53(int argc, char **argv);
 
+/* src/cli_sync.c */
+int cmd_plan(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+
 /* src/cfg.c */
 int cmd_check_config(int argc, char **argv);
 

@@ -13,6 +13,10 @@ static const struct cmd commands[] = {
 	{ "xfr", "ZONE SERVER[:PORT] [--tsig K] [--ixfr SERIAL] [--json]: transfer a zone",
 	    cmd_xfr },
 	{ "r53", "zones | dump ZONE|ZONE_ID [--json] [-c FILE]: what Route 53 holds", cmd_r53 },
+	{ "plan", "[-c FILE] [ZONE...] [--json]: the changes a sync would make (exit 2: pending)",
+	    cmd_plan },
+	{ "sync", "[-c FILE] [ZONE...] [--dry-run] [--force] [--wait]: bring Route 53 in line",
+	    cmd_sync },
 	{ "check-config", "[-c FILE]: validate the configuration, print the zones", cmd_check_config },
 };
 

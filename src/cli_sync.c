@@ -1,0 +1,441 @@
+/*
+ * cli_sync: the `plan` and `sync` commands. Both run one sync job per zone
+ * (src/sync) on the same poll loop as the daemon, SYNC_CLI_JOBS zones at a
+ * time, and print the zones in the order they were given or configured.
+ *
+ *   notify53 plan [-c FILE] [-v] [ZONE...] [--json]
+ *       the changes a sync would make (plan_print: "+" create, "~" update
+ *       with old and new values, "-" delete, notes, refusal, counts;
+ *       coloured on a terminal; JSON Lines with --json), each zone after a
+ *       "# ZONE serial N, hosted zone ID" line (text only). Exit 0: no
+ *       changes; 2: changes pending; 1: any zone failed.
+ *   notify53 sync [-c FILE] [-v] [ZONE...] [--dry-run] [--force] [--wait]
+ *       applies. One line per zone on stdout:
+ *         ZONE: serial N by AXFR, 12 created, 3 updated, 1 deleted in 2
+ *         batches; API calls: ListHostedZonesByName 1, ...; 0.42 s
+ *       then a total line; failures, refusals and Route 53's messages on
+ *       stderr. --dry-run prints the plan instead of applying it, --force
+ *       applies a plan the safety check refused, --wait polls GetChange
+ *       until Route 53 says INSYNC. Exit 1 when any zone failed, was
+ *       refused or had record sets refused by Route 53.
+ *
+ * Zones: ZONE arguments pick among the configured ones (domains_to_manage,
+ * zones); with domains_to_manage_from_aws every hosted zone of the account
+ * (ListHostedZones, paged) is added, transferred from notify_servers[0].
+ * -c FILE, default /etc/notify53/config.json; -v or DEBUG=1: debug logs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cmd.h"
+#include "dns.h"
+#include "log.h"
+#include "loop.h"
+#include "plan.h"
+#include "r53.h"
+#include "sync.h"
+
+struct run {
+	struct cfg cfg;
+	struct r53 client;
+	int plan;                /* the plan command */
+	int json, dry_run, force, wait;
+	const struct cfg_zone **zones;
+	const char **zone_ids;   /* known hosted zone IDs (account listing) or NULL */
+	size_t nzones;
+	struct cfg_zone *aws;    /* zones found in the account */
+	size_t naws;
+	struct sync_job **jobs;
+	size_t started, ended, printed;
+	int failed, pending;
+	int64_t t0;
+};
+
+static struct run run;
+
+static int
+usage(int plan)
+{
+	if (plan)
+		fprintf(stderr, "usage: notify53 plan [-c FILE] [-v] [ZONE...] [--json]\n");
+	else
+		fprintf(stderr, "usage: notify53 sync [-c FILE] [-v] [ZONE...] [--dry-run] [--force] "
+				"[--wait]\n");
+	return CMD_USAGE;
+}
+
+/* ---- printing ------------------------------------------------------------------- */
+
+static void
+print_calls(FILE *f, const unsigned long *calls)
+{
+	int any = 0;
+
+	fputs("API calls:", f);
+	for (int a = 0; a < R53_API_COUNT; a++) {
+		if (!calls[a])
+			continue;
+		fprintf(f, "%s %s %lu", any ? "," : "", r53_api_name((enum r53_api)a), calls[a]);
+		any = 1;
+	}
+	if (!any)
+		fputs(" none", f);
+}
+
+static const char *
+xfer_name(const struct sync_job *j)
+{
+	return j->xfer == SYNC_XFER_IXFR ? "IXFR" : j->xfer == SYNC_XFER_AXFR ? "AXFR" : "none";
+}
+
+static void
+print_notes(const struct sync_job *j)
+{
+	for (size_t i = 0; i < j->plan.nnotes; i++) {
+		const struct plan_note *n = &j->plan.notes[i];
+
+		if (n->level == PLAN_INFO)
+			log_debug("%s: note: %s", j->zone->name, n->text);
+		else
+			fprintf(stderr, "notify53: %s: %s: %s\n", j->zone->name,
+			    n->level == PLAN_WARN ? "warning" : "error", n->text);
+	}
+}
+
+static void
+print_plan(struct sync_job *j)
+{
+	struct plan_opts o;
+	unsigned flags = run.json ? PLAN_PRINT_JSON : 0;
+
+	if (!run.json && isatty(STDOUT_FILENO))
+		flags |= PLAN_PRINT_COLOR;
+	if (j->status == SYNC_FAILED) {
+		fprintf(stderr, "notify53: %s: %s\n", j->zone->name, j->err.msg);
+		run.failed = 1;
+		return;
+	}
+	if (!run.json)
+		printf("# %s serial %lu, hosted zone %s\n", j->zone->name, (unsigned long)j->serial,
+		    j->zone_id);
+	plan_opts_init(&o, j->zone);
+	plan_print(&j->plan, &o, stdout, flags);
+	if (j->plan.nchanges)
+		run.pending = 1;
+}
+
+static void
+print_sync(struct sync_job *j)
+{
+	double secs = (double)(j->ended_ms - j->started_ms) / 1000;
+
+	if (j->dry_run && j->status != SYNC_FAILED) {
+		struct plan_opts o;
+
+		plan_opts_init(&o, j->zone);
+		plan_print(&j->plan, &o, stdout, isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
+	} else {
+		print_notes(j);
+	}
+	for (size_t i = 0; i < j->nrefused; i++)
+		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", j->zone->name, j->refused[i]);
+	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
+		fprintf(stderr, "notify53: %s: %s%s\n", j->zone->name,
+		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
+	printf("%s: ", j->zone->name);
+	if (j->serial)
+		printf("serial %lu by %s, ", (unsigned long)j->serial, xfer_name(j));
+	switch (j->status) {
+	case SYNC_FAILED:
+		printf("failed after %zu created, %zu updated, %zu deleted; ",
+		    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE]);
+		break;
+	case SYNC_UNSAFE:
+		printf("refused by the safety check (%zu to create, %zu to update, %zu to delete); ",
+		    j->plan.ncreate, j->plan.nupdate, j->plan.ndelete);
+		break;
+	default:
+		if (j->dry_run)
+			printf("dry run: would create %zu, update %zu, delete %zu in %zu batches; ",
+			    j->plan.ncreate, j->plan.nupdate, j->plan.ndelete, j->plan.nbatches);
+		else
+			printf("%zu created, %zu updated, %zu deleted in %zu batches%s%s; ",
+			    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
+			    j->batches, j->nrefused ? ", some refused" : "",
+			    j->insync ? ", INSYNC" : "");
+		break;
+	}
+	print_calls(stdout, j->calls);
+	printf("; %.2f s\n", secs);
+	if (j->status != SYNC_OK && j->status != SYNC_CURRENT)
+		run.failed = 1;
+}
+
+/* ---- jobs --------------------------------------------------------------------------- */
+
+static void start_jobs(void);
+
+/* Print and free the finished jobs at the head of the list, in order. */
+static void
+flush_jobs(void)
+{
+	while (run.printed < run.started && run.jobs[run.printed]->step == SYNC_DONE) {
+		struct sync_job *j = run.jobs[run.printed];
+
+		if (run.plan)
+			print_plan(j);
+		else
+			print_sync(j);
+		fflush(stdout);
+		sync_free(j);
+		free(j);
+		run.jobs[run.printed++] = NULL;
+	}
+}
+
+static void
+job_done(struct sync_job *j)
+{
+	(void)j;
+	run.ended++;
+	flush_jobs();
+	start_jobs();
+	if (run.ended == run.nzones)
+		loop_stop();
+}
+
+static void
+start_jobs(void)
+{
+	while (run.started < run.nzones && run.started - run.printed < SYNC_CLI_JOBS) {
+		struct sync_job *j = calloc(1, sizeof *j);
+		size_t i = run.started;
+
+		if (!j) {
+			fprintf(stderr, "notify53: out of memory\n");
+			run.failed = 1;
+			loop_stop();
+			return;
+		}
+		run.jobs[run.started++] = j;
+		j->zone = run.zones[i];
+		j->r53 = &run.client;
+		j->safety = run.cfg.safety;
+		j->dry_run = run.plan || run.dry_run;
+		j->force = run.force;
+		j->wait = run.wait;
+		j->done = job_done;
+		if (run.zone_ids[i])
+			snprintf(j->zone_id, sizeof j->zone_id, "%s", run.zone_ids[i]);
+		sync_start(j);
+	}
+}
+
+/* ---- zones ---------------------------------------------------------------------------- */
+
+static void
+listed_zones(struct r53_op *op)
+{
+	(void)op;
+	loop_stop();
+}
+
+/* Every hosted zone of the account, transferred from notify_servers[0].
+ * Returns 0, or -1 with the reason printed. */
+static int
+account_zones(void)
+{
+	struct r53_op op = { 0 };
+	int rc = -1;
+
+	r53_op_list_zones(&op, listed_zones);
+	r53_submit(&run.client, &op);
+	loop_run();
+	if (op.status != R53_OK) {
+		fprintf(stderr, "notify53: domains_to_manage_from_aws: %s\n", op.err.msg);
+		goto out;
+	}
+	if (!(run.aws = calloc(op.nzones + 1, sizeof *run.aws)))
+		goto oom;
+	for (size_t i = 0; i < op.nzones; i++) {
+		struct cfg_zone *z = &run.aws[run.naws];
+		uint8_t w[DNS_NAME_MAX];
+		char name[DNS_NAME_TEXT_MAX];
+
+		if (dns_name_from_r53(w, sizeof w, op.zones[i].name, NULL) < 0)
+			continue;
+		dns_name_lower(w);
+		dns_name_to_text(w, name, sizeof name);
+		/* A zone the file configures keeps its settings. */
+		if (cfg_zone_find(&run.cfg, name))
+			continue;
+		if (!(z->name = strdup(name)) || !(z->hosted_zone_id = strdup(op.zones[i].id)))
+			goto oom;
+		run.naws++;
+		z->primaries[0] = run.cfg.notify_from[0].addr;
+		z->nprimaries = 1;
+		z->kind = op.zones[i].private_zone ? CFG_ZONE_PRIVATE : CFG_ZONE_PUBLIC;
+		z->sync_soa = 1;
+	}
+	rc = 0;
+	goto out;
+oom:
+	fprintf(stderr, "notify53: out of memory\n");
+out:
+	r53_op_free(&op);
+	return rc;
+}
+
+/* Is z the zone called name (any case, trailing dot optional)? */
+static int
+zone_is(const struct cfg_zone *z, const char *name)
+{
+	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX];
+
+	return dns_name_parse(a, sizeof a, name, strlen(name), DNS_NAME_DOT_OPT, NULL, NULL) >= 0 &&
+	    dns_name_from_text(b, sizeof b, z->name, NULL, NULL) >= 0 && dns_name_equal(a, b);
+}
+
+/* The zones to work on: the arguments among the configured and the
+ * account's zones, or all of them. Returns 0, or -1 with the reason
+ * printed. */
+static int
+pick_zones(char **names, int nnames)
+{
+	size_t all = (size_t)run.cfg.nzones + run.naws, n = 0;
+
+	run.zones = calloc(all + 1, sizeof *run.zones);
+	run.zone_ids = calloc(all + 1, sizeof *run.zone_ids);
+	run.jobs = calloc(all + 1, sizeof *run.jobs);
+	if (!run.zones || !run.zone_ids || !run.jobs) {
+		fprintf(stderr, "notify53: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < all; i++) {
+		const struct cfg_zone *z = i < (size_t)run.cfg.nzones ? &run.cfg.zones[i] :
+		    &run.aws[i - (size_t)run.cfg.nzones];
+		int want = nnames == 0;
+
+		for (int k = 0; k < nnames && !want; k++)
+			want = zone_is(z, names[k]);
+		if (!want)
+			continue;
+		run.zones[n] = z;
+		/* IDs from the account's listing need no GetHostedZone check. */
+		run.zone_ids[n++] = i < (size_t)run.cfg.nzones ? NULL : z->hosted_zone_id;
+	}
+	for (int k = 0; k < nnames; k++) {
+		int found = 0;
+
+		for (size_t i = 0; i < n && !found; i++)
+			found = zone_is(run.zones[i], names[k]);
+		if (!found) {
+			fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run.cfg.path,
+			    run.cfg.zones_from_aws ? " nor in the account" : "");
+			return -1;
+		}
+	}
+	run.nzones = n;
+	return 0;
+}
+
+static void
+cleanup(void)
+{
+	for (size_t i = 0; i < run.started; i++)
+		if (run.jobs && run.jobs[i]) {
+			sync_cancel(run.jobs[i]);
+			free(run.jobs[i]);
+		}
+	r53_free(&run.client);
+	for (size_t i = 0; i < run.naws; i++) {
+		free(run.aws[i].name);
+		free(run.aws[i].hosted_zone_id);
+	}
+	free(run.aws);
+	free(run.zones);
+	free(run.zone_ids);
+	free(run.jobs);
+	cfg_free(&run.cfg);
+}
+
+static int
+main_run(int argc, char **argv, int plan)
+{
+	const char *path = CFG_DEFAULT_PATH;
+	char **names = calloc((size_t)argc + 1, sizeof *names);
+	int nnames = 0, verbose = 0, rc;
+	struct err e = { 0 };
+
+	memset(&run, 0, sizeof run);
+	run.plan = plan;
+	if (!names) {
+		fprintf(stderr, "notify53: out of memory\n");
+		return CMD_FAIL;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-c") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strcmp(a, "-v"))
+			verbose = 1;
+		else if (plan && !strcmp(a, "--json"))
+			run.json = 1;
+		else if (!plan && !strcmp(a, "--dry-run"))
+			run.dry_run = 1;
+		else if (!plan && !strcmp(a, "--force"))
+			run.force = 1;
+		else if (!plan && !strcmp(a, "--wait"))
+			run.wait = 1;
+		else if (a[0] != '-')
+			names[nnames++] = argv[i];
+		else {
+			free(names);
+			return usage(plan);
+		}
+	}
+	if (cfg_load(&run.cfg, path, &e) < 0) {
+		fprintf(stderr, "notify53: %s\n", e.msg);
+		free(names);
+		return CMD_FAIL;
+	}
+	if (verbose || run.cfg.log_debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	run.t0 = loop_refresh_now();
+	rc = CMD_FAIL;
+	if (r53_init(&run.client, &run.cfg.aws, &e) < 0)
+		fprintf(stderr, "notify53: %s\n", e.msg);
+	else if ((!run.cfg.zones_from_aws || account_zones() == 0) && pick_zones(names, nnames) == 0) {
+		start_jobs();
+		if (run.nzones)
+			loop_run();
+		if (!plan) {
+			printf("%zu zone%s, %s; ", run.nzones, run.nzones == 1 ? "" : "s",
+			    run.failed ? "some failed" : run.dry_run ? "dry run" : "all in sync");
+			print_calls(stdout, run.client.calls);
+			printf("; %.2f s\n", (double)(loop_refresh_now() - run.t0) / 1000);
+		}
+		rc = run.failed || run.ended < run.nzones ? CMD_FAIL : plan && run.pending ? 2 : CMD_OK;
+	}
+	if (fflush(stdout) != 0)
+		rc = CMD_FAIL;
+	cleanup();
+	free(names);
+	return rc;
+}
+
+int
+cmd_plan(int argc, char **argv)
+{
+	return main_run(argc, argv, 1);
+}
+
+int
+cmd_sync(int argc, char **argv)
+{
+	return main_run(argc, argv, 0);
+}
