@@ -542,6 +542,8 @@ transferred(struct xfr *x)
 		return;
 	}
 	j->serial = x->soa.serial;
+	j->soa = x->soa;
+	j->has_soa = 1;
 	newer = dns_serial_cmp(x->soa.serial, j->prev_serial) == 1;
 	if (j->step == SYNC_SOA) {
 		if (!newer) {

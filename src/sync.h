@@ -116,6 +116,9 @@ struct sync_job {
 	enum sync_status status;
 	struct err err;                /* SYNC_FAILED / SYNC_UNSAFE: one line */
 	uint32_t serial;               /* the primary's serial (0 before SOA/transfer) */
+	int has_soa;                   /* a primary answered: soa is its SOA */
+	struct rr_soa soa;             /* serial and timers (refresh, retry, expire:
+	                                * RFC 1035 section 3.3.13) for the daemon */
 	enum sync_xfer xfer;
 	size_t xfer_rrs, xfer_bytes;   /* RRs and octets transferred */
 	int incremental;               /* planned from the IXFR, without a listing */
