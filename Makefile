@@ -222,6 +222,11 @@ bench: notify53
 	  echo "== $$b"; NOTIFY53=$(CURDIR)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(BENCH_O)/test $$b || exit 1; \
 	done
 
+# The README's first command: named and the Route 53 emulator on loopback,
+# notify53 syncing one into the other (tools/demo.py says each step).
+demo: notify53
+	/usr/bin/python3 tools/demo.py --notify53 ./notify53
+
 clean:
 	rm -rf build notify53
 
