@@ -1,0 +1,221 @@
+#!/bin/sh
+# Packaging (issue 7): the busybox/SysV init script run for real against
+# $NOTIFY53 with each start-stop-daemon on this machine (Debian's, busybox's):
+# start, status, a second start, reload (SIGHUP, seen as a new listen port
+# answering NOTIFY), a reload refused for a bad config, dump (SIGUSR1), a
+# second instance that cannot bind, stop. The procd init script's start_service
+# run against stub procd functions (the parameters it hands to procd), and the
+# OpenWrt sample config accepted by check-config. Everything on loopback; the
+# zone's primary is a closed port and the AWS endpoint too, so no sync starts
+# and the daemon must keep running regardless.
+set -u
+cd "$(dirname "$0")/.."
+. test/lib/tap.sh
+
+: "${NOTIFY53:?set NOTIFY53 to the notify53 binary}"
+PY=/usr/bin/python3
+INIT=$PWD/tools/init.d/notify53
+PROCD_INIT=$PWD/tools/openwrt/files/notify53.init
+
+tmp=$(mktemp -d)
+cleanup() {
+	# Only the daemons this test started, by the pids their pid files hold.
+	for f in "$tmp"/*.pid; do
+		[ -f "$f" ] || continue
+		p=$(cat "$f" 2>/dev/null)
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+tap_ok "init.d script: sh -n" sh -n "$INIT"
+tap_ok "procd init script: sh -n" sh -n "$PROCD_INIT"
+
+# ---- OpenWrt sample config and procd parameters ------------------------------
+
+cp tools/openwrt/files/config.json "$tmp/owrt.json"
+chmod 600 "$tmp/owrt.json"
+tap_ok "OpenWrt sample config passes check-config" \
+	sh -c "'$NOTIFY53' check-config -c '$tmp/owrt.json' >/dev/null 2>&1"
+
+# rc.common sources the script and calls start_service with procd.sh's
+# functions; here they print what procd would receive, one line per call.
+cat >"$tmp/procd_stub.sh" <<'EOF'
+procd_open_instance() { echo "open_instance $*"; }
+procd_close_instance() { echo "close_instance"; }
+procd_set_param() { echo "set_param $*"; }
+procd_append_param() { echo "append_param $*"; }
+logger() { echo "logger $*"; }
+chown() { :; }
+mkdir() { :; }
+. "$1"
+PROG=$2
+CONF=$3
+start_service
+echo "rc=$?"
+EOF
+sh "$tmp/procd_stub.sh" "$PROCD_INIT" "$NOTIFY53" "$tmp/owrt.json" >"$tmp/procd.out" 2>&1
+tap_ok "procd: command is notify53 daemon -c CONF, in the foreground" \
+	grep -qx "set_param command $NOTIFY53 daemon -c $tmp/owrt.json" "$tmp/procd.out"
+tap_ok "procd: SIGHUP on a config change instead of a restart" \
+	sh -c "grep -qx 'set_param file $tmp/owrt.json' '$tmp/procd.out' && grep -qx 'set_param reload_signal HUP' '$tmp/procd.out'"
+tap_ok "procd: respawn, stdout and stderr to syslog" \
+	sh -c "grep -qx 'set_param respawn' '$tmp/procd.out' && grep -qx 'set_param stdout 1' '$tmp/procd.out' && grep -qx 'set_param stderr 1' '$tmp/procd.out'"
+tap_ok "procd: one instance opened and closed" \
+	sh -c "grep -c '^open_instance' '$tmp/procd.out' | grep -qx 1 && grep -qx close_instance '$tmp/procd.out' && grep -qx rc=0 '$tmp/procd.out'"
+echo '{"zones": [' >"$tmp/bad.json"
+sh "$tmp/procd_stub.sh" "$PROCD_INIT" "$NOTIFY53" "$tmp/bad.json" >"$tmp/procd_bad.out" 2>&1
+tap_ok "procd: an invalid config is not handed to procd, and says so" \
+	sh -c "! grep -q '^open_instance' '$tmp/procd_bad.out' && grep -q '^logger .*invalid' '$tmp/procd_bad.out' && grep -qx rc=1 '$tmp/procd_bad.out'"
+
+# ---- the init.d script for real ---------------------------------------------
+
+if ! "$NOTIFY53" help 2>/dev/null | grep -q '^  daemon '; then
+	echo "ok - init.d script against the daemon # SKIP no daemon command"
+	tap_done
+fi
+
+ports=$("$PY" - <<'EOF'
+import socket
+socks, ports = [], []
+while len(ports) < 3:
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    p = u.getsockname()[1]
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        t.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    socks += [u, t]
+    ports.append(p)
+print(" ".join(map(str, ports)))
+EOF
+)
+set -- $ports
+port1=$1 port2=$2 closed=$3
+
+# config PORT FILE: one zone whose primary is a closed loopback port.
+config() {
+	cat >"$2" <<EOF
+{
+	"listen": ["127.0.0.1:$1"],
+	"notify_servers": ["127.0.0.1"],
+	"zones": [{"name": "example.test", "primaries": ["127.0.0.1:$closed"]}],
+	"aws": {"access_key_id": "AKID", "secret_access_key": "SECRET",
+		"endpoint": "https://127.0.0.1:$closed"},
+	"state_file": "$tmp/state.json"
+}
+EOF
+	chmod 600 "$2"
+}
+
+# notify PORT ZONE: the rcode of the reply to a NOTIFY, or "timeout".
+notify() {
+	"$PY" - "$1" "$2" <<'EOF'
+import sys
+import dns.exception, dns.message, dns.opcode, dns.query, dns.rcode, dns.rdatatype
+m = dns.message.make_query(sys.argv[2], dns.rdatatype.SOA)
+m.set_opcode(dns.opcode.NOTIFY)
+m.flags |= dns.flags.AA
+try:
+    r = dns.query.udp(m, "127.0.0.1", port=int(sys.argv[1]), timeout=2)
+    print(dns.rcode.to_text(r.rcode()))
+except dns.exception.Timeout:
+    print("timeout")
+EOF
+}
+
+# What was in the list above: start-stop-daemon implementations to try.
+ssds=
+command -v start-stop-daemon >/dev/null 2>&1 && ssds="start-stop-daemon"
+if command -v busybox >/dev/null 2>&1 && busybox start-stop-daemon --help >/dev/null 2>&1; then
+	ssds="$ssds busybox"
+fi
+if [ -z "$ssds" ]; then
+	echo "ok - init.d script against the daemon # SKIP no start-stop-daemon (tools/deps.sh installs busybox)"
+	tap_done
+fi
+
+for impl in $ssds; do
+	case $impl in
+	busybox) ssd="busybox start-stop-daemon" ;;
+	*) ssd=$impl ;;
+	esac
+	cfg=$tmp/$impl.json
+	config "$port1" "$cfg"
+	export NOTIFY53_DEFAULTS=/dev/null NOTIFY53_BIN="$NOTIFY53" NOTIFY53_CONFIG="$cfg" \
+		PIDFILE="$tmp/$impl.pid" SSD="$ssd"
+	t="init.d with $impl:"
+
+	out=$("$INIT" start 2>&1)
+	tap_ok "$t start says OK" test "$out" = "Starting notify53: OK"
+	pid=$(cat "$PIDFILE" 2>/dev/null)
+	tap_ok "$t the pid file holds the daemon's pid" \
+		sh -c "[ -n '$pid' ] && [ \"\$(readlink /proc/$pid/exe)\" = \"\$(readlink -f '$NOTIFY53')\" ]"
+	tap_ok "$t the daemon runs notify53 daemon -c CONFIG --syslog" \
+		sh -c "tr '\\0' ' ' </proc/$pid/cmdline | grep -q 'daemon -c $cfg --syslog'"
+	"$INIT" status >"$tmp/status" 2>&1
+	rc=$?
+	tap_ok "$t status: running, exit 0" \
+		sh -c "[ $rc -eq 0 ] && grep -qx 'notify53 is running (pid $pid)' '$tmp/status'"
+	tap_is "$t the daemon answers NOTIFY for its zone" "$(notify "$port1" example.test)" NOERROR
+	out=$("$INIT" start 2>&1)
+	tap_is "$t a second start leaves it alone" "$out" "Starting notify53: already running"
+	tap_is "$t ... same pid" "$(cat "$PIDFILE")" "$pid"
+
+	# A second instance on the same port cannot bind and says so.
+	PIDFILE=$tmp/$impl-2.pid "$INIT" start >"$tmp/second" 2>&1
+	rc=$?
+	tap_ok "$t a second instance on a busy port: FAIL, exit 1, no pid file" \
+		sh -c "[ $rc -eq 1 ] && grep -q 'FAIL' '$tmp/second' && [ ! -e '$tmp/$impl-2.pid' ]"
+
+	# reload: the new port answers, the old one no longer does.
+	config "$port2" "$cfg"
+	out=$("$INIT" reload 2>&1)
+	tap_is "$t reload says OK" "$out" "Reloading notify53: OK"
+	i=0
+	while [ $i -lt 30 ] && [ "$(notify "$port2" example.test)" != NOERROR ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tap_is "$t after reload the new port answers" "$(notify "$port2" example.test)" NOERROR
+	tap_is "$t ... the old port is closed" "$(notify "$port1" example.test)" timeout
+	tap_ok "$t ... by the same process" kill -0 "$pid"
+
+	# A bad config: refused before any signal, the daemon keeps the old one.
+	cp "$cfg" "$tmp/good.json"
+	echo '{"zones": 1}' >"$cfg"
+	"$INIT" reload >"$tmp/reload_bad" 2>&1
+	rc=$?
+	tap_ok "$t reload of an invalid config: FAIL, exit 1" \
+		sh -c "[ $rc -eq 1 ] && grep -q 'FAIL (config' '$tmp/reload_bad'"
+	tap_is "$t ... the daemon still answers" "$(notify "$port2" example.test)" NOERROR
+	cp "$tmp/good.json" "$cfg"
+
+	"$INIT" dump >/dev/null 2>&1
+	rc=$?
+	sleep 0.2
+	tap_ok "$t dump (SIGUSR1): exit 0, the daemon keeps running" \
+		sh -c "[ $rc -eq 0 ] && kill -0 $pid"
+
+	out=$("$INIT" stop 2>&1)
+	tap_is "$t stop says OK" "$out" "Stopping notify53: OK"
+	tap_ok "$t ... the process is gone" sh -c "! kill -0 $pid 2>/dev/null"
+	tap_ok "$t ... and its pid file" test ! -e "$PIDFILE"
+	"$INIT" status >/dev/null 2>&1
+	rc=$?
+	tap_is "$t status after stop: exit 3" "$rc" 3
+	out=$("$INIT" stop 2>&1)
+	tap_is "$t stop when stopped" "$out" "Stopping notify53: not running"
+
+	echo '{"zones": [' >"$cfg"
+	"$INIT" start >"$tmp/start_bad" 2>&1
+	rc=$?
+	tap_ok "$t start with an invalid config: FAIL, exit 1, nothing running" \
+		sh -c "[ $rc -eq 1 ] && grep -q 'FAIL (config)' '$tmp/start_bad' && [ ! -e '$PIDFILE' ]"
+done
+
+tap_done
