@@ -11,7 +11,7 @@ gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-user-static
 bind9 bind9-utils bind9-dnsutils knot-dnsutils
 python3 python3-dnspython python3-botocore python3-boto3 openssl
-procps iproute2
+procps iproute2 busybox
 "
 if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
 missing=
