@@ -29,7 +29,8 @@ struct cfg_cidr {
 	int prefix;
 };
 
-/* Record sets the sync must never touch: owner name glob (matched against the
+/* Record sets the sync must never touch: owner name glob ("*" any run of
+ * characters, dots included, "?" one, a backslash quotes; matched against the
  * name relative to the zone and against the full name, case-insensitively)
  * and optional types (none = every type). */
 struct cfg_ignore {

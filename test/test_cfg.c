@@ -158,6 +158,29 @@ main(void)
 	ok(c.log_debug && c.reconcile_interval == 3600, "logging and reconcile_interval");
 	cfg_free(&c);
 
+	/* Glob rules: "*" spans labels, "?" is one character, a backslash
+	 * makes the next one plain; the whole name must match. */
+	ok(parse(&c,
+	       "{\"zones\": [{\"name\": \"example.org\", \"primaries\": [\"127.0.0.1\"],"
+	       "   \"ignore\": [{\"name\": \"h?st\"}, {\"name\": \"x\\\\*y\"},"
+	       "              {\"name\": \"*acm*validation*\"}, {\"name\": \"lit\\\\?\"},"
+	       "              {\"name\": \"**.deep\"}]}]}", &e) == 0,
+	    "glob rules: %s", e.msg);
+	z = &c.zones[0];
+	ok(cfg_ignored(z, "host.example.org.", DNS_TYPE_A) && !cfg_ignored(z, "hoost.example.org.",
+	    DNS_TYPE_A) && !cfg_ignored(z, "hst.example.org.", DNS_TYPE_A), "glob: ? is one character");
+	ok(cfg_ignored(z, "x*y.example.org.", DNS_TYPE_A) && !cfg_ignored(z, "xay.example.org.",
+	    DNS_TYPE_A), "glob: an escaped * is plain");
+	ok(cfg_ignored(z, "lit?.example.org.", DNS_TYPE_A) && !cfg_ignored(z, "lita.example.org.",
+	    DNS_TYPE_A), "glob: an escaped ? is plain");
+	ok(cfg_ignored(z, "_x.acm-validations.aws.validation.example.org.", DNS_TYPE_CNAME) &&
+	    cfg_ignored(z, "acmvalidation.example.org.", DNS_TYPE_CNAME) &&
+	    !cfg_ignored(z, "acm.example.org.", DNS_TYPE_CNAME), "glob: several stars backtrack");
+	ok(cfg_ignored(z, "a.b.deep.example.org.", DNS_TYPE_A) && !cfg_ignored(z, "deep.example.org.",
+	    DNS_TYPE_A) && !cfg_ignored(z, "a.deeper.example.org.", DNS_TYPE_A),
+	    "glob: the whole name must match");
+	cfg_free(&c);
+
 	setenv("DEBUG", "1", 1);
 	ok(parse(&c, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"]}]}", &e) == 0 &&
 		c.log_debug,
