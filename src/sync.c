@@ -316,11 +316,28 @@ waited(struct r53_op *op)
 	finish(j, j->nrefused ? SYNC_PARTIAL : SYNC_OK);
 }
 
+/* The change batch comment, cut to fit: Route 53 takes 256 characters and
+ * a zone name can be 253. */
+#define SYNC_COMMENT_MAX 128
+
+/* The r53 client builds the request when the batch's turn comes, after
+ * r53_op_change returned, and reads the comment then (r53.h: op inputs are
+ * kept by the caller until done): it lives in the job, in op.user (op_init
+ * keeps it), freed by sync_free. NULL when out of memory (the batch goes
+ * without a comment). */
+static const char *
+batch_comment(struct sync_job *j)
+{
+	if (!j->op.user && (j->op.user = malloc(SYNC_COMMENT_MAX)))
+		snprintf(j->op.user, SYNC_COMMENT_MAX, "notify53: %s serial %lu", j->zone->name,
+		    (unsigned long)j->serial);
+	return j->op.user;
+}
+
 static void
 send_next(struct sync_job *j)
 {
 	size_t first, count;
-	char comment[128];
 
 	if (j->nstack) {
 		j->nstack--;
@@ -341,9 +358,7 @@ send_next(struct sync_job *j)
 	}
 	j->bisect_first = first;
 	j->bisect_count = count;
-	snprintf(comment, sizeof comment, "notify53: %s serial %lu", j->zone->name,
-	    (unsigned long)j->serial);
-	r53_op_change(&j->op, j->zone_id, j->plan.changes + first, count, comment, changed);
+	r53_op_change(&j->op, j->zone_id, j->plan.changes + first, count, batch_comment(j), changed);
 	r53_submit(j->r53, &j->op);
 }
 
@@ -644,6 +659,8 @@ sync_free(struct sync_job *j)
 	loop_timer_cancel(&j->kick);
 	xfr_free(&j->xfr);
 	r53_op_free(&j->op);
+	free(j->op.user);
+	j->op.user = NULL;
 	plan_free(&j->plan);
 	plan_init(&j->plan);
 	r53list_free(&j->list);
