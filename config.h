@@ -561,6 +561,14 @@
 #define PLAN_BATCH_CHARS 32000
 #endif
 
+/* Characters of one Value (Route 53's RData maxLength, route53-api.md
+ * section 3): a longer one (a TXT set of 16 strings of 255 octets is
+ * legal DNS) makes Route 53 refuse the whole request as InvalidInput, so
+ * the planner leaves that set out with an error note instead. */
+#ifndef PLAN_MAX_VALUE_CHARS
+#define PLAN_MAX_VALUE_CHARS 4000
+#endif
+
 /* Notes kept per plan (sets left alone, conflicts, errors); the rest are
  * only counted, so a zone with thousands of ignored sets costs no more. */
 #ifndef PLAN_MAX_NOTES
