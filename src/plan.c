@@ -541,6 +541,11 @@ zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsign
 
 		if (!s || vpush(p, s) < 0)
 			return -1;
+		if (n > PLAN_MAX_VALUE_CHARS) {
+			err_set(why, "a value of %zu characters, Route 53 takes at most %d", n,
+			    PLAN_MAX_VALUE_CHARS);
+			return -1;
+		}
 		*chars += n;
 		(*nv)++;
 	}
