@@ -116,7 +116,7 @@ def sign(text, zone):
             f.write(text + "$INCLUDE %s/%s.key\n" % (d, key))
         subprocess.run(["dnssec-signzone", "-q", "-K", d, "-o", zone, "-z", "-O", "full",
                         "-f", path + ".signed", path], check=True, timeout=60,
-                       stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, cwd=d)
         with open(path + ".signed") as f:
             return f.read()
     finally:
