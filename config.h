@@ -592,4 +592,44 @@
 #define SYNC_CLI_JOBS 4
 #endif
 
+/* ---- daemon (src/daemon) ------------------------------------------------------ */
+
+/* Sync jobs running at once; other due zones wait their turn in order. Each
+ * job holds a transfer socket (LOOP_MAX_FDS) and its zone's plan; Route 53
+ * requests go out one at a time anyway, so more would only hold memory. */
+#ifndef DAEMON_MAX_JOBS
+#define DAEMON_MAX_JOBS 8
+#endif
+
+/* Every timer is shortened by a random part of up to this share, so zones
+ * loaded together (a start, an account of hundreds of zones) spread their
+ * SOA queries and reconciles, and none is checked later than its SOA asks. */
+#ifndef DAEMON_JITTER_PERCENT
+#define DAEMON_JITTER_PERCENT 10
+#endif
+
+/* Bounds on the zone's SOA timers, seconds: a retry of 0 or 1 must not make
+ * a loop of SOA queries to a primary that is down, and a hostile refresh of
+ * 2^32-1 must not silence a zone for 136 years (RFC 1912 section 2.2 suggests
+ * refresh of 20 min to 12 h). */
+#ifndef DAEMON_RETRY_MIN_S
+#define DAEMON_RETRY_MIN_S 5
+#endif
+#ifndef DAEMON_REFRESH_MAX_S
+#define DAEMON_REFRESH_MAX_S (7 * 24 * 3600)
+#endif
+
+/* Retry after a failed job while no SOA has ever been seen (the primary
+ * down since start-up): there are no timers to follow yet. Seconds. */
+#ifndef DAEMON_RETRY_UNKNOWN_S
+#define DAEMON_RETRY_UNKNOWN_S 60
+#endif
+
+/* The state file is rewritten at most this often (ms): it holds every zone,
+ * so thousands of zones syncing at start-up must not mean a write (and an
+ * fsync) of all of them per job. */
+#ifndef DAEMON_STATE_WRITE_MS
+#define DAEMON_STATE_WRITE_MS 1000
+#endif
+
 #endif
