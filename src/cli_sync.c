@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acct.h"
 #include "cfg.h"
 #include "cmd.h"
 #include "dns.h"
@@ -249,42 +250,18 @@ static int
 account_zones(void)
 {
 	struct r53_op op = { 0 };
+	struct err e = { 0 };
 	int rc = -1;
 
 	r53_op_list_zones(&op, listed_zones);
 	r53_submit(&run.client, &op);
 	loop_run();
-	if (op.status != R53_OK) {
+	if (op.status != R53_OK)
 		fprintf(stderr, "notify53: domains_to_manage_from_aws: %s\n", op.err.msg);
-		goto out;
-	}
-	if (!(run.aws = calloc(op.nzones + 1, sizeof *run.aws)))
-		goto oom;
-	for (size_t i = 0; i < op.nzones; i++) {
-		struct cfg_zone *z = &run.aws[run.naws];
-		uint8_t w[DNS_NAME_MAX];
-		char name[DNS_NAME_TEXT_MAX];
-
-		if (dns_name_from_r53(w, sizeof w, op.zones[i].name, NULL) < 0)
-			continue;
-		dns_name_lower(w);
-		dns_name_to_text(w, name, sizeof name);
-		/* A zone the file configures keeps its settings. */
-		if (cfg_zone_find(&run.cfg, name))
-			continue;
-		if (!(z->name = strdup(name)) || !(z->hosted_zone_id = strdup(op.zones[i].id)))
-			goto oom;
-		run.naws++;
-		z->primaries[0] = run.cfg.notify_from[0].addr;
-		z->nprimaries = 1;
-		z->kind = op.zones[i].private_zone ? CFG_ZONE_PRIVATE : CFG_ZONE_PUBLIC;
-		z->sync_soa = 1;
-	}
-	rc = 0;
-	goto out;
-oom:
-	fprintf(stderr, "notify53: out of memory\n");
-out:
+	else if (acct_zones(&run.cfg, &op, &run.aws, &run.naws, &e) < 0)
+		fprintf(stderr, "notify53: %s\n", e.msg);
+	else
+		rc = 0;
 	r53_op_free(&op);
 	return rc;
 }
@@ -351,11 +328,7 @@ cleanup(void)
 			free(run.jobs[i]);
 		}
 	r53_free(&run.client);
-	for (size_t i = 0; i < run.naws; i++) {
-		free(run.aws[i].name);
-		free(run.aws[i].hosted_zone_id);
-	}
-	free(run.aws);
+	acct_zones_free(run.aws, run.naws);
 	free(run.zones);
 	free(run.zone_ids);
 	free(run.jobs);
