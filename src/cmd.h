@@ -32,6 +32,9 @@ int cmd_r53(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 
+/* src/daemon.c */
+int cmd_daemon(int argc, char **argv);
+
 /* src/cfg.c */
 int cmd_check_config(int argc, char **argv);
 

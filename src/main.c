@@ -17,6 +17,8 @@ static const struct cmd commands[] = {
 	    cmd_plan },
 	{ "sync", "[-c FILE] [ZONE...] [--dry-run] [--force] [--wait]: bring Route 53 in line",
 	    cmd_sync },
+	{ "daemon", "[-c FILE] [-v] [--syslog] [--pidfile FILE]: NOTIFY listener and zone timers",
+	    cmd_daemon },
 	{ "check-config", "[-c FILE]: validate the configuration, print the zones", cmd_check_config },
 };
 
