@@ -1,0 +1,344 @@
+#!/usr/bin/python3
+"""Integration: `notify53 daemon` with BIND 9 as the primary (also-notify to
+the daemon's port) and the Route 53 emulator, all on loopback.
+
+(a) An nsupdate change reaches the emulator within 2 s, by IXFR, with
+    exactly one ChangeResourceRecordSets and no ListResourceRecordSets in
+    the emulator's request log since the change; an unchanged serial (a
+    NOTIFY with nothing new) costs no API call.
+(b) NOTIFY from a disallowed source (127.0.0.2): no reply, no job; unknown
+    zone: REFUSED; a zone with a TSIG key: a signed NOTIFY is answered
+    signed and starts a job, an unsigned one is REFUSED.
+(c) SIGHUP: a zone added (synced), a zone removed (no more requests for
+    it, NOTIFYs for it REFUSED), an invalid config rejected and the old one
+    kept (still syncing).
+(d) SIGTERM: exit status 0 in under 2 s, pidfile removed.
+(e) SIGUSR1: one line per zone with its serials.
+(f) state_file: per zone primary and synced serial, last sync, result,
+    API call counts.
+
+The daemon runs in its own process group and dies with this process
+(PR_SET_PDEATHSIG); every wait is bounded.
+"""
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import tap  # noqa: E402
+from emu import Emu  # noqa: E402
+from named import Key, Named, Zone, _die_with_parent  # noqa: E402
+from notifyprobe import Tool, notify, pick_port, udp  # noqa: E402
+from r53tool import NOTIFY53, Home  # noqa: E402
+
+import dns.exception  # noqa: E402
+import dns.message  # noqa: E402
+import dns.rcode  # noqa: E402
+
+UPDATE = Key("update-key", "hmac-sha256", "dXBkYXRlLWtleS1mb3ItdGhlLWRhZW1vbi10ZXN0cy0wMDAwMDA=")
+NKEY = Key("notify-key", "hmac-sha256", "bm90aWZ5LWtleS1mb3ItdGhlLWRhZW1vbi10ZXN0cy0wMDAwMDA=")
+
+ZONE = """$ORIGIN %(name)s.
+$TTL 300
+@   SOA ns1 hostmaster 2026010101 3600 600 86400 300
+@   NS  ns1
+ns1 A   192.0.2.1
+www A   192.0.2.10
+"""
+
+ZONES = ("example.com", "signed.test", "added.test")
+
+
+class Daemon(Tool):
+    """notify53 daemon in the background; its stderr lines in a queue
+    (Tool's wait, drain and stop)."""
+
+    def __init__(self, cfg, env, port, args=()):
+        self.port = port
+        self.proc = subprocess.Popen([NOTIFY53, "daemon", "-c", cfg, "-v"] + list(args),
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, env=env,
+                                     preexec_fn=_die_with_parent)
+        self.lines = queue.Queue()
+        self.all = []
+
+        def put(line):
+            self.all.append(line)
+            self.lines.put(line)
+        threading.Thread(target=self._read, args=(self.proc.stderr, put), daemon=True).start()
+
+    def line(self, pred, timeout):
+        """The first new line for which pred holds within timeout, or
+        None."""
+        return self.wait(pred, timeout)[0]
+
+    def wait_all(self, prefixes, timeout):
+        """The first new line starting with each prefix, None for those
+        not seen within timeout."""
+        got = dict((p, None) for p in prefixes)
+        deadline = time.monotonic() + timeout
+        while None in got.values():
+            line = self.line(lambda l: any(l.startswith(p) and got[p] is None for p in got),
+                             deadline - time.monotonic())
+            if line is None:
+                break
+            for p in got:
+                if line.startswith(p) and got[p] is None:
+                    got[p] = line
+                    break
+        return [got[p] for p in prefixes]
+
+def write_config(path, port, ns_port, emu, zones, state, pidfile, broken=False, extra=None):
+    if broken:
+        text = '{"zones": [ not JSON'
+    else:
+        zl = []
+        for z in zones:
+            e = {"name": z, "primaries": ["127.0.0.1:%d" % ns_port]}
+            if z == "signed.test":
+                e["tsig_key"] = "notify-key"
+            zl.append(e)
+        aws = {"endpoint": emu.url, "ca_file": emu.ca_file, "max_requests_per_second": 1000}
+        aws["access_key_id"], aws["secret_access_key"] = emu.credentials[0].split(":", 1)
+        c = {"listen": ["127.0.0.1:%d" % port], "notify_servers": ["127.0.0.1"],
+             "tsig_keys": {"notify-key": {"algorithm": NKEY.alg, "secret": NKEY.secret}},
+             "zones": zl, "aws": aws, "state_file": state, "pidfile": pidfile}
+        c.update(extra or {})
+        text = json.dumps(c)
+    tmp = path + ".tmp"
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(text)
+    os.rename(tmp, path)
+
+
+def api_ops(emu, since):
+    """(op, zone id or None) of every API request after log index since."""
+    out = []
+    for x in emu.log(since):
+        if x.get("op") in ("IMDS", "ECS", "Unknown", None):
+            continue
+        out.append((x.get("op"), x.get("zone")))
+    return out
+
+
+def rrset(emu, zid, name, typ):
+    for r in emu.rrsets(zid):
+        if r.get("name") == name and r.get("type") == typ:
+            return r
+    return None
+
+
+def wait_for(pred, timeout, step=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+def main():
+    port = pick_port()
+    zones = [Zone(n, ZONE % {"name": n}, dynamic=True, update_key=UPDATE,
+                  also_notify=[("127.0.0.1", port)]) for n in ZONES]
+    tmp = tempfile.mkdtemp(prefix="it-daemon-")
+    cfg = os.path.join(tmp, "config.json")
+    state = os.path.join(tmp, "state.json")
+    pidfile = os.path.join(tmp, "notify53.pid")
+    d = None
+    with Home() as home, Named(zones, keys=[UPDATE, NKEY], options="notify-delay 0;") as ns, Emu(rate=1000, burst=1000) as emu:
+        try:
+            zid = {n: emu.create_zone(n + ".").rsplit("/", 1)[-1] for n in ZONES}
+            write_config(cfg, port, ns.port, emu, ZONES[:2], state, pidfile)
+            t0 = time.monotonic()
+            d = Daemon(cfg, home.env(), port)
+            tap.ok(d.line(lambda l: "daemon: ready" in l, 10), "ready line logged")
+            first = d.wait_all(["notify53: info: zone %s.: serial" % z for z in ZONES[:2]], 15)
+            tap.ok(all(first), "first sync of both zones at start-up (%.2f s)"
+                   % (time.monotonic() - t0), first)
+            tap.ok(all("by AXFR and listing" in (l or "") for l in first),
+                   "first sync: AXFR and listing", first)
+            tap.ok(rrset(emu, zid["example.com"], "www.example.com.", "A"),
+                   "www.example.com in the emulator")
+            tap.ok(os.path.exists(pidfile), "pidfile written")
+            with open(pidfile) as f:
+                tap.eq(f.read().strip(), str(d.proc.pid), "pidfile holds the daemon's PID")
+
+            test_incremental(d, ns, emu, zid)
+            test_notify(d, ns)
+            test_state(state, d.proc.pid)
+            test_usr1(d)
+            test_reload(d, ns, emu, zid, cfg, port, state, pidfile)
+            test_term(d, pidfile)
+        finally:
+            if d:
+                d.stop()
+                if os.environ.get("IT_DAEMON_LOG"):
+                    sys.stderr.write("\n".join(d.all) + "\n")
+            for f in os.listdir(tmp):
+                os.unlink(os.path.join(tmp, f))
+            os.rmdir(tmp)
+    tap.done()
+
+
+def signed_notify(zone, key):
+    q = notify(zone)
+    ring, name = key.keyring()
+    q.use_tsig(ring, keyname=name, algorithm=key.alg)
+    return q, ring
+
+
+def test_notify(d, ns):
+    d.drain()
+    r = udp(notify("example.com.").to_wire(), d.port, src="127.0.0.2", timeout=0.5)
+    tap.ok(r is None, "(b) NOTIFY from 127.0.0.2: no reply")
+    line = d.line(lambda l: "NOTIFY from" in l or "job started" in l, 0.5)
+    tap.ok(line is None, "(b) NOTIFY from 127.0.0.2: no job", line)
+
+    r = udp(notify("unknown.test.").to_wire(), d.port)
+    tap.ok(r is not None and dns.message.from_wire(r).rcode() == dns.rcode.REFUSED,
+           "(b) unknown zone: REFUSED")
+
+    r = udp(notify("signed.test.").to_wire(), d.port)
+    tap.ok(r is not None and dns.message.from_wire(r).rcode() == dns.rcode.REFUSED,
+           "(b) zone with a key, unsigned NOTIFY: REFUSED")
+    line = d.line(lambda l: "zone signed.test.: NOTIFY from" in l, 0.5)
+    tap.ok(line is None, "(b) unsigned NOTIFY: no job", line)
+
+    q, ring = signed_notify("signed.test.", NKEY)
+    r = udp(q.to_wire(), d.port)
+    try:
+        m = dns.message.from_wire(r, keyring=ring, request_mac=q.mac) if r else None
+    except dns.exception.DNSException as e:
+        m = None
+        tap.diag("signed answer: %r" % e)
+    tap.ok(m is not None and m.rcode() == dns.rcode.NOERROR and m.had_tsig,
+           "(b) TSIG-signed NOTIFY: NOERROR, answer signed and verified")
+    line = d.line(lambda l: l.startswith("notify53: debug: zone signed.test.: serial"), 3)
+    tap.ok(line and "current" in line, "(b) TSIG-signed NOTIFY: SOA check made", line)
+
+
+def read_state(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def test_state(path, pid):
+    # Written at most once a second: the last job's line is there soon.
+    def fresh():
+        st = read_state(path)
+        z = st and st.get("zones", {}).get("signed.test.")
+        return st if z and z.get("result") == "current" else None
+    st = wait_for(fresh, 3.0)
+    tap.ok(st is not None, "(f) state file written after the jobs")
+    if not st:
+        return
+    z = st["zones"].get("example.com.", {})
+    tap.eq((z.get("primary_serial"), z.get("synced_serial")), (2026010102, 2026010102),
+           "(f) example.com: primary and synced serial")
+    tap.ok(abs(z.get("last_sync", 0) - time.time()) < 60, "(f) last sync time", z)
+    tap.eq(z.get("result"), "current", "(f) last result")
+    tap.ok("error" not in z, "(f) no error", z)
+    tap.eq(z.get("api_calls"), {"ListHostedZonesByName": 1, "ListResourceRecordSets": 1,
+                                "ChangeResourceRecordSets": 2}, "(f) API call counts")
+    tap.eq(st.get("pid"), pid, "(f) the daemon's PID")
+
+
+def test_usr1(d):
+    d.drain()
+    d.proc.send_signal(signal.SIGUSR1)
+    got = d.wait_all(["notify53: info: zone example.com.: primary serial 2026010102, "
+                      "synced serial 2026010102",
+                      "notify53: info: zone signed.test.: primary serial 2026010101, "
+                      "synced serial 2026010101"], 2)
+    tap.ok(all(got), "(e) SIGUSR1: one line per zone with its serials", got)
+
+
+def test_reload(d, ns, emu, zid, cfg, port, state, pidfile):
+    d.drain()
+    write_config(cfg, port, ns.port, emu, ("example.com", "added.test"), state, pidfile)
+    d.proc.send_signal(signal.SIGHUP)
+    got = d.wait_all(["notify53: info: zone signed.test.: removed",
+                      "notify53: info: zone added.test.: serial"], 10)
+    tap.ok(all(got), "(c) SIGHUP: signed.test removed, added.test synced", got)
+    tap.ok(rrset(emu, zid["added.test"], "www.added.test.", "A"),
+           "(c) added.test's records in the emulator")
+
+    # The removed zone: changes and NOTIFYs lead to nothing.
+    mark = len(emu.log())
+    ns.nsupdate("signed.test", ["update add gone.signed.test. 300 A 192.0.2.5"], UPDATE)
+    q, ring = signed_notify("signed.test.", NKEY)
+    r = udp(q.to_wire(), d.port)
+    tap.ok(r is not None and dns.message.from_wire(r, keyring=ring, request_mac=q.mac).rcode()
+           == dns.rcode.REFUSED, "(c) removed zone: NOTIFY REFUSED")
+    time.sleep(1.0)
+    tap.eq([x for x in api_ops(emu, mark) if x[1] == zid["signed.test"]], [],
+           "(c) removed zone: no request for it")
+
+    # An invalid config is rejected; the old one stays, example.com keeps
+    # its state (the next change still goes by IXFR).
+    write_config(cfg, port, ns.port, emu, (), state, pidfile, broken=True)
+    d.proc.send_signal(signal.SIGHUP)
+    line = d.line(lambda l: "keeping the old configuration" in l, 3)
+    tap.ok(line, "(c) invalid config: rejected with a message", line)
+    mark = len(emu.log())
+    ns.nsupdate("example.com", ["update add after.example.com. 300 A 192.0.2.78"], UPDATE)
+    got = wait_for(lambda: rrset(emu, zid["example.com"], "after.example.com.", "A"), 3.0)
+    tap.ok(got, "(c) old config still in force: change synced")
+    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 2)
+    tap.ok(line and "by IXFR," in line, "(c) unchanged zone kept its state: IXFR", line)
+    tap.eq([o for o, _ in api_ops(emu, mark)], ["ChangeResourceRecordSets"],
+           "(c) one API call for it")
+
+
+def test_term(d, pidfile):
+    t0 = time.monotonic()
+    d.proc.send_signal(signal.SIGTERM)
+    try:
+        rc = d.proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        rc = None
+    dt = time.monotonic() - t0
+    tap.ok(rc == 0 and dt < 2.0, "(d) SIGTERM: exit 0 in under 2 s (%r after %.3f s)" % (rc, dt))
+    tap.ok(not os.path.exists(pidfile), "(d) pidfile removed")
+
+
+def test_incremental(d, ns, emu, zid):
+    d.drain()
+    mark = len(emu.log())
+    t0 = time.monotonic()
+    ns.nsupdate("example.com", ["update add new.example.com. 300 A 192.0.2.77"], UPDATE)
+    got = wait_for(lambda: rrset(emu, zid["example.com"], "new.example.com.", "A"), 2.0)
+    dt = time.monotonic() - t0
+    tap.ok(got and got.get("values") == ["192.0.2.77"],
+           "(a) nsupdate change in the emulator within 2 s (%.3f s)" % dt, got)
+    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 2)
+    tap.ok(line and "by IXFR," in line and "1 created" in line, "(a) logged: by IXFR, 1 created",
+           line)
+    time.sleep(0.3)
+    ops = api_ops(emu, mark)
+    tap.eq([o for o, _ in ops], ["ChangeResourceRecordSets"],
+           "(a) exactly one ChangeResourceRecordSets and no listing since the change")
+
+    # A NOTIFY with nothing new: an SOA query, no API call.
+    mark = len(emu.log())
+    r = udp(notify("example.com.").to_wire(), d.port)
+    tap.ok(r is not None and dns.message.from_wire(r).rcode() == dns.rcode.NOERROR,
+           "NOTIFY answered NOERROR")
+    line = d.line(lambda l: "zone example.com.: serial" in l, 2)
+    tap.ok(line and "current" in line, "unchanged serial: current", line)
+    tap.eq(api_ops(emu, mark), [], "unchanged serial: no API call")
+
+
+if __name__ == "__main__":
+    main()
