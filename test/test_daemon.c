@@ -1,0 +1,255 @@
+/*
+ * test_daemon: the daemon's pure scheduling (src/daemon.h): jitter bounds,
+ * coalescing of bursts into one running and one pending job, refresh and
+ * retry from the SOA with their bounds, the reconcile deadline, the expire
+ * alarm said once, and which config changes keep a zone's state.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "daemon.h"
+#include "log.h"
+#include "tap.h"
+
+#define S 1000 /* ms per second */
+
+static struct rr_soa
+soa(uint32_t serial, uint32_t refresh, uint32_t retry, uint32_t expire)
+{
+	struct rr_soa s;
+
+	memset(&s, 0, sizeof s);
+	s.serial = serial;
+	s.refresh = refresh;
+	s.retry = retry;
+	s.expire = expire;
+	s.minimum = 300;
+	return s;
+}
+
+static void
+test_jitter(void)
+{
+	int64_t lo = 10 * S, hi = 0;
+
+	is_int(daemon_jitter(0, 12345), 0, "jitter: no delay stays none");
+	is_int(daemon_jitter(-5, 12345), 0, "jitter: a negative delay becomes none");
+	is_int(daemon_jitter(10 * S, 0), 10 * S, "jitter: rnd 0 keeps the delay");
+	is_int(daemon_jitter(10 * S, 1000), 9 * S, "jitter: at most 10%% shorter");
+	is_int(daemon_jitter(10 * S, 1001), 10 * S, "jitter: rnd wraps within the span");
+	for (uint32_t r = 0; r < 100000; r += 7) {
+		int64_t v = daemon_jitter(10 * S, r * 2654435761u);
+
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+	}
+	ok(lo >= 9 * S && hi <= 10 * S && hi - lo > 900, "jitter: spread over [9 s, 10 s] (%lld..%lld)",
+	    (long long)lo, (long long)hi);
+	is_int(daemon_jitter(1, 0xffffffffu), 1, "jitter: 1 ms has no room for jitter");
+	is_int(daemon_jitter((int64_t)DAEMON_REFRESH_MAX_S * S, 0), (int64_t)DAEMON_REFRESH_MAX_S * S,
+	    "jitter: the longest refresh does not overflow");
+}
+
+static void
+test_coalesce(void)
+{
+	struct daemon_sched s;
+	struct rr_soa z = soa(1, 3600, 600, 86400);
+	int full = -1, started = 0;
+
+	daemon_sched_init(&s, 0);
+	is_int(daemon_sched_trigger(&s, 0), 1, "coalesce: first trigger starts a job");
+	for (int i = 0; i < 100; i++)
+		started += daemon_sched_trigger(&s, 0);
+	is_int(started, 0, "coalesce: 100 NOTIFYs during the job start nothing");
+	ok(s.running && s.pending && !s.pending_full, "coalesce: one pending job");
+	is_int(daemon_sched_done(&s, 1 * S, 1, &z, 1, &full), 1, "coalesce: the pending job follows");
+	is_int(full, 0, "coalesce: not a reconcile");
+	ok(s.running && !s.pending, "coalesce: running again, nothing pending");
+	is_int(daemon_sched_done(&s, 2 * S, 1, &z, 0, &full), 0, "coalesce: then idle");
+	ok(!s.running, "coalesce: not running");
+
+	/* A reconcile coalesced with NOTIFYs stays a reconcile. */
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_trigger(&s, 0);
+	is_int(daemon_sched_done(&s, 3 * S, 1, &z, 0, &full), 1, "coalesce: pending after a mix");
+	is_int(full, 1, "coalesce: a pending reconcile stays full");
+	is_int(daemon_sched_done(&s, 4 * S, 1, &z, 1, &full), 0, "coalesce: idle after it");
+	is_int(full, 0, "coalesce: full cleared");
+	is_int(s.last_full, 4 * S, "coalesce: the full job's time is kept");
+}
+
+static void
+test_timers(void)
+{
+	struct daemon_sched s;
+	struct rr_soa z = soa(1, 3600, 600, 86400);
+	int full = -1;
+	int64_t t;
+
+	daemon_sched_init(&s, 0);
+	is_int(s.last_full, -1, "timers: no full job yet");
+	is_int(daemon_sched_next(&s, 5 * S, 60, 86400, 0, &full), 5 * S,
+	    "timers: first job due at once");
+	is_int(full, 1, "timers: the first job is full");
+
+	/* Primary down since the start: no SOA to follow. */
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 10 * S, 0, NULL, 0, &full);
+	is_int(s.failures, 1, "timers: failure counted");
+	t = daemon_sched_next(&s, 10 * S, 60, 86400, 0, &full);
+	is_int(t, 10 * S + DAEMON_RETRY_UNKNOWN_S * S, "timers: retry before any SOA");
+	t = daemon_sched_next(&s, 10 * S, 60, 86400, 0xffffffffu, &full);
+	ok(t >= 10 * S + DAEMON_RETRY_UNKNOWN_S * S * 9 / 10 && t <= 10 * S +
+	    DAEMON_RETRY_UNKNOWN_S * S, "timers: jitter within 10%%");
+
+	/* Synced: refresh from the SOA, reconcile after a day. */
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 20 * S, 1, &z, 1, &full);
+	ok(s.known && s.refresh == 3600 && s.retry == 600 && s.expire == 86400,
+	    "timers: SOA timers taken");
+	is_int(s.failures, 0, "timers: failures reset");
+	is_int(daemon_sched_next(&s, 20 * S, 60, 86400, 0, &full), 3620 * S, "timers: refresh");
+	is_int(full, 0, "timers: a refresh is an SOA check");
+	is_int(daemon_sched_next(&s, 20 * S, 7200, 86400, 0, &full), 7220 * S,
+	    "timers: refresh_min is a lower bound");
+
+	z = soa(2, 10, 5, 100);
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 30 * S, 1, &z, 0, &full);
+	is_int(daemon_sched_next(&s, 30 * S, 60, 86400, 0, &full), 90 * S,
+	    "timers: SOA refresh below refresh_min raised to it");
+	z = soa(3, 0xffffffffu, 0xffffffffu, 0xffffffffu);
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 40 * S, 1, &z, 0, &full);
+	is_int(daemon_sched_next(&s, 40 * S, 60, 365 * 86400, 0, &full),
+	    40 * S + (int64_t)DAEMON_REFRESH_MAX_S * S, "timers: hostile refresh capped");
+
+	/* Retry after failures: the SOA's retry, bounded. */
+	z = soa(4, 3600, 600, 86400);
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 50 * S, 1, &z, 0, &full);
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 60 * S, 0, NULL, 0, &full);
+	is_int(daemon_sched_next(&s, 60 * S, 60, 86400, 0, &full), 660 * S, "timers: SOA retry");
+	s.retry = 1;
+	is_int(daemon_sched_next(&s, 60 * S, 60, 86400, 0, &full), 60 * S + DAEMON_RETRY_MIN_S * S,
+	    "timers: retry raised to DAEMON_RETRY_MIN_S");
+	s.retry = 7200;
+	is_int(daemon_sched_next(&s, 60 * S, 60, 86400, 0, &full), 3660 * S,
+	    "timers: retry never later than a refresh");
+
+	/* The reconcile comes first when it is due before the refresh. */
+	daemon_sched_init(&s, 0);
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 0, 1, &z, 1, &full);
+	is_int(daemon_sched_next(&s, 85000 * S, 60, 86400, 0, &full), 86400 * S,
+	    "timers: reconcile at last full + reconcile_interval");
+	is_int(full, 1, "timers: it is full");
+	is_int(daemon_sched_next(&s, 90000 * S, 60, 86400, 0, &full), 90000 * S,
+	    "timers: an overdue reconcile is due now");
+	is_int(daemon_sched_next(&s, 1000 * S, 60, 86400, 0, &full), 4600 * S,
+	    "timers: refresh first when sooner");
+	is_int(full, 0, "timers: that one is an SOA check");
+	/* A failed reconcile does not count: still due. */
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 86400 * S, 0, &z, 0, &full);
+	is_int(s.last_full, 0, "timers: a failed reconcile leaves last_full");
+	t = daemon_sched_next(&s, 86400 * S, 60, 86400, 0, &full);
+	ok(t == 86400 * S && full == 1, "timers: the reconcile is retried (%lld, full %d)",
+	    (long long)t, full);
+}
+
+static void
+test_expire(void)
+{
+	struct daemon_sched s;
+	struct rr_soa z = soa(1, 60, 10, 100);
+	int full;
+
+	daemon_sched_init(&s, 0);
+	is_int(daemon_sched_expired(&s, 1000 * S), 0, "expire: nothing known, no alarm");
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 0, 1, &z, 1, &full);
+	is_int(daemon_sched_expired(&s, 500 * S), 0, "expire: no alarm while jobs succeed");
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 99 * S, 0, NULL, 0, &full);
+	is_int(daemon_sched_expired(&s, 99 * S), 0, "expire: not before expire");
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 100 * S, 0, NULL, 0, &full);
+	is_int(daemon_sched_expired(&s, 100 * S), 1, "expire: alarm at expire");
+	is_int(daemon_sched_expired(&s, 200 * S), 0, "expire: said once");
+	/* A failure after the primary answered (Route 53 down) is no expiry. */
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 300 * S, 0, &z, 0, &full);
+	is_int(s.expired, 0, "expire: rearmed when a primary answers");
+	is_int(daemon_sched_expired(&s, 300 * S), 0, "expire: no alarm when the primary answered");
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 450 * S, 0, NULL, 0, &full);
+	is_int(daemon_sched_expired(&s, 450 * S), 1, "expire: alarm again after a new outage");
+}
+
+static const char base[] =
+    "{\"tsig_keys\": {\"k\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"%s\"}},"
+    " \"notify_servers\": [\"192.0.2.53\"],"
+    " \"zones\": [{\"name\": \"Example.COM\", \"primaries\": [%s], \"tsig_key\": \"k\","
+    " \"hosted_zone_id\": \"%s\", \"ignore\": [{\"name\": \"%s\", \"type\": \"TXT\"}]%s}]}";
+
+static int
+same(const char *secret, const char *prim, const char *id, const char *ign, const char *more)
+{
+	struct cfg a, b;
+	struct err e = { 0 };
+	char ja[1024], jb[1024];
+	int rc = -1;
+
+	snprintf(ja, sizeof ja, base, "c2VjcmV0LXNlY3JldC1zZWNyZXQ=", "\"192.0.2.1\"", "Z1", "x",
+	    "");
+	snprintf(jb, sizeof jb, base, secret, prim, id, ign, more);
+	if (cfg_parse(&a, ja, "a.json", &e) < 0) {
+		diag("a: %s", e.msg);
+		return -1;
+	}
+	if (cfg_parse(&b, jb, "b.json", &e) < 0) {
+		diag("b: %s", e.msg);
+		cfg_free(&a);
+		return -1;
+	}
+	if (a.nzones == 1 && b.nzones == 1)
+		rc = daemon_zone_same(&a.zones[0], &b.zones[0]);
+	cfg_free(&a);
+	cfg_free(&b);
+	return rc;
+}
+
+static void
+test_same(void)
+{
+	const char *sec = "c2VjcmV0LXNlY3JldC1zZWNyZXQ=", *p1 = "\"192.0.2.1\"";
+
+	is_int(same(sec, p1, "Z1", "x", ""), 1, "same: identical zone (name case aside)");
+	is_int(same(sec, "\"192.0.2.1:53\"", "Z1", "x", ""), 1, "same: explicit default port");
+	is_int(same(sec, "\"192.0.2.2\"", "Z1", "x", ""), 0, "same: other primary");
+	is_int(same(sec, "\"192.0.2.1\", \"192.0.2.2\"", "Z1", "x", ""), 0, "same: primary added");
+	is_int(same(sec, "\"192.0.2.1:5353\"", "Z1", "x", ""), 0, "same: other port");
+	is_int(same("b3RoZXItc2VjcmV0LW90aGVyLXNl", p1, "Z1", "x", ""), 0, "same: key secret");
+	is_int(same(sec, p1, "Z2", "x", ""), 0, "same: hosted zone ID");
+	is_int(same(sec, p1, "Z1", "y", ""), 0, "same: ignore rule");
+	is_int(same(sec, p1, "Z1", "x", ", \"private\": true"), 0, "same: private");
+	is_int(same(sec, p1, "Z1", "x", ", \"sync_soa\": false"), 0, "same: sync_soa");
+}
+
+int
+main(void)
+{
+	log_set_level(LOG_LEVEL_ERR);
+	test_jitter();
+	test_coalesce();
+	test_timers();
+	test_expire();
+	test_same();
+	return tap_done();
+}
