@@ -1,0 +1,400 @@
+#!/usr/bin/python3
+"""The daemon under load (issue 7, "Must show"), BIND 9 as the primary with
+also-notify to the daemon, the Route 53 emulator over TLS, all on loopback:
+
+(a) ten zones, a burst of 100 dynamic updates spread over them (ten
+    threads, one per zone; named's notify-delay 0 and notify-rate 1000, so
+    every update sends its NOTIFY at once and the daemon, not named, has to
+    coalesce; the emulator answers change batches after 1 s): every hosted
+    zone converges to named's final zone (dnspython AXFR against boto3's
+    listing), with at most 3 ChangeResourceRecordSets per zone (one job
+    running and one pending) and no listing (the incremental path);
+(b) while the emulator delays every API response by 5 s (a change batch of
+    the daemon is waiting on it), NOTIFYs from 127.0.0.1 are answered
+    within 50 ms;
+(c) a flood of malformed packets (from 127.0.0.2 and 127.0.0.3) does not stop
+    a NOTIFY after it from being answered, nor the change it announces from
+    being synced;
+(d) a zone whose primary is stopped (SOA refresh 6, retry 5, expire 10;
+    config.h DAEMON_RETRY_MIN_S is 5): the failed checks follow the SOA
+    retry, the expire error is logged, nothing is deleted from the hosted
+    zone; named started again on the same port with the zone changed: it
+    converges.
+Then SIGTERM: exit status 0 within 2 s. Bounded: about a minute.
+"""
+import base64
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
+from tap import ok, diag, done  # noqa: E402
+from emu import Emu, bare  # noqa: E402
+import named as namedmod  # noqa: E402
+from named import Key, Named, Zone, _die_with_parent  # noqa: E402
+from notifyprobe import notify, pick_port, send_flood, udp  # noqa: E402
+import synctest as st  # noqa: E402
+
+import dns.message  # noqa: E402
+import dns.query  # noqa: E402
+import dns.rcode  # noqa: E402
+import dns.update  # noqa: E402
+
+NOTIFY53 = os.environ.get("NOTIFY53", os.path.join(ROOT, "build", "check", "notify53"))
+ZONES = ["z%d.load.example" % i for i in range(10)]
+DOWN = "down.example"
+UPDATES = 100
+
+
+def zone_text(name, serial=1, timers="3600 600 86400 300", extra=""):
+    return ("$ORIGIN %s.\n$TTL 300\n@ SOA ns1 hostmaster %d %s\n@ NS ns1\nns1 A 192.0.2.53\n"
+            % (name, serial, timers)
+            + "".join("h%d A 192.0.2.%d\n" % (i, i + 1) for i in range(20)) + extra)
+
+
+class Daemon:
+    """notify53 daemon in the foreground, its stderr lines (with the
+    monotonic time each was read) in a list."""
+
+    def __init__(self, cfg):
+        self.proc = subprocess.Popen([NOTIFY53, "daemon", "-c", cfg], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     preexec_fn=_die_with_parent)
+        self.lines = []
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            with self.cond:
+                self.lines.append((time.monotonic(), raw.decode(errors="replace").rstrip("\n")))
+                self.cond.notify_all()
+
+    def mark(self):
+        with self.cond:
+            return len(self.lines)
+
+    def wait(self, pattern, timeout, since=0):
+        """The first line from index since matching pattern, or None."""
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for t, line in self.lines[since:]:
+                    if rx.search(line):
+                        return t, line
+                left = end - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    return None
+                self.cond.wait(min(left, 0.2))
+
+    def grep(self, pattern, since=0):
+        rx = re.compile(pattern)
+        with self.cond:
+            return [(t, l) for t, l in self.lines[since:] if rx.search(l)]
+
+    def stop(self):
+        """SIGTERM; (exit status, seconds it took), SIGKILL after 10 s."""
+        if self.proc.poll() is not None:
+            return self.proc.returncode, 0.0
+        t0 = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        took = time.monotonic() - t0
+        self.reader.join(5)
+        return self.proc.returncode, took
+
+    def tail(self, n=40):
+        with self.cond:
+            return "\n".join(l for _, l in self.lines[-n:])
+
+
+def held(emu, zid, zone):
+    """The hosted zone through the emulator's admin view (not an API call,
+    so the request counts stay the daemon's), as st.listing's plain sets."""
+    apex = zone.rstrip(".") + "."
+    out = {}
+    for s in emu.rrsets(zid):
+        if s["type"] == "SOA" or (s["type"] == "NS" and s["name"] == apex) or "values" not in s:
+            continue
+        out[(s["name"], s["type"])] = (s["ttl"], set(st.wire(s["type"], v) for v in s["values"]))
+    return out
+
+
+def converge(emu, port_of, zids, timeout):
+    """Wait until every zone's hosted zone equals named's; the zones still
+    differing (empty when all converged)."""
+    end = time.monotonic() + timeout
+    pending = dict(zids)
+    while True:
+        for zone in list(pending):
+            want = st.expected(st.axfr(port_of(zone), zone), zone)
+            if held(emu, pending[zone], zone) == want:
+                del pending[zone]
+        if not pending or time.monotonic() > end:
+            return sorted(pending)
+        time.sleep(0.2)
+
+
+def boto_matches(client, port_of, zids):
+    """Zones whose boto3 listing differs from named's AXFR, with the diff."""
+    bad = []
+    for zone, zid in sorted(zids.items()):
+        got = st.listing(client, zid)[0]
+        want = st.expected(st.axfr(port_of(zone), zone), zone)
+        if got != want:
+            bad.append("%s:\n%s" % (zone, st.diff(got, want)))
+    return bad
+
+
+def api_calls(emu, since, zids, op):
+    """Requests of op on the given hosted zones after log entry since."""
+    ids = set(bare(z) for z in zids)
+    return [x for x in emu.log(since) if x.get("op") == op and x.get("zone")
+            and bare(x["zone"]) in ids]
+
+
+def last_seq(emu):
+    log = emu.log()
+    return log[-1]["seq"] if log else 0
+
+
+def notify_rtt(port, zone, src="127.0.0.1", timeout=1.0):
+    """(rcode text or None, seconds) of one NOTIFY over UDP."""
+    t0 = time.monotonic()
+    ans = udp(notify(zone + ".").to_wire(), port, src=src, timeout=timeout)
+    took = time.monotonic() - t0
+    if ans is None:
+        return None, took
+    return dns.rcode.to_text(dns.message.from_wire(ans).rcode()), took
+
+
+def start_named_on(port, zones, **kw):
+    """A Named on a given port (a primary coming back where it was)."""
+    orig = namedmod.free_port
+    ports = [port]
+
+    def fixed(host="127.0.0.1", exclude=()):
+        return ports.pop(0) if ports else orig(host, exclude)
+
+    namedmod.free_port = fixed
+    try:
+        return Named(zones, **kw).start()
+    finally:
+        namedmod.free_port = orig
+
+
+def main():
+    if "  daemon " not in subprocess.run([NOTIFY53, "help"], stdout=subprocess.PIPE,
+                                         universal_newlines=True).stdout:
+        print("ok - the daemon under load # SKIP no daemon command")
+        done()
+    key = Key("load-key", "hmac-sha256", base64.b64encode(os.urandom(32)).decode())
+    dport = pick_port()
+    down_timers = "6 5 10 300"
+    with Emu(rate=0) as emu, tempfile.TemporaryDirectory(prefix="notify53-load-") as d, \
+            Named([Zone(z, zone_text(z), dynamic=True, update_key=key,
+                        also_notify=[("127.0.0.1", dport)], extra="notify-delay 0;")
+                   for z in ZONES], keys=[key], options="notify-rate 1000;") as ns:
+        down = Named([Zone(DOWN, zone_text(DOWN, 1, down_timers),
+                           also_notify=[("127.0.0.1", dport)])]).start()
+        ports = {DOWN: down.port}
+
+        def port_of(zone):
+            return ports.get(zone, ns.port)
+
+        zids = dict((z, bare(emu.create_zone(z + "."))) for z in ZONES + [DOWN])
+        cfg = os.path.join(d, "config.json")
+        with os.fdopen(os.open(cfg, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            json.dump({"listen": ["127.0.0.1:%d" % dport],
+                       "notify_servers": ["127.0.0.1", "127.0.0.2"],
+                       "zones": [{"name": z, "primaries": [ns.addr()]} for z in ZONES]
+                       + [{"name": DOWN, "primaries": [down.addr()]}],
+                       "zone_refresh_wait_interval": 1,
+                       "aws": {"endpoint": emu.url, "ca_file": emu.ca_file,
+                               "access_key_id": "AKID", "secret_access_key": "SECRET",
+                               "max_requests_per_second": 1000}}, f)
+        dmn = Daemon(cfg)
+        try:
+            run(emu, ns, down, dmn, key, dport, zids, ports, port_of, down_timers)
+        finally:
+            code, took = dmn.stop()
+            down.stop()
+        ok(code == 0 and took < 2.0, "SIGTERM: exit status 0 within 2 s (%d, %.2f s)" % (code, took),
+           dmn.tail())
+    done()
+
+
+def run(emu, ns, down, dmn, key, dport, zids, ports, port_of, down_timers):
+    ready = dmn.wait(r"daemon: ready", 15)
+    if not ok(ready is not None, "daemon ready", dmn.tail()):
+        return
+    pending = converge(emu, port_of, zids, 30)
+    if not ok(not pending, "start-up: all 11 hosted zones hold named's zones",
+              "differ: %s\n%s" % (pending, dmn.tail())):
+        return
+    client = emu.boto3()
+
+    # (a) a burst of 100 updates over ten zones.
+    seq = last_seq(emu)
+    mark = dmn.mark()
+    errors = []
+
+    keyring, keyname = key.keyring()
+
+    def burst(zone, k0):
+        # dnspython rather than nsupdate: no process start per update, so
+        # a zone's ten updates come faster than its jobs finish.
+        try:
+            for k in range(k0, UPDATES, len(ZONES)):
+                u = dns.update.UpdateMessage(zone + ".", keyring=keyring, keyname=keyname,
+                                             keyalgorithm=key.alg)
+                u.add("b%d" % k, 300, "A", "198.51.100.%d" % (k % 250 + 1))
+                if k % 3 == 0:
+                    u.replace("h%d" % (k % 20), 300, "A", "203.0.113.%d" % (k % 250 + 1))
+                r = dns.query.tcp(u, "127.0.0.1", port=ns.port, timeout=10)
+                if r.rcode() != dns.rcode.NOERROR:
+                    raise RuntimeError("update: %s" % dns.rcode.to_text(r.rcode()))
+        except Exception as e:  # reported below, not lost in a thread
+            errors.append("%s: %s" % (zone, e))
+
+    # Change batches answered after 1 s (AWS takes a few hundred ms): a
+    # zone's updates arrive while its first job waits, as in a real burst.
+    emu.fault("latency", op="ChangeResourceRecordSets", count=0, arg=1)
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=burst, args=(z, i)) for i, z in enumerate(ZONES)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    burst_s = time.monotonic() - t0
+    emu.clear_faults()
+    ok(not errors, "burst: %d updates over %d zones in %.1f s" % (UPDATES, len(ZONES), burst_s),
+       "\n".join(errors))
+    ten = dict((z, zids[z]) for z in ZONES)
+    pending = converge(emu, port_of, ten, 30)
+    ok(not pending, "burst: every hosted zone converged to named's final zone",
+       "differ: %s\n%s" % (pending, dmn.tail()))
+    changes = api_calls(emu, seq, ten.values(), "ChangeResourceRecordSets")
+    lists = api_calls(emu, seq, ten.values(), "ListResourceRecordSets")
+    bad = boto_matches(client, port_of, ten)
+    ok(not bad, "burst: boto3 listings equal dnspython AXFRs of all ten zones", "\n".join(bad))
+    per_zone = dict((z, sum(1 for x in changes if bare(x["zone"]) == zids[z])) for z in ZONES)
+    jobs = dmn.grep(r"zone z\d\.load\.example\.: serial \d+ by", mark)
+    diag("burst: %d ChangeResourceRecordSets for %d updates (per zone: %s), "
+         "%d ListResourceRecordSets, %d jobs logged" % (
+             len(changes), UPDATES, " ".join(str(per_zone[z]) for z in ZONES), len(lists),
+             len(jobs)))
+    diag("\n".join(l for _, l in jobs[:12]))
+    # The first update starts a job, the others find it running and leave
+    # one pending job: two batches per zone, a third when the burst
+    # outlasts the first job.
+    ok(max(per_zone.values()) <= 3 and len(changes) <= 3 * len(ZONES),
+       "burst: %d change batches for %d updates, at most 3 per zone: coalesced"
+       % (len(changes), UPDATES))
+    ok(not lists, "burst: no listing, the incremental path (%d ListResourceRecordSets)" % len(lists))
+    ok(all(x.get("status") == 200 for x in changes), "burst: every change batch accepted",
+       [(x.get("status"), x.get("message")) for x in changes if x.get("status") != 200])
+
+    # (b) Route 53 answering after 5 s: NOTIFY replies stay immediate.
+    z0 = ZONES[0]
+    seq = last_seq(emu)
+    emu.fault("latency", op="*", count=0, arg=5)
+    try:
+        ns.nsupdate(z0, ["update add slow.%s. 300 A 198.51.100.200" % z0], key)
+        # SOA and IXFR take milliseconds; then the change batch waits 5 s
+        # on the emulator (which logs a request only once it answers).
+        time.sleep(0.5)
+        rtts = []
+        for i in range(30):
+            rtts.append(notify_rtt(dport, ZONES[1 + i % 9]))
+            time.sleep(0.05)
+    finally:
+        emu.clear_faults()
+    worst = max(t for _, t in rtts)
+    diag("NOTIFY replies while Route 53 is slow: median %.1f ms, max %.1f ms over %d"
+         % (sorted(t for _, t in rtts)[len(rtts) // 2] * 1000, worst * 1000, len(rtts)))
+    ok(all(rc == "NOERROR" for rc, _ in rtts), "slow Route 53: every NOTIFY answered NOERROR",
+       [rc for rc, _ in rtts])
+    ok(worst < 0.05, "slow Route 53: every NOTIFY answered within 50 ms (max %.1f ms)"
+       % (worst * 1000))
+    pending = converge(emu, port_of, {z0: zids[z0]}, 20)
+    ok(not pending, "slow Route 53: the delayed change lands", dmn.tail())
+
+    # (c) a flood of malformed packets, then a NOTIFY and its change.
+    during = []
+    flood_n = [0]
+    flood = threading.Thread(target=lambda: flood_n.__setitem__(0, send_flood(dport, 20000)))
+    flood.start()
+    while flood.is_alive():
+        during.append(notify_rtt(dport, ZONES[2]))
+        time.sleep(0.02)
+    flood.join()
+    answered = sum(1 for rc, _ in during if rc == "NOERROR")
+    diag("flood: %d malformed packets; %d of %d NOTIFYs sent meanwhile answered" % (
+        flood_n[0], answered, len(during)))
+    ok(answered > 0, "flood: NOTIFYs from 127.0.0.1 answered during the flood (%d of %d)"
+       % (answered, len(during)))
+    rc, took = notify_rtt(dport, ZONES[3])
+    ok(rc == "NOERROR", "flood: the NOTIFY after it is answered (%s, %.1f ms)"
+       % (rc, took * 1000))
+    z5 = ZONES[5]
+    ns.nsupdate(z5, ["update add after-flood.%s. 300 TXT \"still here\"" % z5], key)
+    pending = converge(emu, port_of, {z5: zids[z5]}, 10)
+    ok(not pending, "flood: the change announced after it is synced", dmn.tail())
+    ok(dmn.proc.poll() is None, "flood: the daemon still runs")
+
+    # (d) the primary of DOWN stops.
+    seq = last_seq(emu)
+    before = held(emu, zids[DOWN], DOWN)
+    mark = dmn.mark()
+    stopped_at = time.monotonic()
+    down.stop()
+    exp = dmn.wait(r"zone %s\.: expired: no primary has answered" % re.escape(DOWN), 40, mark)
+    ok(exp is not None, "primary down: the expire error is logged (%s)"
+       % ("after %.1f s" % (exp[0] - stopped_at) if exp else "not within 40 s"), dmn.tail())
+    fails = dmn.grep(r"zone %s\.: .*next try in (\d+) s" % re.escape(DOWN), mark)
+    nexts = [int(re.search(r"next try in (\d+) s", l).group(1)) for _, l in fails]
+    gaps = [b[0] - a[0] for a, b in zip(fails, fails[1:])]
+    diag("primary down: %d failed checks, next try in %s s, %s s apart" % (
+        len(fails), nexts, ["%.1f" % g for g in gaps]))
+    ok(len(fails) >= 2, "primary down: the check is retried (%d failures logged)" % len(fails))
+    # SOA retry 5 s (= DAEMON_RETRY_MIN_S), shortened by up to 10 % jitter;
+    # each attempt adds its own SOA query time (3 x 2 s at most).
+    ok(nexts and all(4 <= n <= 5 for n in nexts),
+       "primary down: every retry scheduled at the SOA retry interval (%s s)" % nexts)
+    ok(gaps and all(4.0 <= g <= 5.5 + 6.0 for g in gaps),
+       "primary down: failures %s s apart (retry 5 s + the failed query)" %
+       ["%.1f" % g for g in gaps])
+    ok(held(emu, zids[DOWN], DOWN) == before, "primary down: nothing deleted in Route 53")
+    ok(not api_calls(emu, seq, [zids[DOWN]], "ChangeResourceRecordSets"),
+       "primary down: no change sent for the zone")
+
+    # The primary comes back on the same port, the zone changed meanwhile.
+    back = start_named_on(ports[DOWN], [Zone(DOWN, zone_text(DOWN, 2, down_timers,
+                                                             "back A 192.0.2.99\n"),
+                                             also_notify=[("127.0.0.1", dport)])])
+    try:
+        ok(back.port == ports[DOWN], "primary back on port %d" % back.port)
+        pending = converge(emu, port_of, {DOWN: zids[DOWN]}, 20)
+        ok(not pending, "primary back: the hosted zone converges to the changed zone", dmn.tail())
+        ok(dmn.wait(r"zone %s\.: the primary answers again" % re.escape(DOWN), 5, mark)
+           is not None, "primary back: logged")
+    finally:
+        back.stop()
+
+
+if __name__ == "__main__":
+    main()
