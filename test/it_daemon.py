@@ -16,6 +16,10 @@ the daemon's port) and the Route 53 emulator, all on loopback.
 (e) SIGUSR1: one line per zone with its serials.
 (f) state_file: per zone primary and synced serial, last sync, result,
     API call counts.
+(g) As root with "user": "nobody": runs as nobody after binding, syncs,
+    writes the state file, removes the pidfile at exit.
+Also: a change batch failing on every try drops the kept zone, and the
+next job transfers by AXFR and lists the hosted zone.
 
 The daemon runs in its own process group and dies with this process
 (PR_SET_PDEATHSIG); every wait is bounded.
@@ -172,11 +176,14 @@ def main():
                 tap.eq(f.read().strip(), str(d.proc.pid), "pidfile holds the daemon's PID")
 
             test_incremental(d, ns, emu, zid)
+            test_failed_batch(d, ns, emu, zid)
             test_notify(d, ns)
-            test_state(state, d.proc.pid)
-            test_usr1(d)
+            serial = ns.serial("example.com")
+            test_state(state, d.proc.pid, serial)
+            test_usr1(d, serial)
             test_reload(d, ns, emu, zid, cfg, port, state, pidfile)
             test_term(d, pidfile)
+            test_privdrop(ns, emu, home)
         finally:
             if d:
                 d.stop()
@@ -233,7 +240,7 @@ def read_state(path):
         return None
 
 
-def test_state(path, pid):
+def test_state(path, pid, serial):
     # Written at most once a second: the last job's line is there soon.
     def fresh():
         st = read_state(path)
@@ -244,21 +251,23 @@ def test_state(path, pid):
     if not st:
         return
     z = st["zones"].get("example.com.", {})
-    tap.eq((z.get("primary_serial"), z.get("synced_serial")), (2026010102, 2026010102),
+    tap.eq((z.get("primary_serial"), z.get("synced_serial")), (serial, serial),
            "(f) example.com: primary and synced serial")
     tap.ok(abs(z.get("last_sync", 0) - time.time()) < 60, "(f) last sync time", z)
-    tap.eq(z.get("result"), "current", "(f) last result")
+    tap.eq(z.get("result"), "ok", "(f) last result")
     tap.ok("error" not in z, "(f) no error", z)
-    tap.eq(z.get("api_calls"), {"ListHostedZonesByName": 1, "ListResourceRecordSets": 1,
-                                "ChangeResourceRecordSets": 2}, "(f) API call counts")
+    # Start-up: find, list, change; IXFR: change; failed: 3 tries; after
+    # it: find again, list, change.
+    tap.eq(z.get("api_calls"), {"ListHostedZonesByName": 2, "ListResourceRecordSets": 2,
+                                "ChangeResourceRecordSets": 6}, "(f) API call counts")
     tap.eq(st.get("pid"), pid, "(f) the daemon's PID")
 
 
-def test_usr1(d):
+def test_usr1(d, serial):
     d.drain()
     d.proc.send_signal(signal.SIGUSR1)
-    got = d.wait_all(["notify53: info: zone example.com.: primary serial 2026010102, "
-                      "synced serial 2026010102",
+    got = d.wait_all(["notify53: info: zone example.com.: primary serial %d, "
+                      "synced serial %d" % (serial, serial),
                       "notify53: info: zone signed.test.: primary serial 2026010101, "
                       "synced serial 2026010101"], 2)
     tap.ok(all(got), "(e) SIGUSR1: one line per zone with its serials", got)
@@ -311,6 +320,65 @@ def test_term(d, pidfile):
     dt = time.monotonic() - t0
     tap.ok(rc == 0 and dt < 2.0, "(d) SIGTERM: exit 0 in under 2 s (%r after %.3f s)" % (rc, dt))
     tap.ok(not os.path.exists(pidfile), "(d) pidfile removed")
+
+
+def test_failed_batch(d, ns, emu, zid):
+    """A change batch that fails (HTTP 500 on every try): the kept zone is
+    dropped, the next job transfers by AXFR and lists the hosted zone."""
+    d.drain()
+    emu.fault("http500", op="ChangeResourceRecordSets", count=3)
+    ns.nsupdate("example.com", ["update add fail.example.com. 300 A 192.0.2.79"], UPDATE)
+    line = d.line(lambda l: l.startswith("notify53: error: zone example.com.:"), 5)
+    tap.ok(line and "next try in" in line, "failed batch: one error line", line)
+    emu.clear_faults()
+    tap.ok(rrset(emu, zid["example.com"], "fail.example.com.", "A") is None,
+           "failed batch: nothing applied")
+    r = udp(notify("example.com.").to_wire(), d.port)
+    tap.ok(r is not None, "failed batch: NOTIFY answered")
+    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 3)
+    tap.ok(line and "by AXFR and listing, 1 created" in line,
+           "failed batch: the next job does AXFR and a listing", line)
+    tap.ok(rrset(emu, zid["example.com"], "fail.example.com.", "A"),
+           "failed batch: the change is in the emulator after it")
+
+
+def test_privdrop(ns, emu, home):
+    """(g) Started as root with "user": "nobody": the listener is bound,
+    the pidfile written, then the process runs as nobody and still syncs,
+    writes its state file and removes its pidfile."""
+    if os.geteuid() != 0:
+        tap.ok(True, "(g) privilege drop: skipped, not root")
+        return
+    tmp = tempfile.mkdtemp(prefix="it-daemon-nobody-")
+    os.chmod(tmp, 0o777)
+    cfg, state, pidfile = (os.path.join(tmp, n) for n in ("config.json", "state.json", "pid"))
+    port = pick_port()
+    d = None
+    try:
+        write_config(cfg, port, ns.port, emu, ("example.com",), state, pidfile,
+                     extra={"user": "nobody"})
+        d = Daemon(cfg, home.env(), port)
+        tap.ok(d.line(lambda l: "daemon: ready" in l, 10), "(g) ready")
+        line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 10)
+        tap.ok(line, "(g) zone synced as nobody", line)
+        with open("/proc/%d/status" % d.proc.pid) as f:
+            uid = [x.split()[1:] for x in f if x.startswith("Uid:")][0]
+        tap.eq(uid, ["65534"] * 4, "(g) real, effective, saved and fs UID are nobody's")
+        tap.ok(wait_for(lambda: os.path.exists(state), 3) and os.stat(state).st_uid == 65534,
+               "(g) state file written by nobody")
+        d.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = d.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            rc = None
+        tap.eq(rc, 0, "(g) SIGTERM: exit 0")
+        tap.ok(not os.path.exists(pidfile), "(g) pidfile removed after dropping root")
+    finally:
+        if d:
+            d.stop()
+        for f in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, f))
+        os.rmdir(tmp)
 
 
 def test_incremental(d, ns, emu, zid):
