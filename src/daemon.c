@@ -258,11 +258,20 @@ struct gen_entry {
 	int aws;
 };
 
+/* By name, then (a public and a private hosted zone of one name, both in
+ * the account) by hosted zone ID, so a reload pairs them up the same way. */
 static int
 entry_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct gen_entry *)a)->cz->name,
-	    ((const struct gen_entry *)b)->cz->name);
+	const struct cfg_zone *x = ((const struct gen_entry *)a)->cz;
+	const struct cfg_zone *y = ((const struct gen_entry *)b)->cz;
+	int c = strcmp(x->name, y->name);
+
+	if (c || x->hosted_zone_id == y->hosted_zone_id)
+		return c;
+	if (!x->hosted_zone_id || !y->hosted_zone_id)
+		return x->hosted_zone_id ? 1 : -1;
+	return strcmp(x->hosted_zone_id, y->hosted_zone_id);
 }
 
 /* g->index: the file's zones and the account's, by name. Returns 0, or -1
@@ -295,24 +304,22 @@ gen_index(struct gen *g)
 	return 0;
 }
 
-/* The zone called name (lower-case presentation form with the dot). */
-static struct dzone *
+/* Index of the first zone called name (lower-case presentation form with
+ * the dot) in d.zones, or d.nzones when there is none. */
+static size_t
 zone_lookup(const char *name)
 {
 	size_t lo = 0, hi = d.nzones;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, d.zones[mid]->cz->name);
 
-		if (!c)
-			return d.zones[mid];
-		if (c < 0)
-			hi = mid;
-		else
+		if (strcmp(d.zones[mid]->cz->name, name) < 0)
 			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo < d.nzones && !strcmp(d.zones[lo]->cz->name, name) ? lo : d.nzones;
 }
 
 static void
@@ -700,28 +707,30 @@ static void
 on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
     const struct net_addr *from)
 {
-	struct dzone *z = zone_lookup(cz->name);
 	char addr[NET_ADDR_STRLEN];
 
 	(void)arg;
-	if (!z)
-		return;
-	z->notifies++;
 	if (has_serial)
 		log_debug("zone %s: NOTIFY from %s, serial %lu", cz->name,
 		    net_addr_str(from, addr, sizeof addr), (unsigned long)serial);
 	else
 		log_debug("zone %s: NOTIFY from %s", cz->name, net_addr_str(from, addr, sizeof addr));
-	kick(z, 0);
+	/* Every hosted zone of that name (a public and a private one from
+	 * the account) follows the primary's zone. */
+	for (size_t i = zone_lookup(cz->name); i < d.nzones && !strcmp(d.zones[i]->cz->name,
+	    cz->name); i++) {
+		d.zones[i]->notifies++;
+		kick(d.zones[i], 0);
+	}
 }
 
 static const struct cfg_zone *
 find_zone(void *arg, const char *name)
 {
-	struct dzone *z = zone_lookup(name);
+	size_t i = zone_lookup(name);
 
 	(void)arg;
-	return z ? z->cz : NULL;
+	return i < d.nzones ? d.zones[i]->cz : NULL;
 }
 
 /* ---- configuration ---------------------------------------------------------------------- */
