@@ -221,7 +221,8 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 			return -1;
 		snprintf(line, (size_t)ln + 1, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
 		    r53_action_name(c->action), msg);
-		log_warn("sync %s: Route 53 refused %s", j->zone->name, line);
+		/* Not logged here: the caller reports refused[] (one line per
+		 * set, not two). */
 		j->refused[j->nrefused++] = line;
 	}
 	return 0;
