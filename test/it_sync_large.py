@@ -198,7 +198,8 @@ def refused_value(e, home, client, ns, cfg):
     eq(p.returncode, 1, "refused value: exit 1")
     msg = [x for x in p.stderr.splitlines()
            if x.startswith("notify53: bad.example.: Route 53 refused naptr.bad.example. NAPTR")]
-    ok(len(msg) == 1 and "NAPTRRRDATAInvalid" in msg[0],
+    ok(len(msg) == 1 and "NAPTRRRDATAInvalid" in msg[0] and
+       p.stderr.count("refused naptr.bad.example.") == 1,
        "refused value: the set reported once with Route 53's message", p.stderr)
     plain, _, _, _, _ = st.listing(client, zid)
     want = st.expected(st.axfr(ns.port, "bad.example"), "bad.example")
