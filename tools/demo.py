@@ -136,9 +136,8 @@ class Demo:
             say("named answers on %s, serial %d" % (ns.addr(), ns.serial(ZONE)))
             zid = emu.create_zone(ZONE + ".")
             emu.seed(zid, DRIFT)
-            say("Route 53 emulator on %s (TLS, throwaway CA): hosted zone %s %s with drift:"
-                " stale ftp A, www A (primary: CNAME), an ACM validation CNAME"
-                % (emu.url, zid.rsplit("/", 1)[-1], ZONE))
+            say("Route 53 emulator on %s (TLS): hosted zone %s with drift: stale ftp A,"
+                " www A (primary: CNAME), ACM CNAME" % (emu.url, zid.rsplit("/", 1)[-1]))
             self.write_config(ns, emu, key)
             say("config written to %s/config.json" % self.dir)
 
