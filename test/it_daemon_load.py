@@ -26,7 +26,6 @@ import base64
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,8 @@ sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
 from tap import ok, diag, done  # noqa: E402
 from emu import Emu, bare  # noqa: E402
 import named as namedmod  # noqa: E402
-from named import Key, Named, Zone, _die_with_parent  # noqa: E402
+from named import Key, Named, Zone  # noqa: E402
+from daemonproc import DaemonProc  # noqa: E402
 from notifyprobe import notify, pick_port, send_flood, udp  # noqa: E402
 import synctest as st  # noqa: E402
 
@@ -57,68 +57,6 @@ def zone_text(name, serial=1, timers="3600 600 86400 300", extra=""):
     return ("$ORIGIN %s.\n$TTL 300\n@ SOA ns1 hostmaster %d %s\n@ NS ns1\nns1 A 192.0.2.53\n"
             % (name, serial, timers)
             + "".join("h%d A 192.0.2.%d\n" % (i, i + 1) for i in range(20)) + extra)
-
-
-class Daemon:
-    """notify53 daemon in the foreground, its stderr lines (with the
-    monotonic time each was read) in a list."""
-
-    def __init__(self, cfg):
-        self.proc = subprocess.Popen([NOTIFY53, "daemon", "-c", cfg], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     preexec_fn=_die_with_parent)
-        self.lines = []
-        self.cond = threading.Condition()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for raw in self.proc.stderr:
-            with self.cond:
-                self.lines.append((time.monotonic(), raw.decode(errors="replace").rstrip("\n")))
-                self.cond.notify_all()
-
-    def mark(self):
-        with self.cond:
-            return len(self.lines)
-
-    def wait(self, pattern, timeout, since=0):
-        """The first line from index since matching pattern, or None."""
-        rx = re.compile(pattern)
-        end = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for t, line in self.lines[since:]:
-                    if rx.search(line):
-                        return t, line
-                left = end - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
-                    return None
-                self.cond.wait(min(left, 0.2))
-
-    def grep(self, pattern, since=0):
-        rx = re.compile(pattern)
-        with self.cond:
-            return [(t, l) for t, l in self.lines[since:] if rx.search(l)]
-
-    def stop(self):
-        """SIGTERM; (exit status, seconds it took), SIGKILL after 10 s."""
-        if self.proc.poll() is not None:
-            return self.proc.returncode, 0.0
-        t0 = time.monotonic()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        took = time.monotonic() - t0
-        self.reader.join(5)
-        return self.proc.returncode, took
-
-    def tail(self, n=40):
-        with self.cond:
-            return "\n".join(l for _, l in self.lines[-n:])
 
 
 def held(emu, zid, zone):
@@ -226,7 +164,7 @@ def main():
                        "aws": {"endpoint": emu.url, "ca_file": emu.ca_file,
                                "access_key_id": "AKID", "secret_access_key": "SECRET",
                                "max_requests_per_second": 1000}}, f)
-        dmn = Daemon(cfg)
+        dmn = DaemonProc(NOTIFY53, cfg)
         try:
             run(emu, ns, down, dmn, key, dport, zids, ports, port_of, down_timers)
         finally:
