@@ -57,8 +57,8 @@ start_service
 echo "rc=$?"
 EOF
 sh "$tmp/procd_stub.sh" "$PROCD_INIT" "$NOTIFY53" "$tmp/owrt.json" >"$tmp/procd.out" 2>&1
-tap_ok "procd: command is notify53 daemon -c CONF, in the foreground" \
-	grep -qx "set_param command $NOTIFY53 daemon -c $tmp/owrt.json" "$tmp/procd.out"
+tap_ok "procd: command is notify53 daemon -c CONF --syslog, in the foreground" \
+	grep -qx "set_param command $NOTIFY53 daemon -c $tmp/owrt.json --syslog" "$tmp/procd.out"
 tap_ok "procd: SIGHUP on a config change instead of a restart" \
 	sh -c "grep -qx 'set_param file $tmp/owrt.json' '$tmp/procd.out' && grep -qx 'set_param reload_signal HUP' '$tmp/procd.out'"
 tap_ok "procd: respawn, stdout and stderr to syslog" \
