@@ -70,6 +70,69 @@ sh "$tmp/procd_stub.sh" "$PROCD_INIT" "$NOTIFY53" "$tmp/bad.json" >"$tmp/procd_b
 tap_ok "procd: an invalid config is not handed to procd, and says so" \
 	sh -c "! grep -q '^open_instance' '$tmp/procd_bad.out' && grep -q '^logger .*invalid' '$tmp/procd_bad.out' && grep -qx rc=1 '$tmp/procd_bad.out'"
 
+# ---- the OpenWrt package Makefile, under a stub of OpenWrt's build system ----
+# The stub does what rules.mk and package.mk do with a package: Download
+# definitions name files in $(DL_DIR) (here the Debian files that
+# third_party/fetch.sh downloaded), BuildPackage is expanded by call and eval
+# (so recipes see one more expansion, as in OpenWrt), CFLAGS and LDFLAGS come
+# in the environment, CC and AR on the command line; the toolchain is
+# Debian's big-endian MIPS cross compiler instead of OpenWrt's.
+
+owrt_build() {
+	top=$tmp/owrt
+	mkdir -p "$top/include" "$top/dl" "$top/package" || return 1
+	cp third_party/.apt/dl/bearssl/*.orig.tar.* third_party/.apt/dl/cjson/*.orig.tar.* \
+		third_party/.apt/dl/cjson/*.debian.tar.* "$top/dl/" || return 1
+	printf '%s\n' \
+		'INCLUDE_DIR:=$(TOPDIR)/include' \
+		'BUILD_DIR:=$(TOPDIR)/build_dir' \
+		'DL_DIR:=$(TOPDIR)/dl' \
+		'CP:=cp -fpR' \
+		'TAR:=tar' \
+		'INSTALL_DIR:=install -d -m0755' \
+		'INSTALL_BIN:=install -m0755' \
+		'INSTALL_CONF:=install -m0600' >"$top/rules.mk"
+	printf '%s\n' \
+		'PKG_BUILD_DIR ?= $(BUILD_DIR)/$(PKG_NAME)-$(PKG_VERSION)' \
+		'MAKE_FLAGS = CC=mips-linux-gnu-gcc AR=mips-linux-gnu-ar STRIP=mips-linux-gnu-strip ARCH=mips' \
+		'MAKE_VARS = CFLAGS="-Os -pipe -mips32r2" LDFLAGS=""' \
+		'define Download' \
+		'  $$(if $$(wildcard $(DL_DIR)/$$(FILE)),,$$(error $(1): $$(FILE) not in $(DL_DIR)))' \
+		'endef' \
+		'define BuildPackage' \
+		'$(eval $(Package/$(1)))' \
+		'compile:' \
+		'	$(Build/Prepare)' \
+		'	$(MAKE_VARS) $(MAKE) -j4 -C $(PKG_BUILD_DIR) $(MAKE_FLAGS)' \
+		'	$(call Package/$(1)/install,$(TOPDIR)/ipkg)' \
+		'endef' >"$top/include/package.mk"
+	ln -s "$PWD/tools/openwrt" "$top/package/notify53" || return 1
+	make -C "$top/package/notify53" TOPDIR="$top" compile >"$tmp/owrt.log" 2>&1
+}
+
+pinned=$(sed -n 's/^CJSON_DEBIAN:=cjson_$(CJSON_VERSION)\(.*\)$/\1/p' tools/openwrt/Makefile)
+if ! command -v mips-linux-gnu-gcc >/dev/null 2>&1 ||
+	! ls third_party/.apt/dl/bearssl/*.orig.tar.* >/dev/null 2>&1; then
+	echo "ok - OpenWrt package build # SKIP no mips-linux-gnu-gcc or no Debian sources in third_party/.apt"
+elif ! ls third_party/.apt/dl/cjson/ | grep -qF -e "$pinned"; then
+	echo "ok - OpenWrt package build # SKIP Debian's cjson revision is not the one tools/openwrt/Makefile pins ($pinned)"
+else
+	owrt_build
+	rc=$?
+	tap_ok "OpenWrt package: prepare and compile under the stub" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || tail -n 20 "$tmp/owrt.log" | sed 's/^/#   /'
+	ipkg=$tmp/owrt/ipkg
+	tap_ok "OpenWrt package: Debian's cJSON patches applied" \
+		grep -q "patch -s -p1 -d .*deps/cjson" "$tmp/owrt.log"
+	tap_ok "OpenWrt package: /usr/sbin/notify53 is a big-endian MIPS binary" \
+		sh -c "file '$ipkg/usr/sbin/notify53' | grep -q 'MSB.*MIPS'"
+	tap_ok "OpenWrt package: the procd init script, the config with mode 600" \
+		sh -c "[ -x '$ipkg/etc/init.d/notify53' ] && [ \"\$(stat -c %a '$ipkg/etc/notify53/config.json')\" = 600 ]"
+	qemu=$(sh tools/cross.sh qemu mips 2>/dev/null)
+	tap_ok "OpenWrt package: the binary runs (qemu): notify53 version" \
+		sh -c "$qemu -L /usr/mips-linux-gnu '$ipkg/usr/sbin/notify53' version | grep -qx 'bearssl 0.6+dfsg.1'"
+fi
+
 # ---- the init.d script for real ---------------------------------------------
 
 if ! "$NOTIFY53" help 2>/dev/null | grep -q '^  daemon '; then
