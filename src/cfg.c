@@ -491,7 +491,7 @@ rd_zone(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 		return -1;
 	for (const cJSON *m = v->child; m; m = m->next) {
 		struct where mw = { w, m->string, 0 };
-		int rc = 0, priv;
+		int rc = 0, priv = 0;
 
 		for (const cJSON *p = v->child; p != m; p = p->next)
 			if (!strcmp(p->string, m->string))
