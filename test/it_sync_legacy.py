@@ -22,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
@@ -66,15 +67,24 @@ def port53_answers():
         return False
 
 
-def free53():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        s.bind((PRIMARY, 53))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
+def free53(wait=20):
+    """Is port 53 on PRIMARY free for TCP and UDP? Waits up to `wait`
+    seconds for another test's listener to go away."""
+    deadline = time.monotonic() + wait
+    while True:
+        socks = [socket.socket(socket.AF_INET, t) for t in (socket.SOCK_DGRAM,
+                                                              socket.SOCK_STREAM)]
+        try:
+            for s in socks:
+                s.bind((PRIMARY, 53))
+            return True
+        except OSError:
+            if time.monotonic() > deadline:
+                return False
+        finally:
+            for s in socks:
+                s.close()
+        time.sleep(0.5)
 
 
 def check_synced(e, client, ns, zids, label):
