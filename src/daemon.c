@@ -1043,7 +1043,7 @@ start_done(struct gen *g)
 		stop();
 		return;
 	}
-	log_info("daemon: ready: %zu zones, NOTIFY on %s%s", d.nzones,
+	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d.nzones, d.nzones == 1 ? "" : "s",
 	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
 }
 
