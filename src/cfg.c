@@ -320,7 +320,7 @@ rd_domains(struct parse *ps, const cJSON *v, const struct where *w, struct err *
 		return bad(e, w, "must be a list of zone names");
 	for (const cJSON *d = v->child; d; d = d->next, i++) {
 		struct where dw = { w, NULL, i };
-		struct cfg_zone *z;
+		struct cfg_zone *z = NULL;
 
 		if (add_zone(ps, &dw, e, &z) < 0 || get_name(d, &dw, e, &z->name) < 0)
 			return -1;
@@ -482,7 +482,7 @@ rd_primaries(struct cfg_zone *z, const cJSON *v, const struct where *w, struct e
 static int
 rd_zone(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
-	struct cfg_zone *z;
+	struct cfg_zone *z = NULL;
 	int idx = ps->c->nzones;
 
 	if (!cJSON_IsObject(v))
