@@ -17,7 +17,8 @@
  *       stderr. --dry-run prints the plan instead of applying it, --force
  *       applies a plan the safety check refused, --wait polls GetChange
  *       until Route 53 says INSYNC. Exit 1 when any zone failed, was
- *       refused or had record sets refused by Route 53.
+ *       refused or had record sets refused by Route 53 or left out by the
+ *       plan (error notes).
  *
  * Zones: ZONE arguments pick among the configured ones (domains_to_manage,
  * zones); with domains_to_manage_from_aws every hosted zone of the account
@@ -163,15 +164,17 @@ print_sync(struct sync_job *j)
 			printf("dry run: would create %zu, update %zu, delete %zu in %zu batches; ",
 			    j->plan.ncreate, j->plan.nupdate, j->plan.ndelete, j->plan.nbatches);
 		else
-			printf("%zu created, %zu updated, %zu deleted in %zu batches%s%s; ",
+			printf("%zu created, %zu updated, %zu deleted in %zu batches%s%s%s; ",
 			    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
 			    j->batches, j->nrefused ? ", some refused" : "",
-			    j->insync ? ", INSYNC" : "");
+			    j->plan.nerrors ? ", some not synced" : "", j->insync ? ", INSYNC" : "");
 		break;
 	}
 	print_calls(stdout, j->calls);
 	printf("; %.2f s\n", secs);
-	if (j->status != SYNC_OK && j->status != SYNC_CURRENT)
+	/* A set the plan had to leave out (an error note: a value Route 53
+	 * cannot take) is missing from Route 53 as a refused one would be. */
+	if ((j->status != SYNC_OK && j->status != SYNC_CURRENT) || (j->plan.nerrors && !j->dry_run))
 		run.failed = 1;
 }
 
