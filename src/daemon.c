@@ -53,13 +53,15 @@ daemon_sched_trigger(struct daemon_sched *s, int full)
 
 int
 daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct rr_soa *soa,
-    int was_full, int *full)
+    int refreshed, int was_full, int *full)
 {
 	if (soa) {
 		s->known = 1;
 		s->refresh = soa->refresh;
 		s->retry = soa->retry;
 		s->expire = soa->expire;
+	}
+	if (refreshed) {
 		s->last_ok = now;
 		s->expired = 0;
 	}
@@ -560,6 +562,18 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	}
 }
 
+/* Did j get the primary's zone: transferred, or the serial not newer than
+ * the one Route 53 holds? (A primary that answers the SOA query but refuses
+ * the transfer has not refreshed the zone.) */
+static int
+refreshed(const struct sync_job *j)
+{
+	if (!j->has_soa)
+		return 0;
+	return j->status != SYNC_FAILED || j->xfer != SYNC_XFER_NONE ||
+	    (j->prev && dns_serial_cmp(j->serial, j->prev_serial) != 1);
+}
+
 static void
 job_done(struct sync_job *j)
 {
@@ -602,15 +616,16 @@ job_done(struct sync_job *j)
 		 * express): the next job starts from AXFR and a listing. */
 		drop_kept(z);
 	}
-	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, was_full, &full);
+	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, refreshed(j), was_full,
+	    &full);
 	if (!again)
 		schedule(z);
 	log_job(z, j, again ? 0 : z->timer.when - now);
 	if (expired_before && !z->s.expired)
-		log_info("zone %s: the primary answers again", z->cz->name);
+		log_info("zone %s: refreshed from the primary again", z->cz->name);
 	if (daemon_sched_expired(&z->s, now))
-		log_err("zone %s: expired: no primary has answered for %lu s (SOA expire); Route 53 "
-			"keeps serving the last synced data",
+		log_err("zone %s: expired: not refreshed from a primary for %lu s (SOA expire); "
+			"Route 53 keeps serving the last synced data",
 		    z->cz->name, (unsigned long)z->s.expire);
 	sync_free(j);
 	free(j);
@@ -633,7 +648,7 @@ start_job(struct dzone *z)
 		int full;
 
 		log_err("zone %s: out of memory", z->cz->name);
-		daemon_sched_done(&z->s, loop_now(), 0, NULL, 0, &full);
+		daemon_sched_done(&z->s, loop_now(), 0, NULL, 0, 0, &full);
 		z->s.running = 0;
 		z->s.pending = 0;
 		schedule(z);

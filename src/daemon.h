@@ -18,7 +18,8 @@
  *   retry        after a failed job: SOA retry within DAEMON_RETRY_MIN_S ..
  *                the refresh interval; DAEMON_RETRY_UNKNOWN_S before any
  *                SOA was seen (RFC 1035 section 3.3.13, RFC 1996 section 4)
- *   expire       when the primary has not answered for the SOA expire time
+ *   expire       when the zone has not been refreshed from a primary (SOA
+ *                and transfer, or a current serial) for the SOA expire time
  *                an error is logged once (and again after it recovers and
  *                is lost again); Route 53 keeps serving its data: nothing is
  *                deleted for a primary that is away
@@ -64,7 +65,7 @@ struct daemon_sched {
 	int known;                 /* an SOA has been seen: the timers below hold */
 	uint32_t refresh, retry, expire; /* seconds, from the primary's SOA */
 	int failures;              /* consecutive failed jobs */
-	int64_t last_ok;           /* a primary last answered (start: zone creation) */
+	int64_t last_ok;           /* last successful refresh (start: zone creation) */
 	int64_t last_full;         /* the last full job succeeded; -1: never */
 	int expired;               /* the expire error has been logged */
 	int running;               /* a job runs or waits for a slot */
@@ -83,13 +84,16 @@ int64_t daemon_jitter(int64_t delay_ms, uint32_t rnd);
  * coalesced into the pending job. */
 int daemon_sched_trigger(struct daemon_sched *s, int full);
 
-/* A job ended at now: ok (the zone is in sync or current), primary (a
- * primary answered; soa: its SOA, NULL when not), was_full (it listed
- * Route 53). Updates timers and counters. Returns 1 when the pending job is
- * to start now (*full set, s->running stays set), 0 when the zone is idle
- * again. */
+/* A job ended at now: ok (the zone is in sync or current); soa: the
+ * primary's SOA when one answered (its timers are taken), else NULL;
+ * refreshed: the primary's zone was had (transferred, or the serial was
+ * current), which restarts the expire clock (RFC 1035 section 3.3.13:
+ * expire counts from the last successful refresh, so an SOA answer
+ * followed by a refused transfer does not); was_full: it listed Route 53.
+ * Returns 1 when the pending job is to start now (*full set, s->running
+ * stays set), 0 when the zone is idle again. */
 int daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct rr_soa *soa,
-    int was_full, int *full);
+    int refreshed, int was_full, int *full);
 
 /* Loop time of the next timer-started job of an idle zone, and whether it
  * is a reconcile (*full): the refresh check (retry after failures) or the
@@ -98,8 +102,8 @@ int daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct 
 int64_t daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min,
     int reconcile, uint32_t rnd, int *full);
 
-/* 1 once when the primary has not answered for the SOA expire time at now
- * (the caller logs it), else 0. Rearmed when a primary answers again. */
+/* 1 once when the zone has not been refreshed for the SOA expire time at
+ * now (the caller logs it), else 0. Rearmed by the next refresh. */
 int daemon_sched_expired(struct daemon_sched *s, int64_t now);
 
 /* Do a and b describe the same zone to sync (name, primaries, TSIG key,

@@ -2,7 +2,8 @@
  * test_daemon: the daemon's pure scheduling (src/daemon.h): jitter bounds,
  * coalescing of bursts into one running and one pending job, refresh and
  * retry from the SOA with their bounds, the reconcile deadline, the expire
- * alarm said once, and which config changes keep a zone's state.
+ * alarm said once (counted from the last refresh, not the last SOA
+ * answer), and which config changes keep a zone's state.
  */
 #include <stdio.h>
 #include <string.h>
@@ -64,10 +65,11 @@ test_coalesce(void)
 		started += daemon_sched_trigger(&s, 0);
 	is_int(started, 0, "coalesce: 100 NOTIFYs during the job start nothing");
 	ok(s.running && s.pending && !s.pending_full, "coalesce: one pending job");
-	is_int(daemon_sched_done(&s, 1 * S, 1, &z, 1, &full), 1, "coalesce: the pending job follows");
+	is_int(daemon_sched_done(&s, 1 * S, 1, &z, 1, 1, &full), 1,
+	    "coalesce: the pending job follows");
 	is_int(full, 0, "coalesce: not a reconcile");
 	ok(s.running && !s.pending, "coalesce: running again, nothing pending");
-	is_int(daemon_sched_done(&s, 2 * S, 1, &z, 0, &full), 0, "coalesce: then idle");
+	is_int(daemon_sched_done(&s, 2 * S, 1, &z, 1, 0, &full), 0, "coalesce: then idle");
 	ok(!s.running, "coalesce: not running");
 
 	/* A reconcile coalesced with NOTIFYs stays a reconcile. */
@@ -75,9 +77,9 @@ test_coalesce(void)
 	daemon_sched_trigger(&s, 0);
 	daemon_sched_trigger(&s, 1);
 	daemon_sched_trigger(&s, 0);
-	is_int(daemon_sched_done(&s, 3 * S, 1, &z, 0, &full), 1, "coalesce: pending after a mix");
+	is_int(daemon_sched_done(&s, 3 * S, 1, &z, 1, 0, &full), 1, "coalesce: pending after a mix");
 	is_int(full, 1, "coalesce: a pending reconcile stays full");
-	is_int(daemon_sched_done(&s, 4 * S, 1, &z, 1, &full), 0, "coalesce: idle after it");
+	is_int(daemon_sched_done(&s, 4 * S, 1, &z, 1, 1, &full), 0, "coalesce: idle after it");
 	is_int(full, 0, "coalesce: full cleared");
 	is_int(s.last_full, 4 * S, "coalesce: the full job's time is kept");
 }
@@ -98,7 +100,7 @@ test_timers(void)
 
 	/* Primary down since the start: no SOA to follow. */
 	daemon_sched_trigger(&s, 1);
-	daemon_sched_done(&s, 10 * S, 0, NULL, 0, &full);
+	daemon_sched_done(&s, 10 * S, 0, NULL, 0, 0, &full);
 	is_int(s.failures, 1, "timers: failure counted");
 	t = daemon_sched_next(&s, 10 * S, 60, 86400, 0, &full);
 	is_int(t, 10 * S + DAEMON_RETRY_UNKNOWN_S * S, "timers: retry before any SOA");
@@ -108,7 +110,7 @@ test_timers(void)
 
 	/* Synced: refresh from the SOA, reconcile after a day. */
 	daemon_sched_trigger(&s, 1);
-	daemon_sched_done(&s, 20 * S, 1, &z, 1, &full);
+	daemon_sched_done(&s, 20 * S, 1, &z, 1, 1, &full);
 	ok(s.known && s.refresh == 3600 && s.retry == 600 && s.expire == 86400,
 	    "timers: SOA timers taken");
 	is_int(s.failures, 0, "timers: failures reset");
@@ -119,21 +121,21 @@ test_timers(void)
 
 	z = soa(2, 10, 5, 100);
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 30 * S, 1, &z, 0, &full);
+	daemon_sched_done(&s, 30 * S, 1, &z, 1, 0, &full);
 	is_int(daemon_sched_next(&s, 30 * S, 60, 86400, 0, &full), 90 * S,
 	    "timers: SOA refresh below refresh_min raised to it");
 	z = soa(3, 0xffffffffu, 0xffffffffu, 0xffffffffu);
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 40 * S, 1, &z, 0, &full);
+	daemon_sched_done(&s, 40 * S, 1, &z, 1, 0, &full);
 	is_int(daemon_sched_next(&s, 40 * S, 60, 365 * 86400, 0, &full),
 	    40 * S + (int64_t)DAEMON_REFRESH_MAX_S * S, "timers: hostile refresh capped");
 
 	/* Retry after failures: the SOA's retry, bounded. */
 	z = soa(4, 3600, 600, 86400);
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 50 * S, 1, &z, 0, &full);
+	daemon_sched_done(&s, 50 * S, 1, &z, 1, 0, &full);
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 60 * S, 0, NULL, 0, &full);
+	daemon_sched_done(&s, 60 * S, 0, NULL, 0, 0, &full);
 	is_int(daemon_sched_next(&s, 60 * S, 60, 86400, 0, &full), 660 * S, "timers: SOA retry");
 	s.retry = 1;
 	is_int(daemon_sched_next(&s, 60 * S, 60, 86400, 0, &full), 60 * S + DAEMON_RETRY_MIN_S * S,
@@ -145,7 +147,7 @@ test_timers(void)
 	/* The reconcile comes first when it is due before the refresh. */
 	daemon_sched_init(&s, 0);
 	daemon_sched_trigger(&s, 1);
-	daemon_sched_done(&s, 0, 1, &z, 1, &full);
+	daemon_sched_done(&s, 0, 1, &z, 1, 1, &full);
 	is_int(daemon_sched_next(&s, 85000 * S, 60, 86400, 0, &full), 86400 * S,
 	    "timers: reconcile at last full + reconcile_interval");
 	is_int(full, 1, "timers: it is full");
@@ -156,7 +158,7 @@ test_timers(void)
 	is_int(full, 0, "timers: that one is an SOA check");
 	/* A failed reconcile does not count: still due. */
 	daemon_sched_trigger(&s, 1);
-	daemon_sched_done(&s, 86400 * S, 0, &z, 0, &full);
+	daemon_sched_done(&s, 86400 * S, 0, &z, 1, 0, &full);
 	is_int(s.last_full, 0, "timers: a failed reconcile leaves last_full");
 	t = daemon_sched_next(&s, 86400 * S, 60, 86400, 0, &full);
 	ok(t == 86400 * S && full == 1, "timers: the reconcile is retried (%lld, full %d)",
@@ -173,23 +175,38 @@ test_expire(void)
 	daemon_sched_init(&s, 0);
 	is_int(daemon_sched_expired(&s, 1000 * S), 0, "expire: nothing known, no alarm");
 	daemon_sched_trigger(&s, 1);
-	daemon_sched_done(&s, 0, 1, &z, 1, &full);
+	daemon_sched_done(&s, 0, 1, &z, 1, 1, &full);
 	is_int(daemon_sched_expired(&s, 500 * S), 0, "expire: no alarm while jobs succeed");
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 99 * S, 0, NULL, 0, &full);
+	daemon_sched_done(&s, 99 * S, 0, NULL, 0, 0, &full);
 	is_int(daemon_sched_expired(&s, 99 * S), 0, "expire: not before expire");
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 100 * S, 0, NULL, 0, &full);
+	daemon_sched_done(&s, 100 * S, 0, NULL, 0, 0, &full);
 	is_int(daemon_sched_expired(&s, 100 * S), 1, "expire: alarm at expire");
 	is_int(daemon_sched_expired(&s, 200 * S), 0, "expire: said once");
 	/* A failure after the primary answered (Route 53 down) is no expiry. */
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 300 * S, 0, &z, 0, &full);
-	is_int(s.expired, 0, "expire: rearmed when a primary answers");
-	is_int(daemon_sched_expired(&s, 300 * S), 0, "expire: no alarm when the primary answered");
+	daemon_sched_done(&s, 300 * S, 0, &z, 1, 0, &full);
+	is_int(s.expired, 0, "expire: rearmed by a refresh");
+	is_int(daemon_sched_expired(&s, 300 * S), 0, "expire: no alarm after a refresh");
 	daemon_sched_trigger(&s, 0);
-	daemon_sched_done(&s, 450 * S, 0, NULL, 0, &full);
+	daemon_sched_done(&s, 450 * S, 0, NULL, 0, 0, &full);
 	is_int(daemon_sched_expired(&s, 450 * S), 1, "expire: alarm again after a new outage");
+
+	/* The primary answers the SOA query but refuses the transfer: its
+	 * timers are taken, the zone is not refreshed. */
+	daemon_sched_init(&s, 0);
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 0, 1, &z, 1, 1, &full);
+	z = soa(2, 60, 20, 200);
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 150 * S, 0, &z, 0, 0, &full);
+	ok(s.retry == 20 && s.expire == 200 && s.last_ok == 0,
+	    "expire: SOA timers taken, refresh time kept");
+	is_int(daemon_sched_expired(&s, 150 * S), 0, "expire: not before the new expire");
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_done(&s, 200 * S, 0, &z, 0, 0, &full);
+	is_int(daemon_sched_expired(&s, 200 * S), 1, "expire: SOA answers without a transfer expire");
 }
 
 static const char base[] =
