@@ -622,10 +622,10 @@ job_done(struct sync_job *j)
 		schedule(z);
 	log_job(z, j, again ? 0 : z->timer.when - now);
 	if (expired_before && !z->s.expired)
-		log_info("zone %s: refreshed from the primary again", z->cz->name);
+		log_info("zone %s: the primary answers again", z->cz->name);
 	if (daemon_sched_expired(&z->s, now))
-		log_err("zone %s: expired: not refreshed from a primary for %lu s (SOA expire); "
-			"Route 53 keeps serving the last synced data",
+		log_err("zone %s: expired: no primary has answered with the zone for %lu s (SOA "
+			"expire); Route 53 keeps serving the last synced data",
 		    z->cz->name, (unsigned long)z->s.expire);
 	sync_free(j);
 	free(j);
