@@ -18,6 +18,11 @@ the daemon's port) and the Route 53 emulator, all on loopback.
     API call counts.
 (g) As root with "user": "nobody": runs as nobody after binding, syncs,
     writes the state file, removes the pidfile at exit.
+(h) domains_to_manage_from_aws: the account is listed at start and again on
+    SIGHUP (a zone created meanwhile starts), its zones are transferred
+    from notify_servers[0] on port 53 (named on 127.0.0.1 port 53, skipped
+    when that port cannot be had) and synced with the listing's hosted zone ID
+    (no ListHostedZonesByName).
 Also: a change batch failing on every try drops the kept zone, and the
 next job transfers by AXFR and lists the hosted zone.
 
@@ -184,6 +189,7 @@ def main():
             test_reload(d, ns, emu, zid, cfg, port, state, pidfile)
             test_term(d, pidfile)
             test_privdrop(ns, emu, home)
+            test_aws(emu, home)
         finally:
             if d:
                 d.stop()
@@ -376,6 +382,64 @@ def test_privdrop(ns, emu, home):
     finally:
         if d:
             d.stop()
+        for f in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, f))
+        os.rmdir(tmp)
+
+
+# named listens on the addresses of interfaces only: 127.0.0.1, as
+# it_sync_legacy does (the tests run one at a time).
+AWS_PRIMARY = "127.0.0.1"
+
+
+def test_aws(emu, home):
+    """(h) zones from the account, transferred from notify_servers[0]:53."""
+    names = ("aws-one.test", "aws-two.test")
+    zid = {n: emu.create_zone(n + ".").rsplit("/", 1)[-1] for n in names}
+    tmp = tempfile.mkdtemp(prefix="it-daemon-aws-")
+    cfg = os.path.join(tmp, "config.json")
+    port = pick_port()
+    d = None
+    try:
+        ns = Named([Zone(n, ZONE % {"name": n}) for n in names],
+                   options="listen-on port 53 { %s; };" % AWS_PRIMARY).start()
+    except RuntimeError as e:
+        tap.diag("named on %s port 53: %s" % (AWS_PRIMARY, str(e).splitlines()[0]))
+        tap.ok(True, "(h) domains_to_manage_from_aws: skipped, port 53 not available")
+        os.rmdir(tmp)
+        return
+    try:
+        # Only the first zone exists in the account at start.
+        emu.delete_zone(zid[names[1]])
+        write_config(cfg, port, ns.port, emu, (), os.path.join(tmp, "state.json"),
+                     os.path.join(tmp, "pid"),
+                     extra={"domains_to_manage_from_aws": True, "notify_servers": [AWS_PRIMARY]})
+        mark = len(emu.log())
+        d = Daemon(cfg, home.env(), port)
+        tap.ok(d.line(lambda l: "daemon: ready" in l, 10), "(h) ready after the account listing")
+        line = d.line(lambda l: l.startswith("notify53: info: zone aws-one.test.: serial"), 10)
+        tap.ok(line and "by AXFR and listing" in line, "(h) account zone synced from %s:53"
+               % AWS_PRIMARY, line)
+        tap.ok(rrset(emu, zid[names[0]], "www.aws-one.test.", "A"), "(h) its records in Route 53")
+        ops = api_ops(emu, mark)
+        tap.ok(("ListHostedZones", None) in ops and not [
+            o for o, z in ops if z == zid[names[0]] and o in ("ListHostedZonesByName",
+                                                                "GetHostedZone")],
+            "(h) the listing's hosted zone ID is used as is", ops)
+
+        zid[names[1]] = emu.create_zone(names[1] + ".").rsplit("/", 1)[-1]
+        d.proc.send_signal(signal.SIGHUP)
+        got = d.wait_all(["notify53: info: zone aws-two.test.: added",
+                          "notify53: info: zone aws-two.test.: serial"], 10)
+        tap.ok(all(got), "(h) SIGHUP lists the account again: the new zone starts", got)
+        tap.ok(rrset(emu, zid[names[1]], "www.aws-two.test.", "A"),
+               "(h) the new zone's records in Route 53")
+    finally:
+        if d:
+            d.stop()
+            if os.environ.get("IT_DAEMON_LOG"):
+                sys.stderr.write("\n".join(d.all) + "\n")
+        ns.stop()
         for f in os.listdir(tmp):
             os.unlink(os.path.join(tmp, f))
         os.rmdir(tmp)
