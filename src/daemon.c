@@ -223,6 +223,7 @@ static struct {
 	int state_failed;              /* a write failed: said once until it works */
 	uint32_t rnd;
 	int stopping;
+	int applying;                  /* zones_apply: queue jobs, start none */
 	int failed;                    /* start-up failed inside the loop */
 } d;
 
@@ -689,7 +690,7 @@ kick(struct dzone *z, int full)
 	} else if (z) {
 		log_debug("zone %s: a job is running; one more follows it", z->cz->name);
 	}
-	while (d.running < DAEMON_MAX_JOBS && d.qhead) {
+	while (!d.applying && d.running < DAEMON_MAX_JOBS && d.qhead) {
 		struct dzone *q = d.qhead;
 
 		d.qhead = q->qnext;
@@ -750,21 +751,37 @@ find_zone(void *arg, const char *name)
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
-/* Zones of g that are new or changed start afresh (a first, full job);
- * unchanged ones keep their state; the others stop. g becomes current. */
-static int
-zones_apply(struct gen *g)
+/* A zone for each of g's zones, made before anything changes so a reload
+ * is all or nothing: NULL when out of memory. */
+static struct dzone **
+zones_prepare(const struct gen *g)
 {
-	struct dzone **nz = calloc(g->nindex + 1, sizeof *nz), **fresh;
-	size_t i = 0, k = 0, nfresh = 0, kept = 0, removed = 0;
+	struct dzone **fresh = calloc(g->nindex + 1, sizeof *fresh);
 
-	fresh = calloc(g->nindex + 1, sizeof *fresh);
-	if (!nz || !fresh)
-		goto oom;
-	for (k = 0; k < g->nindex; k++)
-		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k])))
-			goto oom;
-	for (k = 0; k < g->nindex; k++) {
+	for (size_t k = 0; fresh && k < g->nindex; k++)
+		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k]))) {
+			while (k--)
+				free(fresh[k]);
+			free(fresh);
+			return NULL;
+		}
+	return fresh;
+}
+
+/* Make g current with the zones zones_prepare made (taken): zones new or
+ * changed start afresh (a first, full job), unchanged ones keep their
+ * state, the others stop. */
+static void
+zones_apply(struct gen *g, struct dzone **fresh)
+{
+	struct dzone **nz = fresh;
+	size_t i = 0, nfresh = 0, kept = 0, removed = 0;
+	int reload = d.gen != NULL;
+
+	/* Zones are queued on the way, started once g is current (a job
+	 * takes its cfg_zone from the current generation). */
+	d.applying = 1;
+	for (size_t k = 0; k < g->nindex; k++) {
 		const struct cfg_zone *cz = g->index[k];
 		int c = 1;
 
@@ -774,21 +791,21 @@ zones_apply(struct gen *g)
 			removed++;
 		}
 		if (i < d.nzones && !c && daemon_zone_same(d.zones[i]->cz, cz)) {
+			free(nz[k]);
 			nz[k] = d.zones[i++];
 			nz[k]->cz = cz;
 			nz[k]->from_aws = g->from_aws[k];
-			free(fresh[k]);
-			fresh[k] = NULL;
 			kept++;
 			continue;
 		}
 		if (i < d.nzones && !c) {
 			log_info("zone %s: changed, starting afresh", cz->name);
 			zone_destroy(d.zones[i++]);
-		} else if (d.gen) {
+		} else if (reload) {
 			log_info("zone %s: added", cz->name);
 		}
-		nz[k] = fresh[k];
+		kick(nz[k], 1);
+		nfresh++;
 	}
 	for (; i < d.nzones; i++) {
 		log_info("zone %s: removed", d.zones[i]->cz->name);
@@ -801,25 +818,13 @@ zones_apply(struct gen *g)
 	gen_put(d.gen);
 	d.gen = g;
 	g->refs++;
-	for (k = 0; k < g->nindex; k++)
-		if (fresh[k]) {
-			kick(fresh[k], 1);
-			nfresh++;
-		}
-	free(fresh);
-	if (kept || removed)
+	d.applying = 0;
+	if (reload)
 		log_info("daemon: configuration reloaded: %zu zones (%zu kept, %zu new or changed, "
 			 "%zu removed)",
 		    d.nzones, kept, nfresh, removed);
 	kick(NULL, 0);
 	state_mark();
-	return 0;
-oom:
-	for (k = 0; fresh && k < g->nindex; k++)
-		free(fresh[k]);
-	free(fresh);
-	free(nz);
-	return -1;
 }
 
 static void
@@ -843,14 +848,19 @@ static void
 gen_ready(struct gen *g)
 {
 	struct err e = { 0 };
+	struct dzone **fresh = NULL;
 
 	if (!d.gen) {
 		start_done(g);
 		return;
 	}
-	if (gen_index(g) < 0 || notify_reload(&d.notify, &g->cfg, &e) < 0) {
+	if (gen_index(g) < 0 || !(fresh = zones_prepare(g)) ||
+	    notify_reload(&d.notify, &g->cfg, &e) < 0) {
 		log_err("daemon: reload: %s; keeping the old configuration",
 		    e.set ? e.msg : "out of memory");
+		for (size_t k = 0; fresh && k < g->nindex; k++)
+			free(fresh[k]);
+		free(fresh);
 		gen_free(g);
 		return;
 	}
@@ -859,14 +869,7 @@ gen_ready(struct gen *g)
 		log_set_level(LOG_LEVEL_DEBUG);
 	else
 		log_set_level(LOG_LEVEL_INFO);
-	if (zones_apply(g) < 0) {
-		/* notify holds g's cfg now: go back to the old one, which
-		 * binds nothing new. */
-		log_err("daemon: reload: out of memory; keeping the old configuration");
-		if (notify_reload(&d.notify, &d.gen->cfg, &e) < 0)
-			log_err("daemon: reload: %s", e.msg);
-		gen_free(g);
-	}
+	zones_apply(g, fresh);
 }
 
 static void reload(void);
@@ -1043,15 +1046,17 @@ static void
 start_done(struct gen *g)
 {
 	struct err e = { 0 };
+	struct dzone **fresh;
 	char addr[NET_ADDR_STRLEN];
 
-	if (gen_index(g) < 0 || zones_apply(g) < 0) {
+	if (gen_index(g) < 0 || !(fresh = zones_prepare(g))) {
 		log_err("daemon: out of memory");
 		gen_free(g);
 		d.failed = 1;
 		loop_stop();
 		return;
 	}
+	zones_apply(g, fresh);
 	if (notify_start(&d.notify, &e) < 0) {
 		log_err("daemon: %s", e.msg);
 		d.failed = 1;
