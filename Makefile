@@ -16,10 +16,11 @@ include third_party/versions.mk
 ifeq ($(origin CC),default)
 CC := musl-gcc
 endif
-# Size: link-time optimisation (-16 KB: helpers inlined across modules), no
-# unwind tables (C needs none: no exceptions, no backtrace(); 38 KB) and no
-# page padding between code and data (4 KB).
-CFLAGS ?= -Os -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables
+# Size: no unwind tables (C needs none: no exceptions, no backtrace(); 38 KB),
+# link-time optimisation with gcc (-16 KB: helpers inlined across modules;
+# clang's LTO needs llvm-ar) and no page padding between code and data (4 KB).
+CFLAGS ?= -Os -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	$(if $(findstring gcc,$(notdir $(firstword $(CC)))),-flto=auto)
 CPPFLAGS ?=
 LDFLAGS ?= -Wl,-z,noseparate-code
 AR ?= ar
