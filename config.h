@@ -207,10 +207,12 @@
 #define DNS_MAX_ZONE_BYTES (64 * 1024 * 1024)
 #endif
 
-/* RRs in one record set: Route 53 accepts at most 400 values per set
- * (route53-api.md section 3), so a larger set can never be synced. */
+/* RRs in one record set of a transferred zone: a bound on work per set, not
+ * Route 53's limit. A set larger than Route 53 takes (PLAN_MAX_SET_VALUES)
+ * is still transferred, so the rest of the zone syncs; the planner leaves
+ * that set out with an error. */
 #ifndef DNS_MAX_SET_RRS
-#define DNS_MAX_SET_RRS 400
+#define DNS_MAX_SET_RRS 65535
 #endif
 
 /* ---- SOA queries and zone transfers (src/xfr) ------------------------------ */
@@ -567,6 +569,13 @@
  * the planner leaves that set out with an error note instead. */
 #ifndef PLAN_MAX_VALUE_CHARS
 #define PLAN_MAX_VALUE_CHARS 4000
+#endif
+
+/* Values of one record set: Route 53 holds at most 400 (route53-api.md
+ * section 3, "Quotas on records") and refuses the whole batch otherwise, so
+ * a larger set of the primary is left out with an error note. */
+#ifndef PLAN_MAX_SET_VALUES
+#define PLAN_MAX_SET_VALUES 400
 #endif
 
 /* Notes kept per plan (sets left alone, conflicts, errors); the rest are

@@ -534,6 +534,11 @@ zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsign
     size_t *nv, size_t *chars, struct err *why)
 {
 	*nv = *chars = 0;
+	if (count > PLAN_MAX_SET_VALUES) {
+		err_set(why, "%zu values, Route 53 holds at most %d in one record set", count,
+		    PLAN_MAX_SET_VALUES);
+		return -1;
+	}
 	for (size_t k = 0; k < count; k++) {
 		size_t len, n;
 		const uint8_t *rd = zone_set_rdata(z, i, k, &len);

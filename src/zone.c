@@ -427,9 +427,8 @@ group(struct zone *z, const uint8_t *a, uint32_t *idx, size_t *n, size_t *nsets)
 
 			reverse_labels(wire, o, o[-1]);
 			dns_name_to_text(wire, name, sizeof name);
-			err_set(&z->err, "record set %s %s has more than %d RRs (Route 53 "
-			    "allows %d values)", name, rr_type_name(rec_type(a, idx[i]), tn),
-			    DNS_MAX_SET_RRS, DNS_MAX_SET_RRS);
+			err_set(&z->err, "record set %s %s has more than %d RRs", name,
+			    rr_type_name(rec_type(a, idx[i]), tn), DNS_MAX_SET_RRS);
 			free(sets);
 			return NULL;
 		}

@@ -496,6 +496,24 @@ test_outside_and_bad(void)
 	is_int(f.p.existing, 3, "bad: 3 managed sets");
 	fx_free(&f);
 
+	/* A set larger than Route 53 holds is left out with an error; the
+	 * rest of the zone is planned. */
+	fx_init(&f);
+	fx_base(&f);
+	for (int i = 0; i <= PLAN_MAX_SET_VALUES; i++) {
+		char rr[80];
+
+		snprintf(rr, sizeof rr, "big.example.com. 300 A 10.0.%d.%d", i / 256, i % 256);
+		zadd(&f.d, rr);
+	}
+	D(&f, "www.example.com. 300 A 192.0.2.1", NULL);
+	run(&f);
+	ok(f.rc == PLAN_OK && f.p.nchanges == 1 && f.p.ncreate == 1 && f.p.nerrors == 1 &&
+	    strstr(f.out, "+ www.example.com. 300 A 192.0.2.1\n") &&
+	    strstr(f.out, "big.example.com. A: not synced: 401 values, Route 53 holds at most "
+	    "400 in one record set\n"), "401 values: the set left out with an error, www created");
+	fx_free(&f);
+
 	/* The same plain set listed twice is refused, not guessed at; a
 	 * name that does not parse is left alone. */
 	static const struct {
