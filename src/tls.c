@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,10 +339,20 @@ static const br_ec_impl ec_small = {
 
 /*
  * The smallest profile that talks to AWS endpoints: TLS 1.2, ECDHE with
- * ECDSA or RSA signatures, AES-GCM and ChaCha20-Poly1305 (RFC 8446 dropped
- * everything else from TLS 1.3; AWS offers these in 1.2). Curves come with
- * the EC implementation (X25519, P-256, P-384, P-521); RSA verification for
- * RSA certificates and ECDHE_RSA key exchange signatures.
+ * ECDSA or RSA signatures and AES-GCM (RFC 5289 section 3.2; Route 53 and
+ * every other AWS endpoint offer these in 1.2). ChaCha20-Poly1305 is left
+ * out: every server we talk to has AES-GCM, and it would add a second
+ * cipher and MAC. Curves come with the EC implementation
+ * (X25519, P-256, P-384, P-521); RSA verification for RSA certificates and
+ * ECDHE_RSA key exchange signatures.
+ *
+ * One portable constant-time implementation of each primitive, picked by
+ * word size as BearSSL's own defaults do: the defaults would also link the
+ * AES-NI/PCLMUL code on x86 beside the portable fallback, and the default
+ * RSA verifier is the i62 code while the EC code already links the i31
+ * arithmetic that br_rsa_i31_pkcs1_vrfy uses. Together with ChaCha20 these
+ * were 12 KB of the static binary; a few records a minute need no hardware
+ * AES.
  */
 static void
 profile(struct tls_conn *t, const struct tls_trust *trust)
@@ -349,8 +360,6 @@ profile(struct tls_conn *t, const struct tls_trust *trust)
 	static const uint16_t suites[] = {
 		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 	};
@@ -374,7 +383,7 @@ profile(struct tls_conn *t, const struct tls_trust *trust)
 	br_ssl_engine_set_versions(&cc->eng, BR_TLS12, BR_TLS12);
 	br_x509_minimal_init(xc, &br_sha256_vtable, trust->ta, trust->n);
 	br_ssl_engine_set_suites(&cc->eng, suites, sizeof suites / sizeof suites[0]);
-	br_ssl_engine_set_default_rsavrfy(&cc->eng);
+	br_ssl_engine_set_rsavrfy(&cc->eng, &br_rsa_i31_pkcs1_vrfy);
 #if TLS_SMALL_EC
 	br_ssl_engine_set_ec(&cc->eng, &ec_small);
 	br_ssl_engine_set_ecdsa(&cc->eng, &br_ecdsa_i31_vrfy_asn1);
@@ -392,8 +401,14 @@ profile(struct tls_conn *t, const struct tls_trust *trust)
 	br_ssl_engine_set_x509(&cc->eng, &xc->vtable);
 	br_ssl_engine_set_prf_sha256(&cc->eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(&cc->eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_aes_gcm(&cc->eng);
-	br_ssl_engine_set_default_chapol(&cc->eng);
+	br_ssl_engine_set_gcm(&cc->eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+#if ULONG_MAX > 0xFFFFFFFFUL
+	br_ssl_engine_set_aes_ctr(&cc->eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(&cc->eng, &br_ghash_ctmul64);
+#else
+	br_ssl_engine_set_aes_ctr(&cc->eng, &br_aes_ct_ctr_vtable);
+	br_ssl_engine_set_ghash(&cc->eng, &br_ghash_ctmul);
+#endif
 	br_ssl_engine_set_buffer(&cc->eng, t->iobuf, sizeof t->iobuf, 0);
 }
 
