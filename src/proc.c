@@ -19,7 +19,7 @@ void
 proc_log_setup(const struct cfg *c, int syslog_opt)
 {
 	if (syslog_opt || (c && c->log_syslog))
-		log_use_syslog();
+		log_use_syslog(LOG_SYSLOG_PATH);
 	if (c && c->log_debug)
 		log_set_level(LOG_LEVEL_DEBUG);
 }
