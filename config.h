@@ -22,6 +22,14 @@
 #define ERR_MSG_MAX 256
 #endif
 
+/* ---- process set-up (src/proc) ------------------------------------------ */
+
+/* Bytes of an /etc/passwd or /etc/group line read (src/proc): the name and
+ * IDs come first, the rest (a group's member list) is skipped. */
+#ifndef PROC_MAX_ACCOUNT_LINE
+#define PROC_MAX_ACCOUNT_LINE 512
+#endif
+
 /* ---- poll loop --------------------------------------------------------- */
 
 /* Most file descriptors polled at once: NOTIFY sockets, transfers, the HTTPS
