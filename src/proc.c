@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,8 @@
 #include <unistd.h>
 
 #include <cJSON.h>
+
+#include "config.h"
 
 #include "log.h"
 
@@ -45,24 +46,76 @@ parse_id(const char *s, unsigned long *v)
 	return 0;
 }
 
+/*
+ * The first entry of a passwd(5) or group(5) file (name:password:IDs...:)
+ * named name, or, when name is NULL, whose first ID is id: its nids IDs
+ * (passwd: uid and gid; group: gid) in ids. Only the first
+ * PROC_MAX_ACCOUNT_LINE bytes of a line are read: names and IDs come first,
+ * group member lists may be long. Lines without the fields are skipped.
+ * Returns 1 found, 0 not found (or no such file), -1 with e set.
+ */
+static int
+account_find(const char *path, const char *name, unsigned long id, unsigned long *ids, int nids,
+    struct err *e)
+{
+	char line[PROC_MAX_ACCOUNT_LINE];
+	FILE *f = fopen(path, "re");
+	int found = 0, at_start = 1;
+
+	if (!f)
+		return errno == ENOENT ? 0 : err_set(e, "cannot read %s: %s", path, strerror(errno));
+	while (!found && fgets(line, sizeof line, f)) {
+		char *p = line, *q;
+		int i, whole = at_start;
+
+		at_start = strchr(line, '\n') != NULL;
+		if (!whole || !(q = strchr(p, ':')))
+			continue;
+		*q = '\0';
+		if ((name && strcmp(p, name)) || !(p = strchr(q + 1, ':')))
+			continue;
+		for (i = 0, p++; i < nids && (q = strchr(p, ':')); i++, p = q + 1) {
+			*q = '\0';
+			if (parse_id(p, &ids[i]) < 0)
+				break;
+		}
+		found = i == nids && (name || ids[0] == id);
+	}
+	if (ferror(f))
+		found = err_set(e, "cannot read %s: %s", path, strerror(errno));
+	fclose(f);
+	return found;
+}
+
 int
 proc_user_lookup(struct proc_user *u, const char *user, const char *group, struct err *e)
 {
-	unsigned long id;
+	return proc_user_lookup_in(u, user, group, PROC_PASSWD_PATH, PROC_GROUP_PATH, e);
+}
+
+int
+proc_user_lookup_in(struct proc_user *u, const char *user, const char *group,
+    const char *passwd_path, const char *group_path, struct err *e)
+{
+	unsigned long id, ids[2];
+	int found;
 
 	memset(u, 0, sizeof *u);
 	if (user) {
-		struct passwd *pw = getpwnam(user);
+		int numeric = parse_id(user, &id) == 0;
 
-		if (!pw && parse_id(user, &id) == 0)
-			pw = getpwuid((uid_t)id);
-		if (pw) {
-			u->uid = pw->pw_uid;
-			u->gid = pw->pw_gid;
+		found = account_find(passwd_path, user, 0, ids, 2, e);
+		if (found == 0 && numeric)
+			found = account_find(passwd_path, NULL, id, ids, 2, e);
+		if (found < 0)
+			return -1;
+		if (found) {
+			u->uid = (uid_t)ids[0];
+			u->gid = (gid_t)ids[1];
 			u->has_gid = 1;
-		} else if (parse_id(user, &id) == 0 && group) {
+		} else if (numeric && group) {
 			u->uid = (uid_t)id;
-		} else if (parse_id(user, &id) == 0) {
+		} else if (numeric) {
 			/* Without a passwd entry there is no primary group, and
 			 * keeping root's group would defeat the switch. */
 			return err_set(e, "user %s has no passwd entry: set \"group\" too", user);
@@ -72,10 +125,10 @@ proc_user_lookup(struct proc_user *u, const char *user, const char *group, struc
 		u->has_uid = 1;
 	}
 	if (group) {
-		struct group *gr = getgrnam(group);
-
-		if (gr)
-			u->gid = gr->gr_gid;
+		if ((found = account_find(group_path, group, 0, ids, 1, e)) < 0)
+			return -1;
+		if (found)
+			u->gid = (gid_t)ids[0];
 		else if (parse_id(group, &id) == 0)
 			u->gid = (gid_t)id;
 		else

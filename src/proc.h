@@ -33,18 +33,30 @@
  * "syslog" is set, and log debug lines when the config's "debug" is set. */
 void proc_log_setup(const struct cfg *c, int syslog_opt);
 
-/* The account to run as, resolved before the loop starts (getpwnam and
- * getgrnam may read files or ask NSS, which can block). */
+/* The account to run as, resolved before the loop starts (reading the
+ * account files blocks). */
 struct proc_user {
 	int has_uid, has_gid;
 	uid_t uid;
 	gid_t gid;
 };
 
-/* Resolve user and group (names, or decimal IDs; either may be NULL). A
- * user without a group runs with the user's primary group. Returns 0, or
- * -1 with "user NAME does not exist" or the like in e. */
+/* The account files read: musl's getpwnam/getgrnam read the same ones
+ * (and ask nscd, which routers and containers do not run). */
+#define PROC_PASSWD_PATH "/etc/passwd"
+#define PROC_GROUP_PATH "/etc/group"
+
+/* Resolve user and group (names, or decimal IDs; either may be NULL) in
+ * PROC_PASSWD_PATH and PROC_GROUP_PATH: a user name, else a decimal user
+ * ID, finds its passwd entry; a user without a group runs with the entry's
+ * primary group. A decimal ID without an entry is taken as it is (a user
+ * then needs a group). Returns 0, or -1 with "user NAME does not exist" or
+ * the like in e. */
 int proc_user_lookup(struct proc_user *u, const char *user, const char *group, struct err *e);
+
+/* proc_user_lookup with other account files (tests). */
+int proc_user_lookup_in(struct proc_user *u, const char *user, const char *group,
+    const char *passwd_path, const char *group_path, struct err *e);
 
 /* Switch to u when running as root: setgroups (the one group), setgid,
  * setuid, in that order, then check that real and effective IDs changed

@@ -18,6 +18,7 @@
 #include <cJSON.h>
 
 #include "cfg.h"
+#include "config.h"
 #include "log.h"
 #include "proc.h"
 #include "tap.h"
@@ -30,7 +31,7 @@ static void
 cleanup(void)
 {
 	static const char *const names[] = { "pid", "pid.tmp", "state.json", "state.json.tmp",
-		"sub/pid", "sub" };
+		"sub/pid", "sub", "passwd", "group" };
 	char p[128];
 
 	for (int i = 0; i < nchildren; i++) {
@@ -192,6 +193,76 @@ users(void)
 	ok(proc_drop_privileges(&(struct proc_user){ 0 }, &e) == 0, "nothing configured: no switch");
 }
 
+/* proc_user_lookup_in: our own passwd(5)/group(5) reader. */
+static void
+account_files(void)
+{
+	char pw[2048], gr[2048], *t;
+	struct proc_user u;
+	struct err e = { 0 };
+	const char *P = path("passwd"), *G = path("group");
+
+	/* A line of PROC_MAX_ACCOUNT_LINE - 1 bytes whose continuation looks
+	 * like an entry: the continuation must not be read as a line. */
+	t = pw + snprintf(pw, sizeof pw, "# comment\n\nshort:x:5\nbad:x:abc:1::/:/bin/sh\n"
+	    "big:x:99999999999:1::/:/bin/sh\npad:x:9:9:");
+	memset(t, 'A', PROC_MAX_ACCOUNT_LINE - 1 - 10);
+	t += PROC_MAX_ACCOUNT_LINE - 1 - 10;
+	snprintf(t, sizeof pw - (size_t)(t - pw), "evil:x:0:0::/:/bin/sh\n"
+	    "n53:x:1234:2345:Test:/var/empty:/bin/false\n42:x:1000:1001::/:/bin/sh\n"
+	    "n53:x:1:1::/:/bin/sh\nlast:x:7:8::/:/bin/sh");
+	put("passwd", pw);
+	t = gr + snprintf(gr, sizeof gr, "wheel:x:10:root\nodd:x:-1:\nmany:x:77:");
+	for (int i = 0; i < 300; i++)
+		t += snprintf(t, sizeof gr - (size_t)(t - gr), "m%d,", i);
+	snprintf(t, sizeof gr - (size_t)(t - gr), "\nlate:x:88:\n");
+	put("group", gr);
+
+	ok(proc_user_lookup_in(&u, "n53", NULL, P, G, &e) == 0 && u.uid == 1234 && u.gid == 2345 &&
+		u.has_uid && u.has_gid,
+	    "files: name found, uid and primary gid, the first of two entries: %s", e.msg);
+	ok(proc_user_lookup_in(&u, "1234", NULL, P, G, &e) == 0 && u.uid == 1234 && u.gid == 2345,
+	    "files: a numeric user finds its entry by uid");
+	ok(proc_user_lookup_in(&u, "42", NULL, P, G, &e) == 0 && u.uid == 1000 && u.gid == 1001,
+	    "files: a user named 42 is a name first (as getpwnam)");
+	ok(proc_user_lookup_in(&u, "last", NULL, P, G, &e) == 0 && u.uid == 7 && u.gid == 8,
+	    "files: last line without a newline");
+	err_clear(&e);
+	ok(proc_user_lookup_in(&u, "evil", NULL, P, G, &e) < 0 && strstr(e.msg, "does not exist"),
+	    "files: the rest of an over-long line is no entry: %s", e.msg);
+	err_clear(&e);
+	ok(proc_user_lookup_in(&u, "pad", NULL, P, G, &e) == 0 && u.uid == 9 && u.gid == 9,
+	    "files: an over-long line: its first PROC_MAX_ACCOUNT_LINE bytes are read");
+	ok(proc_user_lookup_in(&u, "short", NULL, P, G, &e) < 0 &&
+		proc_user_lookup_in(&u, "bad", NULL, P, G, &e) < 0 &&
+		proc_user_lookup_in(&u, "big", NULL, P, G, &e) < 0,
+	    "files: lines without the fields, a bad or too large uid: no entry");
+	err_clear(&e);
+	ok(proc_user_lookup_in(&u, "5", NULL, P, G, &e) < 0 && strstr(e.msg, "set \"group\""),
+	    "files: uid 5 of a broken line is not found by ID either: %s", e.msg);
+	ok(proc_user_lookup_in(&u, "n53", "wheel", P, G, &e) == 0 && u.uid == 1234 && u.gid == 10,
+	    "files: the group replaces the primary group");
+	ok(proc_user_lookup_in(&u, NULL, "many", P, G, &e) == 0 && u.gid == 77 && !u.has_uid,
+	    "files: a group with a member list longer than a line buffer");
+	ok(proc_user_lookup_in(&u, NULL, "late", P, G, &e) == 0 && u.gid == 88,
+	    "files: the line after the long one");
+	ok(proc_user_lookup_in(&u, NULL, "4321", P, G, &e) == 0 && u.gid == 4321,
+	    "files: a numeric group without an entry is taken as it is");
+	err_clear(&e);
+	ok(proc_user_lookup_in(&u, NULL, "odd", P, G, &e) < 0 && strstr(e.msg, "group odd"),
+	    "files: a negative gid is no entry: %s", e.msg);
+	err_clear(&e);
+	ok(proc_user_lookup_in(&u, "0", "0", path("none"), path("none"), &e) == 0 && u.uid == 0 &&
+		u.gid == 0,
+	    "no account files: numeric IDs still work: %s", e.msg);
+	ok(proc_user_lookup_in(&u, "n53", NULL, path("none"), G, &e) < 0 &&
+		strstr(e.msg, "does not exist"),
+	    "no account files: a name does not exist: %s", e.msg);
+	err_clear(&e);
+	ok(proc_user_lookup_in(&u, "n53", NULL, dir, G, &e) < 0 && strstr(e.msg, "cannot read"),
+	    "an unreadable passwd file is an error, not a missing user: %s", e.msg);
+}
+
 /* In a child: write the pidfile as root for uid/gid, drop to them, check
  * the IDs, that root cannot come back, and that the pidfile (in a root-owned
  * directory) is emptied at exit. Exit status 0 when all held. */
@@ -347,6 +418,7 @@ main(void)
 	atexit(cleanup);
 	pidfile();
 	users();
+	account_files();
 	privileges();
 	state();
 	logging();
