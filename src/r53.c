@@ -931,11 +931,10 @@ finish(struct r53_op *op, enum r53_status st, const char *fmt, ...)
 	op->done(op);
 }
 
-/* The API call an op makes next. */
-static enum r53_api
-op_api(const struct r53_op *op)
+enum r53_api
+r53_kind_api(enum r53_kind k)
 {
-	switch (op->kind) {
+	switch (k) {
 	case R53_LIST_ZONES:
 		return R53_API_LIST_HOSTED_ZONES;
 	case R53_FIND_ZONE:
@@ -958,7 +957,8 @@ op_what(const struct r53_op *op, char *buf, size_t cap)
 	const char *arg = op->zone_id[0] ? op->zone_id : op->change_id[0] ? op->change_id :
 	    op->page && op->page->r53name[0] ? op->page->r53name : "";
 
-	snprintf(buf, cap, "%s%s%.100s", r53_api_name(op_api(op)), *arg ? " " : "", arg);
+	snprintf(buf, cap, "%s%s%.100s", r53_api_name(r53_kind_api(op->kind)), *arg ? " " : "",
+	    arg);
 	return buf;
 }
 
@@ -1097,7 +1097,7 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	if (rc < 0 || snprintf(r->target, sizeof r->target, "%s%s%s", r->path,
 	    r->query[0] ? "?" : "", r->query) >= (int)sizeof r->target) {
 		finish(op, R53_ERR_INVALID_INPUT, "%s: request too long",
-		    r53_api_name(op_api(op)));
+		    r53_api_name(r53_kind_api(op->kind)));
 		return -1;
 	}
 	r->sh[nsh].name = "Host";
@@ -1114,7 +1114,8 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	sr.body = op->body ? op->body : "";
 	sr.body_len = op->body ? op->body_len : 0;
 	if (sigv4_sign(&r->signer, sc, t + r->skew, &sr, &r->sig, &e) < 0) {
-		finish(op, R53_ERR_INVALID_INPUT, "%s: %s", r53_api_name(op_api(op)), e.msg);
+		finish(op, R53_ERR_INVALID_INPUT, "%s: %s", r53_api_name(r53_kind_api(op->kind)),
+		    e.msg);
 		return -1;
 	}
 	memset(&r->call, 0, sizeof r->call);
@@ -1127,7 +1128,7 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	for (size_t i = 0; i < r->sig.nheaders; i++)
 		http_request_add(req, r->sig.headers[i].name, r->sig.headers[i].value);
 	r->call.done = on_http_done;
-	r->api = op_api(op);
+	r->api = r53_kind_api(op->kind);
 	r->calls[r->api]++;
 	op->requests++;
 	r->active = op;
@@ -1247,7 +1248,7 @@ parse_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 		err_set(e, "%s", d.err.msg);
 		goto out;
 	}
-	if (strcmp(d.root->name, roots[op_api(op)])) {
+	if (strcmp(d.root->name, roots[r53_kind_api(op->kind)])) {
 		err_set(e, "unexpected answer <%s>", d.root->name);
 		goto out;
 	}

@@ -123,6 +123,9 @@ enum r53_kind {
 	R53_WAIT_CHANGE   /* GetChange until INSYNC */
 };
 
+/* The API call an operation of kind k makes (its counter in calls[]). */
+enum r53_api r53_kind_api(enum r53_kind k);
+
 struct r53;
 struct r53_op;
 struct r53_page; /* private */

@@ -85,32 +85,13 @@ fail(struct sync_job *j, const char *fmt, ...)
 
 /* ---- Route 53 operations ------------------------------------------------------ */
 
-static enum r53_api
-op_api(enum r53_kind k)
-{
-	switch (k) {
-	case R53_LIST_ZONES:
-		return R53_API_LIST_HOSTED_ZONES;
-	case R53_FIND_ZONE:
-		return R53_API_LIST_HOSTED_ZONES_BY_NAME;
-	case R53_GET_ZONE:
-		return R53_API_GET_HOSTED_ZONE;
-	case R53_LIST_SETS:
-		return R53_API_LIST_RESOURCE_RECORD_SETS;
-	case R53_CHANGE:
-		return R53_API_CHANGE_RESOURCE_RECORD_SETS;
-	default:
-		return R53_API_GET_CHANGE;
-	}
-}
-
 /* The job of an ended operation, its requests counted. */
 static struct sync_job *
 op_job(struct r53_op *op)
 {
 	struct sync_job *j = LOOP_CONTAINER_OF(op, struct sync_job, op);
 
-	j->calls[op_api(op->kind)] += op->requests;
+	j->calls[r53_kind_api(op->kind)] += op->requests;
 	return j;
 }
 
