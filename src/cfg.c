@@ -13,6 +13,7 @@
 #include "cJSON.h"
 #include "cmd.h"
 #include "dns.h"
+#include "json.h"
 #include "log.h"
 #include "rr.h"
 #include "tsig.h"
@@ -61,10 +62,19 @@ bad(struct err *e, const struct where *w, const char *fmt, ...)
 static const char *
 shown(const cJSON *v, char *buf, size_t len)
 {
-	char *s = cJSON_PrintUnformatted(v);
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
 
+	if (f) {
+		json_write_value(f, v);
+		if (fclose(f) != 0) {
+			free(s);
+			s = NULL;
+		}
+	}
 	snprintf(buf, len, "%s", s ? s : "?");
-	if (s && strlen(s) >= len && len > 4)
+	if (s && n >= len && len > 4)
 		memcpy(buf + len - 4, "...", 4);
 	free(s);
 	return buf;

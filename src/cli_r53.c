@@ -34,10 +34,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cJSON.h"
 #include "cfg.h"
 #include "cmd.h"
 #include "dns.h"
+#include "json.h"
 #include "loop.h"
 #include "r53.h"
 #include "r53list.h"
@@ -197,35 +197,48 @@ print_special(const struct r53list_set *s, const char *reason, int json)
 	if (alias)
 		r53_to_text(s->alias_target, target, sizeof target);
 	if (json) {
-		cJSON *o = cJSON_CreateObject(), *vals = NULL;
-		char *text;
-		int bad = !o;
+		/* Built in memory first: one whole line or none. */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		int bad = !f;
 
-		bad |= !cJSON_AddStringToObject(o, "name", name);
-		bad |= !cJSON_AddStringToObject(o, "type", type);
-		if (alias) {
-			bad |= !cJSON_AddStringToObject(o, "alias", target);
-		} else {
-			bad |= !cJSON_AddNumberToObject(o, "ttl", s->ttl);
-			bad |= !(vals = cJSON_AddArrayToObject(o, "values"));
-			for (int k = 0; !bad && k < s->nvalues; k++) {
-				char *v = canonical_value(s, k);
+		if (f) {
+			fputs("{\"name\":", f);
+			json_write_str(f, name);
+			fputs(",\"type\":", f);
+			json_write_str(f, type);
+			if (alias) {
+				fputs(",\"alias\":", f);
+				json_write_str(f, target);
+			} else {
+				fprintf(f, ",\"ttl\":%lu,\"values\":[", (unsigned long)s->ttl);
+				for (int k = 0; !bad && k < s->nvalues; k++) {
+					char *v = canonical_value(s, k);
 
-				bad |= !v || !cJSON_AddItemToArray(vals, cJSON_CreateString(v));
-				free(v);
+					if (!(bad = !v)) {
+						fputs(k ? "," : "", f);
+						json_write_str(f, v);
+					}
+					free(v);
+				}
+				putc(']', f);
 			}
+			if (s->set_identifier) {
+				fputs(",\"set_identifier\":", f);
+				json_write_str(f, s->set_identifier);
+			}
+			if (reason) {
+				fputs(",\"not_understood\":", f);
+				json_write_str(f, reason);
+			}
+			putc('}', f);
+			bad |= fclose(f) != 0;
 		}
-		if (s->set_identifier)
-			bad |= !cJSON_AddStringToObject(o, "set_identifier", s->set_identifier);
-		if (reason)
-			bad |= !cJSON_AddStringToObject(o, "not_understood", reason);
-		text = bad ? NULL : cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		if (!text)
-			return -1;
-		printf("%s\n", text);
+		if (!bad)
+			printf("%s\n", text);
 		free(text);
-		return 0;
+		return bad ? -1 : 0;
 	}
 	if (alias) {
 		printf("%s ALIAS %s -> %s", name, type, target);

@@ -10,10 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cJSON.h>
-
 #include "config.h"
 
+#include "json.h"
 #include "log.h"
 
 void
@@ -305,87 +304,109 @@ int
 proc_state_begin(struct proc_state *s, int64_t now)
 {
 	memset(s, 0, sizeof *s);
-	if (!(s->root = cJSON_CreateObject()) ||
-	    !cJSON_AddNumberToObject(s->root, "time", (double)now) ||
-	    !cJSON_AddNumberToObject(s->root, "pid", (double)getpid()) ||
-	    !(s->zones = cJSON_AddObjectToObject(s->root, "zones"))) {
+	if (!(s->top = open_memstream(&s->top_text, &s->top_len)) ||
+	    !(s->zones = open_memstream(&s->zones_text, &s->zones_len))) {
 		proc_state_abort(s);
 		return -1;
 	}
+	fprintf(s->top, "{\"time\":%lld,\"pid\":%ld", (long long)now, (long)getpid());
 	return 0;
 }
 
-/* {"name": value, ...} under key in obj. */
+/* "key":{"name":value,...} */
 static void
-add_counts(struct proc_state *s, cJSON *obj, const char *key,
-    const struct proc_state_count *counts, size_t n)
+put_counts(FILE *f, const char *key, const struct proc_state_count *counts, size_t n)
 {
-	cJSON *o = cJSON_AddObjectToObject(obj, key);
-
-	if (!o)
-		s->fail = 1;
-	for (size_t i = 0; o && i < n; i++)
-		if (!cJSON_AddNumberToObject(o, counts[i].name, (double)counts[i].value))
-			s->fail = 1;
+	json_write_str(f, key);
+	putc(':', f);
+	for (size_t i = 0; i < n; i++) {
+		putc(i ? ',' : '{', f);
+		json_write_str(f, counts[i].name);
+		fprintf(f, ":%llu", (unsigned long long)counts[i].value);
+	}
+	fputs(n ? "}" : "{}", f);
 }
 
 void
 proc_state_counts(struct proc_state *s, const char *group, const struct proc_state_count *counts,
     size_t n)
 {
-	if (s->root)
-		add_counts(s, s->root, group, counts, n);
+	if (s->top) {
+		putc(',', s->top);
+		put_counts(s->top, group, counts, n);
+	}
 }
 
 void
 proc_state_zone(struct proc_state *s, const struct proc_state_zone *z)
 {
-	cJSON *o;
+	FILE *f = s->zones;
 
-	if (!s->zones)
+	if (!f)
 		return;
-	if (!(o = cJSON_AddObjectToObject(s->zones, z->name))) {
-		s->fail = 1;
-		return;
+	/* Zones start with a comma, the first one's is dropped at commit;
+	 * each field ends with one, as api_calls always comes last. */
+	putc(',', f);
+	json_write_str(f, z->name);
+	fputs(":{", f);
+	if (z->has_primary_serial)
+		fprintf(f, "\"primary_serial\":%lu,", (unsigned long)z->primary_serial);
+	if (z->has_synced_serial)
+		fprintf(f, "\"synced_serial\":%lu,", (unsigned long)z->synced_serial);
+	if (z->last_sync)
+		fprintf(f, "\"last_sync\":%lld,", (long long)z->last_sync);
+	if (z->result) {
+		fputs("\"result\":", f);
+		json_write_str(f, z->result);
+		putc(',', f);
 	}
-	if ((z->has_primary_serial &&
-		!cJSON_AddNumberToObject(o, "primary_serial", (double)z->primary_serial)) ||
-	    (z->has_synced_serial &&
-		!cJSON_AddNumberToObject(o, "synced_serial", (double)z->synced_serial)) ||
-	    (z->last_sync && !cJSON_AddNumberToObject(o, "last_sync", (double)z->last_sync)) ||
-	    (z->result && !cJSON_AddStringToObject(o, "result", z->result)) ||
-	    (z->error && !cJSON_AddStringToObject(o, "error", z->error)))
-		s->fail = 1;
-	add_counts(s, o, "api_calls", z->counts, z->ncounts);
+	if (z->error) {
+		fputs("\"error\":", f);
+		json_write_str(f, z->error);
+		putc(',', f);
+	}
+	put_counts(f, "api_calls", z->counts, z->ncounts);
+	putc('}', f);
+}
+
+/* Close a memory stream; 0, or -1 when anything written to it was lost. */
+static int
+stream_close(FILE **f)
+{
+	int bad = ferror(*f) != 0;
+
+	bad |= fclose(*f) != 0;
+	*f = NULL;
+	return bad ? -1 : 0;
 }
 
 int
 proc_state_commit(struct proc_state *s, const char *path, struct err *e)
 {
-	char *text;
-	size_t len;
-	int rc;
+	int rc = -1;
 
-	if (!s->root || s->fail) {
+	if (s->top && s->zones && stream_close(&s->zones) == 0) {
+		/* One line more, so `cat` ends with a newline. */
+		fprintf(s->top, ",\"zones\":{%s}}\n", s->zones_len ? s->zones_text + 1 : "");
+		rc = stream_close(&s->top);
+	}
+	if (rc < 0) {
 		proc_state_abort(s);
 		return err_set(e, "state file %s: out of memory", path);
 	}
-	text = cJSON_Print(s->root);
+	rc = write_atomic(path, s->top_text, s->top_len, 1, NULL, e);
 	proc_state_abort(s);
-	if (!text)
-		return err_set(e, "state file %s: out of memory", path);
-	/* One line more, so `cat` ends with a newline. */
-	len = strlen(text);
-	text[len] = '\n';
-	rc = write_atomic(path, text, len + 1, 1, NULL, e);
-	cJSON_free(text);
 	return rc;
 }
 
 void
 proc_state_abort(struct proc_state *s)
 {
-	cJSON_Delete(s->root);
-	s->root = NULL;
-	s->zones = NULL;
+	if (s->top)
+		fclose(s->top);
+	if (s->zones)
+		fclose(s->zones);
+	free(s->top_text);
+	free(s->zones_text);
+	memset(s, 0, sizeof *s);
 }

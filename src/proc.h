@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "cfg.h"
@@ -102,11 +103,13 @@ struct proc_state_zone {
 	size_t ncounts;
 };
 
-/* A document being built (cJSON); private fields. */
+/* A document being built; private fields. The top-level members and the
+ * zones are written to two memory streams, joined at commit, so counts and
+ * zones may come in any order. */
 struct proc_state {
-	struct cJSON *root;
-	struct cJSON *zones;
-	int fail; /* out of memory on the way: commit refuses */
+	FILE *top, *zones;
+	char *top_text, *zones_text;
+	size_t top_len, zones_len;
 };
 
 /* Start a document: {"time": now, "pid": N, "zones": {}}. Returns 0 or -1

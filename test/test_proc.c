@@ -347,7 +347,7 @@ state(void)
 	struct proc_state s;
 	struct err e = { 0 };
 	cJSON *doc, *za, *zb, *ac;
-	char *text;
+	char *text, want[256];
 
 	ok(proc_state_begin(&s, 1767225601) == 0, "state document started");
 	proc_state_counts(&s, "notify", notify, 2);
@@ -390,9 +390,28 @@ state(void)
 	ok(text && !strcmp(slurp("state.json"), text), "the old state file is untouched");
 	rmdir(path("state.json.tmp"));
 
+	/* Counts after zones, a count of 2^64-1 (exact: no double on the
+	 * way), no zones at all. */
+	ok(proc_state_begin(&s, 2) == 0, "fourth document");
+	proc_state_zone(&s, &b);
+	proc_state_counts(&s, "big", &(struct proc_state_count){ "max", UINT64_MAX }, 1);
+	proc_state_counts(&s, "none", NULL, 0);
+	ok(proc_state_commit(&s, path("state.json"), &e) == 0, "written: %s", e.msg);
+	snprintf(want, sizeof want, "{\"time\":2,\"pid\":%ld,\"big\":{\"max\":18446744073709551615},"
+	    "\"none\":{},\"zones\":{\"b.example.\":{\"api_calls\":{}}}}\n", (long)getpid());
+	is_str(slurp("state.json"), want, "counts after a zone, 2^64-1 exact, empty groups");
+	ok(proc_state_begin(&s, 3) == 0, "fifth document");
+	ok(proc_state_commit(&s, path("state.json"), &e) == 0 &&
+		(doc = cJSON_Parse(slurp("state.json"))) != NULL &&
+		cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "zones")) &&
+		cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "zones")) == 0,
+	    "no zones: \"zones\":{}");
+	cJSON_Delete(doc);
+
 	ok(proc_state_begin(&s, 1) == 0, "third document");
+	proc_state_zone(&s, &a);
 	proc_state_abort(&s);
-	ok(s.root == NULL, "aborted without writing");
+	ok(s.top == NULL && s.zones == NULL && s.top_text == NULL, "aborted without writing");
 }
 
 static void
