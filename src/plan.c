@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dns.h"
+#include "json.h"
 #include "rr.h"
 
 /* Strings (names, rendered values, notes) live in blocks that never move,
@@ -1574,23 +1575,6 @@ out:
 
 /* ---- printing ------------------------------------------------------------------ */
 
-static void
-json_str(FILE *f, const char *s)
-{
-	putc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			putc(ch, f);
-	}
-	putc('"', f);
-}
-
 /* Presentation form of a Route 53 name (as given when it does not parse). */
 static const char *
 present(const char *r53, char *buf, size_t cap)
@@ -1618,7 +1602,7 @@ values_json(FILE *f, const char *key, int n, const char *const *v)
 	for (int k = 0; k < n; k++) {
 		if (k)
 			putc(',', f);
-		json_str(f, v[k]);
+		json_write_str(f, v[k]);
 	}
 	putc(']', f);
 }
@@ -1664,9 +1648,9 @@ plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned fl
 		present(ch->set.name, name, sizeof name);
 		if (json) {
 			fprintf(f, "{\"zone\":");
-			json_str(f, zone);
+			json_write_str(f, zone);
 			fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
-			json_str(f, name);
+			json_write_str(f, name);
 			fprintf(f, ",\"type\":\"%s\",\"ttl\":%lu", type, (unsigned long)ch->set.ttl);
 			values_json(f, "values", ch->set.nvalues, ch->set.values);
 			if (in->kind == PLAN_UPDATE) {
@@ -1693,9 +1677,9 @@ plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned fl
 	for (size_t i = 0; i < p->nnotes; i++) {
 		if (json) {
 			fprintf(f, "{\"zone\":");
-			json_str(f, zone);
+			json_write_str(f, zone);
 			fprintf(f, ",\"note\":\"%s\",\"message\":", level_name[p->notes[i].level]);
-			json_str(f, p->notes[i].text);
+			json_write_str(f, p->notes[i].text);
 			fputs("}\n", f);
 		} else
 			fprintf(f, "%s: %s\n", p->notes[i].level == PLAN_INFO ? "note" :
@@ -1705,12 +1689,12 @@ plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned fl
 		fprintf(f, "note: %zu more notes not shown\n", p->notes_dropped);
 	if (json) {
 		fprintf(f, "{\"zone\":");
-		json_str(f, zone);
+		json_write_str(f, zone);
 		fprintf(f, ",\"summary\":{\"create\":%zu,\"update\":%zu,\"delete\":%zu,\"skipped\":%zu,"
 		    "\"conflicts\":%zu,\"errors\":%zu,\"batches\":%zu,\"refused\":", p->ncreate,
 		    p->nupdate, p->ndelete, p->nskipped, p->nconflicts, p->nerrors, p->nbatches);
 		if (p->refusal[0])
-			json_str(f, p->refusal);
+			json_write_str(f, p->refusal);
 		else
 			fputs("null", f);
 		fputs("}}\n", f);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "rr.h"
 
 /*
@@ -916,24 +917,6 @@ value_text(struct textbuf *t, unsigned type, const uint8_t *rdata, size_t len)
 	return 0;
 }
 
-/* JSON string (RFC 8259 section 7); our text is ASCII. */
-static void
-json_string(FILE *f, const char *s)
-{
-	putc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			putc(ch, f);
-	}
-	putc('"', f);
-}
-
 static int
 print_set(const struct zone *z, size_t i, FILE *f, int json, struct textbuf *t)
 {
@@ -954,7 +937,7 @@ print_set(const struct zone *z, size_t i, FILE *f, int json, struct textbuf *t)
 	} while (s.ttl);
 	if (json) {
 		fputs("{\"name\":", f);
-		json_string(f, name);
+		json_write_str(f, name);
 		fputs(",\"type\":\"", f);
 		fputs(type, f);
 		fputs("\",\"ttl\":", f);
@@ -977,7 +960,7 @@ print_set(const struct zone *z, size_t i, FILE *f, int json, struct textbuf *t)
 		if (k)
 			fputs(json ? "," : " | ", f);
 		if (json)
-			json_string(f, t->p);
+			json_write_str(f, t->p);
 		else
 			fputs(t->p, f);
 	}
