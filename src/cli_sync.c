@@ -168,6 +168,9 @@ print_sync(struct sync_job *j)
 			    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
 			    j->batches, j->nrefused ? ", some refused" : "",
 			    j->plan.nerrors ? ", some not synced" : "", j->insync ? ", INSYNC" : "");
+		if (j->lost)
+			printf("%zu more batch%s whose answer was lost (not counted); ", j->lost,
+			    j->lost == 1 ? "" : "es");
 		break;
 	}
 	print_calls(stdout, j->calls);

@@ -273,6 +273,7 @@ changed(struct r53_op *op)
 	case R53_ERR_UNKNOWN_OUTCOME: {
 		char why[ERR_MSG_MAX];
 
+		j->lost++;
 		snprintf(why, sizeof why, "%s", op->err.msg);
 		r53_op_free(op);
 		replan(j, why);

@@ -128,6 +128,9 @@ struct sync_job {
 	size_t batches;                /* change batches Route 53 took */
 	unsigned replans;              /* listings made again after a refusal or a
 	                                * lost answer */
+	size_t lost;                   /* change batches whose answer was lost: they
+	                                * may have been applied, and are then in
+	                                * Route 53 but not in applied[] */
 	char **refused;                /* "name TYPE: Route 53's message", per set */
 	size_t nrefused;
 	char change_id[R53_MAX_ID];    /* the last batch's ChangeInfo Id, or "" */

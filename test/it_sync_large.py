@@ -191,6 +191,22 @@ def large(e, home, client, ns, cfg):
     diag("throttled sync: %d requests, %.2f s" % (len(log), res.get("big.example.", {})
                                                   .get("secs", 0)))
 
+    # A change applied whose answer is lost: listed again, nothing resent,
+    # the lost batch said (its changes are not in the counts).
+    ns.rewrite("big.example", big_zone(4, bump=30))
+    e.reset()
+    e.fault("reset-after", op="ChangeResourceRecordSets", count=1)
+    p, res = st.sync(home, cfg, ["big.example"])
+    log = api_log(e)
+    ok(p.returncode == 0, "lost answer: exit 0", p.stdout + p.stderr)
+    eq(sum(1 for x in log if x["op"] == "ChangeResourceRecordSets"), 1,
+       "lost answer: the batch sent once, not resent")
+    eq(sum(1 for x in log if x["op"] == "ListResourceRecordSets"), 2 * math.ceil(n / 300.0),
+       "lost answer: the zone listed again")
+    ok("1 more batch whose answer was lost (not counted)" in p.stdout,
+       "lost answer: said on the zone's line", p.stdout)
+    converged(client, ns, zid, "big.example", "after a lost answer")
+
 
 def refused_value(e, home, client, ns, cfg):
     zid = bare(e.create_zone("bad.example."))
