@@ -549,11 +549,12 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	case SYNC_OK:
 	case SYNC_PARTIAL:
 		log_info("zone %s: serial %lu by %s%s, %zu created, %zu updated, %zu deleted in %zu "
-			 "batch%s%s; API calls: %s; %.2f s",
+			 "batch%s%s%s; API calls: %s; %.2f s",
 		    name, (unsigned long)j->serial, how, j->incremental ? "" : " and listing",
 		    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
 		    j->batches, j->batches == 1 ? "" : "es",
-		    j->status == SYNC_PARTIAL ? ", some refused" : "", calls, secs);
+		    j->status == SYNC_PARTIAL ? ", some refused" : "",
+		    j->lost ? ", more in batches whose answer was lost" : "", calls, secs);
 		break;
 	default:
 		log_err("zone %s: %s%s; API calls: %s; next try in %lld s", name,
