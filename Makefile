@@ -19,10 +19,15 @@ endif
 # Size: no unwind tables (C needs none: no exceptions, no backtrace(); 38 KB),
 # link-time optimisation with gcc (-16 KB: helpers inlined across modules;
 # clang's LTO needs llvm-ar) and no page padding between code and data (4 KB).
+# Static musl builds without RELRO: only a dynamic loader applies
+# PT_GNU_RELRO (musl's static start-up leaves it writable), so it protected
+# nothing and padded .data to the next page (up to 4 KB).
 CFLAGS ?= -Os -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	$(if $(findstring gcc,$(notdir $(firstword $(CC)))),-flto=auto)
 CPPFLAGS ?=
-LDFLAGS ?= -Wl,-z,noseparate-code
+NORELRO := -Wl,-z,norelro
+LDFLAGS ?= -Wl,-z,noseparate-code \
+	$(if $(and $(filter 1,$(STATIC)),$(findstring musl,$(notdir $(firstword $(CC))))),$(NORELRO))
 AR ?= ar
 STATIC ?= 1
 STRIP ?= strip
