@@ -1,6 +1,7 @@
 #include "version.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cJSON.h"
 #include "cmd.h"
@@ -31,7 +32,11 @@ cmd_version(int argc, char **argv)
 	printf("cjson %s\n", cJSON_Version());
 	printf("build-time %lld\n", (long long)version_build_time());
 	printf("options:\n");
-	for (size_t i = 0; i < version_options_count; i++)
-		printf("  %s=%s\n", version_options[i].name, version_options[i].value);
+	for (const char *p = version_options; *p; p += strlen(p) + 1) {
+		const char *value = p + strlen(p) + 1;
+
+		printf("  %s=%s\n", p, value);
+		p = value;
+	}
 	return CMD_OK;
 }

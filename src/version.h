@@ -4,18 +4,13 @@
 #ifndef NOTIFY53_VERSION_H
 #define NOTIFY53_VERSION_H
 
-#include <stddef.h>
 #include <time.h>
 
-/* One compiled-in option of config.h, as its final (overridden) value. The
- * table is generated from config.h by the Makefile (tools/options.sh). */
-struct version_option {
-	const char *name;
-	const char *value;
-};
-
-extern const struct version_option version_options[];
-extern const size_t version_options_count;
+/* The compiled-in options of config.h with their final (overridden) values:
+ * "NAME\0VALUE\0" pairs, ended by an empty name. One string rather than a
+ * table of pointers: 16 bytes an option less on 64-bit. Generated from
+ * config.h by the Makefile (tools/options.sh). */
+extern const char version_options[];
 
 /* The build time (SOURCE_DATE_EPOCH or the last commit): the clock of a
  * router that booted without a real-time clock is earlier than this. */

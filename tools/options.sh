@@ -13,13 +13,11 @@ cat <<HDR
 #define OPT_STR2(x) #x
 #define OPT_STR(x) OPT_STR2(x)
 
-const struct version_option version_options[] = {
+const char version_options[] =
 HDR
 for n in $names; do
-	printf '\t{ "%s", OPT_STR(%s) },\n' "$n" "$n"
+	printf '\t"%s\\0" OPT_STR(%s) "\\0"\n' "$n" "$n"
 done
 cat <<FTR
-};
-const size_t version_options_count =
-	sizeof version_options / sizeof version_options[0];
+	"";
 FTR
