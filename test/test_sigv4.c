@@ -403,6 +403,39 @@ encoding(void)
 	ok(sigv4_amz_date(0, buf) == 0 && !strcmp(buf, "19700101T000000Z"), "epoch as X-Amz-Date");
 }
 
+/* Our own calendar arithmetic against known dates (no gmtime_r). */
+static void
+amz_dates(void)
+{
+	static const struct {
+		long long t;
+		const char *want;
+	} kat[] = {
+		{ -1, "19691231T235959Z" },
+		{ 951782400, "20000229T000000Z" },   /* leap day of a 400th year */
+		{ 951868799, "20000229T235959Z" },
+		{ 4102444799LL, "20991231T235959Z" },
+		{ 4102444800LL, "21000101T000000Z" },
+		{ 4107542399LL, "21000228T235959Z" },  /* 2100: no Feb 29 */
+		{ 4107542400LL, "21000301T000000Z" },
+		{ 253402300799LL, "99991231T235959Z" },
+		{ -62167219200LL, "00000101T000000Z" },
+		{ 1440938160, "20150830T123600Z" },
+	};
+	char buf[SIGV4_DATE_LEN + 1];
+
+	for (size_t i = 0; i < sizeof kat / sizeof kat[0]; i++) {
+		if (sizeof(time_t) < 8 && (kat[i].t > 0x7fffffffLL || kat[i].t < -0x80000000LL))
+			continue;
+		ok(sigv4_amz_date((time_t)kat[i].t, buf) == 0 && !strcmp(buf, kat[i].want),
+		    "%lld is %s (got %s)", kat[i].t, kat[i].want, buf);
+	}
+	if (sizeof(time_t) >= 8) {
+		ok(sigv4_amz_date((time_t)253402300800LL, buf) < 0, "year 10000 refused");
+		ok(sigv4_amz_date((time_t)-62167219201LL, buf) < 0, "year -1 refused");
+	}
+}
+
 static void
 errors(void)
 {
@@ -477,6 +510,7 @@ main(int argc, char **argv)
 	route53_kats();
 	cache_and_tokens();
 	encoding();
+	amz_dates();
 	errors();
 	return tap_done();
 }
