@@ -15,6 +15,7 @@
 #include "dns.h"
 #include "json.h"
 #include "log.h"
+#include "num.h"
 #include "rr.h"
 #include "tsig.h"
 
@@ -238,12 +239,9 @@ get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *
 	maxbits = r->addr.ss.ss_family == AF_INET ? 32 : 128;
 	r->prefix = maxbits;
 	if (slash) {
-		char *end;
-		long p;
+		uint64_t p;
 
-		errno = 0;
-		p = strtol(slash + 1, &end, 10);
-		if (errno || end == slash + 1 || *end || p < 0 || p > maxbits)
+		if (num_parse(slash + 1, (uint64_t)maxbits, &p) < 0)
 			return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
 		r->prefix = (int)p;
 	}

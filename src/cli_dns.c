@@ -22,6 +22,7 @@
 
 #include "cmd.h"
 #include "loop.h"
+#include "num.h"
 #include "xfr.h"
 
 static void
@@ -46,14 +47,9 @@ usage(const char *cmd)
 static int
 parse_serial(const char *s, uint32_t *out)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > 0xffffffffULL)
+	if (num_parse(s, 0xffffffffu, &v) < 0)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;

@@ -9,17 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "num.h"
+
 static int
 parse_port(const char *s, int *port)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 1 || v > 65535)
+	if (num_parse(s, 65535, &v) < 0 || v < 1)
 		return -1;
 	*port = (int)v;
 	return 0;

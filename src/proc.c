@@ -14,6 +14,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "num.h"
 
 void
 proc_log_setup(const struct cfg *c, int syslog_opt)
@@ -26,23 +27,12 @@ proc_log_setup(const struct cfg *c, int syslog_opt)
 
 /* ---- user and group ---------------------------------------------------------- */
 
-/* A decimal ID ("1000"): 0 and *v, or -1. */
+/* A decimal ID ("1000"): 0 and *v, or -1. IDs stay below 2^31, so they
+ * fit uid_t and gid_t everywhere and none reads as -1. */
 static int
-parse_id(const char *s, unsigned long *v)
+parse_id(const char *s, uint64_t *v)
 {
-	unsigned long x = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || x > 0x7fffffffUL / 10)
-			return -1;
-		x = x * 10 + (unsigned long)(*s - '0');
-	}
-	if (x > 0x7fffffffUL)
-		return -1;
-	*v = x;
-	return 0;
+	return num_parse(s, 0x7fffffff, v);
 }
 
 /*
@@ -54,7 +44,7 @@ parse_id(const char *s, unsigned long *v)
  * Returns 1 found, 0 not found (or no such file), -1 with e set.
  */
 static int
-account_find(const char *path, const char *name, unsigned long id, unsigned long *ids, int nids,
+account_find(const char *path, const char *name, uint64_t id, uint64_t *ids, int nids,
     struct err *e)
 {
 	char line[PROC_MAX_ACCOUNT_LINE];
@@ -96,7 +86,7 @@ int
 proc_user_lookup_in(struct proc_user *u, const char *user, const char *group,
     const char *passwd_path, const char *group_path, struct err *e)
 {
-	unsigned long id, ids[2];
+	uint64_t id, ids[2];
 	int found;
 
 	memset(u, 0, sizeof *u);

@@ -1,6 +1,7 @@
 #include "r53.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "num.h"
 #include "rr.h"
 #include "xml.h"
 
@@ -441,15 +443,11 @@ bare_id(char *out, size_t cap, const char *id)
 static int
 parse_count(const char *s, long *out)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	if (!s || *s < '0' || *s > '9')
+	if (num_parse(s, LONG_MAX, &v) < 0)
 		return -1;
-	v = strtol(s, &end, 10);
-	if (*end || v < 0)
-		return -1;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

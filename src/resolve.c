@@ -14,6 +14,7 @@
 #include "bearssl.h"
 #include "dns.h"
 #include "log.h"
+#include "num.h"
 
 /* Our EDNS UDP size (RFC 6891; 1232 avoids fragmentation, DNS flag day
  * 2020), and the receive buffer that holds any such answer. */
@@ -202,15 +203,11 @@ static int
 option_value(const char *opt, const char *name, int lo, int hi, int *out)
 {
 	size_t n = strlen(name);
-	long v;
-	char *end;
+	uint64_t v;
 
-	if (strncmp(opt, name, n))
+	if (strncmp(opt, name, n) || num_parse(opt + n, UINT32_MAX, &v) < 0)
 		return 0;
-	v = strtol(opt + n, &end, 10);
-	if (*end || end == opt + n)
-		return 0;
-	*out = v < lo ? lo : v > hi ? hi : (int)v;
+	*out = v < (uint64_t)lo ? lo : v > (uint64_t)hi ? hi : (int)v;
 	return 1;
 }
 

@@ -1,0 +1,15 @@
+/*
+ * num: decimal numbers from text (config values, arguments, API answers,
+ * system files). Stricter than strtol, and smaller in a static binary (no
+ * __intscan): digits only, no sign, no spaces, no base prefix.
+ */
+#ifndef NOTIFY53_NUM_H
+#define NOTIFY53_NUM_H
+
+#include <stdint.h>
+
+/* s is one or more decimal digits and nothing else, with a value up to
+ * max: 0 and the value in *out; otherwise -1 (*out untouched). */
+int num_parse(const char *s, uint64_t max, uint64_t *out);
+
+#endif
