@@ -213,7 +213,7 @@ static pid_t
 read_pid(const char *path)
 {
 	char buf[32];
-	unsigned long v;
+	uint64_t v;
 	ssize_t k;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
