@@ -278,7 +278,7 @@ def safety(e, home, client, ns, cfg):
 
 def failures(e, home, client, ns, cfg_path):
     # Two zones, the second's primary down: the first still syncs.
-    ns.rewrite("big.example", big_zone(4, bump=30))
+    ns.rewrite("big.example", big_zone(5, bump=40))
     zid = bare(e.create_zone("down.example."))
     e.seed(zid, extra_sets("down.example", 3))
     e.reset()
