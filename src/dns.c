@@ -20,15 +20,11 @@ dns_cursor_init(struct dns_cursor *c, const uint8_t *msg, size_t len, struct err
 static int
 vfail(int *fail, struct err *e, const char *fmt, va_list ap)
 {
-	char msg[ERR_MSG_MAX];
-
 	if (*fail)
 		return -1;
 	*fail = 1;
-	if (e) {
-		vsnprintf(msg, sizeof msg, fmt, ap);
-		err_set(e, "%s", msg);
-	}
+	if (e)
+		err_vset(e, fmt, ap);
 	return -1;
 }
 

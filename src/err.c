@@ -4,16 +4,23 @@
 #include <stdio.h>
 
 int
+err_vset(struct err *e, const char *fmt, va_list ap)
+{
+	if (e->set)
+		return -1;
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	e->set = 1;
+	return -1;
+}
+
+int
 err_set(struct err *e, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (e->set)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	err_vset(e, fmt, ap);
 	va_end(ap);
-	e->set = 1;
 	return -1;
 }
 

@@ -9,6 +9,8 @@
 #ifndef NOTIFY53_ERR_H
 #define NOTIFY53_ERR_H
 
+#include <stdarg.h>
+
 #include "config.h"
 
 struct err {
@@ -20,6 +22,9 @@ struct err {
  * `return err_set(&ctx->err, "...")`. */
 int err_set(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* err_set with a va_list, for modules' own printf-like failure helpers. */
+int err_vset(struct err *e, const char *fmt, va_list ap);
 
 /* Forget the error (a context being reused for a new job). */
 void err_clear(struct err *e);

@@ -914,14 +914,12 @@ r53_cancel(struct r53 *r, struct r53_op *op)
 static void __attribute__((format(printf, 3, 4)))
 finish(struct r53_op *op, enum r53_status st, const char *fmt, ...)
 {
-	if (fmt && !op->err.set) {
-		char msg[ERR_MSG_MAX];
+	if (fmt) {
 		va_list ap;
 
 		va_start(ap, fmt);
-		vsnprintf(msg, sizeof msg, fmt, ap);
+		err_vset(&op->err, fmt, ap);
 		va_end(ap);
-		err_set(&op->err, "%s", msg);
 	}
 	op->status = st;
 	op->queued = 0;

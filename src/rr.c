@@ -692,17 +692,16 @@ in_fail(struct in *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 static int
 in_fail(struct in *in, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
 	va_list ap;
 
 	if (in->fail)
 		return -1;
 	in->fail = 1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (in->err)
-		err_set(in->err, "%s", msg);
+	if (in->err) {
+		va_start(ap, fmt);
+		err_vset(in->err, fmt, ap);
+		va_end(ap);
+	}
 	return -1;
 }
 

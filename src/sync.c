@@ -73,13 +73,11 @@ static void fail(struct sync_job *j, const char *fmt, ...) __attribute__((format
 static void
 fail(struct sync_job *j, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	err_vset(&j->err, fmt, ap);
 	va_end(ap);
-	err_set(&j->err, "%s", msg);
 	finish(j, SYNC_FAILED);
 }
 

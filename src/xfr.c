@@ -61,13 +61,12 @@ qtype(const struct xfr *x)
 static int __attribute__((format(printf, 2, 3)))
 fail(struct xfr *x, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	err_vset(&x->attempt, fmt, ap);
 	va_end(ap);
-	return err_set(&x->attempt, "%s", msg);
+	return -1;
 }
 
 /* ---- where the records go --------------------------------------------------------- */

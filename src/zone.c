@@ -249,14 +249,13 @@ zone_fail(struct zone *z, const char *fmt, ...) __attribute__((format(printf, 2,
 static int
 zone_fail(struct zone *z, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	err_vset(&z->err, fmt, ap);
 	va_end(ap);
 	z->failed = 1;
-	return err_set(&z->err, "%s", msg);
+	return -1;
 }
 
 /* Room for n more arena octets. */
