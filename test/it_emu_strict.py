@@ -1346,10 +1346,10 @@ def lifetime():
         # parent (a shell) is killed -> the emulator notices and exits
         sh = subprocess.Popen(["/bin/sh", "-c", "%s %s --listen 127.0.0.1:0 "
                                "--http --credentials A:B --pid-file %s "
-                               "--max-lifetime 60 >/dev/null 2>&1 </dev/null "
+                               "--max-lifetime 600 >/dev/null 2>&1 </dev/null "
                                "& wait" % (PYTHON, EMU, pidf)])
         pid = None
-        for _ in range(200):
+        for _ in range(1200):
             if os.path.exists(pidf):
                 with open(pidf) as f:
                     txt = f.read().strip()
@@ -1360,8 +1360,10 @@ def lifetime():
         tap.ok(pid, "emulator started under a shell")
         sh.kill()
         sh.wait()
+        # A bounded wait (60 s on a loaded machine), well inside the
+        # emulator's --max-lifetime, so only the parent watch can end it.
         gone = False
-        for _ in range(60):
+        for _ in range(600):
             try:
                 with open("/proc/%d/status" % pid) as f:
                     if "\nState:\tZ" in f.read():

@@ -2941,6 +2941,9 @@ def build_argparser():
 
 
 def main(argv=None):
+    # The parent is read first: once the pid file exists a test may kill the
+    # parent, and a parent read after that would already be the reaper.
+    ppid = os.getppid()
     args = build_argparser().parse_args(argv)
     try:
         host, port = parse_listen(args.listen)
@@ -3011,7 +3014,6 @@ def main(argv=None):
     # Exit when the parent test goes away: poll getppid() (a re-parented
     # process sees a different parent), optionally EOF on stdin, optional
     # hard lifetime. Any of them ends the process with os._exit.
-    ppid = os.getppid()
     start = time.monotonic()
     if args.stdin_watch:
         def stdin_watch():
