@@ -45,9 +45,11 @@ CJSON_SRC ?= third_party/src/cjson
 
 BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
 
+# The layers of src/, bottom to top (test/layers.sh holds the rule).
 SRC_LAYERS := base codec config dns net aws sync daemon cli
 
-N53_CPPFLAGS := -I. -Isrc $(addprefix -Isrc/,$(SRC_LAYERS)) -isystem $(BEARSSL_SRC)/inc -isystem $(CJSON_SRC) \
+# -Isrc only: an include names the layer ("dns/zone.h").
+N53_CPPFLAGS := -I. -Isrc -isystem $(BEARSSL_SRC)/inc -isystem $(CJSON_SRC) \
 	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-DNOTIFY53_VERSION='"$(VERSION)"' -DNOTIFY53_BUILD_EPOCH=$(BUILD_EPOCH) \
 	-DBEARSSL_VERSION='"$(BEARSSL_VERSION)"'

@@ -1,5 +1,5 @@
 /*
- * test_daemon: the daemon's pure scheduling (src/daemon.h): jitter bounds,
+ * test_daemon: the daemon's pure scheduling (src/daemon/daemon.h): jitter bounds,
  * coalescing of bursts into one running and one pending job, refresh and
  * retry from the SOA with their bounds, the reconcile deadline, the expire
  * alarm said once (counted from the last refresh, not the last SOA
@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "daemon.h"
-#include "log.h"
+#include "config/cfg.h"
+#include "daemon/daemon.h"
+#include "base/log.h"
 #include "tap.h"
 
 #define S 1000 /* ms per second */

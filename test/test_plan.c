@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "dnstest.h"
-#include "plan.h"
-#include "rr.h"
+#include "sync/plan.h"
+#include "codec/rr.h"
 #include "tap.h"
 
 /* ---- fixtures ------------------------------------------------------------------ */

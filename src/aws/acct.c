@@ -1,10 +1,10 @@
-#include "acct.h"
+#include "aws/acct.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
+#include "codec/dns.h"
 
 int
 acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones, size_t *n,

@@ -1,16 +1,16 @@
 /*
  * acct: the zones of domains_to_manage_from_aws, built from the account's
- * ListHostedZones answer. Shared by `notify53 sync`/`plan` (src/cli_sync)
- * and the daemon (src/daemon), which list the account on their own loops.
+ * ListHostedZones answer. Shared by `notify53 sync`/`plan` (src/cli/cli_sync)
+ * and the daemon (src/daemon/daemon), which list the account on their own loops.
  */
 #ifndef NOTIFY53_ACCT_H
 #define NOTIFY53_ACCT_H
 
 #include <stddef.h>
 
-#include "cfg.h"
-#include "err.h"
-#include "r53.h"
+#include "config/cfg.h"
+#include "base/err.h"
+#include "aws/r53.h"
 
 /* Every hosted zone of op (a finished r53_op_list_zones) that c does not
  * configure itself (a zone in the file keeps its own settings), as zones

@@ -1,4 +1,4 @@
-#include "creds.h"
+#include "aws/creds.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 
 #include "cJSON.h"
-#include "log.h"
-#include "net.h"
+#include "base/log.h"
+#include "base/net.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
 

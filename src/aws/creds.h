@@ -39,13 +39,13 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "cfg.h"
+#include "config/cfg.h"
 #include "config.h"
-#include "err.h"
-#include "http.h"
-#include "loop.h"
-#include "sigv4.h"
-#include "tls.h"
+#include "base/err.h"
+#include "net/http.h"
+#include "base/loop.h"
+#include "aws/sigv4.h"
+#include "net/tls.h"
 
 enum creds_source {
 	CREDS_NONE,

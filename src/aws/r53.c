@@ -1,4 +1,4 @@
-#include "r53.h"
+#include "aws/r53.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -9,10 +9,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "num.h"
-#include "rr.h"
-#include "xml.h"
+#include "base/log.h"
+#include "base/num.h"
+#include "codec/rr.h"
+#include "aws/xml.h"
 
 #define R53_NS "https://route53.amazonaws.com/doc/2013-04-01/"
 #define R53_DEFAULT_ENDPOINT "https://route53.amazonaws.com"

@@ -3,7 +3,7 @@
  * with paging, a client-side rate limit, retries and clock-skew correction.
  *
  * One struct r53 serves the whole process: it owns one keep-alive HTTPS
- * connection (src/http), the SigV4 signer, the credential chain (src/creds),
+ * connection (src/net/http), the SigV4 signer, the credential chain (src/aws/creds),
  * a token bucket shared by every zone (aws.max_requests_per_second, default
  * 5/s: the historic account limit, route53-api.md section 3) and a queue of
  * operations. Requests go out one at a time, in queue order; an operation
@@ -51,16 +51,16 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "cfg.h"
+#include "config/cfg.h"
 #include "config.h"
-#include "creds.h"
-#include "dns.h"
-#include "err.h"
-#include "http.h"
-#include "loop.h"
-#include "r53list.h"
-#include "sigv4.h"
-#include "tls.h"
+#include "aws/creds.h"
+#include "codec/dns.h"
+#include "base/err.h"
+#include "net/http.h"
+#include "base/loop.h"
+#include "aws/r53list.h"
+#include "aws/sigv4.h"
+#include "net/tls.h"
 
 /* Longest hosted zone ID ("Z..." is at most 32: route53-api.md 2.1) and
  * change ID we keep, with the NUL. */
@@ -210,7 +210,7 @@ struct r53 {
 };
 
 /* Set up r for aws (endpoint, region, ca_file, rate, credentials): loads
- * the trust anchors and finds the static credentials (src/creds); nothing
+ * the trust anchors and finds the static credentials (src/aws/creds); nothing
  * is connected yet. Without aws.endpoint the AWS SDKs' variables
  * AWS_ENDPOINT_URL_ROUTE_53, then AWS_ENDPOINT_URL, name the endpoint;
  * without aws.ca_file, AWS_CA_BUNDLE names the CA bundle (so the original

@@ -1,4 +1,4 @@
-#include "r53list.h"
+#include "aws/r53list.h"
 
 #include <stdlib.h>
 #include <string.h>

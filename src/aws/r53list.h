@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* The set has an AliasTarget (no TTL, no values). */
 #define R53LIST_ALIAS 0x1

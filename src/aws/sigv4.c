@@ -1,4 +1,4 @@
-#include "sigv4.h"
+#include "aws/sigv4.h"
 
 #include <stdio.h>
 #include <string.h>

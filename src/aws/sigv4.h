@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "err.h"
+#include "base/err.h"
 
 /* "20150830T123600Z" */
 #define SIGV4_DATE_LEN 16

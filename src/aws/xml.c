@@ -1,4 +1,4 @@
-#include "xml.h"
+#include "aws/xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "err.h"
+#include "base/err.h"
 
 struct xml_node {
 	const char *name;  /* element name as written, e.g. "HostedZone" */

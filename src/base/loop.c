@@ -1,4 +1,4 @@
-#include "loop.h"
+#include "base/loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "log.h"
+#include "base/log.h"
 
 static struct loop_io *ios;
 static struct loop_timer *timers; /* sorted by when, earliest first */

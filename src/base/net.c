@@ -1,4 +1,4 @@
-#include "net.h"
+#include "base/net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "num.h"
+#include "base/num.h"
 
 static int
 parse_port(const char *s, int *port)

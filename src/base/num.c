@@ -1,4 +1,4 @@
-#include "num.h"
+#include "base/num.h"
 
 int
 num_parse(const char *s, uint64_t max, uint64_t *out)

@@ -1,10 +1,10 @@
-#include "version.h"
+#include "base/version.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "cJSON.h"
-#include "cmd.h"
+#include "cli/cmd.h"
 
 #ifndef NOTIFY53_VERSION
 #error "NOTIFY53_VERSION must be set by the Makefile"

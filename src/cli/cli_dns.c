@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "loop.h"
-#include "num.h"
-#include "xfr.h"
+#include "cli/cmd.h"
+#include "base/loop.h"
+#include "base/num.h"
+#include "dns/xfr.h"
 
 static void
 done(struct xfr *x)

@@ -34,15 +34,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cfg.h"
-#include "cmd.h"
-#include "dns.h"
-#include "json.h"
-#include "loop.h"
-#include "r53.h"
-#include "r53list.h"
-#include "rr.h"
-#include "zone.h"
+#include "config/cfg.h"
+#include "cli/cmd.h"
+#include "codec/dns.h"
+#include "base/json.h"
+#include "base/loop.h"
+#include "aws/r53.h"
+#include "aws/r53list.h"
+#include "codec/rr.h"
+#include "dns/zone.h"
 
 static struct r53 client;
 

@@ -1,6 +1,6 @@
 /*
  * cli_sync: the `plan` and `sync` commands. Both run one sync job per zone
- * (src/sync) on the same poll loop as the daemon, SYNC_CLI_JOBS zones at a
+ * (src/sync/sync) on the same poll loop as the daemon, SYNC_CLI_JOBS zones at a
  * time, and print the zones in the order they were given or configured.
  *
  *   notify53 plan [-c FILE] [-v] [ZONE...] [--json]
@@ -30,15 +30,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acct.h"
-#include "cfg.h"
-#include "cmd.h"
-#include "dns.h"
-#include "log.h"
-#include "loop.h"
-#include "plan.h"
-#include "r53.h"
-#include "sync.h"
+#include "aws/acct.h"
+#include "config/cfg.h"
+#include "cli/cmd.h"
+#include "codec/dns.h"
+#include "base/log.h"
+#include "base/loop.h"
+#include "sync/plan.h"
+#include "aws/r53.h"
+#include "sync/sync.h"
 
 struct run {
 	struct cfg cfg;

@@ -21,21 +21,21 @@ struct cmd {
 
 int cmd_version(int argc, char **argv);
 
-/* src/cli_dns.c */
+/* src/cli/cli_dns.c */
 int cmd_soa(int argc, char **argv);
 int cmd_xfr(int argc, char **argv);
 
-/* src/cli_r53.c */
+/* src/cli/cli_r53.c */
 int cmd_r53(int argc, char **argv);
 
-/* src/cli_sync.c */
+/* src/cli/cli_sync.c */
 int cmd_plan(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 
-/* src/daemon.c */
+/* src/daemon/daemon.c */
 int cmd_daemon(int argc, char **argv);
 
-/* src/cfg.c */
+/* src/config/cfg.c */
 int cmd_check_config(int argc, char **argv);
 
 #endif

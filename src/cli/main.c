@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 
 static const struct cmd commands[] = {
 	{ "version", "print version, compiled-in options and library versions", cmd_version },

@@ -1,4 +1,4 @@
-#include "dns.h"
+#include "codec/dns.h"
 
 #include <stdarg.h>
 #include <stdio.h>

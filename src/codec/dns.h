@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "err.h"
+#include "base/err.h"
 
 #define DNS_HEADER_LEN 12
 /* RFC 1035 section 2.3.4: names and labels. */

@@ -1,4 +1,4 @@
-#include "rr.h"
+#include "codec/rr.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "tsig.h"
+#include "codec/tsig.h"
 
 /* ---- type names ---------------------------------------------------------------- */
 

@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns.h"
-#include "err.h"
+#include "codec/dns.h"
+#include "base/err.h"
 
 /* Longest type name and NUL: "NSEC3PARAM", "TYPE65535". */
 #define RR_TYPE_NAME_MAX 16

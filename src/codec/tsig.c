@@ -1,4 +1,4 @@
-#include "tsig.h"
+#include "codec/tsig.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 
 #include <bearssl_hash.h>
 
-#include "dns.h"
+#include "codec/dns.h"
 
 /* Algorithm names in wire form (RFC 8945 section 6). */
 static const struct {

@@ -32,8 +32,8 @@
 #include <bearssl_hmac.h>
 
 #include "config.h"
-#include "dns.h"
-#include "err.h"
+#include "codec/dns.h"
+#include "base/err.h"
 
 /* TSIG error codes (RFC 8945 section 3, the "Error" field). */
 #define TSIG_BADSIG 16

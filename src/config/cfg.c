@@ -1,4 +1,4 @@
-#include "cfg.h"
+#include "config/cfg.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 
 #include "cJSON.h"
-#include "cmd.h"
-#include "dns.h"
-#include "json.h"
-#include "log.h"
-#include "num.h"
-#include "rr.h"
-#include "tsig.h"
+#include "cli/cmd.h"
+#include "codec/dns.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/num.h"
+#include "codec/rr.h"
+#include "codec/tsig.h"
 
 /* Where in the document a value sits, for messages such as
  * `zones[2].primaries[0]: "10.0.0.300" is not an IP address`. */

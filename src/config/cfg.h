@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "err.h"
-#include "net.h"
+#include "base/err.h"
+#include "base/net.h"
 
 #define CFG_DEFAULT_PATH "/etc/notify53/config.json"
 

@@ -1,4 +1,4 @@
-#include "daemon.h"
+#include "daemon/daemon.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -7,16 +7,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acct.h"
-#include "cmd.h"
-#include "dns.h"
-#include "log.h"
-#include "loop.h"
-#include "notify.h"
-#include "proc.h"
-#include "r53.h"
-#include "sync.h"
-#include "zone.h"
+#include "aws/acct.h"
+#include "cli/cmd.h"
+#include "codec/dns.h"
+#include "base/log.h"
+#include "base/loop.h"
+#include "dns/notify.h"
+#include "daemon/proc.h"
+#include "aws/r53.h"
+#include "sync/sync.h"
+#include "dns/zone.h"
 
 /* ---- pure scheduling --------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /*
  * daemon: `notify53 daemon`, Route 53 as a secondary (issue 7). One poll
- * loop runs the NOTIFY listener (src/notify), every zone's schedule and the
- * sync jobs (src/sync) that share one Route 53 client (src/r53).
+ * loop runs the NOTIFY listener (src/dns/notify), every zone's schedule and the
+ * sync jobs (src/sync/sync) that share one Route 53 client (src/aws/r53).
  *
  * Per zone the daemon keeps what the last sync left: the zone as Route 53
  * holds it (sync_job.synced), its serial and SOA value, the hosted zone ID,
@@ -53,10 +53,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cfg.h"
+#include "config/cfg.h"
 #include "config.h"
-#include "err.h"
-#include "rr.h"
+#include "base/err.h"
+#include "codec/rr.h"
 
 /* ---- pure scheduling ------------------------------------------------------------ */
 

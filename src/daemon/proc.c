@@ -1,4 +1,4 @@
-#include "proc.h"
+#include "daemon/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +12,9 @@
 
 #include "config.h"
 
-#include "json.h"
-#include "log.h"
-#include "num.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/num.h"
 
 void
 proc_log_setup(const struct cfg *c, int syslog_opt)

@@ -26,8 +26,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "cfg.h"
-#include "err.h"
+#include "config/cfg.h"
+#include "base/err.h"
 
 /* Send log lines to syslog when syslog_opt (the --syslog switch, for
  * busybox init whose start-stop-daemon -b discards stderr) or the config's

@@ -1,7 +1,7 @@
 /* in6_pktinfo (RFC 3542) is a GNU extension in glibc's headers. */
 #define _GNU_SOURCE
 
-#include "notify.h"
+#include "dns/notify.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 
 /* Accept errors such as EMFILE leave the listener readable: wait this long
  * before accepting again instead of spinning. */

@@ -71,13 +71,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cfg.h"
+#include "config/cfg.h"
 #include "config.h"
-#include "dns.h"
-#include "err.h"
-#include "loop.h"
-#include "net.h"
-#include "tsig.h"
+#include "codec/dns.h"
+#include "base/err.h"
+#include "base/loop.h"
+#include "base/net.h"
+#include "codec/tsig.h"
 
 /* Longest reply: header, a question with a 255-octet name, an OPT RR and a
  * TSIG RR whose key and algorithm names are 255 octets and MAC 64 (BADKEY

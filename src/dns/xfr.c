@@ -1,4 +1,4 @@
-#include "xfr.h"
+#include "dns/xfr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 
 /* Parser states: where the next answer RR of the transfer falls. */
 enum {

@@ -38,13 +38,13 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "dns.h"
-#include "err.h"
-#include "loop.h"
-#include "net.h"
-#include "rr.h"
-#include "tsig.h"
-#include "zone.h"
+#include "codec/dns.h"
+#include "base/err.h"
+#include "base/loop.h"
+#include "base/net.h"
+#include "codec/rr.h"
+#include "codec/tsig.h"
+#include "dns/zone.h"
 
 enum xfr_kind {
 	XFR_SOA,

@@ -1,12 +1,12 @@
-#include "zone.h"
+#include "dns/zone.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "rr.h"
+#include "base/json.h"
+#include "codec/rr.h"
 
 /*
  * Arena layout, every multi-octet value big-endian and read byte by byte:

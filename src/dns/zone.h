@@ -28,8 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dns.h"
-#include "err.h"
+#include "codec/dns.h"
+#include "base/err.h"
 
 struct zone_setent; /* private */
 

@@ -1,4 +1,4 @@
-#include "http.h"
+#include "net/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 
 #ifndef NOTIFY53_VERSION
 #define NOTIFY53_VERSION "0"

@@ -21,7 +21,7 @@
  *  - struct http_client: owns one keep-alive connection to one endpoint and
  *    runs queued calls on it one at a time, reconnecting (with TLS session
  *    resumption) when the server closed it. Host names are resolved without
- *    blocking (src/resolve). A call is retried transparently on a new
+ *    blocking (src/net/resolve). A call is retried transparently on a new
  *    connection only when none of it was sent, or when it is idempotent and
  *    a reused connection was closed before any response byte arrived (RFC
  *    9112 section 9.3.1). Connect, idle and total timeouts are loop timers.
@@ -29,7 +29,7 @@
  * Completion is a callback from the loop, never from inside http_client_send.
  * Error messages never contain header values (they may hold secrets).
  *
- * A signed Route 53 call (src/r53), in short:
+ * A signed Route 53 call (src/aws/r53), in short:
  *
  *   http_client_init(&cl, "https://route53.amazonaws.com", &opts, &e);
  *   ...
@@ -57,11 +57,11 @@
 #include <time.h>
 
 #include "config.h"
-#include "err.h"
-#include "loop.h"
-#include "net.h"
-#include "resolve.h"
-#include "tls.h"
+#include "base/err.h"
+#include "base/loop.h"
+#include "base/net.h"
+#include "net/resolve.h"
+#include "net/tls.h"
 
 /* ---- URLs ------------------------------------------------------------------- */
 

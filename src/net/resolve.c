@@ -1,4 +1,4 @@
-#include "resolve.h"
+#include "net/resolve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "bearssl.h"
-#include "dns.h"
-#include "log.h"
-#include "num.h"
+#include "codec/dns.h"
+#include "base/log.h"
+#include "base/num.h"
 
 /* Our EDNS UDP size (RFC 6891; 1232 avoids fragmentation, DNS flag day
  * 2020), and the receive buffer that holds any such answer. */

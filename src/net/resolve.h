@@ -20,9 +20,9 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "err.h"
-#include "loop.h"
-#include "net.h"
+#include "base/err.h"
+#include "base/loop.h"
+#include "base/net.h"
 
 struct resolve_query {
 	/* Called once from the loop with the result (also for literals). */

@@ -1,4 +1,4 @@
-#include "tls.h"
+#include "net/tls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "version.h"
+#include "base/version.h"
 
 /* ---- trust anchors ------------------------------------------------------- */
 

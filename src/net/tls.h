@@ -2,7 +2,7 @@
  * tls: BearSSL client glue - trust anchors, the client engine profile, the
  * clock check, and moving records between a non-blocking socket and the
  * engine the way BearSSL's tools/sslio.c does, without ever waiting: the
- * caller (src/http) polls for tls_events() and calls tls_io().
+ * caller (src/net/http) polls for tls_events() and calls tls_io().
  *
  * Certificates are fully checked by br_x509_minimal: the chain must end at a
  * trust anchor, the end-entity certificate must carry the host name (SAN
@@ -24,7 +24,7 @@
 
 #include "bearssl.h"
 #include "config.h"
-#include "err.h"
+#include "base/err.h"
 
 /* ---- trust anchors ------------------------------------------------------- */
 

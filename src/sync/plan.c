@@ -1,12 +1,12 @@
-#include "plan.h"
+#include "sync/plan.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
-#include "json.h"
-#include "rr.h"
+#include "codec/dns.h"
+#include "base/json.h"
+#include "codec/rr.h"
 
 /* Strings (names, rendered values, notes) live in blocks that never move,
  * so pointers to them stay valid while the plan grows. */

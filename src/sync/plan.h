@@ -54,10 +54,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cfg.h"
-#include "err.h"
-#include "r53list.h"
-#include "zone.h"
+#include "config/cfg.h"
+#include "base/err.h"
+#include "aws/r53list.h"
+#include "dns/zone.h"
 
 /* What a change means (an UPDATE is sent as one UPSERT, or as a DELETE and
  * a CREATE when an UPSERT of the set does not fit in a batch). */

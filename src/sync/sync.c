@@ -1,13 +1,13 @@
-#include "sync.h"
+#include "sync/sync.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
-#include "log.h"
-#include "rr.h"
+#include "codec/dns.h"
+#include "base/log.h"
+#include "codec/rr.h"
 
 const char *
 sync_status_name(enum sync_status s)

@@ -45,15 +45,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cfg.h"
-#include "err.h"
-#include "loop.h"
-#include "plan.h"
-#include "r53.h"
-#include "r53list.h"
-#include "tsig.h"
-#include "xfr.h"
-#include "zone.h"
+#include "config/cfg.h"
+#include "base/err.h"
+#include "base/loop.h"
+#include "sync/plan.h"
+#include "aws/r53.h"
+#include "aws/r53list.h"
+#include "codec/tsig.h"
+#include "dns/xfr.h"
+#include "dns/zone.h"
 
 enum sync_status {
 	SYNC_OK,       /* Route 53 matches the primary (or would, dry run) */
