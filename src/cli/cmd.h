@@ -1,8 +1,10 @@
 /*
- * cmd: the command table shared by main and the modules owning commands.
+ * cmd: the command table shared by main and the files implementing commands.
  *
- * A command gets argv with argv[0] = its own name and returns the process
- * exit status.
+ * Every command's entry point lives in src/cli/: cmd_NAME in cli_AREA.c,
+ * which parses nothing the lower layers could and calls them. A command
+ * gets argv with argv[0] = its own name and returns the process exit
+ * status.
  */
 #ifndef NOTIFY53_CMD_H
 #define NOTIFY53_CMD_H
@@ -19,6 +21,7 @@ struct cmd {
 	int (*run)(int argc, char **argv);
 };
 
+/* src/cli/cli_version.c */
 int cmd_version(int argc, char **argv);
 
 /* src/cli/cli_dns.c */
@@ -32,10 +35,10 @@ int cmd_r53(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 
-/* src/daemon/daemon.c */
+/* src/cli/cli_daemon.c */
 int cmd_daemon(int argc, char **argv);
 
-/* src/config/cfg.c */
+/* src/cli/cli_config.c */
 int cmd_check_config(int argc, char **argv);
 
 #endif

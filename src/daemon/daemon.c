@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "aws/acct.h"
-#include "cli/cmd.h"
 #include "codec/dns.h"
 #include "base/log.h"
 #include "base/loop.h"
@@ -1075,7 +1074,7 @@ daemon_run(const struct daemon_opts *o)
 	struct proc_user u;
 	struct notify_handler h = { on_notify, find_zone, NULL };
 	struct err e = { 0 };
-	int rc = CMD_FAIL;
+	int rc = 1;
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
@@ -1127,7 +1126,7 @@ daemon_run(const struct daemon_opts *o)
 	loop_run();
 	if (!d.stopping)
 		stop();
-	rc = d.failed ? CMD_FAIL : 0;
+	rc = d.failed ? 1 : 0;
 out:
 	if (d.notify_inited)
 		notify_free(&d.notify);
@@ -1140,29 +1139,4 @@ out:
 		proc_pidfile_remove(d.pidfile);
 	free(d.pidfile);
 	return rc;
-}
-
-int
-cmd_daemon(int argc, char **argv)
-{
-	struct daemon_opts o = { CFG_DEFAULT_PATH, NULL, 0, 0 };
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-c") && i + 1 < argc) {
-			o.cfg_path = argv[++i];
-		} else if (!strcmp(a, "--pidfile") && i + 1 < argc) {
-			o.pidfile = argv[++i];
-		} else if (!strcmp(a, "-v")) {
-			o.verbose = 1;
-		} else if (!strcmp(a, "--syslog")) {
-			o.syslog = 1;
-		} else {
-			fprintf(stderr, "usage: notify53 daemon [-c FILE] [-v] [--syslog] "
-					"[--pidfile FILE]\n");
-			return CMD_USAGE;
-		}
-	}
-	return daemon_run(&o);
 }
