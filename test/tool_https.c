@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "net/http.h"
+#include "net/http_client.h"
 #include "base/loop.h"
 #include "net/resolve.h"
 #include "aws/sigv4.h"

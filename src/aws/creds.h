@@ -42,7 +42,7 @@
 #include "config/cfg.h"
 #include "config.h"
 #include "base/err.h"
-#include "net/http.h"
+#include "net/http_client.h"
 #include "base/loop.h"
 #include "aws/sigv4.h"
 #include "net/tls.h"

@@ -56,7 +56,7 @@
 #include "aws/creds.h"
 #include "codec/dns.h"
 #include "base/err.h"
-#include "net/http.h"
+#include "net/http_client.h"
 #include "base/loop.h"
 #include "aws/r53list.h"
 #include "aws/sigv4.h"
