@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/plan_print.h"
 #include "sync/plan.h"
 #include "codec/rr.h"
 

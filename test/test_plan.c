@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "dnstest.h"
+#include "cli/plan_print.h"
 #include "sync/plan.h"
 #include "codec/rr.h"
 #include "tap.h"

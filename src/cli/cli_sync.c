@@ -36,6 +36,7 @@
 #include "codec/dns.h"
 #include "base/log.h"
 #include "base/loop.h"
+#include "cli/plan_print.h"
 #include "sync/plan.h"
 #include "aws/r53.h"
 #include "sync/sync.h"

@@ -1,8 +1,8 @@
 /*
  * plan: what to change in a Route 53 hosted zone so that it answers what
  * the primary serves - the diff, its filters, the safety check and the
- * change batches. Pure: no I/O (plan_print writes to a FILE the caller
- * gives), no sockets, no clock.
+ * change batches. Pure: no I/O, no sockets, no clock (src/cli/plan_print
+ * shows a plan to people).
  *
  * Comparison (issue 6 "Plan"): record sets keyed by (owner, type), owners
  * unescaped (Route 53's octal \ooo) and lower-cased, values compared as
@@ -197,27 +197,5 @@ int plan_incremental(struct plan *p, const struct zone *prev, const struct zone 
  * the first half; 0 when the range holds one name only and cannot be
  * split (or memory ran out). */
 size_t plan_split(struct plan *p, size_t first, size_t count);
-
-/* plan_print flags. */
-#define PLAN_PRINT_COLOR 1 /* ANSI colours (the caller checked isatty) */
-#define PLAN_PRINT_JSON 2  /* JSON Lines instead of text */
-
-/* Print the plan for `notify53 plan`. Text: one line per change,
- *   + name TTL TYPE value | value          create (green)
- *   ~ name TYPE                           update (yellow), then
- *       old: TTL value | value
- *       new: TTL value | value
- *   - name TTL TYPE value | value          delete (red)
- * then the notes ("note: ", "warning: ", "error: "), the refusal
- * ("refused: ..."), and "N to create, N to update, N to delete". JSON:
- * one object per line (JSON Lines), each with "zone":
- *   {"zone":Z,"action":"create"|"update"|"delete","name":N,"type":T,
- *    "ttl":N,"values":[...]}  (an update also "old_ttl", "old_values")
- *   {"zone":Z,"note":"info"|"warning"|"error","message":M}
- *   {"zone":Z,"summary":{"create":N,"update":N,"delete":N,"skipped":N,
- *    "conflicts":N,"errors":N,"batches":N,"refused":M|null}}
- * Names in presentation form (RFC 1035 section 5.1), values as sent to
- * Route 53. Returns 0, or -1 on a write error. */
-int plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned flags);
 
 #endif
