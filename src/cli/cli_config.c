@@ -6,7 +6,6 @@
  * and the AWS endpoint.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "base/net.h"
 #include "cli/cmd.h"
@@ -43,21 +42,13 @@ print_zone(const struct cfg_zone *z)
 }
 
 int
-cmd_check_config(int argc, char **argv)
+cmd_check_config(const struct cmd_args *args)
 {
-	const char *path = CFG_DEFAULT_PATH;
+	const char *path = args->opt[CMD_OPT_CONFIG] ? args->opt[CMD_OPT_CONFIG] : CFG_DEFAULT_PATH;
 	struct cfg c;
 	struct err e = { 0 };
 	char a[NET_ADDR_STRLEN];
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
-			path = argv[++i];
-		} else {
-			fprintf(stderr, "usage: notify53 check-config [-c FILE]\n");
-			return CMD_USAGE;
-		}
-	}
 	if (cfg_load(&c, path, &e) < 0) {
 		fprintf(stderr, "notify53: %s\n", e.msg);
 		return CMD_FAIL;

@@ -2,34 +2,21 @@
  * cli_daemon: the `daemon` command: its options into struct daemon_opts
  * for daemon_run (src/daemon/daemon).
  */
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "cli/cmd.h"
 #include "config/cfg.h"
 #include "daemon/daemon.h"
 
 int
-cmd_daemon(int argc, char **argv)
+cmd_daemon(const struct cmd_args *a)
 {
 	struct daemon_opts o = { CFG_DEFAULT_PATH, NULL, 0, 0 };
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-c") && i + 1 < argc) {
-			o.cfg_path = argv[++i];
-		} else if (!strcmp(a, "--pidfile") && i + 1 < argc) {
-			o.pidfile = argv[++i];
-		} else if (!strcmp(a, "-v")) {
-			o.verbose = 1;
-		} else if (!strcmp(a, "--syslog")) {
-			o.syslog = 1;
-		} else {
-			fprintf(stderr, "usage: notify53 daemon [-c FILE] [-v] [--syslog] "
-					"[--pidfile FILE]\n");
-			return CMD_USAGE;
-		}
-	}
+	if (a->opt[CMD_OPT_CONFIG])
+		o.cfg_path = a->opt[CMD_OPT_CONFIG];
+	o.pidfile = a->opt[CMD_OPT_PIDFILE];
+	o.verbose = a->opt[CMD_OPT_VERBOSE] != NULL;
+	o.syslog = a->opt[CMD_OPT_SYSLOG] != NULL;
 	return daemon_run(&o);
 }

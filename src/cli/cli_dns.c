@@ -1,19 +1,18 @@
 /*
- * cli_dns: the `soa` and `xfr` commands. They run the same xfr jobs on the
- * same poll loop as the daemon, print the result on stdout and a one-line
- * reason on stderr when anything fails (exit status 1).
+ * cli_dns: the `soa` and `xfr` commands (their options: the table in
+ * src/cli/main.c). They run the same xfr jobs on the same poll loop as the
+ * daemon, print the result on stdout and a one-line reason on stderr when
+ * anything fails (exit status 1).
  *
- *   notify53 soa ZONE SERVER[:PORT] [--tsig NAME:ALG:BASE64SECRET]
- *       serial, refresh, retry, expire, minimum, ttl, mname and rname, one
- *       "key value" line each.
- *   notify53 xfr ZONE SERVER[:PORT] [--tsig ...] [--ixfr SERIAL] [--json]
- *       the zone as Route 53 record sets, one per line ("name TTL TYPE
- *       value1 | value2", or JSON lines). With --ixfr: "current" when the
- *       server has nothing newer; else for each version step a line
- *       "; FROM -> TO" and its record sets as the step deletes them ("- "
- *       lines) and adds them ("+ " lines); with --json each set gets
- *       "op":"-" or "+", "from" and "to". A server answering with the full
- *       zone (AXFR-style) prints the zone as without --ixfr.
+ *   soa  serial, refresh, retry, expire, minimum, ttl, mname and rname, one
+ *        "key value" line each.
+ *   xfr  the zone as Route 53 record sets, one per line ("name TTL TYPE
+ *        value1 | value2", or JSON lines). With --ixfr: "current" when the
+ *        server has nothing newer; else for each version step a line
+ *        "; FROM -> TO" and its record sets as the step deletes them ("- "
+ *        lines) and adds them ("+ " lines); with --json each set gets
+ *        "op":"-" or "+", "from" and "to". A server answering with the full
+ *        zone (AXFR-style) prints the zone as without --ixfr.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,18 +32,6 @@ done(struct xfr *x)
 }
 
 static int
-usage(const char *cmd)
-{
-	if (!strcmp(cmd, "soa"))
-		fprintf(stderr, "usage: notify53 soa ZONE SERVER[:PORT] "
-		    "[--tsig NAME:ALG:BASE64SECRET]\n");
-	else
-		fprintf(stderr, "usage: notify53 xfr ZONE SERVER[:PORT] "
-		    "[--tsig NAME:ALG:BASE64SECRET] [--ixfr SERIAL] [--json]\n");
-	return CMD_USAGE;
-}
-
-static int
 parse_serial(const char *s, uint32_t *out)
 {
 	uint64_t v;
@@ -55,49 +42,41 @@ parse_serial(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* Parse the arguments into x and run the job to its end: an SOA query when
+/* The arguments into x and the job run to its end: an SOA query when
  * json is NULL (the soa command), else a transfer (--ixfr, --json allowed).
  * Returns CMD_OK when the job succeeded, else the exit status. */
 static int
-run(int argc, char **argv, struct xfr *x, int *json)
+run(const struct cmd_args *a, struct xfr *x, int *json)
 {
 	static struct tsig_key key;
+	const char *zone = a->operands[0], *server_arg = a->operands[1];
 	struct net_addr server;
 	struct err e = { 0 };
-	int ixfr = 0;
 
-	if (argc < 3)
-		return usage(argv[0]);
-	for (int i = 3; i < argc; i++) {
-		if (!strcmp(argv[i], "--tsig") && i + 1 < argc) {
-			if (tsig_key_parse(&key, argv[++i], &e) < 0) {
-				fprintf(stderr, "notify53: --tsig: %s\n", e.msg);
-				return CMD_USAGE;
-			}
-			x->key = &key;
-		} else if (json && !strcmp(argv[i], "--json")) {
-			*json = 1;
-		} else if (json && !strcmp(argv[i], "--ixfr") && i + 1 < argc) {
-			if (parse_serial(argv[++i], &x->serial) < 0) {
-				fprintf(stderr, "notify53: --ixfr: \"%s\" is not a serial number\n",
-				    argv[i]);
-				return CMD_USAGE;
-			}
-			ixfr = 1;
-		} else {
-			return usage(argv[0]);
+	if (a->opt[CMD_OPT_TSIG]) {
+		if (tsig_key_parse(&key, a->opt[CMD_OPT_TSIG], &e) < 0) {
+			fprintf(stderr, "notify53: --tsig: %s\n", e.msg);
+			return CMD_USAGE;
 		}
+		x->key = &key;
 	}
-	if (dns_name_parse(x->name, sizeof x->name, argv[1], strlen(argv[1]), DNS_NAME_DOT_OPT,
-	    NULL, &e) < 0) {
-		fprintf(stderr, "notify53: zone \"%s\": %s\n", argv[1], e.msg);
+	if (a->opt[CMD_OPT_IXFR] && parse_serial(a->opt[CMD_OPT_IXFR], &x->serial) < 0) {
+		fprintf(stderr, "notify53: --ixfr: \"%s\" is not a serial number\n",
+		    a->opt[CMD_OPT_IXFR]);
 		return CMD_USAGE;
 	}
-	if (net_addr_parse(&server, argv[2], 53) < 0) {
-		fprintf(stderr, "notify53: server \"%s\" is not IP[:PORT]\n", argv[2]);
+	if (json)
+		*json = a->opt[CMD_OPT_JSON] != NULL;
+	if (dns_name_parse(x->name, sizeof x->name, zone, strlen(zone), DNS_NAME_DOT_OPT, NULL,
+	    &e) < 0) {
+		fprintf(stderr, "notify53: zone \"%s\": %s\n", zone, e.msg);
 		return CMD_USAGE;
 	}
-	x->kind = !json ? XFR_SOA : ixfr ? XFR_IXFR : XFR_AXFR;
+	if (net_addr_parse(&server, server_arg, 53) < 0) {
+		fprintf(stderr, "notify53: server \"%s\" is not IP[:PORT]\n", server_arg);
+		return CMD_USAGE;
+	}
+	x->kind = !json ? XFR_SOA : a->opt[CMD_OPT_IXFR] ? XFR_IXFR : XFR_AXFR;
 	x->servers = &server;
 	x->nservers = 1;
 	x->done = done;
@@ -112,11 +91,11 @@ run(int argc, char **argv, struct xfr *x, int *json)
 }
 
 int
-cmd_soa(int argc, char **argv)
+cmd_soa(const struct cmd_args *a)
 {
 	static struct xfr x;
 	char mname[DNS_NAME_TEXT_MAX], rname[DNS_NAME_TEXT_MAX];
-	int rc = run(argc, argv, &x, NULL);
+	int rc = run(a, &x, NULL);
 
 	if (rc != CMD_OK)
 		return rc;
@@ -156,11 +135,11 @@ print_op(const struct zone *z, size_t i, char op, const struct xfr_step *s, int 
 }
 
 int
-cmd_xfr(int argc, char **argv)
+cmd_xfr(const struct cmd_args *a)
 {
 	static struct xfr x;
 	static char obuf[64 * 1024];
-	int json = 0, rc = run(argc, argv, &x, &json);
+	int json = 0, rc = run(a, &x, &json);
 
 	if (rc != CMD_OK)
 		return rc;

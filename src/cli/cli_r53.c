@@ -1,12 +1,13 @@
 /*
- * cli_r53: the `r53` commands, which show what Route 53 holds. They run the
+ * cli_r53: the `r53 zones` and `r53 dump` commands (their options: the
+ * table in src/cli/main.c), which show what Route 53 holds. They run the
  * r53 operations on the same poll loop as the daemon, print the result on
  * stdout and a one-line reason on stderr when anything fails (exit 1).
  *
- *   notify53 r53 zones [-c CONFIG]
+ *   r53 zones
  *       one line per hosted zone: "ID NAME public|private RECORD-SETS",
  *       the name in presentation form.
- *   notify53 r53 dump ZONE|ZONE_ID [-c CONFIG] [--json]
+ *   r53 dump ZONE|ZONE_ID
  *       the hosted zone's record sets in the syntax of `notify53 xfr`:
  *       "name TTL TYPE value1 | value2" (or the same JSON lines), names
  *       unescaped to presentation form, values re-rendered canonically
@@ -65,14 +66,6 @@ run_op(struct r53_op *op)
 	for (size_t i = 1; i < op->nmessages; i++)
 		fprintf(stderr, "notify53:   %s\n", op->messages[i]);
 	return -1;
-}
-
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: notify53 r53 zones [-c CONFIG]\n"
-	    "       notify53 r53 dump ZONE|ZONE_ID [-c CONFIG] [--json]\n");
-	return CMD_USAGE;
 }
 
 /* A Route 53 name in presentation form (as returned when it does not parse). */
@@ -341,29 +334,18 @@ dump(const struct cfg *c, const char *arg, int json)
 	return rc;
 }
 
+/* Both commands: load the config (-c, else the default file when it
+ * exists, else the defaults) and set up the client; then zones(), or dump()
+ * of the one operand `r53 dump` has. */
 int
-cmd_r53(int argc, char **argv)
+cmd_r53(const struct cmd_args *a)
 {
 	static struct cfg c;
 	struct cfg_aws defaults = { 0 };
-	const char *path = NULL, *arg = NULL;
+	const char *path = a->opt[CMD_OPT_CONFIG];
 	struct err e = { 0 };
-	int json = 0, have_cfg = 0, rc;
+	int have_cfg = 0, rc;
 
-	if (argc < 2 || (strcmp(argv[1], "zones") && strcmp(argv[1], "dump")))
-		return usage();
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "-c") && i + 1 < argc)
-			path = argv[++i];
-		else if (!strcmp(argv[i], "--json") && !strcmp(argv[1], "dump"))
-			json = 1;
-		else if (!arg && argv[i][0] != '-' && !strcmp(argv[1], "dump"))
-			arg = argv[i];
-		else
-			return usage();
-	}
-	if (!strcmp(argv[1], "dump") && !arg)
-		return usage();
 	if (!path && access(CFG_DEFAULT_PATH, F_OK) == 0)
 		path = CFG_DEFAULT_PATH;
 	if (path) {
@@ -381,7 +363,8 @@ cmd_r53(int argc, char **argv)
 			cfg_free(&c);
 		return CMD_FAIL;
 	}
-	rc = !strcmp(argv[1], "zones") ? zones() : dump(have_cfg ? &c : NULL, arg, json);
+	rc = !a->noperands ? zones() : dump(have_cfg ? &c : NULL, a->operands[0],
+	    a->opt[CMD_OPT_JSON] != NULL);
 	r53_free(&client);
 	if (have_cfg)
 		cfg_free(&c);

@@ -1,15 +1,16 @@
 /*
- * cli_sync: the `plan` and `sync` commands. Both run one sync job per zone
- * (src/sync/sync) on the same poll loop as the daemon, SYNC_CLI_JOBS zones at a
- * time, and print the zones in the order they were given or configured.
+ * cli_sync: the `plan` and `sync` commands (their options: the table in
+ * src/cli/main.c). Both run one sync job per zone (src/sync/sync) on the
+ * same poll loop as the daemon, SYNC_CLI_JOBS zones at a time, and print
+ * the zones in the order they were given or configured.
  *
- *   notify53 plan [-c FILE] [-v] [ZONE...] [--json]
+ *   plan
  *       the changes a sync would make (plan_print: "+" create, "~" update
  *       with old and new values, "-" delete, notes, refusal, counts;
  *       coloured on a terminal; JSON Lines with --json), each zone after a
  *       "# ZONE serial N, hosted zone ID" line (text only). Exit 0: no
  *       changes; 2: changes pending; 1: any zone failed.
- *   notify53 sync [-c FILE] [-v] [ZONE...] [--dry-run] [--force] [--wait]
+ *   sync
  *       applies. One line per zone on stdout:
  *         ZONE: serial N by AXFR, 12 created, 3 updated, 1 deleted in 2
  *         batches; API calls: ListHostedZonesByName 1, ...; 0.42 s
@@ -58,17 +59,6 @@ struct run {
 };
 
 static struct run run;
-
-static int
-usage(int plan)
-{
-	if (plan)
-		fprintf(stderr, "usage: notify53 plan [-c FILE] [-v] [ZONE...] [--json]\n");
-	else
-		fprintf(stderr, "usage: notify53 sync [-c FILE] [-v] [ZONE...] [--dry-run] [--force] "
-				"[--wait]\n");
-	return CMD_USAGE;
-}
 
 /* ---- printing ------------------------------------------------------------------- */
 
@@ -343,53 +333,31 @@ cleanup(void)
 }
 
 static int
-main_run(int argc, char **argv, int plan)
+main_run(const struct cmd_args *a, int plan)
 {
-	const char *path = CFG_DEFAULT_PATH;
-	char **names = calloc((size_t)argc + 1, sizeof *names);
-	int nnames = 0, verbose = 0, rc;
+	const char *path = a->opt[CMD_OPT_CONFIG] ? a->opt[CMD_OPT_CONFIG] : CFG_DEFAULT_PATH;
+	int rc;
 	struct err e = { 0 };
 
 	memset(&run, 0, sizeof run);
 	run.plan = plan;
-	if (!names) {
-		fprintf(stderr, "notify53: out of memory\n");
-		return CMD_FAIL;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-c") && i + 1 < argc)
-			path = argv[++i];
-		else if (!strcmp(a, "-v"))
-			verbose = 1;
-		else if (plan && !strcmp(a, "--json"))
-			run.json = 1;
-		else if (!plan && !strcmp(a, "--dry-run"))
-			run.dry_run = 1;
-		else if (!plan && !strcmp(a, "--force"))
-			run.force = 1;
-		else if (!plan && !strcmp(a, "--wait"))
-			run.wait = 1;
-		else if (a[0] != '-')
-			names[nnames++] = argv[i];
-		else {
-			free(names);
-			return usage(plan);
-		}
-	}
+	run.json = a->opt[CMD_OPT_JSON] != NULL;
+	run.dry_run = a->opt[CMD_OPT_DRY_RUN] != NULL;
+	run.force = a->opt[CMD_OPT_FORCE] != NULL;
+	run.wait = a->opt[CMD_OPT_WAIT] != NULL;
 	if (cfg_load(&run.cfg, path, &e) < 0) {
 		fprintf(stderr, "notify53: %s\n", e.msg);
-		free(names);
 		return CMD_FAIL;
 	}
-	if (verbose || run.cfg.log_debug)
+	/* -v was applied by main. */
+	if (run.cfg.log_debug)
 		log_set_level(LOG_LEVEL_DEBUG);
 	run.t0 = loop_refresh_now();
 	rc = CMD_FAIL;
 	if (r53_init(&run.client, &run.cfg.aws, &e) < 0)
 		fprintf(stderr, "notify53: %s\n", e.msg);
-	else if ((!run.cfg.zones_from_aws || account_zones() == 0) && pick_zones(names, nnames) == 0) {
+	else if ((!run.cfg.zones_from_aws || account_zones() == 0) &&
+	    pick_zones(a->operands, a->noperands) == 0) {
 		start_jobs();
 		if (run.nzones)
 			loop_run();
@@ -404,18 +372,17 @@ main_run(int argc, char **argv, int plan)
 	if (fflush(stdout) != 0)
 		rc = CMD_FAIL;
 	cleanup();
-	free(names);
 	return rc;
 }
 
 int
-cmd_plan(int argc, char **argv)
+cmd_plan(const struct cmd_args *a)
 {
-	return main_run(argc, argv, 1);
+	return main_run(a, 1);
 }
 
 int
-cmd_sync(int argc, char **argv)
+cmd_sync(const struct cmd_args *a)
 {
-	return main_run(argc, argv, 0);
+	return main_run(a, 0);
 }

@@ -17,10 +17,9 @@
 #endif
 
 int
-cmd_version(int argc, char **argv)
+cmd_version(const struct cmd_args *a)
 {
-	(void)argc;
-	(void)argv;
+	(void)a;
 	printf("notify53 %s\n", NOTIFY53_VERSION);
 	printf("bearssl %s\n", BEARSSL_VERSION);
 	printf("cjson %s\n", cJSON_Version());
