@@ -24,6 +24,14 @@
 # (net/, aws/) never include each other: they meet in sync/ and above. A
 # piece both sides need goes down into a shared layer (codec/ for the DNS
 # format, base/ for the rest), never sideways.
+#
+# A file's name is its module's name, unique across src/, and its header
+# has the same name; the module's public names start with it. A module
+# split into a pure codec and its driver keeps one prefix for both halves:
+# http (messages) and http_client (connection), r53_op (requests and
+# answers) and r53 (the pump), daemon_sched (decisions) and daemon (the
+# process). The commands are the exception by design: cli/cli_*.c share
+# cli/cmd.h, the table's header.
 set -u
 
 src=${1:-src}
