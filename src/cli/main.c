@@ -31,6 +31,9 @@ static const struct {
 	[CMD_OPT_MAN] = { "--man", "the SYNOPSIS of every command, as man(7) source" },
 };
 
+/* struct cmd.opts holds one bit per option. */
+typedef char cmd_opts_fit[CMD_NOPTS <= 16 ? 1 : -1];
+
 #define C CMD_O(CMD_OPT_CONFIG)
 #define V CMD_O(CMD_OPT_VERBOSE)
 
