@@ -45,6 +45,9 @@ CJSON_SRC ?= third_party/src/cjson
 
 BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
 
+# src/ has one folder per layer; an include names it ("dns/zone.h"), so
+# only src/ is on the include path. test/layers.sh lists the layers and
+# checks that no file includes a higher one.
 N53_CPPFLAGS := -I. -Isrc -isystem $(BEARSSL_SRC)/inc -isystem $(CJSON_SRC) \
 	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-DNOTIFY53_VERSION='"$(VERSION)"' -DNOTIFY53_BUILD_EPOCH=$(BUILD_EPOCH) \
@@ -56,10 +59,10 @@ N53_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static) $(SAN)
 ALL_CFLAGS = $(N53_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(N53_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(N53_LDFLAGS)
 
-SRCS := $(wildcard src/*.c)
-LIB_OBJS := $(patsubst src/%.c,$(O)/src/%.o,$(filter-out src/main.c,$(SRCS))) $(O)/options.o \
+SRCS := $(wildcard src/*/*.c)
+LIB_OBJS := $(patsubst src/%.c,$(O)/src/%.o,$(filter-out src/cli/main.c,$(SRCS))) $(O)/options.o \
 	$(O)/tls_anchors.o
-MAIN_OBJ := $(O)/src/main.o
+MAIN_OBJ := $(O)/src/cli/main.o
 UNIT_TESTS := $(patsubst test/%.c,$(O)/test/%,$(wildcard test/test_*.c))
 # Helper programs that integration tests drive (not tests themselves).
 TEST_TOOLS := $(patsubst test/%.c,$(O)/test/%,$(wildcard test/tool_*.c))
@@ -132,7 +135,7 @@ $(O)/options.c: config.h tools/options.sh
 $(O)/options.o: $(O)/options.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Trust anchors compiled in (src/tls.h): Amazon Root CA 1-4 and Starfield
+# Trust anchors compiled in (src/net/tls.h): Amazon Root CA 1-4 and Starfield
 # Services Root CA G2, from Debian's ca-certificates at build time.
 TA_DIR ?= /usr/share/ca-certificates/mozilla
 
@@ -140,7 +143,7 @@ $(O)/tls_anchors.c: tools/ta.sh
 	@mkdir -p $(@D)
 	sh tools/ta.sh $(TA_DIR) > $@
 
-$(O)/tls_anchors.o: $(O)/tls_anchors.c src/tls.h $(BEARSSL_SRC)/inc/bearssl.h
+$(O)/tls_anchors.o: $(O)/tls_anchors.c src/net/tls.h $(BEARSSL_SRC)/inc/bearssl.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/libnotify53.a: $(LIB_OBJS)
@@ -245,4 +248,4 @@ clean:
 distclean: clean
 	rm -rf third_party/src third_party/.apt
 
--include $(wildcard $(O)/src/*.d $(O)/test/*.d)
+-include $(wildcard $(O)/src/*/*.d $(O)/test/*.d)

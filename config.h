@@ -22,9 +22,9 @@
 #define ERR_MSG_MAX 256
 #endif
 
-/* ---- process set-up (src/proc) ------------------------------------------ */
+/* ---- process set-up (src/daemon/proc) ----------------------------------- */
 
-/* Bytes of an /etc/passwd or /etc/group line read (src/proc): the name and
+/* Bytes of an /etc/passwd or /etc/group line read (src/daemon/proc): the name and
  * IDs come first, the rest (a group's member list) is skipped. */
 #ifndef PROC_MAX_ACCOUNT_LINE
 #define PROC_MAX_ACCOUNT_LINE 512
@@ -38,7 +38,7 @@
 #define LOOP_MAX_FDS 64
 #endif
 
-/* ---- configuration file (src/cfg) ----------------------------------------- */
+/* ---- configuration file (src/config/cfg) ---------------------------------- */
 
 /* Largest config file read; a real one is a few KB. */
 #ifndef CFG_MAX_FILE
@@ -117,7 +117,7 @@
 #define CFG_DEFAULT_MIN_EXISTING 10
 #endif
 
-/* ---- TSIG (src/tsig) ------------------------------------------------------ */
+/* ---- TSIG (src/codec/tsig) ------------------------------------------------ */
 
 /* Longest TSIG secret, decoded. tsig-keygen makes 32 (sha256) or 64
  * (sha512) octets; HMAC hashes longer keys down anyway (RFC 2104). */
@@ -131,7 +131,7 @@
 #define TSIG_FUDGE 300
 #endif
 
-/* ---- NOTIFY listener (src/notify) ------------------------------------------ */
+/* ---- NOTIFY listener (src/dns/notify) -------------------------------------- */
 
 /* Largest NOTIFY read (UDP datagram or TCP message). A NOTIFY is a question,
  * an optional SOA and an optional TSIG: under 1.5 KB even with 255-octet
@@ -182,7 +182,7 @@
 #define NOTIFY_LOG_PER_SEC 5
 #endif
 
-/* ---- DNS wire format and zones (src/dns, src/rr, src/zone) -------------- */
+/* ---- DNS wire format and zones (src/codec/dns, src/codec/rr, src/dns/zone) --- */
 
 /* Largest DNS message read or built: a TCP message has a 16-bit length
  * (RFC 1035 section 4.2.2). */
@@ -223,7 +223,7 @@
 #define DNS_MAX_SET_RRS 65535
 #endif
 
-/* ---- SOA queries and zone transfers (src/xfr) ------------------------------ */
+/* ---- SOA queries and zone transfers (src/dns/xfr) -------------------------- */
 
 /* SOA query over UDP: wait this long for an answer, and ask this many times
  * before trying the next primary. */
@@ -252,7 +252,7 @@
 #define XFR_TOTAL_TIMEOUT_MS (10 * 60 * 1000)
 #endif
 
-/* ---- AWS request signing (src/sigv4) ------------------------------------ */
+/* ---- AWS request signing (src/aws/sigv4) -------------------------------- */
 
 /* Headers signed per request: Host, X-Amz-Date, X-Amz-Security-Token,
  * Content-Type and a few more at most. */
@@ -291,7 +291,7 @@
 #define SIGV4_STS_MAX 256
 #endif
 
-/* ---- XML (src/xml) --------------------------------------------------------- */
+/* ---- XML (src/aws/xml) ----------------------------------------------------- */
 
 /* Element nesting; Route 53 responses are six deep. */
 #ifndef XML_MAX_DEPTH
@@ -304,7 +304,7 @@
 #define XML_MAX_NODES 100000
 #endif
 
-/* ---- TLS (src/tls) ------------------------------------------------------------ */
+/* ---- TLS (src/net/tls) -------------------------------------------------------- */
 
 /* Longest server name (SNI and the certificate name check). */
 #ifndef TLS_MAX_HOST
@@ -330,7 +330,7 @@
 #define TLS_SMALL_EC 1
 #endif
 
-/* ---- HTTP client (src/http) ----------------------------------------------------- */
+/* ---- HTTP client (src/net/http) ------------------------------------------------- */
 
 /* Longest endpoint host name. */
 #ifndef HTTP_MAX_HOST
@@ -380,7 +380,7 @@
 #define HTTP_IDLE_TIMEOUT_MS 30000
 #endif
 
-/* ---- endpoint name resolution (src/resolve) -------------------------------- */
+/* ---- endpoint name resolution (src/net/resolve) ---------------------------- */
 
 /* Addresses kept per name, nameservers used (glibc's MAXNS), longest name. */
 #ifndef RESOLVE_MAX_ADDRS
@@ -424,7 +424,7 @@
 #define RESOLVE_MAX_LINE 1024
 #endif
 
-/* ---- Route 53 listings (src/r53list) ---------------------------------------- */
+/* ---- Route 53 listings (src/aws/r53list) ------------------------------------ */
 
 /* Record sets kept from one hosted zone (Route 53's default quota is
  * 10,000, raisable). */
@@ -442,7 +442,7 @@
 #define R53LIST_MAX_VALUES 400
 #endif
 
-/* ---- Route 53 client (src/r53) ------------------------------------------------ */
+/* ---- Route 53 client (src/aws/r53) -------------------------------------------- */
 
 /* Request path and query: a ListResourceRecordSets cursor is a name of up
  * to 1,024 escaped characters (3 bytes each once URI-encoded) and a
@@ -512,7 +512,7 @@
 #define R53_MAX_MESSAGES 1000
 #endif
 
-/* ---- AWS credentials (src/creds) ---------------------------------------------- */
+/* ---- AWS credentials (src/aws/creds) ------------------------------------------ */
 
 /* Access key ID (AWS: 16-128 characters), session token (STS tokens are
  * up to about 2 KB), paths of the credential files and metadata URLs. */
@@ -558,7 +558,7 @@
 #define CREDS_MAX_BODY 16384
 #endif
 
-/* ---- plan (src/plan) ------------------------------------------------------- */
+/* ---- plan (src/sync/plan) -------------------------------------------------- */
 
 /* Route 53's limits per ChangeResourceRecordSets request (route53-api.md
  * section 3): ResourceRecord elements and characters of Value text, an
@@ -592,7 +592,7 @@
 #define PLAN_MAX_NOTES 1000
 #endif
 
-/* ---- sync (src/sync, src/cli_sync) ------------------------------------------ */
+/* ---- sync (src/sync/sync, src/cli/cli_sync) --------------------------------- */
 
 /* New listings one sync job may make after Route 53 refused a batch it had
  * planned or a change's answer was lost, before it gives up: each costs
@@ -609,7 +609,7 @@
 #define SYNC_CLI_JOBS 4
 #endif
 
-/* ---- daemon (src/daemon) ------------------------------------------------------ */
+/* ---- daemon (src/daemon/daemon) ----------------------------------------------- */
 
 /* Sync jobs running at once; other due zones wait their turn in order. Each
  * job holds a transfer socket (LOOP_MAX_FDS) and its zone's plan; Route 53

@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "net.h"
+#include "base/loop.h"
+#include "base/net.h"
 
 #define FAKE_MAX 64
 #define FAKE_CLOSE "CLOSE" /* reply: close the connection without answering */

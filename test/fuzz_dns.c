@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
-#include "rr.h"
-#include "zone.h"
+#include "codec/dns.h"
+#include "codec/rr.h"
+#include "dns/zone.h"
 
 static char text[300000];
 static uint8_t back[DNS_RDATA_MAX], copy[DNS_RDATA_MAX];

@@ -22,8 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "rr.h"
+#include "cli/plan_print.h"
+#include "sync/plan.h"
+#include "codec/rr.h"
 
 #define MAX_SETS 64
 #define MAX_LINE 1024

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "r53.h"
-#include "rr.h"
-#include "xml.h"
+#include "aws/r53.h"
+#include "codec/rr.h"
+#include "aws/xml.h"
 
 #define NCH 8
 

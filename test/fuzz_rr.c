@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rr.h"
+#include "codec/rr.h"
 
 static const unsigned types[] = {
 	DNS_TYPE_A, DNS_TYPE_AAAA, DNS_TYPE_CAA, DNS_TYPE_CNAME, DNS_TYPE_DS, DNS_TYPE_HTTPS,

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xml.h"
+#include "aws/xml.h"
 
 static size_t
 walk(const struct xml_node *n, int depth)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Cross-check of the DNS codec (src/dns, src/rr) with dnspython, through
+"""Cross-check of the DNS codec (src/codec/dns, src/codec/rr) with dnspython, through
 test/tool_dnsmsg (built into $NOTIFY53_TESTBIN):
 
 (a) messages our code builds (a query with EDNS, a response with a record

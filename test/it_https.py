@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""HTTPS client (src/http + src/tls + src/sigv4) against the Route 53
+"""HTTPS client (src/net/http + src/net/tls + src/aws/sigv4) against the Route 53
 emulator over TLS, driven by test/tool_https.
 
 Shows: signed requests accepted by the emulator's botocore check (also with

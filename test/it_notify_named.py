@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Integration: the NOTIFY listener (test/tool_notify.c around src/notify)
+"""Integration: the NOTIFY listener (test/tool_notify.c around src/dns/notify)
 against a real BIND 9 and dnspython, on loopback only.
 
 - named with also-notify to the listener on 127.0.0.1 and ::1: after an

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Endpoint name resolution (src/resolve) against fake nameservers written
+"""Endpoint name resolution (src/net/resolve) against fake nameservers written
 with dnspython on loopback, through test/tool_https.
 
 Shows: IP literals and localhost need no query; the hosts file wins; A and

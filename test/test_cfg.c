@@ -3,8 +3,8 @@
  * ignore rules. */
 #include <stdlib.h>
 
-#include "cfg.h"
-#include "rr.h"
+#include "config/cfg.h"
+#include "codec/rr.h"
 #include "tap.h"
 
 static int

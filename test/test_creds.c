@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "creds.h"
+#include "aws/creds.h"
 #include "fakehttp.h"
-#include "log.h"
+#include "base/log.h"
 #include "tap.h"
 
 static char dir[64];

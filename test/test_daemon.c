@@ -1,16 +1,18 @@
 /*
- * test_daemon: the daemon's pure scheduling (src/daemon.h): jitter bounds,
- * coalescing of bursts into one running and one pending job, refresh and
- * retry from the SOA with their bounds, the reconcile deadline, the expire
- * alarm said once (counted from the last refresh, not the last SOA
- * answer), and which config changes keep a zone's state.
+ * test_daemon: the daemon's pure decisions (src/daemon/daemon_sched.h, and
+ * daemon_zone_same of src/daemon/daemon.h): jitter bounds, coalescing of
+ * bursts into one running and one pending job, refresh and retry from the
+ * SOA with their bounds, the reconcile deadline, the expire alarm said once
+ * (counted from the last refresh, not the last SOA answer), and which
+ * config changes keep a zone's state.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "daemon.h"
-#include "log.h"
+#include "config/cfg.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_sched.h"
+#include "base/log.h"
 #include "tap.h"
 
 #define S 1000 /* ms per second */

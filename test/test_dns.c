@@ -4,7 +4,7 @@
  * were made by dnspython 2.3 (make_query/make_response/to_wire). */
 #include <stdlib.h>
 
-#include "dns.h"
+#include "codec/dns.h"
 #include "dnstest.h"
 #include "tap.h"
 

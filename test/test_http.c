@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "net/http.h"
 #include "tap.h"
 
 /* ---- URLs -------------------------------------------------------------------- */

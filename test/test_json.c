@@ -7,7 +7,7 @@
 
 #include <cJSON.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "tap.h"
 
 static char *text;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "log.h"
+#include "base/log.h"
 #include "tap.h"
 
 static char dir[64], sock_path[96];

@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "base/loop.h"
 #include "tap.h"
 
 static int order[8], norder;

@@ -5,7 +5,7 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "base/net.h"
 #include "tap.h"
 
 static void

@@ -1,7 +1,7 @@
 /*
  * test_notify: the NOTIFY listener's decisions (notify_packet, no sockets)
  * for every kind of message, TSIG with the server and client halves of
- * src/tsig, the rate limiter with a fake clock, robustness against cut and
+ * src/codec/tsig, the rate limiter with a fake clock, robustness against cut and
  * corrupted messages; then the socket side on 127.0.0.1 (UDP and TCP
  * through the loop, reload with and without rebinding, rollback).
  */
@@ -14,14 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cfg.h"
-#include "dns.h"
-#include "log.h"
-#include "loop.h"
-#include "net.h"
-#include "notify.h"
+#include "config/cfg.h"
+#include "codec/dns.h"
+#include "base/log.h"
+#include "base/loop.h"
+#include "base/net.h"
+#include "dns/notify.h"
 #include "tap.h"
-#include "tsig.h"
+#include "codec/tsig.h"
 
 #define T0 1767225600u /* 2026-01-01T00:00:00Z */
 #define S1 "a2V5LW9uZS1mb3ItdGhlLW5vdGlmeS11bml0LXRlc3RzLTAwMDA="

@@ -4,7 +4,7 @@
  */
 #include <stdint.h>
 
-#include "num.h"
+#include "base/num.h"
 #include "tap.h"
 
 int

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 
 #include "dnstest.h"
-#include "plan.h"
-#include "rr.h"
+#include "cli/plan_print.h"
+#include "sync/plan.h"
+#include "codec/rr.h"
 #include "tap.h"
 
 /* ---- fixtures ------------------------------------------------------------------ */

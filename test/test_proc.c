@@ -17,10 +17,10 @@
 
 #include <cJSON.h>
 
-#include "cfg.h"
+#include "config/cfg.h"
 #include "config.h"
-#include "log.h"
-#include "proc.h"
+#include "base/log.h"
+#include "daemon/proc.h"
 #include "tap.h"
 
 static char dir[64];

@@ -14,7 +14,7 @@
 
 #include "fakehttp.h"
 #include "kat_route53.h"
-#include "r53.h"
+#include "aws/r53.h"
 #include "tap.h"
 
 #define NS "xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\""

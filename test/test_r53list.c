@@ -1,6 +1,6 @@
 /* Unit tests of the Route 53 listing store: sets come back exactly as added,
  * absent strings stay absent, limits refuse without half-adding. */
-#include "r53list.h"
+#include "aws/r53list.h"
 #include "tap.h"
 
 int

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "dnstest.h"
-#include "rr.h"
+#include "codec/rr.h"
 #include "tap.h"
 
 /* Route 53 text in, the text we print for it, the wire rdata in hex. */

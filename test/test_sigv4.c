@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "bearssl.h"
-#include "sigv4.h"
+#include "aws/sigv4.h"
 #include "kat_route53.h"
 #include "tap.h"
 

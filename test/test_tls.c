@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "tls.h"
-#include "version.h"
+#include "net/tls.h"
+#include "base/version.h"
 
 static char *
 slurp(const char *path, size_t *len)

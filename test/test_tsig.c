@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "tsig.h"
+#include "codec/tsig.h"
 
 #include "data/tsig_vectors.h"
 

@@ -13,12 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "rr.h"
+#include "base/loop.h"
+#include "codec/rr.h"
 #include "tap.h"
-#include "tsig.h"
-#include "xfr.h"
-#include "zone.h"
+#include "codec/tsig.h"
+#include "dns/xfr.h"
+#include "dns/zone.h"
 
 #define ZONE "example.com."
 #define NOW 1700000000ULL

@@ -9,7 +9,7 @@
 
 #include "kat_route53.h"
 #include "tap.h"
-#include "xml.h"
+#include "aws/xml.h"
 
 /* Parse a copy of s (the parser rewrites its buffer). */
 static int

@@ -4,9 +4,9 @@
  * half-applied, changed-set report, compaction), the printer. */
 #include <stdlib.h>
 
-#include "rr.h"
+#include "codec/rr.h"
 #include "tap.h"
-#include "zone.h"
+#include "dns/zone.h"
 
 static const uint8_t *
 wname(const char *text)

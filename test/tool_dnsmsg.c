@@ -25,9 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
+#include "codec/dns.h"
 #include "dnstest.h"
-#include "rr.h"
+#include "codec/rr.h"
 
 static char line[300000];
 static char text[300000];

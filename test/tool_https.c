@@ -1,7 +1,7 @@
 /*
- * Test driver for the AWS transport: runs requests through src/http (with
- * src/tls and src/sigv4) on the poll loop, or resolves names with
- * src/resolve, and prints one line per result for the integration tests
+ * Test driver for the AWS transport: runs requests through src/net/http (with
+ * src/net/tls and src/aws/sigv4) on the poll loop, or resolves names with
+ * src/net/resolve, and prints one line per result for the integration tests
  * (test/it_https.py, test/it_resolve.py).
  *
  *   tool_https [options] URL REQUEST...
@@ -27,11 +27,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "http.h"
-#include "loop.h"
-#include "resolve.h"
-#include "sigv4.h"
-#include "tls.h"
+#include "net/http_client.h"
+#include "base/loop.h"
+#include "net/resolve.h"
+#include "aws/sigv4.h"
+#include "net/tls.h"
 
 static const char *const error_names[] = { "OK", "CLOCK", "RESOLVE", "CONNECT", "TLS",
 	"TIMEOUT", "IO", "PROTOCOL", "TOO_LARGE", "REQUEST" };

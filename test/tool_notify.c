@@ -1,5 +1,5 @@
 /*
- * Test driver for the NOTIFY listener (src/notify): loads a config, binds
+ * Test driver for the NOTIFY listener (src/dns/notify): loads a config, binds
  * its listen addresses, and prints one line per delivered NOTIFY, for the
  * integration test test/it_notify_named.py.
  *
@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "log.h"
-#include "loop.h"
-#include "net.h"
-#include "notify.h"
+#include "config/cfg.h"
+#include "base/log.h"
+#include "base/loop.h"
+#include "base/net.h"
+#include "dns/notify.h"
 
 static struct notify n;
 static struct cfg cfgs[2];

@@ -21,10 +21,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "dns.h"
-#include "plan.h"
-#include "rr.h"
-#include "zone.h"
+#include "codec/dns.h"
+#include "sync/plan.h"
+#include "codec/rr.h"
+#include "dns/zone.h"
 
 #define RRS_PER_MSG 400
 

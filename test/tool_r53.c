@@ -1,5 +1,5 @@
 /*
- * Test driver for src/r53 (with src/creds): runs Route 53 operations on the
+ * Test driver for src/aws/r53 (with src/aws/creds): runs Route 53 operations on the
  * poll loop against the endpoint of a config file and prints one line per
  * result for the integration tests (test/it_r53_*.py).
  *
@@ -28,10 +28,10 @@
 #include <string.h>
 
 #include "cJSON.h"
-#include "cfg.h"
-#include "loop.h"
-#include "r53.h"
-#include "rr.h"
+#include "config/cfg.h"
+#include "base/loop.h"
+#include "aws/r53.h"
+#include "codec/rr.h"
 
 struct job {
 	struct r53_op op;

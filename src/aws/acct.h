@@ -1,0 +1,28 @@
+/*
+ * acct: the zones of domains_to_manage_from_aws, built from the account's
+ * ListHostedZones answer. Shared by `notify53 sync`/`plan` (src/cli/cli_sync)
+ * and the daemon (src/daemon/daemon), which list the account on their own loops.
+ */
+#ifndef NOTIFY53_ACCT_H
+#define NOTIFY53_ACCT_H
+
+#include <stddef.h>
+
+#include "config/cfg.h"
+#include "base/err.h"
+#include "aws/r53.h"
+
+/* Every hosted zone of op (a finished r53_op_list_zones) that c does not
+ * configure itself (a zone in the file keeps its own settings), as zones
+ * transferred from notify_servers[0], with the hosted zone ID of the
+ * listing and its public/private kind. Names Route 53 returns that do not
+ * parse are skipped. Returns 0 with *zones (heap, free with
+ * acct_zones_free) and *n, or -1 with e set (out of memory, or no
+ * notify_servers to transfer from). */
+int acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones, size_t *n,
+    struct err *e);
+
+/* Free what acct_zones returned (NULL is fine). */
+void acct_zones_free(struct cfg_zone *zones, size_t n);
+
+#endif

@@ -1,0 +1,891 @@
+#include "aws/r53_op.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/sigv4.h"
+#include "aws/xml.h"
+#include "base/num.h"
+#include "codec/rr.h"
+
+#define R53_NS "https://route53.amazonaws.com/doc/2013-04-01/"
+/* Page sizes (route53-api.md section 3). */
+#define R53_ZONES_MAXITEMS "100"
+#define R53_SETS_MAXITEMS "300"
+
+/* Paging state of a running LIST_ZONES, FIND_ZONE or LIST_SETS. */
+struct r53_page {
+	uint8_t wire[DNS_NAME_MAX];   /* FIND_ZONE: the name looked for */
+	char r53name[DNS_NAME_TEXT_MAX];
+	char cur[3][DNS_NAME_TEXT_MAX]; /* the cursor of the next request */
+	int have;                     /* not the first page */
+	uint64_t *seen;               /* hashes of the cursors used */
+	size_t nseen, seen_cap;
+	size_t zones_cap;
+};
+
+static const char *const api_names[R53_API_COUNT] = {
+	"ListHostedZones", "ListHostedZonesByName", "GetHostedZone", "ListResourceRecordSets",
+	"ChangeResourceRecordSets", "GetChange"
+};
+
+const char *
+r53_api_name(enum r53_api a)
+{
+	return (unsigned)a < R53_API_COUNT ? api_names[a] : "?";
+}
+
+const char *
+r53_status_name(enum r53_status s)
+{
+	static const char *const names[] = { "ok", "invalid-change-batch", "invalid-input",
+		"no-such-zone", "no-such-change", "access", "credentials", "throttled", "transport",
+		"unknown-outcome", "timeout", "protocol", "other" };
+
+	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+/* ---- retry decisions ------------------------------------------------------------ */
+
+static int
+code_in(const char *code, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(code, *list))
+			return 1;
+	return 0;
+}
+
+/* route53-api.md 4.3: the "standard" throttling codes, 429, and
+ * PriorRequestNotComplete (a change on the zone is still being applied). */
+static const char *const throttle_codes[] = { "Throttling", "ThrottlingException",
+	"ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+	"ProvisionedThroughputExceededException", "TransactionInProgressException",
+	"RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
+	"RequestThrottled", "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+	NULL };
+
+static const char *const skew_codes[] = { "RequestTimeTooSkewed", "RequestExpired",
+	"RequestInTheFuture", NULL };
+
+static const char *const access_codes[] = { "AccessDenied", "AccessDeniedException",
+	"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
+	"UnrecognizedClientException", "IncompleteSignature", "MissingAuthenticationToken",
+	"InvalidSignatureException", "AuthFailure", NULL };
+
+static const char *const input_codes[] = { "InvalidInput", "MalformedInput",
+	"InvalidDomainName", "InvalidArgument", "InvalidPaginationToken", NULL };
+
+enum r53_retry
+r53_retry_class(enum http_error herr, int sent, int change, int status, const char *code,
+	const char *message)
+{
+	switch (herr) {
+	case HTTP_OK:
+		break;
+	case HTTP_ERR_CLOCK:
+		return R53_RETRY_CLOCK;
+	case HTTP_ERR_RESOLVE:
+	case HTTP_ERR_CONNECT:
+		return R53_RETRY_TRANSIENT;
+	case HTTP_ERR_TIMEOUT:
+	case HTTP_ERR_IO:
+	case HTTP_ERR_PROTOCOL:
+		/* The server may have applied a change it got: only a re-list
+		 * can tell (route53-api.md 4.3). */
+		return change && sent ? R53_RETRY_UNKNOWN : R53_RETRY_TRANSIENT;
+	case HTTP_ERR_TOO_LARGE:
+		return change && sent ? R53_RETRY_UNKNOWN : R53_RETRY_NO;
+	default:
+		return R53_RETRY_NO;
+	}
+	if (status >= 200 && status < 300)
+		return R53_RETRY_NO;
+	if (!code)
+		code = "";
+	if (status == 429 || code_in(code, throttle_codes))
+		return R53_RETRY_THROTTLE;
+	if (!strcmp(code, "ExpiredToken") || !strcmp(code, "ExpiredTokenException"))
+		return R53_RETRY_CREDS;
+	if (code_in(code, skew_codes) || (message && (strstr(message, "Signature expired") ||
+	    strstr(message, "Signature not yet current"))))
+		return R53_RETRY_SKEW;
+	if (status == 500 || status == 502 || status == 503 || status == 504 ||
+	    !strcmp(code, "RequestTimeout") || !strcmp(code, "RequestTimeoutException"))
+		return R53_RETRY_TRANSIENT;
+	return R53_RETRY_NO;
+}
+
+/* ---- op outputs ---------------------------------------------------------------- */
+
+void
+r53_op_clear_messages(struct r53_op *op)
+{
+	for (size_t i = 0; i < op->nmessages; i++)
+		free(op->messages[i]);
+	free(op->messages);
+	op->messages = NULL;
+	op->nmessages = 0;
+}
+
+static int
+add_message(struct r53_op *op, const char *s, size_t n)
+{
+	char **m, *copy;
+
+	if (op->nmessages >= R53_MAX_MESSAGES)
+		return 0;
+	if (!(m = realloc(op->messages, (op->nmessages + 1) * sizeof *m)))
+		return -1;
+	op->messages = m;
+	if (!(copy = malloc(n + 1)))
+		return -1;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	/* One line each: messages go into logs. */
+	for (size_t i = 0; i < n; i++)
+		if (copy[i] == '\n' || copy[i] == '\r' || copy[i] == '\t')
+			copy[i] = ' ';
+	op->messages[op->nmessages++] = copy;
+	return 0;
+}
+
+static void
+free_zones(struct r53_op *op)
+{
+	for (size_t i = 0; i < op->nzones; i++)
+		free(op->zones[i].name);
+	free(op->zones);
+	op->zones = NULL;
+	op->nzones = 0;
+}
+
+void
+r53_op_release(struct r53_op *op)
+{
+	if (op->page) {
+		free(op->page->seen);
+		free(op->page);
+		op->page = NULL;
+	}
+	free(op->body);
+	op->body = NULL;
+	op->body_len = 0;
+}
+
+void
+r53_op_free(struct r53_op *op)
+{
+	r53_op_clear_messages(op);
+	free_zones(op);
+	r53_op_release(op);
+}
+
+/* ---- error responses -------------------------------------------------------------- */
+
+/* AWS sometimes sends InvalidChangeBatch as an ErrorResponse whose Message
+ * is "[msg1, msg2]" (external-dns#5939). Messages contain ", " themselves
+ * ("[name='x.', type='A']"), so split only at ", " followed by a capital
+ * letter outside brackets. */
+static int
+split_messages(struct r53_op *op, const char *m)
+{
+	size_t n = strlen(m);
+	const char *p, *start;
+	int depth = 0;
+
+	if (n < 2 || m[0] != '[' || m[n - 1] != ']')
+		return add_message(op, m, n);
+	start = m + 1;
+	for (p = start; p < m + n - 1; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']')
+			depth--;
+		else if (!depth && p[0] == ',' && p[1] == ' ' && p[2] >= 'A' && p[2] <= 'Z') {
+			if (add_message(op, start, (size_t)(p - start)) < 0)
+				return -1;
+			start = p + 2;
+		}
+	}
+	return add_message(op, start, (size_t)(m + n - 1 - start));
+}
+
+static enum r53_status
+code_status(const char *code, int http_status)
+{
+	if (!strcmp(code, "InvalidChangeBatch"))
+		return R53_ERR_INVALID_CHANGE_BATCH;
+	if (!strcmp(code, "NoSuchHostedZone"))
+		return R53_ERR_NO_SUCH_ZONE;
+	if (!strcmp(code, "NoSuchChange"))
+		return R53_ERR_NO_SUCH_CHANGE;
+	if (code_in(code, input_codes))
+		return R53_ERR_INVALID_INPUT;
+	if (code_in(code, access_codes))
+		return R53_ERR_ACCESS;
+	if (http_status == 429 || code_in(code, throttle_codes))
+		return R53_ERR_THROTTLED;
+	if (http_status >= 500)
+		return R53_ERR_TRANSPORT;
+	return R53_ERR_OTHER;
+}
+
+enum r53_status
+r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
+{
+	struct xml_doc d = { 0 };
+	const char *code = NULL, *msg;
+	int rc = 0;
+
+	r53_op_clear_messages(op);
+	op->code[0] = '\0';
+	if (xml_parse(&d, body, len) < 0 || !d.root) {
+		xml_free(&d);
+		snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
+		return code_status("", http_status);
+	}
+	if (!strcmp(d.root->name, "ErrorResponse")) {
+		/* moto wraps auth errors in <Errors> (route53-api.md 8). */
+		struct xml_node *er = xml_child(d.root, "Error") ? xml_child(d.root, "Error") :
+		    xml_path(d.root, "Errors/Error");
+
+		code = xml_text(er, "Code");
+		msg = xml_text(er, "Message");
+		if (!msg)
+			msg = xml_text(er, "message");
+		if (msg && code && !strcmp(code, "InvalidChangeBatch"))
+			rc = split_messages(op, msg);
+		else if (msg)
+			rc = add_message(op, msg, strlen(msg));
+	} else {
+		/* <InvalidChangeBatch><Messages><Message>..: the root names
+		 * the code (so does <InvalidSignatureException><Message>). */
+		struct xml_node *m = xml_path(d.root, "Messages/Message");
+
+		code = d.root->name;
+		for (; m && rc == 0; m = xml_next(m))
+			rc = add_message(op, m->text, m->text_len);
+		if (rc == 0 && (msg = xml_text(d.root, "Message")))
+			rc = add_message(op, msg, strlen(msg));
+	}
+	snprintf(op->code, sizeof op->code, "%s", code && *code ? code : "");
+	if (!op->code[0])
+		snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
+	xml_free(&d);
+	if (rc < 0)
+		err_set(&op->err, "out of memory for an error message");
+	return code_status(op->code, http_status);
+}
+
+/* ---- request bodies -------------------------------------------------------------- */
+
+char *
+r53_change_body(const struct r53_change *changes, size_t n, const char *comment, size_t *len,
+	struct err *e)
+{
+	struct xml_writer w;
+	char num[16], tn[RR_TYPE_NAME_MAX];
+	char *body;
+
+	if (!n)
+		return err_set(e, "empty change batch"), NULL;
+	if (comment && strlen(comment) > 256)
+		return err_set(e, "change batch comment longer than 256 characters"), NULL;
+	xml_writer_init(&w, R53_MAX_CHANGE_BODY);
+	xml_open(&w, "ChangeResourceRecordSetsRequest", R53_NS);
+	xml_open(&w, "ChangeBatch", NULL);
+	if (comment)
+		xml_leaf(&w, "Comment", comment);
+	xml_open(&w, "Changes", NULL);
+	for (size_t i = 0; i < n && !w.err.set; i++) {
+		const struct r53list_set *s = &changes[i].set;
+
+		if (s->flags & (R53LIST_ALIAS | R53LIST_ROUTING)) {
+			xml_writer_free(&w);
+			return err_set(e, "%s %s: alias and routing record sets are left alone "
+			    "(this client does not carry their fields)", s->name,
+			    rr_type_name(s->type, tn)), NULL;
+		}
+		if (s->nvalues < 1 || !rr_r53_supported(s->type)) {
+			xml_writer_free(&w);
+			return err_set(e, "%s %s: %s", s->name, rr_type_name(s->type, tn),
+			    s->nvalues < 1 ? "a record set needs at least one value" :
+			    "type not supported by Route 53"), NULL;
+		}
+		xml_open(&w, "Change", NULL);
+		xml_leaf(&w, "Action", r53_action_name(changes[i].action));
+		/* Schema order (route53-api.md 2.5): Name, Type, SetIdentifier,
+		 * Weight, Region, GeoLocation, Failover, MultiValueAnswer, TTL,
+		 * ResourceRecords. */
+		xml_open(&w, "ResourceRecordSet", NULL);
+		xml_leaf(&w, "Name", s->name);
+		xml_leaf(&w, "Type", rr_type_name(s->type, tn));
+		snprintf(num, sizeof num, "%lu", (unsigned long)s->ttl);
+		xml_leaf(&w, "TTL", num);
+		xml_open(&w, "ResourceRecords", NULL);
+		for (int k = 0; k < s->nvalues; k++) {
+			xml_open(&w, "ResourceRecord", NULL);
+			xml_leaf(&w, "Value", s->values[k]);
+			xml_close(&w);
+		}
+		xml_close(&w);
+		xml_close(&w);
+		xml_close(&w);
+	}
+	xml_close(&w);
+	xml_close(&w);
+	xml_close(&w);
+	if (!(body = xml_writer_take(&w, len))) {
+		err_set(e, "%s", w.err.msg);
+		xml_writer_free(&w);
+	}
+	return body;
+}
+
+int
+r53_sets_query(char *q, size_t cap, const char *name, const char *type, const char *identifier)
+{
+	if (!cap)
+		return -1;
+	q[0] = '\0';
+	if (sigv4_query_add(q, cap, "maxitems", R53_SETS_MAXITEMS) < 0 ||
+	    (name && sigv4_query_add(q, cap, "name", name) < 0) ||
+	    (type && sigv4_query_add(q, cap, "type", type) < 0) ||
+	    (identifier && sigv4_query_add(q, cap, "identifier", identifier) < 0))
+		return -1;
+	return 0;
+}
+
+/* ---- response bodies --------------------------------------------------------------- */
+
+/* The bare ID of "/hostedzone/Z123" or "/change/C123" (route53-api.md 2.1). */
+static int
+bare_id(char *out, size_t cap, const char *id)
+{
+	const char *s = strrchr(id, '/');
+
+	s = s ? s + 1 : id;
+	if (!*s || strlen(s) >= cap)
+		return -1;
+	/* IDs go into request paths: letters and digits only. */
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			return -1;
+	snprintf(out, cap, "%s", s);
+	return 0;
+}
+
+static int
+parse_count(const char *s, long *out)
+{
+	uint64_t v;
+
+	if (num_parse(s, LONG_MAX, &v) < 0)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
+static int
+is_true(const char *s)
+{
+	return s && !strcmp(s, "true");
+}
+
+/* One HostedZone element into z (name copied to the heap). */
+static int
+parse_zone(const struct xml_node *hz, struct r53_zone *z, struct err *e)
+{
+	const char *id = xml_text(hz, "Id"), *name = xml_text(hz, "Name");
+	const char *count = xml_text(hz, "ResourceRecordSetCount");
+
+	memset(z, 0, sizeof *z);
+	if (!id || bare_id(z->id, sizeof z->id, id) < 0)
+		return err_set(e, "hosted zone without a usable Id");
+	if (!name || !*name || strlen(name) >= DNS_NAME_TEXT_MAX)
+		return err_set(e, "hosted zone %s without a usable Name", z->id);
+	z->private_zone = is_true(xml_text(hz, "Config/PrivateZone"));
+	z->rrset_count = -1;
+	if (count && parse_count(count, &z->rrset_count) < 0)
+		return err_set(e, "hosted zone %s: bad ResourceRecordSetCount", z->id);
+	if (!(z->name = strdup(name)))
+		return err_set(e, "out of memory");
+	return 0;
+}
+
+static int
+push_zone(struct r53_op *op, const struct xml_node *hz, struct err *e)
+{
+	struct r53_zone z, *nz;
+	size_t *cap = &op->page->zones_cap;
+
+	if (op->nzones >= R53_MAX_ZONES)
+		return err_set(e, "more than %d hosted zones", R53_MAX_ZONES);
+	if (parse_zone(hz, &z, e) < 0)
+		return -1;
+	if (op->nzones == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+
+		if (!(nz = realloc(op->zones, ncap * sizeof *nz))) {
+			free(z.name);
+			return err_set(e, "out of memory");
+		}
+		op->zones = nz;
+		*cap = ncap;
+	}
+	op->zones[op->nzones++] = z;
+	return 0;
+}
+
+int
+r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated,
+	char next[3][DNS_NAME_TEXT_MAX], struct err *e)
+{
+	static const char *const next_names[3] = { "NextRecordName", "NextRecordType",
+		"NextRecordIdentifier" };
+	const char *vals[R53LIST_MAX_VALUES];
+	struct xml_doc d = { 0 };
+	struct xml_node *set;
+	int rc = -1;
+
+	*truncated = 0;
+	for (int i = 0; i < 3; i++)
+		next[i][0] = '\0';
+	if (xml_parse(&d, body, len) < 0) {
+		err_set(e, "ListResourceRecordSets: %s", d.err.msg);
+		goto out;
+	}
+	if (strcmp(d.root->name, "ListResourceRecordSetsResponse")) {
+		err_set(e, "ListResourceRecordSets: unexpected answer <%s>", d.root->name);
+		goto out;
+	}
+	set = xml_path(d.root, "ResourceRecordSets/ResourceRecordSet");
+	for (; set; set = xml_next(set)) {
+		struct r53list_set s;
+		const char *type = xml_text(set, "Type"), *ttl = xml_text(set, "TTL");
+		struct xml_node *v = xml_path(set, "ResourceRecords/ResourceRecord");
+		int t;
+		long n;
+
+		memset(&s, 0, sizeof s);
+		s.name = xml_text(set, "Name");
+		if (!s.name || !*s.name || !type) {
+			err_set(e, "ListResourceRecordSets: record set without Name or Type");
+			goto out;
+		}
+		if ((t = rr_type_parse(type, strlen(type))) < 0) {
+			err_set(e, "ListResourceRecordSets: %s has an unknown type \"%.20s\"", s.name,
+			    type);
+			goto out;
+		}
+		s.type = (uint16_t)t;
+		if (ttl) {
+			if (parse_count(ttl, &n) < 0 || n > 2147483647L) {
+				err_set(e, "ListResourceRecordSets: %s %s: bad TTL", s.name, type);
+				goto out;
+			}
+			s.ttl = (uint32_t)n;
+		}
+		s.set_identifier = xml_text(set, "SetIdentifier");
+		if (s.set_identifier || xml_child(set, "TrafficPolicyInstanceId"))
+			s.flags |= R53LIST_ROUTING;
+		if (xml_child(set, "AliasTarget")) {
+			s.flags |= R53LIST_ALIAS;
+			s.alias_target = xml_text(set, "AliasTarget/DNSName");
+			if (!s.alias_target)
+				s.alias_target = "";
+		}
+		for (; v; v = xml_next(v)) {
+			const char *val = xml_text(v, "Value");
+
+			if (!val)
+				continue;
+			if (s.nvalues == R53LIST_MAX_VALUES) {
+				err_set(e, "ListResourceRecordSets: %s %s has more than %d values",
+				    s.name, type, R53LIST_MAX_VALUES);
+				goto out;
+			}
+			vals[s.nvalues++] = val;
+		}
+		s.values = vals;
+		if (r53list_add(list, &s) < 0) {
+			err_set(e, "%s", list->err.msg);
+			goto out;
+		}
+	}
+	*truncated = is_true(xml_text(d.root, "IsTruncated"));
+	for (int i = 0; i < 3 && *truncated; i++) {
+		const char *s = xml_text(d.root, next_names[i]);
+
+		if (s && strlen(s) >= DNS_NAME_TEXT_MAX) {
+			err_set(e, "ListResourceRecordSets: %s too long", next_names[i]);
+			goto out;
+		}
+		snprintf(next[i], DNS_NAME_TEXT_MAX, "%s", s ? s : "");
+	}
+	if (*truncated && !next[0][0]) {
+		err_set(e, "ListResourceRecordSets: IsTruncated without NextRecordName");
+		goto out;
+	}
+	rc = 0;
+out:
+	xml_free(&d);
+	return rc;
+}
+
+/* FNV-1a over the cursor fields, to notice a cursor coming back. */
+static uint64_t
+cursor_hash(char cur[3][DNS_NAME_TEXT_MAX])
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (int i = 0; i < 3; i++) {
+		for (const char *p = cur[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Record the cursor about to be used; -1 when it was used before (the
+ * server is looping: moto does with weighted sets, route53-api.md 8). */
+static int
+cursor_new(struct r53_page *pg)
+{
+	uint64_t h = cursor_hash(pg->cur);
+
+	for (size_t i = 0; i < pg->nseen; i++)
+		if (pg->seen[i] == h)
+			return -1;
+	if (pg->nseen == pg->seen_cap) {
+		size_t ncap = pg->seen_cap ? pg->seen_cap * 2 : 16;
+		uint64_t *n = realloc(pg->seen, ncap * sizeof *n);
+
+		if (!n)
+			return -1;
+		pg->seen = n;
+		pg->seen_cap = ncap;
+	}
+	pg->seen[pg->nseen++] = h;
+	return 0;
+}
+
+/* ---- op initialisers ------------------------------------------------------------ */
+
+static void
+op_init(struct r53_op *op, enum r53_kind kind, void (*done)(struct r53_op *))
+{
+	void *user = op->user;
+
+	memset(op, 0, sizeof *op);
+	op->kind = kind;
+	op->done = done;
+	op->user = user;
+}
+
+/* An ID given by the caller; a bad one fails the op from the loop. */
+static void
+op_id(struct r53_op *op, char *dst, const char *id, const char *what)
+{
+	if (!id || bare_id(dst, R53_MAX_ID, id) < 0) {
+		err_set(&op->err, "bad %s ID \"%.64s\"", what, id ? id : "");
+		op->status = R53_ERR_INVALID_INPUT;
+	}
+}
+
+void
+r53_op_list_zones(struct r53_op *op, void (*done)(struct r53_op *))
+{
+	op_init(op, R53_LIST_ZONES, done);
+}
+
+void
+r53_op_find_zone(struct r53_op *op, const char *name, void (*done)(struct r53_op *))
+{
+	op_init(op, R53_FIND_ZONE, done);
+	op->name = name;
+}
+
+void
+r53_op_get_zone(struct r53_op *op, const char *zone_id, void (*done)(struct r53_op *))
+{
+	op_init(op, R53_GET_ZONE, done);
+	op_id(op, op->zone_id, zone_id, "hosted zone");
+}
+
+void
+r53_op_list_sets(struct r53_op *op, const char *zone_id, struct r53list *list,
+	void (*done)(struct r53_op *))
+{
+	op_init(op, R53_LIST_SETS, done);
+	op_id(op, op->zone_id, zone_id, "hosted zone");
+	op->list = list;
+}
+
+void
+r53_op_change(struct r53_op *op, const char *zone_id, const struct r53_change *changes,
+	size_t n, const char *comment, void (*done)(struct r53_op *))
+{
+	op_init(op, R53_CHANGE, done);
+	op_id(op, op->zone_id, zone_id, "hosted zone");
+	op->changes = changes;
+	op->nchanges = n;
+	op->comment = comment;
+}
+
+void
+r53_op_get_change(struct r53_op *op, const char *change_id, int wait,
+	void (*done)(struct r53_op *))
+{
+	op_init(op, wait ? R53_WAIT_CHANGE : R53_GET_CHANGE, done);
+	op_id(op, op->change_id, change_id, "change");
+}
+
+int
+r53_zone_pick(const struct r53_op *op, enum cfg_zone_kind kind, struct err *e)
+{
+	const char *name = op->name ? op->name : "?";
+	int pub = -1, priv = -1, npub = 0, npriv = 0;
+
+	for (size_t i = 0; i < op->nzones; i++) {
+		if (op->zones[i].private_zone) {
+			priv = (int)i;
+			npriv++;
+		} else {
+			pub = (int)i;
+			npub++;
+		}
+	}
+	if (kind != CFG_ZONE_PRIVATE && npub == 1)
+		return pub;
+	if (kind != CFG_ZONE_PUBLIC && npub == 0 && npriv == 1)
+		return priv;
+	if (kind == CFG_ZONE_PRIVATE && npriv == 1)
+		return priv;
+	if ((kind != CFG_ZONE_PRIVATE && npub > 1) || (kind != CFG_ZONE_PUBLIC && npriv > 1))
+		return err_set(e, "%d %s hosted zones are called %s: set hosted_zone_id",
+		    kind != CFG_ZONE_PRIVATE && npub > 1 ? npub : npriv,
+		    kind != CFG_ZONE_PRIVATE && npub > 1 ? "public" : "private", name);
+	return err_set(e, "no %shosted zone is called %s", kind == CFG_ZONE_PUBLIC ? "public " :
+	    kind == CFG_ZONE_PRIVATE ? "private " : "", name);
+}
+
+enum r53_api
+r53_kind_api(enum r53_kind k)
+{
+	switch (k) {
+	case R53_LIST_ZONES:
+		return R53_API_LIST_HOSTED_ZONES;
+	case R53_FIND_ZONE:
+		return R53_API_LIST_HOSTED_ZONES_BY_NAME;
+	case R53_GET_ZONE:
+		return R53_API_GET_HOSTED_ZONE;
+	case R53_LIST_SETS:
+		return R53_API_LIST_RESOURCE_RECORD_SETS;
+	case R53_CHANGE:
+		return R53_API_CHANGE_RESOURCE_RECORD_SETS;
+	default:
+		return R53_API_GET_CHANGE;
+	}
+}
+
+/* What the op is about, for messages: "ListResourceRecordSets Z123". */
+const char *
+r53_op_what(const struct r53_op *op, char *buf, size_t cap)
+{
+	const char *arg = op->zone_id[0] ? op->zone_id : op->change_id[0] ? op->change_id :
+	    op->page && op->page->r53name[0] ? op->page->r53name : "";
+
+	snprintf(buf, cap, "%s%s%.100s", r53_api_name(r53_kind_api(op->kind)), *arg ? " " : "",
+	    arg);
+	return buf;
+}
+
+/* ---- requests ------------------------------------------------------------------- */
+
+enum r53_status
+r53_op_prepare(struct r53_op *op, struct err *e)
+{
+	struct err be = { 0 };
+
+	if (op->kind == R53_LIST_ZONES || op->kind == R53_FIND_ZONE || op->kind == R53_GET_ZONE ||
+	    op->kind == R53_LIST_SETS) {
+		if (!(op->page = calloc(1, sizeof *op->page)))
+			return err_set(e, "out of memory"), R53_ERR_OTHER;
+	}
+	if (op->kind == R53_FIND_ZONE) {
+		struct r53_page *pg = op->page;
+
+		if (!op->name || dns_name_parse(pg->wire, sizeof pg->wire, op->name,
+		    strlen(op->name), DNS_NAME_DOT_OPT, NULL, &be) < 0 ||
+		    dns_name_to_r53(pg->wire, pg->r53name, sizeof pg->r53name) < 0)
+			return err_set(e, "zone name \"%.100s\": %s", op->name ? op->name : "",
+			    be.set ? be.msg : "too long"), R53_ERR_INVALID_INPUT;
+	}
+	if (op->kind == R53_LIST_SETS && !op->list)
+		return err_set(e, "no list to fill"), R53_ERR_INVALID_INPUT;
+	if (op->kind == R53_CHANGE &&
+	    !(op->body = r53_change_body(op->changes, op->nchanges, op->comment, &op->body_len,
+	    &be)))
+		return err_set(e, "ChangeResourceRecordSets %s: %s", op->zone_id, be.msg),
+		    R53_ERR_INVALID_INPUT;
+	return R53_OK;
+}
+
+int
+r53_op_request(const struct r53_op *op, const char **method, char *path, size_t pcap,
+	char *query, size_t qcap)
+{
+	const struct r53_page *pg = op->page;
+	char num[16];
+	int rc = 0;
+
+	*method = "GET";
+	query[0] = '\0';
+	switch (op->kind) {
+	case R53_LIST_ZONES:
+		snprintf(path, pcap, "/2013-04-01/hostedzone");
+		if (pg->have)
+			rc = sigv4_query_add(query, qcap, "marker", pg->cur[0]);
+		if (rc == 0)
+			rc = sigv4_query_add(query, qcap, "maxitems", R53_ZONES_MAXITEMS);
+		break;
+	case R53_FIND_ZONE:
+		snprintf(path, pcap, "/2013-04-01/hostedzonesbyname");
+		rc = sigv4_query_add(query, qcap, "dnsname",
+		    pg->have ? pg->cur[0] : pg->r53name);
+		if (rc == 0 && pg->have && pg->cur[1][0])
+			rc = sigv4_query_add(query, qcap, "hostedzoneid", pg->cur[1]);
+		snprintf(num, sizeof num, "%d", R53_FIND_MAXITEMS);
+		if (rc == 0)
+			rc = sigv4_query_add(query, qcap, "maxitems", num);
+		break;
+	case R53_GET_ZONE:
+		snprintf(path, pcap, "/2013-04-01/hostedzone/%s", op->zone_id);
+		break;
+	case R53_LIST_SETS:
+		snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
+		rc = r53_sets_query(query, qcap, pg->have ? pg->cur[0] : NULL,
+		    pg->have && pg->cur[1][0] ? pg->cur[1] : NULL,
+		    pg->have && pg->cur[2][0] ? pg->cur[2] : NULL);
+		break;
+	case R53_CHANGE:
+		/* The model's requestUri has the trailing slash; it is signed
+		 * exactly as sent (route53-api.md 2.6). */
+		snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset/", op->zone_id);
+		*method = "POST";
+		break;
+	default:
+		snprintf(path, pcap, "/2013-04-01/change/%s", op->change_id);
+		break;
+	}
+	return rc;
+}
+
+/* ---- answers ---------------------------------------------------------------------- */
+
+int
+r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
+{
+	struct xml_doc d = { 0 };
+	struct r53_page *pg = op->page;
+	struct xml_node *n;
+	const char *s;
+	int more = 0, rc = -1;
+	static const char *const roots[] = { "ListHostedZonesResponse",
+		"ListHostedZonesByNameResponse", "GetHostedZoneResponse",
+		"ListResourceRecordSetsResponse", "ChangeResourceRecordSetsResponse",
+		"GetChangeResponse" };
+
+	if (op->kind == R53_LIST_SETS) {
+		char next[3][DNS_NAME_TEXT_MAX];
+
+		if (r53_parse_sets_page(body, len, op->list, &more, next, e) < 0)
+			return -1;
+		if (more) {
+			memcpy(pg->cur, next, sizeof next);
+			pg->have = 1;
+			if (cursor_new(pg) < 0)
+				return err_set(e, "the page cursor %s %s came back: stopping instead of "
+				    "looping", next[0], next[1]);
+		}
+		return more;
+	}
+	if (xml_parse(&d, body, len) < 0) {
+		err_set(e, "%s", d.err.msg);
+		goto out;
+	}
+	if (strcmp(d.root->name, roots[r53_kind_api(op->kind)])) {
+		err_set(e, "unexpected answer <%s>", d.root->name);
+		goto out;
+	}
+	switch (op->kind) {
+	case R53_LIST_ZONES:
+	case R53_FIND_ZONE:
+		for (n = xml_path(d.root, "HostedZones/HostedZone"); n; n = xml_next(n)) {
+			if (op->kind == R53_FIND_ZONE) {
+				uint8_t w[DNS_NAME_MAX];
+
+				/* Results start at dnsname (a cursor, not a
+				 * filter): the first other name ends the search. */
+				s = xml_text(n, "Name");
+				if (!s || dns_name_from_r53(w, sizeof w, s, NULL) < 0 ||
+				    !dns_name_equal(w, pg->wire))
+					goto done_zones;
+			}
+			if (push_zone(op, n, e) < 0)
+				goto out;
+		}
+		more = is_true(xml_text(d.root, "IsTruncated"));
+		if (more) {
+			const char *a = xml_text(d.root, op->kind == R53_LIST_ZONES ? "NextMarker" :
+			    "NextDNSName");
+			const char *b = op->kind == R53_FIND_ZONE ? xml_text(d.root,
+			    "NextHostedZoneId") : "";
+
+			if (!a || !*a || !b || strlen(a) >= DNS_NAME_TEXT_MAX ||
+			    strlen(b) >= DNS_NAME_TEXT_MAX) {
+				err_set(e, "IsTruncated without a usable next cursor");
+				goto out;
+			}
+			snprintf(pg->cur[0], DNS_NAME_TEXT_MAX, "%s", a);
+			snprintf(pg->cur[1], DNS_NAME_TEXT_MAX, "%s", b);
+			pg->have = 1;
+			if (cursor_new(pg) < 0) {
+				err_set(e, "the page cursor %s came back: stopping instead of looping", a);
+				goto out;
+			}
+		}
+done_zones:
+		rc = more;
+		break;
+	case R53_GET_ZONE:
+		if (!(n = xml_child(d.root, "HostedZone"))) {
+			err_set(e, "no HostedZone in the answer");
+			goto out;
+		}
+		rc = push_zone(op, n, e) < 0 ? -1 : 0;
+		break;
+	default:
+		s = xml_text(d.root, "ChangeInfo/Status");
+		if (!s || (strcmp(s, "PENDING") && strcmp(s, "INSYNC"))) {
+			err_set(e, "no ChangeInfo/Status PENDING or INSYNC in the answer");
+			goto out;
+		}
+		op->insync = !strcmp(s, "INSYNC");
+		if (op->kind == R53_CHANGE &&
+		    (!(s = xml_text(d.root, "ChangeInfo/Id")) ||
+		    bare_id(op->change_id, sizeof op->change_id, s) < 0)) {
+			err_set(e, "no usable ChangeInfo/Id in the answer");
+			goto out;
+		}
+		rc = op->kind == R53_WAIT_CHANGE && !op->insync;
+		break;
+	}
+out:
+	xml_free(&d);
+	return rc;
+}

@@ -1,0 +1,651 @@
+#include "aws/sigv4.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bearssl.h"
+
+static const char hexdig[] = "0123456789abcdef";
+static const char HEXDIG[] = "0123456789ABCDEF";
+
+/* Where canonical text goes: always into the hash, and into buf when one is
+ * given (tests), so both paths share one formatter. */
+struct emit {
+	br_sha256_context sha;
+	char *buf;
+	size_t cap, len;
+	int overflow;
+};
+
+static void
+emit(struct emit *o, const void *p, size_t n)
+{
+	br_sha256_update(&o->sha, p, n);
+	if (!o->buf)
+		return;
+	if (o->len + n >= o->cap) {
+		o->overflow = 1;
+		return;
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void
+emit_str(struct emit *o, const char *s)
+{
+	emit(o, s, strlen(s));
+}
+
+static void
+hex(char *out, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hexdig[p[i] >> 4];
+		out[2 * i + 1] = hexdig[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static unsigned char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+long
+sigv4_uri_encode(char *dst, size_t cap, const char *src, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (unreserved(c)) {
+			if (o + 1 >= cap)
+				return -1;
+			dst[o++] = (char)c;
+		} else {
+			if (o + 3 >= cap)
+				return -1;
+			dst[o++] = '%';
+			dst[o++] = HEXDIG[c >> 4];
+			dst[o++] = HEXDIG[c & 15];
+		}
+	}
+	if (o >= cap)
+		return -1;
+	dst[o] = '\0';
+	return (long)o;
+}
+
+int
+sigv4_query_add(char *q, size_t cap, const char *name, const char *value)
+{
+	size_t start = strlen(q), o = start;
+	long n;
+
+	if (o && o + 1 < cap)
+		q[o++] = '&';
+	if ((n = sigv4_uri_encode(q + o, cap - o, name, strlen(name))) < 0)
+		goto full;
+	o += (size_t)n;
+	if (o + 1 >= cap)
+		goto full;
+	q[o++] = '=';
+	if (sigv4_uri_encode(q + o, cap - o, value, strlen(value)) < 0)
+		goto full;
+	return 0;
+full:
+	q[start] = '\0';
+	return -1;
+}
+
+/*
+ * A query component in canonical form: percent-decoded, then encoded with
+ * the unreserved set, produced one byte at a time so components can be
+ * compared and emitted without a scratch buffer. A '%' not followed by two
+ * hex digits is a literal '%'. Decoding first makes "%2A" and "*" sign the
+ * same, and a query built by sigv4_query_add is its own canonical form.
+ */
+struct qit {
+	const char *p, *end;
+	char pend[3];
+	int npend, ipend;
+};
+
+static void
+qit_init(struct qit *it, const char *p, const char *end)
+{
+	it->p = p;
+	it->end = end;
+	it->npend = it->ipend = 0;
+}
+
+/* Next canonical byte, or -1 at the end. */
+static int
+qit_next(struct qit *it)
+{
+	unsigned char c;
+
+	if (it->ipend < it->npend)
+		return (unsigned char)it->pend[it->ipend++];
+	if (it->p >= it->end)
+		return -1;
+	c = (unsigned char)*it->p++;
+	if (c == '%' && it->end - it->p >= 2 && hexval((unsigned char)it->p[0]) >= 0 &&
+	    hexval((unsigned char)it->p[1]) >= 0) {
+		c = (unsigned char)(hexval((unsigned char)it->p[0]) * 16 +
+		    hexval((unsigned char)it->p[1]));
+		it->p += 2;
+	}
+	if (unreserved(c))
+		return c;
+	it->pend[0] = HEXDIG[c >> 4];
+	it->pend[1] = HEXDIG[c & 15];
+	it->npend = 2;
+	it->ipend = 0;
+	return '%';
+}
+
+struct qparam {
+	const char *name, *name_end, *value, *value_end;
+};
+
+static int
+qcmp_part(const char *a, const char *ae, const char *b, const char *be)
+{
+	struct qit x, y;
+	int ca, cb;
+
+	qit_init(&x, a, ae);
+	qit_init(&y, b, be);
+	do {
+		ca = qit_next(&x);
+		cb = qit_next(&y);
+	} while (ca == cb && ca >= 0);
+	return ca - cb;
+}
+
+/* Sorted by encoded name, then encoded value (section 6.1 step 4). */
+static int
+qcmp(const struct qparam *a, const struct qparam *b)
+{
+	int c = qcmp_part(a->name, a->name_end, b->name, b->name_end);
+
+	return c ? c : qcmp_part(a->value, a->value_end, b->value, b->value_end);
+}
+
+static void
+emit_qpart(struct emit *o, const char *p, const char *end)
+{
+	struct qit it;
+	int c;
+
+	qit_init(&it, p, end);
+	while ((c = qit_next(&it)) >= 0) {
+		char ch = (char)c;
+
+		emit(o, &ch, 1);
+	}
+}
+
+static int
+emit_query(struct emit *o, const char *q, struct err *e)
+{
+	struct qparam ps[SIGV4_MAX_QUERY];
+	size_t n = 0;
+
+	while (q && *q) {
+		const char *amp = strchr(q, '&'), *end = amp ? amp : q + strlen(q);
+		const char *eq = memchr(q, '=', (size_t)(end - q));
+		size_t i;
+
+		/* "a&&b" has an empty parameter; botocore keeps it as "=". */
+		if (n == SIGV4_MAX_QUERY)
+			return err_set(e, "sigv4: more than %d query parameters", SIGV4_MAX_QUERY);
+		ps[n].name = q;
+		ps[n].name_end = eq ? eq : end;
+		ps[n].value = eq ? eq + 1 : end;
+		ps[n].value_end = end;
+		/* Insertion sort: a handful of parameters, stable. */
+		i = n++;
+		while (i > 0 && qcmp(&ps[i - 1], &ps[i]) > 0) {
+			struct qparam t = ps[i - 1];
+
+			ps[i - 1] = ps[i];
+			ps[i] = t;
+			i--;
+		}
+		q = amp ? amp + 1 : end;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			emit(o, "&", 1);
+		emit_qpart(o, ps[i].name, ps[i].name_end);
+		emit(o, "=", 1);
+		emit_qpart(o, ps[i].value, ps[i].value_end);
+	}
+	return 0;
+}
+
+/*
+ * Canonical URI: dot segments removed and empty segments dropped as
+ * botocore's remove_dot_segments does (RFC 3986 section 5.2.4, plus AWS's
+ * "//" collapsing), trailing '/' kept when anything is left, then each
+ * segment URI-encoded. The path is the wire form, so an escape on the wire
+ * is encoded again ("%2A" -> "%252A"): the non-S3 "encode twice" rule.
+ */
+static int
+emit_path(struct emit *o, const char *path, struct err *e)
+{
+	const char *seg[SIGV4_MAX_SEGMENTS];
+	size_t seglen[SIGV4_MAX_SEGMENTS], n = 0, plen = strlen(path);
+	const char *p = path;
+
+	if (plen == 0) {
+		emit(o, "/", 1);
+		return 0;
+	}
+	while (p < path + plen) {
+		const char *slash = memchr(p, '/', (size_t)(path + plen - p));
+		const char *end = slash ? slash : path + plen;
+		size_t len = (size_t)(end - p);
+
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (n)
+				n--;
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			if (n == SIGV4_MAX_SEGMENTS)
+				return err_set(e, "sigv4: more than %d path segments", SIGV4_MAX_SEGMENTS);
+			seg[n] = p;
+			seglen[n++] = len;
+		}
+		p = end + (slash != NULL);
+	}
+	if (path[0] == '/')
+		emit(o, "/", 1);
+	for (size_t i = 0; i < n; i++) {
+		char enc[3 * 16 + 1];
+
+		if (i)
+			emit(o, "/", 1);
+		/* Encode in slices so no segment length limit is needed. */
+		for (size_t k = 0; k < seglen[i]; k += 16) {
+			size_t m = seglen[i] - k < 16 ? seglen[i] - k : 16;
+			long w = sigv4_uri_encode(enc, sizeof enc, seg[i] + k, m);
+
+			emit(o, enc, (size_t)w);
+		}
+	}
+	if (n && path[plen - 1] == '/')
+		emit(o, "/", 1);
+	return 0;
+}
+
+static int
+name_cmp(const char *a, const char *b)
+{
+	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b)) {
+		a++;
+		b++;
+	}
+	return lower((unsigned char)*a) - lower((unsigned char)*b);
+}
+
+/* Header value in canonical form: trimmed, every run of whitespace
+ * (including obsolete line folding) one space (section 6.1 step 5). */
+static void
+emit_value(struct emit *o, const char *v)
+{
+	int space = 0, any = 0;
+
+	for (; *v; v++) {
+		if (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n') {
+			space = 1;
+			continue;
+		}
+		if (space && any)
+			emit(o, " ", 1);
+		space = 0;
+		any = 1;
+		emit(o, v, 1);
+	}
+}
+
+static void
+emit_lower(struct emit *o, const char *s)
+{
+	for (; *s; s++) {
+		char c = (char)lower((unsigned char)*s);
+
+		emit(o, &c, 1);
+	}
+}
+
+/* The headers of a request plus the ones the signer adds, as one list. */
+struct hlist {
+	struct sigv4_header h[SIGV4_MAX_HEADERS];
+	size_t idx[SIGV4_MAX_HEADERS]; /* sorted by name, stable */
+	size_t n;
+};
+
+static int
+hlist_build(struct hlist *l, const struct sigv4_request *r, const char *amz_date,
+	const char *token, struct err *e)
+{
+	size_t extra = 1 + (token && *token);
+
+	if (r->nheaders + extra > SIGV4_MAX_HEADERS)
+		return err_set(e, "sigv4: more than %d headers to sign", SIGV4_MAX_HEADERS);
+	l->n = 0;
+	for (size_t i = 0; i < r->nheaders; i++) {
+		const char *nm = r->headers[i].name;
+
+		if (!name_cmp(nm, "x-amz-date") || !name_cmp(nm, "x-amz-security-token") ||
+		    !name_cmp(nm, "authorization"))
+			return err_set(e, "sigv4: header %s is made by the signer", nm);
+		l->h[l->n++] = r->headers[i];
+	}
+	l->h[l->n].name = "x-amz-date";
+	l->h[l->n++].value = amz_date;
+	if (token && *token) {
+		l->h[l->n].name = "x-amz-security-token";
+		l->h[l->n++].value = token;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		size_t k = i;
+
+		l->idx[i] = i;
+		while (k > 0 && name_cmp(l->h[l->idx[k - 1]].name, l->h[l->idx[k]].name) > 0) {
+			size_t t = l->idx[k - 1];
+
+			l->idx[k - 1] = l->idx[k];
+			l->idx[k] = t;
+			k--;
+		}
+	}
+	return 0;
+}
+
+/* "name:v1,v2\n" per distinct name (canonical) or "name;name" (signed). */
+static void
+emit_headers(struct emit *o, const struct hlist *l, int signed_list)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sigv4_header *h = &l->h[l->idx[i]];
+		int first = i == 0 || name_cmp(l->h[l->idx[i - 1]].name, h->name);
+		int last = i + 1 == l->n || name_cmp(l->h[l->idx[i + 1]].name, h->name);
+
+		if (signed_list) {
+			if (!first)
+				continue;
+			if (i)
+				emit(o, ";", 1);
+			emit_lower(o, h->name);
+			continue;
+		}
+		if (first) {
+			emit_lower(o, h->name);
+			emit(o, ":", 1);
+		} else {
+			emit(o, ",", 1);
+		}
+		emit_value(o, h->value);
+		if (last)
+			emit(o, "\n", 1);
+	}
+}
+
+/* The canonical request into o (hash, and text when o has a buffer). */
+static int
+canonical(struct emit *o, const struct sigv4_request *r, const char *amz_date,
+	const char *token, struct err *e)
+{
+	struct hlist l;
+	br_sha256_context bh;
+	unsigned char h[32];
+	char hx[65];
+
+	if (hlist_build(&l, r, amz_date, token, e) < 0)
+		return -1;
+	emit_str(o, r->method);
+	emit(o, "\n", 1);
+	if (emit_path(o, r->path, e) < 0)
+		return -1;
+	emit(o, "\n", 1);
+	if (emit_query(o, r->query, e) < 0)
+		return -1;
+	emit(o, "\n", 1);
+	emit_headers(o, &l, 0);
+	emit(o, "\n", 1);
+	emit_headers(o, &l, 1);
+	emit(o, "\n", 1);
+	br_sha256_init(&bh);
+	br_sha256_update(&bh, r->body, r->body_len);
+	br_sha256_out(&bh, h);
+	hex(hx, h, sizeof h);
+	emit(o, hx, 64);
+	return 0;
+}
+
+long
+sigv4_canonical_request(const struct sigv4_request *r, const char *amz_date,
+	const char *token, char *buf, size_t cap, struct err *e)
+{
+	struct emit o;
+
+	if (cap == 0)
+		return err_set(e, "sigv4: no room for the canonical request");
+	br_sha256_init(&o.sha);
+	o.buf = buf;
+	o.cap = cap;
+	o.len = 0;
+	o.overflow = 0;
+	buf[0] = '\0';
+	if (canonical(&o, r, amz_date, token, e) < 0)
+		return -1;
+	if (o.overflow)
+		return err_set(e, "sigv4: canonical request longer than %zu bytes", cap - 1);
+	return (long)o.len;
+}
+
+/* v as exactly n decimal digits (v is in range). */
+static void
+put_digits(char *o, int v, int n)
+{
+	while (n-- > 0) {
+		o[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* Year, month (1-12) and day of a day count since 1970-01-01, proleptic
+ * Gregorian (H. Hinnant's civil_from_days): gmtime_r would link musl's
+ * time zone code only for its "UTC" name (4 KB of the static binary). */
+static void
+civil_from_days(long long z, long long *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+int
+sigv4_amz_date(time_t t, char out[SIGV4_DATE_LEN + 1])
+{
+	long long days = (long long)t / 86400, y;
+	int secs = (int)((long long)t % 86400), m, d;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		return -1;
+	put_digits(out, (int)y, 4);
+	put_digits(out + 4, m, 2);
+	put_digits(out + 6, d, 2);
+	out[8] = 'T';
+	put_digits(out + 9, secs / 3600, 2);
+	put_digits(out + 11, secs / 60 % 60, 2);
+	put_digits(out + 13, secs % 60, 2);
+	out[15] = 'Z';
+	out[16] = '\0';
+	return 0;
+}
+
+int
+sigv4_init(struct sigv4_signer *s, const char *region, const char *service, struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	if (!*region || strlen(region) >= sizeof s->region)
+		return err_set(e, "sigv4: region must be 1 to %zu characters", sizeof s->region - 1);
+	if (!*service || strlen(service) >= sizeof s->service)
+		return err_set(e, "sigv4: service must be 1 to %zu characters", sizeof s->service - 1);
+	strcpy(s->region, region);
+	strcpy(s->service, service);
+	return 0;
+}
+
+static void
+hmac(unsigned char out[32], const void *key, size_t klen, const void *msg, size_t mlen)
+{
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, key, klen);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, msg, mlen);
+	br_hmac_out(&hc, out);
+}
+
+/* kSigning for (secret, date, region, service), derived once a day. */
+static void
+signing_key(struct sigv4_signer *s, const char *secret, const char *date)
+{
+	br_sha256_context sc;
+	unsigned char id[32], k[32];
+	char k0[4 + SIGV4_MAX_SECRET];
+	size_t slen = strlen(secret);
+
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, secret, slen);
+	br_sha256_out(&sc, id);
+	if (s->key_valid && !strcmp(s->key_date, date) && !memcmp(s->key_secret, id, 32))
+		return;
+	memcpy(k0, "AWS4", 4);
+	memcpy(k0 + 4, secret, slen);
+	hmac(k, k0, 4 + slen, date, 8);
+	hmac(k, k, 32, s->region, strlen(s->region));
+	hmac(k, k, 32, s->service, strlen(s->service));
+	hmac(s->key, k, 32, "aws4_request", 12);
+	memcpy(s->key_date, date, 9);
+	memcpy(s->key_secret, id, 32);
+	s->key_valid = 1;
+	/* Do not leave secret material in dead stack memory. */
+	memset(k0, 0, sizeof k0);
+	memset(k, 0, sizeof k);
+}
+
+int
+sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
+	const struct sigv4_request *r, struct sigv4_signature *sig, struct err *e)
+{
+	struct emit o;
+	unsigned char h[32];
+	char hx[65], date[9], scope[8 + 1 + SIGV4_MAX_SCOPE_NAME * 2 + 16];
+	int n;
+
+	memset(sig, 0, sizeof *sig);
+	if (!c->access_key || !*c->access_key || !c->secret || !*c->secret)
+		return err_set(e, "sigv4: no credentials");
+	if (strlen(c->secret) > SIGV4_MAX_SECRET)
+		return err_set(e, "sigv4: secret key longer than %d characters", SIGV4_MAX_SECRET);
+	if (sigv4_amz_date(now, sig->amz_date) < 0)
+		return err_set(e, "sigv4: time %lld out of range", (long long)now);
+	memcpy(date, sig->amz_date, 8);
+	date[8] = '\0';
+	snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, s->region, s->service);
+
+	br_sha256_init(&o.sha);
+	o.buf = NULL;
+	o.len = o.cap = 0;
+	o.overflow = 0;
+	if (canonical(&o, r, sig->amz_date, c->token, e) < 0)
+		return -1;
+	br_sha256_out(&o.sha, h);
+	hex(hx, h, sizeof h);
+	n = snprintf(sig->string_to_sign, sizeof sig->string_to_sign,
+	    "AWS4-HMAC-SHA256\n%s\n%s\n%s", sig->amz_date, scope, hx);
+	if (n < 0 || (size_t)n >= sizeof sig->string_to_sign)
+		return err_set(e, "sigv4: string to sign too long");
+
+	signing_key(s, c->secret, date);
+	hmac(h, s->key, 32, sig->string_to_sign, (size_t)n);
+	hex(hx, h, sizeof h);
+
+	/* The signed header list is the canonical one, so build it the same
+	 * way into the Authorization value. */
+	{
+		struct hlist l;
+		struct emit so;
+		char list[SIGV4_AUTH_MAX];
+
+		if (hlist_build(&l, r, sig->amz_date, c->token, e) < 0)
+			return -1;
+		br_sha256_init(&so.sha);
+		so.buf = list;
+		so.cap = sizeof list;
+		so.len = 0;
+		so.overflow = 0;
+		list[0] = '\0';
+		emit_headers(&so, &l, 1);
+		n = snprintf(sig->authorization, sizeof sig->authorization,
+		    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+		    c->access_key, scope, list, hx);
+		if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization)
+			return err_set(e, "sigv4: Authorization header longer than %d bytes",
+			    SIGV4_AUTH_MAX - 1);
+	}
+	sig->headers[0].name = "X-Amz-Date";
+	sig->headers[0].value = sig->amz_date;
+	sig->nheaders = 1;
+	if (c->token && *c->token) {
+		sig->headers[1].name = "X-Amz-Security-Token";
+		sig->headers[1].value = c->token;
+		sig->nheaders = 2;
+	}
+	sig->headers[sig->nheaders].name = "Authorization";
+	sig->headers[sig->nheaders++].value = sig->authorization;
+	return 0;
+}

@@ -1,0 +1,68 @@
+#include "base/json.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <cJSON.h>
+
+void
+json_write_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			putc(ch, f);
+	}
+	putc('"', f);
+}
+
+static void
+write_number(FILE *f, double d)
+{
+	char buf[32];
+
+	if (isnan(d) || isinf(d)) {
+		fputs("null", f);
+		return;
+	}
+	/* 15 significant digits always read back exactly for the numbers a
+	 * config holds; 17 are enough for any double (IEEE 754). */
+	snprintf(buf, sizeof buf, "%.15g", d);
+	if (strtod(buf, NULL) != d)
+		snprintf(buf, sizeof buf, "%.17g", d);
+	fputs(buf, f);
+}
+
+void
+json_write_value(FILE *f, const cJSON *v)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(v)) {
+		json_write_str(f, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		write_number(f, v->valuedouble);
+	} else if (cJSON_IsBool(v)) {
+		fputs(cJSON_IsTrue(v) ? "true" : "false", f);
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		putc(cJSON_IsArray(v) ? '[' : '{', f);
+		for (c = v->child; c; c = c->next) {
+			if (c != v->child)
+				putc(',', f);
+			if (cJSON_IsObject(v)) {
+				json_write_str(f, c->string ? c->string : "");
+				putc(':', f);
+			}
+			json_write_value(f, c);
+		}
+		putc(cJSON_IsArray(v) ? ']' : '}', f);
+	} else {
+		fputs("null", f);
+	}
+}

@@ -1,0 +1,212 @@
+#include "base/net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/num.h"
+
+static int
+parse_port(const char *s, int *port)
+{
+	uint64_t v;
+
+	if (num_parse(s, 65535, &v) < 0 || v < 1)
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+void
+net_addr_from_ip(struct net_addr *a, const unsigned char *ip, size_t iplen, int port)
+{
+	memset(a, 0, sizeof *a);
+	if (iplen == 4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((unsigned short)port);
+		memcpy(&in->sin_addr, ip, 4);
+		a->len = sizeof *in;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((unsigned short)port);
+		memcpy(&in6->sin6_addr, ip, 16);
+		a->len = sizeof *in6;
+	}
+}
+
+int
+net_addr_parse(struct net_addr *a, const char *s, int default_port)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *colon, *hend, *pstr = NULL;
+	unsigned char ip[16];
+	int port = default_port;
+
+	if (s[0] == '[') {
+		hend = strchr(s, ']');
+		if (!hend)
+			return -1;
+		if (hend[1] == ':')
+			pstr = hend + 2;
+		else if (hend[1])
+			return -1;
+		s++;
+	} else if ((colon = strchr(s, ':')) && !strchr(colon + 1, ':')) {
+		hend = colon; /* IPv4 with a port */
+		pstr = colon + 1;
+	} else {
+		hend = s + strlen(s); /* IPv4, or IPv6 without brackets or port */
+	}
+	if ((size_t)(hend - s) >= sizeof host || hend == s)
+		return -1;
+	memcpy(host, s, (size_t)(hend - s));
+	host[hend - s] = '\0';
+	if (pstr && parse_port(pstr, &port) < 0)
+		return -1;
+	if (port < 1 || port > 65535)
+		return -1;
+	if (inet_pton(AF_INET, host, ip) == 1)
+		net_addr_from_ip(a, ip, 4, port);
+	else if (inet_pton(AF_INET6, host, ip) == 1)
+		net_addr_from_ip(a, ip, 16, port);
+	else
+		return -1;
+	return 0;
+}
+
+int
+net_addr_port(const struct net_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+}
+
+const char *
+net_addr_ip_str(const struct net_addr *a, char *buf, size_t len)
+{
+	const void *ip;
+
+	if (a->ss.ss_family == AF_INET)
+		ip = &((const struct sockaddr_in *)&a->ss)->sin_addr;
+	else
+		ip = &((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+	if (!inet_ntop(a->ss.ss_family, ip, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *
+net_addr_str(const struct net_addr *a, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	net_addr_ip_str(a, ip, sizeof ip);
+	if (a->ss.ss_family == AF_INET6)
+		snprintf(buf, len, "[%s]:%d", ip, net_addr_port(a));
+	else
+		snprintf(buf, len, "%s:%d", ip, net_addr_port(a));
+	return buf;
+}
+
+/* The 4 or 16 address bytes, with IPv4-mapped IPv6 reduced to IPv4. */
+static size_t
+raw_ip(const struct net_addr *a, const unsigned char **ip)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (a->ss.ss_family == AF_INET) {
+		*ip = (const unsigned char *)&((const struct sockaddr_in *)&a->ss)->sin_addr;
+		return 4;
+	}
+	*ip = (const unsigned char *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+	if (!memcmp(*ip, mapped, 12)) {
+		*ip += 12;
+		return 4;
+	}
+	return 16;
+}
+
+int
+net_addr_same_ip(const struct net_addr *a, const struct net_addr *b)
+{
+	const unsigned char *ia, *ib;
+	size_t la = raw_ip(a, &ia), lb = raw_ip(b, &ib);
+
+	return la == lb && !memcmp(ia, ib, la);
+}
+
+int
+net_addr_equal(const struct net_addr *a, const struct net_addr *b)
+{
+	return net_addr_same_ip(a, b) && net_addr_port(a) == net_addr_port(b);
+}
+
+int
+net_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+int
+net_tcp_connect(const struct net_addr *a)
+{
+	int fd = socket(a->ss.ss_family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (net_nonblock(fd) < 0 ||
+	    (connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0 && errno != EINPROGRESS)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int
+net_connect_finish(int fd)
+{
+	int e = 0;
+	socklen_t len = sizeof e;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		return -1;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+net_udp_connect(const struct net_addr *a)
+{
+	int fd = socket(a->ss.ss_family, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (net_nonblock(fd) < 0 || connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}

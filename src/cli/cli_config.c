@@ -1,0 +1,78 @@
+/*
+ * cli_config: the `check-config` command: load and validate the
+ * configuration file (src/config/cfg), then print what it means: the
+ * listen addresses, who may send NOTIFY, each zone with its primaries,
+ * hosted zone, TSIG key and ignore rules, the timers, the safety limits
+ * and the AWS endpoint.
+ */
+#include <stdio.h>
+
+#include "base/net.h"
+#include "cli/cmd.h"
+#include "codec/rr.h"
+#include "config/cfg.h"
+
+static void
+print_zone(const struct cfg_zone *z)
+{
+	char a[NET_ADDR_STRLEN];
+
+	printf("zone %s\n  primaries:", z->name);
+	for (int i = 0; i < z->nprimaries; i++)
+		printf(" %s", net_addr_str(&z->primaries[i], a, sizeof a));
+	printf("\n  hosted zone: %s\n",
+	    z->hosted_zone_id                 ? z->hosted_zone_id :
+		z->kind == CFG_ZONE_PRIVATE ? "by name, private" :
+		z->kind == CFG_ZONE_PUBLIC  ? "by name, public" :
+						    "by name, public preferred");
+	if (z->tsig)
+		printf("  tsig key: %s (%s)\n", z->tsig->name, z->tsig->algorithm);
+	printf("  sync soa: %s\n", z->sync_soa ? "yes" : "no");
+	for (int i = 0; i < z->nignore; i++) {
+		printf("  ignore: name %s, type", z->ignore[i].name ? z->ignore[i].name : "*");
+		if (!z->ignore[i].ntypes)
+			printf(" any");
+		for (int j = 0; j < z->ignore[i].ntypes; j++) {
+			char tbuf[RR_TYPE_NAME_MAX];
+
+			printf(" %s", rr_type_name(z->ignore[i].types[j], tbuf));
+		}
+		printf("\n");
+	}
+}
+
+int
+cmd_check_config(const struct cmd_args *args)
+{
+	const char *path = args->opt[CMD_OPT_CONFIG] ? args->opt[CMD_OPT_CONFIG] : CFG_DEFAULT_PATH;
+	struct cfg c;
+	struct err e = { 0 };
+	char a[NET_ADDR_STRLEN];
+
+	if (cfg_load(&c, path, &e) < 0) {
+		fprintf(stderr, "notify53: %s\n", e.msg);
+		return CMD_FAIL;
+	}
+	printf("%s: ok\nlisten:", path);
+	for (int i = 0; i < c.nlisten; i++)
+		printf(" %s", net_addr_str(&c.listen[i], a, sizeof a));
+	printf("\nnotify from:");
+	for (int i = 0; i < c.nnotify_from; i++)
+		printf(" %s/%d", net_addr_ip_str(&c.notify_from[i].addr, a, sizeof a),
+		    c.notify_from[i].prefix);
+	printf("%s\n", c.nnotify_from ? "" : " each zone's primaries");
+	if (c.zones_from_aws)
+		printf("zones: every hosted zone of the account, from %s\n",
+		    net_addr_str(&c.notify_from[0].addr, a, sizeof a));
+	for (int i = 0; i < c.nzones; i++)
+		print_zone(&c.zones[i]);
+	printf("refresh: at least every %ds; full reconcile every %ds\n", c.refresh_min,
+	    c.reconcile_interval);
+	printf("safety: at most %d%% deleted, %d%% updated (from %d record sets)\n",
+	    c.safety.max_delete_percent, c.safety.max_update_percent, c.safety.min_existing);
+	printf("aws: %s, region %s, at most %g requests/s\n",
+	    c.aws.endpoint ? c.aws.endpoint : "https://route53.amazonaws.com",
+	    c.aws.region ? c.aws.region : "us-east-1", c.aws.max_requests_per_second);
+	cfg_free(&c);
+	return CMD_OK;
+}

@@ -1,0 +1,388 @@
+/*
+ * cli_sync: the `plan` and `sync` commands (their options: the table in
+ * src/cli/main.c). Both run one sync job per zone (src/sync/sync) on the
+ * same poll loop as the daemon, SYNC_CLI_JOBS zones at a time, and print
+ * the zones in the order they were given or configured.
+ *
+ *   plan
+ *       the changes a sync would make (plan_print: "+" create, "~" update
+ *       with old and new values, "-" delete, notes, refusal, counts;
+ *       coloured on a terminal; JSON Lines with --json), each zone after a
+ *       "# ZONE serial N, hosted zone ID" line (text only). Exit 0: no
+ *       changes; 2: changes pending; 1: any zone failed.
+ *   sync
+ *       applies. One line per zone on stdout:
+ *         ZONE: serial N by AXFR, 12 created, 3 updated, 1 deleted in 2
+ *         batches; API calls: ListHostedZonesByName 1, ...; 0.42 s
+ *       then a total line; failures, refusals and Route 53's messages on
+ *       stderr. --dry-run prints the plan instead of applying it, --force
+ *       applies a plan the safety check refused, --wait polls GetChange
+ *       until Route 53 says INSYNC. Exit 1 when any zone failed, was
+ *       refused or had record sets refused by Route 53 or left out by the
+ *       plan (error notes).
+ *
+ * Zones: ZONE arguments pick among the configured ones (domains_to_manage,
+ * zones); with domains_to_manage_from_aws every hosted zone of the account
+ * (ListHostedZones, paged) is added, transferred from notify_servers[0].
+ * -c FILE, default /etc/notify53/config.json; -v or DEBUG=1: debug logs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aws/acct.h"
+#include "config/cfg.h"
+#include "cli/cmd.h"
+#include "codec/dns.h"
+#include "base/log.h"
+#include "base/loop.h"
+#include "cli/plan_print.h"
+#include "sync/plan.h"
+#include "aws/r53.h"
+#include "sync/sync.h"
+
+struct run {
+	struct cfg cfg;
+	struct r53 client;
+	int plan;                /* the plan command */
+	int json, dry_run, force, wait;
+	const struct cfg_zone **zones;
+	const char **zone_ids;   /* known hosted zone IDs (account listing) or NULL */
+	size_t nzones;
+	struct cfg_zone *aws;    /* zones found in the account */
+	size_t naws;
+	struct sync_job **jobs;
+	size_t started, ended, printed;
+	int failed, pending;
+	int64_t t0;
+};
+
+static struct run run;
+
+/* ---- printing ------------------------------------------------------------------- */
+
+static void
+print_calls(FILE *f, const unsigned long *calls)
+{
+	int any = 0;
+
+	fputs("API calls:", f);
+	for (int a = 0; a < R53_API_COUNT; a++) {
+		if (!calls[a])
+			continue;
+		fprintf(f, "%s %s %lu", any ? "," : "", r53_api_name((enum r53_api)a), calls[a]);
+		any = 1;
+	}
+	if (!any)
+		fputs(" none", f);
+}
+
+static const char *
+xfer_name(const struct sync_job *j)
+{
+	return j->xfer == SYNC_XFER_IXFR ? "IXFR" : j->xfer == SYNC_XFER_AXFR ? "AXFR" : "none";
+}
+
+static void
+print_notes(const struct sync_job *j)
+{
+	for (size_t i = 0; i < j->plan.nnotes; i++) {
+		const struct plan_note *n = &j->plan.notes[i];
+
+		if (n->level == PLAN_INFO)
+			log_debug("%s: note: %s", j->zone->name, n->text);
+		else
+			fprintf(stderr, "notify53: %s: %s: %s\n", j->zone->name,
+			    n->level == PLAN_WARN ? "warning" : "error", n->text);
+	}
+}
+
+static void
+print_plan(struct sync_job *j)
+{
+	struct plan_opts o;
+	unsigned flags = run.json ? PLAN_PRINT_JSON : 0;
+
+	if (!run.json && isatty(STDOUT_FILENO))
+		flags |= PLAN_PRINT_COLOR;
+	if (j->status == SYNC_FAILED) {
+		fprintf(stderr, "notify53: %s: %s\n", j->zone->name, j->err.msg);
+		run.failed = 1;
+		return;
+	}
+	if (!run.json)
+		printf("# %s serial %lu, hosted zone %s\n", j->zone->name, (unsigned long)j->serial,
+		    j->zone_id);
+	plan_opts_init(&o, j->zone);
+	plan_print(&j->plan, &o, stdout, flags);
+	if (j->plan.nchanges)
+		run.pending = 1;
+}
+
+static void
+print_sync(struct sync_job *j)
+{
+	double secs = (double)(j->ended_ms - j->started_ms) / 1000;
+
+	if (j->dry_run && j->status != SYNC_FAILED) {
+		struct plan_opts o;
+
+		plan_opts_init(&o, j->zone);
+		plan_print(&j->plan, &o, stdout, isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
+	} else {
+		print_notes(j);
+	}
+	for (size_t i = 0; i < j->nrefused; i++)
+		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", j->zone->name, j->refused[i]);
+	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
+		fprintf(stderr, "notify53: %s: %s%s\n", j->zone->name,
+		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
+	printf("%s: ", j->zone->name);
+	if (j->serial)
+		printf("serial %lu by %s, ", (unsigned long)j->serial, xfer_name(j));
+	switch (j->status) {
+	case SYNC_FAILED:
+		printf("failed after %zu created, %zu updated, %zu deleted; ",
+		    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE]);
+		break;
+	case SYNC_UNSAFE:
+		printf("refused by the safety check (%zu to create, %zu to update, %zu to delete); ",
+		    j->plan.ncreate, j->plan.nupdate, j->plan.ndelete);
+		break;
+	default:
+		if (j->dry_run)
+			printf("dry run: would create %zu, update %zu, delete %zu in %zu batches; ",
+			    j->plan.ncreate, j->plan.nupdate, j->plan.ndelete, j->plan.nbatches);
+		else
+			printf("%zu created, %zu updated, %zu deleted in %zu batches%s%s%s; ",
+			    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
+			    j->batches, j->nrefused ? ", some refused" : "",
+			    j->plan.nerrors ? ", some not synced" : "", j->insync ? ", INSYNC" : "");
+		if (j->lost)
+			printf("%zu more batch%s whose answer was lost (not counted); ", j->lost,
+			    j->lost == 1 ? "" : "es");
+		break;
+	}
+	print_calls(stdout, j->calls);
+	printf("; %.2f s\n", secs);
+	/* A set the plan had to leave out (an error note: a value Route 53
+	 * cannot take) is missing from Route 53 as a refused one would be. */
+	if ((j->status != SYNC_OK && j->status != SYNC_CURRENT) || (j->plan.nerrors && !j->dry_run))
+		run.failed = 1;
+}
+
+/* ---- jobs --------------------------------------------------------------------------- */
+
+static void start_jobs(void);
+
+/* Print and free the finished jobs at the head of the list, in order. */
+static void
+flush_jobs(void)
+{
+	while (run.printed < run.started && run.jobs[run.printed]->step == SYNC_DONE) {
+		struct sync_job *j = run.jobs[run.printed];
+
+		if (run.plan)
+			print_plan(j);
+		else
+			print_sync(j);
+		fflush(stdout);
+		sync_free(j);
+		free(j);
+		run.jobs[run.printed++] = NULL;
+	}
+}
+
+static void
+job_done(struct sync_job *j)
+{
+	(void)j;
+	run.ended++;
+	flush_jobs();
+	start_jobs();
+	if (run.ended == run.nzones)
+		loop_stop();
+}
+
+static void
+start_jobs(void)
+{
+	while (run.started < run.nzones && run.started - run.printed < SYNC_CLI_JOBS) {
+		struct sync_job *j = calloc(1, sizeof *j);
+		size_t i = run.started;
+
+		if (!j) {
+			fprintf(stderr, "notify53: out of memory\n");
+			run.failed = 1;
+			loop_stop();
+			return;
+		}
+		run.jobs[run.started++] = j;
+		j->zone = run.zones[i];
+		j->r53 = &run.client;
+		j->safety = run.cfg.safety;
+		j->dry_run = run.plan || run.dry_run;
+		j->force = run.force;
+		j->wait = run.wait;
+		j->done = job_done;
+		if (run.zone_ids[i])
+			snprintf(j->zone_id, sizeof j->zone_id, "%s", run.zone_ids[i]);
+		sync_start(j);
+	}
+}
+
+/* ---- zones ---------------------------------------------------------------------------- */
+
+static void
+listed_zones(struct r53_op *op)
+{
+	(void)op;
+	loop_stop();
+}
+
+/* Every hosted zone of the account, transferred from notify_servers[0].
+ * Returns 0, or -1 with the reason printed. */
+static int
+account_zones(void)
+{
+	struct r53_op op = { 0 };
+	struct err e = { 0 };
+	int rc = -1;
+
+	r53_op_list_zones(&op, listed_zones);
+	r53_submit(&run.client, &op);
+	loop_run();
+	if (op.status != R53_OK)
+		fprintf(stderr, "notify53: domains_to_manage_from_aws: %s\n", op.err.msg);
+	else if (acct_zones(&run.cfg, &op, &run.aws, &run.naws, &e) < 0)
+		fprintf(stderr, "notify53: %s\n", e.msg);
+	else
+		rc = 0;
+	r53_op_free(&op);
+	return rc;
+}
+
+/* Is z the zone called name (any case, trailing dot optional)? */
+static int
+zone_is(const struct cfg_zone *z, const char *name)
+{
+	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX];
+
+	return dns_name_parse(a, sizeof a, name, strlen(name), DNS_NAME_DOT_OPT, NULL, NULL) >= 0 &&
+	    dns_name_from_text(b, sizeof b, z->name, NULL, NULL) >= 0 && dns_name_equal(a, b);
+}
+
+/* The zones to work on: the arguments among the configured and the
+ * account's zones, or all of them. Returns 0, or -1 with the reason
+ * printed. */
+static int
+pick_zones(char **names, int nnames)
+{
+	size_t all = (size_t)run.cfg.nzones + run.naws, n = 0;
+
+	run.zones = calloc(all + 1, sizeof *run.zones);
+	run.zone_ids = calloc(all + 1, sizeof *run.zone_ids);
+	run.jobs = calloc(all + 1, sizeof *run.jobs);
+	if (!run.zones || !run.zone_ids || !run.jobs) {
+		fprintf(stderr, "notify53: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < all; i++) {
+		const struct cfg_zone *z = i < (size_t)run.cfg.nzones ? &run.cfg.zones[i] :
+		    &run.aws[i - (size_t)run.cfg.nzones];
+		int want = nnames == 0;
+
+		for (int k = 0; k < nnames && !want; k++)
+			want = zone_is(z, names[k]);
+		if (!want)
+			continue;
+		run.zones[n] = z;
+		/* IDs from the account's listing need no GetHostedZone check. */
+		run.zone_ids[n++] = i < (size_t)run.cfg.nzones ? NULL : z->hosted_zone_id;
+	}
+	for (int k = 0; k < nnames; k++) {
+		int found = 0;
+
+		for (size_t i = 0; i < n && !found; i++)
+			found = zone_is(run.zones[i], names[k]);
+		if (!found) {
+			fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run.cfg.path,
+			    run.cfg.zones_from_aws ? " nor in the account" : "");
+			return -1;
+		}
+	}
+	run.nzones = n;
+	return 0;
+}
+
+static void
+cleanup(void)
+{
+	for (size_t i = 0; i < run.started; i++)
+		if (run.jobs && run.jobs[i]) {
+			sync_cancel(run.jobs[i]);
+			free(run.jobs[i]);
+		}
+	r53_free(&run.client);
+	acct_zones_free(run.aws, run.naws);
+	free(run.zones);
+	free(run.zone_ids);
+	free(run.jobs);
+	cfg_free(&run.cfg);
+}
+
+static int
+main_run(const struct cmd_args *a, int plan)
+{
+	const char *path = a->opt[CMD_OPT_CONFIG] ? a->opt[CMD_OPT_CONFIG] : CFG_DEFAULT_PATH;
+	int rc;
+	struct err e = { 0 };
+
+	memset(&run, 0, sizeof run);
+	run.plan = plan;
+	run.json = a->opt[CMD_OPT_JSON] != NULL;
+	run.dry_run = a->opt[CMD_OPT_DRY_RUN] != NULL;
+	run.force = a->opt[CMD_OPT_FORCE] != NULL;
+	run.wait = a->opt[CMD_OPT_WAIT] != NULL;
+	if (cfg_load(&run.cfg, path, &e) < 0) {
+		fprintf(stderr, "notify53: %s\n", e.msg);
+		return CMD_FAIL;
+	}
+	/* -v was applied by main. */
+	if (run.cfg.log_debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	run.t0 = loop_refresh_now();
+	rc = CMD_FAIL;
+	if (r53_init(&run.client, &run.cfg.aws, &e) < 0)
+		fprintf(stderr, "notify53: %s\n", e.msg);
+	else if ((!run.cfg.zones_from_aws || account_zones() == 0) &&
+	    pick_zones(a->operands, a->noperands) == 0) {
+		start_jobs();
+		if (run.nzones)
+			loop_run();
+		if (!plan) {
+			printf("%zu zone%s, %s; ", run.nzones, run.nzones == 1 ? "" : "s",
+			    run.failed ? "some failed" : run.dry_run ? "dry run" : "all in sync");
+			print_calls(stdout, run.client.calls);
+			printf("; %.2f s\n", (double)(loop_refresh_now() - run.t0) / 1000);
+		}
+		rc = run.failed || run.ended < run.nzones ? CMD_FAIL : plan && run.pending ? 2 : CMD_OK;
+	}
+	if (fflush(stdout) != 0)
+		rc = CMD_FAIL;
+	cleanup();
+	return rc;
+}
+
+int
+cmd_plan(const struct cmd_args *a)
+{
+	return main_run(a, 1);
+}
+
+int
+cmd_sync(const struct cmd_args *a)
+{
+	return main_run(a, 0);
+}

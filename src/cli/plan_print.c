@@ -1,0 +1,141 @@
+#include "cli/plan_print.h"
+
+#include <stdlib.h>
+
+#include "base/json.h"
+#include "codec/dns.h"
+#include "codec/rr.h"
+
+/* Presentation form of a Route 53 name (as given when it does not parse). */
+static const char *
+present(const char *r53, char *buf, size_t cap)
+{
+	uint8_t wire[DNS_NAME_MAX];
+
+	if (dns_name_from_r53(wire, sizeof wire, r53, NULL) < 0 ||
+	    dns_name_to_text(wire, buf, cap) < 0)
+		return r53;
+	return buf;
+}
+
+static void
+values_text(FILE *f, uint32_t ttl, int n, const char *const *v)
+{
+	fprintf(f, "%lu", (unsigned long)ttl);
+	for (int k = 0; k < n; k++)
+		fprintf(f, "%s%s", k ? " | " : " ", v[k]);
+}
+
+static void
+values_json(FILE *f, const char *key, int n, const char *const *v)
+{
+	fprintf(f, ",\"%s\":[", key);
+	for (int k = 0; k < n; k++) {
+		if (k)
+			putc(',', f);
+		json_write_str(f, v[k]);
+	}
+	putc(']', f);
+}
+
+static const char *const level_name[] = { "info", "warning", "error" };
+
+/* Changes in name order (batch order puts all DELETEs of a batch first):
+ * a stable sort by group. */
+static int
+by_group(const void *a, const void *b)
+{
+	const struct plan_info *x = *(const struct plan_info *const *)a,
+	    *y = *(const struct plan_info *const *)b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+int
+plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned flags)
+{
+	int json = flags & PLAN_PRINT_JSON, color = (flags & PLAN_PRINT_COLOR) && !json;
+	const char *zone = o && o->zone && o->zone->name ? o->zone->name : ".";
+	const struct plan_info **order = malloc((p->nchanges + 1) * sizeof *order);
+
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < p->nchanges; i++)
+		order[i] = &p->info[i];
+	qsort(order, p->nchanges, sizeof *order, by_group);
+	for (size_t i = 0; i < p->nchanges; i++) {
+		const struct plan_info *in = order[i];
+		const struct r53_change *ch = &p->changes[in - p->info];
+		char name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
+		const char *type = rr_type_name(ch->set.type, tn);
+		static const char *const act[] = { "create", "update", "delete" };
+		static const char *const sign = "+~-";
+		static const char *const col[] = { "\033[32m", "\033[33m", "\033[31m" };
+
+		if (in->hidden)
+			continue;
+		present(ch->set.name, name, sizeof name);
+		if (json) {
+			fprintf(f, "{\"zone\":");
+			json_write_str(f, zone);
+			fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
+			json_write_str(f, name);
+			fprintf(f, ",\"type\":\"%s\",\"ttl\":%lu", type, (unsigned long)ch->set.ttl);
+			values_json(f, "values", ch->set.nvalues, ch->set.values);
+			if (in->kind == PLAN_UPDATE) {
+				fprintf(f, ",\"old_ttl\":%lu", (unsigned long)in->old_ttl);
+				values_json(f, "old_values", in->old_nvalues, in->old_values);
+			}
+			fputs("}\n", f);
+			continue;
+		}
+		fprintf(f, "%s%c %s ", color ? col[in->kind] : "", sign[in->kind], name);
+		if (in->kind == PLAN_UPDATE) {
+			fprintf(f, "%s\n    old: ", type);
+			values_text(f, in->old_ttl, in->old_nvalues, in->old_values);
+			fputs("\n    new: ", f);
+		} else
+			fprintf(f, "%lu %s ", (unsigned long)ch->set.ttl, type);
+		if (in->kind == PLAN_UPDATE)
+			values_text(f, ch->set.ttl, ch->set.nvalues, ch->set.values);
+		else
+			for (int k = 0; k < ch->set.nvalues; k++)
+				fprintf(f, "%s%s", k ? " | " : "", ch->set.values[k]);
+		fprintf(f, "%s\n", color ? "\033[0m" : "");
+	}
+	for (size_t i = 0; i < p->nnotes; i++) {
+		if (json) {
+			fprintf(f, "{\"zone\":");
+			json_write_str(f, zone);
+			fprintf(f, ",\"note\":\"%s\",\"message\":", level_name[p->notes[i].level]);
+			json_write_str(f, p->notes[i].text);
+			fputs("}\n", f);
+		} else
+			fprintf(f, "%s: %s\n", p->notes[i].level == PLAN_INFO ? "note" :
+			    level_name[p->notes[i].level], p->notes[i].text);
+	}
+	if (p->notes_dropped && !json)
+		fprintf(f, "note: %zu more notes not shown\n", p->notes_dropped);
+	if (json) {
+		fprintf(f, "{\"zone\":");
+		json_write_str(f, zone);
+		fprintf(f, ",\"summary\":{\"create\":%zu,\"update\":%zu,\"delete\":%zu,\"skipped\":%zu,"
+		    "\"conflicts\":%zu,\"errors\":%zu,\"batches\":%zu,\"refused\":", p->ncreate,
+		    p->nupdate, p->ndelete, p->nskipped, p->nconflicts, p->nerrors, p->nbatches);
+		if (p->refusal[0])
+			json_write_str(f, p->refusal);
+		else
+			fputs("null", f);
+		fputs("}}\n", f);
+	} else {
+		if (p->refusal[0])
+			fprintf(f, "%srefused: %s%s\n", color ? "\033[31m" : "", p->refusal,
+			    color ? "\033[0m" : "");
+		fprintf(f, "%zu to create, %zu to update, %zu to delete\n", p->ncreate, p->nupdate,
+		    p->ndelete);
+	}
+	free(order);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,1422 @@
+#include "codec/rr.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "codec/tsig.h"
+
+/* ---- type names ---------------------------------------------------------------- */
+
+static const struct {
+	uint16_t type;
+	uint8_t r53; /* Route 53 accepts it (route53-api.md 2.5, RRType) */
+	const char *name;
+} types[] = {
+	{ DNS_TYPE_A, 1, "A" },
+	{ DNS_TYPE_NS, 1, "NS" },
+	{ DNS_TYPE_MD, 0, "MD" },
+	{ DNS_TYPE_MF, 0, "MF" },
+	{ DNS_TYPE_CNAME, 1, "CNAME" },
+	{ DNS_TYPE_SOA, 1, "SOA" },
+	{ DNS_TYPE_MB, 0, "MB" },
+	{ DNS_TYPE_MG, 0, "MG" },
+	{ DNS_TYPE_MR, 0, "MR" },
+	{ DNS_TYPE_PTR, 1, "PTR" },
+	{ DNS_TYPE_HINFO, 0, "HINFO" },
+	{ DNS_TYPE_MINFO, 0, "MINFO" },
+	{ DNS_TYPE_MX, 1, "MX" },
+	{ DNS_TYPE_TXT, 1, "TXT" },
+	{ DNS_TYPE_RP, 0, "RP" },
+	{ DNS_TYPE_AFSDB, 0, "AFSDB" },
+	{ DNS_TYPE_RT, 0, "RT" },
+	{ DNS_TYPE_SIG, 0, "SIG" },
+	{ DNS_TYPE_PX, 0, "PX" },
+	{ DNS_TYPE_AAAA, 1, "AAAA" },
+	{ DNS_TYPE_LOC, 0, "LOC" },
+	{ DNS_TYPE_NXT, 0, "NXT" },
+	{ DNS_TYPE_SRV, 1, "SRV" },
+	{ DNS_TYPE_NAPTR, 1, "NAPTR" },
+	{ DNS_TYPE_KX, 0, "KX" },
+	{ DNS_TYPE_A6, 0, "A6" },
+	{ DNS_TYPE_DNAME, 0, "DNAME" },
+	{ DNS_TYPE_OPT, 0, "OPT" },
+	{ DNS_TYPE_DS, 1, "DS" },
+	{ DNS_TYPE_SSHFP, 1, "SSHFP" },
+	{ DNS_TYPE_RRSIG, 0, "RRSIG" },
+	{ DNS_TYPE_NSEC, 0, "NSEC" },
+	{ DNS_TYPE_DNSKEY, 0, "DNSKEY" },
+	{ DNS_TYPE_NSEC3, 0, "NSEC3" },
+	{ DNS_TYPE_NSEC3PARAM, 0, "NSEC3PARAM" },
+	{ DNS_TYPE_TLSA, 1, "TLSA" },
+	{ DNS_TYPE_CDS, 0, "CDS" },
+	{ DNS_TYPE_CDNSKEY, 0, "CDNSKEY" },
+	{ DNS_TYPE_ZONEMD, 0, "ZONEMD" },
+	{ DNS_TYPE_SVCB, 1, "SVCB" },
+	{ DNS_TYPE_HTTPS, 1, "HTTPS" },
+	{ DNS_TYPE_SPF, 1, "SPF" },
+	{ DNS_TYPE_TSIG, 0, "TSIG" },
+	{ DNS_TYPE_IXFR, 0, "IXFR" },
+	{ DNS_TYPE_AXFR, 0, "AXFR" },
+	{ DNS_TYPE_ANY, 0, "ANY" },
+	{ DNS_TYPE_CAA, 1, "CAA" },
+};
+#define NTYPES (sizeof types / sizeof types[0])
+
+const char *
+rr_type_name(unsigned type, char *buf)
+{
+	for (size_t i = 0; i < NTYPES; i++)
+		if (types[i].type == type)
+			return types[i].name;
+	snprintf(buf, RR_TYPE_NAME_MAX, "TYPE%u", type);
+	return buf;
+}
+
+/* Decimal s[0..n) up to max, no sign; -1 when not one. 64-bit arithmetic:
+ * a long has 32 bits on MIPS and ARM. */
+static long long
+decimal(const char *s, size_t n, uint32_t max)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 10)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return v > max ? -1 : (long long)v;
+}
+
+int
+rr_type_parse(const char *s, size_t n)
+{
+	for (size_t i = 0; i < NTYPES; i++)
+		if (strlen(types[i].name) == n && !strncasecmp(s, types[i].name, n))
+			return types[i].type;
+	if (n > 4 && !strncasecmp(s, "TYPE", 4))
+		return (int)decimal(s + 4, n - 4, 65535);
+	return -1;
+}
+
+int
+rr_r53_supported(unsigned type)
+{
+	for (size_t i = 0; i < NTYPES; i++)
+		if (types[i].type == type)
+			return types[i].r53;
+	return 0;
+}
+
+/* ---- text output (snprintf-like: counts what does not fit) ------------------- */
+
+struct out {
+	char *buf;
+	size_t cap, len;
+};
+
+static void
+put(struct out *o, const char *s, size_t n)
+{
+	size_t room = o->cap > o->len + 1 ? o->cap - o->len - 1 : 0;
+
+	if (room)
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	o->len += n;
+}
+
+static void
+putstr(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* v in decimal (base 10) or lower-case hex (base 16), without printf:
+ * printing a whole zone calls this for every number. */
+static void
+put_uint(struct out *o, uint32_t v, unsigned base)
+{
+	char t[10];
+	size_t n = sizeof t;
+
+	do {
+		t[--n] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	put(o, t + n, sizeof t - n);
+}
+
+static long
+out_end(struct out *o)
+{
+	if (o->cap)
+		o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
+	return (long)o->len;
+}
+
+static void
+put_hex(struct out *o, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		char h[2] = { digits[p[i] >> 4], digits[p[i] & 15] };
+
+		put(o, h, 2);
+	}
+}
+
+/* Octets of a character string, escaped for a double-quoted string:
+ * \" \\ and octal \ooo outside 0x20..0x7e (route53-api.md 5.3). With list,
+ * commas and backslashes also get the RFC 9460 Appendix A.1 value-list
+ * escape (a backslash, itself escaped). */
+static void
+put_escaped(struct out *o, const uint8_t *p, size_t n, int list)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = p[i];
+		char t[5];
+
+		if (list && (b == ',' || b == '\\'))
+			put(o, "\\\\", 2);
+		if (b == '"' || b == '\\') {
+			t[0] = '\\';
+			t[1] = (char)b;
+			put(o, t, 2);
+		} else if (b < 0x20 || b > 0x7e) {
+			t[0] = '\\';
+			t[1] = (char)('0' + (b >> 6));
+			t[2] = (char)('0' + ((b >> 3) & 7));
+			t[3] = (char)('0' + (b & 7));
+			put(o, t, 4);
+		} else {
+			t[0] = (char)b;
+			put(o, t, 1);
+		}
+	}
+}
+
+static void
+put_quoted(struct out *o, const uint8_t *p, size_t n)
+{
+	put(o, "\"", 1);
+	put_escaped(o, p, n, 0);
+	put(o, "\"", 1);
+}
+
+static void
+put_ipv4(struct out *o, const uint8_t *p)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			put(o, ".", 1);
+		put_uint(o, p[i], 10);
+	}
+}
+
+/* RFC 5952 section 4: lower case, no leading zeros, the longest run of two
+ * or more zero groups (the first of equal runs) as "::"; section 5: an
+ * IPv4-mapped address ends in dotted decimal. */
+static void
+put_ipv6(struct out *o, const uint8_t *p)
+{
+	unsigned g[8];
+	int best = -1, bestlen = 1;
+
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j == i ? i + 1 : j;
+	}
+	if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
+		putstr(o, "::ffff:");
+		put_ipv4(o, p + 12);
+		return;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			put(o, "::", 2);
+			i += bestlen - 1;
+			continue;
+		}
+		if (i && i != best + bestlen)
+			put(o, ":", 1);
+		put_uint(o, g[i], 16);
+	}
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void
+put_base64(struct out *o, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned long g = (unsigned long)p[i] << 16;
+		char t[4];
+
+		if (i + 1 < n)
+			g |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < n)
+			g |= p[i + 2];
+		t[0] = b64[g >> 18];
+		t[1] = b64[(g >> 12) & 63];
+		t[2] = i + 1 < n ? b64[(g >> 6) & 63] : '=';
+		t[3] = i + 2 < n ? b64[g & 63] : '=';
+		put(o, t, 4);
+	}
+}
+
+/* ---- wire -> text ------------------------------------------------------------------ */
+
+static void
+put_name(struct out *o, struct dns_cursor *c)
+{
+	uint8_t name[DNS_NAME_MAX];
+	char text[DNS_NAME_TEXT_MAX];
+
+	if (dns_get_name(c, name) < 0)
+		return;
+	dns_name_format(name, text, sizeof text, DNS_NAME_OCTAL);
+	putstr(o, text);
+}
+
+static void
+put_u8(struct out *o, struct dns_cursor *c)
+{
+	put_uint(o, dns_get8(c), 10);
+}
+
+static void
+put_u16(struct out *o, struct dns_cursor *c)
+{
+	put_uint(o, dns_get16(c), 10);
+}
+
+static void
+put_u32(struct out *o, struct dns_cursor *c)
+{
+	put_uint(o, dns_get32(c), 10);
+}
+
+/* The rest of the rdata in hex, at least one octet. */
+static void
+put_hex_rest(struct out *o, struct dns_cursor *c)
+{
+	size_t n = c->len - (c->pos < c->len ? c->pos : c->len);
+
+	if (n == 0) {
+		dns_cursor_fail(c, "no data after the fixed fields");
+		return;
+	}
+	put_hex(o, dns_get_span(c, n), n);
+}
+
+/* A character string (length octet and octets), quoted. */
+static void
+put_string(struct out *o, struct dns_cursor *c)
+{
+	unsigned n = dns_get8(c);
+	const uint8_t *p = dns_get_span(c, n);
+
+	if (p)
+		put_quoted(o, p, n);
+}
+
+static void
+txt_to_text(struct out *o, struct dns_cursor *c)
+{
+	if (c->len == 0)
+		dns_cursor_fail(c, "no character string");
+	while (!c->fail && c->pos < c->len) {
+		if (c->pos)
+			put(o, " ", 1);
+		put_string(o, c);
+	}
+}
+
+static int
+is_alnum(unsigned b)
+{
+	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9');
+}
+
+/* RFC 8659 section 4.1: flags, a tag of letters and digits, the value. */
+static void
+caa_to_text(struct out *o, struct dns_cursor *c)
+{
+	unsigned len = dns_get8(c);
+	const uint8_t *tag;
+
+	tag = dns_get_span(c, len);
+	if (!tag)
+		return;
+	if (len == 0)
+		dns_cursor_fail(c, "empty CAA tag");
+	for (unsigned i = 0; i < len; i++)
+		if (!is_alnum(tag[i]))
+			dns_cursor_fail(c, "CAA tag with a character other than a-z A-Z 0-9");
+	if (c->fail)
+		return;
+	put(o, (const char *)tag, len);
+	put(o, " ", 1);
+	put_quoted(o, c->msg + c->pos, c->len - c->pos);
+	c->pos = c->len;
+}
+
+/* ---- SVCB / HTTPS (RFC 9460) -------------------------------------------------- */
+
+enum {
+	SVC_MANDATORY = 0,
+	SVC_ALPN = 1,
+	SVC_NO_DEFAULT_ALPN = 2,
+	SVC_PORT = 3,
+	SVC_IPV4HINT = 4,
+	SVC_ECH = 5,
+	SVC_IPV6HINT = 6,
+	SVC_INVALID = 65535 /* section 14.3.2: reserved, "Invalid key" */
+};
+
+static const char *const svc_keys[] = {
+	"mandatory", "alpn", "no-default-alpn", "port", "ipv4hint", "ech", "ipv6hint"
+};
+#define NSVC_KEYS (sizeof svc_keys / sizeof svc_keys[0])
+
+static void
+put_svc_key(struct out *o, unsigned key)
+{
+	if (key < NSVC_KEYS) {
+		putstr(o, svc_keys[key]);
+		return;
+	}
+	putstr(o, "key");
+	put_uint(o, key, 10);
+}
+
+/* Is key among the SvcParams starting at offset start of the rdata? */
+static int
+svc_has_key(const uint8_t *p, size_t len, size_t start, unsigned key)
+{
+	while (start + 4 <= len) {
+		unsigned k = (unsigned)p[start] << 8 | p[start + 1];
+
+		if (k == key)
+			return 1;
+		start += 4 + ((size_t)p[start + 2] << 8 | p[start + 3]);
+	}
+	return 0;
+}
+
+static void
+svc_value_to_text(struct out *o, struct dns_cursor *c, unsigned key, const uint8_t *v,
+    size_t n, size_t params)
+{
+	switch (key) {
+	case SVC_MANDATORY:
+		if (n == 0 || n % 2)
+			break;
+		for (size_t i = 0; i < n; i += 2) {
+			unsigned k = (unsigned)v[i] << 8 | v[i + 1];
+
+			/* Section 8: ascending, no duplicates, never "mandatory"
+			 * itself, and every listed key present. */
+			if (k == SVC_MANDATORY || (i && k <= ((unsigned)v[i - 2] << 8 | v[i - 1])) ||
+			    !svc_has_key(c->msg, c->len, params, k)) {
+				dns_cursor_fail(c, "bad mandatory SvcParam list (RFC 9460 section 8)");
+				return;
+			}
+			put(o, i ? "," : "=", 1);
+			put_svc_key(o, k);
+		}
+		return;
+	case SVC_ALPN:
+		put(o, "=\"", 2);
+		for (size_t i = 0; i < n; i += 1 + (size_t)v[i]) {
+			if (v[i] == 0 || v[i] > n - i - 1) {
+				dns_cursor_fail(c, "bad alpn SvcParam (RFC 9460 section 7.1)");
+				return;
+			}
+			if (i)
+				put(o, ",", 1);
+			put_escaped(o, v + i + 1, v[i], 1);
+		}
+		if (n)
+			put(o, "\"", 1);
+		else
+			break;
+		return;
+	case SVC_NO_DEFAULT_ALPN:
+		if (n)
+			break;
+		return;
+	case SVC_PORT:
+		if (n != 2)
+			break;
+		put(o, "=", 1);
+		put_uint(o, (unsigned)v[0] << 8 | v[1], 10);
+		return;
+	case SVC_IPV4HINT:
+	case SVC_IPV6HINT: {
+		size_t w = key == SVC_IPV4HINT ? 4 : 16;
+
+		if (n == 0 || n % w)
+			break;
+		for (size_t i = 0; i < n; i += w) {
+			put(o, i ? "," : "=", 1);
+			if (w == 4)
+				put_ipv4(o, v + i);
+			else
+				put_ipv6(o, v + i);
+		}
+		return;
+	}
+	case SVC_ECH:
+		if (n == 0)
+			break;
+		put(o, "=", 1);
+		put_base64(o, v, n);
+		return;
+	default:
+		/* Section 2.1: unknown keys as keyNNNNN="opaque value". */
+		if (n) {
+			put(o, "=", 1);
+			put_quoted(o, v, n);
+		}
+		return;
+	}
+	dns_cursor_fail(c, "bad value of SvcParam key %u (RFC 9460 section 7)", key);
+}
+
+/* The SvcParams after SvcPriority and TargetName, each after a blank. */
+static void
+svc_params_to_text(struct out *o, struct dns_cursor *c)
+{
+	long last = -1;
+	size_t params = c->pos;
+
+	while (!c->fail && c->pos < c->len) {
+		unsigned key = dns_get16(c), n = dns_get16(c);
+		const uint8_t *v = dns_get_span(c, n);
+
+		if (!v)
+			return;
+		/* Section 2.2: strictly increasing keys; 65535 is invalid. */
+		if ((long)key <= last || key == SVC_INVALID) {
+			dns_cursor_fail(c, "SvcParam keys not in increasing order or invalid "
+			    "(RFC 9460 section 2.2)");
+			return;
+		}
+		last = key;
+		put(o, " ", 1);
+		put_svc_key(o, key);
+		svc_value_to_text(o, c, key, v, n, params);
+	}
+}
+
+/* ---- per-type layouts ------------------------------------------------------------ */
+
+/* The fields of each Route 53 type in rdata order; the text has the same
+ * fields in the same order, separated by blanks (route53-api.md 5.2). */
+enum {
+	L_END,
+	L_U8,
+	L_U16,
+	L_U32,
+	L_NAME,
+	L_STR,  /* character string: length octet and octets */
+	L_HEX,  /* the rest, at least one octet, as hex */
+	L_TXT,  /* the rest: one or more character strings */
+	L_CAA,  /* the rest: CAA tag and value (RFC 8659 section 4.1) */
+	L_SVC,  /* the rest: SvcParams (RFC 9460 section 2.2) */
+	L_IPV4,
+	L_IPV6
+};
+
+#define MAX_FIELDS 7
+
+static const struct layout {
+	uint16_t type;
+	uint8_t f[MAX_FIELDS];
+	const char *what[MAX_FIELDS]; /* field names for error messages */
+} layouts[] = {
+	{ DNS_TYPE_A, { L_IPV4 }, { "address" } },
+	{ DNS_TYPE_AAAA, { L_IPV6 }, { "address" } },
+	{ DNS_TYPE_CAA, { L_U8, L_CAA }, { "flags", "tag" } },
+	{ DNS_TYPE_CNAME, { L_NAME }, { "name" } },
+	{ DNS_TYPE_DS, { L_U16, L_U8, L_U8, L_HEX },
+	    { "key tag", "algorithm", "digest type", "digest" } },
+	{ DNS_TYPE_HTTPS, { L_U16, L_NAME, L_SVC }, { "SvcPriority", "TargetName" } },
+	{ DNS_TYPE_MX, { L_U16, L_NAME }, { "preference", "exchange" } },
+	{ DNS_TYPE_NAPTR, { L_U16, L_U16, L_STR, L_STR, L_STR, L_NAME },
+	    { "order", "preference", "flags", "service", "regexp", "replacement" } },
+	{ DNS_TYPE_NS, { L_NAME }, { "name" } },
+	{ DNS_TYPE_PTR, { L_NAME }, { "name" } },
+	{ DNS_TYPE_SOA, { L_NAME, L_NAME, L_U32, L_U32, L_U32, L_U32, L_U32 },
+	    { "mname", "rname", "serial", "refresh", "retry", "expire", "minimum" } },
+	{ DNS_TYPE_SPF, { L_TXT }, { "string" } },
+	{ DNS_TYPE_SRV, { L_U16, L_U16, L_U16, L_NAME }, { "priority", "weight", "port", "target" } },
+	{ DNS_TYPE_SSHFP, { L_U8, L_U8, L_HEX }, { "algorithm", "fingerprint type", "fingerprint" } },
+	{ DNS_TYPE_SVCB, { L_U16, L_NAME, L_SVC }, { "SvcPriority", "TargetName" } },
+	{ DNS_TYPE_TLSA, { L_U8, L_U8, L_U8, L_HEX },
+	    { "usage", "selector", "matching type", "data" } },
+	{ DNS_TYPE_TXT, { L_TXT }, { "string" } },
+};
+
+static const struct layout *
+layout_of(unsigned type)
+{
+	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+		if (layouts[i].type == type)
+			return &layouts[i];
+	return NULL;
+}
+
+long
+rr_to_r53(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t cap, struct err *e)
+{
+	const struct layout *l = layout_of(type);
+	struct out o = { buf, cap, 0 };
+	struct dns_cursor c;
+	struct err why = { 0 };
+	char tn[RR_TYPE_NAME_MAX];
+	const uint8_t *p;
+
+	if (!l) {
+		if (e)
+			err_set(e, "type %s is not supported by Route 53", rr_type_name(type, tn));
+		return -1;
+	}
+	dns_cursor_init(&c, rdata, len, &why);
+	c.nocomp = 1;
+	for (int i = 0; i < MAX_FIELDS && l->f[i] && !c.fail; i++) {
+		if (i && l->f[i] != L_SVC)
+			put(&o, " ", 1);
+		switch (l->f[i]) {
+		case L_U8:
+			put_u8(&o, &c);
+			break;
+		case L_U16:
+			put_u16(&o, &c);
+			break;
+		case L_U32:
+			put_u32(&o, &c);
+			break;
+		case L_NAME:
+			put_name(&o, &c);
+			break;
+		case L_STR:
+			put_string(&o, &c);
+			break;
+		case L_HEX:
+			put_hex_rest(&o, &c);
+			break;
+		case L_TXT:
+			txt_to_text(&o, &c);
+			break;
+		case L_CAA:
+			caa_to_text(&o, &c);
+			break;
+		case L_SVC:
+			svc_params_to_text(&o, &c);
+			break;
+		case L_IPV4:
+			if ((p = dns_get_span(&c, 4)))
+				put_ipv4(&o, p);
+			break;
+		default:
+			if ((p = dns_get_span(&c, 16)))
+				put_ipv6(&o, p);
+			break;
+		}
+	}
+	if (!c.fail && c.pos != len)
+		dns_cursor_fail(&c, "%zu octets of %zu do not belong to it", len - c.pos, len);
+	if (c.fail) {
+		if (e)
+			err_set(e, "malformed %s rdata: %s", rr_type_name(type, tn), why.msg);
+		if (cap)
+			buf[0] = '\0';
+		return -1;
+	}
+	return out_end(&o);
+}
+
+long
+rr_to_generic(const uint8_t *rdata, size_t len, char *buf, size_t cap)
+{
+	struct out o = { buf, cap, 0 };
+
+	putstr(&o, "\\# ");
+	put_uint(&o, (uint32_t)len, 10);
+	if (len) {
+		put(&o, " ", 1);
+		put_hex(&o, rdata, len);
+	}
+	return out_end(&o);
+}
+
+long
+rr_to_text(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t cap)
+{
+	long n = -1;
+
+	if (rr_r53_supported(type))
+		n = rr_to_r53(type, rdata, len, buf, cap, NULL);
+	return n >= 0 ? n : rr_to_generic(rdata, len, buf, cap);
+}
+
+/* ---- text -> wire ---------------------------------------------------------------- */
+
+struct in {
+	const char *s;
+	size_t n, pos;
+	struct err *err;
+	int fail;
+};
+
+static int
+in_fail(struct in *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+in_fail(struct in *in, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (in->fail)
+		return -1;
+	in->fail = 1;
+	if (in->err) {
+		va_start(ap, fmt);
+		err_vset(in->err, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int
+is_blank(int ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Skip blanks; 1 when more text follows. */
+static int
+more(struct in *in)
+{
+	while (in->pos < in->n && is_blank(in->s[in->pos]))
+		in->pos++;
+	return !in->fail && in->pos < in->n;
+}
+
+/* The next blank-delimited word (a backslash protects the next character). */
+static int
+word(struct in *in, const char *what, const char **p, size_t *len)
+{
+	size_t start;
+
+	if (!more(in))
+		return in_fail(in, "%s missing", what);
+	start = in->pos;
+	while (in->pos < in->n && !is_blank(in->s[in->pos]))
+		in->pos += in->s[in->pos] == '\\' && in->pos + 1 < in->n ? 2 : 1;
+	*p = in->s + start;
+	*len = in->pos - start;
+	return 0;
+}
+
+static long long
+number(struct in *in, const char *what, uint32_t max)
+{
+	const char *p;
+	size_t n;
+	long long v;
+
+	if (word(in, what, &p, &n) < 0)
+		return -1;
+	if ((v = decimal(p, n, max)) < 0)
+		return in_fail(in, "%s \"%.*s\" is not a number from 0 to %lu", what,
+		    (int)(n > 20 ? 20 : n), p, (unsigned long)max);
+	return v;
+}
+
+/* Decode a character string's escapes: \ooo octal (three digits, at most
+ * 377), \X for any other X. Returns the length, or -1. */
+static long
+unescape(struct in *in, const char *s, size_t n, uint8_t *out, size_t cap)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = (unsigned char)s[i];
+
+		if (b == '\\') {
+			if (++i == n)
+				return in_fail(in, "text ends with a backslash");
+			b = (unsigned char)s[i];
+			if (b >= '0' && b <= '9') {
+				if (n - i < 3 || s[i] > '3' || s[i + 1] < '0' || s[i + 1] > '7' ||
+				    s[i + 2] < '0' || s[i + 2] > '7')
+					return in_fail(in, "bad escape \"\\%.*s\": a backslash and a "
+					    "digit must be an octal \\ooo from \\000 to \\377",
+					    (int)(n - i < 3 ? n - i : 3), s + i);
+				b = (unsigned)(s[i] - '0') << 6 | (unsigned)(s[i + 1] - '0') << 3 |
+				    (unsigned)(s[i + 2] - '0');
+				i += 2;
+			}
+		}
+		if (k == cap)
+			return in_fail(in, "character string longer than %zu octets", cap);
+		out[k++] = (uint8_t)b;
+	}
+	return (long)k;
+}
+
+/* One character string: "quoted" (blanks allowed inside), or a bare word
+ * unless quotes are required. Decoded into out[0..cap). */
+static long
+string(struct in *in, const char *what, int quotes, uint8_t *out, size_t cap)
+{
+	const char *p;
+	size_t start;
+
+	if (!more(in))
+		return in_fail(in, "%s missing", what);
+	if (in->s[in->pos] != '"') {
+		size_t n;
+
+		if (quotes)
+			return in_fail(in, "%s must be in double quotes", what);
+		word(in, what, &p, &n);
+		return unescape(in, p, n, out, cap);
+	}
+	start = ++in->pos;
+	while (in->pos < in->n && in->s[in->pos] != '"')
+		in->pos += in->s[in->pos] == '\\' && in->pos + 1 < in->n ? 2 : 1;
+	if (in->pos >= in->n)
+		return in_fail(in, "%s: no closing double quote", what);
+	in->pos++;
+	if (in->pos < in->n && !is_blank(in->s[in->pos]) && in->s[in->pos] != '"')
+		return in_fail(in, "%s: text right after the closing quote", what);
+	return unescape(in, in->s + start, in->pos - 1 - start, out, cap);
+}
+
+static void
+get_string(struct in *in, struct dns_writer *w, const char *what, int quotes)
+{
+	uint8_t s[255];
+	long n = string(in, what, quotes, s, sizeof s);
+
+	if (n < 0)
+		return;
+	dns_put8(w, (unsigned)n);
+	dns_put_bytes(w, s, (size_t)n);
+}
+
+static void
+get_name(struct in *in, struct dns_writer *w, const char *what)
+{
+	uint8_t name[DNS_NAME_MAX];
+	const char *p;
+	size_t n;
+
+	if (word(in, what, &p, &n) < 0)
+		return;
+	if (dns_name_parse(name, sizeof name, p, n, DNS_NAME_OCTAL | DNS_NAME_DOT_OPT, NULL,
+	    in->err) < 0) {
+		in_fail(in, "bad %s", what);
+		return;
+	}
+	dns_put_name(w, name);
+}
+
+static void
+get_u8(struct in *in, struct dns_writer *w, const char *what)
+{
+	long v = number(in, what, 255);
+
+	if (v >= 0)
+		dns_put8(w, (unsigned)v);
+}
+
+static void
+get_u16(struct in *in, struct dns_writer *w, const char *what)
+{
+	long v = number(in, what, 65535);
+
+	if (v >= 0)
+		dns_put16(w, (unsigned)v);
+}
+
+static void
+get_u32(struct in *in, struct dns_writer *w, const char *what)
+{
+	long long v = number(in, what, UINT32_C(4294967295));
+
+	if (v >= 0)
+		dns_put32(w, (uint32_t)v);
+}
+
+/* Hex digits to the end of the text, blanks between them allowed. */
+static void
+get_hex_rest(struct in *in, struct dns_writer *w, const char *what)
+{
+	int hi = -1, any = 0;
+
+	for (; in->pos < in->n; in->pos++) {
+		int ch = in->s[in->pos], v;
+
+		if (is_blank(ch))
+			continue;
+		if (ch >= '0' && ch <= '9')
+			v = ch - '0';
+		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+			v = (ch | 0x20) - 'a' + 10;
+		else {
+			in_fail(in, "%s: \"%c\" is not a hex digit", what, ch);
+			return;
+		}
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		dns_put8(w, (unsigned)(hi << 4 | v));
+		hi = -1;
+		any = 1;
+	}
+	if (hi >= 0)
+		in_fail(in, "%s: odd number of hex digits", what);
+	else if (!any)
+		in_fail(in, "%s missing", what);
+}
+
+/* Dotted-quad IPv4 address, each part 0-255 without leading zeros. */
+static int
+parse_ipv4(const char *s, size_t n, uint8_t *out)
+{
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		size_t start = i;
+		long long v;
+
+		while (i < n && s[i] != '.')
+			i++;
+		v = decimal(s + start, i - start, 255);
+		if (v < 0 || (i - start > 1 && s[start] == '0'))
+			return -1;
+		out[part] = (uint8_t)v;
+		if (part < 3) {
+			if (i == n)
+				return -1;
+			i++;
+		}
+	}
+	return i == n ? 0 : -1;
+}
+
+static int
+parse_ipv6(const char *s, size_t n, uint8_t *out)
+{
+	char tmp[64];
+
+	if (n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET6, tmp, out) == 1 ? 0 : -1;
+}
+
+static void
+caa_from_text(struct in *in, struct dns_writer *w)
+{
+	const char *tag;
+	size_t n;
+	uint8_t *v;
+	long vl;
+
+	if (word(in, "tag", &tag, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum((unsigned char)tag[i]) || n > 255) {
+			in_fail(in, "CAA tag \"%.*s\" is not 1-255 letters and digits",
+			    (int)(n > 20 ? 20 : n), tag);
+			return;
+		}
+	dns_put8(w, (unsigned)n);
+	dns_put_bytes(w, tag, n);
+	/* The value has no length octet: it fills the rest of the rdata. */
+	if (!(v = malloc(DNS_RDATA_MAX))) {
+		in_fail(in, "out of memory");
+		return;
+	}
+	vl = string(in, "value", 0, v, DNS_RDATA_MAX);
+	if (vl >= 0)
+		dns_put_bytes(w, v, (size_t)vl);
+	free(v);
+}
+
+/* SvcParams collected before sorting (section 2.2: strictly increasing on
+ * the wire, any order in presentation). */
+struct svc_param {
+	unsigned key;
+	size_t off, len; /* in the value buffer */
+};
+
+static int
+svc_param_cmp(const void *a, const void *b)
+{
+	const struct svc_param *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* A key name or keyNNNNN; -1 when neither. */
+static long
+svc_key_parse(const char *s, size_t n)
+{
+	for (size_t k = 0; k < NSVC_KEYS; k++)
+		if (strlen(svc_keys[k]) == n && !memcmp(s, svc_keys[k], n))
+			return (long)k;
+	if (n > 3 && !memcmp(s, "key", 3) && (n == 4 || s[3] != '0'))
+		return decimal(s + 3, n - 3, 65534);
+	return -1;
+}
+
+/* Split v[0..n) at commas; with esc, "\," and "\\" are a literal comma and
+ * backslash (RFC 9460 Appendix A.1). Calls item() for each; -1 on error. */
+static int
+svc_split(struct in *in, const uint8_t *v, size_t n, int esc,
+    int (*item)(struct in *, const uint8_t *, size_t, uint8_t *, size_t *), uint8_t *out,
+    size_t *outlen, size_t room)
+{
+	uint8_t one[256];
+	size_t k = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || v[i] == ',') {
+			/* An item makes at most 256 octets (alpn). */
+			if (room - *outlen < 256)
+				return in_fail(in, "SvcParams longer than an rdata");
+			if (item(in, one, k, out, outlen) < 0)
+				return -1;
+			k = 0;
+			continue;
+		}
+		if (esc && v[i] == '\\' && i + 1 < n)
+			i++;
+		if (k == sizeof one)
+			return in_fail(in, "SvcParam list item longer than 255 octets");
+		one[k++] = v[i];
+	}
+	return 0;
+}
+
+static int
+alpn_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+{
+	if (n == 0 || n > 255)
+		return in_fail(in, "alpn: empty protocol id");
+	out[(*len)++] = (uint8_t)n;
+	memcpy(out + *len, p, n);
+	*len += n;
+	return 0;
+}
+
+static int
+mandatory_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+{
+	long k = svc_key_parse((const char *)p, n);
+
+	if (k < 0)
+		return in_fail(in, "mandatory: unknown key \"%.*s\"", (int)(n > 20 ? 20 : n), p);
+	if (k == SVC_MANDATORY)
+		return in_fail(in, "mandatory lists itself (RFC 9460 section 8)");
+	out[(*len)++] = (uint8_t)(k >> 8);
+	out[(*len)++] = (uint8_t)k;
+	return 0;
+}
+
+static int
+ipv4_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+{
+	if (parse_ipv4((const char *)p, n, out + *len) < 0)
+		return in_fail(in, "ipv4hint: bad address \"%.*s\"", (int)(n > 40 ? 40 : n), p);
+	*len += 4;
+	return 0;
+}
+
+static int
+ipv6_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+{
+	if (parse_ipv6((const char *)p, n, out + *len) < 0)
+		return in_fail(in, "ipv6hint: bad address \"%.*s\"", (int)(n > 46 ? 46 : n), p);
+	*len += 16;
+	return 0;
+}
+
+/* Sort the mandatory list (2-octet keys) and refuse duplicates. */
+static int
+mandatory_sort(struct in *in, uint8_t *v, size_t n)
+{
+	for (size_t i = 2; i < n; i += 2)
+		for (size_t j = i; j >= 2 && (v[j - 2] << 8 | v[j - 1]) >= (v[j] << 8 | v[j + 1]);
+		    j -= 2) {
+			uint8_t t[2] = { v[j - 2], v[j - 1] };
+
+			if (v[j - 2] == v[j] && v[j - 1] == v[j + 1])
+				return in_fail(in, "mandatory lists a key twice");
+			v[j - 2] = v[j];
+			v[j - 1] = v[j + 1];
+			v[j] = t[0];
+			v[j + 1] = t[1];
+		}
+	return 0;
+}
+
+/* Value text of one SvcParam (already unescaped as a character string) to
+ * its wire form in out[0..room). A keyNNNNN (generic) value is opaque. */
+static long
+svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, int has,
+    uint8_t *out, size_t room)
+{
+	size_t len = 0;
+	long long port;
+
+	if (generic) {
+		if (n > room)
+			return in_fail(in, "SvcParams longer than an rdata");
+		memcpy(out, v, n);
+		return (long)n;
+	}
+	if (!has && key != SVC_NO_DEFAULT_ALPN && key < NSVC_KEYS)
+		return in_fail(in, "SvcParam %s needs a value", svc_keys[key]);
+	if (room < 2)
+		return in_fail(in, "SvcParams longer than an rdata");
+	switch (key) {
+	case SVC_MANDATORY:
+		if (svc_split(in, v, n, 0, mandatory_item, out, &len, room) < 0 ||
+		    mandatory_sort(in, out, len) < 0)
+			return -1;
+		break;
+	case SVC_ALPN:
+		if (svc_split(in, v, n, 1, alpn_item, out, &len, room) < 0)
+			return -1;
+		break;
+	case SVC_NO_DEFAULT_ALPN:
+		if (n)
+			return in_fail(in, "no-default-alpn takes no value");
+		break;
+	case SVC_PORT:
+		if ((port = decimal((const char *)v, n, 65535)) < 0)
+			return in_fail(in, "port: not a number from 0 to 65535");
+		out[0] = (uint8_t)(port >> 8);
+		out[1] = (uint8_t)port;
+		len = 2;
+		break;
+	case SVC_IPV4HINT:
+		if (svc_split(in, v, n, 0, ipv4_item, out, &len, room) < 0)
+			return -1;
+		break;
+	case SVC_IPV6HINT:
+		if (svc_split(in, v, n, 0, ipv6_item, out, &len, room) < 0)
+			return -1;
+		break;
+	case SVC_ECH: {
+		long k = n ? tsig_base64_decode(out, room, (const char *)v, n) : -1;
+
+		if (k <= 0)
+			return in_fail(in, "ech: not base64");
+		len = (size_t)k;
+		break;
+	}
+	default:
+		if (n > room)
+			return in_fail(in, "SvcParams longer than an rdata");
+		memcpy(out, v, n);
+		len = n;
+		break;
+	}
+	return (long)len;
+}
+
+/* One key[=value] word: into params[*np], its wire value appended to vals. */
+static int
+svc_param(struct in *in, struct svc_param *params, size_t *np, uint8_t *vals, size_t *vlen,
+    uint8_t *tmp)
+{
+	const char *s = in->s + in->pos;
+	size_t klen = 0, n = 0;
+	long key, len;
+	int has = 0, generic;
+
+	while (in->pos + klen < in->n && !is_blank(s[klen]) && s[klen] != '=')
+		klen++;
+	key = svc_key_parse(s, klen);
+	if (key < 0)
+		return in_fail(in, "unknown SvcParam key \"%.*s\"", (int)(klen > 20 ? 20 : klen), s);
+	/* Section 2.1: keyNNNNN gives the wire value itself. */
+	generic = klen > 3 && !memcmp(s, "key", 3);
+	in->pos += klen;
+	if (in->pos < in->n && in->s[in->pos] == '=') {
+		long k;
+
+		has = 1;
+		in->pos++;
+		if (in->pos == in->n || is_blank(in->s[in->pos]))
+			k = 0;
+		else
+			k = string(in, svc_keys[key < (long)NSVC_KEYS ? key : 0], 0, tmp,
+			    DNS_RDATA_MAX);
+		if (k < 0)
+			return -1;
+		n = (size_t)k;
+	}
+	for (size_t i = 0; i < *np; i++)
+		if (params[i].key == (unsigned)key)
+			return in_fail(in, "SvcParam key \"%.*s\" given twice", (int)klen, s);
+	if ((len = svc_value(in, (unsigned)key, generic, tmp, n, has, vals + *vlen,
+	    DNS_RDATA_MAX - *vlen)) < 0)
+		return -1;
+	if (*vlen + (size_t)len + 4 * (*np + 1) > DNS_RDATA_MAX)
+		return in_fail(in, "SvcParams longer than an rdata");
+	params[*np].key = (unsigned)key;
+	params[*np].off = *vlen;
+	params[*np].len = (size_t)len;
+	(*np)++;
+	*vlen += (size_t)len;
+	return 0;
+}
+
+/* SvcParams after SvcPriority and TargetName, sorted by key. */
+static void
+svc_params_from_text(struct in *in, struct dns_writer *w)
+{
+	/* Each param is a word of the text: at most n / 2 + 1 of them. */
+	struct svc_param *params = malloc((in->n / 2 + 1) * sizeof *params);
+	uint8_t *vals = malloc(2 * (size_t)DNS_RDATA_MAX);
+	uint8_t *tmp = vals + DNS_RDATA_MAX;
+	size_t np = 0, vlen = 0;
+
+	if (!params || !vals) {
+		in_fail(in, "out of memory");
+		goto done;
+	}
+	while (more(in))
+		if (svc_param(in, params, &np, vals, &vlen, tmp) < 0)
+			goto done;
+	qsort(params, np, sizeof *params, svc_param_cmp);
+	for (size_t i = 0; i < np; i++) {
+		if (params[i].key == SVC_MANDATORY)
+			for (size_t j = 0; j < params[i].len; j += 2) {
+				unsigned k = (unsigned)vals[params[i].off + j] << 8 |
+				    vals[params[i].off + j + 1];
+				size_t m = 0;
+
+				while (m < np && params[m].key != k)
+					m++;
+				if (m == np) {
+					in_fail(in, "mandatory key %u is missing (RFC 9460 "
+					    "section 8)", k);
+					goto done;
+				}
+			}
+		dns_put16(w, params[i].key);
+		dns_put16(w, (unsigned)params[i].len);
+		dns_put_bytes(w, vals + params[i].off, params[i].len);
+	}
+done:
+	free(params);
+	free(vals);
+}
+
+long
+rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap, struct err *e)
+{
+	const struct layout *l = layout_of(type);
+	struct err why = { 0 };
+	struct in in = { text, n, 0, &why, 0 };
+	struct dns_writer w;
+	char tn[RR_TYPE_NAME_MAX];
+	uint8_t ip[16];
+	const char *p;
+	size_t len;
+
+	dns_writer_init(&w, out, cap < DNS_RDATA_MAX ? cap : DNS_RDATA_MAX, 0, NULL);
+	if (!l)
+		in_fail(&in, "type %s is not supported by Route 53", rr_type_name(type, tn));
+	for (int i = 0; l && i < MAX_FIELDS && l->f[i] && !in.fail; i++) {
+		const char *what = l->what[i];
+
+		switch (l->f[i]) {
+		case L_U8:
+			get_u8(&in, &w, what);
+			break;
+		case L_U16:
+			get_u16(&in, &w, what);
+			break;
+		case L_U32:
+			get_u32(&in, &w, what);
+			break;
+		case L_NAME:
+			get_name(&in, &w, what);
+			break;
+		case L_STR:
+			get_string(&in, &w, what, 0);
+			break;
+		case L_HEX:
+			get_hex_rest(&in, &w, what);
+			break;
+		case L_TXT:
+			/* Route 53 requires every string quoted (route53-api.md
+			 * 5.3). */
+			do
+				get_string(&in, &w, what, 1);
+			while (!in.fail && more(&in));
+			break;
+		case L_CAA:
+			caa_from_text(&in, &w);
+			break;
+		case L_SVC:
+			svc_params_from_text(&in, &w);
+			break;
+		default:
+			if (word(&in, what, &p, &len) < 0)
+				break;
+			if ((l->f[i] == L_IPV4 ? parse_ipv4(p, len, ip) : parse_ipv6(p, len, ip)) < 0) {
+				in_fail(&in, "\"%.*s\" is not an IPv%c address",
+				    (int)(len > 46 ? 46 : len), p, l->f[i] == L_IPV4 ? '4' : '6');
+				break;
+			}
+			dns_put_bytes(&w, ip, l->f[i] == L_IPV4 ? 4 : 16);
+			break;
+		}
+	}
+	if (!in.fail && more(&in))
+		in_fail(&in, "unexpected \"%.*s\" after the value", (int)(n - in.pos > 20 ? 20 :
+		    n - in.pos), text + in.pos);
+	if (!in.fail && w.fail)
+		in_fail(&in, "rdata longer than %zu octets", w.cap);
+	/* keyNNNNN gives any octets for a known key too (RFC 9460 section
+	 * 2.1): they must still form that key's value. */
+	if (!in.fail && l->f[2] == L_SVC && rr_to_r53(type, out, w.len, NULL, 0, &why) < 0)
+		in.fail = 1;
+	if (in.fail) {
+		if (e)
+			err_set(e, "bad %s value \"%.*s%s\": %s", rr_type_name(type, tn),
+			    (int)(n > 60 ? 60 : n), text, n > 60 ? "..." : "", why.msg);
+		return -1;
+	}
+	return (long)w.len;
+}
+
+/* ---- canonical form, SOA --------------------------------------------------------- */
+
+#define F_NAME (-1)
+#define F_STR (-2)
+#define F_REST (-3)
+
+/* Layouts of the rdata with names to lower-case: fixed octets (> 0), a
+ * name, a character string, or anything to the end. */
+static const struct {
+	uint16_t type;
+	signed char f[6];
+} canon[] = {
+	{ DNS_TYPE_NS, { F_NAME } },
+	{ DNS_TYPE_MD, { F_NAME } },
+	{ DNS_TYPE_MF, { F_NAME } },
+	{ DNS_TYPE_CNAME, { F_NAME } },
+	{ DNS_TYPE_SOA, { F_NAME, F_NAME, 20 } },
+	{ DNS_TYPE_MB, { F_NAME } },
+	{ DNS_TYPE_MG, { F_NAME } },
+	{ DNS_TYPE_MR, { F_NAME } },
+	{ DNS_TYPE_PTR, { F_NAME } },
+	{ DNS_TYPE_MINFO, { F_NAME, F_NAME } },
+	{ DNS_TYPE_MX, { 2, F_NAME } },
+	{ DNS_TYPE_RP, { F_NAME, F_NAME } },
+	{ DNS_TYPE_AFSDB, { 2, F_NAME } },
+	{ DNS_TYPE_RT, { 2, F_NAME } },
+	{ DNS_TYPE_PX, { 2, F_NAME, F_NAME } },
+	{ DNS_TYPE_NAPTR, { 4, F_STR, F_STR, F_STR, F_NAME } },
+	{ DNS_TYPE_KX, { 2, F_NAME } },
+	{ DNS_TYPE_SRV, { 6, F_NAME } },
+	{ DNS_TYPE_DNAME, { F_NAME } },
+	{ DNS_TYPE_RRSIG, { 18, F_NAME, F_REST } },
+	{ DNS_TYPE_SVCB, { 2, F_NAME, F_REST } },
+	{ DNS_TYPE_HTTPS, { 2, F_NAME, F_REST } },
+};
+
+int
+rr_canonicalize(unsigned type, uint8_t *rdata, size_t len)
+{
+	struct dns_cursor c;
+	size_t names[2];
+	unsigned nn = 0;
+	uint8_t tmp[DNS_NAME_MAX];
+	size_t t = 0;
+
+	while (t < sizeof canon / sizeof canon[0] && canon[t].type != type)
+		t++;
+	if (t == sizeof canon / sizeof canon[0])
+		return 0;
+	dns_cursor_init(&c, rdata, len, NULL);
+	c.nocomp = 1;
+	for (int i = 0; i < 6 && canon[t].f[i] && !c.fail; i++) {
+		switch (canon[t].f[i]) {
+		case F_NAME:
+			names[nn++] = c.pos;
+			dns_get_name(&c, tmp);
+			break;
+		case F_STR:
+			dns_get_span(&c, dns_get8(&c));
+			break;
+		case F_REST:
+			c.pos = len;
+			break;
+		default:
+			dns_get_span(&c, (size_t)canon[t].f[i]);
+			break;
+		}
+	}
+	if (c.fail || c.pos != len)
+		return -1;
+	for (unsigned i = 0; i < nn; i++)
+		dns_name_lower(rdata + names[i]);
+	return 0;
+}
+
+int
+rr_soa_parse(struct rr_soa *soa, const uint8_t *rdata, size_t len, struct err *e)
+{
+	struct dns_cursor c;
+	struct err why = { 0 };
+
+	dns_cursor_init(&c, rdata, len, &why);
+	c.nocomp = 1;
+	dns_get_name(&c, soa->mname);
+	dns_get_name(&c, soa->rname);
+	soa->serial = dns_get32(&c);
+	soa->refresh = dns_get32(&c);
+	soa->retry = dns_get32(&c);
+	soa->expire = dns_get32(&c);
+	soa->minimum = dns_get32(&c);
+	if (!c.fail && c.pos != len)
+		dns_cursor_fail(&c, "%zu octets too many", len - c.pos);
+	if (c.fail) {
+		if (e)
+			err_set(e, "malformed SOA rdata: %s", why.msg);
+		return -1;
+	}
+	return 0;
+}

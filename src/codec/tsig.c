@@ -1,0 +1,580 @@
+#include "codec/tsig.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <bearssl_hash.h>
+
+#include "codec/dns.h"
+
+/* Algorithm names in wire form (RFC 8945 section 6). */
+static const struct {
+	const char *name;
+	const uint8_t *wire;
+	size_t wire_len;
+	const br_hash_class *hash;
+	size_t out;
+} algs[] = {
+	[TSIG_HMAC_SHA1] = { "hmac-sha1", (const uint8_t *)"\x09hmac-sha1", 11, &br_sha1_vtable, 20 },
+	[TSIG_HMAC_SHA224] = { "hmac-sha224", (const uint8_t *)"\x0bhmac-sha224", 13,
+	    &br_sha224_vtable, 28 },
+	[TSIG_HMAC_SHA256] = { "hmac-sha256", (const uint8_t *)"\x0bhmac-sha256", 13,
+	    &br_sha256_vtable, 32 },
+	[TSIG_HMAC_SHA384] = { "hmac-sha384", (const uint8_t *)"\x0bhmac-sha384", 13,
+	    &br_sha384_vtable, 48 },
+	[TSIG_HMAC_SHA512] = { "hmac-sha512", (const uint8_t *)"\x0bhmac-sha512", 13,
+	    &br_sha512_vtable, 64 },
+};
+#define NALGS (sizeof algs / sizeof algs[0])
+
+/* Most unsigned messages between two signed ones (RFC 8945 section 5.3.1:
+ * every 100th message at least must be signed). */
+#define MAX_UNSIGNED 99
+
+/* A TSIG RR found at the end of a message. */
+struct tsig_rr {
+	size_t start; /* offset of the RR: the message length without it */
+	uint8_t key[DNS_NAME_MAX]; /* owner (key name), lower case */
+	size_t key_len;
+	uint8_t alg[DNS_NAME_MAX]; /* algorithm name, lower case */
+	size_t alg_len;
+	uint64_t time;
+	unsigned fudge;
+	const uint8_t *mac;
+	size_t mac_len;
+	unsigned orig_id;
+	unsigned error;
+	const uint8_t *other;
+	size_t other_len;
+};
+
+const char *
+tsig_alg_name(enum tsig_alg alg)
+{
+	return algs[alg].name;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int
+b64_val(char c)
+{
+	const char *p;
+
+	if (c == '\0' || !(p = strchr(b64, c)))
+		return -1;
+	return (int)(p - b64);
+}
+
+long
+tsig_base64_decode(uint8_t *out, size_t max, const char *in, size_t inlen)
+{
+	size_t n = 0;
+
+	if (inlen % 4)
+		return -1;
+	for (size_t i = 0; i < inlen; i += 4) {
+		int v[4], pad = 0;
+		unsigned long g;
+
+		for (int j = 0; j < 4; j++) {
+			if (in[i + j] == '=' && i + 4 == inlen && j >= 2) {
+				v[j] = 0;
+				pad++;
+				continue;
+			}
+			if (pad || (v[j] = b64_val(in[i + j])) < 0)
+				return -1; /* '=' only at the very end; no other characters */
+		}
+		g = (unsigned long)v[0] << 18 | (unsigned long)v[1] << 12 | (unsigned long)v[2] << 6 |
+		    (unsigned long)v[3];
+		/* Canonical form: the bits a padded group drops must be zero. */
+		if ((pad == 2 && (g & 0xffff)) || (pad == 1 && (g & 0xff)))
+			return -1;
+		if (n + 3 - (size_t)pad > max)
+			return -1;
+		out[n++] = (uint8_t)(g >> 16);
+		if (pad < 2)
+			out[n++] = (uint8_t)(g >> 8);
+		if (pad < 1)
+			out[n++] = (uint8_t)g;
+	}
+	return (long)n;
+}
+
+int
+tsig_key_init(struct tsig_key *k, const char *name, const char *alg, const char *secret_b64,
+    struct err *e)
+{
+	size_t alen = strlen(alg);
+	struct err ne = { 0 };
+	long n;
+	int a;
+
+	memset(k, 0, sizeof *k);
+	if (!*name)
+		return err_set(e, "TSIG key needs a name");
+	if (alen && alg[alen - 1] == '.')
+		alen--;
+	for (a = 0; a < (int)NALGS; a++)
+		if (strlen(algs[a].name) == alen && !strncasecmp(alg, algs[a].name, alen))
+			break;
+	if (a == (int)NALGS)
+		return err_set(e, "TSIG key %s: unsupported algorithm \"%s\" (use hmac-sha256, "
+		    "hmac-sha1, hmac-sha224, hmac-sha384 or hmac-sha512)", name, alg);
+	k->alg = (enum tsig_alg)a;
+	if (dns_name_parse(k->name, sizeof k->name, name, strlen(name), DNS_NAME_DOT_OPT, NULL,
+	    &ne) < 0)
+		return err_set(e, "TSIG key name \"%s\": %s", name, ne.msg);
+	dns_name_lower(k->name);
+	k->name_len = dns_name_len(k->name);
+	n = tsig_base64_decode(k->secret, sizeof k->secret, secret_b64, strlen(secret_b64));
+	if (n < 0)
+		return err_set(e, "TSIG key %s: the secret is not base64 (or longer than %d bytes)",
+		    name, TSIG_MAX_SECRET);
+	if (n == 0)
+		return err_set(e, "TSIG key %s: empty secret", name);
+	k->secret_len = (size_t)n;
+	return 0;
+}
+
+int
+tsig_key_parse(struct tsig_key *k, const char *spec, struct err *e)
+{
+	char name[1024], alg[64];
+	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+	if (!c2)
+		return err_set(e, "TSIG key must be NAME:ALGORITHM:BASE64SECRET");
+	if ((size_t)(c1 - spec) >= sizeof name || (size_t)(c2 - c1 - 1) >= sizeof alg)
+		return err_set(e, "TSIG key: name or algorithm too long");
+	memcpy(name, spec, (size_t)(c1 - spec));
+	name[c1 - spec] = '\0';
+	memcpy(alg, c1 + 1, (size_t)(c2 - c1 - 1));
+	alg[c2 - c1 - 1] = '\0';
+	return tsig_key_init(k, name, alg, c2 + 1, e);
+}
+
+const char *
+tsig_key_name(const struct tsig_key *k, char *buf, size_t len)
+{
+	dns_name_to_text(k->name, buf, len);
+	return buf;
+}
+
+/* ---- wire helpers --------------------------------------------------------- */
+
+/* Header fields of a message we sign or digest (at least DNS_HEADER_LEN). */
+static unsigned
+get16(const uint8_t *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static void
+put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Constant-time comparison of MACs (the length is public). */
+static int
+mac_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	unsigned d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static int
+name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && !memcmp(a, b, alen);
+}
+
+/* ---- finding the TSIG RR (RFC 8945 section 5.1) ------------------------------ */
+
+/* Find the TSIG RR, which must be the last RR of the additional section
+ * and the only one. Returns 1 (rr filled), 0 (no TSIG) or -1. */
+static int
+find_tsig(const uint8_t *msg, size_t len, struct tsig_rr *rr, struct err *e)
+{
+	struct dns_msg m;
+	struct dns_rr r;
+	struct dns_cursor c;
+	int n;
+
+	if (dns_msg_init(&m, msg, len, e) < 0)
+		return -1;
+	while ((n = dns_msg_next(&m, &r)) > 0) {
+		if (r.type != DNS_TYPE_TSIG)
+			continue;
+		if (r.section != DNS_SEC_ADDITIONAL || m.left != 0)
+			return err_set(e, "TSIG record not last in the message (RFC 8945 section 5.1)");
+		if (r.class != DNS_CLASS_ANY || r.ttl != 0)
+			return err_set(e, "TSIG record not of class ANY with TTL 0 (RFC 8945 section 4.2)");
+		rr->start = r.offset;
+		memcpy(rr->key, r.owner, r.owner_len);
+		dns_name_lower(rr->key);
+		rr->key_len = r.owner_len;
+		/* The rdata alone: no compression inside (RFC 3597 section 4). */
+		dns_cursor_init(&c, r.rdata, r.rdlen, e);
+		c.nocomp = 1;
+		if ((n = dns_get_name(&c, rr->alg)) < 0)
+			return -1;
+		dns_name_lower(rr->alg);
+		rr->alg_len = (size_t)n;
+		rr->time = (uint64_t)dns_get16(&c) << 32;
+		rr->time |= dns_get32(&c);
+		rr->fudge = dns_get16(&c);
+		rr->mac_len = dns_get16(&c);
+		rr->mac = dns_get_span(&c, rr->mac_len);
+		rr->orig_id = dns_get16(&c);
+		rr->error = dns_get16(&c);
+		rr->other_len = dns_get16(&c);
+		rr->other = dns_get_span(&c, rr->other_len);
+		if (c.fail || c.pos != c.len)
+			return err_set(e, "malformed TSIG record");
+		/* dns_msg_next checked nothing follows the last record. */
+		return dns_msg_next(&m, &r) == 0 ? 1 : -1;
+	}
+	return n;
+}
+
+/* ---- digests (RFC 8945 section 4.3) ------------------------------------------ */
+
+static void
+hmac_start(br_hmac_context *h, const struct tsig_key *k)
+{
+	br_hmac_key_context kc;
+
+	br_hmac_key_init(&kc, algs[k->alg].hash, k->secret, k->secret_len);
+	br_hmac_init(h, &kc, 0);
+}
+
+/* Request MAC or prior MAC, with its length (section 4.3.1). */
+static void
+digest_mac(br_hmac_context *h, const uint8_t *mac, size_t len)
+{
+	uint8_t l[2];
+
+	put16(l, (unsigned)len);
+	br_hmac_update(h, l, 2);
+	br_hmac_update(h, mac, len);
+}
+
+/* The message as it was before the TSIG RR was added (section 4.3.2): the
+ * original ID and the additional count without the TSIG RR. */
+static void
+digest_msg(br_hmac_context *h, const uint8_t *msg, size_t len, unsigned id, unsigned arcount)
+{
+	uint8_t hdr[DNS_HEADER_LEN];
+
+	memcpy(hdr, msg, sizeof hdr);
+	put16(hdr, id);
+	put16(hdr + 10, arcount);
+	br_hmac_update(h, hdr, sizeof hdr);
+	br_hmac_update(h, msg + sizeof hdr, len - sizeof hdr);
+}
+
+/* TSIG variables (section 4.3.3), or the timers only (section 4.3.1, later
+ * messages of a multi-message response). */
+/* TSIG variables (section 4.3.3), or the timers only (section 4.3.1, later
+ * messages of a multi-message response). */
+static void
+digest_vars(br_hmac_context *h, int full, const uint8_t *key, size_t key_len, const uint8_t *alg,
+    size_t alg_len, uint64_t time, unsigned fudge, unsigned error, const uint8_t *other,
+    size_t other_len)
+{
+	uint8_t b[2 * DNS_NAME_MAX + 20];
+	struct dns_writer w;
+
+	dns_writer_init(&w, b, sizeof b, 0, NULL);
+	if (full) {
+		dns_put_bytes(&w, key, key_len);
+		dns_put16(&w, DNS_CLASS_ANY);
+		dns_put32(&w, 0); /* TTL */
+		dns_put_bytes(&w, alg, alg_len);
+	}
+	dns_put16(&w, (unsigned)(time >> 32));
+	dns_put32(&w, (uint32_t)time);
+	dns_put16(&w, fudge);
+	if (full) {
+		dns_put16(&w, error);
+		dns_put16(&w, (unsigned)other_len);
+	}
+	br_hmac_update(h, b, w.len);
+	if (full)
+		br_hmac_update(h, other, other_len);
+}
+
+/* Append a TSIG RR to msg[0..len) (buffer of cap bytes) and count it in
+ * ARCOUNT. Returns the new length or -1. */
+static long
+append_rr(uint8_t *msg, size_t len, size_t cap, const uint8_t *key, size_t key_len,
+    const uint8_t *alg, size_t alg_len, uint64_t time, const uint8_t *mac, size_t mac_len,
+    unsigned orig_id, unsigned error, const uint8_t *other, size_t other_len)
+{
+	struct dns_writer w;
+	long n;
+
+	if (len < DNS_HEADER_LEN || cap < len || get16(msg + 10) == 0xffff)
+		return -1;
+	dns_writer_init(&w, msg + len, cap - len, 0, NULL);
+	dns_put_bytes(&w, key, key_len);
+	dns_put16(&w, DNS_TYPE_TSIG);
+	dns_put16(&w, DNS_CLASS_ANY);
+	dns_put32(&w, 0);
+	dns_put16(&w, (unsigned)(alg_len + 16 + mac_len + other_len));
+	dns_put_bytes(&w, alg, alg_len);
+	dns_put16(&w, (unsigned)(time >> 32));
+	dns_put32(&w, (uint32_t)time);
+	dns_put16(&w, TSIG_FUDGE);
+	dns_put16(&w, (unsigned)mac_len);
+	dns_put_bytes(&w, mac, mac_len);
+	dns_put16(&w, orig_id);
+	dns_put16(&w, error);
+	dns_put16(&w, (unsigned)other_len);
+	dns_put_bytes(&w, other, other_len);
+	if ((n = dns_writer_done(&w)) < 0)
+		return -1;
+	put16(msg + 10, get16(msg + 10) + 1);
+	return (long)len + n;
+}
+
+static long
+sign(const struct tsig_key *k, const uint8_t *req_mac, size_t req_mac_len, uint8_t *msg,
+    size_t len, size_t cap, unsigned id, uint64_t time, unsigned error, const uint8_t *other,
+    size_t other_len, uint8_t *mac)
+{
+	br_hmac_context h;
+	size_t n;
+
+	if (len < DNS_HEADER_LEN)
+		return -1;
+	hmac_start(&h, k);
+	if (req_mac)
+		digest_mac(&h, req_mac, req_mac_len);
+	digest_msg(&h, msg, len, id, get16(msg + 10));
+	digest_vars(&h, 1, k->name, k->name_len, algs[k->alg].wire, algs[k->alg].wire_len, time,
+	    TSIG_FUDGE, error, other, other_len);
+	n = br_hmac_out(&h, mac);
+	return append_rr(msg, len, cap, k->name, k->name_len, algs[k->alg].wire,
+	    algs[k->alg].wire_len, time, mac, n, id, error, other, other_len);
+}
+
+long
+tsig_sign_query(struct tsig_ctx *t, const struct tsig_key *key, uint8_t *msg, size_t len,
+    size_t cap, uint64_t now)
+{
+	long n;
+
+	memset(t, 0, sizeof *t);
+	t->key = key;
+	if (len < DNS_HEADER_LEN)
+		return -1;
+	n = sign(key, NULL, 0, msg, len, cap, get16(msg), now, 0, NULL, 0, t->mac);
+	t->mac_len = algs[key->alg].out;
+	return n;
+}
+
+/* The shortest MAC accepted (RFC 8945 section 5.2.2.1): half the hash
+ * output, and never under 10 octets. */
+static size_t
+mac_min(enum tsig_alg a)
+{
+	size_t half = (algs[a].out + 1) / 2;
+
+	return half > 10 ? half : 10;
+}
+
+static const char *
+tsig_error_str(unsigned error)
+{
+	switch (error) {
+	case TSIG_BADSIG:
+		return "BADSIG";
+	case TSIG_BADKEY:
+		return "BADKEY";
+	case TSIG_BADTIME:
+		return "BADTIME";
+	case TSIG_BADTRUNC:
+		return "BADTRUNC";
+	default:
+		return "unknown TSIG error";
+	}
+}
+
+static uint64_t
+time_diff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+int
+tsig_verify_response(struct tsig_ctx *t, const uint8_t *msg, size_t len, uint64_t now,
+    size_t *len_nosig, struct err *e)
+{
+	const struct tsig_key *k = t->key;
+	uint8_t mac[TSIG_MAC_MAX];
+	char kname[DNS_NAME_TEXT_MAX];
+	struct tsig_rr rr;
+	int found = find_tsig(msg, len, &rr, e);
+
+	if (found < 0)
+		return -1;
+	if (len_nosig)
+		*len_nosig = found ? rr.start : len;
+	tsig_key_name(k, kname, sizeof kname);
+	if (!found) {
+		/* Section 5.3.1: the first message must be signed; later ones may
+		 * not be, up to 99 in a row, and go into the next digest whole. */
+		if (t->nsigned == 0)
+			return err_set(e, "response is not signed (the query was signed with TSIG key %s)",
+			    kname);
+		if (++t->nunsigned > MAX_UNSIGNED)
+			return err_set(e, "more than %d unsigned messages in a row in a TSIG-signed "
+			    "response", MAX_UNSIGNED);
+		if (!t->chaining) {
+			hmac_start(&t->hmac, k);
+			digest_mac(&t->hmac, t->mac, t->mac_len);
+			t->chaining = 1;
+		}
+		br_hmac_update(&t->hmac, msg, len);
+		t->last_signed = 0;
+		return 0;
+	}
+	if (rr.error == TSIG_BADKEY || rr.error == TSIG_BADSIG)
+		return err_set(e, "server rejected TSIG key %s (%s): check the key name, algorithm "
+		    "and secret", kname, tsig_error_str(rr.error));
+	if (!name_equal(rr.key, rr.key_len, k->name, k->name_len) ||
+	    !name_equal(rr.alg, rr.alg_len, algs[k->alg].wire, algs[k->alg].wire_len))
+		return err_set(e, "response signed with another TSIG key or algorithm than %s "
+		    "(%s)", kname, algs[k->alg].name);
+	if (rr.mac_len > algs[k->alg].out || rr.mac_len < mac_min(k->alg))
+		return err_set(e, "TSIG MAC of %zu octets in response (%s needs %zu to %zu)",
+		    rr.mac_len, algs[k->alg].name, mac_min(k->alg), algs[k->alg].out);
+	if (!t->chaining) {
+		hmac_start(&t->hmac, k);
+		digest_mac(&t->hmac, t->mac, t->mac_len);
+	}
+	digest_msg(&t->hmac, msg, rr.start, rr.orig_id, get16(msg + 10) - 1);
+	digest_vars(&t->hmac, t->nsigned == 0, k->name, k->name_len, algs[k->alg].wire,
+	    algs[k->alg].wire_len, rr.time, rr.fudge, rr.error, rr.other,
+	    rr.other_len);
+	br_hmac_out(&t->hmac, mac);
+	t->chaining = 0;
+	if (!mac_equal(mac, rr.mac, rr.mac_len))
+		return err_set(e, "bad TSIG signature in response (BADSIG): the server does not "
+		    "have the same secret for key %s", kname);
+	if (rr.error == TSIG_BADTIME)
+		return err_set(e, "server rejected the query's time (BADTIME): the clocks differ by "
+		    "more than %d s", TSIG_FUDGE);
+	if (rr.error)
+		return err_set(e, "server reported TSIG error %u (%s)", rr.error,
+		    tsig_error_str(rr.error));
+	if (time_diff(rr.time, now) > rr.fudge)
+		return err_set(e, "TSIG time of response is %llu s off our clock, more than the "
+		    "fudge of %u s (BADTIME)", (unsigned long long)time_diff(rr.time, now), rr.fudge);
+	memcpy(t->mac, rr.mac, rr.mac_len);
+	t->mac_len = rr.mac_len;
+	t->nsigned++;
+	t->nunsigned = 0;
+	t->last_signed = 1;
+	return 1;
+}
+
+int
+tsig_verify_end(const struct tsig_ctx *t, struct err *e)
+{
+	if (!t->last_signed)
+		return err_set(e, "the last message of the response is not TSIG-signed");
+	return 0;
+}
+
+int
+tsig_verify_request(struct tsig_ctx *t, const struct tsig_key *keys, size_t nkeys,
+    const uint8_t *msg, size_t len, uint64_t now, size_t *len_nosig, struct err *e)
+{
+	br_hmac_context h;
+	uint8_t mac[TSIG_MAC_MAX];
+	char kname[DNS_NAME_TEXT_MAX];
+	struct tsig_rr rr;
+	int found;
+
+	memset(t, 0, sizeof *t);
+	found = find_tsig(msg, len, &rr, e);
+	if (found < 0)
+		return -1;
+	if (len_nosig)
+		*len_nosig = found ? rr.start : len;
+	if (!found)
+		return TSIG_NONE;
+	t->orig_id = rr.orig_id;
+	t->req_time = rr.time;
+	memcpy(t->req_key, rr.key, rr.key_len);
+	t->req_key_len = rr.key_len;
+	memcpy(t->req_alg, rr.alg, rr.alg_len);
+	t->req_alg_len = rr.alg_len;
+	dns_name_to_text(rr.key, kname, sizeof kname);
+	for (size_t i = 0; i < nkeys && !t->key; i++)
+		if (name_equal(rr.key, rr.key_len, keys[i].name, keys[i].name_len) &&
+		    name_equal(rr.alg, rr.alg_len, algs[keys[i].alg].wire, algs[keys[i].alg].wire_len))
+			t->key = &keys[i];
+	if (!t->key) {
+		t->error = TSIG_BADKEY;
+		err_set(e, "request signed with unknown TSIG key %s (BADKEY)", kname);
+		return TSIG_BADKEY;
+	}
+	if (rr.mac_len > algs[t->key->alg].out || rr.mac_len < mac_min(t->key->alg))
+		return err_set(e, "TSIG MAC of %zu octets from key %s (%s needs %zu to %zu)",
+		    rr.mac_len, kname, algs[t->key->alg].name, mac_min(t->key->alg),
+		    algs[t->key->alg].out);
+	hmac_start(&h, t->key);
+	digest_msg(&h, msg, rr.start, rr.orig_id, get16(msg + 10) - 1);
+	digest_vars(&h, 1, rr.key, rr.key_len, rr.alg, rr.alg_len, rr.time, rr.fudge, rr.error,
+	    rr.other, rr.other_len);
+	br_hmac_out(&h, mac);
+	if (!mac_equal(mac, rr.mac, rr.mac_len)) {
+		t->error = TSIG_BADSIG;
+		err_set(e, "bad TSIG signature from key %s (BADSIG)", kname);
+		return TSIG_BADSIG;
+	}
+	memcpy(t->mac, rr.mac, rr.mac_len);
+	t->mac_len = rr.mac_len;
+	if (time_diff(rr.time, now) > rr.fudge) {
+		t->error = TSIG_BADTIME;
+		err_set(e, "TSIG time of request from key %s is %llu s off our clock (BADTIME)", kname,
+		    (unsigned long long)time_diff(rr.time, now));
+		return TSIG_BADTIME;
+	}
+	return TSIG_OK;
+}
+
+long
+tsig_sign_response(struct tsig_ctx *t, uint8_t *msg, size_t len, size_t cap, uint64_t now)
+{
+	uint8_t mac[TSIG_MAC_MAX], other[6];
+
+	if (!t->key && t->error != TSIG_BADKEY)
+		return -1; /* no signed request verified: nothing to answer with */
+	if (t->error == TSIG_BADKEY || t->error == TSIG_BADSIG)
+		/* Section 5.3.2: an unsigned answer, MAC size 0, naming the key
+		 * and algorithm the request used. */
+		return append_rr(msg, len, cap, t->req_key, t->req_key_len, t->req_alg,
+		    t->req_alg_len, now, NULL, 0, t->orig_id, t->error, NULL, 0);
+	if (t->error == TSIG_BADTIME) {
+		/* Section 5.2.3: signed, Time Signed from the request, our time in
+		 * Other Data so the client can see the skew. */
+		put16(other, (unsigned)(now >> 32));
+		put16(other + 2, (unsigned)(now >> 16));
+		put16(other + 4, (unsigned)now);
+		return sign(t->key, t->mac, t->mac_len, msg, len, cap, t->orig_id, t->req_time,
+		    TSIG_BADTIME, other, sizeof other, mac);
+	}
+	return sign(t->key, t->mac, t->mac_len, msg, len, cap, t->orig_id, now, 0, NULL, 0, mac);
+}

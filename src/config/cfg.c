@@ -1,0 +1,1064 @@
+#include "config/cfg.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cJSON.h"
+#include "codec/dns.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/num.h"
+#include "codec/rr.h"
+#include "codec/tsig.h"
+
+/* Where in the document a value sits, for messages such as
+ * `zones[2].primaries[0]: "10.0.0.300" is not an IP address`. */
+struct where {
+	const struct where *up;
+	const char *key; /* object member, or NULL for an array element */
+	int index;
+};
+
+static int
+where_str(const struct where *w, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (!w)
+		return 0;
+	if (w->up)
+		n = where_str(w->up, buf, len);
+	if ((size_t)n >= len)
+		return n;
+	if (w->key)
+		n += snprintf(buf + n, len - (size_t)n, "%s%s", n ? "." : "", w->key);
+	else
+		n += snprintf(buf + n, len - (size_t)n, "[%d]", w->index);
+	return n;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+bad(struct err *e, const struct where *w, const char *fmt, ...)
+{
+	char place[256], msg[ERR_MSG_MAX];
+	va_list ap;
+
+	place[0] = '\0';
+	where_str(w, place, sizeof place);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return err_set(e, "%s: %s", place[0] ? place : "config", msg);
+}
+
+/* A JSON value quoted for an error message, cut to a sane length. */
+static const char *
+shown(const cJSON *v, char *buf, size_t len)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	if (f) {
+		json_write_value(f, v);
+		if (fclose(f) != 0) {
+			free(s);
+			s = NULL;
+		}
+	}
+	snprintf(buf, len, "%s", s ? s : "?");
+	if (s && n >= len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+	free(s);
+	return buf;
+}
+
+/* What is known only once the whole file is read: the listen port applies
+ * to listen addresses given without one, and zones name TSIG keys that may
+ * be defined further down. */
+struct parse {
+	struct cfg *c;
+	int listen_port;
+	int listen_has_port[CFG_MAX_LISTEN];
+	char **zone_key; /* per zone: tsig_key name or NULL */
+	char (*zone_place)[64]; /* per zone: "zones[2]", "domains_to_manage[0]" */
+};
+
+/* One allowed key of an object and how it is read. The reader gets the
+ * member's value and its place. */
+struct key {
+	const char *name;
+	int (*read)(struct parse *ps, const cJSON *v, const struct where *w, struct err *e);
+	const char *notice; /* accepted but unused: say so once */
+};
+
+static int
+walk_object(struct parse *ps, const cJSON *obj, const struct where *w, const struct key *keys,
+    size_t nkeys, struct err *e)
+{
+	if (!cJSON_IsObject(obj))
+		return bad(e, w, "must be an object");
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		struct where mw = { w, m->string, 0 };
+		const struct key *k = NULL;
+		char place[256];
+
+		for (const cJSON *p = obj->child; p != m; p = p->next)
+			if (!strcmp(p->string, m->string))
+				return bad(e, &mw, "duplicate key");
+		for (size_t i = 0; i < nkeys; i++)
+			if (!strcmp(keys[i].name, m->string))
+				k = &keys[i];
+		if (!k) {
+			where_str(&mw, place, sizeof place);
+			log_warn("config %s: unknown key %s (ignored)", ps->c->path, place);
+			continue;
+		}
+		if (k->notice) {
+			where_str(&mw, place, sizeof place);
+			log_info("config %s: %s is accepted for compatibility: %s", ps->c->path, place,
+			    k->notice);
+		}
+		if (k->read && k->read(ps, m, &mw, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- typed readers ------------------------------------------------------ */
+
+static int
+get_str(const cJSON *v, const struct where *w, struct err *e, char **out)
+{
+	if (!cJSON_IsString(v))
+		return bad(e, w, "must be a string");
+	if (strlen(v->valuestring) > CFG_MAX_STRING)
+		return bad(e, w, "longer than %d characters", CFG_MAX_STRING);
+	free(*out);
+	if (!(*out = strdup(v->valuestring)))
+		return bad(e, w, "out of memory");
+	return 0;
+}
+
+static int
+get_int(const cJSON *v, const struct where *w, struct err *e, long min, long max, int *out)
+{
+	double d;
+	char buf[64];
+
+	if (!cJSON_IsNumber(v))
+		return bad(e, w, "%s is not a number", shown(v, buf, sizeof buf));
+	d = v->valuedouble;
+	if (d != (double)(long)d || d < (double)min || d > (double)max)
+		return bad(e, w, "%s is not a whole number from %ld to %ld", shown(v, buf, sizeof buf), min,
+		    max);
+	*out = (int)d;
+	return 0;
+}
+
+static int
+get_bool(const cJSON *v, const struct where *w, struct err *e, int *out)
+{
+	if (!cJSON_IsBool(v))
+		return bad(e, w, "must be true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+/* A zone or key name in presentation form, normalised to lower case with a
+ * trailing dot. */
+static int
+get_name(const cJSON *v, const struct where *w, struct err *e, char **out)
+{
+	uint8_t wire[DNS_NAME_MAX];
+	char text[DNS_NAME_TEXT_MAX];
+	struct err ne = { 0 };
+	char buf[80];
+
+	if (!cJSON_IsString(v))
+		return bad(e, w, "must be a string");
+	static const uint8_t root[1] = { 0 };
+
+	/* Names in the file are absolute with or without the trailing dot, as
+	 * the original tool wrote them ("gethelpbox.com"). */
+	if (dns_name_from_text(wire, sizeof wire, v->valuestring, root, &ne) < 0)
+		return bad(e, w, "%s is not a domain name (%s)", shown(v, buf, sizeof buf), ne.msg);
+	dns_name_lower(wire);
+	dns_name_to_text(wire, text, sizeof text);
+	free(*out);
+	if (!(*out = strdup(text)))
+		return bad(e, w, "out of memory");
+	return 0;
+}
+
+static int
+get_addr(const cJSON *v, const struct where *w, struct err *e, int port, struct net_addr *a)
+{
+	char buf[80];
+
+	if (!cJSON_IsString(v))
+		return bad(e, w, "must be a string");
+	if (net_addr_parse(a, v->valuestring, port) < 0)
+		return bad(e, w, "%s is not an IP address", shown(v, buf, sizeof buf));
+	return 0;
+}
+
+/* "192.0.2.0/24", "2001:db8::/32" or a single address. */
+static int
+get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *r)
+{
+	char tmp[INET6_ADDRSTRLEN + 8], buf[80];
+	const char *slash;
+	int maxbits;
+
+	if (!cJSON_IsString(v))
+		return bad(e, w, "must be a string");
+	slash = strchr(v->valuestring, '/');
+	if (strlen(v->valuestring) >= sizeof tmp)
+		return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
+	snprintf(tmp, sizeof tmp, "%.*s",
+	    (int)(slash ? (size_t)(slash - v->valuestring) : strlen(v->valuestring)), v->valuestring);
+	/* A bare IPv6 address would read its last group as a port: bracket it. */
+	if (strchr(tmp, ':') && strchr(strchr(tmp, ':') + 1, ':')) {
+		char br[sizeof tmp + 2];
+
+		snprintf(br, sizeof br, "[%s]", tmp);
+		if (net_addr_parse(&r->addr, br, 53) < 0)
+			return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
+	} else if (strchr(tmp, ':') || net_addr_parse(&r->addr, tmp, 53) < 0) {
+		return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
+	}
+	maxbits = r->addr.ss.ss_family == AF_INET ? 32 : 128;
+	r->prefix = maxbits;
+	if (slash) {
+		uint64_t p;
+
+		if (num_parse(slash + 1, (uint64_t)maxbits, &p) < 0)
+			return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
+		r->prefix = (int)p;
+	}
+	return 0;
+}
+
+/* ---- the original tool's keys ---------------------------------------------- */
+
+static int
+rd_listen_ip(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	if (get_addr(v, w, e, CFG_DEFAULT_NOTIFY_PORT, &ps->c->listen[0]) < 0)
+		return -1;
+	ps->c->nlisten = 1;
+	ps->listen_has_port[0] = 0;
+	return 0;
+}
+
+static int
+rd_listen_port(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	return get_int(v, w, e, 1, 65535, &ps->listen_port);
+}
+
+static int
+rd_notify_servers(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg *c = ps->c;
+	int i = 0;
+
+	if (!cJSON_IsArray(v))
+		return bad(e, w, "must be a list of addresses or ranges");
+	if (cJSON_GetArraySize(v) > CFG_MAX_NOTIFY_FROM)
+		return bad(e, w, "more than %d entries", CFG_MAX_NOTIFY_FROM);
+	free(c->notify_from);
+	c->nnotify_from = 0;
+	if (!(c->notify_from = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->notify_from)))
+		return bad(e, w, "out of memory");
+	for (const cJSON *a = v->child; a; a = a->next, i++) {
+		struct where aw = { w, NULL, i };
+
+		if (get_cidr(a, &aw, e, &c->notify_from[i]) < 0)
+			return -1;
+		c->nnotify_from++;
+	}
+	return 0;
+}
+
+static int
+add_zone(struct parse *ps, const struct where *w, struct err *e, struct cfg_zone **out)
+{
+	struct cfg *c = ps->c;
+	struct cfg_zone *z;
+	char **keys;
+	char(*places)[64];
+
+	if (c->nzones >= CFG_MAX_ZONES)
+		return bad(e, w, "more than %d zones", CFG_MAX_ZONES);
+	if (!(z = realloc(c->zones, ((size_t)c->nzones + 1) * sizeof *z)))
+		return bad(e, w, "out of memory");
+	c->zones = z;
+	if (!(keys = realloc(ps->zone_key, ((size_t)c->nzones + 1) * sizeof *keys)))
+		return bad(e, w, "out of memory");
+	ps->zone_key = keys;
+	keys[c->nzones] = NULL;
+	if (!(places = realloc(ps->zone_place, ((size_t)c->nzones + 1) * sizeof *places)))
+		return bad(e, w, "out of memory");
+	ps->zone_place = places;
+	where_str(w, places[c->nzones], sizeof places[c->nzones]);
+	z = &c->zones[c->nzones++];
+	memset(z, 0, sizeof *z);
+	z->kind = CFG_ZONE_ANY;
+	z->sync_soa = 1;
+	*out = z;
+	return 0;
+}
+
+static int
+rd_domains(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	int i = 0;
+
+	if (!cJSON_IsArray(v))
+		return bad(e, w, "must be a list of zone names");
+	for (const cJSON *d = v->child; d; d = d->next, i++) {
+		struct where dw = { w, NULL, i };
+		struct cfg_zone *z = NULL;
+
+		if (add_zone(ps, &dw, e, &z) < 0 || get_name(d, &dw, e, &z->name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+rd_from_aws(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	return get_bool(v, w, e, &ps->c->zones_from_aws);
+}
+
+static int
+rd_refresh_wait(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	return get_int(v, w, e, 1, 7 * 24 * 3600, &ps->c->refresh_min);
+}
+
+/* ---- extensions --------------------------------------------------------------- */
+
+/* Does an address text carry a port ("192.0.2.1:53", "[::1]:53")? */
+static int
+has_port(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	if (s[0] == '[')
+		return strstr(s, "]:") != NULL;
+	return colon && !strchr(colon + 1, ':');
+}
+
+static int
+rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg *c = ps->c;
+	int i = 0;
+
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+		return bad(e, w, "must be a non-empty list of addresses");
+	if (cJSON_GetArraySize(v) > CFG_MAX_LISTEN)
+		return bad(e, w, "more than %d addresses", CFG_MAX_LISTEN);
+	for (const cJSON *a = v->child; a; a = a->next, i++) {
+		struct where aw = { w, NULL, i };
+
+		if (get_addr(a, &aw, e, CFG_DEFAULT_NOTIFY_PORT, &c->listen[i]) < 0)
+			return -1;
+		ps->listen_has_port[i] = has_port(a->valuestring);
+	}
+	c->nlisten = i;
+	return 0;
+}
+
+static int
+rd_ignore_rule(struct cfg_ignore *ig, const cJSON *r, const struct where *rw, struct err *e)
+{
+	const cJSON *name, *type;
+
+	if (!cJSON_IsObject(r))
+		return bad(e, rw, "must be an object with \"name\" and/or \"type\"");
+	for (const cJSON *m = r->child; m; m = m->next)
+		if (strcmp(m->string, "name") && strcmp(m->string, "type"))
+			return bad(e, rw, "unknown key \"%s\" (use \"name\" and \"type\")", m->string);
+	name = cJSON_GetObjectItemCaseSensitive(r, "name");
+	type = cJSON_GetObjectItemCaseSensitive(r, "type");
+	if (!name && !type)
+		return bad(e, rw, "needs \"name\", \"type\" or both");
+	if (name) {
+		struct where nw = { rw, "name", 0 };
+		size_t n;
+
+		if (get_str(name, &nw, e, &ig->name) < 0)
+			return -1;
+		for (char *p = ig->name; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		/* A trailing dot is optional; names are matched without it. */
+		n = strlen(ig->name);
+		if (n > 1 && ig->name[n - 1] == '.')
+			ig->name[n - 1] = '\0';
+	}
+	if (type) {
+		struct where tw = { rw, "type", 0 };
+		int list = cJSON_IsArray(type), j = 0;
+
+		if (list && cJSON_GetArraySize(type) > CFG_MAX_IGNORE_TYPES)
+			return bad(e, &tw, "more than %d types", CFG_MAX_IGNORE_TYPES);
+		for (const cJSON *one = list ? type->child : type; one; one = list ? one->next : NULL, j++) {
+			struct where ow = { &tw, NULL, j };
+			int t;
+
+			if (!cJSON_IsString(one) || (t = rr_type_parse(one->valuestring, strlen(one->valuestring))) <= 0)
+				return bad(e, list ? &ow : &tw, "must be a record type such as \"CNAME\"");
+			ig->types[ig->ntypes++] = (uint16_t)t;
+		}
+	}
+	return 0;
+}
+
+static int
+rd_ignore(struct cfg_zone *z, const cJSON *v, const struct where *w, struct err *e)
+{
+	int i = 0;
+
+	if (!cJSON_IsArray(v))
+		return bad(e, w, "must be a list of {\"name\": pattern, \"type\": type or list}");
+	if (cJSON_GetArraySize(v) > CFG_MAX_IGNORE)
+		return bad(e, w, "more than %d rules", CFG_MAX_IGNORE);
+	if (!(z->ignore = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *z->ignore)))
+		return bad(e, w, "out of memory");
+	for (const cJSON *r = v->child; r; r = r->next, i++) {
+		struct where rw = { w, NULL, i };
+
+		z->nignore++;
+		if (rd_ignore_rule(&z->ignore[i], r, &rw, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+rd_hosted_zone_id(struct cfg_zone *z, const cJSON *v, const struct where *w, struct err *e)
+{
+	const char *id;
+	char buf[80];
+
+	if (get_str(v, w, e, &z->hosted_zone_id) < 0)
+		return -1;
+	/* Route 53 returns IDs as "/hostedzone/Z..."; keep the bare ID that
+	 * goes into request paths (route53-api.md 2.1). */
+	if ((id = strrchr(z->hosted_zone_id, '/')))
+		memmove(z->hosted_zone_id, id + 1, strlen(id));
+	if (!*z->hosted_zone_id || strlen(z->hosted_zone_id) > 32)
+		return bad(e, w, "%s is not a hosted zone ID", shown(v, buf, sizeof buf));
+	for (const char *p = z->hosted_zone_id; *p; p++)
+		if (!isalnum((unsigned char)*p))
+			return bad(e, w, "%s is not a hosted zone ID", shown(v, buf, sizeof buf));
+	return 0;
+}
+
+static int
+rd_primaries(struct cfg_zone *z, const cJSON *v, const struct where *w, struct err *e)
+{
+	int i = 0;
+
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+		return bad(e, w, "must be a non-empty list of addresses");
+	if (cJSON_GetArraySize(v) > CFG_MAX_PRIMARIES)
+		return bad(e, w, "more than %d primaries", CFG_MAX_PRIMARIES);
+	for (const cJSON *a = v->child; a; a = a->next, i++) {
+		struct where aw = { w, NULL, i };
+
+		if (get_addr(a, &aw, e, 53, &z->primaries[i]) < 0)
+			return -1;
+	}
+	z->nprimaries = i;
+	return 0;
+}
+
+static int
+rd_zone(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg_zone *z = NULL;
+	int idx = ps->c->nzones;
+
+	if (!cJSON_IsObject(v))
+		return bad(e, w, "must be an object such as {\"name\": \"example.com\"}");
+	if (add_zone(ps, w, e, &z) < 0)
+		return -1;
+	for (const cJSON *m = v->child; m; m = m->next) {
+		struct where mw = { w, m->string, 0 };
+		int rc = 0, priv = 0;
+
+		for (const cJSON *p = v->child; p != m; p = p->next)
+			if (!strcmp(p->string, m->string))
+				return bad(e, &mw, "duplicate key");
+		if (!strcmp(m->string, "name"))
+			rc = get_name(m, &mw, e, &z->name);
+		else if (!strcmp(m->string, "primaries"))
+			rc = rd_primaries(z, m, &mw, e);
+		else if (!strcmp(m->string, "hosted_zone_id"))
+			rc = rd_hosted_zone_id(z, m, &mw, e);
+		else if (!strcmp(m->string, "private")) {
+			if ((rc = get_bool(m, &mw, e, &priv)) == 0)
+				z->kind = priv ? CFG_ZONE_PRIVATE : CFG_ZONE_PUBLIC;
+		} else if (!strcmp(m->string, "tsig_key"))
+			rc = get_name(m, &mw, e, &ps->zone_key[idx]);
+		else if (!strcmp(m->string, "ignore"))
+			rc = rd_ignore(z, m, &mw, e);
+		else if (!strcmp(m->string, "sync_soa"))
+			rc = get_bool(m, &mw, e, &z->sync_soa);
+		else {
+			char place[256];
+
+			where_str(&mw, place, sizeof place);
+			log_warn("config %s: unknown key %s (ignored)", ps->c->path, place);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (!z->name)
+		return bad(e, w, "needs a \"name\"");
+	return 0;
+}
+
+static int
+rd_zones(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	int i = 0;
+
+	if (!cJSON_IsArray(v))
+		return bad(e, w, "must be a list of zone objects");
+	for (const cJSON *z = v->child; z; z = z->next, i++) {
+		struct where zw = { w, NULL, i };
+
+		if (rd_zone(ps, z, &zw, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, struct err *e)
+{
+	cJSON name = { .type = cJSON_String, .valuestring = k->string };
+	struct where aw = { kw, "algorithm", 0 }, sw = { kw, "secret", 0 };
+	const cJSON *alg, *sec;
+	struct tsig_key parsed;
+	struct err te = { 0 };
+
+	if (get_name(&name, kw, e, &key->name) < 0)
+		return -1;
+	if (!cJSON_IsObject(k))
+		return bad(e, kw, "must be {\"algorithm\": \"hmac-sha256\", \"secret\": \"base64...\"}");
+	for (const cJSON *m = k->child; m; m = m->next)
+		if (strcmp(m->string, "algorithm") && strcmp(m->string, "secret"))
+			return bad(e, kw, "unknown key \"%s\" (use \"algorithm\" and \"secret\")", m->string);
+	alg = cJSON_GetObjectItemCaseSensitive(k, "algorithm");
+	sec = cJSON_GetObjectItemCaseSensitive(k, "secret");
+	if (!alg) {
+		if (!(key->algorithm = strdup("hmac-sha256")))
+			return bad(e, kw, "out of memory");
+	} else if (get_str(alg, &aw, e, &key->algorithm) < 0) {
+		return -1;
+	}
+	if (!sec)
+		return bad(e, kw, "needs a \"secret\"");
+	if (get_str(sec, &sw, e, &key->secret) < 0)
+		return -1;
+	/* Check it now, so a typo is a config error and not a failed transfer
+	 * at 3 a.m.; the message never shows the secret. */
+	if (tsig_key_init(&parsed, key->name, key->algorithm, key->secret, &te) < 0)
+		return bad(e, kw, "%s", te.msg);
+	return 0;
+}
+
+static int
+rd_tsig_keys(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg *c = ps->c;
+	int i = 0;
+
+	if (!cJSON_IsObject(v))
+		return bad(e, w, "must be an object: {\"key-name\": {\"algorithm\": ..., \"secret\": ...}}");
+	if (cJSON_GetArraySize(v) > CFG_MAX_TSIG_KEYS)
+		return bad(e, w, "more than %d keys", CFG_MAX_TSIG_KEYS);
+	if (!(c->tsig_keys = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->tsig_keys)))
+		return bad(e, w, "out of memory");
+	for (const cJSON *k = v->child; k; k = k->next, i++) {
+		struct where kw = { w, k->string, 0 };
+
+		c->ntsig_keys++;
+		for (const cJSON *p = v->child; p != k; p = p->next)
+			if (!strcmp(p->string, k->string))
+				return bad(e, &kw, "duplicate key");
+		if (rd_tsig_key(&c->tsig_keys[i], k, &kw, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+#define STR_FIELD(fn, field) \
+	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
+	{ \
+		return get_str(v, w, e, &ps->c->field); \
+	}
+STR_FIELD(rd_aws_profile, aws.profile)
+STR_FIELD(rd_aws_credentials_file, aws.credentials_file)
+STR_FIELD(rd_aws_access_key_id, aws.access_key_id)
+STR_FIELD(rd_aws_secret_access_key, aws.secret_access_key)
+STR_FIELD(rd_aws_session_token, aws.session_token)
+STR_FIELD(rd_aws_endpoint, aws.endpoint)
+STR_FIELD(rd_aws_region, aws.region)
+STR_FIELD(rd_aws_ca_file, aws.ca_file)
+STR_FIELD(rd_user, user)
+STR_FIELD(rd_group, group)
+STR_FIELD(rd_pidfile, pidfile)
+STR_FIELD(rd_state_file, state_file)
+
+#define INT_FIELD(fn, field, min, max) \
+	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
+	{ \
+		return get_int(v, w, e, min, max, &ps->c->field); \
+	}
+INT_FIELD(rd_max_delete_percent, safety.max_delete_percent, 0, 100)
+INT_FIELD(rd_max_update_percent, safety.max_update_percent, 0, 100)
+INT_FIELD(rd_min_existing, safety.min_existing, 0, 100000000)
+INT_FIELD(rd_reconcile, reconcile_interval, 60, 365 * 24 * 3600)
+
+static int
+rd_aws_rate(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	char buf[64];
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || v->valuedouble > 1000)
+		return bad(e, w, "%s is not a rate above 0 and up to 1000 requests per second",
+		    shown(v, buf, sizeof buf));
+	ps->c->aws.max_requests_per_second = v->valuedouble;
+	return 0;
+}
+
+static int
+rd_log_level(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	if (!cJSON_IsString(v) || (strcmp(v->valuestring, "debug") && strcmp(v->valuestring, "info")))
+		return bad(e, w, "must be \"info\" or \"debug\"");
+	ps->c->log_debug = !strcmp(v->valuestring, "debug");
+	return 0;
+}
+
+static int
+rd_log_syslog(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	return get_bool(v, w, e, &ps->c->log_syslog);
+}
+
+static const struct key aws_keys[] = {
+	{ "profile", rd_aws_profile, NULL },
+	{ "credentials_file", rd_aws_credentials_file, NULL },
+	{ "access_key_id", rd_aws_access_key_id, NULL },
+	{ "secret_access_key", rd_aws_secret_access_key, NULL },
+	{ "session_token", rd_aws_session_token, NULL },
+	{ "endpoint", rd_aws_endpoint, NULL },
+	{ "region", rd_aws_region, NULL },
+	{ "ca_file", rd_aws_ca_file, NULL },
+	{ "max_requests_per_second", rd_aws_rate, NULL },
+};
+
+static const struct key safety_keys[] = {
+	{ "max_delete_percent", rd_max_delete_percent, NULL },
+	{ "max_update_percent", rd_max_update_percent, NULL },
+	{ "min_existing", rd_min_existing, NULL },
+};
+
+static const struct key log_keys[] = {
+	{ "level", rd_log_level, NULL },
+	{ "syslog", rd_log_syslog, NULL },
+};
+
+#define OBJ_FIELD(fn, keys) \
+	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
+	{ \
+		return walk_object(ps, v, w, keys, sizeof keys / sizeof keys[0], e); \
+	}
+OBJ_FIELD(rd_aws, aws_keys)
+OBJ_FIELD(rd_safety, safety_keys)
+OBJ_FIELD(rd_logging, log_keys)
+
+static const struct key top_keys[] = {
+	/* the original tool's keys */
+	{ "listen_ip", rd_listen_ip, NULL },
+	{ "listen_port", rd_listen_port, NULL },
+	{ "notify_servers", rd_notify_servers, NULL },
+	{ "domains_to_manage", rd_domains, NULL },
+	{ "domains_to_manage_from_aws", rd_from_aws, NULL },
+	{ "zone_refresh_wait_interval", rd_refresh_wait, NULL },
+	{ "mute_botocore_debug", NULL, "notify53 has no botocore; use DEBUG=1 or -v for debug logs" },
+	{ "tsig_secret", NULL,
+	    "the original tool never used it; configure \"tsig_keys\" and a zone's \"tsig_key\"" },
+	/* extensions */
+	{ "listen", rd_listen, NULL },
+	{ "zones", rd_zones, NULL },
+	{ "tsig_keys", rd_tsig_keys, NULL },
+	{ "aws", rd_aws, NULL },
+	{ "safety", rd_safety, NULL },
+	{ "logging", rd_logging, NULL },
+	{ "user", rd_user, NULL },
+	{ "group", rd_group, NULL },
+	{ "pidfile", rd_pidfile, NULL },
+	{ "state_file", rd_state_file, NULL },
+	{ "reconcile_interval", rd_reconcile, NULL },
+};
+
+/* ---- whole-file checks ----------------------------------------------------------- */
+
+static void
+finish_listen(struct parse *ps)
+{
+	struct cfg *c = ps->c;
+	int port = ps->listen_port ? ps->listen_port : CFG_DEFAULT_NOTIFY_PORT;
+
+	if (!c->nlisten) {
+		/* The original listened on 0.0.0.0 (IPv4 only); without
+		 * listen_ip we take IPv4 and IPv6. */
+		net_addr_parse(&c->listen[c->nlisten++], "0.0.0.0", port);
+		net_addr_parse(&c->listen[c->nlisten++], "[::]", port);
+		return;
+	}
+	for (int i = 0; i < c->nlisten; i++) {
+		char ip[NET_ADDR_STRLEN], spec[NET_ADDR_STRLEN + 2];
+
+		if (ps->listen_has_port[i])
+			continue;
+		net_addr_ip_str(&c->listen[i], ip, sizeof ip);
+		snprintf(spec, sizeof spec, c->listen[i].ss.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
+		net_addr_parse(&c->listen[i], spec, port);
+	}
+}
+
+static int
+finish_zone(struct parse *ps, int i, struct err *e)
+{
+	struct cfg *c = ps->c;
+	struct cfg_zone *z = &c->zones[i];
+	struct where zw = { NULL, ps->zone_place[i], 0 };
+	int host_bits;
+
+	for (int j = 0; j < i; j++)
+		if (!strcmp(c->zones[j].name, z->name))
+			return bad(e, &zw, "zone %s is configured twice", z->name);
+	if (ps->zone_key[i]) {
+		for (int k = 0; k < c->ntsig_keys; k++)
+			if (!strcmp(c->tsig_keys[k].name, ps->zone_key[i]))
+				z->tsig = &c->tsig_keys[k];
+		if (!z->tsig)
+			return bad(e, &zw, "tsig_key %s is not in tsig_keys", ps->zone_key[i]);
+	}
+	if (z->nprimaries)
+		return 0;
+	/* The original transferred every zone from notify_servers[0]; so do
+	 * we when a zone names no primaries, which needs that entry to be a
+	 * single address. */
+	if (!c->nnotify_from)
+		return bad(e, &zw, "zone %s has no \"primaries\" and there are no notify_servers", z->name);
+	host_bits = c->notify_from[0].addr.ss.ss_family == AF_INET ? 32 : 128;
+	if (c->notify_from[0].prefix != host_bits)
+		return bad(e, &zw, "zone %s has no \"primaries\" and notify_servers[0] is a range", z->name);
+	z->primaries[0] = c->notify_from[0].addr;
+	z->nprimaries = 1;
+	return 0;
+}
+
+static int
+finish(struct parse *ps, struct err *e)
+{
+	struct cfg *c = ps->c;
+
+	finish_listen(ps);
+	for (int i = 0; i < c->nzones; i++)
+		if (finish_zone(ps, i, e) < 0)
+			return -1;
+	if (!c->nzones && !c->zones_from_aws)
+		return err_set(e, "%s: no zones: set \"domains_to_manage\", \"zones\" or "
+				  "\"domains_to_manage_from_aws\"",
+		    c->path);
+	if (c->zones_from_aws && !c->nnotify_from)
+		return err_set(e, "%s: domains_to_manage_from_aws needs notify_servers (the primary)",
+		    c->path);
+	return 0;
+}
+
+int
+cfg_parse(struct cfg *c, const char *json, const char *path, struct err *e)
+{
+	struct parse ps = { .c = c };
+	const char *debug = getenv("DEBUG");
+	cJSON *root;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->refresh_min = CFG_DEFAULT_REFRESH_MIN;
+	c->reconcile_interval = CFG_DEFAULT_RECONCILE;
+	c->aws.max_requests_per_second = CFG_DEFAULT_AWS_RATE;
+	c->safety.max_delete_percent = CFG_DEFAULT_MAX_DELETE_PERCENT;
+	c->safety.max_update_percent = CFG_DEFAULT_MAX_UPDATE_PERCENT;
+	c->safety.min_existing = CFG_DEFAULT_MIN_EXISTING;
+	if (!(c->path = strdup(path)))
+		return err_set(e, "%s: out of memory", path);
+	if (!(root = cJSON_ParseWithOpts(json, NULL, 1))) {
+		const char *at = cJSON_GetErrorPtr();
+		int line = 1, col = 1;
+
+		for (const char *p = json; at && p < at && *p; p++, col++)
+			if (*p == '\n') {
+				line++;
+				col = 0;
+			}
+		err_set(e, "%s:%d:%d: not valid JSON", path, line, col);
+		cfg_free(c);
+		return -1;
+	}
+	rc = walk_object(&ps, root, NULL, top_keys, sizeof top_keys / sizeof top_keys[0], e);
+	cJSON_Delete(root);
+	if (rc == 0)
+		rc = finish(&ps, e);
+	for (int i = 0; i < c->nzones; i++)
+		free(ps.zone_key[i]);
+	free(ps.zone_key);
+	free(ps.zone_place);
+	if (rc < 0) {
+		cfg_free(c);
+		return -1;
+	}
+	/* DEBUG=1 turned on debug logs in the original (its systemd unit sets
+	 * it); keep that working. */
+	if (debug && *debug && strcmp(debug, "0"))
+		c->log_debug = 1;
+	return 0;
+}
+
+int
+cfg_load(struct cfg *c, const char *path, struct err *e)
+{
+	struct stat st;
+	FILE *f;
+	char *buf;
+	size_t n;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (!(f = fopen(path, "r")))
+		return err_set(e, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) < 0 || st.st_size > CFG_MAX_FILE) {
+		fclose(f);
+		return err_set(e, "%s: larger than %d bytes", path, CFG_MAX_FILE);
+	}
+	if (!(buf = malloc((size_t)st.st_size + 1))) {
+		fclose(f);
+		return err_set(e, "%s: out of memory", path);
+	}
+	n = fread(buf, 1, (size_t)st.st_size, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		free(buf);
+		return err_set(e, "%s: contains a NUL byte", path);
+	}
+	rc = cfg_parse(c, buf, path, e);
+	free(buf);
+	/* Secrets in a file others can read deserve a warning, not a refusal:
+	 * the operator may have reasons (a read-only bind mount, say). */
+	if (rc == 0 && (st.st_mode & 077) && (c->aws.secret_access_key || c->ntsig_keys))
+		log_warn("%s holds secrets and is readable by group or others (chmod 600 it)", path);
+	return rc;
+}
+
+/* Overwrite a secret before its memory goes back to the allocator. */
+static void
+free_secret(char *s)
+{
+	if (s)
+		for (volatile char *p = s; *p; p++)
+			*p = 0;
+	free(s);
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	for (int i = 0; i < c->nzones; i++) {
+		struct cfg_zone *z = &c->zones[i];
+
+		free(z->name);
+		free(z->hosted_zone_id);
+		for (int j = 0; j < z->nignore; j++)
+			free(z->ignore[j].name);
+		free(z->ignore);
+	}
+	free(c->zones);
+	for (int i = 0; i < c->ntsig_keys; i++) {
+		free(c->tsig_keys[i].name);
+		free(c->tsig_keys[i].algorithm);
+		free_secret(c->tsig_keys[i].secret);
+	}
+	free(c->tsig_keys);
+	free(c->notify_from);
+	free(c->aws.profile);
+	free(c->aws.credentials_file);
+	free(c->aws.access_key_id);
+	free_secret(c->aws.secret_access_key);
+	free_secret(c->aws.session_token);
+	free(c->aws.endpoint);
+	free(c->aws.region);
+	free(c->aws.ca_file);
+	free(c->user);
+	free(c->group);
+	free(c->pidfile);
+	free(c->state_file);
+	free(c->path);
+	memset(c, 0, sizeof *c);
+}
+
+const struct cfg_zone *
+cfg_zone_find(const struct cfg *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n && name[n - 1] == '.')
+		n--;
+	for (int i = 0; i < c->nzones; i++) {
+		const char *zn = c->zones[i].name;
+		size_t zl = strlen(zn) - 1; /* without the trailing dot */
+
+		if (zl == n && !strncasecmp(zn, name, n))
+			return &c->zones[i];
+	}
+	return NULL;
+}
+
+/* The 4 or 16 bytes of an address, IPv4-mapped IPv6 reduced to IPv4. */
+static int
+ip_bytes(const struct net_addr *a, unsigned char out[16])
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const unsigned char *s6;
+
+	if (a->ss.ss_family == AF_INET) {
+		memcpy(out, &((const struct sockaddr_in *)&a->ss)->sin_addr, 4);
+		return 4;
+	}
+	s6 = (const unsigned char *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+	if (!memcmp(s6, mapped, 12)) {
+		memcpy(out, s6 + 12, 4);
+		return 4;
+	}
+	memcpy(out, s6, 16);
+	return 16;
+}
+
+static int
+in_range(const struct cfg_cidr *r, const struct net_addr *a)
+{
+	unsigned char x[16], y[16];
+	int bits = r->prefix;
+
+	if (ip_bytes(&r->addr, x) != ip_bytes(a, y))
+		return 0;
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+
+		if ((x[i] & m) != (y[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
+int
+cfg_notify_allowed(const struct cfg *c, const struct cfg_zone *z, const struct net_addr *addr)
+{
+	for (int i = 0; i < c->nnotify_from; i++)
+		if (in_range(&c->notify_from[i], addr))
+			return 1;
+	if (z)
+		for (int i = 0; i < z->nprimaries; i++)
+			if (net_addr_same_ip(&z->primaries[i], addr))
+				return 1;
+	return 0;
+}
+
+/* Does the glob pat match all of s? "*" matches any run of characters
+ * (dots included), "?" any one, a backslash makes the next character
+ * plain; everything else itself. Our own instead of fnmatch(3): musl's pulls in 15 KB of wide
+ * character tables for bracket classes DNS names do not need. Greedy with
+ * one backtrack point, so linear in practice and never recursive. */
+static int
+glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+	int lit;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = ++pat;
+			resume = s;
+			continue;
+		}
+		lit = *pat == '\\' && pat[1];
+		pat += lit;
+		if (*pat && (*pat == *s || (*pat == '?' && !lit))) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star;
+			s = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
+}
+
+int
+cfg_ignored(const struct cfg_zone *z, const char *name, uint16_t type)
+{
+	char full[DNS_NAME_TEXT_MAX], rel[DNS_NAME_TEXT_MAX];
+	size_t n = strlen(name), zl = strlen(z->name) - 1;
+
+	if (n >= sizeof full)
+		return 0;
+	/* Rules match the full name without its trailing dot, or the name
+	 * relative to the zone ("@" at the apex), in lower case. */
+	for (size_t i = 0; i <= n; i++)
+		full[i] = (char)tolower((unsigned char)name[i]);
+	if (n && full[n - 1] == '.')
+		full[--n] = '\0';
+	if (n == zl)
+		snprintf(rel, sizeof rel, "@");
+	else if (n > zl && full[n - zl - 1] == '.' && !strncmp(full + n - zl, z->name, zl))
+		snprintf(rel, sizeof rel, "%.*s", (int)(n - zl - 1), full);
+	else
+		snprintf(rel, sizeof rel, "%s", full);
+
+	for (int i = 0; i < z->nignore; i++) {
+		const struct cfg_ignore *ig = &z->ignore[i];
+		int type_ok = ig->ntypes == 0;
+
+		for (int j = 0; j < ig->ntypes; j++)
+			type_ok |= ig->types[j] == type;
+		if (type_ok && (!ig->name || glob_match(ig->name, rel) || glob_match(ig->name, full)))
+			return 1;
+	}
+	return 0;
+}

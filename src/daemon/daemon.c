@@ -1,0 +1,1029 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/acct.h"
+#include "codec/dns.h"
+#include "base/log.h"
+#include "base/loop.h"
+#include "dns/notify.h"
+#include "daemon/daemon_sched.h"
+#include "daemon/proc.h"
+#include "aws/r53.h"
+#include "sync/sync.h"
+#include "dns/zone.h"
+
+/* Both NULL, or equal strings. */
+static int
+str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+int
+daemon_zone_same(const struct cfg_zone *a, const struct cfg_zone *b)
+{
+	if (!str_same(a->name, b->name) || a->nprimaries != b->nprimaries ||
+	    !str_same(a->hosted_zone_id, b->hosted_zone_id) || a->kind != b->kind ||
+	    a->sync_soa != b->sync_soa || a->nignore != b->nignore || !a->tsig != !b->tsig)
+		return 0;
+	for (int i = 0; i < a->nprimaries; i++)
+		if (!net_addr_equal(&a->primaries[i], &b->primaries[i]))
+			return 0;
+	if (a->tsig && (!str_same(a->tsig->name, b->tsig->name) ||
+	    !str_same(a->tsig->algorithm, b->tsig->algorithm) ||
+	    !str_same(a->tsig->secret, b->tsig->secret)))
+		return 0;
+	for (int i = 0; i < a->nignore; i++) {
+		const struct cfg_ignore *x = &a->ignore[i], *y = &b->ignore[i];
+
+		if (!str_same(x->name, y->name) || x->ntypes != y->ntypes ||
+		    memcmp(x->types, y->types, (size_t)x->ntypes * sizeof x->types[0]))
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- the daemon's state ------------------------------------------------------------- */
+
+/* One loaded configuration with the zones learnt from the account. It lives
+ * while it is the current one or a job started under it still runs (the
+ * job's cfg_zone points into it). */
+struct gen {
+	struct cfg cfg;
+	struct cfg_zone *aws;
+	size_t naws;
+	const struct cfg_zone **index; /* file and account zones, by name */
+	unsigned char *from_aws;       /* per index entry: an account zone */
+	size_t nindex;
+	unsigned refs;
+};
+
+/* One zone: its schedule, the state kept from the last sync, counters. */
+struct dzone {
+	struct daemon_sched s;
+	const struct cfg_zone *cz;   /* in d.gen */
+	int from_aws;                /* its hosted zone ID comes from the account's listing */
+	struct sync_job *job;        /* running, or NULL */
+	struct gen *job_gen;         /* the generation job->zone belongs to */
+	struct dzone *qnext;         /* waiting for a job slot */
+	int queued, next_full;       /* in the queue; the job it waits for is full */
+	struct loop_timer timer;
+	int timer_full;
+	/* What Route 53 holds, as far as we know (sync_job.synced). */
+	struct zone *synced;
+	uint32_t synced_serial;
+	char *synced_soa;
+	char zone_id[R53_MAX_ID];
+	/* For the state file and SIGUSR1. */
+	int has_primary_serial;
+	uint32_t primary_serial;
+	int64_t last_sync;           /* seconds since the epoch, 0: never */
+	const char *result;          /* sync_status_name of the last job, or NULL */
+	char error[ERR_MSG_MAX];     /* of the last job, "" when it did not fail */
+	unsigned long calls[R53_API_COUNT];
+	unsigned long notifies, jobs;
+};
+
+static struct {
+	const struct daemon_opts *o;
+	char *pidfile;                 /* heap: outlives the configurations */
+	struct gen *gen;               /* current */
+	struct dzone **zones;          /* by name, as d.gen->index */
+	size_t nzones;
+	struct r53 r53;
+	struct notify notify;
+	int notify_inited;
+	struct dzone *qhead, *qtail;   /* zones waiting for a job slot */
+	size_t running;                /* jobs running */
+	struct r53_op list_op;         /* the account's listing */
+	struct gen *loading;           /* the generation it is for */
+	int reload_again;              /* SIGHUP during a listing */
+	struct loop_timer state_timer;
+	int64_t state_last;
+	int state_failed;              /* a write failed: said once until it works */
+	uint32_t rnd;
+	int stopping;
+	int applying;                  /* zones_apply: queue jobs, start none */
+	int failed;                    /* start-up failed inside the loop */
+} d;
+
+static uint32_t
+rnd(void)
+{
+	/* xorshift32: jitter only, nothing secret. */
+	d.rnd ^= d.rnd << 13;
+	d.rnd ^= d.rnd >> 17;
+	d.rnd ^= d.rnd << 5;
+	return d.rnd;
+}
+
+static void
+gen_free(struct gen *g)
+{
+	if (!g)
+		return;
+	cfg_free(&g->cfg);
+	acct_zones_free(g->aws, g->naws);
+	free(g->index);
+	free(g->from_aws);
+	free(g);
+}
+
+static void
+gen_put(struct gen *g)
+{
+	if (g && !--g->refs)
+		gen_free(g);
+}
+
+struct gen_entry {
+	const struct cfg_zone *cz;
+	int aws;
+};
+
+/* By name, then (a public and a private hosted zone of one name, both in
+ * the account) by hosted zone ID, so a reload pairs them up the same way. */
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct cfg_zone *x = ((const struct gen_entry *)a)->cz;
+	const struct cfg_zone *y = ((const struct gen_entry *)b)->cz;
+	int c = strcmp(x->name, y->name);
+
+	if (c || x->hosted_zone_id == y->hosted_zone_id)
+		return c;
+	if (!x->hosted_zone_id || !y->hosted_zone_id)
+		return x->hosted_zone_id ? 1 : -1;
+	return strcmp(x->hosted_zone_id, y->hosted_zone_id);
+}
+
+/* g->index: the file's zones and the account's, by name. Returns 0, or -1
+ * (out of memory). */
+static int
+gen_index(struct gen *g)
+{
+	size_t n = (size_t)g->cfg.nzones + g->naws, k = 0;
+	struct gen_entry *v = calloc(n + 1, sizeof *v);
+
+	g->index = calloc(n + 1, sizeof *g->index);
+	g->from_aws = calloc(n + 1, 1);
+	if (!v || !g->index || !g->from_aws) {
+		free(v);
+		return -1;
+	}
+	for (int i = 0; i < g->cfg.nzones; i++)
+		v[k++].cz = &g->cfg.zones[i];
+	for (size_t i = 0; i < g->naws; i++) {
+		v[k].aws = 1;
+		v[k++].cz = &g->aws[i];
+	}
+	qsort(v, n, sizeof *v, entry_cmp);
+	for (k = 0; k < n; k++) {
+		g->index[k] = v[k].cz;
+		g->from_aws[k] = (unsigned char)v[k].aws;
+	}
+	free(v);
+	g->nindex = n;
+	return 0;
+}
+
+/* Index of the first zone called name (lower-case presentation form with
+ * the dot) in d.zones, or d.nzones when there is none. */
+static size_t
+zone_lookup(const char *name)
+{
+	size_t lo = 0, hi = d.nzones;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(d.zones[mid]->cz->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d.nzones && !strcmp(d.zones[lo]->cz->name, name) ? lo : d.nzones;
+}
+
+static void
+drop_kept(struct dzone *z)
+{
+	if (z->synced) {
+		zone_free(z->synced);
+		free(z->synced);
+		z->synced = NULL;
+	}
+	free(z->synced_soa);
+	z->synced_soa = NULL;
+}
+
+/* The hosted zone ID a job may trust without checking: the account's
+ * listing gave it. A configured hosted_zone_id is checked by the first job
+ * (GetHostedZone), and found again after a failure (the zone may have been
+ * deleted and made anew). */
+static void
+zone_id_reset(struct dzone *z)
+{
+	z->zone_id[0] = 0;
+	if (z->from_aws)
+		snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
+}
+
+/* z waits for a job slot (after the zones already waiting). */
+static void
+enqueue(struct dzone *z, int full)
+{
+	z->next_full = full;
+	z->queued = 1;
+	z->qnext = NULL;
+	if (d.qtail)
+		d.qtail->qnext = z;
+	else
+		d.qhead = z;
+	d.qtail = z;
+}
+
+static void
+unqueue(struct dzone *z)
+{
+	struct dzone **p = &d.qhead, *prev = NULL;
+
+	if (!z->queued)
+		return;
+	while (*p && *p != z) {
+		prev = *p;
+		p = &(*p)->qnext;
+	}
+	if (*p)
+		*p = z->qnext;
+	if (d.qtail == z)
+		d.qtail = prev;
+	z->qnext = NULL;
+	z->queued = 0;
+}
+
+/* Stop everything of z (a running job is cancelled) and free it. */
+static void
+zone_destroy(struct dzone *z)
+{
+	if (z->job) {
+		sync_cancel(z->job);
+		free(z->job);
+		z->job = NULL;
+		gen_put(z->job_gen);
+		d.running--;
+	}
+	unqueue(z);
+	loop_timer_cancel(&z->timer);
+	drop_kept(z);
+	free(z);
+}
+
+/* ---- state file ---------------------------------------------------------------------- */
+
+/* counts[] from calls[]: the calls made, by name. Returns how many. */
+static size_t
+call_counts(struct proc_state_count *counts, const unsigned long *calls)
+{
+	size_t n = 0;
+
+	for (int a = 0; a < R53_API_COUNT; a++)
+		if (calls[a]) {
+			counts[n].name = r53_api_name((enum r53_api)a);
+			counts[n++].value = calls[a];
+		}
+	return n;
+}
+
+static void
+state_write(void)
+{
+	struct proc_state st;
+	struct proc_state_count api[R53_API_COUNT];
+	const struct notify_stats *ns = notify_stats(&d.notify);
+	struct proc_state_count nc[] = {
+		{ "accepted", ns->accepted }, { "refused", ns->refused },
+		{ "formerr", ns->formerr }, { "tsig_failed", ns->tsig_failed },
+		{ "dropped_acl", ns->dropped_acl }, { "dropped_rate", ns->dropped_rate },
+		{ "dropped_bad", ns->dropped_bad },
+	};
+	struct err e = { 0 };
+
+	d.state_last = loop_now();
+	if (proc_state_begin(&st, (int64_t)time(NULL)) < 0) {
+		log_err("state file %s: out of memory", d.gen->cfg.state_file);
+		return;
+	}
+	proc_state_counts(&st, "api_calls", api, call_counts(api, d.r53.calls));
+	proc_state_counts(&st, "notify", nc, sizeof nc / sizeof nc[0]);
+	for (size_t i = 0; i < d.nzones; i++) {
+		struct dzone *z = d.zones[i];
+		struct proc_state_count zc[R53_API_COUNT];
+		struct proc_state_zone sz = { 0 };
+
+		sz.name = z->cz->name;
+		sz.has_primary_serial = z->has_primary_serial;
+		sz.primary_serial = z->primary_serial;
+		sz.has_synced_serial = z->synced != NULL;
+		sz.synced_serial = z->synced_serial;
+		sz.last_sync = z->last_sync;
+		sz.result = z->result;
+		sz.error = z->error[0] ? z->error : NULL;
+		sz.counts = zc;
+		sz.ncounts = call_counts(zc, z->calls);
+		proc_state_zone(&st, &sz);
+	}
+	if (proc_state_commit(&st, d.gen->cfg.state_file, &e) < 0) {
+		if (!d.state_failed)
+			log_err("state file: %s", e.msg);
+		d.state_failed = 1;
+	} else {
+		d.state_failed = 0;
+	}
+}
+
+static void
+state_due(struct loop_timer *t)
+{
+	(void)t;
+	state_write();
+}
+
+/* The state changed: write it soon, at most every DAEMON_STATE_WRITE_MS
+ * (with thousands of zones, a write per job would cost O(zones) each). */
+static void
+state_mark(void)
+{
+	int64_t at = d.state_last + DAEMON_STATE_WRITE_MS;
+
+	if (!d.gen->cfg.state_file || d.state_timer.armed)
+		return;
+	loop_timer_at(&d.state_timer, at > loop_now() ? at : loop_now());
+}
+
+/* ---- jobs ------------------------------------------------------------------------------- */
+
+static void kick(struct dzone *z, int full);
+
+static void
+calls_text(char *buf, size_t cap, const unsigned long *calls)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int a = 0; a < R53_API_COUNT && off < cap; a++) {
+		int n;
+
+		if (!calls[a])
+			continue;
+		n = snprintf(buf + off, cap - off, "%s%s %lu", off ? ", " : "",
+		    r53_api_name((enum r53_api)a), calls[a]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	if (!buf[0])
+		snprintf(buf, cap, "none");
+}
+
+static void
+schedule(struct dzone *z)
+{
+	int64_t at = daemon_sched_next(&z->s, loop_now(), d.gen->cfg.refresh_min,
+	    d.gen->cfg.reconcile_interval, rnd(), &z->timer_full);
+
+	loop_timer_at(&z->timer, at);
+}
+
+static void
+timer_due(struct loop_timer *t)
+{
+	struct dzone *z = LOOP_CONTAINER_OF(t, struct dzone, timer);
+
+	kick(z, z->timer_full);
+}
+
+static void
+log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
+{
+	char calls[256];
+	const char *name = z->cz->name;
+	double secs = (double)(j->ended_ms - j->started_ms) / 1000;
+	const char *how = j->xfer == SYNC_XFER_IXFR ? "IXFR" : j->xfer == SYNC_XFER_AXFR ?
+	    "AXFR" : "none";
+
+	calls_text(calls, sizeof calls, j->calls);
+	for (size_t i = 0; i < j->plan.nnotes; i++) {
+		const struct plan_note *n = &j->plan.notes[i];
+
+		log_msg(n->level == PLAN_INFO ? LOG_LEVEL_DEBUG : n->level == PLAN_WARN ?
+		    LOG_LEVEL_WARN : LOG_LEVEL_ERR, "zone %s: %s", name, n->text);
+	}
+	for (size_t i = 0; i < j->nrefused; i++)
+		log_err("zone %s: Route 53 refused %s", name, j->refused[i]);
+	switch (j->status) {
+	case SYNC_CURRENT:
+		log_debug("zone %s: serial %lu current; next check in %lld s", name,
+		    (unsigned long)j->serial, (long long)(next_ms / 1000));
+		break;
+	case SYNC_OK:
+	case SYNC_PARTIAL:
+		log_info("zone %s: serial %lu by %s%s, %zu created, %zu updated, %zu deleted in %zu "
+			 "batch%s%s%s; API calls: %s; %.2f s",
+		    name, (unsigned long)j->serial, how, j->incremental ? "" : " and listing",
+		    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
+		    j->batches, j->batches == 1 ? "" : "es",
+		    j->status == SYNC_PARTIAL ? ", some refused" : "",
+		    j->lost ? ", more in batches whose answer was lost" : "", calls, secs);
+		break;
+	default:
+		log_err("zone %s: %s%s; API calls: %s; next try in %lld s", name,
+		    j->status == SYNC_UNSAFE ? "refused by the safety check: " : "", j->err.msg,
+		    calls, (long long)(next_ms / 1000));
+		break;
+	}
+}
+
+/* Did j get the primary's zone: transferred, or the serial not newer than
+ * the one Route 53 holds? (A primary that answers the SOA query but refuses
+ * the transfer has not refreshed the zone.) */
+static int
+refreshed(const struct sync_job *j)
+{
+	if (!j->has_soa)
+		return 0;
+	return j->status != SYNC_FAILED || j->xfer != SYNC_XFER_NONE ||
+	    (j->prev && dns_serial_cmp(j->serial, j->prev_serial) != 1);
+}
+
+static void
+job_done(struct sync_job *j)
+{
+	struct dzone *z = j->user;
+	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT;
+	int was_full = j->status == SYNC_OK && !j->incremental;
+	int full, again, expired_before = z->s.expired;
+	int64_t now = loop_now();
+
+	d.running--;
+	z->jobs++;
+	for (int a = 0; a < R53_API_COUNT; a++)
+		z->calls[a] += j->calls[a];
+	z->result = sync_status_name(j->status);
+	z->last_sync = (int64_t)time(NULL);
+	z->error[0] = 0;
+	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
+		snprintf(z->error, sizeof z->error, "%s", j->err.msg);
+	else if (j->nrefused)
+		snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
+	if (j->has_soa) {
+		z->has_primary_serial = 1;
+		z->primary_serial = j->soa.serial;
+	}
+	if (j->status == SYNC_FAILED)
+		zone_id_reset(z);
+	else if (j->zone_id[0])
+		memcpy(z->zone_id, j->zone_id, sizeof z->zone_id);
+	if (j->status == SYNC_OK && j->synced) {
+		drop_kept(z);
+		z->synced = j->synced;
+		z->synced_serial = j->synced_serial;
+		z->synced_soa = j->synced_soa;
+		j->synced = NULL;
+		j->synced_soa = NULL;
+	} else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL ||
+	    (j->status == SYNC_FAILED && j->calls[R53_API_CHANGE_RESOURCE_RECORD_SETS])) {
+		/* Route 53 may hold something else now (a set refused, a
+		 * batch whose fate is unknown, a set the plan could not
+		 * express): the next job starts from AXFR and a listing. */
+		drop_kept(z);
+	}
+	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, refreshed(j), was_full,
+	    &full);
+	if (!again)
+		schedule(z);
+	log_job(z, j, again ? 0 : z->timer.when - now);
+	if (expired_before && !z->s.expired)
+		log_info("zone %s: the primary answers again", z->cz->name);
+	if (daemon_sched_expired(&z->s, now))
+		log_err("zone %s: expired: no primary has answered with the zone for %lu s (SOA "
+			"expire); Route 53 keeps serving the last synced data",
+		    z->cz->name, (unsigned long)z->s.expire);
+	sync_free(j);
+	free(j);
+	z->job = NULL;
+	gen_put(z->job_gen);
+	z->job_gen = NULL;
+	if (again)
+		enqueue(z, full);
+	state_mark();
+	kick(NULL, 0);
+}
+
+static void
+start_job(struct dzone *z)
+{
+	struct sync_job *j = calloc(1, sizeof *j);
+
+	if (!j) {
+		/* Counted as a failed job: retried later, like any other. */
+		int full;
+
+		log_err("zone %s: out of memory", z->cz->name);
+		daemon_sched_done(&z->s, loop_now(), 0, NULL, 0, 0, &full);
+		z->s.running = 0;
+		z->s.pending = 0;
+		schedule(z);
+		return;
+	}
+	j->zone = z->cz;
+	j->r53 = &d.r53;
+	j->safety = d.gen->cfg.safety;
+	j->done = job_done;
+	j->user = z;
+	memcpy(j->zone_id, z->zone_id, sizeof j->zone_id);
+	if (z->synced) {
+		j->prev = z->synced;
+		j->prev_serial = z->synced_serial;
+		j->prev_soa = z->synced_soa;
+		j->full = z->next_full;
+	}
+	z->job = j;
+	z->job_gen = d.gen;
+	d.gen->refs++;
+	d.running++;
+	log_debug("zone %s: job started (%s)", z->cz->name, !z->synced ? "AXFR and listing" :
+	    z->next_full ? "reconcile" : "SOA check");
+	sync_start(j);
+}
+
+/* A trigger for z (NULL: none, only fill free job slots). */
+static void
+kick(struct dzone *z, int full)
+{
+	if (d.stopping)
+		return;
+	if (z && z->queued) {
+		z->next_full |= full;
+	} else if (z && daemon_sched_trigger(&z->s, full)) {
+		loop_timer_cancel(&z->timer);
+		enqueue(z, full);
+	} else if (z) {
+		log_debug("zone %s: a job is running; one more follows it", z->cz->name);
+	}
+	while (!d.applying && d.running < DAEMON_MAX_JOBS && d.qhead) {
+		struct dzone *q = d.qhead;
+
+		d.qhead = q->qnext;
+		if (!d.qhead)
+			d.qtail = NULL;
+		q->qnext = NULL;
+		q->queued = 0;
+		start_job(q);
+	}
+}
+
+static struct dzone *
+zone_new(const struct cfg_zone *cz, int from_aws)
+{
+	struct dzone *z = calloc(1, sizeof *z);
+
+	if (!z)
+		return NULL;
+	z->cz = cz;
+	z->from_aws = from_aws;
+	daemon_sched_init(&z->s, loop_now());
+	z->timer.cb = timer_due;
+	zone_id_reset(z);
+	return z;
+}
+
+/* ---- NOTIFY ------------------------------------------------------------------------------ */
+
+static void
+on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
+    const struct net_addr *from)
+{
+	char addr[NET_ADDR_STRLEN];
+
+	(void)arg;
+	if (has_serial)
+		log_debug("zone %s: NOTIFY from %s, serial %lu", cz->name,
+		    net_addr_str(from, addr, sizeof addr), (unsigned long)serial);
+	else
+		log_debug("zone %s: NOTIFY from %s", cz->name, net_addr_str(from, addr, sizeof addr));
+	/* Every hosted zone of that name (a public and a private one from
+	 * the account) follows the primary's zone. */
+	for (size_t i = zone_lookup(cz->name); i < d.nzones && !strcmp(d.zones[i]->cz->name,
+	    cz->name); i++) {
+		d.zones[i]->notifies++;
+		kick(d.zones[i], 0);
+	}
+}
+
+static const struct cfg_zone *
+find_zone(void *arg, const char *name)
+{
+	size_t i = zone_lookup(name);
+
+	(void)arg;
+	return i < d.nzones ? d.zones[i]->cz : NULL;
+}
+
+/* ---- configuration ---------------------------------------------------------------------- */
+
+/* A zone for each of g's zones, made before anything changes so a reload
+ * is all or nothing: NULL when out of memory. */
+static struct dzone **
+zones_prepare(const struct gen *g)
+{
+	struct dzone **fresh = calloc(g->nindex + 1, sizeof *fresh);
+
+	for (size_t k = 0; fresh && k < g->nindex; k++)
+		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k]))) {
+			while (k--)
+				free(fresh[k]);
+			free(fresh);
+			return NULL;
+		}
+	return fresh;
+}
+
+/* Make g current with the zones zones_prepare made (taken): zones new or
+ * changed start afresh (a first, full job), unchanged ones keep their
+ * state, the others stop. */
+static void
+zones_apply(struct gen *g, struct dzone **fresh)
+{
+	struct dzone **nz = fresh;
+	size_t i = 0, nfresh = 0, kept = 0, removed = 0;
+	int reload = d.gen != NULL;
+
+	/* Zones are queued on the way, started once g is current (a job
+	 * takes its cfg_zone from the current generation). */
+	d.applying = 1;
+	for (size_t k = 0; k < g->nindex; k++) {
+		const struct cfg_zone *cz = g->index[k];
+		int c = 1;
+
+		for (; i < d.nzones && (c = strcmp(d.zones[i]->cz->name, cz->name)) < 0; i++) {
+			log_info("zone %s: removed", d.zones[i]->cz->name);
+			zone_destroy(d.zones[i]);
+			removed++;
+		}
+		if (i < d.nzones && !c && daemon_zone_same(d.zones[i]->cz, cz)) {
+			free(nz[k]);
+			nz[k] = d.zones[i++];
+			nz[k]->cz = cz;
+			nz[k]->from_aws = g->from_aws[k];
+			kept++;
+			continue;
+		}
+		if (i < d.nzones && !c) {
+			log_info("zone %s: changed, starting afresh", cz->name);
+			zone_destroy(d.zones[i++]);
+		} else if (reload) {
+			log_info("zone %s: added", cz->name);
+		}
+		kick(nz[k], 1);
+		nfresh++;
+	}
+	for (; i < d.nzones; i++) {
+		log_info("zone %s: removed", d.zones[i]->cz->name);
+		zone_destroy(d.zones[i]);
+		removed++;
+	}
+	free(d.zones);
+	d.zones = nz;
+	d.nzones = g->nindex;
+	gen_put(d.gen);
+	d.gen = g;
+	g->refs++;
+	d.applying = 0;
+	if (reload)
+		log_info("daemon: configuration reloaded: %zu zones (%zu kept, %zu new or changed, "
+			 "%zu removed)",
+		    d.nzones, kept, nfresh, removed);
+	kick(NULL, 0);
+	state_mark();
+}
+
+static void
+aws_changed(const struct cfg_aws *a, const struct cfg_aws *b)
+{
+	if (!str_same(a->endpoint, b->endpoint) || !str_same(a->region, b->region) ||
+	    !str_same(a->profile, b->profile) || !str_same(a->access_key_id, b->access_key_id) ||
+	    !str_same(a->secret_access_key, b->secret_access_key) ||
+	    !str_same(a->session_token, b->session_token) ||
+	    !str_same(a->credentials_file, b->credentials_file) ||
+	    !str_same(a->ca_file, b->ca_file) ||
+	    a->max_requests_per_second != b->max_requests_per_second)
+		log_warn("daemon: reload: the aws settings changed; they take effect at the next "
+			 "restart");
+}
+
+static void start_done(struct gen *g);
+
+/* g loaded (and its account zones listed): make it current. */
+static void
+gen_ready(struct gen *g)
+{
+	struct err e = { 0 };
+	struct dzone **fresh = NULL;
+
+	if (!d.gen) {
+		start_done(g);
+		return;
+	}
+	if (gen_index(g) < 0 || !(fresh = zones_prepare(g)) ||
+	    notify_reload(&d.notify, &g->cfg, &e) < 0) {
+		log_err("daemon: reload: %s; keeping the old configuration",
+		    e.set ? e.msg : "out of memory");
+		for (size_t k = 0; fresh && k < g->nindex; k++)
+			free(fresh[k]);
+		free(fresh);
+		gen_free(g);
+		return;
+	}
+	aws_changed(&d.gen->cfg.aws, &g->cfg.aws);
+	if (d.o->verbose || g->cfg.log_debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	else
+		log_set_level(LOG_LEVEL_INFO);
+	zones_apply(g, fresh);
+}
+
+static void reload(void);
+
+static void
+listed(struct r53_op *op)
+{
+	struct gen *g = d.loading;
+	struct err e = { 0 };
+
+	d.loading = NULL;
+	if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
+		log_err("daemon: domains_to_manage_from_aws: %s%s",
+		    op->status != R53_OK ? op->err.msg : e.msg,
+		    d.gen ? "; keeping the old configuration" : "");
+		r53_op_free(op);
+		gen_free(g);
+		if (!d.gen) {
+			d.failed = 1;
+			loop_stop();
+		}
+		return;
+	}
+	log_info("daemon: %zu hosted zones in the account, %zu not in %s", op->nzones, g->naws,
+	    g->cfg.path);
+	r53_op_free(op);
+	gen_ready(g);
+	if (d.reload_again) {
+		d.reload_again = 0;
+		reload();
+	}
+}
+
+/* g loaded: list the account first when it asks for it. */
+static void
+gen_load(struct gen *g)
+{
+	if (!g->cfg.zones_from_aws) {
+		gen_ready(g);
+		return;
+	}
+	d.loading = g;
+	memset(&d.list_op, 0, sizeof d.list_op);
+	r53_op_list_zones(&d.list_op, listed);
+	r53_submit(&d.r53, &d.list_op);
+}
+
+static void
+reload(void)
+{
+	struct gen *g;
+	struct err e = { 0 };
+
+	if (d.loading) {
+		d.reload_again = 1;
+		return;
+	}
+	log_info("daemon: SIGHUP: reloading %s", d.o->cfg_path);
+	if (!(g = calloc(1, sizeof *g))) {
+		log_err("daemon: reload: out of memory; keeping the old configuration");
+		return;
+	}
+	if (cfg_load(&g->cfg, d.o->cfg_path, &e) < 0) {
+		log_err("daemon: reload: %s; keeping the old configuration", e.msg);
+		free(g);
+		return;
+	}
+	gen_load(g);
+}
+
+/* ---- signals ------------------------------------------------------------------------------ */
+
+/* Decimal text of v in one of two static buffers (slot 0 or 1). */
+static const char *
+u32(uint32_t v, int slot)
+{
+	static char buf[2][12];
+
+	snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
+	return buf[slot];
+}
+
+static void
+log_states(void)
+{
+	int64_t now = loop_now(), wall = (int64_t)time(NULL);
+	const struct notify_stats *ns = notify_stats(&d.notify);
+	char calls[256];
+	size_t waiting = 0;
+
+	for (const struct dzone *q = d.qhead; q; q = q->qnext)
+		waiting++;
+	calls_text(calls, sizeof calls, d.r53.calls);
+	log_info("daemon: %zu zones, %zu jobs running, %zu waiting; NOTIFY %lu accepted, %lu "
+		 "refused, %lu dropped; API calls: %s",
+	    d.nzones, d.running, waiting, ns->accepted, ns->refused,
+	    ns->dropped_acl + ns->dropped_rate + ns->dropped_bad, calls);
+	for (size_t i = 0; i < d.nzones; i++) {
+		const struct dzone *z = d.zones[i];
+		char when[64], last[64];
+
+		calls_text(calls, sizeof calls, z->calls);
+		if (z->job)
+			snprintf(when, sizeof when, "job running");
+		else if (z->queued)
+			snprintf(when, sizeof when, "waiting for a job slot");
+		else
+			snprintf(when, sizeof when, "next %s in %lld s",
+			    z->timer_full ? "reconcile" : "check",
+			    (long long)((z->timer.when - now) / 1000));
+		if (z->last_sync)
+			snprintf(last, sizeof last, "%s %lld s ago", z->result,
+			    (long long)(wall - z->last_sync));
+		else
+			snprintf(last, sizeof last, "none yet");
+		log_info("zone %s: primary serial %s, synced serial %s, hosted zone %s, last job %s%s%s, "
+			 "%lu jobs, %lu NOTIFYs, %d failures%s, %s; API calls: %s",
+		    z->cz->name, z->has_primary_serial ? u32(z->primary_serial, 0) : "-",
+		    z->synced ? u32(z->synced_serial, 1) : "-", z->zone_id[0] ? z->zone_id : "-",
+		    last, z->error[0] ? ": " : "", z->error, z->jobs, z->notifies, z->s.failures,
+		    z->s.expired ? ", expired" : "", when, calls);
+	}
+}
+
+static void
+stop(void)
+{
+	d.stopping = 1;
+	notify_free(&d.notify);
+	d.notify_inited = 0;
+	if (d.loading) {
+		r53_cancel(&d.r53, &d.list_op);
+		r53_op_free(&d.list_op);
+		gen_free(d.loading);
+		d.loading = NULL;
+	}
+	for (size_t i = 0; i < d.nzones; i++)
+		if (d.zones[i]->job)
+			log_info("zone %s: job cancelled", d.zones[i]->cz->name);
+	for (size_t i = 0; i < d.nzones; i++)
+		zone_destroy(d.zones[i]);
+	free(d.zones);
+	d.zones = NULL;
+	d.nzones = 0;
+	loop_timer_cancel(&d.state_timer);
+	r53_free(&d.r53);
+	loop_stop();
+}
+
+static void
+on_signal(int signo)
+{
+	if (d.stopping)
+		return;
+	switch (signo) {
+	case SIGHUP:
+		reload();
+		break;
+	case SIGUSR1:
+		log_states();
+		break;
+	default:
+		log_info("daemon: %s: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+		if (d.gen && d.gen->cfg.state_file && d.nzones)
+			state_write();
+		stop();
+		break;
+	}
+}
+
+/* ---- start-up ------------------------------------------------------------------------------- */
+
+static void
+start_done(struct gen *g)
+{
+	struct err e = { 0 };
+	struct dzone **fresh;
+	char addr[NET_ADDR_STRLEN];
+
+	if (gen_index(g) < 0 || !(fresh = zones_prepare(g))) {
+		log_err("daemon: out of memory");
+		gen_free(g);
+		d.failed = 1;
+		loop_stop();
+		return;
+	}
+	zones_apply(g, fresh);
+	if (notify_start(&d.notify, &e) < 0) {
+		log_err("daemon: %s", e.msg);
+		d.failed = 1;
+		stop();
+		return;
+	}
+	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d.nzones, d.nzones == 1 ? "" : "s",
+	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
+}
+
+int
+daemon_run(const struct daemon_opts *o)
+{
+	struct gen *g;
+	struct proc_user u;
+	struct notify_handler h = { on_notify, find_zone, NULL };
+	struct err e = { 0 };
+	int rc = 1;
+
+	memset(&d, 0, sizeof d);
+	d.o = o;
+	d.state_timer.cb = state_due;
+	d.rnd = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 0x9e3779b9u;
+	if (!d.rnd)
+		d.rnd = 1;
+	if (!(g = calloc(1, sizeof *g))) {
+		log_err("daemon: out of memory");
+		return rc;
+	}
+	if (cfg_load(&g->cfg, o->cfg_path, &e) < 0) {
+		log_err("%s", e.msg);
+		free(g);
+		return rc;
+	}
+	proc_log_setup(&g->cfg, o->syslog);
+	if (o->verbose)
+		log_set_level(LOG_LEVEL_DEBUG);
+	if ((o->pidfile || g->cfg.pidfile) &&
+	    !(d.pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile))) {
+		log_err("daemon: out of memory");
+		gen_free(g);
+		return rc;
+	}
+	/* Everything that blocks or needs root, before the loop: names of
+	 * the account, the pidfile, port 53, the credentials; then root is
+	 * given up for good (proc.h). */
+	if (proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
+	    (d.pidfile && proc_pidfile_write(d.pidfile, &u, &e) < 0)) {
+		log_err("daemon: %s", e.msg);
+		gen_free(g);
+		free(d.pidfile);
+		return rc;
+	}
+	if (notify_init(&d.notify, &g->cfg, &h, &e) < 0 || (d.notify_inited = 1,
+	    notify_bind(&d.notify, &e) < 0) || r53_init(&d.r53, &g->cfg.aws, &e) < 0 ||
+	    proc_drop_privileges(&u, &e) < 0) {
+		log_err("daemon: %s", e.msg);
+		goto out;
+	}
+	if (loop_signal(SIGHUP, on_signal) < 0 || loop_signal(SIGTERM, on_signal) < 0 ||
+	    loop_signal(SIGINT, on_signal) < 0 || loop_signal(SIGUSR1, on_signal) < 0) {
+		log_err("daemon: cannot set up signal handling");
+		goto out;
+	}
+	gen_load(g);
+	g = NULL;
+	loop_run();
+	if (!d.stopping)
+		stop();
+	rc = d.failed ? 1 : 0;
+out:
+	if (d.notify_inited)
+		notify_free(&d.notify);
+	if (!d.stopping)
+		r53_free(&d.r53);
+	gen_free(g);
+	gen_put(d.gen);
+	d.gen = NULL;
+	if (d.pidfile)
+		proc_pidfile_remove(d.pidfile);
+	free(d.pidfile);
+	return rc;
+}

@@ -1,0 +1,79 @@
+/*
+ * daemon: `notify53 daemon`, Route 53 as a secondary (issue 7). One poll
+ * loop runs the NOTIFY listener (src/dns/notify), every zone's schedule and the
+ * sync jobs (src/sync/sync) that share one Route 53 client (src/aws/r53).
+ *
+ * Per zone the daemon keeps what the last sync left: the zone as Route 53
+ * holds it (sync_job.synced), its serial and SOA value, the hosted zone ID,
+ * the primary's SOA timers, counters and the last result. A NOTIFY or a
+ * timer starts a job with that state, so an unchanged serial costs one SOA
+ * query and a newer one an IXFR, an incremental plan and one
+ * ChangeResourceRecordSets with no listing.
+ *
+ *   coalescing   at most one job running and one pending per zone: any
+ *                number of NOTIFYs during a job make one more job after it
+ *                (a pending reconcile stays a reconcile)
+ *   refresh      SOA refresh, at least refresh_min (the original tool's
+ *                zone_refresh_wait_interval), at most DAEMON_REFRESH_MAX_S
+ *   retry        after a failed job: SOA retry within DAEMON_RETRY_MIN_S ..
+ *                the refresh interval; DAEMON_RETRY_UNKNOWN_S before any
+ *                SOA was seen (RFC 1035 section 3.3.13, RFC 1996 section 4)
+ *   expire       when the zone has not been refreshed from a primary (SOA
+ *                and transfer, or a current serial) for the SOA expire time
+ *                an error is logged once (and again after it recovers and
+ *                is lost again); Route 53 keeps serving its data: nothing is
+ *                deleted for a primary that is away
+ *   reconcile    every reconcile_interval a full job (list Route 53 and
+ *                diff) repairs drift made by others; the first job of every
+ *                zone after start-up is full (AXFR and listing)
+ *   jitter       every delay is shortened by up to DAEMON_JITTER_PERCENT so
+ *                zones loaded together spread out, never checked later than
+ *                their SOA asks
+ *   slots        DAEMON_MAX_JOBS jobs run at once (each holds a transfer
+ *                socket and its zone's plan); other due zones wait in FIFO
+ *                order. Route 53 requests go out one at a time anyway.
+ *
+ * After a partial apply, or a failure once a change batch was sent, the kept
+ * zone is dropped: what Route 53 holds is no longer known, so the next job
+ * transfers by AXFR and lists the hosted zone. A failure before any change
+ * (primary down, an API error) keeps it: Route 53 still holds it.
+ *
+ * Signals (through the loop's self-pipe): SIGHUP reloads the config (see
+ * daemon_zone_same for what keeps a zone's state), SIGTERM and SIGINT stop
+ * (listener closed, running jobs cancelled: a change batch already written
+ * may still be applied by Route 53, none is cut in half or started), SIGUSR1
+ * logs one line per zone.
+ *
+ * The scheduling decisions behind coalescing, refresh, retry, expire,
+ * reconcile and jitter are pure functions of src/daemon/daemon_sched; this
+ * module is the process around them: config generations, the zone table,
+ * job slots, NOTIFY, signals, the state file.
+ */
+#ifndef NOTIFY53_DAEMON_H
+#define NOTIFY53_DAEMON_H
+
+#include "config/cfg.h"
+
+/* Do a and b describe the same zone to sync (name, primaries, TSIG key,
+ * hosted zone ID and kind, ignore rules, sync_soa)? Such a zone keeps its
+ * state across a reload; any difference starts it afresh. */
+int daemon_zone_same(const struct cfg_zone *a, const struct cfg_zone *b);
+
+/* ---- the daemon ------------------------------------------------------------------ */
+
+/* Options of the command line. */
+struct daemon_opts {
+	const char *cfg_path;
+	const char *pidfile;  /* --pidfile, else the config's pidfile (or none) */
+	int verbose;          /* -v: debug logs */
+	int syslog;           /* --syslog */
+};
+
+/* Run the daemon until SIGTERM or SIGINT: load the config, set up logging,
+ * resolve user and group, write the pidfile, bind the NOTIFY sockets, drop
+ * privileges, list the account when domains_to_manage_from_aws, log
+ * "daemon: ready" and loop. Returns the exit status (0 after a signal, 1
+ * when start-up failed, with one line saying why). */
+int daemon_run(const struct daemon_opts *o);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * daemon_sched: one zone's schedule in the daemon (src/daemon/daemon says
+ * the policy): when a NOTIFY or a timer starts a job or is coalesced into
+ * the pending one, when the next refresh, retry or reconcile is due, when
+ * the expire alarm is said. Pure: no I/O; the time and a random number are
+ * arguments, for test/test_daemon.c.
+ */
+#ifndef NOTIFY53_DAEMON_SCHED_H
+#define NOTIFY53_DAEMON_SCHED_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "codec/rr.h"
+
+/* One zone's schedule. Times are loop milliseconds (loop_now()). */
+struct daemon_sched {
+	int known;                 /* an SOA has been seen: the timers below hold */
+	uint32_t refresh, retry, expire; /* seconds, from the primary's SOA */
+	int failures;              /* consecutive failed jobs */
+	int64_t last_ok;           /* last successful refresh (start: zone creation) */
+	int64_t last_full;         /* the last full job succeeded; -1: never */
+	int expired;               /* the expire error has been logged */
+	int running;               /* a job runs or waits for a slot */
+	int pending, pending_full; /* one more job after it (full: a reconcile) */
+};
+
+/* A new schedule at loop time now: nothing known, a first (full) job due. */
+void daemon_sched_init(struct daemon_sched *s, int64_t now);
+
+/* delay_ms shortened by up to DAEMON_JITTER_PERCENT, rnd choosing how much
+ * (never negative, never longer). */
+int64_t daemon_jitter(int64_t delay_ms, uint32_t rnd);
+
+/* A trigger (NOTIFY, timer; full: a reconcile). Returns 1 when a job is to
+ * start now (s->running is then set), 0 when one is running and this one is
+ * coalesced into the pending job. */
+int daemon_sched_trigger(struct daemon_sched *s, int full);
+
+/* A job ended at now: ok (the zone is in sync or current); soa: the
+ * primary's SOA when one answered (its timers are taken), else NULL;
+ * refreshed: the primary's zone was had (transferred, or the serial was
+ * current), which restarts the expire clock (RFC 1035 section 3.3.13:
+ * expire counts from the last successful refresh, so an SOA answer
+ * followed by a refused transfer does not); was_full: it listed Route 53.
+ * Returns 1 when the pending job is to start now (*full set, s->running
+ * stays set), 0 when the zone is idle again. */
+int daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct rr_soa *soa,
+    int refreshed, int was_full, int *full);
+
+/* Loop time of the next timer-started job of an idle zone, and whether it
+ * is a reconcile (*full): the refresh check (retry after failures) or the
+ * reconcile, whichever comes first. refresh_min and reconcile in seconds
+ * (cfg). */
+int64_t daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min,
+    int reconcile, uint32_t rnd, int *full);
+
+/* 1 once when the zone has not been refreshed for the SOA expire time at
+ * now (the caller logs it), else 0. Rearmed by the next refresh. */
+int daemon_sched_expired(struct daemon_sched *s, int64_t now);
+
+#endif

@@ -1,0 +1,402 @@
+#include "daemon/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#include "base/json.h"
+#include "base/log.h"
+#include "base/num.h"
+
+void
+proc_log_setup(const struct cfg *c, int syslog_opt)
+{
+	if (syslog_opt || (c && c->log_syslog))
+		log_use_syslog(LOG_SYSLOG_PATH);
+	if (c && c->log_debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+}
+
+/* ---- user and group ---------------------------------------------------------- */
+
+/* A decimal ID ("1000"): 0 and *v, or -1. IDs stay below 2^31, so they
+ * fit uid_t and gid_t everywhere and none reads as -1. */
+static int
+parse_id(const char *s, uint64_t *v)
+{
+	return num_parse(s, 0x7fffffff, v);
+}
+
+/*
+ * The first entry of a passwd(5) or group(5) file (name:password:IDs...:)
+ * named name, or, when name is NULL, whose first ID is id: its nids IDs
+ * (passwd: uid and gid; group: gid) in ids. Only the first
+ * PROC_MAX_ACCOUNT_LINE bytes of a line are read: names and IDs come first,
+ * group member lists may be long. Lines without the fields are skipped.
+ * Returns 1 found, 0 not found (or no such file), -1 with e set.
+ */
+static int
+account_find(const char *path, const char *name, uint64_t id, uint64_t *ids, int nids,
+    struct err *e)
+{
+	char line[PROC_MAX_ACCOUNT_LINE];
+	FILE *f = fopen(path, "re");
+	int found = 0, at_start = 1;
+
+	if (!f)
+		return errno == ENOENT ? 0 : err_set(e, "cannot read %s: %s", path, strerror(errno));
+	while (!found && fgets(line, sizeof line, f)) {
+		char *p = line, *q;
+		int i, whole = at_start;
+
+		at_start = strchr(line, '\n') != NULL;
+		if (!whole || !(q = strchr(p, ':')))
+			continue;
+		*q = '\0';
+		if ((name && strcmp(p, name)) || !(p = strchr(q + 1, ':')))
+			continue;
+		for (i = 0, p++; i < nids && (q = strchr(p, ':')); i++, p = q + 1) {
+			*q = '\0';
+			if (parse_id(p, &ids[i]) < 0)
+				break;
+		}
+		found = i == nids && (name || ids[0] == id);
+	}
+	if (ferror(f))
+		found = err_set(e, "cannot read %s: %s", path, strerror(errno));
+	fclose(f);
+	return found;
+}
+
+int
+proc_user_lookup(struct proc_user *u, const char *user, const char *group, struct err *e)
+{
+	return proc_user_lookup_in(u, user, group, PROC_PASSWD_PATH, PROC_GROUP_PATH, e);
+}
+
+int
+proc_user_lookup_in(struct proc_user *u, const char *user, const char *group,
+    const char *passwd_path, const char *group_path, struct err *e)
+{
+	uint64_t id, ids[2];
+	int found;
+
+	memset(u, 0, sizeof *u);
+	if (user) {
+		int numeric = parse_id(user, &id) == 0;
+
+		found = account_find(passwd_path, user, 0, ids, 2, e);
+		if (found == 0 && numeric)
+			found = account_find(passwd_path, NULL, id, ids, 2, e);
+		if (found < 0)
+			return -1;
+		if (found) {
+			u->uid = (uid_t)ids[0];
+			u->gid = (gid_t)ids[1];
+			u->has_gid = 1;
+		} else if (numeric && group) {
+			u->uid = (uid_t)id;
+		} else if (numeric) {
+			/* Without a passwd entry there is no primary group, and
+			 * keeping root's group would defeat the switch. */
+			return err_set(e, "user %s has no passwd entry: set \"group\" too", user);
+		} else {
+			return err_set(e, "user %s does not exist", user);
+		}
+		u->has_uid = 1;
+	}
+	if (group) {
+		if ((found = account_find(group_path, group, 0, ids, 1, e)) < 0)
+			return -1;
+		if (found)
+			u->gid = (gid_t)ids[0];
+		else if (parse_id(group, &id) == 0)
+			u->gid = (gid_t)id;
+		else
+			return err_set(e, "group %s does not exist", group);
+		u->has_gid = 1;
+	}
+	return 0;
+}
+
+int
+proc_drop_privileges(const struct proc_user *u, struct err *e)
+{
+	if (geteuid() != 0 || (!u->has_uid && !u->has_gid))
+		return 0;
+	if (u->has_gid) {
+		/* Supplementary groups first: root's would survive setgid. */
+		if (setgroups(1, &u->gid) < 0)
+			return err_set(e, "setgroups(%lu): %s", (unsigned long)u->gid, strerror(errno));
+		if (setgid(u->gid) < 0)
+			return err_set(e, "setgid(%lu): %s", (unsigned long)u->gid, strerror(errno));
+		if (getgid() != u->gid || getegid() != u->gid)
+			return err_set(e, "setgid(%lu) did not change the group", (unsigned long)u->gid);
+	}
+	if (u->has_uid) {
+		if (setuid(u->uid) < 0)
+			return err_set(e, "setuid(%lu): %s", (unsigned long)u->uid, strerror(errno));
+		if (getuid() != u->uid || geteuid() != u->uid)
+			return err_set(e, "setuid(%lu) did not change the user", (unsigned long)u->uid);
+		if (u->uid != 0 && setuid(0) == 0)
+			return err_set(e, "root could be regained after setuid(%lu)",
+			    (unsigned long)u->uid);
+	}
+	return 1;
+}
+
+/* ---- files -------------------------------------------------------------------- */
+
+/* Write data to path.tmp (fsync'd when sync), give it to owner when root,
+ * and rename it over path. Returns 0, or -1 with e and path untouched. */
+static int
+write_atomic(const char *path, const char *data, size_t len, int sync,
+    const struct proc_user *owner, struct err *e)
+{
+	char tmp[CFG_MAX_STRING + 8];
+	const char *what = "write";
+	size_t off = 0;
+	int fd, saved;
+
+	if (strlen(path) > CFG_MAX_STRING)
+		return err_set(e, "%.64s...: path too long", path);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_set(e, "cannot create %s: %s", tmp, strerror(errno));
+	while (off < len) {
+		ssize_t k = write(fd, data + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			goto fail;
+		off += (size_t)k;
+	}
+	what = "fsync";
+	if (sync && fsync(fd) < 0)
+		goto fail;
+	what = "chown";
+	if (owner && geteuid() == 0 && (owner->has_uid || owner->has_gid) &&
+	    fchown(fd, owner->has_uid ? owner->uid : (uid_t)-1,
+		owner->has_gid ? owner->gid : (gid_t)-1) < 0)
+		goto fail;
+	what = "close";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	what = "rename";
+	if (rename(tmp, path) < 0)
+		goto fail;
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return err_set(e, "%s %s: %s", what, !strcmp(what, "rename") ? path : tmp,
+	    strerror(saved));
+}
+
+/* The PID in a pidfile, or 0 when there is none or it is not a number. */
+static pid_t
+read_pid(const char *path)
+{
+	char buf[32];
+	uint64_t v;
+	ssize_t k;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	k = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (k <= 0)
+		return 0;
+	buf[k] = '\0';
+	while (k > 0 && (buf[k - 1] == '\n' || buf[k - 1] == ' '))
+		buf[--k] = '\0';
+	return parse_id(buf, &v) == 0 ? (pid_t)v : 0;
+}
+
+/* The first line of a small file, or "" when it cannot be read. */
+static void
+read_line(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t k = fd < 0 ? -1 : read(fd, buf, cap - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[k > 0 ? k : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Does pid run, and (where /proc says) the same program as we do? */
+static int
+pid_live(pid_t pid)
+{
+	char path[64], theirs[64], ours[64];
+
+	if (pid == getpid())
+		return 0;
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	read_line(path, theirs, sizeof theirs);
+	read_line("/proc/self/comm", ours, sizeof ours);
+	/* A PID reused by another program after a crash: stale. */
+	return !*theirs || !*ours || !strcmp(theirs, ours);
+}
+
+int
+proc_pidfile_write(const char *path, const struct proc_user *owner, struct err *e)
+{
+	pid_t old = read_pid(path);
+	char buf[32];
+
+	if (old > 0 && pid_live(old))
+		return err_set(e, "pidfile %s: already running as process %ld", path, (long)old);
+	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (write_atomic(path, buf, strlen(buf), 0, owner, e) < 0)
+		return -1;
+	if (old > 0 && old != getpid())
+		log_info("pidfile %s: replaced the stale one of process %ld", path, (long)old);
+	return 0;
+}
+
+void
+proc_pidfile_remove(const char *path)
+{
+	int fd;
+
+	if (read_pid(path) != getpid())
+		return;
+	if (unlink(path) == 0 || (errno != EACCES && errno != EPERM))
+		return;
+	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) >= 0)
+		close(fd);
+}
+
+/* ---- state file ---------------------------------------------------------------- */
+
+int
+proc_state_begin(struct proc_state *s, int64_t now)
+{
+	memset(s, 0, sizeof *s);
+	if (!(s->top = open_memstream(&s->top_text, &s->top_len)) ||
+	    !(s->zones = open_memstream(&s->zones_text, &s->zones_len))) {
+		proc_state_abort(s);
+		return -1;
+	}
+	fprintf(s->top, "{\"time\":%lld,\"pid\":%ld", (long long)now, (long)getpid());
+	return 0;
+}
+
+/* "key":{"name":value,...} */
+static void
+put_counts(FILE *f, const char *key, const struct proc_state_count *counts, size_t n)
+{
+	json_write_str(f, key);
+	putc(':', f);
+	for (size_t i = 0; i < n; i++) {
+		putc(i ? ',' : '{', f);
+		json_write_str(f, counts[i].name);
+		fprintf(f, ":%llu", (unsigned long long)counts[i].value);
+	}
+	fputs(n ? "}" : "{}", f);
+}
+
+void
+proc_state_counts(struct proc_state *s, const char *group, const struct proc_state_count *counts,
+    size_t n)
+{
+	if (s->top) {
+		putc(',', s->top);
+		put_counts(s->top, group, counts, n);
+	}
+}
+
+void
+proc_state_zone(struct proc_state *s, const struct proc_state_zone *z)
+{
+	FILE *f = s->zones;
+
+	if (!f)
+		return;
+	/* Zones start with a comma, the first one's is dropped at commit;
+	 * each field ends with one, as api_calls always comes last. */
+	putc(',', f);
+	json_write_str(f, z->name);
+	fputs(":{", f);
+	if (z->has_primary_serial)
+		fprintf(f, "\"primary_serial\":%lu,", (unsigned long)z->primary_serial);
+	if (z->has_synced_serial)
+		fprintf(f, "\"synced_serial\":%lu,", (unsigned long)z->synced_serial);
+	if (z->last_sync)
+		fprintf(f, "\"last_sync\":%lld,", (long long)z->last_sync);
+	if (z->result) {
+		fputs("\"result\":", f);
+		json_write_str(f, z->result);
+		putc(',', f);
+	}
+	if (z->error) {
+		fputs("\"error\":", f);
+		json_write_str(f, z->error);
+		putc(',', f);
+	}
+	put_counts(f, "api_calls", z->counts, z->ncounts);
+	putc('}', f);
+}
+
+/* Close a memory stream; 0, or -1 when anything written to it was lost. */
+static int
+stream_close(FILE **f)
+{
+	int bad = ferror(*f) != 0;
+
+	bad |= fclose(*f) != 0;
+	*f = NULL;
+	return bad ? -1 : 0;
+}
+
+int
+proc_state_commit(struct proc_state *s, const char *path, struct err *e)
+{
+	int rc = -1;
+
+	if (s->top && s->zones && stream_close(&s->zones) == 0) {
+		/* One line more, so `cat` ends with a newline. */
+		fprintf(s->top, ",\"zones\":{%s}}\n", s->zones_len ? s->zones_text + 1 : "");
+		rc = stream_close(&s->top);
+	}
+	if (rc < 0) {
+		proc_state_abort(s);
+		return err_set(e, "state file %s: out of memory", path);
+	}
+	rc = write_atomic(path, s->top_text, s->top_len, 1, NULL, e);
+	proc_state_abort(s);
+	return rc;
+}
+
+void
+proc_state_abort(struct proc_state *s)
+{
+	if (s->top)
+		fclose(s->top);
+	if (s->zones)
+		fclose(s->zones);
+	free(s->top_text);
+	free(s->zones_text);
+	memset(s, 0, sizeof *s);
+}

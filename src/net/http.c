@@ -1,0 +1,894 @@
+#include "net/http.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#ifndef NOTIFY53_VERSION
+#define NOTIFY53_VERSION "0"
+#endif
+
+/* RFC 9110 section 5.6.2 tchar. */
+static int
+tchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static int
+is_token(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!tchar((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* ---- URLs ------------------------------------------------------------------- */
+
+static int
+parse_port(const char *s, const char *end, int *port)
+{
+	long v = 0;
+
+	if (s == end || end - s > 5)
+		return -1;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < 1 || v > 65535)
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+/* A DNS host name: letters, digits, '-', '_' and dots between labels. */
+static int
+host_name_ok(const char *h)
+{
+	size_t label = 0;
+
+	for (; *h; h++) {
+		unsigned char c = (unsigned char)*h;
+
+		if (c == '.') {
+			if (!label)
+				return 0;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_') {
+			if (++label > 63)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int
+http_url_parse(struct http_url *u, const char *url, struct err *e)
+{
+	const char *p, *end, *hs, *he, *ps = NULL;
+	unsigned char ip[16];
+	int bracket = 0, v6;
+	size_t hl;
+
+	memset(u, 0, sizeof *u);
+	if (!strncmp(url, "https://", 8)) {
+		u->tls = 1;
+		u->port = 443;
+		p = url + 8;
+	} else if (!strncmp(url, "http://", 7)) {
+		u->port = 80;
+		p = url + 7;
+	} else {
+		return err_set(e, "endpoint %.200s: must start with https:// or http://", url);
+	}
+	end = p + strcspn(p, "/?#");
+	if (*end && (*end != '/' || end[1]))
+		return err_set(e, "endpoint %.200s: no path, query or fragment allowed", url);
+	if (memchr(p, '@', (size_t)(end - p)))
+		return err_set(e, "endpoint %.200s: no user information allowed", url);
+	if (*p == '[') {
+		bracket = 1;
+		hs = p + 1;
+		if (!(he = memchr(p, ']', (size_t)(end - p))))
+			return err_set(e, "endpoint %.200s: unterminated [IPv6 address]", url);
+		if (he + 1 < end) {
+			if (he[1] != ':')
+				return err_set(e, "endpoint %.200s: junk after ]", url);
+			ps = he + 2;
+		}
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		hs = p;
+		he = colon ? colon : end;
+		ps = colon ? colon + 1 : NULL;
+	}
+	hl = (size_t)(he - hs);
+	if (hl == 0 || hl >= sizeof u->host)
+		return err_set(e, "endpoint %.200s: host name empty or too long", url);
+	memcpy(u->host, hs, hl);
+	u->host[hl] = '\0';
+	if (ps && parse_port(ps, end, &u->port) < 0)
+		return err_set(e, "endpoint %.200s: bad port", url);
+	v6 = inet_pton(AF_INET6, u->host, ip) == 1;
+	if (bracket != v6)
+		return err_set(e, "endpoint %.200s: an IPv6 address needs brackets, and only it", url);
+	u->host_is_ip = v6 || inet_pton(AF_INET, u->host, ip) == 1;
+	if (!u->host_is_ip && !host_name_ok(u->host))
+		return err_set(e, "endpoint %.200s: bad host name", url);
+	snprintf(u->hostport, sizeof u->hostport, "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
+	if (u->port != (u->tls ? 443 : 80))
+		snprintf(u->hostport + strlen(u->hostport), sizeof u->hostport - strlen(u->hostport),
+		    ":%d", u->port);
+	return 0;
+}
+
+/* ---- requests ------------------------------------------------------------------ */
+
+int
+http_request_add(struct http_request *r, const char *name, const char *value)
+{
+	if (r->nheaders == HTTP_MAX_REQ_HEADERS)
+		return -1;
+	r->headers[r->nheaders].name = name;
+	r->headers[r->nheaders++].value = value;
+	return 0;
+}
+
+int
+http_method_idempotent(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "PUT") ||
+	    !strcmp(m, "DELETE") || !strcmp(m, "OPTIONS") || !strcmp(m, "TRACE");
+}
+
+struct out {
+	char *buf;
+	size_t cap, len;
+	int full;
+};
+
+static void
+out_str(struct out *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (o->full || o->len + n >= o->cap) {
+		o->full = 1;
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void
+out_header(struct out *o, const char *name, const char *value)
+{
+	out_str(o, name);
+	out_str(o, ": ");
+	out_str(o, value);
+	out_str(o, "\r\n");
+}
+
+long
+http_request_head(const struct http_request *r, const char *hostport, char *buf, size_t cap,
+	struct err *e)
+{
+	static const char *const owned[] = { "Host", "Content-Length", "Transfer-Encoding",
+		"Connection", "User-Agent" };
+	struct out o = { buf, cap, 0, 0 };
+	char num[24];
+
+	if (!r->method || !is_token(r->method))
+		return err_set(e, "http: bad request method");
+	if (!r->target || r->target[0] != '/')
+		return err_set(e, "http: request target must start with /");
+	for (const char *t = r->target; *t; t++)
+		if ((unsigned char)*t <= 0x20 || (unsigned char)*t >= 0x7f)
+			return err_set(e, "http: request target has a byte 0x%02x that must be "
+			    "percent-encoded", (unsigned char)*t);
+	for (size_t i = 0; i < r->nheaders; i++) {
+		const struct http_header *h = &r->headers[i];
+
+		if (!is_token(h->name))
+			return err_set(e, "http: bad header name");
+		for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+			if (!strcasecmp(h->name, owned[k]))
+				return err_set(e, "http: header %s is written by the client", owned[k]);
+		/* RFC 9110 section 5.5: no CR, LF or NUL (header injection);
+		 * other controls but HT are refused too. The value is not
+		 * quoted: it may be a secret. */
+		for (const char *v = h->value; *v; v++)
+			if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+				return err_set(e, "http: control character in header %s", h->name);
+	}
+	if (cap)
+		buf[0] = '\0';
+	out_str(&o, r->method);
+	out_str(&o, " ");
+	out_str(&o, r->target);
+	out_str(&o, " HTTP/1.1\r\n");
+	out_header(&o, "Host", hostport);
+	out_header(&o, "User-Agent", "notify53/" NOTIFY53_VERSION);
+	for (size_t i = 0; i < r->nheaders; i++)
+		out_header(&o, r->headers[i].name, r->headers[i].value);
+	if (r->body_len || !strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
+		snprintf(num, sizeof num, "%zu", r->body_len);
+		out_header(&o, "Content-Length", num);
+	}
+	out_str(&o, "\r\n");
+	if (o.full)
+		return err_set(e, "http: request head longer than %zu bytes", cap ? cap - 1 : 0);
+	return (long)o.len;
+}
+
+/* ---- responses ---------------------------------------------------------------- */
+
+enum {
+	P_STATUS,
+	P_HEADERS,
+	P_BODY_LEN,
+	P_UNTIL_CLOSE,
+	P_CHUNK_SIZE,
+	P_CHUNK_DATA,
+	P_CHUNK_CRLF,
+	P_TRAILERS,
+	P_DONE,
+	P_ERROR
+};
+
+static long __attribute__((format(printf, 2, 3)))
+pfail(struct http_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->err.set) {
+		va_start(ap, fmt);
+		vsnprintf(p->err.msg, sizeof p->err.msg, fmt, ap);
+		va_end(ap);
+		p->err.set = 1;
+	}
+	p->state = P_ERROR;
+	return HTTP_PARSE_ERROR;
+}
+
+static long
+too_large(struct http_parser *p)
+{
+	err_set(&p->err, "http: response body larger than %zu bytes", p->body_max);
+	p->too_large = 1;
+	p->state = P_ERROR;
+	return HTTP_PARSE_ERROR;
+}
+
+void
+http_parser_free(struct http_parser *p)
+{
+	free(p->resp.body);
+	p->resp.body = NULL;
+	p->resp.body_len = 0;
+	p->body_cap = 0;
+}
+
+void
+http_parser_init(struct http_parser *p, size_t body_max, int head_request)
+{
+	http_parser_free(p);
+	memset(&p->resp, 0, sizeof p->resp);
+	err_clear(&p->err);
+	p->too_large = 0;
+	p->state = P_STATUS;
+	p->no_body = head_request;
+	p->chunked = p->cr = p->fold = 0;
+	p->body_max = body_max;
+	p->head_len = p->line_start = p->trailer_len = p->line_len = 0;
+	p->left = 0;
+	p->resp.reason = "";
+}
+
+int
+http_parser_done(const struct http_parser *p)
+{
+	return p->state == P_DONE;
+}
+
+const char *
+http_response_header(const struct http_response *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, name))
+			return r->headers[i].value;
+	return NULL;
+}
+
+char *
+http_response_take_body(struct http_response *r, size_t *len)
+{
+	char *b = r->body;
+
+	*len = r->body_len;
+	if (!b)
+		b = calloc(1, 1);
+	r->body = NULL;
+	r->body_len = 0;
+	return b;
+}
+
+/* Room for n more body bytes (and the final NUL). */
+static int
+body_reserve(struct http_parser *p, size_t n)
+{
+	size_t need = p->resp.body_len + n + 1, cap;
+	char *nb;
+
+	if (need <= p->body_cap)
+		return 0;
+	cap = p->body_cap ? p->body_cap : 4096;
+	while (cap < need)
+		cap *= 2;
+	if (cap > p->body_max + 1)
+		cap = p->body_max + 1;
+	if (cap < need || !(nb = realloc(p->resp.body, cap)))
+		return -1;
+	p->resp.body = nb;
+	p->body_cap = cap;
+	return 0;
+}
+
+static long
+body_put(struct http_parser *p, const unsigned char *d, size_t n)
+{
+	if (p->resp.body_len + n > p->body_max)
+		return too_large(p);
+	if (body_reserve(p, n) < 0)
+		return pfail(p, "http: out of memory for the response body");
+	memcpy(p->resp.body + p->resp.body_len, d, n);
+	p->resp.body_len += n;
+	p->resp.body[p->resp.body_len] = '\0';
+	return 0;
+}
+
+static long
+finish(struct http_parser *p)
+{
+	if (!p->resp.body && body_reserve(p, 0) < 0)
+		return pfail(p, "http: out of memory for the response body");
+	p->resp.body[p->resp.body_len] = '\0';
+	p->state = P_DONE;
+	return 0;
+}
+
+/* Does the comma-separated list in v hold token tok (case-insensitive)? */
+static int
+list_has(const char *v, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	while (*v) {
+		const char *s, *end;
+
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		s = v;
+		while (*v && *v != ',')
+			v++;
+		end = v;
+		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if ((size_t)(end - s) == n && !strncasecmp(s, tok, n))
+			return 1;
+	}
+	return 0;
+}
+
+/* The last transfer coding of a Transfer-Encoding value is chunked. */
+static int
+last_is_chunked(const char *v)
+{
+	const char *last = strrchr(v, ',');
+
+	return list_has(last ? last + 1 : v, "chunked");
+}
+
+/* Content-Length: every value of every such header must be the same
+ * decimal number (RFC 9110 section 8.6). */
+static int
+content_length(struct http_parser *p, uint64_t *len)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < p->resp.nheaders; i++) {
+		const char *v = p->resp.headers[i].value;
+
+		if (strcasecmp(p->resp.headers[i].name, "Content-Length"))
+			continue;
+		for (;;) {
+			uint64_t n = 0;
+			int digits = 0;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			for (; *v >= '0' && *v <= '9'; v++, digits++) {
+				if (digits == 18)
+					return -1;
+				n = n * 10 + (uint64_t)(*v - '0');
+			}
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (!digits || (*v && *v != ',') || (found && n != *len))
+				return -1;
+			*len = n;
+			found = 1;
+			if (!*v)
+				break;
+			v++;
+		}
+	}
+	return found;
+}
+
+/* The empty line after the headers: decide how the body is delimited
+ * (RFC 9112 section 6.3). */
+static long
+head_done(struct http_parser *p)
+{
+	struct http_response *r = &p->resp;
+	const char *conn = http_response_header(r, "Connection");
+	const char *te = NULL;
+	uint64_t cl = 0;
+	int has_cl;
+
+	if (r->status >= 100 && r->status < 200) {
+		if (r->status == 101)
+			return pfail(p, "http: unexpected 101 Switching Protocols");
+		/* Interim response: skip it, the final one follows. */
+		r->nheaders = 0;
+		p->head_len = p->line_start = 0;
+		p->state = P_STATUS;
+		return 0;
+	}
+	r->keep_alive = r->minor >= 1;
+	if (conn && list_has(conn, "close"))
+		r->keep_alive = 0;
+	else if (conn && list_has(conn, "keep-alive"))
+		r->keep_alive = 1;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, "Transfer-Encoding"))
+			te = r->headers[i].value;
+	if ((has_cl = content_length(p, &cl)) < 0)
+		return pfail(p, "http: bad or conflicting Content-Length");
+	if (p->no_body || r->status == 204 || r->status == 304)
+		return finish(p);
+	if (te) {
+		/* Both framings at once is a smuggling attempt, not a
+		 * message to guess at. */
+		if (has_cl)
+			return pfail(p, "http: both Transfer-Encoding and Content-Length");
+		if (!last_is_chunked(te))
+			return pfail(p, "http: unsupported Transfer-Encoding");
+		p->chunked = 1;
+		p->state = P_CHUNK_SIZE;
+		p->line_len = 0;
+		return 0;
+	}
+	if (has_cl) {
+		if (cl > p->body_max)
+			return too_large(p);
+		if (body_reserve(p, (size_t)cl) < 0)
+			return pfail(p, "http: out of memory for the response body");
+		if (cl == 0)
+			return finish(p);
+		p->left = cl;
+		p->state = P_BODY_LEN;
+		return 0;
+	}
+	r->keep_alive = 0;
+	p->state = P_UNTIL_CLOSE;
+	return 0;
+}
+
+static long
+status_line(struct http_parser *p, char *l, size_t n)
+{
+	struct http_response *r = &p->resp;
+
+	/* "HTTP/1.1 200 OK" or "HTTP/1.1 200" (RFC 9112 section 4). */
+	if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ' ||
+	    l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' ||
+	    l[11] > '9' || (n > 12 && l[12] != ' '))
+		return pfail(p, "http: bad status line");
+	r->minor = l[7] - '0';
+	r->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+	l[n] = '\0';
+	r->reason = n > 12 ? l + 13 : l + n;
+	p->head_len++;
+	p->line_start = p->head_len;
+	p->state = P_HEADERS;
+	return 0;
+}
+
+static long
+header_line(struct http_parser *p, char *l, size_t n)
+{
+	struct http_response *r = &p->resp;
+	char *colon = memchr(l, ':', n), *v, *end = l + n;
+
+	if (!colon || colon == l)
+		return pfail(p, "http: header line without a name");
+	*colon = '\0';
+	/* RFC 9112 section 5.1: no whitespace before the colon. */
+	if (!is_token(l))
+		return pfail(p, "http: bad header name");
+	if (r->nheaders == HTTP_MAX_HEADERS)
+		return pfail(p, "http: more than %d headers", HTTP_MAX_HEADERS);
+	v = colon + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*end = '\0';
+	r->headers[r->nheaders].name = l;
+	r->headers[r->nheaders++].value = v;
+	/* Keep the NUL last, so a folded line can continue the value. */
+	p->head_len = (size_t)(end - p->head) + 1;
+	p->line_start = p->head_len;
+	return 0;
+}
+
+/* A complete line of the head is in head[line_start..head_len). */
+static long
+end_line(struct http_parser *p)
+{
+	char *l = p->head + p->line_start;
+	size_t n = p->head_len - p->line_start;
+
+	if (p->fold) {
+		/* obs-fold (RFC 9112 section 5.2): the value continues after
+		 * one space; trim and terminate it again. */
+		char *end = p->head + p->head_len;
+
+		while (end > p->head && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		*end = '\0';
+		p->head_len = (size_t)(end - p->head) + 1;
+		p->line_start = p->head_len;
+		p->fold = 0;
+		return 0;
+	}
+	if (p->state == P_STATUS) {
+		if (n == 0)
+			return 0; /* empty lines before the status line */
+		return status_line(p, l, n);
+	}
+	if (n == 0)
+		return head_done(p);
+	return header_line(p, l, n);
+}
+
+static long
+head_byte(struct http_parser *p, unsigned char c)
+{
+	if (p->cr) {
+		p->cr = 0;
+		if (c != '\n')
+			return pfail(p, "http: CR without LF in the response head");
+		return end_line(p);
+	}
+	if (c == '\r') {
+		p->cr = 1;
+		return 0;
+	}
+	if (c == '\n')
+		return end_line(p);
+	if ((c < 0x20 && c != '\t') || c == 0x7f)
+		return pfail(p, "http: control character in the response head");
+	if (p->state == P_HEADERS && p->head_len == p->line_start && !p->fold &&
+	    (c == ' ' || c == '\t')) {
+		const char *v;
+
+		if (p->resp.nheaders == 0)
+			return pfail(p, "http: continuation line before any header");
+		v = p->resp.headers[p->resp.nheaders - 1].value;
+		/* The previous value's NUL becomes the joining space (none
+		 * after an empty value); leading whitespace is skipped. */
+		p->fold = 1;
+		if (v == p->head + p->head_len - 1)
+			p->head_len--;
+		else
+			p->head[p->head_len - 1] = ' ';
+		return 0;
+	}
+	if (p->fold == 1 && (c == ' ' || c == '\t'))
+		return 0;
+	if (p->head_len + 2 > sizeof p->head)
+		return pfail(p, "http: response head longer than %d bytes", HTTP_MAX_HEAD);
+	p->head[p->head_len++] = (char)c;
+	if (p->fold)
+		p->fold = 2;
+	return 0;
+}
+
+/* Lines of a chunked body (size lines, trailer lines): bounded, never
+ * stored past HTTP_MAX_CHUNK_LINE. Returns 1 when a line ended. */
+static long
+line_byte(struct http_parser *p, unsigned char c)
+{
+	if (p->cr) {
+		p->cr = 0;
+		if (c != '\n')
+			return pfail(p, "http: CR without LF in a chunked body");
+		return 1;
+	}
+	if (c == '\r') {
+		p->cr = 1;
+		return 0;
+	}
+	if (c == '\n')
+		return 1;
+	if ((c < 0x20 && c != '\t') || c == 0x7f)
+		return pfail(p, "http: control character in a chunked body line");
+	if (p->state == P_TRAILERS) {
+		if (++p->trailer_len > HTTP_MAX_HEAD)
+			return pfail(p, "http: trailers longer than %d bytes", HTTP_MAX_HEAD);
+		p->line_len++;
+		return 0;
+	}
+	if (p->line_len + 1 >= sizeof p->line)
+		return pfail(p, "http: chunk size line too long");
+	p->line[p->line_len++] = (char)c;
+	return 0;
+}
+
+/* chunk-size [ chunk-ext ] (RFC 9112 section 7.1). */
+static long
+chunk_size(struct http_parser *p)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+
+	for (; i < p->line_len; i++) {
+		char c = p->line[i];
+		int v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			break;
+		if (i == 15)
+			return pfail(p, "http: chunk size too large");
+		n = n * 16 + (uint64_t)v;
+	}
+	if (i == 0)
+		return pfail(p, "http: bad chunk size");
+	while (i < p->line_len && (p->line[i] == ' ' || p->line[i] == '\t'))
+		i++;
+	if (i < p->line_len && p->line[i] != ';')
+		return pfail(p, "http: bad chunk size");
+	p->line_len = 0;
+	if (n == 0) {
+		p->state = P_TRAILERS;
+		return 0;
+	}
+	if (n > p->body_max - p->resp.body_len)
+		return too_large(p);
+	p->left = n;
+	p->state = P_CHUNK_DATA;
+	return 0;
+}
+
+long
+http_parser_feed(struct http_parser *p, const void *data, size_t len)
+{
+	const unsigned char *d = data;
+	size_t i = 0;
+	long r;
+
+	if (p->state == P_ERROR)
+		return HTTP_PARSE_ERROR;
+	while (i < len && p->state != P_DONE) {
+		size_t n;
+
+		switch (p->state) {
+		case P_STATUS:
+		case P_HEADERS:
+			if (head_byte(p, d[i++]) < 0)
+				return HTTP_PARSE_ERROR;
+			break;
+		case P_BODY_LEN:
+		case P_CHUNK_DATA:
+			n = len - i < p->left ? len - i : (size_t)p->left;
+			if (body_put(p, d + i, n) < 0)
+				return HTTP_PARSE_ERROR;
+			i += n;
+			p->left -= n;
+			if (p->left == 0) {
+				if (p->state == P_BODY_LEN) {
+					if (finish(p) < 0)
+						return HTTP_PARSE_ERROR;
+				} else {
+					p->state = P_CHUNK_CRLF;
+				}
+			}
+			break;
+		case P_UNTIL_CLOSE:
+			if (body_put(p, d + i, len - i) < 0)
+				return HTTP_PARSE_ERROR;
+			i = len;
+			break;
+		case P_CHUNK_CRLF:
+			if ((r = line_byte(p, d[i++])) < 0)
+				return HTTP_PARSE_ERROR;
+			if (r == 0 && !p->cr)
+				return pfail(p, "http: chunk data longer than its size");
+			if (r == 1)
+				p->state = P_CHUNK_SIZE;
+			break;
+		case P_CHUNK_SIZE:
+			if ((r = line_byte(p, d[i++])) < 0)
+				return HTTP_PARSE_ERROR;
+			if (r == 1 && chunk_size(p) < 0)
+				return HTTP_PARSE_ERROR;
+			break;
+		case P_TRAILERS:
+			if ((r = line_byte(p, d[i++])) < 0)
+				return HTTP_PARSE_ERROR;
+			if (r == 1) {
+				if (p->line_len == 0 && finish(p) < 0)
+					return HTTP_PARSE_ERROR;
+				p->line_len = 0;
+			}
+			break;
+		default:
+			return HTTP_PARSE_ERROR;
+		}
+	}
+	return p->state == P_DONE ? (long)i : HTTP_PARSE_MORE;
+}
+
+int
+http_parser_eof(struct http_parser *p)
+{
+	switch (p->state) {
+	case P_DONE:
+		return 0;
+	case P_UNTIL_CLOSE:
+		return finish(p) < 0 ? -1 : 0;
+	case P_ERROR:
+		return -1;
+	case P_STATUS:
+		if (p->head_len == 0 && !p->cr)
+			return (int)pfail(p, "http: connection closed before any response");
+		return (int)pfail(p, "http: connection closed inside the status line");
+	case P_HEADERS:
+		return (int)pfail(p, "http: connection closed inside the response headers");
+	case P_BODY_LEN:
+		return (int)pfail(p, "http: connection closed %llu bytes before the end of the body",
+		    (unsigned long long)p->left);
+	default:
+		return (int)pfail(p, "http: connection closed inside a chunked body");
+	}
+}
+
+/* ---- dates ----------------------------------------------------------------------- */
+
+/* n decimal digits (space-padded when pad) at *s; -1 when not there. */
+static int
+date_num(const char **s, int n, int pad)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++, (*s)++) {
+		if (pad && i == 0 && **s == ' ')
+			continue;
+		if (**s < '0' || **s > '9')
+			return -1;
+		v = v * 10 + (**s - '0');
+	}
+	return v;
+}
+
+static int
+date_lit(const char **s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*s, lit, n))
+		return -1;
+	*s += n;
+	return 0;
+}
+
+static int
+date_month(const char **s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+	for (int m = 0; m < 12; m++) {
+		if (!strncmp(*s, months + 3 * m, 3)) {
+			*s += 3;
+			return m + 1;
+		}
+	}
+	return -1;
+}
+
+/* HH:MM:SS */
+static int
+date_time(const char **s, int *h, int *mi, int *sec)
+{
+	if ((*h = date_num(s, 2, 0)) < 0 || date_lit(s, ":") < 0 ||
+	    (*mi = date_num(s, 2, 0)) < 0 || date_lit(s, ":") < 0 ||
+	    (*sec = date_num(s, 2, 0)) < 0)
+		return -1;
+	return *h > 23 || *mi > 59 || *sec > 60 ? -1 : 0;
+}
+
+int
+http_date_parse(const char *s, time_t *t)
+{
+	int y, mo, d, h, mi, sec;
+	int64_t yy, era, yoe, doy, doe, days, secs;
+
+	while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+		s++;
+	if (*s == ',') {
+		s++;
+		if (date_lit(&s, " ") < 0 || (d = date_num(&s, 2, 0)) < 0)
+			return -1;
+		if (*s == ' ') {
+			/* IMF-fixdate */
+			s++;
+			if ((mo = date_month(&s)) < 0 || date_lit(&s, " ") < 0 ||
+			    (y = date_num(&s, 4, 0)) < 0)
+				return -1;
+		} else {
+			/* RFC 850: two-digit year, 1970-2069 */
+			if (date_lit(&s, "-") < 0 || (mo = date_month(&s)) < 0 ||
+			    date_lit(&s, "-") < 0 || (y = date_num(&s, 2, 0)) < 0)
+				return -1;
+			y += y < 70 ? 2000 : 1900;
+		}
+		if (date_lit(&s, " ") < 0 || date_time(&s, &h, &mi, &sec) < 0 ||
+		    date_lit(&s, " GMT") < 0)
+			return -1;
+	} else {
+		/* asctime: "Sun Nov  6 08:49:37 1994" */
+		if (date_lit(&s, " ") < 0 || (mo = date_month(&s)) < 0 || date_lit(&s, " ") < 0 ||
+		    (d = date_num(&s, 2, 1)) < 0 || date_lit(&s, " ") < 0 ||
+		    date_time(&s, &h, &mi, &sec) < 0 || date_lit(&s, " ") < 0 ||
+		    (y = date_num(&s, 4, 0)) < 0)
+			return -1;
+	}
+	if (*s || d < 1 || d > 31)
+		return -1;
+	/* Days from 1970-01-01 (H. Hinnant's days_from_civil). */
+	yy = mo <= 2 ? y - 1 : y;
+	era = yy / 400;
+	yoe = yy - era * 400;
+	doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	days = era * 146097 + doe - 719468;
+	secs = days * 86400 + h * 3600 + mi * 60 + sec;
+	if ((int64_t)(time_t)secs != secs)
+		return -1; /* beyond a 32-bit time_t */
+	*t = (time_t)secs;
+	return 0;
+}

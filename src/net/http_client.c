@@ -1,0 +1,647 @@
+#include "net/http_client.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/log.h"
+
+void
+http_client_opts_default(struct http_client_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->connect_timeout_ms = HTTP_CONNECT_TIMEOUT_MS;
+	o->total_timeout_ms = HTTP_TOTAL_TIMEOUT_MS;
+	o->idle_timeout_ms = HTTP_IDLE_TIMEOUT_MS;
+	o->body_max = HTTP_MAX_BODY;
+}
+
+static time_t
+wall(const struct http_client *c)
+{
+	return c->opt.now ? c->opt.now() : time(NULL);
+}
+
+static void
+close_conn(struct http_client *c)
+{
+	if (c->state == HTTP_RESOLVING)
+		resolve_cancel(&c->rq);
+	if (c->fd >= 0) {
+		/* An orderly end lets servers keep the session resumable. */
+		if (c->tls && c->state >= HTTP_SENDING && !tls_closed(c->tls))
+			tls_close_notify(c->tls, c->fd);
+		loop_io_del(&c->io);
+		close(c->fd);
+		c->fd = -1;
+	}
+	loop_timer_cancel(&c->conn_timer);
+	loop_timer_cancel(&c->idle_timer);
+	c->state = HTTP_CLOSED;
+}
+
+/* The active call ends; done() runs now (we are in a loop callback), the
+ * next call starts from the kick timer. */
+static void
+finish_call(struct http_client *c, enum http_error error)
+{
+	struct http_call *call = c->active;
+
+	loop_timer_cancel(&c->call_timer);
+	c->active = NULL;
+	if (!call)
+		return;
+	call->queued = 0;
+	call->error = error;
+	call->resp = error == HTTP_OK ? &c->parser.resp : NULL;
+	if (c->head)
+		loop_timer_in(&c->kick, 0);
+	call->done(call);
+}
+
+static void
+fail_call(struct http_client *c, enum http_error error, const char *msg)
+{
+	if (c->active) {
+		err_clear(&c->active->err);
+		err_set(&c->active->err, "%s", msg);
+		log_debug("http %s: %s", c->url.hostport, msg);
+	}
+	close_conn(c);
+	finish_call(c, error);
+}
+
+static void start_attempt(struct http_client *c);
+
+/* The connection broke while a call was on it. RFC 9112 section 9.3.1:
+ * retry on a new connection only what cannot have been processed. */
+static void
+conn_broken(struct http_client *c, const char *msg, int attempt_sent)
+{
+	struct http_call *call = c->active;
+
+	close_conn(c);
+	if (call && !c->retried && !c->got_response_bytes &&
+	    (!attempt_sent || (c->reused && http_method_idempotent(call->req.method)))) {
+		log_debug("http %s: %s; retrying on a new connection", c->url.hostport, msg);
+		c->retried = 1;
+		start_attempt(c);
+		return;
+	}
+	fail_call(c, HTTP_ERR_IO, msg);
+}
+
+static void try_connect(struct http_client *c);
+
+static void
+on_conn_timeout(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, conn_timer);
+	char msg[ERR_MSG_MAX];
+
+	if (c->state == HTTP_CONNECTING && c->addr_next < c->naddrs) {
+		/* This address does not answer; the next one may. */
+		loop_io_del(&c->io);
+		close(c->fd);
+		c->fd = -1;
+		try_connect(c);
+		return;
+	}
+	snprintf(msg, sizeof msg, "connect to %.100s: timed out after %d ms", c->url.hostport,
+	    c->opt.connect_timeout_ms);
+	fail_call(c, HTTP_ERR_TIMEOUT, msg);
+}
+
+static void
+on_call_timeout(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, call_timer);
+	char msg[ERR_MSG_MAX];
+
+	snprintf(msg, sizeof msg, "%.100s: no complete response within %d ms", c->url.hostport,
+	    c->opt.total_timeout_ms);
+	fail_call(c, HTTP_ERR_TIMEOUT, msg);
+}
+
+static void
+on_idle_timeout(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, idle_timer);
+
+	if (c->state == HTTP_IDLE)
+		close_conn(c);
+}
+
+/* Next address, or fail when none is left. */
+static void
+try_connect(struct http_client *c)
+{
+	char msg[ERR_MSG_MAX], addr[NET_ADDR_STRLEN];
+	int fd = -1, e = 0;
+
+	msg[0] = '\0';
+	while (c->addr_next < c->naddrs) {
+		const struct net_addr *a = &c->addrs[c->addr_next++];
+
+		if ((fd = net_tcp_connect(a)) >= 0)
+			break;
+		e = errno;
+		snprintf(msg, sizeof msg, "connect to %.100s (%s): %s", c->url.hostport,
+		    net_addr_str(a, addr, sizeof addr), strerror(e));
+	}
+	if (fd < 0) {
+		fail_call(c, HTTP_ERR_CONNECT, msg[0] ? msg : "connect: no address");
+		return;
+	}
+	c->fd = fd;
+	c->io.fd = fd;
+	c->io.events = POLLOUT;
+	c->state = HTTP_CONNECTING;
+	c->connects++;
+	if (loop_io_add(&c->io) < 0) {
+		close(fd);
+		c->fd = -1;
+		fail_call(c, HTTP_ERR_CONNECT, "connect: too many open sockets (LOOP_MAX_FDS)");
+		return;
+	}
+	loop_timer_in(&c->conn_timer, c->opt.connect_timeout_ms);
+}
+
+static void
+on_resolved(struct resolve_query *q)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(q, struct http_client, rq);
+
+	c->state = HTTP_CLOSED;
+	if (q->naddrs == 0) {
+		fail_call(c, HTTP_ERR_RESOLVE, q->err.msg);
+		return;
+	}
+	memcpy(c->addrs, q->addrs, q->naddrs * sizeof q->addrs[0]);
+	c->naddrs = q->naddrs;
+	c->addr_next = 0;
+	try_connect(c);
+}
+
+/* Open a new connection for the active call. */
+static void
+connect_start(struct http_client *c)
+{
+	char msg[ERR_MSG_MAX];
+
+	c->reused = 0;
+	c->active->attempts++;
+	if (c->url.tls && !tls_clock_ok(wall(c))) {
+		snprintf(msg, sizeof msg, "clock not set: the time is before this program was "
+		    "built, so the certificate of %.100s cannot be checked; waiting for NTP",
+		    c->url.host);
+		fail_call(c, HTTP_ERR_CLOCK, msg);
+		return;
+	}
+	if (c->url.host_is_ip) {
+		net_addr_parse(&c->addrs[0], c->url.host, c->url.port);
+		c->naddrs = 1;
+		c->addr_next = 0;
+		try_connect(c);
+		return;
+	}
+	c->state = HTTP_RESOLVING;
+	loop_timer_in(&c->conn_timer, c->opt.connect_timeout_ms);
+	resolve_start(&c->rq, c->url.host, c->url.port, c->opt.hosts, c->opt.resolv_conf);
+}
+
+/* An idle kept-alive connection the server has not closed: nothing to
+ * read (an EOF, a TLS close_notify or junk all mean it is gone). */
+static int
+conn_alive(struct http_client *c)
+{
+	char b;
+	ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void drive(struct http_client *c);
+
+/* (Re)start the active call: on the idle connection, else a new one. */
+static void
+start_attempt(struct http_client *c)
+{
+	struct http_call *call = c->active;
+
+	c->out_off = c->body_off = 0;
+	c->got_response_bytes = 0;
+	http_parser_init(&c->parser, c->opt.body_max, !strcmp(call->req.method, "HEAD"));
+	if (c->state == HTTP_IDLE && !conn_alive(c))
+		close_conn(c);
+	if (c->state == HTTP_IDLE) {
+		loop_timer_cancel(&c->idle_timer);
+		c->reused = 1;
+		call->attempts++;
+		c->state = HTTP_SENDING;
+		drive(c);
+		return;
+	}
+	connect_start(c);
+}
+
+static void
+on_kick(struct loop_timer *t)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, kick);
+	struct http_call *call;
+	long n;
+
+	if (c->active || !c->head)
+		return;
+	call = c->head;
+	c->head = call->next;
+	if (!c->head)
+		c->tail = NULL;
+	call->next = NULL;
+	c->active = call;
+	c->retried = 0;
+	loop_timer_in(&c->call_timer, c->opt.total_timeout_ms);
+	n = http_request_head(&call->req, c->url.hostport, c->out, sizeof c->out, &call->err);
+	if (n < 0) {
+		finish_call(c, HTTP_ERR_REQUEST);
+		return;
+	}
+	c->out_len = (size_t)n;
+	start_attempt(c);
+}
+
+void
+http_client_send(struct http_client *c, struct http_call *call)
+{
+	call->next = NULL;
+	call->queued = 1;
+	call->error = HTTP_OK;
+	err_clear(&call->err);
+	call->resp = NULL;
+	call->sent = 0;
+	call->attempts = 0;
+	if (c->tail)
+		c->tail->next = call;
+	else
+		c->head = call;
+	c->tail = call;
+	if (!c->active)
+		loop_timer_in(&c->kick, 0);
+}
+
+/* A complete response: hand it over, keep or close the connection. */
+static void
+response_done(struct http_client *c, int extra)
+{
+	c->requests++;
+	if (c->parser.resp.keep_alive && !extra && !(c->tls && c->tls->eof)) {
+		c->state = HTTP_IDLE;
+		c->io.events = POLLIN; /* a close by the server shows up as input */
+		loop_timer_in(&c->idle_timer, c->opt.idle_timeout_ms);
+	} else {
+		close_conn(c);
+	}
+	finish_call(c, HTTP_OK);
+}
+
+/* Feed received bytes; returns 1 when the call ended (done or failed). */
+static int
+received(struct http_client *c, const char *buf, size_t n)
+{
+	long r = http_parser_feed(&c->parser, buf, n);
+
+	c->got_response_bytes = 1;
+	if (r == HTTP_PARSE_MORE)
+		return 0;
+	if (r < 0) {
+		fail_call(c, c->parser.too_large ? HTTP_ERR_TOO_LARGE : HTTP_ERR_PROTOCOL,
+		    c->parser.err.msg);
+		return 1;
+	}
+	response_done(c, (size_t)r < n);
+	return 1;
+}
+
+static void
+eof_received(struct http_client *c)
+{
+	if (!c->got_response_bytes) {
+		conn_broken(c, "connection closed by the server before any response", 1);
+		return;
+	}
+	if (http_parser_eof(&c->parser) < 0) {
+		fail_call(c, HTTP_ERR_IO, c->parser.err.msg);
+		return;
+	}
+	response_done(c, 0);
+}
+
+/* The bytes of the request still to send: head, then body. */
+static const char *
+pending(struct http_client *c, size_t *n)
+{
+	if (c->out_off < c->out_len) {
+		*n = c->out_len - c->out_off;
+		return c->out + c->out_off;
+	}
+	*n = c->active->req.body_len - c->body_off;
+	return (const char *)c->active->req.body + c->body_off;
+}
+
+static void
+advance(struct http_client *c, size_t n)
+{
+	if (c->out_off < c->out_len)
+		c->out_off += n;
+	else
+		c->body_off += n;
+	c->active->sent = 1;
+}
+
+static void
+drive_plain(struct http_client *c)
+{
+	char buf[4096], msg[ERR_MSG_MAX];
+	ssize_t n;
+
+	while (c->state == HTTP_SENDING) {
+		size_t len;
+		const char *p = pending(c, &len);
+
+		if (len == 0) {
+			c->state = HTTP_RECEIVING;
+			break;
+		}
+		n = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			advance(c, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->io.events = POLLOUT;
+			return;
+		}
+		snprintf(msg, sizeof msg, "send to %.100s: %s", c->url.hostport, strerror(errno));
+		conn_broken(c, msg, c->out_off > 0);
+		return;
+	}
+	while (c->state == HTTP_RECEIVING) {
+		n = recv(c->fd, buf, sizeof buf, 0);
+		if (n > 0) {
+			if (received(c, buf, (size_t)n))
+				return;
+			continue;
+		}
+		if (n == 0) {
+			eof_received(c);
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			c->io.events = POLLIN;
+			return;
+		}
+		snprintf(msg, sizeof msg, "receive from %.100s: %s", c->url.hostport, strerror(errno));
+		if (c->got_response_bytes)
+			fail_call(c, HTTP_ERR_IO, msg);
+		else
+			conn_broken(c, msg, 1);
+		return;
+	}
+}
+
+static void
+drive_tls(struct http_client *c)
+{
+	struct tls_conn *t = c->tls;
+	char buf[4096];
+	struct err e = { 0 };
+
+	for (;;) {
+		int progress = 0;
+
+		if (tls_io(t, c->fd, &e) < 0) {
+			if (c->state == HTTP_HANDSHAKE) {
+				/* Nothing of the request was sent: a rejected
+				 * certificate never sees it. */
+				tls_forget_session(t);
+				fail_call(c, HTTP_ERR_TLS, e.msg);
+			} else if (c->got_response_bytes) {
+				fail_call(c, HTTP_ERR_IO, e.msg);
+			} else {
+				conn_broken(c, e.msg, c->out_off > 0);
+			}
+			return;
+		}
+		if (c->state == HTTP_HANDSHAKE) {
+			if (!tls_ready(t)) {
+				if (t->eof) {
+					tls_forget_session(t);
+					fail_call(c, HTTP_ERR_TLS, "TLS: connection closed during the "
+					    "handshake");
+					return;
+				}
+				break;
+			}
+			tls_save_session(t);
+			c->resumed += t->resumed;
+			loop_timer_cancel(&c->conn_timer);
+			c->state = HTTP_SENDING;
+			log_debug("http %s: TLS connected%s", c->url.hostport,
+			    t->resumed ? " (session resumed)" : "");
+		}
+		while (c->state == HTTP_SENDING) {
+			size_t len, n;
+			const char *p = pending(c, &len);
+
+			if (len == 0) {
+				tls_flush(t);
+				c->state = HTTP_RECEIVING;
+				progress = 1;
+				break;
+			}
+			if ((n = tls_write(t, p, len)) == 0)
+				break;
+			advance(c, n);
+			progress = 1;
+		}
+		while (c->state == HTTP_RECEIVING) {
+			size_t n = tls_read(t, buf, sizeof buf);
+
+			if (n == 0)
+				break;
+			if (received(c, buf, n))
+				return;
+			progress = 1;
+		}
+		if (c->state == HTTP_RECEIVING && t->eof && !progress) {
+			eof_received(c);
+			return;
+		}
+		if (c->state == HTTP_SENDING && t->eof) {
+			conn_broken(c, "TLS: connection closed by the server", c->out_off > 0);
+			return;
+		}
+		if (!progress)
+			break;
+	}
+	c->io.events = tls_events(t);
+}
+
+static void
+drive(struct http_client *c)
+{
+	if (c->tls)
+		drive_tls(c);
+	else
+		drive_plain(c);
+}
+
+static void
+on_io(struct loop_io *io, short revents)
+{
+	struct http_client *c = LOOP_CONTAINER_OF(io, struct http_client, io);
+	struct err e = { 0 };
+	char msg[ERR_MSG_MAX], addr[NET_ADDR_STRLEN];
+
+	switch (c->state) {
+	case HTTP_CONNECTING:
+		if (net_connect_finish(c->fd) < 0) {
+			int en = errno;
+
+			snprintf(msg, sizeof msg, "connect to %.100s (%s): %s", c->url.hostport,
+			    net_addr_str(&c->addrs[c->addr_next - 1], addr, sizeof addr),
+			    strerror(en));
+			loop_io_del(&c->io);
+			close(c->fd);
+			c->fd = -1;
+			if (c->addr_next < c->naddrs) {
+				try_connect(c);
+				return;
+			}
+			fail_call(c, HTTP_ERR_CONNECT, msg);
+			return;
+		}
+		if (!c->tls) {
+			loop_timer_cancel(&c->conn_timer);
+			c->state = HTTP_SENDING;
+			drive(c);
+			return;
+		}
+		switch (tls_start(c->tls, c->opt.trust, c->url.host, wall(c), &e)) {
+		case 0:
+			break;
+		case TLS_CLOCK:
+			fail_call(c, HTTP_ERR_CLOCK, e.msg);
+			return;
+		default:
+			fail_call(c, HTTP_ERR_TLS, e.msg);
+			return;
+		}
+		c->state = HTTP_HANDSHAKE;
+		drive(c);
+		return;
+	case HTTP_IDLE:
+		/* Input on an idle connection: the server closed it (or sent
+		 * something unasked); either way it cannot be reused. */
+		(void)revents;
+		log_debug("http %s: idle connection closed", c->url.hostport);
+		close_conn(c);
+		return;
+	case HTTP_HANDSHAKE:
+	case HTTP_SENDING:
+	case HTTP_RECEIVING:
+		drive(c);
+		return;
+	default:
+		return;
+	}
+}
+
+int
+http_client_init(struct http_client *c, const char *url, const struct http_client_opts *o,
+	struct err *e)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	if (http_url_parse(&c->url, url, e) < 0)
+		return -1;
+	if (o)
+		c->opt = *o;
+	else
+		http_client_opts_default(&c->opt);
+	if (c->url.tls) {
+		if (!c->opt.trust || c->opt.trust->n == 0)
+			return err_set(e, "endpoint %s: https needs trust anchors", url);
+		if (!(c->tls = calloc(1, sizeof *c->tls)))
+			return err_set(e, "http: out of memory for a TLS context");
+	}
+	c->io.cb = on_io;
+	c->kick.cb = on_kick;
+	c->conn_timer.cb = on_conn_timeout;
+	c->call_timer.cb = on_call_timeout;
+	c->idle_timer.cb = on_idle_timeout;
+	c->rq.done = on_resolved;
+	return 0;
+}
+
+void
+http_client_cancel(struct http_client *c, struct http_call *call)
+{
+	if (c->active == call) {
+		close_conn(c);
+		loop_timer_cancel(&c->call_timer);
+		c->active = NULL;
+		call->queued = 0;
+		if (c->head)
+			loop_timer_in(&c->kick, 0);
+		return;
+	}
+	for (struct http_call **pp = &c->head; *pp; pp = &(*pp)->next) {
+		if (*pp == call) {
+			*pp = call->next;
+			if (c->tail == call) {
+				c->tail = NULL;
+				for (struct http_call *q = c->head; q; q = q->next)
+					c->tail = q;
+			}
+			call->next = NULL;
+			call->queued = 0;
+			return;
+		}
+	}
+}
+
+void
+http_client_disconnect(struct http_client *c)
+{
+	if (c->active)
+		return;
+	close_conn(c);
+}
+
+void
+http_client_free(struct http_client *c)
+{
+	close_conn(c);
+	loop_timer_cancel(&c->kick);
+	loop_timer_cancel(&c->call_timer);
+	for (struct http_call *q = c->head; q; q = q->next)
+		q->queued = 0;
+	if (c->active)
+		c->active->queued = 0;
+	c->head = c->tail = c->active = NULL;
+	http_parser_free(&c->parser);
+	if (c->tls)
+		tls_release(c->tls);
+	free(c->tls);
+	c->tls = NULL;
+}

@@ -1,0 +1,1573 @@
+#include "sync/plan.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/dns.h"
+#include "codec/rr.h"
+
+/* Strings (names, rendered values, notes) live in blocks that never move,
+ * so pointers to them stay valid while the plan grows. */
+#define BLOCK_SIZE 32768
+
+struct plan_block {
+	struct plan_block *next;
+	size_t used, size;
+	char data[];
+};
+
+/* A change while planning (the final arrays are built once, in batch
+ * order). Values are index ranges into p->vpool, which still grows. */
+struct item {
+	const uint8_t *wname;  /* lower-case wire name, for the order */
+	const char *name;      /* as sent */
+	uint32_t ttl, old_ttl;
+	uint32_t v, ov;        /* values and old values: first in vpool */
+	uint32_t chars, ochars; /* their characters (a listing is < 4 GB) */
+	uint16_t nv, nov;      /* how many (at most R53LIST_MAX_VALUES) */
+	uint16_t type;
+	uint8_t action;        /* enum r53_action */
+	uint8_t kind;          /* enum plan_kind */
+	uint8_t hidden;        /* DELETE half of an UPDATE */
+	uint8_t soa;           /* the SOA update: not counted by the safety check */
+	uint8_t dropped;       /* too large for any batch */
+};
+
+/* Why a record set is left alone. */
+enum filt {
+	F_KEEP,
+	F_SOA,         /* apex SOA: handled on its own */
+	F_APEX_NS,
+	F_DNSSEC,
+	F_UNSUPPORTED,
+	F_IGNORED,
+	F_OUTSIDE,
+	F_SUB_SOA      /* an SOA below the apex */
+};
+
+/* Route 53 sets outside the comparison, by what they are. */
+enum {
+	SP_ALIAS,
+	SP_ROUTING,
+	SP_IGNORED,
+	SP_APEX_NS,
+	SP_UNSUPPORTED,
+	SP_BAD         /* plain, but a value does not parse: replaced or deleted */
+};
+
+struct special {
+	const uint8_t *name; /* lower-case wire, in plan storage */
+	uint32_t idx;        /* in the listing */
+	uint16_t type;
+	uint8_t what;
+	uint8_t used;        /* SP_BAD: replaced by an UPDATE */
+};
+
+/* Sets counted per (reason, type) instead of one note each. */
+struct tally {
+	uint16_t type;
+	uint8_t filt; /* F_DNSSEC or F_UNSUPPORTED */
+	size_t count;
+};
+
+struct ctx {
+	struct plan *p;
+	const struct plan_opts *o;
+	uint8_t apex[DNS_NAME_MAX];
+	const struct r53list *l;   /* plan_full */
+	struct special *sp;
+	size_t nsp, sp_cap;
+	int apex_ns_noted;
+	int has_soa;               /* the primary's zone has its apex SOA */
+	size_t managed;            /* the primary's sets the plan manages */
+	uint8_t *scratch;          /* rdata of one listed set */
+	size_t scratch_cap;
+	const char *vals[R53LIST_MAX_VALUES];
+};
+
+void
+plan_opts_init(struct plan_opts *o, const struct cfg_zone *z)
+{
+	memset(o, 0, sizeof *o);
+	o->zone = z;
+	o->safety.max_delete_percent = CFG_DEFAULT_MAX_DELETE_PERCENT;
+	o->safety.max_update_percent = CFG_DEFAULT_MAX_UPDATE_PERCENT;
+	o->safety.min_existing = CFG_DEFAULT_MIN_EXISTING;
+	o->max_records = PLAN_BATCH_RECORDS;
+	o->max_chars = PLAN_BATCH_CHARS;
+}
+
+void
+plan_init(struct plan *p)
+{
+	memset(p, 0, sizeof *p);
+}
+
+void
+plan_free(struct plan *p)
+{
+	while (p->blocks) {
+		struct plan_block *b = p->blocks;
+
+		p->blocks = b->next;
+		free(b);
+	}
+	free(p->changes);
+	free(p->info);
+	free(p->batches);
+	free(p->notes);
+	free(p->vpool);
+	free(p->items);
+	free(p->tally);
+	plan_init(p);
+}
+
+/* ---- storage ------------------------------------------------------------------- */
+
+static int
+oom(struct plan *p)
+{
+	return err_set(&p->err, "out of memory for the plan");
+}
+
+/* Room for one more of *n elements of size sz in *v (capacity *cap). */
+static int
+grow(struct plan *p, void **v, size_t *cap, size_t n, size_t sz)
+{
+	size_t ncap;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	if (!(q = realloc(*v, ncap * sz)))
+		return oom(p);
+	*v = q;
+	*cap = ncap;
+	return 0;
+}
+
+/* n octets that stay in place until plan_free, or NULL. */
+static char *
+store(struct plan *p, size_t n)
+{
+	struct plan_block *b = p->blocks;
+
+	if (!b || b->size - b->used < n) {
+		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
+
+		if (!(b = malloc(sizeof *b + size))) {
+			oom(p);
+			return NULL;
+		}
+		b->size = size;
+		b->used = 0;
+		/* A large string gets a block of its own behind the current
+		 * one, which keeps its free room. */
+		if (size > BLOCK_SIZE && p->blocks) {
+			b->next = p->blocks->next;
+			p->blocks->next = b;
+		} else {
+			b->next = p->blocks;
+			p->blocks = b;
+		}
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static void *
+keep(struct plan *p, const void *s, size_t n)
+{
+	char *d = store(p, n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* The Route 53 value text of rdata, in plan storage; its length in *n.
+ * NULL when the rdata is malformed (why says how) or memory ran out
+ * (p->err). */
+static const char *
+render(struct plan *p, unsigned type, const uint8_t *rd, size_t len, size_t *n, struct err *why)
+{
+	struct plan_block *b = p->blocks;
+	size_t room = b ? b->size - b->used : 0;
+	char *s = b ? b->data + b->used : NULL;
+	long r = rr_to_r53(type, rd, len, s, room, why);
+
+	if (r < 0)
+		return NULL;
+	*n = (size_t)r;
+	if ((size_t)r < room) {
+		b->used += (size_t)r + 1;
+		return s;
+	}
+	if (!(s = store(p, (size_t)r + 1)))
+		return NULL;
+	rr_to_r53(type, rd, len, s, (size_t)r + 1, NULL);
+	return s;
+}
+
+static int
+vpush(struct plan *p, const char *s)
+{
+	if (grow(p, (void **)&p->vpool, &p->vpool_cap, p->nvpool, sizeof *p->vpool) < 0)
+		return -1;
+	p->vpool[p->nvpool++] = s;
+	return 0;
+}
+
+/* ---- notes --------------------------------------------------------------------- */
+
+static void note(struct plan *p, enum plan_level lv, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+note(struct plan *p, enum plan_level lv, const char *fmt, ...)
+{
+	char buf[ERR_MSG_MAX + DNS_NAME_TEXT_MAX];
+	va_list ap;
+	int n;
+
+	if (p->nnotes >= PLAN_MAX_NOTES) {
+		p->notes_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	if (grow(p, (void **)&p->notes, &p->notes_cap, p->nnotes, sizeof *p->notes) < 0)
+		return;
+	if (!(p->notes[p->nnotes].text = keep(p, buf, (size_t)n + 1)))
+		return;
+	p->notes[p->nnotes++].level = lv;
+}
+
+/* "www.example.com. A" for notes. */
+struct setname {
+	char name[DNS_NAME_TEXT_MAX];
+	char type[RR_TYPE_NAME_MAX];
+	const char *t;
+};
+
+static struct setname *
+setname(struct setname *s, const uint8_t *wire, unsigned type)
+{
+	dns_name_to_text(wire, s->name, sizeof s->name);
+	s->t = rr_type_name(type, s->type);
+	return s;
+}
+
+static void
+count_type(struct plan *p, enum filt f, unsigned type)
+{
+	struct tally *t = p->tally;
+
+	p->nskipped++;
+	for (size_t i = 0; i < p->ntally; i++)
+		if (t[i].type == type && t[i].filt == f) {
+			t[i].count++;
+			return;
+		}
+	if (!(t = realloc(p->tally, (p->ntally + 1) * sizeof *t))) {
+		oom(p);
+		return;
+	}
+	p->tally = t;
+	t[p->ntally].type = (uint16_t)type;
+	t[p->ntally].filt = (uint8_t)f;
+	t[p->ntally++].count = 1;
+}
+
+/* One note per tallied (reason, type), in the order first seen. */
+static void
+tally_notes(struct plan *p)
+{
+	const struct tally *t = p->tally;
+
+	for (size_t i = 0; i < p->ntally; i++) {
+		char tn[RR_TYPE_NAME_MAX];
+		const char *type = rr_type_name(t[i].type, tn);
+
+		if (t[i].filt == F_DNSSEC)
+			note(p, PLAN_INFO, "%s: %zu record set%s of the signed primary not synced "
+			    "(Route 53 signs zones itself)", type, t[i].count,
+			    t[i].count == 1 ? "" : "s");
+		else
+			note(p, PLAN_WARN, "%s: %zu record set%s not synced: Route 53 cannot hold "
+			    "this type", type, t[i].count, t[i].count == 1 ? "" : "s");
+	}
+}
+
+/* ---- filters ------------------------------------------------------------------- */
+
+static int
+is_dnssec(unsigned type)
+{
+	switch (type) {
+	case DNS_TYPE_DNSKEY:
+	case DNS_TYPE_RRSIG:
+	case DNS_TYPE_NSEC:
+	case DNS_TYPE_NSEC3:
+	case DNS_TYPE_NSEC3PARAM:
+	case DNS_TYPE_CDS:
+	case DNS_TYPE_CDNSKEY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static enum filt
+filter(const struct ctx *c, const uint8_t *name, unsigned type)
+{
+	int apex = dns_name_equal(name, c->apex);
+
+	if (!apex && !dns_name_is_sub(name, c->apex))
+		return F_OUTSIDE;
+	if (type == DNS_TYPE_SOA)
+		return apex ? F_SOA : F_SUB_SOA;
+	if (type == DNS_TYPE_NS && apex)
+		return F_APEX_NS;
+	if (is_dnssec(type))
+		return F_DNSSEC;
+	if (!rr_r53_supported(type))
+		return F_UNSUPPORTED;
+	if (c->o->zone->nignore) {
+		char text[DNS_NAME_TEXT_MAX];
+
+		dns_name_to_text(name, text, sizeof text);
+		if (cfg_ignored(c->o->zone, text, (uint16_t)type))
+			return F_IGNORED;
+	}
+	return F_KEEP;
+}
+
+static void
+apex_ns_note(struct ctx *c)
+{
+	struct setname sn;
+
+	if (c->apex_ns_noted++)
+		return;
+	c->p->nskipped++;
+	note(c->p, PLAN_INFO, "%s NS: apex NS left alone (Route 53's name servers)",
+	    setname(&sn, c->apex, DNS_TYPE_NS)->name);
+}
+
+/* Note a set of the primary's zone that is left alone; on_r53 says Route
+ * 53's side already noted the same set. */
+static void
+skip_desired(struct ctx *c, enum filt f, const uint8_t *name, unsigned type, int on_r53)
+{
+	struct setname sn;
+
+	switch (f) {
+	case F_APEX_NS:
+		apex_ns_note(c);
+		break;
+	case F_DNSSEC:
+	case F_UNSUPPORTED:
+		count_type(c->p, f, type);
+		break;
+	case F_IGNORED:
+		if (on_r53)
+			break;
+		c->p->nskipped++;
+		setname(&sn, name, type);
+		note(c->p, PLAN_INFO, "%s %s: matched by an ignore rule, left alone", sn.name, sn.t);
+		break;
+	case F_OUTSIDE:
+		c->p->nskipped++;
+		setname(&sn, name, type);
+		note(c->p, PLAN_WARN, "%s %s: the primary's zone has a name outside %s, not synced",
+		    sn.name, sn.t, c->o->zone->name);
+		break;
+	case F_SUB_SOA:
+		c->p->nskipped++;
+		setname(&sn, name, type);
+		note(c->p, PLAN_WARN, "%s SOA: an SOA below the apex is not synced", sn.name);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- Route 53 side sets left alone --------------------------------------------- */
+
+static int
+special_cmp(const void *a, const void *b)
+{
+	const struct special *x = a, *y = b;
+	int c = dns_name_cmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+static int
+special_add(struct ctx *c, const uint8_t *wire, unsigned type, uint32_t idx, int what)
+{
+	struct special *s;
+	const uint8_t *name;
+
+	if (grow(c->p, (void **)&c->sp, &c->sp_cap, c->nsp, sizeof *c->sp) < 0 ||
+	    !(name = keep(c->p, wire, dns_name_len(wire))))
+		return -1;
+	s = &c->sp[c->nsp++];
+	s->name = name;
+	s->idx = idx;
+	s->type = (uint16_t)type;
+	s->what = (uint8_t)what;
+	s->used = 0;
+	return 0;
+}
+
+/* First special at name (type 0) or at (name, type), or nsp. */
+static size_t
+special_lower(const struct ctx *c, const uint8_t *name, unsigned type)
+{
+	size_t lo = 0, hi = c->nsp;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = dns_name_cmp(c->sp[mid].name, name);
+
+		if (r < 0 || (r == 0 && c->sp[mid].type < type))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct special *
+special_find(const struct ctx *c, const uint8_t *name, unsigned type)
+{
+	size_t i = special_lower(c, name, type);
+
+	if (i < c->nsp && c->sp[i].type == type && !dns_name_cmp(c->sp[i].name, name))
+		return &c->sp[i];
+	return NULL;
+}
+
+/* A CNAME cannot share its name (RFC 1034 section 3.6.2), and Route 53
+ * refuses a batch that would make it: a CNAME of the primary next to a set
+ * Route 53 keeps and we leave alone, or another type next to such a CNAME,
+ * is a conflict. Returns the set in the way, or NULL. */
+static const struct special *
+cname_conflict(const struct ctx *c, const uint8_t *name, unsigned type)
+{
+	for (size_t i = special_lower(c, name, 0); i < c->nsp; i++) {
+		const struct special *s = &c->sp[i];
+
+		if (dns_name_cmp(s->name, name))
+			break;
+		if (s->what == SP_BAD || s->what == SP_APEX_NS)
+			continue;
+		if ((type == DNS_TYPE_CNAME) != (s->type == DNS_TYPE_CNAME))
+			return s;
+	}
+	return NULL;
+}
+
+static const char *
+special_what(const struct special *s)
+{
+	switch (s->what) {
+	case SP_ALIAS:
+		return "an alias record set";
+	case SP_ROUTING:
+		return "a routing-policy record set";
+	case SP_IGNORED:
+		return "a set matched by an ignore rule";
+	default:
+		return "a set of a type notify53 does not manage";
+	}
+}
+
+/* ---- items ------------------------------------------------------------------- */
+
+static struct item *
+item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, enum r53_action a,
+    enum plan_kind k, uint32_t ttl)
+{
+	struct plan *p = c->p;
+	struct item *it;
+	const uint8_t *w;
+
+	if (grow(p, &p->items, &p->items_cap, p->nitems, sizeof *it) < 0 ||
+	    !(w = keep(p, wire, dns_name_len(wire))))
+		return NULL;
+	if (!name) {
+		char text[DNS_NAME_TEXT_MAX];
+		int n = dns_name_to_r53(wire, text, sizeof text);
+
+		if (n < 0 || !(name = keep(p, text, (size_t)n + 1)))
+			return NULL;
+	}
+	it = (struct item *)p->items + p->nitems++;
+	memset(it, 0, sizeof *it);
+	it->wname = w;
+	it->name = name;
+	it->type = (uint16_t)type;
+	it->action = (uint8_t)a;
+	it->kind = (uint8_t)k;
+	it->ttl = ttl;
+	it->v = (uint32_t)p->nvpool;
+	return it;
+}
+
+/* Push the values of set i of z, rendered, to vpool: their count in *nv
+ * and characters in *chars. -1 when one is malformed (why) or on no
+ * memory (p->err). */
+static int
+zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsigned type,
+    size_t *nv, size_t *chars, struct err *why)
+{
+	*nv = *chars = 0;
+	if (count > PLAN_MAX_SET_VALUES) {
+		err_set(why, "%zu values, Route 53 holds at most %d in one record set", count,
+		    PLAN_MAX_SET_VALUES);
+		return -1;
+	}
+	for (size_t k = 0; k < count; k++) {
+		size_t len, n;
+		const uint8_t *rd = zone_set_rdata(z, i, k, &len);
+		const char *s = render(p, type, rd, len, &n, why);
+
+		if (!s || vpush(p, s) < 0)
+			return -1;
+		if (n > PLAN_MAX_VALUE_CHARS) {
+			err_set(why, "a value of %zu characters, Route 53 takes at most %d", n,
+			    PLAN_MAX_VALUE_CHARS);
+			return -1;
+		}
+		*chars += n;
+		(*nv)++;
+	}
+	return 0;
+}
+
+/* Push the values of listed set idx verbatim. */
+static int
+list_values(struct ctx *c, size_t idx, size_t *nv, size_t *chars, uint32_t *ttl)
+{
+	struct r53list_set s;
+
+	r53list_get(c->l, idx, &s, c->vals);
+	*nv = *chars = 0;
+	*ttl = s.ttl;
+	for (int k = 0; k < s.nvalues; k++) {
+		if (vpush(c->p, s.values[k]) < 0)
+			return -1;
+		*chars += strlen(s.values[k]);
+		(*nv)++;
+	}
+	return 0;
+}
+
+/* CREATE or UPDATE set i of the primary's zone z. With an UPDATE, the old
+ * values are already on vpool from ov on (nov of them, ochars). Returns 0,
+ * or -1 on no memory; a malformed set is an error note. */
+static int
+put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set *s,
+    enum plan_kind k, size_t ov, size_t nov, size_t ochars, uint32_t old_ttl)
+{
+	struct plan *p = c->p;
+	struct err why = { 0 };
+	struct item *it;
+	size_t nv, chars, mark = p->nvpool;
+
+	if (!(it = item_new(c, s->name, NULL, s->type, k == PLAN_CREATE ? R53_CREATE : R53_UPSERT,
+	    k, s->ttl)))
+		return -1;
+	it->ov = (uint32_t)ov;
+	it->nov = (uint16_t)nov;
+	it->ochars = (uint32_t)ochars;
+	it->old_ttl = old_ttl;
+	if (zone_values(p, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
+		struct setname sn;
+
+		if (p->err.set)
+			return -1;
+		p->nvpool = mark;
+		p->nitems--;
+		p->nerrors++;
+		setname(&sn, s->name, s->type);
+		note(p, PLAN_ERROR, "%s %s: not synced: %s", sn.name, sn.t, why.msg);
+		return 0;
+	}
+	it->v = (uint32_t)mark;
+	it->nv = (uint16_t)nv;
+	it->chars = (uint32_t)chars;
+	return 0;
+}
+
+/* DELETE a set with the values on vpool from v (nv, chars). */
+static int
+put_delete(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, uint32_t ttl,
+    size_t v, size_t nv, size_t chars)
+{
+	struct item *it = item_new(c, wire, name, type, R53_DELETE, PLAN_DELETE, ttl);
+
+	if (!it)
+		return -1;
+	it->v = (uint32_t)v;
+	it->nv = (uint16_t)nv;
+	it->chars = (uint32_t)chars;
+	return 0;
+}
+
+/* ---- SOA ----------------------------------------------------------------------- */
+
+/* Plan the apex SOA: Route 53's mname and rname (from its value r53 with
+ * TTL r53_ttl) with the serial, timers and TTL of the primary's SOA (set i
+ * of z). old_name is Route 53's owner text or NULL. */
+static int
+plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t r53_ttl,
+    const char *old_name)
+{
+	struct plan *p = c->p;
+	struct zone_set s;
+	struct rr_soa cur, want;
+	struct err why = { 0 };
+	uint8_t rd[2 * DNS_NAME_MAX + 20], old[2 * DNS_NAME_MAX + 20];
+	size_t len, n, ml, rl;
+	const char *text;
+	long ol;
+	struct item *it;
+
+	if (r53 && !(p->soa_value = keep(p, r53, strlen(r53) + 1)))
+		return -1;
+	if (!c->o->zone->sync_soa) {
+		p->nskipped++;
+		note(p, PLAN_INFO, "SOA not synced (sync_soa is false)");
+		return 0;
+	}
+	if (i < 0)
+		return 0; /* no SOA in the primary's zone: the safety check refuses */
+	if (!r53) {
+		p->nskipped++;
+		note(p, PLAN_WARN, "SOA left alone: Route 53's SOA is not known");
+		return 0;
+	}
+	zone_set_get(z, (size_t)i, &s);
+	if ((ol = rr_from_r53(DNS_TYPE_SOA, r53, strlen(r53), old, sizeof old, &why)) < 0 ||
+	    rr_soa_parse(&cur, old, (size_t)ol, &why) < 0) {
+		p->nskipped++;
+		note(p, PLAN_WARN, "SOA left alone: Route 53's value does not parse: %s", why.msg);
+		return 0;
+	}
+	{
+		size_t dl;
+		const uint8_t *d = zone_set_rdata(z, (size_t)i, 0, &dl);
+
+		if (s.count != 1 || rr_soa_parse(&want, d, dl, &why) < 0) {
+			p->nerrors++;
+			note(p, PLAN_ERROR, "SOA not synced: the primary's SOA is malformed");
+			return 0;
+		}
+	}
+	if (cur.serial == want.serial && cur.refresh == want.refresh && cur.retry == want.retry &&
+	    cur.expire == want.expire && cur.minimum == want.minimum && r53_ttl == s.ttl)
+		return 0;
+	/* Route 53's names, as it spells them, and the primary's numbers. */
+	ml = dns_name_len(cur.mname);
+	rl = dns_name_len(cur.rname);
+	memcpy(rd, cur.mname, ml);
+	memcpy(rd + ml, cur.rname, rl);
+	len = ml + rl;
+	for (int k = 0; k < 5; k++) {
+		uint32_t v = k == 0 ? want.serial : k == 1 ? want.refresh : k == 2 ? want.retry :
+		    k == 3 ? want.expire : want.minimum;
+
+		rd[len++] = (uint8_t)(v >> 24);
+		rd[len++] = (uint8_t)(v >> 16);
+		rd[len++] = (uint8_t)(v >> 8);
+		rd[len++] = (uint8_t)v;
+	}
+	if (!(text = render(p, DNS_TYPE_SOA, rd, len, &n, &why)))
+		return -1; /* well formed by construction: only memory fails */
+	if (!(it = item_new(c, c->apex, old_name, DNS_TYPE_SOA, R53_UPSERT, PLAN_UPDATE, s.ttl)))
+		return -1;
+	it->soa = 1;
+	it->old_ttl = r53_ttl;
+	it->ov = (uint32_t)p->nvpool;
+	if (vpush(p, r53) < 0)
+		return -1;
+	it->nov = 1;
+	it->ochars = (uint32_t)strlen(r53);
+	it->v = (uint32_t)p->nvpool;
+	if (vpush(p, text) < 0)
+		return -1;
+	it->nv = 1;
+	it->chars = (uint32_t)n;
+	p->soa_value = text;
+	return 0;
+}
+
+/* ---- batches ------------------------------------------------------------------ */
+
+static size_t
+item_records(const struct item *it)
+{
+	return (size_t)it->nv * (it->action == R53_UPSERT ? 2 : 1);
+}
+
+static size_t
+item_chars(const struct item *it)
+{
+	return (size_t)it->chars * (it->action == R53_UPSERT ? 2 : 1);
+}
+
+static int
+fits(const struct plan_opts *o, size_t records, size_t chars)
+{
+	return records <= o->max_records && chars <= o->max_chars;
+}
+
+/* Items too large for one batch: an UPSERT becomes DELETE + CREATE when
+ * each fits alone, anything else is an error. */
+static int
+oversize(struct ctx *c)
+{
+	struct plan *p = c->p;
+	size_t n = p->nitems;
+
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = (struct item *)p->items + i, *del;
+		struct setname sn;
+
+		if (fits(c->o, item_records(it), item_chars(it)))
+			continue;
+		if (it->action == R53_UPSERT && fits(c->o, it->nov, it->ochars) &&
+		    fits(c->o, it->nv, it->chars)) {
+			if (!(del = item_new(c, it->wname, it->name, it->type, R53_DELETE,
+			    PLAN_UPDATE, it->old_ttl)))
+				return -1;
+			it = (struct item *)p->items + i; /* items may have moved */
+			del->v = it->ov;
+			del->nv = it->nov;
+			del->chars = it->ochars;
+			del->hidden = 1;
+			it->action = R53_CREATE;
+			continue;
+		}
+		it->dropped = 1;
+		p->nerrors++;
+		setname(&sn, it->wname, it->type);
+		note(p, PLAN_ERROR, "%s %s: not synced: %zu values of %zu characters do not fit in "
+		    "one change batch (%zu records, %zu characters, UPSERT counted twice)", sn.name,
+		    sn.t, (size_t)it->nv, (size_t)it->chars, c->o->max_records, c->o->max_chars);
+	}
+	return 0;
+}
+
+/* Canonical order of names, then DELETEs before the other changes of a
+ * name, then type. */
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
+	int c = dns_name_cmp(x->wname, y->wname);
+
+	if (c)
+		return c;
+	if ((x->action == R53_DELETE) != (y->action == R53_DELETE))
+		return x->action == R53_DELETE ? -1 : 1;
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+static int
+same_name(const struct item *a, const struct item *b)
+{
+	size_t n = dns_name_len(a->wname);
+
+	return n == dns_name_len(b->wname) && !memcmp(a->wname, b->wname, n);
+}
+
+/* Emit the changes of batch [bs, be) of order[] into the final arrays,
+ * DELETEs first, and record the batch. */
+static int
+emit_batch(struct plan *p, struct item **order, size_t bs, size_t be, const uint32_t *group,
+    size_t records, size_t chars)
+{
+	struct plan_batch *b;
+
+	if (bs == be)
+		return 0;
+	if (grow(p, (void **)&p->batches, &p->batches_cap, p->nbatches, sizeof *b) < 0)
+		return -1;
+	b = &p->batches[p->nbatches++];
+	b->first = p->nchanges;
+	b->count = be - bs;
+	b->records = records;
+	b->chars = chars;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = bs; i < be; i++) {
+			const struct item *it = order[i];
+			struct r53_change *ch = &p->changes[p->nchanges];
+			struct plan_info *in = &p->info[p->nchanges];
+
+			if ((it->action == R53_DELETE) != (pass == 0))
+				continue;
+			memset(ch, 0, sizeof *ch);
+			ch->action = (enum r53_action)it->action;
+			ch->set.name = it->name;
+			ch->set.type = it->type;
+			ch->set.ttl = it->ttl;
+			ch->set.nvalues = (int)it->nv;
+			ch->set.values = p->vpool + it->v;
+			memset(in, 0, sizeof *in);
+			in->kind = (enum plan_kind)it->kind;
+			in->group = group[i];
+			in->hidden = it->hidden;
+			in->old_ttl = it->old_ttl;
+			in->old_nvalues = (int)it->nov;
+			in->old_values = it->nov ? p->vpool + it->ov : NULL;
+			p->nchanges++;
+		}
+	return 0;
+}
+
+/* Order the items, group them by name and pack the groups into batches. */
+static int
+batch(struct ctx *c)
+{
+	struct plan *p = c->p;
+	const struct plan_opts *o = c->o;
+	struct item **order;
+	uint32_t *group;
+	size_t n = 0, bs = 0, rec = 0, chr = 0, ngroups = 0;
+	int sorted = 1;
+
+	order = malloc((p->nitems ? p->nitems : 1) * sizeof *order);
+	group = malloc((p->nitems ? p->nitems : 1) * sizeof *group);
+	p->changes = malloc((p->nitems ? p->nitems : 1) * sizeof *p->changes);
+	p->info = malloc((p->nitems ? p->nitems : 1) * sizeof *p->info);
+	if (!order || !group || !p->changes || !p->info) {
+		free(order);
+		free(group);
+		return oom(p);
+	}
+	for (size_t i = 0; i < p->nitems; i++) {
+		struct item *it = (struct item *)p->items + i;
+
+		if (it->dropped)
+			continue;
+		if (n && item_cmp(&order[n - 1], &it) > 0)
+			sorted = 0;
+		order[n++] = it;
+	}
+	/* Planned in canonical order already, but for type changes, the SOA
+	 * and Route 53's unparsable sets. */
+	if (!sorted)
+		qsort(order, n, sizeof *order, item_cmp);
+
+	for (size_t gs = 0; gs < n;) {
+		size_t ge = gs, grec = 0, gchr = 0;
+
+		for (; ge < n && same_name(order[gs], order[ge]); ge++) {
+			grec += item_records(order[ge]);
+			gchr += item_chars(order[ge]);
+			group[ge] = (uint32_t)ngroups;
+		}
+		ngroups++;
+		if (bs < gs && !fits(o, rec + grec, chr + gchr)) {
+			if (emit_batch(p, order, bs, gs, group, rec, chr) < 0)
+				goto fail;
+			bs = gs;
+			rec = chr = 0;
+		}
+		if (fits(o, grec, gchr)) {
+			rec += grec;
+			chr += gchr;
+		} else {
+			/* Too much for one batch: in order over several, each
+			 * change fitting alone (oversize() saw to that). */
+			struct setname sn;
+			size_t parts = 1;
+
+			for (size_t i = gs; i < ge; i++) {
+				size_t r = item_records(order[i]), ch = item_chars(order[i]);
+
+				if (bs < i && !fits(o, rec + r, chr + ch)) {
+					if (emit_batch(p, order, bs, i, group, rec, chr) < 0)
+						goto fail;
+					bs = i;
+					rec = chr = 0;
+					parts++;
+				}
+				rec += r;
+				chr += ch;
+			}
+			note(p, PLAN_WARN, "%s: its changes do not fit in one change batch: "
+			    "split over %zu batches, deletions first",
+			    setname(&sn, order[gs]->wname, 0)->name, parts);
+		}
+		gs = ge;
+	}
+	if (emit_batch(p, order, bs, n, group, rec, chr) < 0)
+		goto fail;
+	free(order);
+	free(group);
+	return 0;
+fail:
+	free(order);
+	free(group);
+	return -1;
+}
+
+/* ---- safety ------------------------------------------------------------------- */
+
+static void
+refuse(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+refuse(struct plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->refusal, sizeof p->refusal, fmt, ap);
+	va_end(ap);
+}
+
+/* Counts, then the safety verdict: PLAN_OK or PLAN_UNSAFE. */
+static int
+verdict(struct ctx *c)
+{
+	struct plan *p = c->p;
+	const struct cfg_safety *s = &c->o->safety;
+	size_t ex = p->existing, upd = 0;
+
+	for (size_t i = 0; i < p->nitems; i++) {
+		const struct item *it = (const struct item *)p->items + i;
+
+		if (it->dropped || it->hidden)
+			continue;
+		if (it->kind == PLAN_CREATE)
+			p->ncreate++;
+		else if (it->kind == PLAN_DELETE)
+			p->ndelete++;
+		else {
+			p->nupdate++;
+			upd += !it->soa;
+		}
+	}
+	if (c->o->force)
+		return PLAN_OK;
+	if (!c->has_soa)
+		refuse(p, "the primary's zone has no SOA: not a complete transfer; use --force");
+	else if (c->managed == 0 && ex > 0 && ex >= (size_t)s->min_existing)
+		refuse(p, "transfer looks empty: the primary's zone has only its SOA and NS, Route 53 "
+		    "holds %zu record sets; use --force", ex);
+	else if (ex > 0 && ex >= (size_t)s->min_existing &&
+	    p->ndelete * 100 > (size_t)s->max_delete_percent * ex)
+		refuse(p, "would delete %zu of %zu record sets (%zu%%), more than "
+		    "max_delete_percent %d; use --force", p->ndelete, ex, p->ndelete * 100 / ex,
+		    s->max_delete_percent);
+	else if (ex > 0 && ex >= (size_t)s->min_existing &&
+	    upd * 100 > (size_t)s->max_update_percent * ex)
+		refuse(p, "would update %zu of %zu record sets (%zu%%), more than "
+		    "max_update_percent %d; use --force", upd, ex, upd * 100 / ex,
+		    s->max_update_percent);
+	return p->refusal[0] ? PLAN_UNSAFE : PLAN_OK;
+}
+
+/* Common end of both plans. */
+static int
+finish(struct ctx *c)
+{
+	struct plan *p = c->p;
+	int rc;
+
+	tally_notes(p);
+	if (!p->err.set)
+		oversize(c);
+	rc = verdict(c);
+	if (!p->err.set)
+		batch(c);
+	/* The changes are in their final arrays now. */
+	free(p->items);
+	p->items = NULL;
+	p->nitems = p->items_cap = 0;
+	return p->err.set ? -1 : rc;
+}
+
+static int
+ctx_init(struct ctx *c, struct plan *p, const struct plan_opts *o)
+{
+	memset(c, 0, sizeof *c);
+	c->p = p;
+	c->o = o;
+	if (!o->zone || !o->zone->name)
+		return err_set(&p->err, "no zone to plan");
+	if (dns_name_from_text(c->apex, sizeof c->apex, o->zone->name, NULL, &p->err) < 0)
+		return -1;
+	dns_name_lower(c->apex);
+	return 0;
+}
+
+static void
+ctx_free(struct ctx *c)
+{
+	free(c->sp);
+	free(c->scratch);
+}
+
+/* ---- full plan ----------------------------------------------------------------- */
+
+/* Classes of listed sets. */
+enum {
+	L_SKIP,  /* left alone (noted) */
+	L_PLAIN, /* in the comparison zone */
+	L_SPECIAL,
+	L_SOA
+};
+
+/* Parse the values of listed set idx (s) into the comparison zone cur.
+ * The TTL of its RRs there is idx: the set's index in the listing, found
+ * again without a search once cur is sorted (the set's real TTL is in the
+ * listing). Returns 1 when added, 0 when a value does not parse (why), -1
+ * on error (p->err). */
+static int
+add_listed(struct ctx *c, struct zone *cur, const uint8_t *wire, const struct r53list_set *s,
+    uint32_t idx, struct err *why)
+{
+	size_t used = 0, off[R53LIST_MAX_VALUES + 1];
+
+	if (s->nvalues < 1)
+		return err_set(why, "no values"), 0;
+	for (int k = 0; k < s->nvalues; k++) {
+		long n;
+
+		if (c->scratch_cap - used < DNS_RDATA_MAX) {
+			size_t cap = c->scratch_cap ? c->scratch_cap * 2 : 2 * DNS_RDATA_MAX;
+			uint8_t *q = realloc(c->scratch, cap);
+
+			if (!q)
+				return oom(c->p);
+			c->scratch = q;
+			c->scratch_cap = cap;
+		}
+		n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), c->scratch + used,
+		    DNS_RDATA_MAX, why);
+		if (n < 0)
+			return 0;
+		off[k] = used;
+		used += (size_t)n;
+	}
+	off[s->nvalues] = used;
+	for (int k = 0; k < s->nvalues; k++)
+		if (zone_add(cur, wire, s->type, DNS_CLASS_IN, idx, c->scratch + off[k],
+		    off[k + 1] - off[k]) < 0)
+			return err_set(&c->p->err, "Route 53's record sets: %s", cur->err.msg);
+	return 1;
+}
+
+/* Sort the listing into the comparison zone, the sets left alone and the
+ * SOA; cls[i] says where listed set i went. */
+static int
+classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
+{
+	struct plan *p = c->p;
+	const struct r53list *l = c->l;
+	size_t n = r53list_count(l);
+
+	for (size_t i = 0; i < n && !p->err.set; i++) {
+		struct r53list_set s;
+		struct err why = { 0 };
+		struct setname sn;
+		uint8_t wire[DNS_NAME_MAX];
+		int what = -1, r;
+
+		cls[i] = L_SKIP;
+		r53list_get(l, i, &s, c->vals);
+		if (dns_name_from_r53(wire, sizeof wire, s.name, &why) < 0) {
+			p->nskipped++;
+			note(p, PLAN_WARN, "Route 53 lists a name that does not parse, left alone: %s",
+			    why.msg);
+			continue;
+		}
+		dns_name_lower(wire);
+		if (s.flags & (R53LIST_ROUTING | R53LIST_ALIAS))
+			setname(&sn, wire, s.type);
+		if (s.flags & R53LIST_ROUTING) {
+			what = SP_ROUTING;
+			note(p, PLAN_INFO, "%s %s: routing-policy record set (SetIdentifier \"%s\") "
+			    "left alone", sn.name, sn.t, s.set_identifier ? s.set_identifier : "");
+		} else if (s.flags & R53LIST_ALIAS) {
+			what = SP_ALIAS;
+			note(p, PLAN_INFO, "%s %s: alias record set left alone", sn.name, sn.t);
+		} else {
+			switch (filter(c, wire, s.type)) {
+			case F_KEEP:
+				p->existing++;
+				r = add_listed(c, cur, wire, &s, (uint32_t)i, &why);
+				if (r > 0) {
+					cls[i] = L_PLAIN;
+					continue;
+				}
+				if (r < 0)
+					return -1;
+				what = SP_BAD;
+				setname(&sn, wire, s.type);
+				note(p, PLAN_WARN, "%s %s: Route 53's value does not parse (%s): the set "
+				    "is replaced", sn.name, sn.t, why.msg);
+				break;
+			case F_SOA:
+				if (*soa >= 0) {
+					note(p, PLAN_WARN, "Route 53 lists the SOA twice: the second "
+					    "left alone");
+					p->nskipped++;
+					continue;
+				}
+				*soa = (long)i;
+				cls[i] = L_SOA;
+				continue;
+			case F_APEX_NS:
+				what = SP_APEX_NS;
+				apex_ns_note(c);
+				break;
+			case F_IGNORED:
+				what = SP_IGNORED;
+				setname(&sn, wire, s.type);
+				note(p, PLAN_INFO, "%s %s: matched by an ignore rule, left alone",
+				    sn.name, sn.t);
+				break;
+			case F_OUTSIDE:
+				p->nskipped++;
+				setname(&sn, wire, s.type);
+				note(p, PLAN_WARN, "%s %s: Route 53 lists a name outside %s, left alone",
+				    sn.name, sn.t, c->o->zone->name);
+				continue;
+			default: /* DNSSEC, unsupported, an SOA below the apex */
+				what = SP_UNSUPPORTED;
+				setname(&sn, wire, s.type);
+				note(p, PLAN_WARN, "%s %s: a type notify53 does not manage, left alone",
+				    sn.name, sn.t);
+				break;
+			}
+		}
+		if (what != SP_BAD && what != SP_APEX_NS)
+			p->nskipped++;
+		if (special_add(c, wire, s.type, (uint32_t)i, what) < 0)
+			return -1;
+		cls[i] = L_SPECIAL;
+	}
+	return p->err.set ? -1 : 0;
+}
+
+/* Listed index of set j of cur (add_listed). */
+static uint32_t
+listed_index(const struct zone *cur, size_t j)
+{
+	struct zone_set s;
+
+	zone_set_get(cur, j, &s);
+	return s.ttl;
+}
+
+/* Route 53 never lists one plain (name, type) twice; a listing that does
+ * (two sets merged into one of cur, or an unparsable set next to a plain
+ * one) is refused rather than guessed at. */
+static int
+check_listed(struct ctx *c, const struct zone *cur, uint8_t *cls, size_t nplain)
+{
+	struct setname sn;
+
+	if (zone_set_count(cur) != nplain) {
+		uint8_t wire[DNS_NAME_MAX];
+		struct r53list_set s;
+
+		for (size_t j = 0; j < zone_set_count(cur); j++)
+			cls[listed_index(cur, j)] = L_SKIP;
+		for (size_t i = 0; i < r53list_count(c->l); i++)
+			if (cls[i] == L_PLAIN) {
+				r53list_get(c->l, i, &s, c->vals);
+				dns_name_from_r53(wire, sizeof wire, s.name, NULL);
+				dns_name_lower(wire);
+				setname(&sn, wire, s.type);
+				break;
+			}
+		return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
+	}
+	for (size_t k = 0; k < c->nsp; k++) {
+		const struct special *a = &c->sp[k];
+
+		if (a->what != SP_BAD)
+			continue;
+		if (zone_find(cur, a->name, a->type) >= 0 || (k + 1 < c->nsp &&
+		    c->sp[k + 1].what == SP_BAD && !special_cmp(a, &c->sp[k + 1]))) {
+			setname(&sn, a->name, a->type);
+			return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
+		}
+	}
+	return 0;
+}
+
+/* Set i of the primary's zone d (TTL ttl) against set j of cur: listed as
+ * ls. Equal when the TTL and the rdatas are, and Route 53 holds no more
+ * values than that (spelled differently, duplicates gone in cur). */
+static int
+same_set(const struct zone *d, size_t i, const struct zone_set *s, const struct zone *cur,
+    size_t j, const struct r53list_set *ls)
+{
+	struct zone_set cs;
+
+	zone_set_get(cur, j, &cs);
+	if (s->ttl != ls->ttl || s->count != cs.count || (size_t)ls->nvalues != cs.count)
+		return 0;
+	for (size_t k = 0; k < s->count; k++) {
+		size_t la, lb;
+		const uint8_t *a = zone_set_rdata(d, i, k, &la), *b = zone_set_rdata(cur, j, k, &lb);
+
+		if (la != lb || memcmp(a, b, la))
+			return 0;
+	}
+	return 1;
+}
+
+/* A set of the primary's zone: filters, conflicts, then CREATE or UPDATE
+ * against set j of cur (or none: j < 0). */
+static int
+desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, long j,
+    long *soa_i)
+{
+	struct plan *p = c->p;
+	struct zone_set s;
+	const struct special *sp;
+	struct setname sn;
+	enum filt f;
+	size_t ov = p->nvpool, nov, ochars;
+	uint32_t old_ttl;
+
+	zone_set_get(d, i, &s);
+	f = filter(c, s.name, s.type);
+	if (f == F_SOA) {
+		c->has_soa = 1;
+		*soa_i = (long)i;
+		return 0;
+	}
+	if (f != F_KEEP) {
+		sp = c->nsp ? special_find(c, s.name, s.type) : NULL;
+		skip_desired(c, f, s.name, s.type, sp && sp->what == SP_IGNORED);
+		return 0;
+	}
+	c->managed++;
+	sp = c->nsp && j < 0 ? special_find(c, s.name, s.type) : NULL;
+	if (sp && sp->what != SP_BAD) {
+		p->nconflicts++;
+		setname(&sn, s.name, s.type);
+		note(p, PLAN_WARN, "%s %s: conflict: Route 53 holds %s here, left alone; the "
+		    "primary's set is not synced", sn.name, sn.t, special_what(sp));
+		return 0;
+	}
+	if (c->nsp) {
+		const struct special *x = cname_conflict(c, s.name, s.type);
+		struct setname xn;
+
+		if (x) {
+			p->nconflicts++;
+			setname(&sn, s.name, s.type);
+			note(p, PLAN_WARN, "%s %s: conflict: Route 53 holds %s of type %s here, which "
+			    "a CNAME cannot share; not synced", sn.name, sn.t, special_what(x),
+			    setname(&xn, x->name, x->type)->t);
+			return 0;
+		}
+	}
+	if (j >= 0) {
+		uint32_t idx = listed_index(cur, (size_t)j);
+		struct r53list_set ls;
+
+		r53list_get(c->l, idx, &ls, c->vals);
+		if (same_set(d, i, &s, cur, (size_t)j, &ls))
+			return 0;
+		if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
+			return -1;
+	} else if (sp) {
+		((struct special *)sp)->used = 1;
+		if (list_values(c, sp->idx, &nov, &ochars, &old_ttl) < 0)
+			return -1;
+	} else
+		return put_desired(c, d, i, &s, PLAN_CREATE, 0, 0, 0, 0);
+	return put_desired(c, d, i, &s, PLAN_UPDATE, ov, nov, ochars, old_ttl);
+}
+
+/* DELETE listed set idx exactly as Route 53 listed it. */
+static int
+delete_listed(struct ctx *c, const uint8_t *wire, uint32_t idx)
+{
+	struct r53list_set s;
+	size_t v = c->p->nvpool, nv, chars;
+	uint32_t ttl;
+
+	if (list_values(c, idx, &nv, &chars, &ttl) < 0)
+		return -1;
+	r53list_get(c->l, idx, &s, c->vals);
+	return put_delete(c, wire, s.name, s.type, ttl, v, nv, chars);
+}
+
+int
+plan_full(struct plan *p, const struct zone *d, const struct r53list *l,
+    const struct plan_opts *o)
+{
+	struct ctx c;
+	struct zone cur;
+	uint8_t *cls = NULL;
+	long soa = -1, soa_i = -1;
+	size_t nd, nc, i = 0, j = 0, nplain = 0;
+	int rc = -1;
+
+	zone_init(&cur);
+	if (ctx_init(&c, p, o) < 0)
+		return -1;
+	c.l = l;
+	if (!d->finished || d->failed) {
+		err_set(&p->err, "the primary's zone is not complete");
+		goto out;
+	}
+	if (l->err.set) {
+		err_set(&p->err, "Route 53's listing is not complete: %s", l->err.msg);
+		goto out;
+	}
+	if (!(cls = malloc(r53list_count(l) + 1))) {
+		oom(p);
+		goto out;
+	}
+	if (classify(&c, &cur, cls, &soa) < 0)
+		goto out;
+	if (zone_finish(&cur) < 0) {
+		err_set(&p->err, "Route 53's record sets: %s", cur.err.msg);
+		goto out;
+	}
+	if (c.nsp)
+		qsort(c.sp, c.nsp, sizeof *c.sp, special_cmp);
+	for (size_t k = 0; k < r53list_count(l); k++)
+		nplain += cls[k] == L_PLAIN;
+	if (check_listed(&c, &cur, cls, nplain) < 0)
+		goto out;
+
+	/* One pass over both zones in canonical order. */
+	nd = zone_set_count(d);
+	nc = zone_set_count(&cur);
+	while ((i < nd || j < nc) && !p->err.set) {
+		int r = i == nd ? 1 : j == nc ? -1 : zone_set_cmp(d, i, &cur, j);
+
+		if (r > 0) {
+			struct zone_set s;
+
+			zone_set_get(&cur, j, &s);
+			if (delete_listed(&c, s.name, s.ttl) < 0)
+				goto out;
+			j++;
+			continue;
+		}
+		if (desired(&c, d, i, &cur, r == 0 ? (long)j : -1, &soa_i) < 0)
+			goto out;
+		i++;
+		j += r == 0;
+	}
+	/* Unparsable Route 53 sets the primary does not have. */
+	for (size_t k = 0; k < c.nsp && !p->err.set; k++)
+		if (c.sp[k].what == SP_BAD && !c.sp[k].used &&
+		    delete_listed(&c, c.sp[k].name, c.sp[k].idx) < 0)
+			goto out;
+	if (soa >= 0) {
+		struct r53list_set s;
+
+		r53list_get(l, (size_t)soa, &s, c.vals);
+		if (s.nvalues != 1) {
+			p->nskipped++;
+			note(p, PLAN_WARN, "SOA left alone: Route 53 lists it with %d values", s.nvalues);
+		} else if (plan_soa(&c, d, soa_i, s.values[0], s.ttl, s.name) < 0)
+			goto out;
+	} else if (plan_soa(&c, d, soa_i, NULL, 0, NULL) < 0)
+		goto out;
+	rc = finish(&c);
+out:
+	if (rc < 0 && !p->err.set)
+		oom(p);
+	zone_free(&cur);
+	free(cls);
+	ctx_free(&c);
+	return rc;
+}
+
+/* ---- incremental plan -------------------------------------------------------- */
+
+/* Sets of z the plan manages (the safety base). */
+static size_t
+managed_sets(struct ctx *c, const struct zone *z)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < zone_set_count(z); i++) {
+		struct zone_set s;
+
+		zone_set_get(z, i, &s);
+		n += filter(c, s.name, s.type) == F_KEEP;
+	}
+	return n;
+}
+
+/* One changed (name, type) of an IXFR: CREATE, UPDATE or DELETE from
+ * set pi of prev to set ni of next (-1: absent). Returns 0, or -1 on no
+ * memory. */
+static int
+incremental(struct ctx *c, const struct zone *prev, long pi, const struct zone *next, long ni,
+    const uint8_t *name, unsigned type)
+{
+	struct plan *p = c->p;
+	struct zone_set ps, ns;
+	struct setname sn;
+	struct err why = { 0 };
+	size_t v = p->nvpool, nv, chars;
+
+	if (ni >= 0)
+		zone_set_get(next, (size_t)ni, &ns);
+	if (pi < 0)
+		return ni < 0 ? 0 : put_desired(c, next, (size_t)ni, &ns, PLAN_CREATE, 0, 0, 0, 0);
+	if (ni >= 0 && zone_set_equal(prev, (size_t)pi, next, (size_t)ni))
+		return 0;
+	zone_set_get(prev, (size_t)pi, &ps);
+	if (zone_values(p, prev, (size_t)pi, ps.count, type, &nv, &chars, &why) < 0) {
+		if (p->err.set)
+			return -1;
+		/* Malformed: never pushed, so Route 53 does not hold it. */
+		p->nvpool = v;
+		if (ni >= 0)
+			return put_desired(c, next, (size_t)ni, &ns, PLAN_CREATE, 0, 0, 0, 0);
+		setname(&sn, name, type);
+		note(p, PLAN_INFO, "%s %s: was not synced (%s), nothing to delete", sn.name, sn.t,
+		    why.msg);
+		return 0;
+	}
+	if (ni >= 0)
+		return put_desired(c, next, (size_t)ni, &ns, PLAN_UPDATE, v, nv, chars, ps.ttl);
+	return put_delete(c, name, NULL, type, ps.ttl, v, nv, chars);
+}
+
+int
+plan_incremental(struct plan *p, const struct zone *prev, const struct zone *next,
+    const struct zone_changes *changed, const char *r53_soa, const struct plan_opts *o)
+{
+	struct ctx c;
+	int rc = -1;
+
+	if (ctx_init(&c, p, o) < 0)
+		return -1;
+	if (!prev->finished || prev->failed || !next->finished || next->failed) {
+		err_set(&p->err, "the primary's zone is not complete");
+		goto out;
+	}
+	for (size_t k = 0; k < changed->n; k++) {
+		unsigned type;
+		const uint8_t *name = zone_changes_get(changed, k, &type);
+		long pi = zone_find(prev, name, type), ni = zone_find(next, name, type);
+		enum filt f = filter(&c, name, type);
+
+		if (f == F_SOA && ni >= 0) {
+			struct zone_set s;
+
+			/* Route 53's SOA TTL is the one we last pushed. */
+			zone_set_get(pi >= 0 ? prev : next, (size_t)(pi >= 0 ? pi : ni), &s);
+			if (plan_soa(&c, next, ni, r53_soa, s.ttl, NULL) < 0)
+				goto out;
+		} else if (f != F_KEEP && f != F_SOA)
+			skip_desired(&c, f, name, type, 0);
+		else if (f == F_KEEP && incremental(&c, prev, pi, next, ni, name, type) < 0)
+			goto out;
+	}
+	if (!p->soa_value && r53_soa && !(p->soa_value = keep(p, r53_soa, strlen(r53_soa) + 1)))
+		goto out;
+	/* The safety base, only needed when something is deleted or updated:
+	 * a one-record change in a large zone stays cheap. */
+	c.has_soa = zone_find(next, c.apex, DNS_TYPE_SOA) >= 0;
+	c.managed = 1;
+	for (size_t i = 0; i < p->nitems; i++) {
+		const struct item *it = (const struct item *)p->items + i;
+
+		if (it->kind != PLAN_CREATE && !it->soa) {
+			p->existing = managed_sets(&c, prev);
+			c.managed = managed_sets(&c, next);
+			break;
+		}
+	}
+	rc = finish(&c);
+out:
+	ctx_free(&c);
+	return rc;
+}
+
+/* ---- bisection ------------------------------------------------------------- */
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t
+plan_split(struct plan *p, size_t first, size_t count)
+{
+	struct r53_change *ch;
+	struct plan_info *in;
+	uint32_t *g, gm = 0;
+	size_t best = 0, bestd = (size_t)-1, k = 0;
+
+	if (count < 2 || first > p->nchanges || count > p->nchanges - first)
+		return 0;
+	ch = malloc(count * sizeof *ch);
+	in = malloc(count * sizeof *in);
+	g = malloc(count * sizeof *g);
+	if (!ch || !in || !g)
+		goto out;
+	/* The name boundary closest to half of the changes: in the sorted
+	 * groups, before the first of a group come the changes of the names
+	 * before it. */
+	for (size_t i = 0; i < count; i++)
+		g[i] = p->info[first + i].group;
+	qsort(g, count, sizeof *g, u32_cmp);
+	for (size_t i = 1; i < count; i++) {
+		size_t d = i > count / 2 ? i - count / 2 : count / 2 - i;
+
+		if (g[i] != g[i - 1] && d < bestd) {
+			bestd = d;
+			best = i;
+			gm = g[i];
+		}
+	}
+	if (!best)
+		goto out;
+	/* Stable: the first half's DELETEs, its others, the second half's
+	 * DELETEs, its others. */
+	for (int pass = 0; pass < 4; pass++)
+		for (size_t i = first; i < first + count; i++) {
+			int second = p->info[i].group >= gm, del = p->changes[i].action == R53_DELETE;
+
+			if (second != (pass >= 2) || del != (pass % 2 == 0))
+				continue;
+			ch[k] = p->changes[i];
+			in[k++] = p->info[i];
+		}
+	memcpy(p->changes + first, ch, count * sizeof *ch);
+	memcpy(p->info + first, in, count * sizeof *in);
+out:
+	free(ch);
+	free(in);
+	free(g);
+	return best;
+}

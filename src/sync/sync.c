@@ -1,0 +1,681 @@
+#include "sync/sync.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/dns.h"
+#include "base/log.h"
+#include "codec/rr.h"
+
+const char *
+sync_status_name(enum sync_status s)
+{
+	switch (s) {
+	case SYNC_OK:
+		return "ok";
+	case SYNC_CURRENT:
+		return "current";
+	case SYNC_PARTIAL:
+		return "partial";
+	case SYNC_UNSAFE:
+		return "unsafe";
+	default:
+		return "failed";
+	}
+}
+
+int
+sync_zone_copy(struct zone *dst, const struct zone *src)
+{
+	for (size_t i = 0; i < zone_set_count(src); i++) {
+		struct zone_set s;
+
+		zone_set_get(src, i, &s);
+		for (size_t k = 0; k < s.count; k++) {
+			size_t len;
+			const uint8_t *rd = zone_set_rdata(src, i, k, &len);
+
+			if (zone_add(dst, s.name, s.type, DNS_CLASS_IN, s.ttl, rd, len) < 0)
+				return -1;
+		}
+	}
+	return zone_finish(dst);
+}
+
+/* ---- ending ----------------------------------------------------------------- */
+
+static void
+finish(struct sync_job *j, enum sync_status st)
+{
+	j->status = st;
+	j->step = SYNC_DONE;
+	j->ended_ms = loop_refresh_now();
+	/* Hand out what Route 53 now holds, only when that is exactly the
+	 * primary's zone as planned: after a failure, a refused set or a set
+	 * the plan could not express, the next job starts from a listing. */
+	if (st == SYNC_OK && !j->dry_run && j->desired && !j->plan.nerrors) {
+		j->synced = j->desired;
+		j->desired = NULL;
+		j->synced_serial = j->serial;
+		if (j->plan.soa_value && !(j->synced_soa = strdup(j->plan.soa_value))) {
+			zone_free(j->synced);
+			free(j->synced);
+			j->synced = NULL;
+		}
+	}
+	j->done(j);
+}
+
+static void fail(struct sync_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+fail(struct sync_job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(&j->err, fmt, ap);
+	va_end(ap);
+	finish(j, SYNC_FAILED);
+}
+
+/* ---- Route 53 operations ------------------------------------------------------ */
+
+/* The job of an ended operation, its requests counted. */
+static struct sync_job *
+op_job(struct r53_op *op)
+{
+	struct sync_job *j = LOOP_CONTAINER_OF(op, struct sync_job, op);
+
+	j->calls[r53_kind_api(op->kind)] += op->requests;
+	return j;
+}
+
+/* An operation's failure as one line, with Route 53's further messages. */
+static void
+fail_op(struct sync_job *j, const char *what)
+{
+	char msg[ERR_MSG_MAX];
+	size_t n = (size_t)snprintf(msg, sizeof msg, "%s", j->op.err.msg);
+
+	for (size_t i = 1; i < j->op.nmessages && n < sizeof msg; i++)
+		n += (size_t)snprintf(msg + n, sizeof msg - n, "; %s", j->op.messages[i]);
+	r53_op_free(&j->op);
+	fail(j, "%s: %s", what, msg);
+}
+
+static void list_zone(struct sync_job *j);
+static void send_next(struct sync_job *j);
+
+/* ---- plan and apply ------------------------------------------------------------- */
+
+static void
+plan_zone(struct sync_job *j)
+{
+	struct plan_opts o;
+	int rc;
+
+	plan_free(&j->plan);
+	plan_init(&j->plan);
+	plan_opts_init(&o, j->zone);
+	o.safety = j->safety;
+	o.force = j->force;
+	if (j->incremental)
+		rc = plan_incremental(&j->plan, j->prev, j->desired, &j->changes, j->prev_soa, &o);
+	else
+		rc = plan_full(&j->plan, j->desired, &j->list, &o);
+	/* A 100,000-set plan takes a while: later deadlines count from now. */
+	loop_refresh_now();
+	if (rc < 0) {
+		fail(j, "plan: %s", j->plan.err.msg);
+		return;
+	}
+	log_debug("sync %s: plan: %zu to create, %zu to update, %zu to delete in %zu batches%s",
+	    j->zone->name, j->plan.ncreate, j->plan.nupdate, j->plan.ndelete, j->plan.nbatches,
+	    j->incremental ? " (incremental)" : "");
+	if (rc == PLAN_UNSAFE) {
+		err_set(&j->err, "%s", j->plan.refusal);
+		finish(j, SYNC_UNSAFE);
+		return;
+	}
+	if (j->dry_run) {
+		finish(j, SYNC_OK);
+		return;
+	}
+	j->batch = 0;
+	j->nstack = 0;
+	j->step = SYNC_APPLY;
+	send_next(j);
+}
+
+/* Start again from a fresh listing (Route 53 changed under us, or a
+ * change's outcome is unknown), with a full plan. */
+static void
+replan(struct sync_job *j, const char *why)
+{
+	if (j->replans >= SYNC_MAX_REPLANS) {
+		fail(j, "%s, and Route 53 still differs after %u new listings", why, j->replans);
+		return;
+	}
+	j->replans++;
+	log_warn("sync %s: %s: listing the hosted zone again and planning anew", j->zone->name, why);
+	j->incremental = 0;
+	list_zone(j);
+}
+
+/* Record every set of changes [first, first + n) as refused, with the
+ * messages of the operation that refused them. */
+static int
+refuse_range(struct sync_job *j, size_t first, size_t n)
+{
+	char msg[ERR_MSG_MAX], name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
+	size_t len = 0;
+	char **grown;
+
+	msg[0] = '\0';
+	for (size_t i = 0; i < j->op.nmessages && len < sizeof msg; i++)
+		len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s", i ? "; " : "",
+		    j->op.messages[i]);
+	if (!j->op.nmessages)
+		snprintf(msg, sizeof msg, "%s", j->op.err.msg);
+	if (!(grown = realloc(j->refused, (j->nrefused + n) * sizeof *grown)))
+		return -1;
+	j->refused = grown;
+	for (size_t i = first; i < first + n; i++) {
+		const struct r53_change *c = &j->plan.changes[i];
+		uint8_t w[DNS_NAME_MAX];
+		char *line;
+		int ln;
+
+		if (j->plan.info[i].hidden)
+			continue;
+		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
+		    dns_name_to_text(w, name, sizeof name) < 0)
+			snprintf(name, sizeof name, "%s", c->set.name);
+		ln = snprintf(NULL, 0, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+		    r53_action_name(c->action), msg);
+		if (!(line = malloc((size_t)ln + 1)))
+			return -1;
+		snprintf(line, (size_t)ln + 1, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+		    r53_action_name(c->action), msg);
+		/* Not logged here: the caller reports refused[] (one line per
+		 * set, not two). */
+		j->refused[j->nrefused++] = line;
+	}
+	return 0;
+}
+
+static int
+push_range(struct sync_job *j, size_t first, size_t count)
+{
+	if (j->nstack == j->stack_cap) {
+		size_t cap = j->stack_cap ? j->stack_cap * 2 : 16;
+		struct sync_range *s = realloc(j->stack, cap * sizeof *s);
+
+		if (!s)
+			return -1;
+		j->stack = s;
+		j->stack_cap = cap;
+	}
+	j->stack[j->nstack].first = first;
+	j->stack[j->nstack++].count = count;
+	return 0;
+}
+
+static void
+changed(struct r53_op *op)
+{
+	struct sync_job *j = op_job(op);
+	size_t first = j->bisect_first, n = j->bisect_count, half;
+
+	switch (op->status) {
+	case R53_OK:
+		snprintf(j->change_id, sizeof j->change_id, "%s", op->change_id);
+		for (size_t i = first; i < first + n; i++)
+			if (!j->plan.info[i].hidden)
+				j->applied[j->plan.info[i].kind]++;
+		j->batches++;
+		r53_op_free(op);
+		send_next(j);
+		return;
+	case R53_ERR_INVALID_CHANGE_BATCH:
+		if (!j->retried_icb) {
+			/* Route 53 changed under us: plan against what it
+			 * holds now, once. */
+			char why[ERR_MSG_MAX];
+
+			snprintf(why, sizeof why, "a change batch was refused (%.200s)", op->err.msg);
+			j->retried_icb = 1;
+			r53_op_free(op);
+			replan(j, why);
+			return;
+		}
+		/* Refused again: bisect along owner names until the sets
+		 * Route 53 refuses are alone; the halves go out in order. */
+		if ((half = plan_split(&j->plan, first, n)) > 0) {
+			if (push_range(j, first + half, n - half) < 0 || push_range(j, first, half) < 0) {
+				fail(j, "out of memory");
+				r53_op_free(op);
+				return;
+			}
+		} else if (refuse_range(j, first, n) < 0) {
+			r53_op_free(op);
+			fail(j, "out of memory");
+			return;
+		}
+		r53_op_free(op);
+		send_next(j);
+		return;
+	case R53_ERR_UNKNOWN_OUTCOME: {
+		char why[ERR_MSG_MAX];
+
+		j->lost++;
+		snprintf(why, sizeof why, "%s", op->err.msg);
+		r53_op_free(op);
+		replan(j, why);
+		return;
+	}
+	default:
+		fail_op(j, "ChangeResourceRecordSets");
+		return;
+	}
+}
+
+static void
+waited(struct r53_op *op)
+{
+	struct sync_job *j = op_job(op);
+
+	if (op->status != R53_OK) {
+		fail_op(j, "applied, but GetChange");
+		return;
+	}
+	j->insync = op->insync;
+	r53_op_free(op);
+	finish(j, j->nrefused ? SYNC_PARTIAL : SYNC_OK);
+}
+
+/* The change batch comment, cut to fit: Route 53 takes 256 characters and
+ * a zone name can be 253. */
+#define SYNC_COMMENT_MAX 128
+
+/* The r53 client builds the request when the batch's turn comes, after
+ * r53_op_change returned, and reads the comment then (r53.h: op inputs are
+ * kept by the caller until done): it lives in the job, in op.user (op_init
+ * keeps it), freed by sync_free. NULL when out of memory (the batch goes
+ * without a comment). */
+static const char *
+batch_comment(struct sync_job *j)
+{
+	if (!j->op.user && (j->op.user = malloc(SYNC_COMMENT_MAX)))
+		snprintf(j->op.user, SYNC_COMMENT_MAX, "notify53: %s serial %lu", j->zone->name,
+		    (unsigned long)j->serial);
+	return j->op.user;
+}
+
+static void
+send_next(struct sync_job *j)
+{
+	size_t first, count;
+
+	if (j->nstack) {
+		j->nstack--;
+		first = j->stack[j->nstack].first;
+		count = j->stack[j->nstack].count;
+	} else if (j->batch < j->plan.nbatches) {
+		first = j->plan.batches[j->batch].first;
+		count = j->plan.batches[j->batch].count;
+		j->batch++;
+	} else if (j->wait && j->change_id[0]) {
+		j->step = SYNC_WAIT;
+		r53_op_get_change(&j->op, j->change_id, 1, waited);
+		r53_submit(j->r53, &j->op);
+		return;
+	} else {
+		finish(j, j->nrefused ? SYNC_PARTIAL : SYNC_OK);
+		return;
+	}
+	j->bisect_first = first;
+	j->bisect_count = count;
+	r53_op_change(&j->op, j->zone_id, j->plan.changes + first, count, batch_comment(j), changed);
+	r53_submit(j->r53, &j->op);
+}
+
+/* ---- listing and the hosted zone ---------------------------------------------- */
+
+static void
+listed(struct r53_op *op)
+{
+	struct sync_job *j = op_job(op);
+
+	if (op->status != R53_OK) {
+		fail_op(j, "ListResourceRecordSets");
+		return;
+	}
+	r53_op_free(op);
+	j->have_list = 1;
+	plan_zone(j);
+}
+
+static void
+list_zone(struct sync_job *j)
+{
+	/* The plan points into the old listing: drop it first. */
+	plan_free(&j->plan);
+	plan_init(&j->plan);
+	r53list_free(&j->list);
+	r53list_init(&j->list);
+	j->have_list = 0;
+	j->step = SYNC_LIST;
+	r53_op_list_sets(&j->op, j->zone_id, &j->list, listed);
+	r53_submit(j->r53, &j->op);
+}
+
+static void
+have_zone(struct sync_job *j)
+{
+	if (j->incremental)
+		plan_zone(j);
+	else
+		list_zone(j);
+}
+
+/* Is the Route 53 name r53 the zone's name? */
+static int
+same_zone(const struct sync_job *j, const char *r53)
+{
+	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX];
+
+	return dns_name_from_r53(a, sizeof a, r53, NULL) >= 0 &&
+	    dns_name_from_text(b, sizeof b, j->zone->name, NULL, NULL) >= 0 && dns_name_equal(a, b);
+}
+
+static void
+got_zone(struct r53_op *op)
+{
+	struct sync_job *j = op_job(op);
+
+	if (op->status != R53_OK) {
+		fail_op(j, "GetHostedZone");
+		return;
+	}
+	if (op->nzones != 1 || !same_zone(j, op->zones[0].name)) {
+		char name[DNS_NAME_TEXT_MAX];
+
+		snprintf(name, sizeof name, "%s", op->nzones ? op->zones[0].name : "?");
+		r53_op_free(op);
+		fail(j, "hosted_zone_id %s is the hosted zone %s, not %s", j->zone->hosted_zone_id,
+		    name, j->zone->name);
+		return;
+	}
+	snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[0].id);
+	r53_op_free(op);
+	have_zone(j);
+}
+
+static void
+found_zone(struct r53_op *op)
+{
+	struct sync_job *j = op_job(op);
+	struct err e = { 0 };
+	int i;
+
+	if (op->status != R53_OK) {
+		fail_op(j, "ListHostedZonesByName");
+		return;
+	}
+	if ((i = r53_zone_pick(op, j->zone->kind, &e)) < 0) {
+		r53_op_free(op);
+		fail(j, "%s", e.msg);
+		return;
+	}
+	snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
+	r53_op_free(op);
+	have_zone(j);
+}
+
+static void
+find_zone(struct sync_job *j)
+{
+	j->step = SYNC_ZONE;
+	if (j->zone_id[0]) {
+		have_zone(j);
+	} else if (j->zone->hosted_zone_id) {
+		r53_op_get_zone(&j->op, j->zone->hosted_zone_id, got_zone);
+		r53_submit(j->r53, &j->op);
+	} else {
+		r53_op_find_zone(&j->op, j->zone->name, found_zone);
+		r53_submit(j->r53, &j->op);
+	}
+}
+
+/* ---- transfer ------------------------------------------------------------------- */
+
+static void transferred(struct xfr *x);
+
+static void
+transfer(struct sync_job *j, enum xfr_kind kind)
+{
+	struct xfr *x = &j->xfr;
+	uint8_t name[DNS_NAME_MAX];
+
+	memcpy(name, x->name, sizeof name);
+	xfr_free(x);
+	memset(x, 0, sizeof *x);
+	memcpy(x->name, name, sizeof name);
+	x->kind = kind;
+	x->serial = j->prev_serial;
+	x->servers = j->zone->primaries;
+	x->nservers = (size_t)j->zone->nprimaries;
+	x->key = j->zone->tsig ? &j->key : NULL;
+	x->done = transferred;
+	j->step = kind == XFR_SOA ? SYNC_SOA : SYNC_TRANSFER;
+	xfr_start(x);
+}
+
+/* desired = a copy of the last synced zone. Returns 0, or -1 (failed). */
+static int
+copy_prev(struct sync_job *j)
+{
+	if (!(j->desired = malloc(sizeof *j->desired))) {
+		fail(j, "out of memory");
+		return -1;
+	}
+	zone_init(j->desired);
+	if (sync_zone_copy(j->desired, j->prev) < 0) {
+		fail(j, "copying the last synced zone: %s", j->desired->err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Apply the IXFR delta to a copy of the last synced zone. Returns 0, or -1
+ * when it does not apply (the caller falls back to AXFR) or on no memory. */
+static int
+apply_delta(struct sync_job *j)
+{
+	struct zone_delta d;
+	int rc;
+
+	if (xfr_delta(&j->xfr, &d) < 0) {
+		log_warn("sync %s: IXFR: %s; trying AXFR", j->zone->name, d.ops.err.msg);
+		zone_delta_free(&d);
+		return -1;
+	}
+	if (copy_prev(j) < 0) {
+		zone_delta_free(&d);
+		return -2;
+	}
+	rc = zone_apply(j->desired, &d, &j->changes);
+	zone_delta_free(&d);
+	if (rc < 0) {
+		log_warn("sync %s: the IXFR from serial %lu does not apply to the last synced zone "
+			 "(%s); trying AXFR",
+		    j->zone->name, (unsigned long)j->prev_serial, j->desired->err.msg);
+		zone_free(j->desired);
+		free(j->desired);
+		j->desired = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+transferred(struct xfr *x)
+{
+	struct sync_job *j = LOOP_CONTAINER_OF(x, struct sync_job, xfr);
+	int newer;
+
+	if (x->err.set) {
+		if (j->step == SYNC_TRANSFER && x->kind == XFR_IXFR) {
+			log_warn("sync %s: %s; trying AXFR", j->zone->name, x->err.msg);
+			transfer(j, XFR_AXFR);
+			return;
+		}
+		fail(j, "%s", x->err.msg);
+		return;
+	}
+	j->serial = x->soa.serial;
+	j->soa = x->soa;
+	j->has_soa = 1;
+	newer = dns_serial_cmp(x->soa.serial, j->prev_serial) == 1;
+	if (j->step == SYNC_SOA) {
+		if (!newer) {
+			if (!j->full) {
+				finish(j, SYNC_CURRENT);
+				return;
+			}
+			/* A reconcile at the same serial: the zone we have. */
+			xfr_free(x);
+			if (copy_prev(j) == 0)
+				find_zone(j);
+			return;
+		}
+		transfer(j, XFR_IXFR);
+		return;
+	}
+	j->xfer_rrs += x->rrs;
+	j->xfer_bytes += x->bytes;
+	switch (x->outcome) {
+	case XFR_GOT_FULL:
+		j->desired = x->zone;
+		x->zone = NULL;
+		j->xfer = SYNC_XFER_AXFR;
+		j->incremental = 0;
+		break;
+	case XFR_GOT_DELTA: {
+		int rc = apply_delta(j);
+
+		if (rc == -1) {
+			transfer(j, XFR_AXFR);
+			return;
+		}
+		if (rc < 0)
+			return;
+		j->xfer = SYNC_XFER_IXFR;
+		j->incremental = !j->full;
+		break;
+	}
+	default:
+		/* IXFR: nothing newer after all (the SOA raced a change
+		 * back, or another primary is behind). */
+		if (!j->full) {
+			finish(j, SYNC_CURRENT);
+			return;
+		}
+		if (copy_prev(j) < 0)
+			return;
+		break;
+	}
+	xfr_free(x);
+	log_debug("sync %s: serial %lu by %s, %zu RRs, %zu record sets", j->zone->name,
+	    (unsigned long)j->serial, j->xfer == SYNC_XFER_IXFR ? "IXFR" : "AXFR", j->xfer_rrs,
+	    zone_set_count(j->desired));
+	find_zone(j);
+}
+
+/* ---- the job ---------------------------------------------------------------------- */
+
+static void
+begin(struct loop_timer *t)
+{
+	struct sync_job *j = LOOP_CONTAINER_OF(t, struct sync_job, kick);
+	struct err e = { 0 };
+
+	if (dns_name_from_text(j->xfr.name, sizeof j->xfr.name, j->zone->name, NULL, &e) < 0) {
+		fail(j, "zone %s: %s", j->zone->name, e.msg);
+		return;
+	}
+	if (j->zone->tsig && tsig_key_init(&j->key, j->zone->tsig->name, j->zone->tsig->algorithm,
+	    j->zone->tsig->secret, &e) < 0) {
+		fail(j, "TSIG key %s: %s", j->zone->tsig->name, e.msg);
+		return;
+	}
+	if (!j->zone->nprimaries) {
+		fail(j, "zone %s has no primary", j->zone->name);
+		return;
+	}
+	transfer(j, j->prev ? XFR_SOA : XFR_AXFR);
+}
+
+void
+sync_start(struct sync_job *j)
+{
+	plan_init(&j->plan);
+	r53list_init(&j->list);
+	zone_changes_init(&j->changes);
+	err_clear(&j->err);
+	j->started_ms = loop_refresh_now();
+	j->step = SYNC_IDLE;
+	j->kick.cb = begin;
+	/* From the loop, so done() never runs inside sync_start(). */
+	loop_timer_in(&j->kick, 0);
+}
+
+void
+sync_free(struct sync_job *j)
+{
+	loop_timer_cancel(&j->kick);
+	xfr_free(&j->xfr);
+	r53_op_free(&j->op);
+	free(j->op.user);
+	j->op.user = NULL;
+	plan_free(&j->plan);
+	plan_init(&j->plan);
+	r53list_free(&j->list);
+	r53list_init(&j->list);
+	zone_changes_free(&j->changes);
+	if (j->desired) {
+		zone_free(j->desired);
+		free(j->desired);
+		j->desired = NULL;
+	}
+	if (j->synced) {
+		zone_free(j->synced);
+		free(j->synced);
+		j->synced = NULL;
+	}
+	free(j->synced_soa);
+	j->synced_soa = NULL;
+	for (size_t i = 0; i < j->nrefused; i++)
+		free(j->refused[i]);
+	free(j->refused);
+	j->refused = NULL;
+	j->nrefused = 0;
+	free(j->stack);
+	j->stack = NULL;
+	j->nstack = j->stack_cap = 0;
+	memset(&j->key, 0, sizeof j->key);
+}
+
+void
+sync_cancel(struct sync_job *j)
+{
+	if (j->step == SYNC_SOA || j->step == SYNC_TRANSFER)
+		xfr_cancel(&j->xfr);
+	if (j->r53)
+		r53_cancel(j->r53, &j->op);
+	sync_free(j);
+}

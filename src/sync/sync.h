@@ -1,0 +1,189 @@
+/*
+ * sync: one zone's sync job, the state machine of DESIGN.md "The one path"
+ * tying the transfer (xfr), Route 53 (r53) and the planner (plan) together.
+ * `notify53 sync` and `notify53 plan` run one job per zone on the poll loop;
+ * the daemon runs the same jobs with the state it kept from the last one.
+ *
+ *   SOA query         only with previous state: a serial not newer than the
+ *                     last synced one (RFC 1982 section 3.2) ends the job,
+ *                     unless a full reconcile is asked for
+ *   transfer          IXFR from the last synced serial with previous state
+ *                     (RFC 1995), else AXFR (RFC 5936); an IXFR that fails
+ *                     or whose delta does not apply to the last synced zone
+ *                     falls back to AXFR and a full plan
+ *   hosted zone       the ID the caller knows; else the zone's
+ *                     hosted_zone_id, checked with GetHostedZone (its name
+ *                     must be the zone's); else ListHostedZonesByName,
+ *                     public preferred unless private (r53_zone_pick). Hosted
+ *                     zones are never created or deleted.
+ *   listing           ListResourceRecordSets, skipped on the incremental
+ *                     path (IXFR applied to the last synced zone, no full
+ *                     reconcile asked for)
+ *   plan + safety     plan_full / plan_incremental; a refused plan (safety)
+ *                     ends the job with SYNC_UNSAFE unless forced
+ *   change batches    in order, one at a time (the r53 client also keeps
+ *                     one batch per hosted zone in flight)
+ *   GetChange wait    optional, on the last batch (Route 53 applies a zone's
+ *                     changes in order)
+ *
+ * Failures (route53-api.md 2.6, 4.2):
+ * - InvalidChangeBatch: Route 53 changed under us or refuses a value. The
+ *   job lists the zone again and re-plans once; refused again, it bisects
+ *   the batch along owner names (plan_split), applies every half Route 53
+ *   takes, and reports each record set it refuses with Route 53's message.
+ * - a change whose answer was lost (R53_ERR_UNKNOWN_OUTCOME): list again and
+ *   re-plan (never resend blindly: a CREATE may have been applied).
+ * - anything else (transfer failed or did not validate, a listing, an API
+ *   error after retries): the job ends with SYNC_FAILED and its reason;
+ *   nothing more is sent. A failed transfer or API call never leads to a
+ *   deletion, and nothing is sent from a transfer that is not complete.
+ * Every job is independent: one failing zone does not stop the others.
+ */
+#ifndef NOTIFY53_SYNC_H
+#define NOTIFY53_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/cfg.h"
+#include "base/err.h"
+#include "base/loop.h"
+#include "sync/plan.h"
+#include "aws/r53.h"
+#include "aws/r53list.h"
+#include "codec/tsig.h"
+#include "dns/xfr.h"
+#include "dns/zone.h"
+
+enum sync_status {
+	SYNC_OK,       /* Route 53 matches the primary (or would, dry run) */
+	SYNC_CURRENT,  /* serial not newer than the last synced one: nothing done */
+	SYNC_PARTIAL,  /* applied, except record sets Route 53 refused (refused[]) */
+	SYNC_UNSAFE,   /* the safety check refused the plan (err says why) */
+	SYNC_FAILED    /* err says why; nothing more was sent after the failure */
+};
+
+/* "ok", "current", "partial", "unsafe", "failed". */
+const char *sync_status_name(enum sync_status s);
+
+/* How the primary's zone was obtained. */
+enum sync_xfer {
+	SYNC_XFER_NONE, /* not transferred (current, or reused for a reconcile) */
+	SYNC_XFER_AXFR,
+	SYNC_XFER_IXFR
+};
+
+/* Job steps (ordered; logs and tests read them). */
+enum sync_step {
+	SYNC_IDLE,
+	SYNC_SOA,
+	SYNC_TRANSFER,
+	SYNC_ZONE,     /* finding or checking the hosted zone */
+	SYNC_LIST,
+	SYNC_APPLY,
+	SYNC_WAIT,
+	SYNC_DONE
+};
+
+struct sync_job {
+	/* ---- inputs: set before sync_start, kept by the caller until done ---- */
+	const struct cfg_zone *zone;   /* name, primaries, key, hosted zone, rules */
+	struct r53 *r53;               /* the process's client, shared by jobs */
+	struct cfg_safety safety;
+	int dry_run;                   /* plan only: nothing is changed */
+	int force;                     /* apply a plan the safety check refused */
+	int wait;                      /* GetChange until INSYNC at the end */
+	void (*done)(struct sync_job *j); /* once, from the loop */
+	void *user;                    /* free for the caller */
+
+	/* Previous state (the daemon), optional: the zone as last synced (what
+	 * Route 53 holds as far as we know; caller-owned, not changed) with its
+	 * serial and the SOA value Route 53 holds (plan.soa_value of that
+	 * sync, or NULL). With prev the job asks the SOA first and transfers
+	 * by IXFR. full: list and plan in full even when an IXFR applies (the
+	 * reconcile timer; drift made behind our back). */
+	const struct zone *prev;
+	uint32_t prev_serial;
+	const char *prev_soa;
+	int full;
+
+	/* Hosted zone ID: set by the caller when known and trusted (a previous
+	 * job, the account's listing), else found by the job; holds the ID
+	 * used when done. */
+	char zone_id[R53_MAX_ID];
+
+	/* ---- outputs, valid in done() until sync_free ---- */
+	enum sync_status status;
+	struct err err;                /* SYNC_FAILED / SYNC_UNSAFE: one line */
+	uint32_t serial;               /* the primary's serial (0 before SOA/transfer) */
+	int has_soa;                   /* a primary answered: soa is its SOA */
+	struct rr_soa soa;             /* serial and timers (refresh, retry, expire:
+	                                * RFC 1035 section 3.3.13) for the daemon */
+	enum sync_xfer xfer;
+	size_t xfer_rrs, xfer_bytes;   /* RRs and octets transferred */
+	int incremental;               /* planned from the IXFR, without a listing */
+	struct plan plan;              /* the last plan (also printed by `plan`) */
+	size_t applied[3];             /* record sets created, updated, deleted
+	                                * (enum plan_kind), as Route 53 took them */
+	size_t batches;                /* change batches Route 53 took */
+	unsigned replans;              /* listings made again after a refusal or a
+	                                * lost answer */
+	size_t lost;                   /* change batches whose answer was lost: they
+	                                * may have been applied, and are then in
+	                                * Route 53 but not in applied[] */
+	char **refused;                /* "name TYPE: Route 53's message", per set */
+	size_t nrefused;
+	char change_id[R53_MAX_ID];    /* the last batch's ChangeInfo Id, or "" */
+	int insync;                    /* the wait saw INSYNC */
+	unsigned long calls[R53_API_COUNT]; /* API requests of this job, retries in */
+	int64_t started_ms, ended_ms;  /* loop time */
+
+	/* What to keep for the next job (the daemon) when status is SYNC_OK and
+	 * nothing was a dry run: Route 53 now holds exactly synced (the
+	 * primary's zone at synced_serial, heap; take it and set NULL, else
+	 * sync_free frees it) with synced_soa as its SOA value (heap, same
+	 * rule; NULL when unknown). NULL after a failure or a partial apply:
+	 * the next job must start from scratch (no prev). */
+	struct zone *synced;
+	uint32_t synced_serial;
+	char *synced_soa;
+
+	/* ---- private ---- */
+	enum sync_step step;
+	struct loop_timer kick;
+	struct tsig_key key;
+	struct xfr xfr;
+	struct r53_op op;
+	struct r53list list;
+	struct zone *desired;          /* the primary's zone (heap) */
+	struct zone_changes changes;   /* sets an IXFR changed */
+	int have_list, retried_icb, checked_zone;
+	size_t batch;                  /* next batch of plan to send */
+	struct sync_range {
+		size_t first, count;
+	} *stack;                      /* bisection: ranges still to send */
+	size_t nstack, stack_cap;
+	size_t bisect_first, bisect_count; /* the range on the wire */
+	int bisecting;
+};
+
+/* Start j: its inputs set, everything else zeroed (a fresh or sync_free'd
+ * job). done() is called exactly once, later, from the loop. */
+void sync_start(struct sync_job *j);
+
+/* Stop a running job without calling done() (its transfer and Route 53
+ * operation are withdrawn), then free it as sync_free. */
+void sync_cancel(struct sync_job *j);
+
+/* Release the outputs (plan, refused messages, synced zone if not taken)
+ * and everything else the job holds; the job can be zeroed and started
+ * again. */
+void sync_free(struct sync_job *j);
+
+/* ---- pieces, public for the tests ---------------------------------------------- */
+
+/* Copy the finished zone src into dst (zone_init'ed): same record sets, each
+ * RR with its set's TTL. Returns 0, or -1 with the reason in dst->err. */
+int sync_zone_copy(struct zone *dst, const struct zone *src);
+
+#endif
