@@ -7,9 +7,12 @@
 #   make check                unit tests (ASan+UBSan), integration tests,
 #                             unit tests for big-endian MIPS under qemu
 #   make cross-check ARCH=mips|armhf|aarch64
+#   make install | deb        see tools/install.mk
 #   make size | bench | fuzz | demo | clean
 
 VERSION := 0.1.0
+# Maintainer field of the Debian and OpenWrt packages.
+MAINTAINER ?= the notify53 developers <notify53@example.org>
 
 include third_party/versions.mk
 
@@ -244,5 +247,7 @@ clean:
 
 distclean: clean
 	rm -rf third_party/src third_party/.apt
+
+include tools/install.mk
 
 -include $(wildcard $(O)/src/*.d $(O)/test/*.d)
