@@ -1,6 +1,6 @@
 # notify53 - one static binary. Plain GNU make, cross- and OpenWrt-friendly:
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are the user's; the project's required flags
-# live in separate variables appended after them (see ../shared/DESIGN.md).
+# live in separate variables appended after them.
 #
 #   make                      stripped static binary with musl-gcc
 #   make CC=gcc STATIC=0      dynamic, unstripped build for debugging

@@ -24,6 +24,11 @@ emulator on loopback:
     DEBUG=1 drop-in): `systemd-analyze verify` passes, and
     `systemd-analyze security --offline=true` gives an exposure of 2.0 or
     lower (the figure is printed).
+(g) the unit's SystemCallFilter= lets the shipped binary (the static
+    ./notify53) do its work: every system call it makes under strace
+    through start-up, a sync over TLS, SIGHUP, SIGUSR1 and SIGTERM is in
+    the set the unit allows (its groups expanded by
+    `systemd-analyze syscall-filter`).
 """
 import os
 import re
@@ -39,7 +44,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 import tap  # noqa: E402
 from daemonproc import DaemonProc  # noqa: E402
 from emu import Emu  # noqa: E402
-from named import Named, Zone  # noqa: E402
+from named import Named, Zone, _die_with_parent  # noqa: E402
 from notifyprobe import notify, pick_port, udp  # noqa: E402
 from r53tool import NOTIFY53, Home  # noqa: E402
 
@@ -138,9 +143,10 @@ def write_config(path, port, ns_port, emu, broken=False):
   "listen": ["127.0.0.1:%d"], "notify_servers": ["127.0.0.1"],
   "zones": [{"name": "example.com", "primaries": ["127.0.0.1:%d"]}],
   "aws": {"endpoint": "%s", "ca_file": "%s", "max_requests_per_second": 1000,
-          "access_key_id": "%s", "secret_access_key": "%s"}
+          "access_key_id": "%s", "secret_access_key": "%s"},
+  "state_file": "%s"
 }""" % (port, ns_port, aws["endpoint"], aws["ca_file"], aws["access_key_id"],
-        aws["secret_access_key"])
+        aws["secret_access_key"], os.path.join(os.path.dirname(path), "state.json"))
     tmp = path + ".tmp"
     with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         f.write(text)
@@ -320,6 +326,89 @@ def analyze(tmp):
            "(f) the installed unit runs /usr/sbin/notify53 with /etc/notify53/config.json")
 
 
+def filter_groups():
+    """Each group of `systemd-analyze syscall-filter` with its members."""
+    out = subprocess.run(["systemd-analyze", "syscall-filter"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout
+    groups, cur = {}, None
+    for line in out.splitlines():
+        if line.startswith("@"):
+            cur = groups.setdefault(line.strip(), [])
+        elif cur is not None and line.strip() and not line.strip().startswith("#"):
+            cur.append(line.strip())
+    return groups
+
+
+def expand(groups, names):
+    out = set()
+    for n in names:
+        out |= expand(groups, groups.get(n, [])) if n.startswith("@") else {n}
+    return out
+
+
+def allowed_syscalls():
+    """What the unit's SystemCallFilter= lines allow: the allow lists' calls
+    less the deny (~) lists'."""
+    groups = filter_groups()
+    allow, deny = set(), set()
+    with open(UNIT) as f:
+        for line in f:
+            if line.startswith("SystemCallFilter="):
+                v = line.split("=", 1)[1].strip()
+                if v.startswith("~"):
+                    deny |= expand(groups, v[1:].split())
+                else:
+                    allow |= expand(groups, v.split())
+    return allow - deny
+
+
+def run_syscalls(tmp, cfg, env):
+    r = subprocess.run(["make", "-s", "-C", TOP, "notify53"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    binary = os.path.join(TOP, "notify53")
+    tap.ok(r.returncode == 0, "(g) the static binary built", r.stdout)
+    trace, log = os.path.join(tmp, "strace"), os.path.join(tmp, "daemon.log")
+    mgr = Manager(os.path.join(tmp, "sc"))
+    with open(log, "w") as err:
+        p = subprocess.Popen(["strace", "-f", "-qq", "-o", trace, binary, "daemon", "-c", cfg],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                             env=dict(env, NOTIFY_SOCKET=mgr.name), preexec_fn=_die_with_parent)
+    steps = []
+    try:
+        m, _ = mgr.wait(lambda m: m.get("STATUS", "").startswith("1 zones: 1 in sync"), 30)
+        steps.append(bool(m))
+        with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+            pid = int(f.read().split()[0])
+        os.kill(pid, signal.SIGHUP)
+        m, _ = mgr.wait(lambda m: "READY" in m, 10)
+        steps.append(bool(m))
+        os.kill(pid, signal.SIGUSR1)
+        end = time.monotonic() + 10
+        while time.monotonic() < end and "primary serial" not in open(log).read():
+            time.sleep(0.05)
+        steps.append("primary serial" in open(log).read())
+        os.kill(pid, signal.SIGTERM)
+        p.wait(20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        mgr.close()
+    tap.ok(all(steps) and p.returncode == 0,
+           "(g) under strace: synced, reloaded, SIGUSR1 logged, SIGTERM exit 0", steps)
+    used = set()
+    with open(trace) as f:
+        for line in f:
+            m = re.match(r"\d+\s+([a-z0-9_]+)\(", line)
+            if m:
+                used.add(m.group(1))
+    tap.diag("system calls made: %s" % " ".join(sorted(used)))
+    allowed = allowed_syscalls()
+    tap.ok(len(allowed) > 100, "(g) the unit's filter expanded: %d calls allowed" % len(allowed))
+    tap.eq(sorted(used - allowed), [],
+           "(g) every system call the daemon made is one SystemCallFilter= allows")
+
+
 def main():
     port = pick_port()
     tmp = tempfile.mkdtemp(prefix="it-systemd-")
@@ -335,6 +424,7 @@ def main():
             run_unset(cfg, env)
             run_full(tmp, cfg, env, port)
             run_debug(cfg, env)
+            run_syscalls(tmp, cfg, env)
         analyze(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
