@@ -1,15 +1,18 @@
 # notify53 - one static binary. Plain GNU make, cross- and OpenWrt-friendly:
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are the user's; the project's required flags
-# live in separate variables appended after them (see ../shared/DESIGN.md).
+# live in separate variables appended after them.
 #
 #   make                      stripped static binary with musl-gcc
 #   make CC=gcc STATIC=0      dynamic, unstripped build for debugging
 #   make check                unit tests (ASan+UBSan), integration tests,
 #                             unit tests for big-endian MIPS under qemu
 #   make cross-check ARCH=mips|armhf|aarch64
+#   make install | deb        see tools/install.mk
 #   make size | bench | fuzz | demo | clean
 
 VERSION := 0.1.0
+# Maintainer field of the Debian and OpenWrt packages.
+MAINTAINER ?= the notify53 developers <notify53@example.org>
 
 include third_party/versions.mk
 
@@ -247,5 +250,7 @@ clean:
 
 distclean: clean
 	rm -rf third_party/src third_party/.apt
+
+include tools/install.mk
 
 -include $(wildcard $(O)/src/*/*.d $(O)/test/*.d)

@@ -30,6 +30,13 @@
 #define PROC_MAX_ACCOUNT_LINE 512
 #endif
 
+/* Longest message to the service manager (src/sdnotify): a state line,
+ * MONOTONIC_USEC= and STATUS= with the zones' counts. A longer STATUS text
+ * is cut; systemd's manager reads up to 4096 bytes of one message. */
+#ifndef SDNOTIFY_MSG_MAX
+#define SDNOTIFY_MSG_MAX 256
+#endif
+
 /* ---- poll loop --------------------------------------------------------- */
 
 /* Most file descriptors polled at once: NOTIFY sockets, transfers, the HTTPS

@@ -1,13 +1,15 @@
 #!/bin/sh
-# Packaging (issue 7): the busybox/SysV init script run for real against
-# $NOTIFY53 with each start-stop-daemon on this machine (Debian's, busybox's):
-# start, status, a second start, reload (SIGHUP, seen as a new listen port
+# Packaging: the busybox/SysV init script run for real against $NOTIFY53
+# with each start-stop-daemon on this machine (Debian's, busybox's): start,
+# status, a second start, reload (SIGHUP, seen as a new listen port
 # answering NOTIFY), a reload refused for a bad config, dump (SIGUSR1), a
-# second instance that cannot bind, stop. The procd init script's start_service
-# run against stub procd functions (the parameters it hands to procd), and the
-# OpenWrt sample config accepted by check-config. Everything on loopback; the
-# zone's primary is a closed port and the AWS endpoint too, so no sync starts
-# and the daemon must keep running regardless.
+# second instance that cannot bind, stop. The OpenWrt package: its Makefile
+# against the feed's conventions, its sample config accepted by
+# check-config, and its build for big-endian MIPS under a stand-in of
+# OpenWrt's build system (test/lib/owrt/); test/it_openwrt.py runs it under
+# OpenWrt's service machinery. Everything on loopback; the zone's primary is
+# a closed port and the AWS endpoint too, so no sync starts and the daemon
+# must keep running regardless.
 set -u
 cd "$(dirname "$0")/.."
 . test/lib/tap.sh
@@ -33,79 +35,35 @@ trap 'exit 1' INT TERM
 tap_ok "init.d script: sh -n" sh -n "$INIT"
 tap_ok "procd init script: sh -n" sh -n "$PROCD_INIT"
 
-# ---- OpenWrt sample config and procd parameters ------------------------------
+# ---- the OpenWrt package: sample config, the feed's conventions ----------------
 
 cp tools/openwrt/files/config.json "$tmp/owrt.json"
 chmod 600 "$tmp/owrt.json"
 tap_ok "OpenWrt sample config passes check-config" \
 	sh -c "'$NOTIFY53' check-config -c '$tmp/owrt.json' >/dev/null 2>&1"
 
-# rc.common sources the script and calls start_service with procd.sh's
-# functions; here they print what procd would receive, one line per call.
-cat >"$tmp/procd_stub.sh" <<'EOF'
-procd_open_instance() { echo "open_instance $*"; }
-procd_close_instance() { echo "close_instance"; }
-procd_set_param() { echo "set_param $*"; }
-procd_append_param() { echo "append_param $*"; }
-logger() { echo "logger $*"; }
-chown() { :; }
-mkdir() { :; }
-. "$1"
-PROG=$2
-CONF=$3
-start_service
-echo "rc=$?"
-EOF
-sh "$tmp/procd_stub.sh" "$PROCD_INIT" "$NOTIFY53" "$tmp/owrt.json" >"$tmp/procd.out" 2>&1
-tap_ok "procd: command is notify53 daemon -c CONF --syslog, in the foreground" \
-	grep -qx "set_param command $NOTIFY53 daemon -c $tmp/owrt.json --syslog" "$tmp/procd.out"
-tap_ok "procd: SIGHUP on a config change instead of a restart" \
-	sh -c "grep -qx 'set_param file $tmp/owrt.json' '$tmp/procd.out' && grep -qx 'set_param reload_signal HUP' '$tmp/procd.out'"
-tap_ok "procd: respawn, stdout and stderr to syslog" \
-	sh -c "grep -qx 'set_param respawn' '$tmp/procd.out' && grep -qx 'set_param stdout 1' '$tmp/procd.out' && grep -qx 'set_param stderr 1' '$tmp/procd.out'"
-tap_ok "procd: one instance opened and closed" \
-	sh -c "grep -c '^open_instance' '$tmp/procd.out' | grep -qx 1 && grep -qx close_instance '$tmp/procd.out' && grep -qx rc=0 '$tmp/procd.out'"
-echo '{"zones": [' >"$tmp/bad.json"
-sh "$tmp/procd_stub.sh" "$PROCD_INIT" "$NOTIFY53" "$tmp/bad.json" >"$tmp/procd_bad.out" 2>&1
-tap_ok "procd: an invalid config is not handed to procd, and says so" \
-	sh -c "! grep -q '^open_instance' '$tmp/procd_bad.out' && grep -q '^logger .*invalid' '$tmp/procd_bad.out' && grep -qx rc=1 '$tmp/procd_bad.out'"
+mk=tools/openwrt/Makefile
+tap_ok "OpenWrt Makefile: downloads from OpenWrt's Debian mirror list (@DEBIAN), no host named" \
+	sh -c "[ \"\$(grep -c '^  URL:=@DEBIAN/pool/main/' $mk)\" = 3 ] && ! grep -qiE 'https?://|debian\\.org' $mk"
+tap_ok "OpenWrt Makefile: every download pinned by checksum (the Debian patch tarball too)" \
+	sh -c "[ \"\$(grep -c '^  HASH:=\$(' $mk)\" = 3 ] && grep -qE '^CJSON_DEBIAN_SHA256:=[0-9a-f]{64}$' $mk"
+tap_ok "OpenWrt Makefile: PKG_NAME, PKG_VERSION, PKG_RELEASE, PKG_MAINTAINER, PKG_LICENSE, PKG_LICENSE_FILES" \
+	sh -c "for f in NAME VERSION RELEASE MAINTAINER LICENSE LICENSE_FILES; do grep -q \"^PKG_\$f:=.\" $mk || exit 1; done"
+tap_ok "OpenWrt Makefile: the user and group with a fixed uid and gid (USERID name=uid:name=gid)" \
+	grep -qE '^  USERID:=notify53=[0-9]+:notify53=[0-9]+$' $mk
+tap_ok "OpenWrt Makefile: the config is a conffile" \
+	sh -c "sed -n '/^define Package\/notify53\/conffiles/,/^endef/p' $mk | grep -qx /etc/notify53/config.json"
 
-# ---- the OpenWrt package Makefile, under a stub of OpenWrt's build system ----
-# The stub does what rules.mk and package.mk do with a package: Download
-# definitions name files in $(DL_DIR) (here the Debian files that
-# third_party/fetch.sh downloaded), BuildPackage is expanded by call and eval
-# (so recipes see one more expansion, as in OpenWrt), CFLAGS and LDFLAGS come
-# in the environment, CC and AR on the command line; the toolchain is
-# Debian's big-endian MIPS cross compiler instead of OpenWrt's.
+# ---- the OpenWrt package Makefile, built under a stand-in of OpenWrt's -------
+# build system (test/lib/owrt/rules.mk and package.mk say what it does like
+# OpenWrt's), with Debian's big-endian MIPS cross compiler.
 
 owrt_build() {
 	top=$tmp/owrt
 	mkdir -p "$top/include" "$top/dl" "$top/package" || return 1
 	cp third_party/.apt/dl/bearssl/*.orig.tar.* third_party/.apt/dl/cjson/*.orig.tar.* \
 		third_party/.apt/dl/cjson/*.debian.tar.* "$top/dl/" || return 1
-	printf '%s\n' \
-		'INCLUDE_DIR:=$(TOPDIR)/include' \
-		'BUILD_DIR:=$(TOPDIR)/build_dir' \
-		'DL_DIR:=$(TOPDIR)/dl' \
-		'CP:=cp -fpR' \
-		'TAR:=tar' \
-		'INSTALL_DIR:=install -d -m0755' \
-		'INSTALL_BIN:=install -m0755' \
-		'INSTALL_CONF:=install -m0600' >"$top/rules.mk"
-	printf '%s\n' \
-		'PKG_BUILD_DIR ?= $(BUILD_DIR)/$(PKG_NAME)-$(PKG_VERSION)' \
-		'MAKE_FLAGS = CC=mips-linux-gnu-gcc AR=mips-linux-gnu-ar STRIP=mips-linux-gnu-strip ARCH=mips' \
-		'MAKE_VARS = CFLAGS="-Os -pipe -mips32r2" LDFLAGS=""' \
-		'define Download' \
-		'  $$(if $$(wildcard $(DL_DIR)/$$(FILE)),,$$(error $(1): $$(FILE) not in $(DL_DIR)))' \
-		'endef' \
-		'define BuildPackage' \
-		'$(eval $(Package/$(1)))' \
-		'compile:' \
-		'	$(Build/Prepare)' \
-		'	$(MAKE_VARS) $(MAKE) -j4 -C $(PKG_BUILD_DIR) $(MAKE_FLAGS)' \
-		'	$(call Package/$(1)/install,$(TOPDIR)/ipkg)' \
-		'endef' >"$top/include/package.mk"
+	cp test/lib/owrt/rules.mk "$top/" && cp test/lib/owrt/package.mk "$top/include/" || return 1
 	ln -s "$PWD/tools/openwrt" "$top/package/notify53" || return 1
 	make -C "$top/package/notify53" TOPDIR="$top" compile >"$tmp/owrt.log" 2>&1
 }
@@ -113,9 +71,11 @@ owrt_build() {
 pinned=$(sed -n 's/^CJSON_DEBIAN:=cjson_$(CJSON_VERSION)\(.*\)$/\1/p' tools/openwrt/Makefile)
 if ! command -v mips-linux-gnu-gcc >/dev/null 2>&1 ||
 	! ls third_party/.apt/dl/bearssl/*.orig.tar.* >/dev/null 2>&1; then
-	echo "ok - OpenWrt package build # SKIP no mips-linux-gnu-gcc or no Debian sources in third_party/.apt"
+	echo "not ok - OpenWrt package build: no mips-linux-gnu-gcc (tools/deps.sh) or no Debian sources in third_party/.apt (make fetches them)"
+	TAP_FAILED=$((TAP_FAILED + 1))
 elif ! ls third_party/.apt/dl/cjson/ | grep -qF -e "$pinned"; then
-	echo "ok - OpenWrt package build # SKIP Debian's cjson revision is not the one tools/openwrt/Makefile pins ($pinned)"
+	echo "not ok - OpenWrt package build: Debian's cjson revision is no longer the one tools/openwrt/Makefile pins ($pinned): pin the new one (CJSON_DEBIAN, CJSON_DEBIAN_SHA256)"
+	TAP_FAILED=$((TAP_FAILED + 1))
 else
 	owrt_build
 	rc=$?
@@ -136,8 +96,8 @@ fi
 # ---- the init.d script for real ---------------------------------------------
 
 if ! "$NOTIFY53" help 2>/dev/null | grep -q '^  daemon '; then
-	echo "ok - init.d script against the daemon # SKIP no daemon command"
-	tap_done
+	echo "not ok - init.d script against the daemon: $NOTIFY53 has no daemon command"
+	exit 1
 fi
 
 ports=$("$PY" - <<'EOF'
@@ -198,8 +158,8 @@ if command -v busybox >/dev/null 2>&1 && busybox start-stop-daemon --help >/dev/
 	ssds="$ssds busybox"
 fi
 if [ -z "$ssds" ]; then
-	echo "ok - init.d script against the daemon # SKIP no start-stop-daemon (tools/deps.sh installs busybox)"
-	tap_done
+	echo "not ok - init.d script against the daemon: no start-stop-daemon (tools/deps.sh installs busybox)"
+	exit 1
 fi
 
 for impl in $ssds; do

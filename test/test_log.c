@@ -1,7 +1,8 @@
 /*
  * test_log: stderr lines, and the syslog sender against a datagram socket
- * of our own: RFC 3164 PRI per level, control bytes, a line at the length
- * limit, a daemon that restarts (reconnect), no daemon yet and a full queue
+ * of our own (test/dgram.h): RFC 3164 PRI per level, control bytes, a line
+ * at the length limit, a daemon that restarts (reconnect), no daemon yet
+ * and a full queue
  * (lines dropped without blocking, counted, and the count reported first
  * once lines get through again).
  */
@@ -16,6 +17,7 @@
 
 #include "config.h"
 #include "base/log.h"
+#include "dgram.h"
 #include "tap.h"
 
 static char dir[64], sock_path[96];
@@ -27,36 +29,6 @@ cleanup(void)
 	rmdir(dir);
 }
 
-/* A syslog daemon stand-in bound at sock_path; the fd, or -1. */
-static int
-server(void)
-{
-	struct sockaddr_un a;
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	memset(&a, 0, sizeof a);
-	a.sun_family = AF_UNIX;
-	strcpy(a.sun_path, sock_path);
-	unlink(sock_path);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		diag("server socket: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* The next datagram (NUL-terminated in buf), or "" when none is queued. */
-static const char *
-next(int fd, char *buf, size_t size)
-{
-	ssize_t n = recv(fd, buf, size - 1, MSG_DONTWAIT);
-
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
 /* After two lost lines and log_info(line): the loss, then the line. */
 static void
 loss_then(int fd, const char *line, const char *what)
@@ -65,9 +37,9 @@ loss_then(int fd, const char *line, const char *what)
 
 	snprintf(want, sizeof want, "<28>notify53[%ld]: 2 log lines lost: syslog did not take them",
 	    (long)getpid());
-	is_str(next(fd, buf, sizeof buf), want, "%s: the two lost lines reported first", what);
+	is_str(dgram_next(fd, buf, sizeof buf), want, "%s: the two lost lines reported first", what);
 	snprintf(want, sizeof want, "<30>notify53[%ld]: %s", (long)getpid(), line);
-	is_str(next(fd, buf, sizeof buf), want, "%s: then the line", what);
+	is_str(dgram_next(fd, buf, sizeof buf), want, "%s: then the line", what);
 }
 
 static void
@@ -98,7 +70,7 @@ syslog_lines(void)
 {
 	char buf[LOG_LINE_MAX + 128], want[LOG_LINE_MAX + 128], big[LOG_LINE_MAX + 10];
 	long pid = (long)getpid();
-	int fd = server();
+	int fd = dgram_bind(sock_path);
 
 	if (fd < 0) {
 		ok(0, "syslog stand-in");
@@ -107,34 +79,34 @@ syslog_lines(void)
 	log_use_syslog(sock_path);
 	log_err("e %d", 1);
 	snprintf(want, sizeof want, "<27>notify53[%ld]: e 1", pid);
-	is_str(next(fd, buf, sizeof buf), want, "err: PRI 27 (daemon.err), identity and PID");
+	is_str(dgram_next(fd, buf, sizeof buf), want, "err: PRI 27 (daemon.err), identity and PID");
 	log_warn("w");
 	snprintf(want, sizeof want, "<28>notify53[%ld]: w", pid);
-	is_str(next(fd, buf, sizeof buf), want, "warning: PRI 28");
+	is_str(dgram_next(fd, buf, sizeof buf), want, "warning: PRI 28");
 	log_info("i\x7f\t");
 	snprintf(want, sizeof want, "<30>notify53[%ld]: i??", pid);
-	is_str(next(fd, buf, sizeof buf), want, "info: PRI 30, control bytes replaced");
+	is_str(dgram_next(fd, buf, sizeof buf), want, "info: PRI 30, control bytes replaced");
 	log_debug("d");
-	is_str(next(fd, buf, sizeof buf), "", "debug: nothing at level info");
+	is_str(dgram_next(fd, buf, sizeof buf), "", "debug: nothing at level info");
 	log_set_level(LOG_LEVEL_DEBUG);
 	log_debug("d");
 	log_set_level(LOG_LEVEL_INFO);
 	snprintf(want, sizeof want, "<31>notify53[%ld]: d", pid);
-	is_str(next(fd, buf, sizeof buf), want, "debug: PRI 31 at level debug");
+	is_str(dgram_next(fd, buf, sizeof buf), want, "debug: PRI 31 at level debug");
 
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	log_info("%s", big);
 	snprintf(want, sizeof want, "<30>notify53[%ld]: %.*s", pid, LOG_LINE_MAX - 1, big);
-	is_str(next(fd, buf, sizeof buf), want, "a long line: cut at LOG_LINE_MAX, one datagram");
-	is_str(next(fd, buf, sizeof buf), "", "nothing more queued");
+	is_str(dgram_next(fd, buf, sizeof buf), want, "a long line: cut at LOG_LINE_MAX, one datagram");
+	is_str(dgram_next(fd, buf, sizeof buf), "", "nothing more queued");
 
 	/* syslogd restarted: a new socket at the same path. */
 	close(fd);
-	fd = server();
+	fd = dgram_bind(sock_path);
 	log_info("after restart");
 	snprintf(want, sizeof want, "<30>notify53[%ld]: after restart", pid);
-	is_str(next(fd, buf, sizeof buf), want, "daemon restarted: reconnected, line delivered");
+	is_str(dgram_next(fd, buf, sizeof buf), want, "daemon restarted: reconnected, line delivered");
 	is_int(log_syslog_dropped(), 0, "nothing dropped");
 
 	/* No daemon: dropped, counted, reported once one listens again. */
@@ -143,7 +115,7 @@ syslog_lines(void)
 	log_info("lost");
 	log_err("lost too");
 	is_int(log_syslog_dropped(), 2, "no daemon: two lines dropped");
-	fd = server();
+	fd = dgram_bind(sock_path);
 	log_info("back");
 	loss_then(fd, "back", "daemon back");
 	is_int(log_syslog_dropped(), 0, "count reset once reported");
@@ -155,7 +127,7 @@ syslog_lines(void)
 	alarm(0);
 	ok(log_syslog_dropped() > 0, "full queue: lines dropped, never blocked");
 	log_info("more");
-	while (next(fd, buf, sizeof buf)[0])
+	while (dgram_next(fd, buf, sizeof buf)[0])
 		;
 	log_info("drained");
 	loss_then(fd, "drained", "queue drained");

@@ -12,6 +12,7 @@ qemu-user-static
 bind9 bind9-utils bind9-dnsutils knot-dnsutils
 python3 python3-dnspython python3-botocore python3-boto3 openssl
 procps iproute2 busybox
+systemd man-db mandoc lintian adduser strace
 "
 if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
 missing=

@@ -14,6 +14,7 @@
 #include "dns/notify.h"
 #include "daemon/daemon_sched.h"
 #include "daemon/proc.h"
+#include "daemon/sdnotify.h"
 #include "aws/r53.h"
 #include "sync/sync.h"
 #include "dns/zone.h"
@@ -315,7 +316,6 @@ state_write(void)
 	};
 	struct err e = { 0 };
 
-	d.state_last = loop_now();
 	if (proc_state_begin(&st, (int64_t)time(NULL)) < 0) {
 		log_err("state file %s: out of memory", d.gen->cfg.state_file);
 		return;
@@ -348,21 +348,43 @@ state_write(void)
 	}
 }
 
+/* Tell the service manager state, with the zones' counts as STATUS=. */
+static void
+sd_state(enum sdnotify_state state)
+{
+	char text[128];
+	size_t synced = 0, failing = 0;
+
+	for (size_t i = 0; i < d.nzones; i++) {
+		if (d.zones[i]->error[0])
+			failing++;
+		else if (d.zones[i]->last_sync)
+			synced++;
+	}
+	snprintf(text, sizeof text, "%zu zones: %zu in sync, %zu failing, %zu not synced yet",
+	    d.nzones, synced, failing, d.nzones - synced - failing);
+	sdnotify(state, text);
+}
+
 static void
 state_due(struct loop_timer *t)
 {
 	(void)t;
-	state_write();
+	d.state_last = loop_now();
+	if (d.gen->cfg.state_file)
+		state_write();
+	sd_state(SDNOTIFY_STATUS);
 }
 
-/* The state changed: write it soon, at most every DAEMON_STATE_WRITE_MS
- * (with thousands of zones, a write per job would cost O(zones) each). */
+/* The state changed: write it (and tell the service manager) soon, at most
+ * every DAEMON_STATE_WRITE_MS (with thousands of zones, a write per job
+ * would cost O(zones) each). */
 static void
 state_mark(void)
 {
 	int64_t at = d.state_last + DAEMON_STATE_WRITE_MS;
 
-	if (!d.gen->cfg.state_file || d.state_timer.armed)
+	if (d.state_timer.armed)
 		return;
 	loop_timer_at(&d.state_timer, at > loop_now() ? at : loop_now());
 }
@@ -766,24 +788,28 @@ listed(struct r53_op *op)
 {
 	struct gen *g = d.loading;
 	struct err e = { 0 };
+	int reloading = d.gen != NULL;
 
 	d.loading = NULL;
 	if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
 		log_err("daemon: domains_to_manage_from_aws: %s%s",
 		    op->status != R53_OK ? op->err.msg : e.msg,
-		    d.gen ? "; keeping the old configuration" : "");
+		    reloading ? "; keeping the old configuration" : "");
 		r53_op_free(op);
 		gen_free(g);
-		if (!d.gen) {
+		if (!reloading) {
 			d.failed = 1;
 			loop_stop();
+			return;
 		}
-		return;
+	} else {
+		log_info("daemon: %zu hosted zones in the account, %zu not in %s", op->nzones,
+		    g->naws, g->cfg.path);
+		r53_op_free(op);
+		gen_ready(g);
 	}
-	log_info("daemon: %zu hosted zones in the account, %zu not in %s", op->nzones, g->naws,
-	    g->cfg.path);
-	r53_op_free(op);
-	gen_ready(g);
+	if (reloading)
+		sd_state(SDNOTIFY_READY);
 	if (d.reload_again) {
 		d.reload_again = 0;
 		reload();
@@ -804,17 +830,14 @@ gen_load(struct gen *g)
 	r53_submit(&d.r53, &d.list_op);
 }
 
+/* Load the config file again: made current, or refused with the old one
+ * kept (now, or once the account's listing it waits for is in). */
 static void
-reload(void)
+reload_load(void)
 {
 	struct gen *g;
 	struct err e = { 0 };
 
-	if (d.loading) {
-		d.reload_again = 1;
-		return;
-	}
-	log_info("daemon: SIGHUP: reloading %s", d.o->cfg_path);
 	if (!(g = calloc(1, sizeof *g))) {
 		log_err("daemon: reload: out of memory; keeping the old configuration");
 		return;
@@ -825,6 +848,20 @@ reload(void)
 		return;
 	}
 	gen_load(g);
+}
+
+static void
+reload(void)
+{
+	if (d.loading) {
+		d.reload_again = 1;
+		return;
+	}
+	log_info("daemon: SIGHUP: reloading %s", d.o->cfg_path);
+	sdnotify(SDNOTIFY_RELOADING, "reloading the configuration");
+	reload_load();
+	if (!d.loading)
+		sd_state(SDNOTIFY_READY);
 }
 
 /* ---- signals ------------------------------------------------------------------------------ */
@@ -920,6 +957,7 @@ on_signal(int signo)
 		break;
 	default:
 		log_info("daemon: %s: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+		sdnotify(SDNOTIFY_STOPPING, "stopping");
 		if (d.gen && d.gen->cfg.state_file && d.nzones)
 			state_write();
 		stop();
@@ -952,6 +990,7 @@ start_done(struct gen *g)
 	}
 	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d.nzones, d.nzones == 1 ? "" : "s",
 	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
+	sd_state(SDNOTIFY_READY);
 }
 
 int
@@ -979,6 +1018,7 @@ daemon_run(const struct daemon_opts *o)
 		return rc;
 	}
 	proc_log_setup(&g->cfg, o->syslog);
+	sdnotify_init();
 	if (o->verbose)
 		log_set_level(LOG_LEVEL_DEBUG);
 	if ((o->pidfile || g->cfg.pidfile) &&

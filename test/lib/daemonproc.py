@@ -1,7 +1,7 @@
 """`notify53 daemon` in the foreground for integration tests and benchmarks
 (test/it_daemon_load.py, test/bench/daemon_bench.py):
 
-    d = DaemonProc(NOTIFY53, cfg_path)
+    d = DaemonProc(NOTIFY53, cfg_path)          # env=: its environment
     t, line = d.wait(r"daemon: ready", 15)      # None on timeout or exit
     mark = d.mark(); ...; d.grep(r"next try in", mark)
     status, seconds = d.stop()                   # SIGTERM, SIGKILL after 10 s
@@ -20,10 +20,11 @@ from named import _die_with_parent
 
 
 class DaemonProc:
-    def __init__(self, binary, cfg, args=()):
+    def __init__(self, binary, cfg, args=(), env=None):
         self.proc = subprocess.Popen([binary, "daemon", "-c", cfg] + list(args),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
+                                     stderr=subprocess.PIPE, env=env,
+                                     preexec_fn=_die_with_parent)
         self.lines = []
         self.cond = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True)
