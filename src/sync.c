@@ -491,26 +491,15 @@ copy_prev(struct sync_job *j)
 	return 0;
 }
 
-/* Apply the IXFR delta to a copy of the last synced zone. Returns 0, or -1
- * when it does not apply (the caller falls back to AXFR) or on no memory. */
+/* Apply the IXFR delta to a copy of the last synced zone. Returns 0, -1
+ * when it does not apply (the caller falls back to AXFR), or -2 when the job
+ * failed (no memory). */
 static int
 apply_delta(struct sync_job *j)
 {
-	struct zone_delta d;
-	int rc;
-
-	if (xfr_delta(&j->xfr, &d) < 0) {
-		log_warn("sync %s: IXFR: %s; trying AXFR", j->zone->name, d.ops.err.msg);
-		zone_delta_free(&d);
-		return -1;
-	}
-	if (copy_prev(j) < 0) {
-		zone_delta_free(&d);
+	if (copy_prev(j) < 0)
 		return -2;
-	}
-	rc = zone_apply(j->desired, &d, &j->changes);
-	zone_delta_free(&d);
-	if (rc < 0) {
+	if (zone_apply(j->desired, &j->xfr.delta, &j->changes) < 0) {
 		log_warn("sync %s: the IXFR from serial %lu does not apply to the last synced zone "
 			 "(%s); trying AXFR",
 		    j->zone->name, (unsigned long)j->prev_serial, j->desired->err.msg);
