@@ -239,16 +239,25 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		if (dns_serial_cmp(soa.serial, last_step(x)->from) != 1)
 			return fail(x, "sent an IXFR step from serial %u to %u, not newer",
 			    last_step(x)->from, soa.serial);
+		if (dns_serial_cmp(soa.serial, x->soa.serial) == 1)
+			return fail(x, "sent an IXFR step to serial %u, past the newest (%u)",
+			    soa.serial, x->soa.serial);
 		x->state = ST_ADD;
 		return step_to(x, rr, &soa);
 	case ST_ADD:
 		if (!is_soa)
 			return add_op(x, ZONE_ADD, rr);
 		step_end(x);
-		if (soa.serial == x->soa.serial) {
+		/* RFC 1995 section 4: the answer ends with the newest SOA once
+		 * the steps have reached it; the same SOA before that is not an
+		 * end (taking it as one would record serial 3's data as 5). */
+		if (soa.serial == x->soa.serial && last_step(x)->to == x->soa.serial) {
 			x->state = ST_END;
 			return 0;
 		}
+		if (soa.serial == x->soa.serial)
+			return fail(x, "ended the IXFR at serial %u, not %u as it began",
+			    last_step(x)->to, x->soa.serial);
 		/* The next step starts where this one ended. */
 		if (soa.serial != last_step(x)->to)
 			return fail(x, "sent an IXFR step from serial %u after one to %u",

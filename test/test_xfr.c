@@ -521,6 +521,30 @@ test_ixfr(void)
 	m_soa(1);
 	m_end();
 	refused(XFR_IXFR, 1, "not newer", "step to the same serial");
+	/* The announced serial is 5, the only step goes from 1 to 3: taking
+	 * it as serial 5 would leave serial 3's data marked as 5. */
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(5);
+	m_soa(1);
+	m_rr("h1." ZONE, "A", "192.0.2.1");
+	m_soa(3);
+	m_rr("h3." ZONE, "A", "192.0.2.3");
+	m_soa(5);
+	m_end();
+	refused(XFR_IXFR, 1, "ended the IXFR at serial 3, not 5 as it began",
+	    "steps that stop short of the announced serial");
+	/* A step past the announced serial, and back to it. */
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(5);
+	m_soa(1);
+	m_soa(7);
+	m_soa(7);
+	m_soa(5);
+	m_soa(5);
+	m_end();
+	refused(XFR_IXFR, 1, "to serial 7, past the newest (5)", "a step past the announced serial");
 	ixfr_1_3();
 	slen -= 20;
 	refused(XFR_IXFR, 1, "closed the connection before the end of the IXFR", "IXFR cut");
