@@ -216,6 +216,8 @@ static int
 get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *r)
 {
 	char tmp[INET6_ADDRSTRLEN + 8], buf[80];
+	const unsigned char *ip;
+	unsigned char v4[4];
 	const char *slash;
 	int maxbits;
 
@@ -244,6 +246,17 @@ get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *
 		if (num_parse(slash + 1, (uint64_t)maxbits, &p) < 0)
 			return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
 		r->prefix = (int)p;
+	}
+	/* An IPv4-mapped entry (::ffff:192.0.2.0/120) is the IPv4 range
+	 * 192.0.2.0/24: sources arrive as IPv4 (IPV6_V6ONLY sockets), and
+	 * in_range compares the 4 bytes, which its prefix must cover. */
+	if (r->addr.ss.ss_family == AF_INET6 && net_addr_ip(&r->addr, &ip) == 4) {
+		if (r->prefix < 96)
+			return bad(e, w, "%s is an IPv4-mapped range: its prefix length must be 96 or "
+			    "more", shown(v, buf, sizeof buf));
+		memcpy(v4, ip, 4); /* ip points into r->addr */
+		net_addr_from_ip(&r->addr, v4, 4, 53);
+		r->prefix -= 96;
 	}
 	return 0;
 }
@@ -947,33 +960,14 @@ cfg_zone_find(const struct cfg *c, const char *name)
 	return NULL;
 }
 
-/* The 4 or 16 bytes of an address, IPv4-mapped IPv6 reduced to IPv4. */
-static int
-ip_bytes(const struct net_addr *a, unsigned char out[16])
-{
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	const unsigned char *s6;
-
-	if (a->ss.ss_family == AF_INET) {
-		memcpy(out, &((const struct sockaddr_in *)&a->ss)->sin_addr, 4);
-		return 4;
-	}
-	s6 = (const unsigned char *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
-	if (!memcmp(s6, mapped, 12)) {
-		memcpy(out, s6 + 12, 4);
-		return 4;
-	}
-	memcpy(out, s6, 16);
-	return 16;
-}
-
 static int
 in_range(const struct cfg_cidr *r, const struct net_addr *a)
 {
-	unsigned char x[16], y[16];
+	const unsigned char *x, *y;
 	int bits = r->prefix;
 
-	if (ip_bytes(&r->addr, x) != ip_bytes(a, y))
+	/* r is never IPv4-mapped (get_cidr): its bytes cover its prefix. */
+	if (net_addr_ip(&r->addr, &x) != net_addr_ip(a, &y))
 		return 0;
 	for (int i = 0; bits > 0; i++, bits -= 8) {
 		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));

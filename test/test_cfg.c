@@ -2,6 +2,7 @@
  * extensions, error messages naming the place, NOTIFY source ranges and
  * ignore rules. */
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include "cfg.h"
 #include "rr.h"
@@ -157,6 +158,38 @@ main(void)
 	    "safety settings and defaults");
 	ok(c.log_debug && c.reconcile_interval == 3600, "logging and reconcile_interval");
 	cfg_free(&c);
+
+	/* IPv4-mapped IPv6 entries are IPv4 ranges, prefix minus 96: sources
+	 * arrive as IPv4 (IPV6_V6ONLY sockets). */
+	ok(parse(&c,
+	       "{\"notify_servers\": [\"::ffff:192.0.2.7\", \"::FFFF:198.51.100.0/120\","
+	       " \"::ffff:203.0.113.0/104\", \"2001:db8::/32\"], \"domains_to_manage\": [\"a.test\"]}",
+	       &e) == 0, "IPv4-mapped notify_servers: %s", e.msg);
+	ok(c.nnotify_from == 4 && c.notify_from[0].addr.ss.ss_family == AF_INET &&
+	    c.notify_from[0].prefix == 32 && c.notify_from[1].addr.ss.ss_family == AF_INET &&
+	    c.notify_from[1].prefix == 24 && c.notify_from[2].prefix == 8 &&
+	    c.notify_from[3].prefix == 32, "kept as IPv4 with the prefix minus 96");
+	ok(addr_is(&c.zones[0].primaries[0], "192.0.2.7:53"), "the mapped notify_servers[0] is an "
+	    "IPv4 primary");
+	ok(from(&c, NULL, "192.0.2.7") && from(&c, NULL, "::ffff:192.0.2.7") &&
+	    !from(&c, NULL, "192.0.2.8") && !from(&c, NULL, "192.0.3.7"),
+	    "::ffff:192.0.2.7 allows 192.0.2.7 only");
+	ok(from(&c, NULL, "198.51.100.0") && from(&c, NULL, "198.51.100.200") &&
+	    from(&c, NULL, "198.51.100.255") && !from(&c, NULL, "198.51.101.1"),
+	    "::ffff:198.51.100.0/120 allows 198.51.100.0/24");
+	ok(from(&c, NULL, "203.1.2.3") && !from(&c, NULL, "204.0.0.1"),
+	    "::ffff:203.0.113.0/104 allows 203.0.0.0/8");
+	ok(from(&c, NULL, "2001:db8::5") && !from(&c, NULL, "2001:db9::1"),
+	    "plain IPv6 ranges unchanged");
+	cfg_free(&c);
+	ok(parse(&c, "{\"notify_servers\": [\"::ffff:192.0.2.0/120\"], \"zones\": [{\"name\":"
+	       " \"a.test\", \"primaries\": [\"192.0.2.53\"]}]}", &e) == 0 &&
+	    from(&c, NULL, "192.0.2.0") && from(&c, NULL, "192.0.2.77") && from(&c, NULL, "192.0.2.255") &&
+	    !from(&c, NULL, "192.0.1.255"), "::ffff:192.0.2.0/120 allows 192.0.2.0/24 %s", e.msg);
+	cfg_free(&c);
+	refused("{\"notify_servers\": [\"::ffff:0:0/95\"], \"domains_to_manage\": [\"a.test\"]}",
+	    "notify_servers[0]: \"::ffff:0:0/95\" is an IPv4-mapped range: its prefix length must be "
+	    "96 or more");
 
 	/* Glob rules: "*" spans labels, "?" is one character, a backslash
 	 * makes the next one plain; the whole name must match. */
