@@ -10,6 +10,14 @@
  * query and a newer one an IXFR, an incremental plan and one
  * ChangeResourceRecordSets with no listing.
  *
+ * Every job asks the SOA first. A zone whose last try did not leave Route
+ * 53 in sync (it failed, the safety check refused it, a set was refused or
+ * left out) keeps that try's serial: a NOTIFY of the same serial again costs
+ * that SOA query and nothing more, and leaves the retry (or refresh) timer
+ * where it was, so a storm of NOTIFYs, spoofed or not, neither repeats a
+ * transfer and a listing nor moves the retry backoff. Only a newer serial,
+ * or the timer, tries again.
+ *
  *   coalescing   at most one job running and one pending per zone: any
  *                number of NOTIFYs during a job make one more job after it
  *                (a pending reconcile stays a reconcile)
@@ -90,8 +98,11 @@ int daemon_sched_trigger(struct daemon_sched *s, int full);
  * current), which restarts the expire clock (RFC 1035 section 3.3.13:
  * expire counts from the last successful refresh, so an SOA answer
  * followed by a refused transfer does not); was_full: it listed Route 53.
- * Returns 1 when the pending job is to start now (*full set, s->running
- * stays set), 0 when the zone is idle again. */
+ * ok is 1 when the zone is in sync or current, 0 when the job failed, -1
+ * when it tried nothing (the serial of the last failed try again): the
+ * failures count stays. Returns 1 when the pending job is to start now
+ * (*full set, s->running stays set), 0 when the zone is idle again; after a
+ * failure a pending job is dropped (the retry timer decides). */
 int daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct rr_soa *soa,
     int refreshed, int was_full, int *full);
 

@@ -17,6 +17,8 @@ sync_status_name(enum sync_status s)
 		return "ok";
 	case SYNC_CURRENT:
 		return "current";
+	case SYNC_UNCHANGED:
+		return "unchanged";
 	case SYNC_PARTIAL:
 		return "partial";
 	case SYNC_UNSAFE:
@@ -531,6 +533,14 @@ transferred(struct xfr *x)
 	j->has_soa = 1;
 	newer = dns_serial_cmp(x->soa.serial, j->prev_serial) == 1;
 	if (j->step == SYNC_SOA) {
+		if (j->tried && dns_serial_cmp(x->soa.serial, j->tried_serial) != 1) {
+			finish(j, SYNC_UNCHANGED);
+			return;
+		}
+		if (!j->prev) {
+			transfer(j, XFR_AXFR);
+			return;
+		}
 		if (!newer) {
 			if (!j->full) {
 				finish(j, SYNC_CURRENT);
@@ -606,7 +616,9 @@ begin(struct loop_timer *t)
 		fail(j, "zone %s has no primary", j->zone->name);
 		return;
 	}
-	transfer(j, j->prev ? XFR_SOA : XFR_AXFR);
+	/* The SOA first in every case: a serial seen before costs no transfer
+	 * and no listing. */
+	transfer(j, XFR_SOA);
 }
 
 void
