@@ -3,12 +3,14 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cJSON.h"
 #include "cmd.h"
@@ -17,6 +19,7 @@
 #include "log.h"
 #include "num.h"
 #include "rr.h"
+#include "secret.h"
 #include "tsig.h"
 
 /* Where in the document a value sits, for messages such as
@@ -570,6 +573,7 @@ rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, st
 	const cJSON *alg, *sec;
 	struct tsig_key parsed;
 	struct err te = { 0 };
+	int rc;
 
 	if (get_name(&name, kw, e, &key->name) < 0)
 		return -1;
@@ -592,7 +596,9 @@ rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, st
 		return -1;
 	/* Check it now, so a typo is a config error and not a failed transfer
 	 * at 3 a.m.; the message never shows the secret. */
-	if (tsig_key_init(&parsed, key->name, key->algorithm, key->secret, &te) < 0)
+	rc = tsig_key_init(&parsed, key->name, key->algorithm, key->secret, &te);
+	secret_wipe(&parsed, sizeof parsed);
+	if (rc < 0)
 		return bad(e, kw, "%s", te.msg);
 	return 0;
 }
@@ -843,6 +849,8 @@ cfg_parse(struct cfg *c, const char *json, const char *path, struct err *e)
 		return -1;
 	}
 	rc = walk_object(&ps, root, NULL, top_keys, sizeof top_keys / sizeof top_keys[0], e);
+	/* cJSON's copies of the strings hold the secrets too. */
+	secret_wipe_json(root);
 	cJSON_Delete(root);
 	if (rc == 0)
 		rc = finish(&ps, e);
@@ -865,46 +873,45 @@ int
 cfg_load(struct cfg *c, const char *path, struct err *e)
 {
 	struct stat st;
-	FILE *f;
 	char *buf;
-	size_t n;
-	int rc;
+	size_t n = 0;
+	int fd, rc;
 
 	memset(c, 0, sizeof *c);
-	if (!(f = fopen(path, "r")))
+	/* read(2), not stdio: a FILE's buffer would keep a copy of the
+	 * secrets that nothing wipes. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return err_set(e, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) < 0 || st.st_size > CFG_MAX_FILE) {
-		fclose(f);
+	if (fstat(fd, &st) < 0 || st.st_size > CFG_MAX_FILE) {
+		close(fd);
 		return err_set(e, "%s: larger than %d bytes", path, CFG_MAX_FILE);
 	}
 	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		fclose(f);
+		close(fd);
 		return err_set(e, "%s: out of memory", path);
 	}
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		free(buf);
-		return err_set(e, "%s: contains a NUL byte", path);
+	while (n < (size_t)st.st_size) {
+		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
 	}
-	rc = cfg_parse(c, buf, path, e);
+	close(fd);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n))
+		rc = err_set(e, "%s: contains a NUL byte", path);
+	else
+		rc = cfg_parse(c, buf, path, e);
+	secret_wipe(buf, n);
 	free(buf);
 	/* Secrets in a file others can read deserve a warning, not a refusal:
 	 * the operator may have reasons (a read-only bind mount, say). */
 	if (rc == 0 && (st.st_mode & 077) && (c->aws.secret_access_key || c->ntsig_keys))
 		log_warn("%s holds secrets and is readable by group or others (chmod 600 it)", path);
 	return rc;
-}
-
-/* Overwrite a secret before its memory goes back to the allocator. */
-static void
-free_secret(char *s)
-{
-	if (s)
-		for (volatile char *p = s; *p; p++)
-			*p = 0;
-	free(s);
 }
 
 void
@@ -923,15 +930,15 @@ cfg_free(struct cfg *c)
 	for (int i = 0; i < c->ntsig_keys; i++) {
 		free(c->tsig_keys[i].name);
 		free(c->tsig_keys[i].algorithm);
-		free_secret(c->tsig_keys[i].secret);
+		secret_free(c->tsig_keys[i].secret);
 	}
 	free(c->tsig_keys);
 	free(c->notify_from);
 	free(c->aws.profile);
 	free(c->aws.credentials_file);
 	free(c->aws.access_key_id);
-	free_secret(c->aws.secret_access_key);
-	free_secret(c->aws.session_token);
+	secret_free(c->aws.secret_access_key);
+	secret_free(c->aws.session_token);
 	free(c->aws.endpoint);
 	free(c->aws.region);
 	free(c->aws.ca_file);

@@ -2,9 +2,11 @@
  * extensions, error messages naming the place, NOTIFY source ranges and
  * ignore rules. */
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "cfg.h"
+#include "memhook.h"
 #include "rr.h"
 #include "tap.h"
 
@@ -46,6 +48,50 @@ from(const struct cfg *c, const struct cfg_zone *z, const char *ip)
 
 	net_addr_parse(&a, ip, 53);
 	return cfg_notify_allowed(c, z, &a);
+}
+
+/* The secrets of a config file, loaded then freed, are nowhere in the
+ * blocks that went back to the allocator (the file's text, cJSON's copies,
+ * stdio's buffer, ours). */
+static void
+wiped(void)
+{
+	static const char key[] = "wJalrXUtnFEMIK7MDENGbPxRfiCYWIPEDTESTKEY";
+	static const char tsig[] = "d2lwZWQtdHNpZy1zZWNyZXQtZm9yLW5vdGlmeTUzLXRlc3Q=";
+	char path[] = "/tmp/test_cfg.XXXXXX";
+	struct cfg c;
+	struct err e = { 0 };
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	long k, t;
+
+	if (!f) {
+		ok(0, "temporary config file");
+		return;
+	}
+	fprintf(f, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"],"
+	    " \"tsig_key\": \"k\"}], \"tsig_keys\": {\"k\": {\"secret\": \"%s\"}},"
+	    " \"aws\": {\"access_key_id\": \"AKIDWIPE\", \"secret_access_key\": \"%s\"}}",
+	    tsig, key);
+	fclose(f);
+	memhook_start(key);
+	ok(cfg_load(&c, path, &e) == 0 && c.aws.secret_access_key &&
+	    !strcmp(c.aws.secret_access_key, key), "config with secrets loaded: %s", e.msg);
+	cfg_free(&c);
+	k = memhook_found();
+	memhook_stop();
+	memhook_start(tsig);
+	cfg_load(&c, path, &e);
+	cfg_free(&c);
+	t = memhook_found();
+	memhook_stop();
+	unlink(path);
+	if (k < 0) {
+		diag("freed blocks cannot be looked at in this build (no ASan): not checked");
+		return;
+	}
+	is_int(k, 0, "freed blocks holding the secret access key");
+	is_int(t, 0, "freed blocks holding the TSIG secret");
 }
 
 int
@@ -257,5 +303,6 @@ main(void)
 	refused("{\"notify_servers\": [\"192.0.2.1\"], \"notify_servers\": [\"192.0.2.2\"],"
 		" \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers: duplicate key");
+	wiped();
 	return tap_done();
 }
