@@ -683,6 +683,12 @@ rd_log_syslog(struct parse *ps, const cJSON *v, const struct where *w, struct er
 	return get_bool(v, w, e, &ps->c->log_syslog);
 }
 
+static int
+rd_aws_allow_http(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	return get_bool(v, w, e, &ps->c->aws.allow_http);
+}
+
 static const struct key aws_keys[] = {
 	{ "profile", rd_aws_profile, NULL },
 	{ "credentials_file", rd_aws_credentials_file, NULL },
@@ -693,6 +699,7 @@ static const struct key aws_keys[] = {
 	{ "region", rd_aws_region, NULL },
 	{ "ca_file", rd_aws_ca_file, NULL },
 	{ "max_requests_per_second", rd_aws_rate, NULL },
+	{ "allow_http", rd_aws_allow_http, NULL },
 };
 
 static const struct key safety_keys[] = {

@@ -203,6 +203,7 @@ main(void)
 		c.safety.min_existing == 100,
 	    "safety settings and defaults");
 	ok(c.log_debug && c.reconcile_interval == 3600, "logging and reconcile_interval");
+	ok(!c.aws.allow_http, "allow_http: false unless said");
 	cfg_free(&c);
 
 	/* IPv4-mapped IPv6 entries are IPv4 ranges, prefix minus 96: sources
@@ -233,6 +234,12 @@ main(void)
 	    from(&c, NULL, "192.0.2.0") && from(&c, NULL, "192.0.2.77") && from(&c, NULL, "192.0.2.255") &&
 	    !from(&c, NULL, "192.0.1.255"), "::ffff:192.0.2.0/120 allows 192.0.2.0/24 %s", e.msg);
 	cfg_free(&c);
+	ok(parse(&c, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"]}],"
+	       " \"aws\": {\"endpoint\": \"http://127.0.0.1:4566\", \"allow_http\": true}}", &e) == 0 &&
+	    c.aws.allow_http, "aws.allow_http: true %s", e.msg);
+	cfg_free(&c);
+	refused("{\"domains_to_manage_from_aws\": true, \"notify_servers\": [\"192.0.2.1\"],"
+	    " \"aws\": {\"allow_http\": \"yes\"}}", NULL);
 	refused("{\"notify_servers\": [\"::ffff:0:0/95\"], \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers[0]: \"::ffff:0:0/95\" is an IPv4-mapped range: its prefix length must be "
 	    "96 or more");
