@@ -10,8 +10,10 @@
  *                          -1 when this build cannot look
  *   memhook_stop()
  *
- * With AddressSanitizer (`make check`) the sanitizer's malloc and free hooks
- * count every block exactly: a free hook runs before the block is released,
+ * With AddressSanitizer (`make check`) the sanitizer's malloc hook reads its
+ * allocator's count of live bytes after every allocation (a realloc there
+ * always moves, so the old and new blocks count together for a moment, as
+ * they are both live), and its free hook runs before a block is released,
  * so its contents can still be read. Without it (the cross builds under
  * qemu) the peak is the process's resident peak (VmHWM, reset through
  * /proc/self/clear_refs) over its resident size at the start, and freed
@@ -19,6 +21,11 @@
  */
 #ifndef NOTIFY53_MEMHOOK_H
 #define NOTIFY53_MEMHOOK_H
+
+/* What one hostile input (a primary's transfer, a listing) may make
+ * notify53 hold on a 64 MB router, which has some 25-30 MB free (config.h:
+ * DNS_MAX_ZONE_BYTES, R53LIST_MAX_BYTES). */
+#define MEMHOOK_ROUTER_SPARE (24 * 1024 * 1024)
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,27 +37,33 @@
 int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void *, size_t),
     void (*)(const volatile void *));
 size_t __sanitizer_get_allocated_size(const volatile void *p);
+size_t __sanitizer_get_current_allocated_bytes(void);
 
-static size_t memhook_live, memhook_top;
+static size_t memhook_base, memhook_top;
 static const char *memhook_needle;
 static long memhook_hits;
 
+/* After each allocation: the allocator's own count of live bytes (its
+ * realloc always moves, so old and new are both counted for a moment, as
+ * they are live). */
 static void
 memhook_on_malloc(const volatile void *p, size_t n)
 {
+	size_t now = __sanitizer_get_current_allocated_bytes();
+
 	(void)p;
-	memhook_live += n;
-	if (memhook_live > memhook_top)
-		memhook_top = memhook_live;
+	(void)n;
+	if (now > memhook_base && now - memhook_base > memhook_top)
+		memhook_top = now - memhook_base;
 }
 
+/* Before each free, while the block can still be read. */
 static void
 memhook_on_free(const volatile void *p)
 {
 	size_t n = __sanitizer_get_allocated_size(p);
 	size_t k = memhook_needle ? strlen(memhook_needle) : 0;
 
-	memhook_live = n < memhook_live ? memhook_live - n : 0;
 	if (!k || n < k)
 		return;
 	for (const char *b = (const char *)p, *end = b + n - k; b <= end; b++)
@@ -63,7 +76,8 @@ memhook_on_free(const volatile void *p)
 static void __attribute__((unused))
 memhook_start(const char *needle)
 {
-	memhook_live = memhook_top = 0;
+	memhook_base = __sanitizer_get_current_allocated_bytes();
+	memhook_top = 0;
 	memhook_needle = needle;
 	memhook_hits = 0;
 	__sanitizer_install_malloc_and_free_hooks(memhook_on_malloc, memhook_on_free);

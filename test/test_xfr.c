@@ -722,6 +722,64 @@ test_tiny_steps(void)
 	free(s);
 }
 
+/* A primary that sends records without end: the transfer is refused at a
+ * limit (DNS_MAX_ZONE_BYTES, DNS_MAX_ZONE_RRS) a 64 MB router survives. */
+static void
+test_endless_axfr(void)
+{
+	static struct xfr x;
+	static uint8_t first[65536], more[65536];
+	char v[128];
+	uint8_t rd[256];
+	long rl, n1 = 0, n2 = 0;
+	size_t peak, fed = 0;
+	int r;
+
+	memset(v, 'x', 120);
+	v[0] = v[119] = '"';
+	v[120] = '\0';
+	rl = rr_from_r53(DNS_TYPE_TXT, v, strlen(v), rd, sizeof rd, NULL);
+	for (int m = 0; m < 2; m++) {
+		struct dns_header h = { .id = ID, .flags = DNS_QR | DNS_AA };
+
+		dns_writer_init(&w, m ? more : first, 65535, 1, NULL);
+		dns_put_header(&w, &h);
+		if (!m) {
+			dns_put_question(&w, wname(ZONE), DNS_TYPE_AXFR, DNS_CLASS_IN);
+			m_soa(1);
+		}
+		for (int i = 0; i < 400; i++)
+			dns_put_rr(&w, DNS_SEC_ANSWER, wname("t." ZONE), DNS_TYPE_TXT, DNS_CLASS_IN, 300,
+			    rd, (size_t)rl);
+		if (m)
+			n2 = dns_writer_done(&w);
+		else
+			n1 = dns_writer_done(&w);
+	}
+	setup(&x, XFR_AXFR, 0);
+	memhook_start(NULL);
+	stream[0] = (uint8_t)(n1 >> 8);
+	stream[1] = (uint8_t)n1;
+	r = xfr_feed(&x, stream, 2, NOW);
+	if (r == 0)
+		r = xfr_feed(&x, first, (size_t)n1, NOW);
+	stream[0] = (uint8_t)(n2 >> 8);
+	stream[1] = (uint8_t)n2;
+	for (int i = 0; r == 0 && i < 100000; i++) {
+		r = xfr_feed(&x, stream, 2, NOW);
+		if (r == 0)
+			r = xfr_feed(&x, more, (size_t)n2, NOW);
+		fed += (size_t)n2;
+	}
+	peak = memhook_peak();
+	memhook_stop();
+	ok(r < 0 && strstr(x.err.msg, "DNS_MAX_ZONE_BYTES"), "endless AXFR refused after %zu KB: %s",
+	    fed / 1024, x.err.msg);
+	ok(peak <= MEMHOOK_ROUTER_SPARE, "... peak heap %zu KB, within a 64 MB router's %d KB",
+	    peak / 1024, MEMHOOK_ROUTER_SPARE / 1024);
+	xfr_free(&x);
+}
+
 /* ---- the job on the loop, against a forked server ------------------------------ */
 
 struct script {
@@ -950,6 +1008,7 @@ main(void)
 	test_axfr();
 	test_ixfr();
 	test_tiny_steps();
+	test_endless_axfr();
 	test_soa();
 	test_tsig();
 	test_job();
