@@ -644,7 +644,10 @@ job_done(struct sync_job *j)
 	}
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, refreshed(j), was_full,
 	    &full);
-	/* Nothing tried: the retry or refresh timer kept running (kick). */
+	/* Nothing tried: the retry or refresh timer kept running (kick). A
+	 * timer's trigger dropped with the pending job is forgotten. */
+	if (!again)
+		z->timer_kick = 0;
 	if (!again && !(unchanged && z->timer.armed))
 		schedule(z);
 	log_job(z, j, again ? 0 : z->timer.when - now);
