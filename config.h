@@ -210,16 +210,25 @@
 #define DNS_COMPRESS_MAX 64
 #endif
 
-/* RRs in one zone (a transfer, or a Route 53 listing). Route 53's default
- * quota is 10,000 records per hosted zone; a router has 64-128 MB. */
+/* RRs in one zone (a transfer, or a Route 53 listing compared with it).
+ * Each costs a 4-octet index entry, and 8 more while the zone is sorted,
+ * besides its storage: 200,000 is 20 times Route 53's default quota of
+ * 10,000 records per hosted zone and twice the 100,000-set benchmarks, and
+ * its index stays under 2.4 MB. Raise it with DNS_MAX_ZONE_BYTES for a
+ * larger zone (README, "Huge zones"). */
 #ifndef DNS_MAX_ZONE_RRS
-#define DNS_MAX_ZONE_RRS 1000000
+#define DNS_MAX_ZONE_RRS 200000
 #endif
 
-/* Bytes of zone storage (owner names, rdata and per-RR headers): a hostile
- * primary cannot make a zone grow past this. */
+/* Bytes of zone storage (owner names, rdata and 13-octet per-RR headers),
+ * and of records one transfer may send: a hostile primary cannot make a
+ * zone, or an IXFR's delta, grow past this. A 100,000-set zone takes about
+ * 4.4 MB. A sync may hold the kept zone, the new one and the listing's at
+ * once, but only the new one is the primary's to inflate: 8 MB (plus its
+ * index) on top of a legitimate zone's own is what a 64 MB router, with 25-30
+ * MB free, can spare. */
 #ifndef DNS_MAX_ZONE_BYTES
-#define DNS_MAX_ZONE_BYTES (64 * 1024 * 1024)
+#define DNS_MAX_ZONE_BYTES (8 * 1024 * 1024)
 #endif
 
 /* RRs in one record set of a transferred zone: a bound on work per set, not
@@ -434,14 +443,18 @@
 /* ---- Route 53 listings (src/aws/r53list) ------------------------------------ */
 
 /* Record sets kept from one hosted zone (Route 53's default quota is
- * 10,000, raisable). */
+ * 10,000, raisable): 24 octets each besides their text, so 200,000 (as
+ * DNS_MAX_ZONE_RRS, which the listing's comparison zone must also fit)
+ * stay under 5 MB. */
 #ifndef R53LIST_MAX_SETS
-#define R53LIST_MAX_SETS 1000000
+#define R53LIST_MAX_SETS 200000
 #endif
 
-/* Text of one listing: names and values (offsets are 32-bit). */
+/* Text of one listing: names and values (offsets are 32-bit). A
+ * 100,000-set zone's listing holds about 4 MB; 8 MB, as DNS_MAX_ZONE_BYTES,
+ * keeps a sync within what a 64 MB router can spare. */
 #ifndef R53LIST_MAX_BYTES
-#define R53LIST_MAX_BYTES (256 * 1024 * 1024)
+#define R53LIST_MAX_BYTES (8 * 1024 * 1024)
 #endif
 
 /* Values of one record set (Route 53 allows 400). */

@@ -23,8 +23,9 @@ the daemon's port) and the Route 53 emulator, all on loopback.
     from notify_servers[0] on port 53 (named on 127.0.0.1 port 53, skipped
     when that port cannot be had) and synced with the listing's hosted zone ID
     (no ListHostedZonesByName).
-Also: a change batch failing on every try drops the kept zone, and the
-next job transfers by AXFR and lists the hosted zone.
+Also: a change batch failing on every try drops the kept zone; a NOTIFY of
+the same serial then costs only an SOA query, and the next serial's job
+transfers by AXFR and lists the hosted zone.
 
 The daemon runs in its own process group and dies with this process
 (PR_SET_PDEATHSIG); every wait is bounded.
@@ -330,7 +331,8 @@ def test_term(d, pidfile):
 
 def test_failed_batch(d, ns, emu, zid):
     """A change batch that fails (HTTP 500 on every try): the kept zone is
-    dropped, the next job transfers by AXFR and lists the hosted zone."""
+    dropped; a NOTIFY of the same serial is only an SOA query; the next
+    serial's job transfers by AXFR and lists the hosted zone."""
     d.drain()
     emu.fault("http500", op="ChangeResourceRecordSets", count=3)
     ns.nsupdate("example.com", ["update add fail.example.com. 300 A 192.0.2.79"], UPDATE)
@@ -341,11 +343,16 @@ def test_failed_batch(d, ns, emu, zid):
            "failed batch: nothing applied")
     r = udp(notify("example.com.").to_wire(), d.port)
     tap.ok(r is not None, "failed batch: NOTIFY answered")
+    line = d.line(lambda l: l.startswith("notify53: debug: zone example.com.: serial"), 3)
+    tap.ok(line and "unchanged since the last try; next try in" in line,
+           "failed batch: a NOTIFY of the same serial costs its SOA query only", line)
+    ns.nsupdate("example.com", ["update add fail2.example.com. 300 A 192.0.2.80"], UPDATE)
     line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 3)
-    tap.ok(line and "by AXFR and listing, 1 created" in line,
-           "failed batch: the next job does AXFR and a listing", line)
-    tap.ok(rrset(emu, zid["example.com"], "fail.example.com.", "A"),
-           "failed batch: the change is in the emulator after it")
+    tap.ok(line and "by AXFR and listing, 2 created" in line,
+           "failed batch: the next serial's job does AXFR and a listing", line)
+    tap.ok(rrset(emu, zid["example.com"], "fail.example.com.", "A") and
+           rrset(emu, zid["example.com"], "fail2.example.com.", "A"),
+           "failed batch: both changes are in the emulator after it")
 
 
 def test_privdrop(ns, emu, home):

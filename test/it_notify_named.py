@@ -18,8 +18,14 @@ against a real BIND 9 and dnspython, on loopback only.
   latency is printed, and only a generous bound (1 s) is asserted.
 - SIGHUP: a zone added, an invalid config rejected, the port changed
   (rebinding); SIGTERM: exit within 2 s with the counters.
+- IPv4-mapped notify_servers ("::ffff:127.0.0.1", "::ffff:127.0.1.0/120"),
+  in `notify53 daemon` built without sanitizers ($NOTIFY53_PLAIN) under
+  valgrind: 127.0.0.1 and all of 127.0.1.0/24 answered, 127.0.0.2 not, and
+  no valgrind error (the ACL once compared bytes nobody had set).
 """
+import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -31,6 +37,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import tap  # noqa: E402
+from daemonproc import DaemonProc  # noqa: E402
 from named import Key, Named, Zone  # noqa: E402
 from notifyprobe import Tool, notify, pick_port, send_flood, udp  # noqa: E402
 
@@ -173,6 +180,7 @@ def main():
         flood(tool, port)
         port = reloads(tool, port, cfg_path)
         terminate(tool)
+        mapped_acl(tmp)
     finally:
         tool.stop()
         if ns:
@@ -182,6 +190,39 @@ def main():
         os.rmdir(tmp)
         if tap._failed:
             tap.diag("tool_notify stderr (last lines):\n" + "\n".join(tool.err[-30:]))
+
+
+def mapped_acl(tmp):
+    plain = os.environ.get("NOTIFY53_PLAIN", "build/plain/notify53")
+    if not shutil.which("valgrind") or not os.access(plain, os.X_OK):
+        tap.ok(False, "valgrind and %s are there" % plain)
+        return
+    port, closed = pick_port(), pick_port()
+    # Everything else points at closed loopback ports: the zone's first
+    # job fails at its SOA query, and nothing leaves the machine.
+    cfg = {"listen": ["127.0.0.1:%d" % port],
+           "notify_servers": ["::ffff:127.0.0.1", "::ffff:127.0.1.0/120"],
+           "zones": [{"name": "example.com", "primaries": ["127.0.0.9:%d" % closed]}],
+           "aws": {"endpoint": "https://127.0.0.1:%d" % closed, "access_key_id": "AKID",
+                   "secret_access_key": "SECRET"}}
+    path = os.path.join(tmp, "mapped.json")
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        json.dump(cfg, f)
+    d = DaemonProc(plain, path, ["-v"], wrapper=("valgrind", "-q", "--error-exitcode=99"))
+    try:
+        if not tap.ok(d.wait(r"daemon: ready", 60), "daemon under valgrind ready", d.tail()):
+            return
+        answers = {}
+        for src in ("127.0.0.1", "127.0.1.5", "127.0.1.250", "127.0.0.2"):
+            answers[src] = udp(notify("example.com.", 7).to_wire(), port, src=src,
+                               timeout=1.0 if src == "127.0.0.2" else 10.0)
+        tap.ok(answers["127.0.0.1"] and answers["127.0.1.5"] and answers["127.0.1.250"],
+               "::ffff:127.0.0.1 and ::ffff:127.0.1.0/120 allow 127.0.0.1 and 127.0.1.0/24",
+               answers)
+        tap.ok(answers["127.0.0.2"] is None, "127.0.0.2 is not allowed: no answer")
+    finally:
+        rc, _ = d.stop()
+    tap.ok(rc == 0, "valgrind: no error in the daemon (exit %r)" % rc, d.tail())
 
 
 def run_named(tool, port):

@@ -9,6 +9,11 @@ credentials), both served by the emulator on its plain-HTTP loopback
 listener. After ExpiredToken the keys are fetched again and the request
 repeated once. Tests never reach a link-local address: the metadata
 endpoints are set to the emulator, or metadata is disabled.
+
+A plain http:// endpoint (config or AWS_ENDPOINT_URL_ROUTE_53) would carry
+the key ID, the signed requests and any session token in clear: refused
+with a message and no request, unless the config says "allow_http": true
+(meant for tests), and then warned about.
 """
 import os
 import subprocess
@@ -133,8 +138,25 @@ def dynamic_sources(e, home):
        "TOKEN" not in out + err, "no secret or token in any output")
 
 
+def plain_http(home):
+    with Emu(credentials=KEYS, http=True, rate=0) as e:
+        d = run_notify53(["r53", "zones", "-c", home.config(e, name="http.json")], home.env())
+        ok(d.returncode == 1 and "plain HTTP" in d.stderr and '"allow_http": true' in d.stderr
+           and not api_log(e), "an http:// endpoint is refused, no request sent: %s"
+           % d.stderr.strip())
+        d = run_notify53(["r53", "zones", "-c", home.config(e, name="noend.json", endpoint=None)],
+                         home.env(AWS_ENDPOINT_URL_ROUTE_53=e.url))
+        ok(d.returncode == 1 and "plain HTTP" in d.stderr and not api_log(e),
+           "... named by AWS_ENDPOINT_URL_ROUTE_53 too: %s" % d.stderr.strip())
+        d = run_notify53(["r53", "zones", "-c", home.config(e, name="allow.json", allow_http=True)],
+                         home.env())
+        ok(d.returncode == 0 and "warning" in d.stderr and "plain HTTP" in d.stderr and
+           api_log(e), "with \"allow_http\": true: used, with a warning: %s" % d.stderr.strip())
+
+
 def main():
     with Home() as home:
+        plain_http(home)
         with Emu(credentials=KEYS, rate=0) as e:
             static_sources(e, home)
         # IMDS and ECS hand out the first key with a token.

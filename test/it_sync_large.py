@@ -38,6 +38,7 @@ from named import Named, Zone, free_port  # noqa: E402
 from r53tool import Home, api_log  # noqa: E402
 import synctest as st  # noqa: E402
 
+import dns.flags  # noqa: E402
 import dns.message  # noqa: E402
 import dns.rrset  # noqa: E402
 
@@ -75,8 +76,9 @@ def extra_sets(zone, n):
 
 
 class CutAXFR(object):
-    """A primary that answers SOA and sends the first AXFR message (SOA and
-    some RRs, no closing SOA), then closes the connection."""
+    """A primary that answers SOA (over UDP, as a sync asks it first, and
+    TCP) and sends the first AXFR message (SOA and some RRs, no closing
+    SOA), then closes the connection."""
 
     def __init__(self, zone):
         self.zone = zone
@@ -85,10 +87,33 @@ class CutAXFR(object):
         self.sock.listen(4)
         self.port = self.sock.getsockname()[1]
         self.sock.settimeout(0.2)
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", self.port))
+        self.udp.settimeout(0.2)
         self.stop = False
         self.axfrs = 0
         self.t = threading.Thread(target=self.serve, daemon=True)
         self.t.start()
+        self.u = threading.Thread(target=self.serve_udp, daemon=True)
+        self.u.start()
+
+    def soa(self, q):
+        r = dns.message.make_response(q)
+        r.flags |= dns.flags.AA
+        r.answer.append(dns.rrset.from_text(
+            self.zone, 300, "IN", "SOA", "ns1.%s hm.%s 5 7200 900 1209600 300"
+            % (self.zone, self.zone)))
+        return r
+
+    def serve_udp(self):
+        while not self.stop:
+            try:
+                data, peer = self.udp.recvfrom(512)
+                self.udp.sendto(self.soa(dns.message.from_wire(data)).to_wire(), peer)
+            except socket.timeout:
+                continue
+            except (OSError, ValueError):
+                return
 
     def serve(self):
         while not self.stop:
@@ -103,10 +128,7 @@ class CutAXFR(object):
                     q = dns.message.from_wire(c.recv(n))
                 except (OSError, ValueError, struct.error):
                     continue
-                r = dns.message.make_response(q)
-                r.answer.append(dns.rrset.from_text(
-                    self.zone, 300, "IN", "SOA", "ns1.%s hm.%s 5 7200 900 1209600 300"
-                    % (self.zone, self.zone)))
+                r = self.soa(q)
                 if q.question[0].rdtype == 252:
                     self.axfrs += 1
                     r.answer.append(dns.rrset.from_text("a." + self.zone, 300, "IN", "A",
@@ -120,7 +142,9 @@ class CutAXFR(object):
     def close(self):
         self.stop = True
         self.t.join(5)
+        self.u.join(5)
         self.sock.close()
+        self.udp.close()
 
 
 def changes_of(e):

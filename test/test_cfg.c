@@ -2,9 +2,12 @@
  * extensions, error messages naming the place, NOTIFY source ranges and
  * ignore rules. */
 #include <stdlib.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 #include "config/cfg.h"
 #include "codec/rr.h"
+#include "memhook.h"
 #include "tap.h"
 
 static int
@@ -45,6 +48,50 @@ from(const struct cfg *c, const struct cfg_zone *z, const char *ip)
 
 	net_addr_parse(&a, ip, 53);
 	return cfg_notify_allowed(c, z, &a);
+}
+
+/* The secrets of a config file, loaded then freed, are nowhere in the
+ * blocks that went back to the allocator (the file's text, cJSON's copies,
+ * stdio's buffer, ours). */
+static void
+wiped(void)
+{
+	static const char key[] = "wJalrXUtnFEMIK7MDENGbPxRfiCYWIPEDTESTKEY";
+	static const char tsig[] = "d2lwZWQtdHNpZy1zZWNyZXQtZm9yLW5vdGlmeTUzLXRlc3Q=";
+	char path[] = "/tmp/test_cfg.XXXXXX";
+	struct cfg c;
+	struct err e = { 0 };
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	long k, t;
+
+	if (!f) {
+		ok(0, "temporary config file");
+		return;
+	}
+	fprintf(f, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"],"
+	    " \"tsig_key\": \"k\"}], \"tsig_keys\": {\"k\": {\"secret\": \"%s\"}},"
+	    " \"aws\": {\"access_key_id\": \"AKIDWIPE\", \"secret_access_key\": \"%s\"}}",
+	    tsig, key);
+	fclose(f);
+	memhook_start(key);
+	ok(cfg_load(&c, path, &e) == 0 && c.aws.secret_access_key &&
+	    !strcmp(c.aws.secret_access_key, key), "config with secrets loaded: %s", e.msg);
+	cfg_free(&c);
+	k = memhook_found();
+	memhook_stop();
+	memhook_start(tsig);
+	cfg_load(&c, path, &e);
+	cfg_free(&c);
+	t = memhook_found();
+	memhook_stop();
+	unlink(path);
+	if (k < 0) {
+		diag("freed blocks cannot be looked at in this build (no ASan): not checked");
+		return;
+	}
+	is_int(k, 0, "freed blocks holding the secret access key");
+	is_int(t, 0, "freed blocks holding the TSIG secret");
 }
 
 int
@@ -156,7 +203,46 @@ main(void)
 		c.safety.min_existing == 100,
 	    "safety settings and defaults");
 	ok(c.log_debug && c.reconcile_interval == 3600, "logging and reconcile_interval");
+	ok(!c.aws.allow_http, "allow_http: false unless said");
 	cfg_free(&c);
+
+	/* IPv4-mapped IPv6 entries are IPv4 ranges, prefix minus 96: sources
+	 * arrive as IPv4 (IPV6_V6ONLY sockets). */
+	ok(parse(&c,
+	       "{\"notify_servers\": [\"::ffff:192.0.2.7\", \"::FFFF:198.51.100.0/120\","
+	       " \"::ffff:203.0.113.0/104\", \"2001:db8::/32\"], \"domains_to_manage\": [\"a.test\"]}",
+	       &e) == 0, "IPv4-mapped notify_servers: %s", e.msg);
+	ok(c.nnotify_from == 4 && c.notify_from[0].addr.ss.ss_family == AF_INET &&
+	    c.notify_from[0].prefix == 32 && c.notify_from[1].addr.ss.ss_family == AF_INET &&
+	    c.notify_from[1].prefix == 24 && c.notify_from[2].prefix == 8 &&
+	    c.notify_from[3].prefix == 32, "kept as IPv4 with the prefix minus 96");
+	ok(addr_is(&c.zones[0].primaries[0], "192.0.2.7:53"), "the mapped notify_servers[0] is an "
+	    "IPv4 primary");
+	ok(from(&c, NULL, "192.0.2.7") && from(&c, NULL, "::ffff:192.0.2.7") &&
+	    !from(&c, NULL, "192.0.2.8") && !from(&c, NULL, "192.0.3.7"),
+	    "::ffff:192.0.2.7 allows 192.0.2.7 only");
+	ok(from(&c, NULL, "198.51.100.0") && from(&c, NULL, "198.51.100.200") &&
+	    from(&c, NULL, "198.51.100.255") && !from(&c, NULL, "198.51.101.1"),
+	    "::ffff:198.51.100.0/120 allows 198.51.100.0/24");
+	ok(from(&c, NULL, "203.1.2.3") && !from(&c, NULL, "204.0.0.1"),
+	    "::ffff:203.0.113.0/104 allows 203.0.0.0/8");
+	ok(from(&c, NULL, "2001:db8::5") && !from(&c, NULL, "2001:db9::1"),
+	    "plain IPv6 ranges unchanged");
+	cfg_free(&c);
+	ok(parse(&c, "{\"notify_servers\": [\"::ffff:192.0.2.0/120\"], \"zones\": [{\"name\":"
+	       " \"a.test\", \"primaries\": [\"192.0.2.53\"]}]}", &e) == 0 &&
+	    from(&c, NULL, "192.0.2.0") && from(&c, NULL, "192.0.2.77") && from(&c, NULL, "192.0.2.255") &&
+	    !from(&c, NULL, "192.0.1.255"), "::ffff:192.0.2.0/120 allows 192.0.2.0/24 %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"]}],"
+	       " \"aws\": {\"endpoint\": \"http://127.0.0.1:4566\", \"allow_http\": true}}", &e) == 0 &&
+	    c.aws.allow_http, "aws.allow_http: true %s", e.msg);
+	cfg_free(&c);
+	refused("{\"domains_to_manage_from_aws\": true, \"notify_servers\": [\"192.0.2.1\"],"
+	    " \"aws\": {\"allow_http\": \"yes\"}}", NULL);
+	refused("{\"notify_servers\": [\"::ffff:0:0/95\"], \"domains_to_manage\": [\"a.test\"]}",
+	    "notify_servers[0]: \"::ffff:0:0/95\" is an IPv4-mapped range: its prefix length must be "
+	    "96 or more");
 
 	/* Glob rules: "*" spans labels, "?" is one character, a backslash
 	 * makes the next one plain; the whole name must match. */
@@ -224,5 +310,6 @@ main(void)
 	refused("{\"notify_servers\": [\"192.0.2.1\"], \"notify_servers\": [\"192.0.2.2\"],"
 		" \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers: duplicate key");
+	wiped();
 	return tap_done();
 }

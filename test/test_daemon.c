@@ -84,6 +84,24 @@ test_coalesce(void)
 	is_int(daemon_sched_done(&s, 4 * S, 1, &z, 1, 1, &full), 0, "coalesce: idle after it");
 	is_int(full, 0, "coalesce: full cleared");
 	is_int(s.last_full, 4 * S, "coalesce: the full job's time is kept");
+
+	/* NOTIFYs during a job that fails: the retry timer decides, the
+	 * pending job is dropped. */
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_trigger(&s, 0);
+	is_int(daemon_sched_done(&s, 5 * S, 0, &z, 0, 0, &full), 0,
+	    "coalesce: no pending job after a failure");
+	ok(!s.running && !s.pending && s.failures == 1, "coalesce: idle, one failure");
+	/* A job that tried nothing (the failed serial again): the failures
+	 * stay, for the retry backoff. */
+	daemon_sched_trigger(&s, 0);
+	daemon_sched_trigger(&s, 0);
+	is_int(daemon_sched_done(&s, 6 * S, -1, &z, 0, 0, &full), 1,
+	    "coalesce: nothing tried, the pending job follows");
+	is_int(s.failures, 1, "coalesce: nothing tried: the failure count stays");
+	is_int(daemon_sched_done(&s, 7 * S, -1, &z, 0, 0, &full), 0, "coalesce: idle");
+	is_int(s.failures, 1, "coalesce: still one failure");
+	is_int(s.last_full, 4 * S, "coalesce: nothing tried is not a full job");
 }
 
 static void

@@ -745,6 +745,52 @@ test_batch_groups(void)
 	fx_free(&f);
 }
 
+/* A change left out keeps Route 53's set: the changes at its name that
+ * would clash with it (a CNAME beside other data) are held back too, and
+ * reported, so Route 53 never gets a batch it must refuse. */
+static void
+test_left_out(void)
+{
+	struct fx f;
+
+	/* The DELETE of a CNAME too long for a batch: the A the primary has
+	 * there cannot be created beside it. */
+	fx_init(&f);
+	fx_base(&f);
+	f.o.max_chars = 30;
+	D(&f, "big.example.com. 300 A 192.0.2.1",
+	    "ok.example.com. 300 A 192.0.2.2", NULL);
+	L(&f, "big.example.com.", 300, "CNAME", 0, NULL,
+	    "a-target-name-longer-than-the-limit.example.net.", NULL);
+	run(&f);
+	is_int(f.p.nchanges, 1, "left-out CNAME: only the unrelated CREATE is sent");
+	ok(f.p.nchanges == 1 && !strcmp(f.p.changes[0].set.name, "ok.example.com."),
+	    "left-out CNAME: ok.example.com. created");
+	is_int(f.p.nerrors, 2, "left-out CNAME: two sets not synced");
+	is_int(f.p.ncreate, 1, "left-out CNAME: one create counted");
+	ok(f.p.nnotes == 3 && strstr(f.p.notes[2].text, "big.example.com. A: not synced: Route 53 "
+	    "keeps its CNAME set here (left out above), and a CNAME cannot share its name"),
+	    "left-out CNAME: the held-back A reported: %s", f.p.nnotes > 2 ? f.p.notes[2].text : "");
+	fx_free(&f);
+
+	/* The DELETE of an A set too large for a batch: no CNAME beside it;
+	 * a TXT there is no clash and is created. */
+	fx_init(&f);
+	fx_base(&f);
+	f.o.max_records = 3;
+	D(&f, "x.example.com. 300 CNAME y.example.com.", NULL);
+	D(&f, "t.example.com. 300 TXT \"kept\"", NULL);
+	L(&f, "x.example.com.", 300, "A", 0, NULL, "192.0.2.1", "192.0.2.2", "192.0.2.3",
+	    "192.0.2.4", NULL);
+	L(&f, "t.example.com.", 300, "A", 0, NULL, "192.0.2.1", "192.0.2.2", "192.0.2.3",
+	    "192.0.2.4", NULL);
+	run(&f);
+	is_str(batch_str(&f.p, 0), "CREATE t.example.com. TXT 1",
+	    "left-out A: the CNAME is held back, the TXT beside another A is not");
+	is_int(f.p.nerrors, 3, "left-out A: both A sets and the CNAME not synced");
+	fx_free(&f);
+}
+
 static void
 test_split(void)
 {
@@ -1054,6 +1100,7 @@ main(void)
 	test_type_change();
 	test_batch_limits();
 	test_batch_groups();
+	test_left_out();
 	test_split();
 	test_safety();
 	test_incremental();

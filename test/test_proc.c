@@ -31,7 +31,7 @@ static void
 cleanup(void)
 {
 	static const char *const names[] = { "pid", "pid.tmp", "state.json", "state.json.tmp",
-		"sub/pid", "sub", "passwd", "group" };
+		"sub/pid", "sub", "passwd", "group", "victim" };
 	char p[128];
 
 	for (int i = 0; i < nchildren; i++) {
@@ -161,6 +161,28 @@ pidfile(void)
 
 	proc_pidfile_remove(path("pid"));
 	ok(!exists("pid"), "removed at exit");
+
+	/* A symlink planted as the temporary file (in a directory others can
+	 * write, say): never followed, so root neither truncates nor chowns
+	 * what it points at. */
+	{
+		struct proc_user u = { 1, 1, 65534, 65533 };
+		struct stat before, after;
+
+		put("victim", "precious\n");
+		stat(path("victim"), &before);
+		if (symlink(path("victim"), path("pid.tmp")) < 0)
+			diag("symlink: %s", strerror(errno));
+		err_clear(&e);
+		ok(proc_pidfile_write(path("pid"), &u, &e) == 0 && !strcmp(slurp("pid"), mine),
+		    "pidfile written past a planted pid.tmp symlink: %s", e.msg);
+		stat(path("victim"), &after);
+		is_str(slurp("victim"), "precious\n", "the symlink's target is not truncated");
+		ok(after.st_uid == before.st_uid && after.st_gid == before.st_gid,
+		    "nor given to another owner (%ld:%ld)", (long)after.st_uid, (long)after.st_gid);
+		ok(!exists("pid.tmp"), "the planted symlink is gone");
+		proc_pidfile_remove(path("pid"));
+	}
 	err_clear(&e);
 	ok(proc_pidfile_write(path("nodir/pid"), NULL, &e) < 0 && strstr(e.msg, "nodir/pid.tmp"),
 	    "missing directory: %s", e.msg);

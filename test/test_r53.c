@@ -440,6 +440,7 @@ start_client(double rate)
 
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
 	aws.endpoint = url;
+	aws.allow_http = 1;
 	aws.access_key_id = "AKIDTEST";
 	aws.secret_access_key = "SECRETTEST";
 	aws.max_requests_per_second = rate;
@@ -895,6 +896,7 @@ no_credentials(void)
 
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
 	aws.endpoint = url;
+	aws.allow_http = 1;
 	aws.max_requests_per_second = 5;
 	fake_reset(&srv);
 	ok(r53_init(&r, &aws, &e) == 0, "a client without credentials starts (%s)", e.msg);
@@ -917,6 +919,39 @@ no_credentials(void)
 	loop_once(0);
 	ok(ndone == 0 && srv.nreqs == 0, "r53_free: queued op dropped, nothing sent");
 	r53_op_free(&op);
+}
+
+/* A plain http:// endpoint, from the config or the environment, only with
+ * allow_http; never a request. */
+static void
+plain_http(void)
+{
+	struct cfg_aws aws = { 0 };
+	struct r53 r;
+	struct err e = { 0 };
+	char url[64];
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
+	aws.endpoint = url;
+	aws.access_key_id = "AKIDTEST";
+	aws.secret_access_key = "SECRETTEST";
+	aws.max_requests_per_second = 5;
+	fake_reset(&srv);
+	ok(r53_init(&r, &aws, &e) < 0 && strstr(e.msg, "is plain HTTP: AWS credentials would be "
+	    "sent in clear") && strstr(e.msg, "\"allow_http\": true"), "http:// refused: %s", e.msg);
+	r53_free(&r);
+	aws.endpoint = NULL;
+	setenv("AWS_ENDPOINT_URL_ROUTE_53", url, 1);
+	err_clear(&e);
+	ok(r53_init(&r, &aws, &e) < 0 && strstr(e.msg, url), "... from AWS_ENDPOINT_URL_ROUTE_53 "
+	    "too: %s", e.msg);
+	r53_free(&r);
+	aws.allow_http = 1;
+	err_clear(&e);
+	ok(r53_init(&r, &aws, &e) == 0, "... taken with allow_http: %s", e.msg);
+	r53_free(&r);
+	unsetenv("AWS_ENDPOINT_URL_ROUTE_53");
+	ok(srv.nreqs == 0, "no request sent");
 }
 
 int
@@ -946,6 +981,7 @@ main(void)
 	op_retries();
 	r53_free(&client);
 	no_credentials();
+	plain_http();
 	fake_stop(&srv);
 	return tap_done();
 }

@@ -1,7 +1,41 @@
 /* Unit tests of the Route 53 listing store: sets come back exactly as added,
  * absent strings stay absent, limits refuse without half-adding. */
+#include <stdio.h>
+
 #include "aws/r53list.h"
+#include "memhook.h"
 #include "tap.h"
+
+/* A listing without end (Route 53, or something in its place): refused at
+ * a limit (R53LIST_MAX_BYTES, R53LIST_MAX_SETS) a 64 MB router survives. */
+static void
+endless(void)
+{
+	struct r53list l;
+	char name[64], v[128];
+	const char *vals[1] = { v };
+	size_t peak, n = 0;
+	int r = 0;
+
+	memset(v, 'x', 120);
+	v[0] = v[119] = '"';
+	v[120] = '\0';
+	r53list_init(&l);
+	memhook_start(NULL);
+	for (; r == 0 && n < 5000000; n++) {
+		struct r53list_set s = { .name = name, .type = 16, .ttl = 300, .nvalues = 1,
+			.values = vals };
+
+		snprintf(name, sizeof name, "n%zu.example.com.", n);
+		r = r53list_add(&l, &s);
+	}
+	peak = memhook_peak();
+	memhook_stop();
+	ok(r < 0 && l.err.set, "endless listing refused after %zu sets: %s", n, l.err.msg);
+	ok(peak <= MEMHOOK_ROUTER_SPARE, "... peak heap %zu KB, within a 64 MB router's %d KB",
+	    peak / 1024, MEMHOOK_ROUTER_SPARE / 1024);
+	r53list_free(&l);
+}
 
 int
 main(void)
@@ -51,5 +85,6 @@ main(void)
 	is_int(r53list_count(&l), 5002, "nothing half-added");
 	is_str(r53_action_name(R53_UPSERT), "UPSERT", "action names");
 	r53list_free(&l);
+	endless();
 	return tap_done();
 }

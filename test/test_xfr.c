@@ -15,6 +15,7 @@
 
 #include "base/loop.h"
 #include "codec/rr.h"
+#include "memhook.h"
 #include "tap.h"
 #include "codec/tsig.h"
 #include "dns/xfr.h"
@@ -424,7 +425,6 @@ static void
 test_ixfr(void)
 {
 	static struct xfr x, full1, full3;
-	struct zone_delta d;
 	struct zone_changes ch;
 	char *p1, *p3;
 	static const size_t chunks[] = { 65536, 1, 5, 0 };
@@ -438,9 +438,22 @@ test_ixfr(void)
 	is_int(x.nsteps, 2, "two version steps");
 	ok(x.nsteps == 2 && x.steps[0].from == 1 && x.steps[0].to == 2 && x.steps[1].from == 2 &&
 	    x.steps[1].to == 3, "steps 1 -> 2 -> 3");
-	ok(x.nsteps == 2 && zone_rr_count(&x.steps[0].del) == 3 &&
-	    zone_rr_count(&x.steps[0].add) == 2 && zone_rr_count(&x.steps[1].del) == 1 &&
-	    zone_rr_count(&x.steps[1].add) == 2, "deletions and additions of each step, SOAs included");
+	ok(x.nsteps == 2 && x.steps[0].first == 0 && x.steps[0].end == 5 &&
+	    x.steps[1].first == 5 && x.steps[1].end == 8 && zone_rr_count(&x.delta.ops) == 8,
+	    "deletions and additions of each step, SOAs included, in one delta");
+	{
+		struct zone del, add;
+
+		zone_init(&del);
+		zone_init(&add);
+		ok(x.nsteps == 2 && zone_delta_part(&x.delta, x.steps[0].first, x.steps[0].end,
+		    ZONE_DEL, &del) == 0 && zone_delta_part(&x.delta, x.steps[0].first,
+		    x.steps[0].end, ZONE_ADD, &add) == 0 && zone_rr_count(&del) == 3 &&
+		    zone_rr_count(&add) == 2 && zone_set_count(&del) == 3,
+		    "the first step's deletions (3 sets) and additions apart");
+		zone_free(&del);
+		zone_free(&add);
+	}
 	is_int(x.soa.serial, 3, "newest serial");
 
 	/* Applied to version 1 it gives version 3. */
@@ -448,9 +461,8 @@ test_ixfr(void)
 	feed(&full1, XFR_AXFR, 0, 65536);
 	axfr(3, 1);
 	feed(&full3, XFR_AXFR, 0, 65536);
-	ok(xfr_delta(&x, &d) == 0, "steps as one zone_delta");
 	zone_changes_init(&ch);
-	ok(full1.zone && zone_apply(full1.zone, &d, &ch) == 0, "delta applies to version 1 %s",
+	ok(full1.zone && zone_apply(full1.zone, &x.delta, &ch) == 0, "delta applies to version 1 %s",
 	    full1.zone ? full1.zone->err.msg : "");
 	p1 = full1.zone ? print(full1.zone) : NULL;
 	p3 = full3.zone ? print(full3.zone) : NULL;
@@ -459,7 +471,6 @@ test_ixfr(void)
 	free(p1);
 	free(p3);
 	zone_changes_free(&ch);
-	zone_delta_free(&d);
 	xfr_free(&full1);
 	xfr_free(&full3);
 
@@ -510,6 +521,30 @@ test_ixfr(void)
 	m_soa(1);
 	m_end();
 	refused(XFR_IXFR, 1, "not newer", "step to the same serial");
+	/* The announced serial is 5, the only step goes from 1 to 3: taking
+	 * it as serial 5 would leave serial 3's data marked as 5. */
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(5);
+	m_soa(1);
+	m_rr("h1." ZONE, "A", "192.0.2.1");
+	m_soa(3);
+	m_rr("h3." ZONE, "A", "192.0.2.3");
+	m_soa(5);
+	m_end();
+	refused(XFR_IXFR, 1, "ended the IXFR at serial 3, not 5 as it began",
+	    "steps that stop short of the announced serial");
+	/* A step past the announced serial, and back to it. */
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(5);
+	m_soa(1);
+	m_soa(7);
+	m_soa(7);
+	m_soa(5);
+	m_soa(5);
+	m_end();
+	refused(XFR_IXFR, 1, "to serial 7, past the newest (5)", "a step past the announced serial");
 	ixfr_1_3();
 	slen -= 20;
 	refused(XFR_IXFR, 1, "closed the connection before the end of the IXFR", "IXFR cut");
@@ -608,6 +643,141 @@ test_tsig(void)
 			    "unsigned NOTAUTH is a refusal, not a TSIG error: %s", x.err.msg);
 		xfr_free(&x);
 	}
+}
+
+/* ---- memory: a hostile stream of tiny steps ------------------------------------- */
+
+/* An IXFR answer from serial 1 in nsteps bare version steps 1 -> 2 -> ...,
+ * each only its two SOAs (the fewest octets a step can take), up to 1,000
+ * RRs a message. Returns it (malloc'ed), its length in *len. */
+static uint8_t *
+tiny_steps(uint32_t nsteps, size_t *len)
+{
+	size_t nrr = 2 + 2 * (size_t)nsteps, cap = nrr * 64 + 65536, n = 0;
+	uint8_t *buf = malloc(cap), rd[128];
+	struct dns_writer mw;
+
+	if (!buf)
+		abort();
+	for (size_t r = 0; r < nrr;) {
+		struct dns_header h = { .id = ID, .flags = DNS_QR | DNS_AA };
+		long k;
+
+		dns_writer_init(&mw, buf + n + 2, cap - n - 2 < 65535 ? cap - n - 2 : 65535, 1, NULL);
+		dns_put_header(&mw, &h);
+		if (r == 0)
+			dns_put_question(&mw, wname(ZONE), DNS_TYPE_IXFR, DNS_CLASS_IN);
+		for (size_t m = 0; m < 1000 && r < nrr; m++, r++) {
+			/* Opening and closing SOA: the newest; step i: i, then i + 1. */
+			uint32_t serial = r == 0 || r == nrr - 1 ? 1 + nsteps : (uint32_t)(1 + (r - 1) / 2 +
+			    (r - 1) % 2);
+			char v[128];
+			long rl;
+
+			snprintf(v, sizeof v, "ns1.example.com. hostmaster.example.com. %u 3600 600 86400 "
+			    "300", serial);
+			rl = rr_from_r53(DNS_TYPE_SOA, v, strlen(v), rd, sizeof rd, NULL);
+			dns_put_rr(&mw, DNS_SEC_ANSWER, wname(ZONE), DNS_TYPE_SOA, DNS_CLASS_IN, 300, rd,
+			    (size_t)rl);
+		}
+		if ((k = dns_writer_done(&mw)) < 0)
+			abort();
+		buf[n] = (uint8_t)(k >> 8);
+		buf[n + 1] = (uint8_t)k;
+		n += 2 + (size_t)k;
+	}
+	*len = n;
+	return buf;
+}
+
+/* A primary, or anyone on the path of an unsigned transfer, sends 40,000
+ * version steps of two bare SOAs: the memory the transfer holds stays
+ * within a small multiple of the octets received. */
+static void
+test_tiny_steps(void)
+{
+	static struct xfr x;
+	const uint32_t nsteps = 40000;
+	size_t len, peak, bound;
+	uint8_t *s = tiny_steps(nsteps, &len);
+	int r = 0;
+
+	setup(&x, XFR_IXFR, 1);
+	memhook_start(NULL);
+	for (size_t off = 0; off < len && r == 0; off += 16384)
+		r = xfr_feed(&x, s + off, len - off < 16384 ? len - off : 16384, NOW);
+	peak = memhook_peak();
+	memhook_stop();
+	is_int(r, 1, "%u tiny IXFR steps (%zu octets) taken %s", nsteps, len, x.err.msg);
+	is_int(x.nsteps, nsteps, "... as %u steps", nsteps);
+	/* The records as kept take about twice their octets on the wire (an
+	 * SOA's names are stored whole, the message compresses them), 8 more
+	 * per record and 16 per step; storage grows by doubling, and under
+	 * ASan a realloc copies (old and new both live for a moment). Before
+	 * the delta held every step, each step cost two zones: 478 MB here. */
+	bound = 6 * len + 256 * 1024;
+	ok(peak <= bound, "... peak heap %zu KB for %zu KB received (bound %zu KB)", peak / 1024,
+	    len / 1024, bound / 1024);
+	xfr_free(&x);
+	free(s);
+}
+
+/* A primary that sends records without end: the transfer is refused at a
+ * limit (DNS_MAX_ZONE_BYTES, DNS_MAX_ZONE_RRS) a 64 MB router survives. */
+static void
+test_endless_axfr(void)
+{
+	static struct xfr x;
+	static uint8_t first[65536], more[65536];
+	char v[128];
+	uint8_t rd[256];
+	long rl, n1 = 0, n2 = 0;
+	size_t peak, fed = 0;
+	int r;
+
+	memset(v, 'x', 120);
+	v[0] = v[119] = '"';
+	v[120] = '\0';
+	rl = rr_from_r53(DNS_TYPE_TXT, v, strlen(v), rd, sizeof rd, NULL);
+	for (int m = 0; m < 2; m++) {
+		struct dns_header h = { .id = ID, .flags = DNS_QR | DNS_AA };
+
+		dns_writer_init(&w, m ? more : first, 65535, 1, NULL);
+		dns_put_header(&w, &h);
+		if (!m) {
+			dns_put_question(&w, wname(ZONE), DNS_TYPE_AXFR, DNS_CLASS_IN);
+			m_soa(1);
+		}
+		for (int i = 0; i < 400; i++)
+			dns_put_rr(&w, DNS_SEC_ANSWER, wname("t." ZONE), DNS_TYPE_TXT, DNS_CLASS_IN, 300,
+			    rd, (size_t)rl);
+		if (m)
+			n2 = dns_writer_done(&w);
+		else
+			n1 = dns_writer_done(&w);
+	}
+	setup(&x, XFR_AXFR, 0);
+	memhook_start(NULL);
+	stream[0] = (uint8_t)(n1 >> 8);
+	stream[1] = (uint8_t)n1;
+	r = xfr_feed(&x, stream, 2, NOW);
+	if (r == 0)
+		r = xfr_feed(&x, first, (size_t)n1, NOW);
+	stream[0] = (uint8_t)(n2 >> 8);
+	stream[1] = (uint8_t)n2;
+	for (int i = 0; r == 0 && i < 100000; i++) {
+		r = xfr_feed(&x, stream, 2, NOW);
+		if (r == 0)
+			r = xfr_feed(&x, more, (size_t)n2, NOW);
+		fed += (size_t)n2;
+	}
+	peak = memhook_peak();
+	memhook_stop();
+	ok(r < 0 && strstr(x.err.msg, "DNS_MAX_ZONE_BYTES"), "endless AXFR refused after %zu KB: %s",
+	    fed / 1024, x.err.msg);
+	ok(peak <= MEMHOOK_ROUTER_SPARE, "... peak heap %zu KB, within a 64 MB router's %d KB",
+	    peak / 1024, MEMHOOK_ROUTER_SPARE / 1024);
+	xfr_free(&x);
 }
 
 /* ---- the job on the loop, against a forked server ------------------------------ */
@@ -837,6 +1007,8 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	test_axfr();
 	test_ixfr();
+	test_tiny_steps();
+	test_endless_axfr();
 	test_soa();
 	test_tsig();
 	test_job();

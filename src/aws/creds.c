@@ -12,23 +12,14 @@
 #include "cJSON.h"
 #include "base/log.h"
 #include "base/net.h"
+#include "base/secret.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
-
-/* Overwrite memory that held a secret; volatile so the stores stay. */
-static void
-wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-
-	while (n--)
-		*v++ = 0;
-}
 
 static void
 value_wipe(struct creds_value *v)
 {
-	wipe(v, sizeof *v);
+	secret_wipe(v, sizeof *v);
 }
 
 /* Copy s[0..n) into dst[cap] (NUL-terminated); the message names the field,
@@ -222,13 +213,13 @@ read_small_file(const char *path, char **out, size_t *len, struct err *e)
 			char *nb;
 
 			if (cap >= CREDS_MAX_FILE) {
-				wipe(buf, n);
+				secret_wipe(buf, n);
 				free(buf);
 				fclose(f);
 				return err_set(e, "%s: larger than %d bytes", path, CREDS_MAX_FILE);
 			}
 			if (!(nb = realloc(buf, cap * 2))) {
-				wipe(buf, n);
+				secret_wipe(buf, n);
 				free(buf);
 				fclose(f);
 				return err_set(e, "%s: out of memory", path);
@@ -242,7 +233,7 @@ read_small_file(const char *path, char **out, size_t *len, struct err *e)
 			break;
 	}
 	if (ferror(f)) {
-		wipe(buf, n);
+		secret_wipe(buf, n);
 		free(buf);
 		fclose(f);
 		return err_set(e, "%s: read error", path);
@@ -267,7 +258,7 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 	if (rc)
 		return rc > 0 ? 0 : -1;
 	rc = creds_ini_find(text, len, c->profile, config_file, v, found, e);
-	wipe(text, len);
+	secret_wipe(text, len);
 	free(text);
 	if (rc < 0) {
 		struct err e2 = { 0 };
@@ -405,9 +396,7 @@ out:
 		value_wipe(v);
 	if (root) {
 		/* cJSON keeps copies of the strings: wipe them before freeing. */
-		for (cJSON *it = root->child; it; it = it->next)
-			if (cJSON_IsString(it) && it->valuestring)
-				wipe(it->valuestring, strlen(it->valuestring));
+		secret_wipe_json(root);
 		cJSON_Delete(root);
 	}
 	return rc;
@@ -739,7 +728,7 @@ ecs_auth(struct creds *c)
 	struct err e = { 0 };
 	int rc = 0;
 
-	wipe(c->auth, sizeof c->auth);
+	secret_wipe(c->auth, sizeof c->auth);
 	if (file) {
 		if ((rc = read_small_file(file, &text, &len, &e)) != 0)
 			return err_set(&c->err, "container authorization token: %s",
@@ -760,7 +749,7 @@ ecs_auth(struct creds *c)
 			memcpy(c->auth, tok, len);
 	}
 	if (text) {
-		wipe(text, len);
+		secret_wipe(text, len);
 		free(text);
 	}
 	return rc;
@@ -775,8 +764,8 @@ fetch_end(struct creds *c, int ok)
 		log_warn("AWS credentials from %s (%s): %s", creds_source_name(c->dynamic),
 		    c->endpoint, c->err.msg);
 	}
-	wipe(c->imds_token, sizeof c->imds_token);
-	wipe(c->auth, sizeof c->auth);
+	secret_wipe(c->imds_token, sizeof c->imds_token);
+	secret_wipe(c->auth, sizeof c->auth);
 	if (c->ready)
 		c->ready(c);
 }
@@ -931,5 +920,5 @@ creds_free(struct creds *c)
 {
 	if (c->http_ready)
 		http_client_free(&c->meta);
-	wipe(c, sizeof *c);
+	secret_wipe(c, sizeof *c);
 }

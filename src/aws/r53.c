@@ -123,6 +123,16 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	o.trust = &r->trust;
 	if (http_client_init(&r->http, endpoint ? endpoint : R53_DEFAULT_ENDPOINT, &o, e) < 0)
 		return -1;
+	/* Over plain HTTP the key ID, every signed request (replayable for
+	 * minutes) and a session token travel in clear: only for a test
+	 * endpoint, and said so. */
+	if (!r->http.url.tls && !aws->allow_http)
+		return err_set(e, "the Route 53 endpoint %s is plain HTTP: AWS credentials would be "
+		    "sent in clear; use https://, or set \"allow_http\": true in \"aws\" (for a "
+		    "test endpoint only)", endpoint);
+	if (!r->http.url.tls)
+		log_warn("route53: the endpoint %s is plain HTTP (allow_http): AWS credentials and "
+		    "changes are sent in clear", endpoint);
 	if (creds_init(&r->creds, aws, &r->trust, e) < 0)
 		return -1;
 	r->creds.ready = on_creds;

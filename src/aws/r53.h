@@ -111,7 +111,9 @@ struct r53 {
  * AWS_ENDPOINT_URL_ROUTE_53, then AWS_ENDPOINT_URL, name the endpoint;
  * without aws.ca_file, AWS_CA_BUNDLE names the CA bundle (so the original
  * tool's config.json, which has no "aws" object, can be pointed elsewhere).
- * Returns 0, or -1 with e set (r53_free is still safe). */
+ * A plain http:// endpoint is refused unless aws->allow_http (a test
+ * endpoint), and then warned about. Returns 0, or -1 with e set (r53_free is
+ * still safe). */
 int r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e);
 
 /* Use now() as the wall clock instead of time() (tests: a clock that is

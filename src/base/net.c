@@ -118,9 +118,8 @@ net_addr_str(const struct net_addr *a, char *buf, size_t len)
 	return buf;
 }
 
-/* The 4 or 16 address bytes, with IPv4-mapped IPv6 reduced to IPv4. */
-static size_t
-raw_ip(const struct net_addr *a, const unsigned char **ip)
+size_t
+net_addr_ip(const struct net_addr *a, const unsigned char **ip)
 {
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -140,7 +139,7 @@ int
 net_addr_same_ip(const struct net_addr *a, const struct net_addr *b)
 {
 	const unsigned char *ia, *ib;
-	size_t la = raw_ip(a, &ia), lb = raw_ip(b, &ib);
+	size_t la = net_addr_ip(a, &ia), lb = net_addr_ip(b, &ib);
 
 	return la == lb && !memcmp(ia, ib, la);
 }

@@ -38,6 +38,11 @@ int net_addr_port(const struct net_addr *a);
 /* Same address and port. */
 int net_addr_equal(const struct net_addr *a, const struct net_addr *b);
 
+/* The 4 (IPv4) or 16 (IPv6) address bytes of a in *ip (pointing into a);
+ * an IPv4-mapped IPv6 address (::ffff:192.0.2.1) gives its 4 IPv4 bytes.
+ * Returns 4 or 16. */
+size_t net_addr_ip(const struct net_addr *a, const unsigned char **ip);
+
 /* Same IP address, ignoring the port; an IPv4-mapped IPv6 address
  * (::ffff:192.0.2.1) equals its IPv4 form. */
 int net_addr_same_ip(const struct net_addr *a, const struct net_addr *b);

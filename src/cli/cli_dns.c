@@ -156,13 +156,22 @@ cmd_xfr(const struct cmd_args *a)
 	case XFR_GOT_DELTA:
 		for (size_t i = 0; i < x.nsteps && rc == 0; i++) {
 			const struct xfr_step *s = &x.steps[i];
+			struct zone del, add;
 
 			if (!json)
 				printf("; %u -> %u\n", s->from, s->to);
-			for (size_t j = 0; j < zone_set_count(&s->del) && rc == 0; j++)
-				rc = print_op(&s->del, j, '-', s, json);
-			for (size_t j = 0; j < zone_set_count(&s->add) && rc == 0; j++)
-				rc = print_op(&s->add, j, '+', s, json);
+			/* One step's sets at a time: the delta holds the rest. */
+			zone_init(&del);
+			zone_init(&add);
+			if (zone_delta_part(&x.delta, s->first, s->end, ZONE_DEL, &del) < 0 ||
+			    zone_delta_part(&x.delta, s->first, s->end, ZONE_ADD, &add) < 0)
+				rc = -1;
+			for (size_t j = 0; j < zone_set_count(&del) && rc == 0; j++)
+				rc = print_op(&del, j, '-', s, json);
+			for (size_t j = 0; j < zone_set_count(&add) && rc == 0; j++)
+				rc = print_op(&add, j, '+', s, json);
+			zone_free(&del);
+			zone_free(&add);
 		}
 		break;
 	default:

@@ -3,18 +3,21 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cJSON.h"
 #include "codec/dns.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/num.h"
+#include "base/secret.h"
 #include "codec/rr.h"
 #include "codec/tsig.h"
 
@@ -215,6 +218,8 @@ static int
 get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *r)
 {
 	char tmp[INET6_ADDRSTRLEN + 8], buf[80];
+	const unsigned char *ip;
+	unsigned char v4[4];
 	const char *slash;
 	int maxbits;
 
@@ -243,6 +248,17 @@ get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *
 		if (num_parse(slash + 1, (uint64_t)maxbits, &p) < 0)
 			return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
 		r->prefix = (int)p;
+	}
+	/* An IPv4-mapped entry (::ffff:192.0.2.0/120) is the IPv4 range
+	 * 192.0.2.0/24: sources arrive as IPv4 (IPV6_V6ONLY sockets), and
+	 * in_range compares the 4 bytes, which its prefix must cover. */
+	if (r->addr.ss.ss_family == AF_INET6 && net_addr_ip(&r->addr, &ip) == 4) {
+		if (r->prefix < 96)
+			return bad(e, w, "%s is an IPv4-mapped range: its prefix length must be 96 or "
+			    "more", shown(v, buf, sizeof buf));
+		memcpy(v4, ip, 4); /* ip points into r->addr */
+		net_addr_from_ip(&r->addr, v4, 4, 53);
+		r->prefix -= 96;
 	}
 	return 0;
 }
@@ -556,6 +572,7 @@ rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, st
 	const cJSON *alg, *sec;
 	struct tsig_key parsed;
 	struct err te = { 0 };
+	int rc;
 
 	if (get_name(&name, kw, e, &key->name) < 0)
 		return -1;
@@ -578,7 +595,9 @@ rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, st
 		return -1;
 	/* Check it now, so a typo is a config error and not a failed transfer
 	 * at 3 a.m.; the message never shows the secret. */
-	if (tsig_key_init(&parsed, key->name, key->algorithm, key->secret, &te) < 0)
+	rc = tsig_key_init(&parsed, key->name, key->algorithm, key->secret, &te);
+	secret_wipe(&parsed, sizeof parsed);
+	if (rc < 0)
 		return bad(e, kw, "%s", te.msg);
 	return 0;
 }
@@ -663,6 +682,12 @@ rd_log_syslog(struct parse *ps, const cJSON *v, const struct where *w, struct er
 	return get_bool(v, w, e, &ps->c->log_syslog);
 }
 
+static int
+rd_aws_allow_http(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	return get_bool(v, w, e, &ps->c->aws.allow_http);
+}
+
 static const struct key aws_keys[] = {
 	{ "profile", rd_aws_profile, NULL },
 	{ "credentials_file", rd_aws_credentials_file, NULL },
@@ -673,6 +698,7 @@ static const struct key aws_keys[] = {
 	{ "region", rd_aws_region, NULL },
 	{ "ca_file", rd_aws_ca_file, NULL },
 	{ "max_requests_per_second", rd_aws_rate, NULL },
+	{ "allow_http", rd_aws_allow_http, NULL },
 };
 
 static const struct key safety_keys[] = {
@@ -829,6 +855,8 @@ cfg_parse(struct cfg *c, const char *json, const char *path, struct err *e)
 		return -1;
 	}
 	rc = walk_object(&ps, root, NULL, top_keys, sizeof top_keys / sizeof top_keys[0], e);
+	/* cJSON's copies of the strings hold the secrets too. */
+	secret_wipe_json(root);
 	cJSON_Delete(root);
 	if (rc == 0)
 		rc = finish(&ps, e);
@@ -851,46 +879,45 @@ int
 cfg_load(struct cfg *c, const char *path, struct err *e)
 {
 	struct stat st;
-	FILE *f;
 	char *buf;
-	size_t n;
-	int rc;
+	size_t n = 0;
+	int fd, rc;
 
 	memset(c, 0, sizeof *c);
-	if (!(f = fopen(path, "r")))
+	/* read(2), not stdio: a FILE's buffer would keep a copy of the
+	 * secrets that nothing wipes. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return err_set(e, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) < 0 || st.st_size > CFG_MAX_FILE) {
-		fclose(f);
+	if (fstat(fd, &st) < 0 || st.st_size > CFG_MAX_FILE) {
+		close(fd);
 		return err_set(e, "%s: larger than %d bytes", path, CFG_MAX_FILE);
 	}
 	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		fclose(f);
+		close(fd);
 		return err_set(e, "%s: out of memory", path);
 	}
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		free(buf);
-		return err_set(e, "%s: contains a NUL byte", path);
+	while (n < (size_t)st.st_size) {
+		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
 	}
-	rc = cfg_parse(c, buf, path, e);
+	close(fd);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n))
+		rc = err_set(e, "%s: contains a NUL byte", path);
+	else
+		rc = cfg_parse(c, buf, path, e);
+	secret_wipe(buf, n);
 	free(buf);
 	/* Secrets in a file others can read deserve a warning, not a refusal:
 	 * the operator may have reasons (a read-only bind mount, say). */
 	if (rc == 0 && (st.st_mode & 077) && (c->aws.secret_access_key || c->ntsig_keys))
 		log_warn("%s holds secrets and is readable by group or others (chmod 600 it)", path);
 	return rc;
-}
-
-/* Overwrite a secret before its memory goes back to the allocator. */
-static void
-free_secret(char *s)
-{
-	if (s)
-		for (volatile char *p = s; *p; p++)
-			*p = 0;
-	free(s);
 }
 
 void
@@ -909,15 +936,15 @@ cfg_free(struct cfg *c)
 	for (int i = 0; i < c->ntsig_keys; i++) {
 		free(c->tsig_keys[i].name);
 		free(c->tsig_keys[i].algorithm);
-		free_secret(c->tsig_keys[i].secret);
+		secret_free(c->tsig_keys[i].secret);
 	}
 	free(c->tsig_keys);
 	free(c->notify_from);
 	free(c->aws.profile);
 	free(c->aws.credentials_file);
 	free(c->aws.access_key_id);
-	free_secret(c->aws.secret_access_key);
-	free_secret(c->aws.session_token);
+	secret_free(c->aws.secret_access_key);
+	secret_free(c->aws.session_token);
 	free(c->aws.endpoint);
 	free(c->aws.region);
 	free(c->aws.ca_file);
@@ -946,33 +973,14 @@ cfg_zone_find(const struct cfg *c, const char *name)
 	return NULL;
 }
 
-/* The 4 or 16 bytes of an address, IPv4-mapped IPv6 reduced to IPv4. */
-static int
-ip_bytes(const struct net_addr *a, unsigned char out[16])
-{
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	const unsigned char *s6;
-
-	if (a->ss.ss_family == AF_INET) {
-		memcpy(out, &((const struct sockaddr_in *)&a->ss)->sin_addr, 4);
-		return 4;
-	}
-	s6 = (const unsigned char *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
-	if (!memcmp(s6, mapped, 12)) {
-		memcpy(out, s6 + 12, 4);
-		return 4;
-	}
-	memcpy(out, s6, 16);
-	return 16;
-}
-
 static int
 in_range(const struct cfg_cidr *r, const struct net_addr *a)
 {
-	unsigned char x[16], y[16];
+	const unsigned char *x, *y;
 	int bits = r->prefix;
 
-	if (ip_bytes(&r->addr, x) != ip_bytes(a, y))
+	/* r is never IPv4-mapped (get_cidr): its bytes cover its prefix. */
+	if (net_addr_ip(&r->addr, &x) != net_addr_ip(a, &y))
 		return 0;
 	for (int i = 0; bits > 0; i++, bits -= 8) {
 		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));

@@ -73,6 +73,7 @@ struct cfg_aws {
 	char *region;            /* SigV4 signing region; NULL = us-east-1 */
 	char *ca_file;           /* PEM bundle replacing the built-in anchors */
 	double max_requests_per_second;
+	int allow_http;          /* an http:// endpoint may be used (tests) */
 };
 
 struct cfg_safety {

@@ -76,6 +76,12 @@ struct dzone {
 	int queued, next_full;       /* in the queue; the job it waits for is full */
 	struct loop_timer timer;
 	int timer_full;
+	int timer_kick;              /* the timer triggered the job to come */
+	/* The primary's serial when the last job tried and did not leave
+	 * Route 53 in sync (failed, refused, partial, or a plan with errors):
+	 * a NOTIFY of it again costs one SOA query (sync_job.tried). */
+	int tried;
+	uint32_t tried_serial;
 	/* What Route 53 holds, as far as we know (sync_job.synced). */
 	struct zone *synced;
 	uint32_t synced_serial;
@@ -428,6 +434,7 @@ timer_due(struct loop_timer *t)
 {
 	struct dzone *z = LOOP_CONTAINER_OF(t, struct dzone, timer);
 
+	z->timer_kick = 1;
 	kick(z, z->timer_full);
 }
 
@@ -454,6 +461,11 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 		log_debug("zone %s: serial %lu current; next check in %lld s", name,
 		    (unsigned long)j->serial, (long long)(next_ms / 1000));
 		break;
+	case SYNC_UNCHANGED:
+		log_debug("zone %s: serial %lu unchanged since the last try; next %s in %lld s", name,
+		    (unsigned long)j->serial, z->s.failures ? "try" : "check",
+		    (long long)(next_ms / 1000));
+		break;
 	case SYNC_OK:
 	case SYNC_PARTIAL:
 		log_info("zone %s: serial %lu by %s%s, %zu created, %zu updated, %zu deleted in %zu "
@@ -478,7 +490,7 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 static int
 refreshed(const struct sync_job *j)
 {
-	if (!j->has_soa)
+	if (!j->has_soa || j->status == SYNC_UNCHANGED)
 		return 0;
 	return j->status != SYNC_FAILED || j->xfer != SYNC_XFER_NONE ||
 	    (j->prev && dns_serial_cmp(j->serial, j->prev_serial) != 1);
@@ -488,7 +500,9 @@ static void
 job_done(struct sync_job *j)
 {
 	struct dzone *z = j->user;
-	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT;
+	int unchanged = j->status == SYNC_UNCHANGED;
+	/* daemon_sched_done: 1 in sync, 0 failed, -1 nothing tried. */
+	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT ? 1 : unchanged ? -1 : 0;
 	int was_full = j->status == SYNC_OK && !j->incremental;
 	int full, again, expired_before = z->s.expired;
 	int64_t now = loop_now();
@@ -497,13 +511,20 @@ job_done(struct sync_job *j)
 	z->jobs++;
 	for (int a = 0; a < R53_API_COUNT; a++)
 		z->calls[a] += j->calls[a];
-	z->result = sync_status_name(j->status);
-	z->last_sync = (int64_t)time(NULL);
-	z->error[0] = 0;
+	if (!unchanged) {
+		/* An unchanged serial leaves the last result standing. */
+		z->result = sync_status_name(j->status);
+		z->last_sync = (int64_t)time(NULL);
+		z->error[0] = 0;
+	}
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
 		snprintf(z->error, sizeof z->error, "%s", j->err.msg);
 	else if (j->nrefused)
 		snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
+	if (j->has_soa && !unchanged && j->status != SYNC_CURRENT) {
+		z->tried = !(j->status == SYNC_OK && j->synced);
+		z->tried_serial = j->serial;
+	}
 	if (j->has_soa) {
 		z->has_primary_serial = 1;
 		z->primary_serial = j->soa.serial;
@@ -528,7 +549,11 @@ job_done(struct sync_job *j)
 	}
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, refreshed(j), was_full,
 	    &full);
+	/* Nothing tried: the retry or refresh timer kept running (kick). A
+	 * timer's trigger dropped with the pending job is forgotten. */
 	if (!again)
+		z->timer_kick = 0;
+	if (!again && !(unchanged && z->timer.armed))
 		schedule(z);
 	log_job(z, j, again ? 0 : z->timer.when - now);
 	if (expired_before && !z->s.expired)
@@ -546,6 +571,15 @@ job_done(struct sync_job *j)
 		enqueue(z, full);
 	state_mark();
 	kick(NULL, 0);
+}
+
+/* May the job to come for z end after its SOA query (sync_job.tried)?
+ * Only one a NOTIFY started: a timer's is the retry, the refresh or the
+ * reconcile, and does what it is due for. */
+static int
+may_skip(const struct dzone *z, int full)
+{
+	return z->tried && !full && !z->timer_kick;
 }
 
 static void
@@ -576,6 +610,11 @@ start_job(struct dzone *z)
 		j->prev_soa = z->synced_soa;
 		j->full = z->next_full;
 	}
+	if (may_skip(z, z->next_full)) {
+		j->tried = 1;
+		j->tried_serial = z->tried_serial;
+	}
+	z->timer_kick = 0;
 	z->job = j;
 	z->job_gen = d.gen;
 	d.gen->refs++;
@@ -594,7 +633,10 @@ kick(struct dzone *z, int full)
 	if (z && z->queued) {
 		z->next_full |= full;
 	} else if (z && daemon_sched_trigger(&z->s, full)) {
-		loop_timer_cancel(&z->timer);
+		/* A job that may end after its SOA query leaves the retry or
+		 * refresh timer as it is: NOTIFYs do not move it. */
+		if (!may_skip(z, full))
+			loop_timer_cancel(&z->timer);
 		enqueue(z, full);
 	} else if (z) {
 		log_debug("zone %s: a job is running; one more follows it", z->cz->name);

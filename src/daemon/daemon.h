@@ -10,6 +10,22 @@
  * query and a newer one an IXFR, an incremental plan and one
  * ChangeResourceRecordSets with no listing.
  *
+ * Every job asks the SOA first. A zone whose last try did not leave Route
+ * 53 in sync (it failed, the safety check refused it, a set was refused or
+ * left out) keeps that try's serial: a NOTIFY of the same serial again costs
+ * that SOA query and nothing more, and leaves the retry (or refresh) timer
+ * where it was, so a storm of NOTIFYs, spoofed or not, neither repeats a
+ * transfer and a listing nor moves the retry backoff. Only a newer serial,
+ * or the timer, tries again.
+ *
+ * Every job asks the SOA first. A zone whose last try did not leave Route
+ * 53 in sync (it failed, the safety check refused it, a set was refused or
+ * left out) keeps that try's serial: a NOTIFY of the same serial again costs
+ * that SOA query and nothing more, and leaves the retry (or refresh) timer
+ * where it was, so a storm of NOTIFYs, spoofed or not, neither repeats a
+ * transfer and a listing nor moves the retry backoff. Only a newer serial,
+ * or the timer, tries again.
+ *
  *   coalescing   at most one job running and one pending per zone: any
  *                number of NOTIFYs during a job make one more job after it
  *                (a pending reconcile stays a reconcile)

@@ -47,19 +47,22 @@ daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct rr_s
 		s->last_ok = now;
 		s->expired = 0;
 	}
-	if (ok) {
+	if (ok > 0) {
 		s->failures = 0;
 		if (was_full)
 			s->last_full = now;
-	} else if (s->failures < 0x7fff) {
+	} else if (ok == 0 && s->failures < 0x7fff) {
 		s->failures++;
 	}
 	*full = 0;
-	if (s->pending) {
+	if (s->pending && ok != 0) {
 		*full = s->pending_full;
 		s->pending = s->pending_full = 0;
 		return 1;
 	}
+	/* After a failure the retry timer decides, whatever NOTIFYs came
+	 * meanwhile. */
+	s->pending = s->pending_full = 0;
 	s->running = 0;
 	return 0;
 }

@@ -43,8 +43,11 @@ int daemon_sched_trigger(struct daemon_sched *s, int full);
  * current), which restarts the expire clock (RFC 1035 section 3.3.13:
  * expire counts from the last successful refresh, so an SOA answer
  * followed by a refused transfer does not); was_full: it listed Route 53.
- * Returns 1 when the pending job is to start now (*full set, s->running
- * stays set), 0 when the zone is idle again. */
+ * ok is 1 when the zone is in sync or current, 0 when the job failed, -1
+ * when it tried nothing (the serial of the last failed try again): the
+ * failures count stays. Returns 1 when the pending job is to start now
+ * (*full set, s->running stays set), 0 when the zone is idle again; after a
+ * failure a pending job is dropped (the retry timer decides). */
 int daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct rr_soa *soa,
     int refreshed, int was_full, int *full);
 

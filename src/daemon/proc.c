@@ -156,7 +156,10 @@ proc_drop_privileges(const struct proc_user *u, struct err *e)
 /* ---- files -------------------------------------------------------------------- */
 
 /* Write data to path.tmp (fsync'd when sync), give it to owner when root,
- * and rename it over path. Returns 0, or -1 with e and path untouched. */
+ * and rename it over path. path.tmp is made anew (O_EXCL, after removing a
+ * stale one), never opened through a symlink: one planted there would have
+ * root truncate and chown whatever it points at. Returns 0, or -1 with e
+ * and path untouched. */
 static int
 write_atomic(const char *path, const char *data, size_t len, int sync,
     const struct proc_user *owner, struct err *e)
@@ -169,7 +172,9 @@ write_atomic(const char *path, const char *data, size_t len, int sync,
 	if (strlen(path) > CFG_MAX_STRING)
 		return err_set(e, "%.64s...: path too long", path);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return err_set(e, "cannot remove the stale %s: %s", tmp, strerror(errno));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return err_set(e, "cannot create %s: %s", tmp, strerror(errno));
 	while (off < len) {
@@ -284,7 +289,7 @@ proc_pidfile_remove(const char *path)
 		return;
 	if (unlink(path) == 0 || (errno != EACCES && errno != EPERM))
 		return;
-	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) >= 0)
+	if ((fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)) >= 0)
 		close(fd);
 }
 

@@ -79,10 +79,7 @@ discard_result(struct xfr *x)
 		free(x->zone);
 		x->zone = NULL;
 	}
-	for (size_t i = 0; i < x->nsteps; i++) {
-		zone_free(&x->steps[i].del);
-		zone_free(&x->steps[i].add);
-	}
+	zone_delta_free(&x->delta);
 	free(x->steps);
 	x->steps = NULL;
 	x->nsteps = 0;
@@ -115,6 +112,17 @@ last_step(struct xfr *x)
 	return &x->steps[x->nsteps - 1];
 }
 
+/* A record of the IXFR delta: deleted (ZONE_DEL) or added (ZONE_ADD). All
+ * steps go into the one delta, so memory follows the octets received. */
+static int
+add_op(struct xfr *x, int op, const struct dns_rr *rr)
+{
+	if (zone_delta_add(&x->delta, op, rr->owner, rr->type, rr->class, rr->ttl, rr->rdata,
+	    rr->rdlen) < 0)
+		return fail(x, "sent IXFR records that cannot be kept: %s", x->delta.ops.err.msg);
+	return 0;
+}
+
 /* An IXFR version step begins with the SOA of the version it leaves. */
 static int
 step_begin(struct xfr *x, const struct dns_rr *rr, const struct rr_soa *soa)
@@ -132,9 +140,8 @@ step_begin(struct xfr *x, const struct dns_rr *rr, const struct rr_soa *soa)
 	s = &x->steps[x->nsteps++];
 	s->from = soa->serial;
 	s->to = soa->serial;
-	zone_init(&s->del);
-	zone_init(&s->add);
-	return add_to(x, &s->del, rr);
+	s->first = s->end = (uint32_t)zone_rr_count(&x->delta.ops);
+	return add_op(x, ZONE_DEL, rr);
 }
 
 /* Its additions begin with the SOA of the version it leads to. */
@@ -142,45 +149,13 @@ static int
 step_to(struct xfr *x, const struct dns_rr *rr, const struct rr_soa *soa)
 {
 	last_step(x)->to = soa->serial;
-	return add_to(x, &last_step(x)->add, rr);
+	return add_op(x, ZONE_ADD, rr);
 }
 
-static int
+static void
 step_end(struct xfr *x)
 {
-	struct xfr_step *s = last_step(x);
-
-	if (zone_finish(&s->del) < 0)
-		return fail(x, "sent IXFR deletions that cannot be kept: %s", s->del.err.msg);
-	if (zone_finish(&s->add) < 0)
-		return fail(x, "sent IXFR additions that cannot be kept: %s", s->add.err.msg);
-	return 0;
-}
-
-int
-xfr_delta(const struct xfr *x, struct zone_delta *d)
-{
-	zone_delta_init(d);
-	for (size_t i = 0; i < x->nsteps; i++) {
-		for (int op = ZONE_DEL; op <= ZONE_ADD; op++) {
-			const struct zone *z = op == ZONE_DEL ? &x->steps[i].del : &x->steps[i].add;
-
-			for (size_t j = 0; j < zone_set_count(z); j++) {
-				struct zone_set set;
-
-				zone_set_get(z, j, &set);
-				for (size_t k = 0; k < set.count; k++) {
-					size_t len;
-					const uint8_t *rd = zone_set_rdata(z, j, k, &len);
-
-					if (zone_delta_add(d, op, set.name, set.type, DNS_CLASS_IN, set.ttl,
-					    rd, len) < 0)
-						return -1;
-				}
-			}
-		}
-	}
-	return 0;
+	last_step(x)->end = (uint32_t)zone_rr_count(&x->delta.ops);
 }
 
 /* ---- answer parsing ---------------------------------------------------------- */
@@ -259,27 +234,35 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		return keep_full(x, rr);
 	case ST_DEL:
 		if (!is_soa)
-			return add_to(x, &last_step(x)->del, rr);
+			return add_op(x, ZONE_DEL, rr);
 		/* The version this step leads to (RFC 1995 section 4). */
 		if (dns_serial_cmp(soa.serial, last_step(x)->from) != 1)
 			return fail(x, "sent an IXFR step from serial %u to %u, not newer",
 			    last_step(x)->from, soa.serial);
+		if (dns_serial_cmp(soa.serial, x->soa.serial) == 1)
+			return fail(x, "sent an IXFR step to serial %u, past the newest (%u)",
+			    soa.serial, x->soa.serial);
 		x->state = ST_ADD;
 		return step_to(x, rr, &soa);
 	case ST_ADD:
 		if (!is_soa)
-			return add_to(x, &last_step(x)->add, rr);
-		if (soa.serial == x->soa.serial) {
+			return add_op(x, ZONE_ADD, rr);
+		step_end(x);
+		/* RFC 1995 section 4: the answer ends with the newest SOA once
+		 * the steps have reached it; the same SOA before that is not an
+		 * end (taking it as one would record serial 3's data as 5). */
+		if (soa.serial == x->soa.serial && last_step(x)->to == x->soa.serial) {
 			x->state = ST_END;
-			return step_end(x);
+			return 0;
 		}
+		if (soa.serial == x->soa.serial)
+			return fail(x, "ended the IXFR at serial %u, not %u as it began",
+			    last_step(x)->to, x->soa.serial);
 		/* The next step starts where this one ended. */
 		if (soa.serial != last_step(x)->to)
 			return fail(x, "sent an IXFR step from serial %u after one to %u",
 			    soa.serial, last_step(x)->to);
 		x->state = ST_DEL;
-		if (step_end(x) < 0)
-			return -1;
 		return step_begin(x, rr, &soa);
 	}
 	return fail(x, "internal error: state %d", x->state);

@@ -55,16 +55,18 @@ enum xfr_kind {
 enum xfr_outcome {
 	XFR_GOT_SOA,     /* SOA query answered: soa */
 	XFR_GOT_FULL,    /* AXFR, or AXFR-style IXFR answer: zone, soa */
-	XFR_GOT_DELTA,   /* IXFR steps: steps[0..nsteps), soa (the newest) */
+	XFR_GOT_DELTA,   /* IXFR: delta, steps[0..nsteps), soa (the newest) */
 	XFR_GOT_CURRENT  /* IXFR: nothing newer than x->serial; soa */
 };
 
-/* One IXFR version step (RFC 1995 section 4): the RRs it deletes, among
- * them the SOA of version from, and the RRs it adds, among them the SOA of
- * version to. Both finished (zone_finish): sets in canonical order. */
+/* One IXFR version step (RFC 1995 section 4), from version from to version
+ * to: records [first, end) of the transfer's delta, the RRs it deletes
+ * (among them the SOA of from), then those it adds (among them the SOA of
+ * to). A step costs these 16 octets besides its records, so a transfer's
+ * memory follows the octets it received, however many steps they hold. */
 struct xfr_step {
 	uint32_t from, to;
-	struct zone del, add;
+	uint32_t first, end;
 };
 
 /* Job phases (ordered; tests and logs read them). */
@@ -94,7 +96,9 @@ struct xfr {
 	uint32_t soa_ttl;
 	struct zone *zone;               /* XFR_GOT_FULL, finished; xfr_free frees it
 	                                  * unless the caller took it (set NULL) */
-	struct xfr_step *steps;          /* XFR_GOT_DELTA: steps[0..nsteps) */
+	struct zone_delta delta;         /* XFR_GOT_DELTA: every step's records, in
+	                                  * order, for zone_apply() */
+	struct xfr_step *steps;          /* ... and where each step lies in it */
 	size_t nsteps, steps_cap;
 	const struct net_addr *server;   /* the server that answered */
 	size_t rrs, bytes;               /* RRs and octets received */
@@ -128,13 +132,9 @@ int xfr_start(struct xfr *x);
  * sockets, frees any result). */
 void xfr_cancel(struct xfr *x);
 
-/* Free the result (zone or steps) and buffers; x can be started again. */
+/* Free the result (zone or delta and steps) and buffers; x can be started
+ * again. */
 void xfr_free(struct xfr *x);
-
-/* The steps of an XFR_GOT_DELTA result as one zone_delta for zone_apply()
- * (deletions then additions of each step, in order). d is initialised here;
- * the caller frees it. Returns 0, or -1 with the reason in d->ops.err. */
-int xfr_delta(const struct xfr *x, struct zone_delta *d);
 
 /* Without sockets (tests, fuzzing): prepare x to parse the answer to a
  * query with ID id, of x->kind for x->zone (and x->serial, x->key with the

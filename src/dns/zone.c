@@ -590,6 +590,26 @@ zone_delta_add(struct zone_delta *d, int op, const uint8_t *owner, unsigned type
 	return add(&d->ops, owner, type, class, ttl, (unsigned)op, rdata, rdlen);
 }
 
+int
+zone_delta_part(const struct zone_delta *d, size_t first, size_t end, int op, struct zone *out)
+{
+	const uint8_t *a = d->ops.arena;
+
+	for (size_t i = first; i < end && i < d->ops.nrr; i++) {
+		uint32_t r = d->ops.idx[i];
+		uint8_t wire[DNS_NAME_MAX];
+		const uint8_t *o = rec_owner(a, r);
+
+		if (rec_flags(a, r) != (unsigned)op)
+			continue;
+		reverse_labels(wire, o, o[-1]);
+		if (zone_add(out, wire, rec_type(a, r), DNS_CLASS_IN, rec_ttl(a, r), rec_rdata(a, r),
+		    rec_rdlen(a, r)) < 0)
+			return -1;
+	}
+	return zone_finish(out);
+}
+
 void
 zone_changes_init(struct zone_changes *c)
 {

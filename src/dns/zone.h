@@ -112,6 +112,12 @@ void zone_delta_free(struct zone_delta *d);
 int zone_delta_add(struct zone_delta *d, int op, const uint8_t *owner, unsigned type,
     unsigned class, uint32_t ttl, const uint8_t *rdata, size_t rdlen);
 
+/* The records [first, end) of d tagged op, as the record sets of out
+ * (zone_init'ed, then finished here): one version step's deletions or
+ * additions, for printing. Returns 0, or -1 with the reason in out->err. */
+int zone_delta_part(const struct zone_delta *d, size_t first, size_t end, int op,
+    struct zone *out);
+
 /* The (name, type) keys of the record sets a delta changed, canonical order. */
 struct zone_changes {
 	uint8_t *buf;     /* packed: type (2 octets) then the wire name */

@@ -31,7 +31,8 @@ struct item {
 	uint8_t kind;          /* enum plan_kind */
 	uint8_t hidden;        /* DELETE half of an UPDATE */
 	uint8_t soa;           /* the SOA update: not counted by the safety check */
-	uint8_t dropped;       /* too large for any batch */
+	uint8_t dropped;       /* left out: too large for any batch, malformed, or
+	                        * held back by another left out (hold_back) */
 };
 
 /* Why a record set is left alone. */
@@ -599,8 +600,13 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 
 		if (p->err.set)
 			return -1;
+		/* Left out, but kept in the items: Route 53 keeps the old
+		 * set of an UPDATE (hold_back). */
 		p->nvpool = mark;
-		p->nitems--;
+		it->v = (uint32_t)mark;
+		it->nv = 0;
+		it->chars = 0;
+		it->dropped = 1;
 		p->nerrors++;
 		setname(&sn, s->name, s->type);
 		note(p, PLAN_ERROR, "%s %s: not synced: %s", sn.name, sn.t, why.msg);
@@ -793,6 +799,67 @@ same_name(const struct item *a, const struct item *b)
 	size_t n = dns_name_len(a->wname);
 
 	return n == dns_name_len(b->wname) && !memcmp(a->wname, b->wname, n);
+}
+
+/* A DELETE or UPDATE left out keeps Route 53's set of its type at its name.
+ * A CNAME shares its name with nothing (RFC 1034 section 3.6.2), and Route
+ * 53 refuses a whole batch that would make it do so: a CREATE of another
+ * type beside a kept CNAME, or of a CNAME beside a kept set, is held back
+ * as not synced too. (A held-back CREATE keeps nothing: no chain.) Returns
+ * 0, or -1 on no memory. */
+static int
+hold_back(struct ctx *c)
+{
+	struct plan *p = c->p;
+	struct item **kept;
+	size_t nkept = 0, n = 0;
+
+	for (size_t i = 0; i < p->nitems; i++) {
+		const struct item *it = (const struct item *)p->items + i;
+
+		nkept += it->dropped && it->kind != PLAN_CREATE;
+	}
+	if (!nkept)
+		return 0;
+	if (!(kept = malloc(nkept * sizeof *kept)))
+		return oom(p);
+	for (size_t i = 0; i < p->nitems; i++) {
+		struct item *it = (struct item *)p->items + i;
+
+		if (it->dropped && it->kind != PLAN_CREATE)
+			kept[n++] = it;
+	}
+	qsort(kept, nkept, sizeof *kept, item_cmp);
+	for (size_t i = 0; i < p->nitems; i++) {
+		struct item *it = (struct item *)p->items + i;
+		size_t lo = 0, hi = nkept;
+
+		if (it->dropped || it->kind != PLAN_CREATE)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (dns_name_cmp(kept[mid]->wname, it->wname) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < nkept && same_name(kept[lo], it); lo++) {
+			struct setname sn, kn;
+
+			if ((kept[lo]->type == DNS_TYPE_CNAME) == (it->type == DNS_TYPE_CNAME))
+				continue;
+			it->dropped = 1;
+			p->nerrors++;
+			setname(&sn, it->wname, it->type);
+			note(p, PLAN_ERROR, "%s %s: not synced: Route 53 keeps its %s set here (left out "
+			    "above), and a CNAME cannot share its name", sn.name, sn.t,
+			    setname(&kn, kept[lo]->wname, kept[lo]->type)->t);
+			break;
+		}
+	}
+	free(kept);
+	return 0;
 }
 
 /* Emit the changes of batch [bs, be) of order[] into the final arrays,
@@ -994,6 +1061,8 @@ finish(struct ctx *c)
 	tally_notes(p);
 	if (!p->err.set)
 		oversize(c);
+	if (!p->err.set)
+		hold_back(c);
 	rc = verdict(c);
 	if (!p->err.set)
 		batch(c);

@@ -39,6 +39,9 @@
  * input always gives the same batches. An UPSERT too large for a batch on
  * its own is sent as DELETE + CREATE (which counts once each); a set too
  * large even so is an error note and left out, the rest is still planned.
+ * A DELETE or UPDATE left out keeps Route 53's set, so the CREATEs at its
+ * name that would put a CNAME beside other data are held back too, as
+ * errors: Route 53 would refuse their whole batch.
  *
  * Safety (as octoDNS): a plan deleting, or updating, more than the
  * configured share of the record sets Route 53 holds (not counting the

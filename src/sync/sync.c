@@ -17,6 +17,8 @@ sync_status_name(enum sync_status s)
 		return "ok";
 	case SYNC_CURRENT:
 		return "current";
+	case SYNC_UNCHANGED:
+		return "unchanged";
 	case SYNC_PARTIAL:
 		return "partial";
 	case SYNC_UNSAFE:
@@ -491,26 +493,15 @@ copy_prev(struct sync_job *j)
 	return 0;
 }
 
-/* Apply the IXFR delta to a copy of the last synced zone. Returns 0, or -1
- * when it does not apply (the caller falls back to AXFR) or on no memory. */
+/* Apply the IXFR delta to a copy of the last synced zone. Returns 0, -1
+ * when it does not apply (the caller falls back to AXFR), or -2 when the job
+ * failed (no memory). */
 static int
 apply_delta(struct sync_job *j)
 {
-	struct zone_delta d;
-	int rc;
-
-	if (xfr_delta(&j->xfr, &d) < 0) {
-		log_warn("sync %s: IXFR: %s; trying AXFR", j->zone->name, d.ops.err.msg);
-		zone_delta_free(&d);
-		return -1;
-	}
-	if (copy_prev(j) < 0) {
-		zone_delta_free(&d);
+	if (copy_prev(j) < 0)
 		return -2;
-	}
-	rc = zone_apply(j->desired, &d, &j->changes);
-	zone_delta_free(&d);
-	if (rc < 0) {
+	if (zone_apply(j->desired, &j->xfr.delta, &j->changes) < 0) {
 		log_warn("sync %s: the IXFR from serial %lu does not apply to the last synced zone "
 			 "(%s); trying AXFR",
 		    j->zone->name, (unsigned long)j->prev_serial, j->desired->err.msg);
@@ -542,6 +533,14 @@ transferred(struct xfr *x)
 	j->has_soa = 1;
 	newer = dns_serial_cmp(x->soa.serial, j->prev_serial) == 1;
 	if (j->step == SYNC_SOA) {
+		if (j->tried && dns_serial_cmp(x->soa.serial, j->tried_serial) != 1) {
+			finish(j, SYNC_UNCHANGED);
+			return;
+		}
+		if (!j->prev) {
+			transfer(j, XFR_AXFR);
+			return;
+		}
 		if (!newer) {
 			if (!j->full) {
 				finish(j, SYNC_CURRENT);
@@ -617,7 +616,9 @@ begin(struct loop_timer *t)
 		fail(j, "zone %s has no primary", j->zone->name);
 		return;
 	}
-	transfer(j, j->prev ? XFR_SOA : XFR_AXFR);
+	/* The SOA first in every case: a serial seen before costs no transfer
+	 * and no listing. */
+	transfer(j, XFR_SOA);
 }
 
 void

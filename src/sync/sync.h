@@ -4,9 +4,11 @@
  * `notify53 sync` and `notify53 plan` run one job per zone on the poll loop;
  * the daemon runs the same jobs with the state it kept from the last one.
  *
- *   SOA query         only with previous state: a serial not newer than the
- *                     last synced one (RFC 1982 section 3.2) ends the job,
- *                     unless a full reconcile is asked for
+ *   SOA query         always first (RFC 1996 section 4.7). With previous
+ *                     state, a serial not newer than the last synced one
+ *                     (RFC 1982 section 3.2) ends the job, unless a full
+ *                     reconcile is asked for; with tried, a serial not newer
+ *                     than tried_serial ends it too (SYNC_UNCHANGED)
  *   transfer          IXFR from the last synced serial with previous state
  *                     (RFC 1995), else AXFR (RFC 5936); an IXFR that fails
  *                     or whose delta does not apply to the last synced zone
@@ -58,12 +60,13 @@
 enum sync_status {
 	SYNC_OK,       /* Route 53 matches the primary (or would, dry run) */
 	SYNC_CURRENT,  /* serial not newer than the last synced one: nothing done */
+	SYNC_UNCHANGED, /* serial not newer than tried_serial: nothing done */
 	SYNC_PARTIAL,  /* applied, except record sets Route 53 refused (refused[]) */
 	SYNC_UNSAFE,   /* the safety check refused the plan (err says why) */
 	SYNC_FAILED    /* err says why; nothing more was sent after the failure */
 };
 
-/* "ok", "current", "partial", "unsafe", "failed". */
+/* "ok", "current", "unchanged", "partial", "unsafe", "failed". */
 const char *sync_status_name(enum sync_status s);
 
 /* How the primary's zone was obtained. */
@@ -106,6 +109,12 @@ struct sync_job {
 	uint32_t prev_serial;
 	const char *prev_soa;
 	int full;
+
+	/* The primary's serial when an earlier job tried and did not leave
+	 * Route 53 in sync (the daemon, for a job a NOTIFY started): the same
+	 * serial again costs the SOA query and nothing more. */
+	int tried;
+	uint32_t tried_serial;
 
 	/* Hosted zone ID: set by the caller when known and trusted (a previous
 	 * job, the account's listing), else found by the job; holds the ID

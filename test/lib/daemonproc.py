@@ -20,8 +20,9 @@ from named import _die_with_parent
 
 
 class DaemonProc:
-    def __init__(self, binary, cfg, args=(), env=None):
-        self.proc = subprocess.Popen([binary, "daemon", "-c", cfg] + list(args),
+    def __init__(self, binary, cfg, args=(), env=None, wrapper=()):
+        """wrapper: a command to run it under, e.g. ("valgrind", "-q")."""
+        self.proc = subprocess.Popen(list(wrapper) + [binary, "daemon", "-c", cfg] + list(args),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, env=env,
                                      preexec_fn=_die_with_parent)

@@ -1,0 +1,186 @@
+"""A scripted DNS primary on loopback, for what named never sends: an IXFR
+of tens of thousands of tiny version steps, or one that stops short of the
+serial it announced (test/it_xfr_hostile.py).
+
+    p = FakePrimary("example.com.", serial=1, records=[("h1", "A", "192.0.2.1")])
+    p.start()                        # UDP and TCP on 127.0.0.1:p.port
+    p.set(5, [("h5", "A", "192.0.2.5")], ixfr=lambda q, since: [...])
+    p.queries                        # [("udp"|"tcp", "SOA"|"AXFR"|"IXFR"), ...]
+    p.stop()
+
+SOA queries (UDP or TCP) get the current SOA. AXFR gets the zone at the
+current serial (REFUSED with refuse_axfr). IXFR calls ixfr(query, since)
+when set, which returns the answer as a list of messages (dns.message
+objects, or wire octets whose ID is patched in here), else answers
+AXFR-style. Every thread is a daemon thread; sockets close on stop().
+"""
+import socket
+import struct
+import threading
+
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+
+
+def soa_text(zone, serial):
+    return "ns1.%s hostmaster.%s %d 3600 600 86400 300" % (zone, zone, serial)
+
+
+def tiny_steps(zone, nsteps, first=1, per_msg=1000):
+    """Wire messages (ID 0) of an IXFR answer from serial first in nsteps
+    version steps holding nothing but their two SOAs, per_msg RRs a
+    message. Every message repeats the question; each SOA points to its
+    name (offset 12) for owner, mname and rname: 36 octets on the wire."""
+    last = first + nsteps
+    serials = [last]
+    for s in range(first, last):
+        serials += [s, s + 1]
+    serials.append(last)
+    qname = dns.name.from_text(zone).to_wire()
+    ptr = b"\xc0\x0c"
+    out = []
+    for i in range(0, len(serials), per_msg):
+        chunk = serials[i:i + per_msg]
+        head = struct.pack("!HHHHHH", 0, 0x8400, 1, len(chunk), 0, 0)
+        head += qname + struct.pack("!HH", dns.rdatatype.IXFR, 1)
+        out.append(head + b"".join(ptr + struct.pack("!HHIH", 6, 1, 300, 24) + ptr + ptr +
+                                   struct.pack("!IIIII", s, 3600, 600, 86400, 300)
+                                   for s in chunk))
+    return out
+
+
+class FakePrimary(object):
+    def __init__(self, zone, serial=1, records=(), host="127.0.0.1"):
+        self.zone = zone if zone.endswith(".") else zone + "."
+        self.host = host
+        self.lock = threading.Lock()
+        self.queries = []
+        self.refuse_axfr = False
+        self.ixfr = None
+        self.set(serial, records)
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind((host, 0))
+        self.port = self.udp.getsockname()[1]
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind((host, self.port))
+        self.tcp.listen(8)
+        self.stopped = False
+
+    def set(self, serial, records, ixfr=None, refuse_axfr=False):
+        """The zone at serial: SOA, NS ns1 and records (name relative to the
+        zone, type, value); ixfr(query, since) answers IXFR (None:
+        AXFR-style); refuse_axfr: AXFR gets REFUSED."""
+        with self.lock:
+            self.serial = serial
+            self.records = list(records)
+            self.ixfr = ixfr
+            self.refuse_axfr = refuse_axfr
+
+    def addr(self):
+        return "%s:%d" % (self.host, self.port)
+
+    def soa(self, serial=None):
+        return dns.rrset.from_text(self.zone, 300, "IN", "SOA",
+                                   soa_text(self.zone, self.serial if serial is None else serial))
+
+    def zone_rrsets(self):
+        out = [dns.rrset.from_text(self.zone, 300, "IN", "NS", "ns1." + self.zone),
+               dns.rrset.from_text("ns1." + self.zone, 300, "IN", "A", "192.0.2.53")]
+        for name, typ, value in self.records:
+            out.append(dns.rrset.from_text(name + "." + self.zone, 300, "IN", typ, value))
+        return out
+
+    def start(self):
+        for target in (self._serve_udp, self._serve_tcp):
+            threading.Thread(target=target, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.stopped = True
+        for s in (self.udp, self.tcp):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *a):
+        self.stop()
+
+    # -- answers -------------------------------------------------------------
+    def _answer(self, q, proto):
+        """The answer to query q as a list of wire messages."""
+        qtype = q.question[0].rdtype
+        name = dns.rdatatype.to_text(qtype)
+        with self.lock:
+            self.queries.append((proto, name))
+            r = dns.message.make_response(q)
+            r.flags |= dns.flags.AA
+            if qtype == dns.rdatatype.SOA:
+                r.answer.append(self.soa())
+                return [r.to_wire()]
+            if qtype == dns.rdatatype.IXFR and self.ixfr:
+                since = q.authority[0][0].serial if q.authority else 0
+                msgs = self.ixfr(q, since)
+                return [m.to_wire() if hasattr(m, "to_wire") else
+                        struct.pack("!H", q.id) + m[2:] for m in msgs]
+            if qtype not in (dns.rdatatype.AXFR, dns.rdatatype.IXFR) or self.refuse_axfr:
+                r.set_rcode(dns.rcode.REFUSED)
+                return [r.to_wire()]
+            r.answer = [self.soa()] + self.zone_rrsets() + [self.soa()]
+            return [r.to_wire()]
+
+    def _serve_udp(self):
+        while not self.stopped:
+            try:
+                data, peer = self.udp.recvfrom(65535)
+                q = dns.message.from_wire(data)
+                for m in self._answer(q, "udp"):
+                    self.udp.sendto(m, peer)
+            except OSError:
+                return
+            except Exception:  # a malformed query: no answer
+                continue
+
+    def _serve_tcp(self):
+        while not self.stopped:
+            try:
+                c, _ = self.tcp.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._conn, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def _read(c, n):
+        buf = b""
+        while len(buf) < n:
+            k = c.recv(n - len(buf))
+            if not k:
+                return None
+            buf += k
+        return buf
+
+    def _conn(self, c):
+        try:
+            c.settimeout(30)
+            while True:
+                h = self._read(c, 2)
+                if not h:
+                    return
+                data = self._read(c, struct.unpack("!H", h)[0])
+                if data is None:
+                    return
+                q = dns.message.from_wire(data)
+                for m in self._answer(q, "tcp"):
+                    c.sendall(struct.pack("!H", len(m)) + m)
+        except (OSError, Exception):
+            return
+        finally:
+            c.close()
