@@ -199,6 +199,21 @@ fake_reset(struct fake_http *f)
 	f->nreplies = f->next = f->nreqs = 0;
 }
 
+/* The credential chain of a test process sees only what the test gives
+ * it: no AWS_* variable of the caller, no ~/.aws, no metadata service. */
+static void __attribute__((unused))
+fake_aws_env(void)
+{
+	static const char *const vars[] = { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+		"AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		unsetenv(vars[i]);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("HOME", "/nonexistent", 1);
+}
+
 static void __attribute__((unused))
 fake_stop(struct fake_http *f)
 {

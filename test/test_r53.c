@@ -957,16 +957,7 @@ plain_http(void)
 int
 main(void)
 {
-	/* Never the real metadata service nor the real ~/.aws. */
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("HOME", "/nonexistent", 1);
-	unsetenv("AWS_ACCESS_KEY_ID");
-	unsetenv("AWS_SECRET_ACCESS_KEY");
-	unsetenv("AWS_PROFILE");
-	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
-	unsetenv("AWS_CONFIG_FILE");
-	unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	fake_aws_env();
 
 	change_bodies();
 	errors();

@@ -38,6 +38,21 @@ r53_api_name(enum r53_api a)
 }
 
 const char *
+r53_calls_text(const unsigned long *calls, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int a = 0; a < R53_API_COUNT && n < cap; a++)
+		if (calls[a])
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s %lu", n ? ", " : "",
+			    api_names[a], calls[a]);
+	if (!buf[0])
+		snprintf(buf, cap, "none");
+	return buf;
+}
+
+const char *
 r53_status_name(enum r53_status s)
 {
 	static const char *const names[] = { "ok", "invalid-change-batch", "invalid-input",

@@ -68,6 +68,10 @@ enum r53_api {
 /* "ListResourceRecordSets"... */
 const char *r53_api_name(enum r53_api a);
 
+/* The calls made, by name: "ListResourceRecordSets 2, ChangeResourceRecordSets
+ * 1", or "none"; cut to fit cap (at least 1). Returns buf. */
+const char *r53_calls_text(const unsigned long *calls, char *buf, size_t cap);
+
 /* One hosted zone, as ListHostedZones, ListHostedZonesByName and
  * GetHostedZone describe it. */
 struct r53_zone {

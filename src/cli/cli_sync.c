@@ -11,7 +11,7 @@
  *       "# ZONE serial N, hosted zone ID" line (text only). Exit 0: no
  *       changes; 2: changes pending; 1: any zone failed.
  *   sync
- *       applies. One line per zone on stdout:
+ *       applies. One line per zone on stdout, the daemon's (sync_result):
  *         ZONE: serial N by AXFR, 12 created, 3 updated, 1 deleted in 2
  *         batches; API calls: ListHostedZonesByName 1, ...; 0.42 s
  *       then a total line; failures, refusals and Route 53's messages on
@@ -63,28 +63,6 @@ static struct run run;
 /* ---- printing ------------------------------------------------------------------- */
 
 static void
-print_calls(FILE *f, const unsigned long *calls)
-{
-	int any = 0;
-
-	fputs("API calls:", f);
-	for (int a = 0; a < R53_API_COUNT; a++) {
-		if (!calls[a])
-			continue;
-		fprintf(f, "%s %s %lu", any ? "," : "", r53_api_name((enum r53_api)a), calls[a]);
-		any = 1;
-	}
-	if (!any)
-		fputs(" none", f);
-}
-
-static const char *
-xfer_name(const struct sync_job *j)
-{
-	return j->xfer == SYNC_XFER_IXFR ? "IXFR" : j->xfer == SYNC_XFER_AXFR ? "AXFR" : "none";
-}
-
-static void
 print_notes(const struct sync_job *j)
 {
 	for (size_t i = 0; i < j->plan.nnotes; i++) {
@@ -123,7 +101,7 @@ print_plan(struct sync_job *j)
 static void
 print_sync(struct sync_job *j)
 {
-	double secs = (double)(j->ended_ms - j->started_ms) / 1000;
+	char line[SYNC_RESULT_MAX];
 
 	if (j->dry_run && j->status != SYNC_FAILED) {
 		struct plan_opts o;
@@ -138,34 +116,7 @@ print_sync(struct sync_job *j)
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
 		fprintf(stderr, "notify53: %s: %s%s\n", j->zone->name,
 		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
-	printf("%s: ", j->zone->name);
-	if (j->serial)
-		printf("serial %lu by %s, ", (unsigned long)j->serial, xfer_name(j));
-	switch (j->status) {
-	case SYNC_FAILED:
-		printf("failed after %zu created, %zu updated, %zu deleted; ",
-		    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE]);
-		break;
-	case SYNC_UNSAFE:
-		printf("refused by the safety check (%zu to create, %zu to update, %zu to delete); ",
-		    j->plan.ncreate, j->plan.nupdate, j->plan.ndelete);
-		break;
-	default:
-		if (j->dry_run)
-			printf("dry run: would create %zu, update %zu, delete %zu in %zu batches; ",
-			    j->plan.ncreate, j->plan.nupdate, j->plan.ndelete, j->plan.nbatches);
-		else
-			printf("%zu created, %zu updated, %zu deleted in %zu batches%s%s%s; ",
-			    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
-			    j->batches, j->nrefused ? ", some refused" : "",
-			    j->plan.nerrors ? ", some not synced" : "", j->insync ? ", INSYNC" : "");
-		if (j->lost)
-			printf("%zu more batch%s whose answer was lost (not counted); ", j->lost,
-			    j->lost == 1 ? "" : "es");
-		break;
-	}
-	print_calls(stdout, j->calls);
-	printf("; %.2f s\n", secs);
+	printf("%s: %s\n", j->zone->name, sync_result(j, line, sizeof line));
 	/* A set the plan had to leave out (an error note: a value Route 53
 	 * cannot take) is missing from Route 53 as a refused one would be. */
 	if ((j->status != SYNC_OK && j->status != SYNC_CURRENT) || (j->plan.nerrors && !j->dry_run))
@@ -362,10 +313,13 @@ main_run(const struct cmd_args *a, int plan)
 		if (run.nzones)
 			loop_run();
 		if (!plan) {
-			printf("%zu zone%s, %s; ", run.nzones, run.nzones == 1 ? "" : "s",
-			    run.failed ? "some failed" : run.dry_run ? "dry run" : "all in sync");
-			print_calls(stdout, run.client.calls);
-			printf("; %.2f s\n", (double)(loop_refresh_now() - run.t0) / 1000);
+			char calls[256];
+
+			printf("%zu zone%s, %s; API calls: %s; %.2f s\n", run.nzones,
+			    run.nzones == 1 ? "" : "s",
+			    run.failed ? "some failed" : run.dry_run ? "dry run" : "all in sync",
+			    r53_calls_text(run.client.calls, calls, sizeof calls),
+			    (double)(loop_refresh_now() - run.t0) / 1000);
 		}
 		rc = run.failed || run.ended < run.nzones ? CMD_FAIL : plan && run.pending ? 2 : CMD_OK;
 	}

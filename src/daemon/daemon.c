@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "aws/acct.h"
-#include "codec/dns.h"
 #include "base/log.h"
 #include "base/loop.h"
 #include "dns/notify.h"
@@ -400,27 +399,6 @@ state_mark(void)
 static void kick(struct dzone *z, int full);
 
 static void
-calls_text(char *buf, size_t cap, const unsigned long *calls)
-{
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (int a = 0; a < R53_API_COUNT && off < cap; a++) {
-		int n;
-
-		if (!calls[a])
-			continue;
-		n = snprintf(buf + off, cap - off, "%s%s %lu", off ? ", " : "",
-		    r53_api_name((enum r53_api)a), calls[a]);
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	if (!buf[0])
-		snprintf(buf, cap, "none");
-}
-
-static void
 schedule(struct dzone *z)
 {
 	int64_t at = daemon_sched_next(&z->s, loop_now(), d.gen->cfg.refresh_min,
@@ -441,13 +419,9 @@ timer_due(struct loop_timer *t)
 static void
 log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 {
-	char calls[256];
+	char line[SYNC_RESULT_MAX];
 	const char *name = z->cz->name;
-	double secs = (double)(j->ended_ms - j->started_ms) / 1000;
-	const char *how = j->xfer == SYNC_XFER_IXFR ? "IXFR" : j->xfer == SYNC_XFER_AXFR ?
-	    "AXFR" : "none";
 
-	calls_text(calls, sizeof calls, j->calls);
 	for (size_t i = 0; i < j->plan.nnotes; i++) {
 		const struct plan_note *n = &j->plan.notes[i];
 
@@ -456,44 +430,17 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	}
 	for (size_t i = 0; i < j->nrefused; i++)
 		log_err("zone %s: Route 53 refused %s", name, j->refused[i]);
-	switch (j->status) {
-	case SYNC_CURRENT:
-		log_debug("zone %s: serial %lu current; next check in %lld s", name,
-		    (unsigned long)j->serial, (long long)(next_ms / 1000));
-		break;
-	case SYNC_UNCHANGED:
-		log_debug("zone %s: serial %lu unchanged since the last try; next %s in %lld s", name,
-		    (unsigned long)j->serial, z->s.failures ? "try" : "check",
+	sync_result(j, line, sizeof line);
+	if (j->status == SYNC_CURRENT)
+		log_debug("zone %s: %s; next check in %lld s", name, line, (long long)(next_ms / 1000));
+	else if (j->status == SYNC_UNCHANGED)
+		log_debug("zone %s: %s; next %s in %lld s", name, line, z->s.failures ? "try" : "check",
 		    (long long)(next_ms / 1000));
-		break;
-	case SYNC_OK:
-	case SYNC_PARTIAL:
-		log_info("zone %s: serial %lu by %s%s, %zu created, %zu updated, %zu deleted in %zu "
-			 "batch%s%s%s; API calls: %s; %.2f s",
-		    name, (unsigned long)j->serial, how, j->incremental ? "" : " and listing",
-		    j->applied[PLAN_CREATE], j->applied[PLAN_UPDATE], j->applied[PLAN_DELETE],
-		    j->batches, j->batches == 1 ? "" : "es",
-		    j->status == SYNC_PARTIAL ? ", some refused" : "",
-		    j->lost ? ", more in batches whose answer was lost" : "", calls, secs);
-		break;
-	default:
-		log_err("zone %s: %s%s; API calls: %s; next try in %lld s", name,
-		    j->status == SYNC_UNSAFE ? "refused by the safety check: " : "", j->err.msg,
-		    calls, (long long)(next_ms / 1000));
-		break;
-	}
-}
-
-/* Did j get the primary's zone: transferred, or the serial not newer than
- * the one Route 53 holds? (A primary that answers the SOA query but refuses
- * the transfer has not refreshed the zone.) */
-static int
-refreshed(const struct sync_job *j)
-{
-	if (!j->has_soa || j->status == SYNC_UNCHANGED)
-		return 0;
-	return j->status != SYNC_FAILED || j->xfer != SYNC_XFER_NONE ||
-	    (j->prev && dns_serial_cmp(j->serial, j->prev_serial) != 1);
+	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL)
+		log_info("zone %s: %s", name, line);
+	else
+		log_err("zone %s: %s; %s; next try in %lld s", name, j->err.msg, line,
+		    (long long)(next_ms / 1000));
 }
 
 static void
@@ -503,7 +450,6 @@ job_done(struct sync_job *j)
 	int unchanged = j->status == SYNC_UNCHANGED;
 	/* daemon_sched_done: 1 in sync, 0 failed, -1 nothing tried. */
 	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT ? 1 : unchanged ? -1 : 0;
-	int was_full = j->status == SYNC_OK && !j->incremental;
 	int full, again, expired_before = z->s.expired;
 	int64_t now = loop_now();
 
@@ -533,22 +479,19 @@ job_done(struct sync_job *j)
 		zone_id_reset(z);
 	else if (j->zone_id[0])
 		memcpy(z->zone_id, j->zone_id, sizeof z->zone_id);
-	if (j->status == SYNC_OK && j->synced) {
+	if (j->route53 == SYNC_R53_SYNCED) {
 		drop_kept(z);
 		z->synced = j->synced;
 		z->synced_serial = j->synced_serial;
 		z->synced_soa = j->synced_soa;
 		j->synced = NULL;
 		j->synced_soa = NULL;
-	} else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL ||
-	    (j->status == SYNC_FAILED && j->calls[R53_API_CHANGE_RESOURCE_RECORD_SETS])) {
-		/* Route 53 may hold something else now (a set refused, a
-		 * batch whose fate is unknown, a set the plan could not
-		 * express): the next job starts from AXFR and a listing. */
+	} else if (j->route53 == SYNC_R53_UNKNOWN) {
+		/* The next job starts from AXFR and a listing. */
 		drop_kept(z);
 	}
-	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, refreshed(j), was_full,
-	    &full);
+	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
+	    j->reconciled, &full);
 	/* Nothing tried: the retry or refresh timer kept running (kick). A
 	 * timer's trigger dropped with the pending job is forgotten. */
 	if (!again)
@@ -928,7 +871,7 @@ log_states(void)
 
 	for (const struct dzone *q = d.qhead; q; q = q->qnext)
 		waiting++;
-	calls_text(calls, sizeof calls, d.r53.calls);
+	r53_calls_text(d.r53.calls, calls, sizeof calls);
 	log_info("daemon: %zu zones, %zu jobs running, %zu waiting; NOTIFY %lu accepted, %lu "
 		 "refused, %lu dropped; API calls: %s",
 	    d.nzones, d.running, waiting, ns->accepted, ns->refused,
@@ -937,7 +880,7 @@ log_states(void)
 		const struct dzone *z = d.zones[i];
 		char when[64], last[64];
 
-		calls_text(calls, sizeof calls, z->calls);
+		r53_calls_text(z->calls, calls, sizeof calls);
 		if (z->job)
 			snprintf(when, sizeof when, "job running");
 		else if (z->queued)

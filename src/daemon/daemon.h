@@ -49,10 +49,13 @@
  *                socket and its zone's plan); other due zones wait in FIFO
  *                order. Route 53 requests go out one at a time anyway.
  *
- * After a partial apply, or a failure once a change batch was sent, the kept
- * zone is dropped: what Route 53 holds is no longer known, so the next job
- * transfers by AXFR and lists the hosted zone. A failure before any change
- * (primary down, an API error) keeps it: Route 53 still holds it.
+ * The job says what Route 53 holds when it ends (sync_job.route53): the
+ * synced zone is kept; when it is no longer known (a partial apply, a batch
+ * whose fate is unknown, a listing that may show drift) the kept zone is
+ * dropped and the next job transfers by AXFR and lists the hosted zone; a
+ * job that changed and listed nothing (primary down, an API error before
+ * any change) leaves it: Route 53 still holds it. Each job ends with one
+ * log line, the same as `notify53 sync` prints (sync_result).
  *
  * Signals (through the loop's self-pipe): SIGHUP reloads the config (see
  * daemon_zone_same for what keeps a zone's state), SIGTERM and SIGINT stop

@@ -28,8 +28,10 @@ sync_status_name(enum sync_status s)
 	}
 }
 
-int
-sync_zone_copy(struct zone *dst, const struct zone *src)
+/* Copy the finished zone src into dst (zone_init'ed): same record sets, each
+ * RR with its set's TTL. Returns 0, or -1 with the reason in dst->err. */
+static int
+zone_copy(struct zone *dst, const struct zone *src)
 {
 	for (size_t i = 0; i < zone_set_count(src); i++) {
 		struct zone_set s;
@@ -44,6 +46,76 @@ sync_zone_copy(struct zone *dst, const struct zone *src)
 		}
 	}
 	return zone_finish(dst);
+}
+
+/* ---- the result line ---------------------------------------------------------- */
+
+static void add(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Append to buf[0..cap) at *n; once cut, the line stays cut. */
+static void
+add(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n >= cap)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, cap - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n += (size_t)k;
+}
+
+/* "batch" or "batches" after a count. */
+static const char *
+es(size_t n)
+{
+	return n == 1 ? "" : "es";
+}
+
+const char *
+sync_result(const struct sync_job *j, char *buf, size_t cap)
+{
+	const size_t *a = j->applied;
+	const struct plan *p = &j->plan;
+	char calls[256];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (j->status == SYNC_CURRENT) {
+		add(buf, cap, &n, "serial %lu current", (unsigned long)j->serial);
+	} else if (j->status == SYNC_UNCHANGED) {
+		add(buf, cap, &n, "serial %lu unchanged since the last try", (unsigned long)j->serial);
+	} else {
+		if (j->has_soa)
+			add(buf, cap, &n, "serial %lu%s, ", (unsigned long)j->serial,
+			    j->xfer == SYNC_XFER_IXFR ? " by IXFR" : j->xfer == SYNC_XFER_AXFR ?
+			    " by AXFR" : "");
+		if (j->status == SYNC_FAILED)
+			add(buf, cap, &n, "failed after %zu created, %zu updated, %zu deleted",
+			    a[PLAN_CREATE], a[PLAN_UPDATE], a[PLAN_DELETE]);
+		else if (j->status == SYNC_UNSAFE)
+			add(buf, cap, &n, "refused by the safety check (%zu to create, %zu to update, "
+			    "%zu to delete)", p->ncreate, p->nupdate, p->ndelete);
+		else if (j->dry_run)
+			add(buf, cap, &n, "dry run: would create %zu, update %zu, delete %zu in %zu "
+			    "batch%s", p->ncreate, p->nupdate, p->ndelete, p->nbatches,
+			    es(p->nbatches));
+		else
+			add(buf, cap, &n, "%zu created, %zu updated, %zu deleted in %zu batch%s%s%s%s",
+			    a[PLAN_CREATE], a[PLAN_UPDATE], a[PLAN_DELETE], j->batches, es(j->batches),
+			    j->nrefused ? ", some refused" : "", p->nerrors ? ", some not synced" : "",
+			    j->insync ? ", INSYNC" : "");
+		if (j->lost)
+			add(buf, cap, &n, "; %zu more batch%s whose answer was lost (not counted)",
+			    j->lost, es(j->lost));
+	}
+	add(buf, cap, &n, "; API calls: %s; %.2f s", r53_calls_text(j->calls, calls, sizeof calls),
+	    (double)(j->ended_ms - j->started_ms) / 1000);
+	return buf;
 }
 
 /* ---- ending ----------------------------------------------------------------- */
@@ -67,6 +139,8 @@ finish(struct sync_job *j, enum sync_status st)
 			j->synced = NULL;
 		}
 	}
+	j->reconciled = st == SYNC_OK && !j->dry_run && j->have_list;
+	j->route53 = j->synced ? SYNC_R53_SYNCED : j->touched ? SYNC_R53_UNKNOWN : SYNC_R53_PREV;
 	j->done(j);
 }
 
@@ -234,6 +308,7 @@ changed(struct r53_op *op)
 
 	switch (op->status) {
 	case R53_OK:
+		j->touched = 1;
 		snprintf(j->change_id, sizeof j->change_id, "%s", op->change_id);
 		for (size_t i = first; i < first + n; i++)
 			if (!j->plan.info[i].hidden)
@@ -274,12 +349,16 @@ changed(struct r53_op *op)
 		char why[ERR_MSG_MAX];
 
 		j->lost++;
+		j->touched = 1;
 		snprintf(why, sizeof why, "%s", op->err.msg);
 		r53_op_free(op);
 		replan(j, why);
 		return;
 	}
 	default:
+		/* An error after retries (a 5xx, a cut connection) does not
+		 * say the batch was not applied. */
+		j->touched = 1;
 		fail_op(j, "ChangeResourceRecordSets");
 		return;
 	}
@@ -357,7 +436,10 @@ listed(struct r53_op *op)
 		return;
 	}
 	r53_op_free(op);
+	/* What Route 53 holds is now the listing, which may differ from
+	 * prev (drift): prev no longer holds unless the job ends synced. */
 	j->have_list = 1;
+	j->touched = 1;
 	plan_zone(j);
 }
 
@@ -486,7 +568,7 @@ copy_prev(struct sync_job *j)
 		return -1;
 	}
 	zone_init(j->desired);
-	if (sync_zone_copy(j->desired, j->prev) < 0) {
+	if (zone_copy(j->desired, j->prev) < 0) {
 		fail(j, "copying the last synced zone: %s", j->desired->err.msg);
 		return -1;
 	}
@@ -542,6 +624,9 @@ transferred(struct xfr *x)
 			return;
 		}
 		if (!newer) {
+			/* RFC 1035 section 3.3.13: the zone we have is the
+			 * primary's, a refresh like a transfer. */
+			j->refreshed = 1;
 			if (!j->full) {
 				finish(j, SYNC_CURRENT);
 				return;
@@ -580,6 +665,7 @@ transferred(struct xfr *x)
 	default:
 		/* IXFR: nothing newer after all (the SOA raced a change
 		 * back, or another primary is behind). */
+		j->refreshed = 1;
 		if (!j->full) {
 			finish(j, SYNC_CURRENT);
 			return;
@@ -589,6 +675,7 @@ transferred(struct xfr *x)
 		break;
 	}
 	xfr_free(x);
+	j->refreshed = 1;
 	log_debug("sync %s: serial %lu by %s, %zu RRs, %zu record sets", j->zone->name,
 	    (unsigned long)j->serial, j->xfer == SYNC_XFER_IXFR ? "IXFR" : "AXFR", j->xfer_rrs,
 	    zone_set_count(j->desired));

@@ -69,6 +69,18 @@ enum sync_status {
 /* "ok", "current", "unchanged", "partial", "unsafe", "failed". */
 const char *sync_status_name(enum sync_status s);
 
+/* What Route 53 holds when the job ends, as far as the job knows. */
+enum sync_route53 {
+	SYNC_R53_PREV,    /* what it held before: nothing was applied and the
+	                   * job did not list it (prev, when the caller gave
+	                   * one, still holds) */
+	SYNC_R53_SYNCED,  /* exactly synced, the primary's zone at synced_serial */
+	SYNC_R53_UNKNOWN  /* neither: a batch applied or whose fate is unknown
+	                   * (its answer lost, an error after retries), a set
+	                   * refused or left out by the plan, a listing that
+	                   * may differ from prev; the next job lists it */
+};
+
 /* How the primary's zone was obtained. */
 enum sync_xfer {
 	SYNC_XFER_NONE, /* not transferred (current, or reused for a reconcile) */
@@ -124,6 +136,13 @@ struct sync_job {
 	/* ---- outputs, valid in done() until sync_free ---- */
 	enum sync_status status;
 	struct err err;                /* SYNC_FAILED / SYNC_UNSAFE: one line */
+	int refreshed;                 /* the primary's zone was had: transferred, or
+	                                * its serial not newer than prev_serial (an
+	                                * SOA answer and a refused transfer is not:
+	                                * the SOA expire clock keeps running) */
+	int reconciled;                /* Route 53 was listed and now matches the
+	                                * primary's zone (SYNC_OK, full plan, applied) */
+	enum sync_route53 route53;
 	uint32_t serial;               /* the primary's serial (0 before SOA/transfer) */
 	int has_soa;                   /* a primary answered: soa is its SOA */
 	struct rr_soa soa;             /* serial and timers (refresh, retry, expire:
@@ -166,7 +185,8 @@ struct sync_job {
 	struct r53list list;
 	struct zone *desired;          /* the primary's zone (heap) */
 	struct zone_changes changes;   /* sets an IXFR changed */
-	int have_list, retried_icb, checked_zone;
+	int have_list, retried_icb;
+	int touched;                   /* Route 53 may no longer hold prev */
 	size_t batch;                  /* next batch of plan to send */
 	struct sync_range {
 		size_t first, count;
@@ -189,10 +209,19 @@ void sync_cancel(struct sync_job *j);
  * again. */
 void sync_free(struct sync_job *j);
 
-/* ---- pieces, public for the tests ---------------------------------------------- */
-
-/* Copy the finished zone src into dst (zone_init'ed): same record sets, each
- * RR with its set's TTL. Returns 0, or -1 with the reason in dst->err. */
-int sync_zone_copy(struct zone *dst, const struct zone *src);
+/* The result line of a finished job, the same for `notify53 sync` (after
+ * "ZONE: ") and the daemon's log (after "zone ZONE: "):
+ *   serial N by AXFR, 12 created, 3 updated, 1 deleted in 2 batches;
+ *       API calls: ListResourceRecordSets 1, ChangeResourceRecordSets 2; 0.42 s
+ * with ", some refused" (Route 53 refused record sets: refused[]), ", some
+ * not synced" (the plan left sets out: error notes), ", INSYNC" (--wait),
+ * "; N more batches whose answer was lost (not counted)"; instead of the
+ * counts "serial N current", "dry run: would create N, update N, delete N in
+ * N batches", "refused by the safety check (N to create, ...)" or "failed
+ * after N created, N updated, N deleted" (the reason is err). Cut to fit
+ * cap (at least 1); returns buf. SYNC_RESULT_MAX holds any of them: the
+ * counts and every API call's name and count. */
+#define SYNC_RESULT_MAX 512
+const char *sync_result(const struct sync_job *j, char *buf, size_t cap);
 
 #endif
