@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cJSON.h"
+#include "base/date.h"
 #include "base/log.h"
 #include "base/net.h"
 
@@ -282,26 +283,11 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 
 /* ---- JSON and times ----------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), so no timegm() and no time_t range limit is involved. */
-static long long
-days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int
 creds_parse_time(const char *s, time_t *t)
 {
 	static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
-	struct tm tm;
+	struct date tm;
 	int off = 0;
 	long long secs;
 
@@ -309,13 +295,12 @@ creds_parse_time(const char *s, time_t *t)
 		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) :
 		    (s[i] != pattern[i] && !(pattern[i] == 'T' && (s[i] == 't' || s[i] == ' '))))
 			return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = atoi(s);
-	tm.tm_mon = atoi(s + 5);
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
+	tm.year = atoi(s);
+	tm.month = atoi(s + 5);
+	tm.day = atoi(s + 8);
+	tm.hour = atoi(s + 11);
+	tm.min = atoi(s + 14);
+	tm.sec = atoi(s + 17);
 	s += sizeof pattern - 1;
 	if (*s == '.') {
 		s++;
@@ -341,11 +326,10 @@ creds_parse_time(const char *s, time_t *t)
 	} else {
 		return -1;
 	}
-	if (*s || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 1970)
+	if (*s || tm.month < 1 || tm.month > 12 || tm.day < 1 || tm.day > 31 || tm.hour > 23 ||
+	    tm.min > 59 || tm.sec > 60 || tm.year < 1970)
 		return -1;
-	secs = days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday) * 86400LL +
-	    tm.tm_hour * 3600LL + tm.tm_min * 60LL + tm.tm_sec - off;
+	secs = date_secs(&tm) - off;
 	/* A 32-bit time_t (glibc on MIPS/ARM) cannot hold 2038 and later: such an
 	 * expiration is beyond anything this process will see, so it is the
 	 * latest representable time rather than an error. */

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "base/date.h"
+
 #ifndef NOTIFY53_VERSION
 #define NOTIFY53_VERSION "0"
 #endif
@@ -845,7 +847,7 @@ int
 http_date_parse(const char *s, time_t *t)
 {
 	int y, mo, d, h, mi, sec;
-	int64_t yy, era, yoe, doy, doe, days, secs;
+	int64_t secs;
 
 	while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
 		s++;
@@ -879,14 +881,7 @@ http_date_parse(const char *s, time_t *t)
 	}
 	if (*s || d < 1 || d > 31)
 		return -1;
-	/* Days from 1970-01-01 (H. Hinnant's days_from_civil). */
-	yy = mo <= 2 ? y - 1 : y;
-	era = yy / 400;
-	yoe = yy - era * 400;
-	doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	days = era * 146097 + doe - 719468;
-	secs = days * 86400 + h * 3600 + mi * 60 + sec;
+	secs = date_secs(&(struct date){ y, mo, d, h, mi, sec });
 	if ((int64_t)(time_t)secs != secs)
 		return -1; /* beyond a 32-bit time_t */
 	*t = (time_t)secs;
