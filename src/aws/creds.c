@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/log.h"
 #include "base/net.h"
+#include "base/num.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -283,6 +284,16 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 
 /* ---- JSON and times ----------------------------------------------------------- */
 
+/* The n digits at s, already checked to be digits. */
+static int
+digits(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	num_parse_n(s, n, 9999, &v);
+	return (int)v;
+}
+
 int
 creds_parse_time(const char *s, time_t *t)
 {
@@ -295,12 +306,12 @@ creds_parse_time(const char *s, time_t *t)
 		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) :
 		    (s[i] != pattern[i] && !(pattern[i] == 'T' && (s[i] == 't' || s[i] == ' '))))
 			return -1;
-	tm.year = atoi(s);
-	tm.month = atoi(s + 5);
-	tm.day = atoi(s + 8);
-	tm.hour = atoi(s + 11);
-	tm.min = atoi(s + 14);
-	tm.sec = atoi(s + 17);
+	tm.year = digits(s, 4);
+	tm.month = digits(s + 5, 2);
+	tm.day = digits(s + 8, 2);
+	tm.hour = digits(s + 11, 2);
+	tm.min = digits(s + 14, 2);
+	tm.sec = digits(s + 17, 2);
 	s += sizeof pattern - 1;
 	if (*s == '.') {
 		s++;
@@ -317,8 +328,8 @@ creds_parse_time(const char *s, time_t *t)
 		if (!isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) || s[3] != ':' ||
 		    !isdigit((unsigned char)s[4]) || !isdigit((unsigned char)s[5]))
 			return -1;
-		hh = (s[1] - '0') * 10 + (s[2] - '0');
-		mm = (s[4] - '0') * 10 + (s[5] - '0');
+		hh = digits(s + 1, 2);
+		mm = digits(s + 4, 2);
 		if (hh > 23 || mm > 59)
 			return -1;
 		off = (hh * 60 + mm) * 60 * (*s == '+' ? 1 : -1);

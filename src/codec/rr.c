@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/num.h"
 #include "codec/tsig.h"
 
 /* ---- type names ---------------------------------------------------------------- */
@@ -76,21 +77,13 @@ rr_type_name(unsigned type, char *buf)
 	return buf;
 }
 
-/* Decimal s[0..n) up to max, no sign; -1 when not one. 64-bit arithmetic:
- * a long has 32 bits on MIPS and ARM. */
+/* Decimal s[0..n) up to max (num_parse_n), or -1. */
 static long long
 decimal(const char *s, size_t n, uint32_t max)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (n == 0 || n > 10)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	return v > max ? -1 : (long long)v;
+	return num_parse_n(s, n, max, &v) < 0 ? -1 : (long long)v;
 }
 
 int

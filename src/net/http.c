@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "base/date.h"
+#include "base/num.h"
 
 #ifndef NOTIFY53_VERSION
 #define NOTIFY53_VERSION "0"
@@ -38,16 +39,9 @@ is_token(const char *s)
 static int
 parse_port(const char *s, const char *end, int *port)
 {
-	long v = 0;
+	uint64_t v;
 
-	if (s == end || end - s > 5)
-		return -1;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (v < 1 || v > 65535)
+	if (num_parse_n(s, (size_t)(end - s), 65535, &v) < 0 || v < 1)
 		return -1;
 	*port = (int)v;
 	return 0;
@@ -419,19 +413,19 @@ content_length(struct http_parser *p, uint64_t *len)
 		if (strcasecmp(p->resp.headers[i].name, "Content-Length"))
 			continue;
 		for (;;) {
-			uint64_t n = 0;
-			int digits = 0;
+			uint64_t n;
+			size_t digits;
 
 			while (*v == ' ' || *v == '\t')
 				v++;
-			for (; *v >= '0' && *v <= '9'; v++, digits++) {
-				if (digits == 18)
-					return -1;
-				n = n * 10 + (uint64_t)(*v - '0');
-			}
+			for (digits = 0; v[digits] >= '0' && v[digits] <= '9'; digits++)
+				;
+			if (num_parse_n(v, digits, UINT64_MAX, &n) < 0)
+				return -1;
+			v += digits;
 			while (*v == ' ' || *v == '\t')
 				v++;
-			if (!digits || (*v && *v != ',') || (found && n != *len))
+			if ((*v && *v != ',') || (found && n != *len))
 				return -1;
 			*len = n;
 			found = 1;
@@ -793,18 +787,18 @@ http_parser_eof(struct http_parser *p)
 
 /* n decimal digits (space-padded when pad) at *s; -1 when not there. */
 static int
-date_num(const char **s, int n, int pad)
+date_num(const char **s, size_t n, int pad)
 {
-	int v = 0;
+	uint64_t v;
 
-	for (int i = 0; i < n; i++, (*s)++) {
-		if (pad && i == 0 && **s == ' ')
-			continue;
-		if (**s < '0' || **s > '9')
-			return -1;
-		v = v * 10 + (**s - '0');
+	if (pad && **s == ' ') {
+		(*s)++;
+		n--;
 	}
-	return v;
+	if (num_parse_n(*s, n, 9999, &v) < 0)
+		return -1;
+	*s += n;
+	return (int)v;
 }
 
 static int
