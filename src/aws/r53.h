@@ -98,7 +98,6 @@ struct r53 {
 	time_t (*now)(void);        /* wall clock (time() unless a test sets it) */
 	long skew;                  /* seconds to add to now() when signing */
 	int clock_logged;           /* "clock not set" said once */
-	uint32_t rnd;               /* jitter state */
 
 	/* Counters: requests per API call, retries, throttled answers. */
 	unsigned long calls[R53_API_COUNT];

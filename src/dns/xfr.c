@@ -1,7 +1,6 @@
 #include "dns/xfr.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/rnd.h"
 
 /* Parser states: where the next answer RR of the transfer falls. */
 enum {
@@ -489,23 +489,6 @@ xfr_feed_end(struct xfr *x)
 
 /* ---- the job on the poll loop ------------------------------------------------- */
 
-static uint16_t
-random_id(void)
-{
-	uint16_t id = 0;
-	int fd;
-
-	/* RFC 5452 section 9.2: unpredictable IDs. */
-	if (getentropy(&id, sizeof id) == 0)
-		return id;
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (read(fd, &id, sizeof id) != (ssize_t)sizeof id)
-			id ^= (uint16_t)getpid();
-		close(fd);
-	}
-	return (uint16_t)(id ^ (uint16_t)loop_now());
-}
-
 static int
 build_query(struct xfr *x)
 {
@@ -643,7 +626,8 @@ attempt(struct xfr *x)
 		return;
 	}
 	x->server = &x->servers[x->next_server++];
-	xfr_parse_begin(x, random_id());
+	/* RFC 5452 section 9.2: unpredictable IDs. */
+	xfr_parse_begin(x, (uint16_t)rnd_u32());
 	x->udp_try = 0;
 	loop_timer_in(&x->total, XFR_TOTAL_TIMEOUT_MS);
 	if ((x->kind == XFR_SOA ? udp_send(x) : tcp_connect(x)) < 0)
@@ -675,7 +659,7 @@ on_udp(struct xfr *x)
 	if (r == MSG_TRUNCATED) {
 		/* RFC 7766 section 5: the same question over TCP. */
 		close_conn(x);
-		xfr_parse_begin(x, random_id());
+		xfr_parse_begin(x, (uint16_t)rnd_u32());
 		return tcp_connect(x);
 	}
 	if (r == 1) {
