@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base64.h"
 #include "base/num.h"
-#include "codec/tsig.h"
 
 /* ---- type names ---------------------------------------------------------------- */
 
@@ -251,23 +251,13 @@ put_ipv6(struct out *o, const uint8_t *p)
 	}
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 static void
 put_base64(struct out *o, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i += 3) {
-		unsigned long g = (unsigned long)p[i] << 16;
 		char t[4];
 
-		if (i + 1 < n)
-			g |= (unsigned long)p[i + 1] << 8;
-		if (i + 2 < n)
-			g |= p[i + 2];
-		t[0] = b64[g >> 18];
-		t[1] = b64[(g >> 12) & 63];
-		t[2] = i + 1 < n ? b64[(g >> 6) & 63] : '=';
-		t[3] = i + 2 < n ? b64[g & 63] : '=';
+		base64_encode(t, p + i, n - i < 3 ? n - i : 3);
 		put(o, t, 4);
 	}
 }
@@ -1127,7 +1117,7 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
 			return -1;
 		break;
 	case SVC_ECH: {
-		long k = n ? tsig_base64_decode(out, room, (const char *)v, n) : -1;
+		long k = n ? base64_decode(out, room, (const char *)v, n) : -1;
 
 		if (k <= 0)
 			return in_fail(in, "ech: not base64");
