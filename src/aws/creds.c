@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cJSON.h"
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/net.h"
@@ -201,59 +202,38 @@ creds_ini_find(const char *text, size_t len, const char *profile, int config_fil
 	return 0;
 }
 
-/* Read a whole small file into a heap buffer. Returns 0, 1 when it does
- * not exist (skipped by the chain), or -1 with e set. */
+/* Read a whole small file (at most CREDS_MAX_FILE bytes) into a heap
+ * buffer, NUL-terminated. Returns 0, 1 when it does not exist (skipped by
+ * the chain), or -1 with e set. */
 static int
 read_small_file(const char *path, char **out, size_t *len, struct err *e)
 {
 	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n = 0, cap = 4096;
+	char chunk[1024];
+	struct buf b;
+	size_t got;
+	int bad;
 
 	if (!f)
 		return errno == ENOENT || errno == ENOTDIR ? 1 :
 		    err_set(e, "%s: %s", path, strerror(errno));
-	if (!(buf = malloc(cap))) {
-		fclose(f);
-		return err_set(e, "%s: out of memory", path);
-	}
-	for (;;) {
-		size_t got;
-
-		if (n + 1 >= cap) {
-			char *nb;
-
-			if (cap >= CREDS_MAX_FILE) {
-				wipe(buf, n);
-				free(buf);
-				fclose(f);
-				return err_set(e, "%s: larger than %d bytes", path, CREDS_MAX_FILE);
-			}
-			if (!(nb = realloc(buf, cap * 2))) {
-				wipe(buf, n);
-				free(buf);
-				fclose(f);
-				return err_set(e, "%s: out of memory", path);
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		got = fread(buf + n, 1, cap - 1 - n, f);
-		n += got;
-		if (!got)
-			break;
-	}
-	if (ferror(f)) {
-		wipe(buf, n);
-		free(buf);
-		fclose(f);
-		return err_set(e, "%s: read error", path);
-	}
+	buf_init(&b, CREDS_MAX_FILE);
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_put(&b, chunk, got) == 0)
+		;
+	wipe(chunk, sizeof chunk);
+	bad = ferror(f);
 	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
+	if (!b.failed && !bad && buf_reserve(&b, 0) == 0) {
+		*len = b.len;
+		*out = buf_take(&b);
+		return 0;
+	}
+	if (b.failed == BUF_TOO_LARGE)
+		err_set(e, "%s: larger than %d bytes", path, CREDS_MAX_FILE);
+	else
+		err_set(e, "%s: %s", path, bad ? "read error" : "out of memory");
+	buf_free(&b);
+	return -1;
 }
 
 /* Look profile up in the file at path. Returns 1 (keys in v), 0, or -1. */
@@ -801,10 +781,10 @@ fetch_done(struct http_call *call)
 	}
 	switch (c->step) {
 	case STEP_IMDS_TOKEN:
-		n = resp->body_len;
-		while (n && isspace((unsigned char)resp->body[n - 1]))
+		n = resp->body.len;
+		while (n && isspace((unsigned char)resp->body.data[n - 1]))
 			n--;
-		if (put_field(c->imds_token, sizeof c->imds_token, resp->body, n,
+		if (put_field(c->imds_token, sizeof c->imds_token, resp->body.data, n,
 		    "instance metadata token", &e) < 0 || !n) {
 			err_set(&c->err, "%s", n ? e.msg : "empty instance metadata token");
 			fetch_end(c, 0);
@@ -814,9 +794,10 @@ fetch_done(struct http_call *call)
 		break;
 	case STEP_IMDS_ROLE:
 		/* The first line is the role. */
-		for (n = 0; n < resp->body_len && resp->body[n] != '\n' && resp->body[n] != '\r'; n++)
+		for (n = 0; n < resp->body.len && resp->body.data[n] != '\n' &&
+		    resp->body.data[n] != '\r'; n++)
 			;
-		if (!n || put_field(c->role, sizeof c->role, resp->body, n, "role name", &e) < 0 ||
+		if (!n || put_field(c->role, sizeof c->role, resp->body.data, n, "role name", &e) < 0 ||
 		    strchr(c->role, '/') || strchr(c->role, '?') || strchr(c->role, '%')) {
 			err_set(&c->err, "instance metadata: no usable role name");
 			fetch_end(c, 0);
@@ -825,7 +806,7 @@ fetch_done(struct http_call *call)
 		c->step = STEP_IMDS_CREDS;
 		break;
 	default:
-		if (creds_parse_json(resp->body, resp->body_len, &v, &e) < 0) {
+		if (creds_parse_json(resp->body.data, resp->body.len, &v, &e) < 0) {
 			err_set(&c->err, "%s: %s", what, e.msg);
 			fetch_end(c, 0);
 			return;

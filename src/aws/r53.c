@@ -484,7 +484,7 @@ on_http_done(struct http_call *call)
 	r->active = NULL;
 	r53_op_what(op, what, sizeof what);
 	if (call->error == HTTP_OK && resp->status >= 200 && resp->status < 300) {
-		rc = r53_op_answer(op, resp->body, resp->body_len, &e);
+		rc = r53_op_answer(op, resp->body.data, resp->body.len, &e);
 		if (rc > 0 && op->kind == R53_WAIT_CHANGE &&
 		    loop_now() - op->wait_start >= R53_WAIT_TOTAL_MS) {
 			err_set(&e, "change %s still PENDING after %d s", op->change_id,
@@ -512,7 +512,7 @@ on_http_done(struct http_call *call)
 	}
 	msg = NULL;
 	if (call->error == HTTP_OK) {
-		st = r53_parse_error(op, resp->status, resp->body, resp->body_len);
+		st = r53_parse_error(op, resp->status, resp->body.data, resp->body.len);
 		msg = op->nmessages ? op->messages[0] : NULL;
 	} else {
 		op->code[0] = '\0';

@@ -7,6 +7,7 @@
 
 #include "aws/sigv4.h"
 #include "aws/xml.h"
+#include "base/buf.h"
 #include "base/num.h"
 #include "codec/rr.h"
 
@@ -142,20 +143,18 @@ r53_op_clear_messages(struct r53_op *op)
 		free(op->messages[i]);
 	free(op->messages);
 	op->messages = NULL;
-	op->nmessages = 0;
+	op->nmessages = op->messages_cap = 0;
 }
 
 static int
 add_message(struct r53_op *op, const char *s, size_t n)
 {
-	char **m, *copy;
+	char *copy;
 
 	if (op->nmessages >= R53_MAX_MESSAGES)
 		return 0;
-	if (!(m = realloc(op->messages, (op->nmessages + 1) * sizeof *m)))
-		return -1;
-	op->messages = m;
-	if (!(copy = malloc(n + 1)))
+	if (buf_grow(&op->messages, &op->messages_cap, op->nmessages, 1, sizeof *op->messages) < 0 ||
+	    !(copy = malloc(n + 1)))
 		return -1;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
@@ -434,22 +433,15 @@ parse_zone(const struct xml_node *hz, struct r53_zone *z, struct err *e)
 static int
 push_zone(struct r53_op *op, const struct xml_node *hz, struct err *e)
 {
-	struct r53_zone z, *nz;
-	size_t *cap = &op->page->zones_cap;
+	struct r53_zone z;
 
 	if (op->nzones >= R53_MAX_ZONES)
 		return err_set(e, "more than %d hosted zones", R53_MAX_ZONES);
 	if (parse_zone(hz, &z, e) < 0)
 		return -1;
-	if (op->nzones == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-
-		if (!(nz = realloc(op->zones, ncap * sizeof *nz))) {
-			free(z.name);
-			return err_set(e, "out of memory");
-		}
-		op->zones = nz;
-		*cap = ncap;
+	if (buf_grow(&op->zones, &op->page->zones_cap, op->nzones, 1, sizeof z) < 0) {
+		free(z.name);
+		return err_set(e, "out of memory");
 	}
 	op->zones[op->nzones++] = z;
 	return 0;
@@ -575,15 +567,8 @@ cursor_new(struct r53_page *pg)
 	for (size_t i = 0; i < pg->nseen; i++)
 		if (pg->seen[i] == h)
 			return -1;
-	if (pg->nseen == pg->seen_cap) {
-		size_t ncap = pg->seen_cap ? pg->seen_cap * 2 : 16;
-		uint64_t *n = realloc(pg->seen, ncap * sizeof *n);
-
-		if (!n)
-			return -1;
-		pg->seen = n;
-		pg->seen_cap = ncap;
-	}
+	if (buf_grow(&pg->seen, &pg->seen_cap, pg->nseen, 1, sizeof h) < 0)
+		return -1;
 	pg->seen[pg->nseen++] = h;
 	return 0;
 }

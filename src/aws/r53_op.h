@@ -117,7 +117,7 @@ struct r53_op {
 	struct err err;             /* one line when status != R53_OK */
 	char code[64];              /* Route 53's error code ("Throttling"), or "" */
 	char **messages;            /* INVALID_CHANGE_BATCH: every Message, in order */
-	size_t nmessages;
+	size_t nmessages, messages_cap;
 	struct r53_zone *zones;     /* LIST_ZONES: all; FIND_ZONE: the candidates;
 	                               GET_ZONE: one */
 	size_t nzones;

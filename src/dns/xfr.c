@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/rnd.h"
 
@@ -121,14 +122,8 @@ step_begin(struct xfr *x, const struct dns_rr *rr, const struct rr_soa *soa)
 {
 	struct xfr_step *s;
 
-	if (x->nsteps == x->steps_cap) {
-		size_t cap = x->steps_cap ? 2 * x->steps_cap : 4;
-
-		if (!(s = realloc(x->steps, cap * sizeof *s)))
-			return fail(x, "sent an IXFR that does not fit: out of memory");
-		x->steps = s;
-		x->steps_cap = cap;
-	}
+	if (buf_grow(&x->steps, &x->steps_cap, x->nsteps, 1, sizeof *s) < 0)
+		return fail(x, "sent an IXFR that does not fit: out of memory");
 	s = &x->steps[x->nsteps++];
 	s->from = soa->serial;
 	s->to = soa->serial;

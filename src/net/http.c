@@ -265,7 +265,7 @@ pfail(struct http_parser *p, const char *fmt, ...)
 static long
 too_large(struct http_parser *p)
 {
-	err_set(&p->err, "http: response body larger than %zu bytes", p->body_max);
+	err_set(&p->err, "http: response body larger than %zu bytes", p->resp.body.max);
 	p->too_large = 1;
 	p->state = P_ERROR;
 	return HTTP_PARSE_ERROR;
@@ -274,10 +274,7 @@ too_large(struct http_parser *p)
 void
 http_parser_free(struct http_parser *p)
 {
-	free(p->resp.body);
-	p->resp.body = NULL;
-	p->resp.body_len = 0;
-	p->body_cap = 0;
+	buf_free(&p->resp.body);
 }
 
 void
@@ -290,7 +287,7 @@ http_parser_init(struct http_parser *p, size_t body_max, int head_request)
 	p->state = P_STATUS;
 	p->no_body = head_request;
 	p->chunked = p->cr = p->fold = 0;
-	p->body_max = body_max;
+	buf_init(&p->resp.body, body_max);
 	p->head_len = p->line_start = p->trailer_len = p->line_len = 0;
 	p->left = 0;
 	p->resp.reason = "";
@@ -314,56 +311,39 @@ http_response_header(const struct http_response *r, const char *name)
 char *
 http_response_take_body(struct http_response *r, size_t *len)
 {
-	char *b = r->body;
+	char *b;
 
-	*len = r->body_len;
-	if (!b)
+	*len = r->body.len;
+	if (!(b = buf_take(&r->body)))
 		b = calloc(1, 1);
-	r->body = NULL;
-	r->body_len = 0;
 	return b;
 }
 
 /* Room for n more body bytes (and the final NUL). */
-static int
+static long
 body_reserve(struct http_parser *p, size_t n)
 {
-	size_t need = p->resp.body_len + n + 1, cap;
-	char *nb;
-
-	if (need <= p->body_cap)
+	if (buf_reserve(&p->resp.body, n) == 0)
 		return 0;
-	cap = p->body_cap ? p->body_cap : 4096;
-	while (cap < need)
-		cap *= 2;
-	if (cap > p->body_max + 1)
-		cap = p->body_max + 1;
-	if (cap < need || !(nb = realloc(p->resp.body, cap)))
-		return -1;
-	p->resp.body = nb;
-	p->body_cap = cap;
-	return 0;
+	return p->resp.body.failed == BUF_TOO_LARGE ? too_large(p) :
+	    pfail(p, "http: out of memory for the response body");
 }
 
 static long
 body_put(struct http_parser *p, const unsigned char *d, size_t n)
 {
-	if (p->resp.body_len + n > p->body_max)
-		return too_large(p);
 	if (body_reserve(p, n) < 0)
-		return pfail(p, "http: out of memory for the response body");
-	memcpy(p->resp.body + p->resp.body_len, d, n);
-	p->resp.body_len += n;
-	p->resp.body[p->resp.body_len] = '\0';
+		return HTTP_PARSE_ERROR;
+	memcpy(p->resp.body.data + p->resp.body.len, d, n);
+	p->resp.body.len += n;
 	return 0;
 }
 
 static long
 finish(struct http_parser *p)
 {
-	if (!p->resp.body && body_reserve(p, 0) < 0)
-		return pfail(p, "http: out of memory for the response body");
-	p->resp.body[p->resp.body_len] = '\0';
+	if (body_reserve(p, 0) < 0)
+		return HTTP_PARSE_ERROR;
 	p->state = P_DONE;
 	return 0;
 }
@@ -482,10 +462,10 @@ head_done(struct http_parser *p)
 		return 0;
 	}
 	if (has_cl) {
-		if (cl > p->body_max)
+		if (cl > p->resp.body.max)
 			return too_large(p);
 		if (body_reserve(p, (size_t)cl) < 0)
-			return pfail(p, "http: out of memory for the response body");
+			return HTTP_PARSE_ERROR;
 		if (cl == 0)
 			return finish(p);
 		p->left = cl;
@@ -683,7 +663,7 @@ chunk_size(struct http_parser *p)
 		p->state = P_TRAILERS;
 		return 0;
 	}
-	if (n > p->body_max - p->resp.body_len)
+	if (n > p->resp.body.max - p->resp.body.len)
 		return too_large(p);
 	p->left = n;
 	p->state = P_CHUNK_DATA;

@@ -142,7 +142,7 @@ struct plan {
 	size_t nitems, items_cap;
 	size_t batches_cap, notes_cap;
 	void *tally; /* per (reason, type) counts */
-	size_t ntally;
+	size_t ntally, ntally_cap;
 };
 
 struct plan_opts {

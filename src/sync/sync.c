@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec/dns.h"
+#include "base/buf.h"
 #include "base/log.h"
+#include "codec/dns.h"
 #include "codec/rr.h"
 
 const char *
@@ -244,7 +245,6 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 {
 	char msg[ERR_MSG_MAX], name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
 	size_t len = 0;
-	char **grown;
 
 	msg[0] = '\0';
 	for (size_t i = 0; i < j->op.nmessages && len < sizeof msg; i++)
@@ -252,9 +252,8 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 		    j->op.messages[i]);
 	if (!j->op.nmessages)
 		snprintf(msg, sizeof msg, "%s", j->op.err.msg);
-	if (!(grown = realloc(j->refused, (j->nrefused + n) * sizeof *grown)))
+	if (buf_grow(&j->refused, &j->refused_cap, j->nrefused, n, sizeof *j->refused) < 0)
 		return -1;
-	j->refused = grown;
 	for (size_t i = first; i < first + n; i++) {
 		const struct r53_change *c = &j->plan.changes[i];
 		uint8_t w[DNS_NAME_MAX];
@@ -282,15 +281,8 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 static int
 push_range(struct sync_job *j, size_t first, size_t count)
 {
-	if (j->nstack == j->stack_cap) {
-		size_t cap = j->stack_cap ? j->stack_cap * 2 : 16;
-		struct sync_range *s = realloc(j->stack, cap * sizeof *s);
-
-		if (!s)
-			return -1;
-		j->stack = s;
-		j->stack_cap = cap;
-	}
+	if (buf_grow(&j->stack, &j->stack_cap, j->nstack, 1, sizeof *j->stack) < 0)
+		return -1;
 	j->stack[j->nstack].first = first;
 	j->stack[j->nstack++].count = count;
 	return 0;
@@ -748,7 +740,7 @@ sync_free(struct sync_job *j)
 		free(j->refused[i]);
 	free(j->refused);
 	j->refused = NULL;
-	j->nrefused = 0;
+	j->nrefused = j->refused_cap = 0;
 	free(j->stack);
 	j->stack = NULL;
 	j->nstack = j->stack_cap = 0;

@@ -151,7 +151,7 @@ struct sync_job {
 	                                * may have been applied, and are then in
 	                                * Route 53 but not in applied[] */
 	char **refused;                /* "name TYPE: Route 53's message", per set */
-	size_t nrefused;
+	size_t nrefused, refused_cap;
 	char change_id[R53_MAX_ID];    /* the last batch's ChangeInfo Id, or "" */
 	int insync;                    /* the wait saw INSYNC */
 	unsigned long calls[R53_API_COUNT]; /* API requests of this job, retries in */
