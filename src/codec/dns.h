@@ -282,6 +282,11 @@ void dns_put_rr(struct dns_writer *w, int sec, const uint8_t *owner, unsigned ty
  * (0x8000 = DO), no options; in the additional section. */
 void dns_put_opt(struct dns_writer *w, unsigned udp_size, unsigned flags);
 
+/* The entry for type in a per-type table of n entries of size octets
+ * each, whose first member is the type (uint16_t): the layouts here and
+ * in rr.c, the type names. NULL when the table has none. */
+const void *dns_type_entry(const void *table, size_t n, size_t size, unsigned type);
+
 /* ---- names ------------------------------------------------------------------- */
 
 /* Octets of a wire name including the root label. */

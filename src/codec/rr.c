@@ -12,8 +12,8 @@
 
 /* ---- type names ---------------------------------------------------------------- */
 
-static const struct {
-	uint16_t type;
+static const struct type {
+	uint16_t type; /* first: dns_type_entry */
 	const char *name;
 } types[] = {
 	{ DNS_TYPE_A, "A" },
@@ -69,9 +69,10 @@ static const struct {
 const char *
 rr_type_name(unsigned type, char *buf)
 {
-	for (size_t i = 0; i < NTYPES; i++)
-		if (types[i].type == type)
-			return types[i].name;
+	const struct type *t = dns_type_entry(types, NTYPES, sizeof types[0], type);
+
+	if (t)
+		return t->name;
 	snprintf(buf, RR_TYPE_NAME_MAX, "TYPE%u", type);
 	return buf;
 }
@@ -523,7 +524,7 @@ enum {
 #define MAX_FIELDS 7
 
 static const struct layout {
-	uint16_t type;
+	uint16_t type; /* first: dns_type_entry */
 	uint8_t f[MAX_FIELDS];
 	const char *what[MAX_FIELDS]; /* field names for error messages */
 } layouts[] = {
@@ -553,10 +554,7 @@ static const struct layout {
 static const struct layout *
 layout_of(unsigned type)
 {
-	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
-		if (layouts[i].type == type)
-			return &layouts[i];
-	return NULL;
+	return dns_type_entry(layouts, sizeof layouts / sizeof layouts[0], sizeof layouts[0], type);
 }
 
 int

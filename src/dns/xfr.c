@@ -156,25 +156,10 @@ int
 xfr_delta(const struct xfr *x, struct zone_delta *d)
 {
 	zone_delta_init(d);
-	for (size_t i = 0; i < x->nsteps; i++) {
-		for (int op = ZONE_DEL; op <= ZONE_ADD; op++) {
-			const struct zone *z = op == ZONE_DEL ? &x->steps[i].del : &x->steps[i].add;
-
-			for (size_t j = 0; j < zone_set_count(z); j++) {
-				struct zone_set set;
-
-				zone_set_get(z, j, &set);
-				for (size_t k = 0; k < set.count; k++) {
-					size_t len;
-					const uint8_t *rd = zone_set_rdata(z, j, k, &len);
-
-					if (zone_delta_add(d, op, set.name, set.type, DNS_CLASS_IN, set.ttl,
-					    rd, len) < 0)
-						return -1;
-				}
-			}
-		}
-	}
+	for (size_t i = 0; i < x->nsteps; i++)
+		if (zone_delta_add_zone(d, ZONE_DEL, &x->steps[i].del) < 0 ||
+		    zone_delta_add_zone(d, ZONE_ADD, &x->steps[i].add) < 0)
+			return -1;
 	return 0;
 }
 
@@ -712,18 +697,21 @@ io_cb(struct loop_io *io, short revents)
 		attempt_failed(x);
 }
 
+/* A deadline passed: the current step's (x->timer: the next UDP try, or
+ * a failure) or the whole attempt's at this server (x->total). */
 static void
-timer_cb(struct loop_timer *t)
+timed_out(struct xfr *x, int whole)
 {
-	struct xfr *x = LOOP_CONTAINER_OF(t, struct xfr, timer);
 	char zname[DNS_NAME_TEXT_MAX];
 
 	dns_name_to_text(x->name, zname, sizeof zname);
-	switch (x->phase) {
-	case XFR_IDLE:
+	if (whole) {
+		fail(x, "did not complete the %s for %s within %d ms", kind_str(x), zname,
+		    XFR_TOTAL_TIMEOUT_MS);
+	} else if (x->phase == XFR_IDLE) {
 		attempt(x);
 		return;
-	case XFR_UDP:
+	} else if (x->phase == XFR_UDP) {
 		if (++x->udp_try < XFR_UDP_TRIES) {
 			if (udp_send(x) < 0)
 				attempt_failed(x);
@@ -731,28 +719,25 @@ timer_cb(struct loop_timer *t)
 		}
 		fail(x, "did not answer the SOA query for %s (%d tries, %d ms apart)", zname,
 		    XFR_UDP_TRIES, XFR_UDP_TIMEOUT_MS);
-		break;
-	case XFR_CONNECTING:
+	} else if (x->phase == XFR_CONNECTING) {
 		fail(x, "did not accept the connection within %d ms", XFR_CONNECT_TIMEOUT_MS);
-		break;
-	default:
+	} else {
 		fail(x, "sent nothing for %d ms during the %s for %s", XFR_READ_TIMEOUT_MS,
 		    kind_str(x), zname);
-		break;
 	}
 	attempt_failed(x);
 }
 
 static void
+timer_cb(struct loop_timer *t)
+{
+	timed_out(LOOP_CONTAINER_OF(t, struct xfr, timer), 0);
+}
+
+static void
 total_cb(struct loop_timer *t)
 {
-	struct xfr *x = LOOP_CONTAINER_OF(t, struct xfr, total);
-	char zname[DNS_NAME_TEXT_MAX];
-
-	dns_name_to_text(x->name, zname, sizeof zname);
-	fail(x, "did not complete the %s for %s within %d ms", kind_str(x), zname,
-	    XFR_TOTAL_TIMEOUT_MS);
-	attempt_failed(x);
+	timed_out(LOOP_CONTAINER_OF(t, struct xfr, total), 1);
 }
 
 int

@@ -569,6 +569,40 @@ zone_delta_add(struct zone_delta *d, int op, const uint8_t *owner, unsigned type
 	return add(&d->ops, owner, type, class, ttl, (unsigned)op, rdata, rdlen);
 }
 
+/* Add every RR of the finished zone src to z, tagged flags, each with its
+ * set's TTL. */
+static int
+add_zone(struct zone *z, const struct zone *src, unsigned flags)
+{
+	for (size_t i = 0; i < zone_set_count(src); i++) {
+		struct zone_set s;
+
+		zone_set_get(src, i, &s);
+		for (size_t k = 0; k < s.count; k++) {
+			size_t len;
+			const uint8_t *rd = zone_set_rdata(src, i, k, &len);
+
+			if (add(z, s.name, s.type, DNS_CLASS_IN, s.ttl, flags, rd, len) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+zone_delta_add_zone(struct zone_delta *d, int op, const struct zone *z)
+{
+	if (op != ZONE_DEL && op != ZONE_ADD)
+		return zone_fail(&d->ops, "bad IXFR delta operation");
+	return add_zone(&d->ops, z, (unsigned)op);
+}
+
+int
+zone_copy(struct zone *dst, const struct zone *src)
+{
+	return add_zone(dst, src, 0) < 0 ? -1 : zone_finish(dst);
+}
+
 void
 zone_changes_init(struct zone_changes *c)
 {

@@ -27,26 +27,6 @@ sync_status_name(enum sync_status s)
 	}
 }
 
-/* Copy the finished zone src into dst (zone_init'ed): same record sets, each
- * RR with its set's TTL. Returns 0, or -1 with the reason in dst->err. */
-static int
-zone_copy(struct zone *dst, const struct zone *src)
-{
-	for (size_t i = 0; i < zone_set_count(src); i++) {
-		struct zone_set s;
-
-		zone_set_get(src, i, &s);
-		for (size_t k = 0; k < s.count; k++) {
-			size_t len;
-			const uint8_t *rd = zone_set_rdata(src, i, k, &len);
-
-			if (zone_add(dst, s.name, s.type, DNS_CLASS_IN, s.ttl, rd, len) < 0)
-				return -1;
-		}
-	}
-	return zone_finish(dst);
-}
-
 /* ---- the result line ---------------------------------------------------------- */
 
 static void add(char *buf, size_t cap, size_t *n, const char *fmt, ...)
