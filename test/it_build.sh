@@ -1,5 +1,5 @@
 #!/bin/sh
-# The build machinery of issue 2: the static binary, what it reports, the
+# The build machinery: the static binary, what it reports, the
 # third-party recipe's refusals (missing compiler, checksum mismatch, a
 # pinned version gone, a bad source override), and that no upstream source
 # is tracked in git.

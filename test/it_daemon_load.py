@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The daemon under load (issue 7, "Must show"), BIND 9 as the primary with
+"""The daemon under load, BIND 9 as the primary with
 also-notify to the daemon, the Route 53 emulator over TLS, all on loopback:
 
 (a) ten zones, a burst of 100 dynamic updates spread over them (ten

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Conformance of tools/r53emu.py as seen by Debian's boto3 (issue 4).
+"""Conformance of tools/r53emu.py as seen by Debian's boto3.
 
 boto3 (python3-boto3) drives every emulated operation over TLS, verifying
 the throwaway CA, and must get correct results and correctly parsed

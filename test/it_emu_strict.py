@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Strictness of tools/r53emu.py (issue 4): every rule has a request that
-must be refused (and refused batches leave the zone unchanged), plus the
+"""Strictness of tools/r53emu.py (tools/README.md): every rule has a request
+that must be refused (and refused batches leave the zone unchanged), plus the
 admin endpoints, fault injection modes, IMDSv2/ECS, TLS certificate modes,
 HTTP connection handling, lifetime and a 100,000-set performance check.
 
@@ -972,7 +972,7 @@ def performance(cx):
 
 # ---------------------------------------------------------------------------
 def known_answers():
-    """The Route 53 SigV4 known-answer requests of route53-api.md section 6.3
+    """The Route 53 SigV4 known-answer requests of test/test_sigv4.c
     (independent of botocore) must be accepted: the emulator's clock is set
     to 2015-08-30T12:36:00Z and the requests are sent byte for byte."""
     kat_secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Convergence from drift made behind notify53's back (issue 6, "Must
-show"), BIND 9 as the primary, the Route 53 emulator over TLS:
+"""Convergence from drift made behind notify53's back, BIND 9 as the
+primary, the Route 53 emulator over TLS:
 
 - after a first sync, boto3 (the real API) and the emulator's seed add
   record sets, add and remove values, change a TTL, put a CNAME where the

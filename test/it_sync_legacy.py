@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""The original tool's config.json accepted unchanged by `notify53 sync`
-(issue 6, "Must show"): listen_ip, listen_port, notify_servers (the first
-is the primary), domains_to_manage, domains_to_manage_from_aws,
+"""The original tool's config.json accepted unchanged by `notify53 sync`:
+listen_ip, listen_port, notify_servers (the first is the primary),
+domains_to_manage, domains_to_manage_from_aws,
 zone_refresh_wait_interval, mute_botocore_debug, tsig_secret, no "aws"
 object: the endpoint and CA come from AWS_ENDPOINT_URL_ROUTE_53 and
 AWS_CA_BUNDLE, the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as

@@ -479,7 +479,7 @@ on_http_done(struct http_call *call)
 	const char *msg;
 	char what[128];
 	int64_t delay;
-	int rc;
+	int rc, late = 0;
 
 	r->active = NULL;
 	r53_op_what(op, what, sizeof what);
@@ -489,7 +489,8 @@ on_http_done(struct http_call *call)
 		    loop_now() - op->wait_start >= R53_WAIT_TOTAL_MS) {
 			err_set(&e, "change %s still PENDING after %d s", op->change_id,
 			    R53_WAIT_TOTAL_MS / 1000);
-			rc = -2;
+			late = 1;
+			rc = -1;
 		}
 		op->throttle_tries = op->transient_tries = 0;
 		if (rc > 0) {
@@ -504,8 +505,7 @@ on_http_done(struct http_call *call)
 		} else if (rc == 0) {
 			finish(op, R53_OK, NULL);
 		} else {
-			finish(op, rc == -2 ? R53_ERR_TIMEOUT : R53_ERR_PROTOCOL, "%s: %s", what,
-			    e.msg);
+			finish(op, late ? R53_ERR_TIMEOUT : R53_ERR_PROTOCOL, "%s: %s", what, e.msg);
 		}
 		pump(r);
 		return;

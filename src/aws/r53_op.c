@@ -12,7 +12,8 @@
 #include "codec/rr.h"
 
 #define R53_NS "https://route53.amazonaws.com/doc/2013-04-01/"
-/* Page sizes (route53-api.md section 3). */
+/* Page sizes, the largest each operation returns (Route 53 API Reference,
+ * ListHostedZones and ListResourceRecordSets: MaxItems). */
 #define R53_ZONES_MAXITEMS "100"
 #define R53_SETS_MAXITEMS "300"
 
@@ -74,7 +75,8 @@ code_in(const char *code, const char *const *list)
 	return 0;
 }
 
-/* route53-api.md 4.3: the "standard" throttling codes, 429, and
+/* The throttling codes of the SDKs' "standard" retry mode (AWS SDKs and
+ * Tools Reference Guide, "Retry behavior"), 429, and
  * PriorRequestNotComplete (a change on the zone is still being applied). */
 static const char *const throttle_codes[] = { "Throttling", "ThrottlingException",
 	"ThrottledException", "RequestThrottledException", "TooManyRequestsException",
@@ -110,7 +112,7 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 	case HTTP_ERR_IO:
 	case HTTP_ERR_PROTOCOL:
 		/* The server may have applied a change it got: only a re-list
-		 * can tell (route53-api.md 4.3). */
+		 * can tell. */
 		return change && sent ? R53_RETRY_UNKNOWN : R53_RETRY_TRANSIENT;
 	case HTTP_ERR_TOO_LARGE:
 		return change && sent ? R53_RETRY_UNKNOWN : R53_RETRY_NO;
@@ -262,7 +264,7 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 		return code_status("", http_status);
 	}
 	if (!strcmp(d.root->name, "ErrorResponse")) {
-		/* moto wraps auth errors in <Errors> (route53-api.md 8). */
+		/* moto's Route 53 wraps auth errors in <Errors>. */
 		struct xml_node *er = xml_child(d.root, "Error") ? xml_child(d.root, "Error") :
 		    xml_path(d.root, "Errors/Error");
 
@@ -331,9 +333,10 @@ r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 		}
 		xml_open(&w, "Change", NULL);
 		xml_leaf(&w, "Action", r53_action_name(changes[i].action));
-		/* Schema order (route53-api.md 2.5): Name, Type, SetIdentifier,
-		 * Weight, Region, GeoLocation, Failover, MultiValueAnswer, TTL,
-		 * ResourceRecords. */
+		/* Schema order (Route 53 API Reference, ResourceRecordSet;
+		 * Route 53 validates the XML against it): Name, Type,
+		 * SetIdentifier, Weight, Region, GeoLocation, Failover,
+		 * MultiValueAnswer, TTL, ResourceRecords. */
 		xml_open(&w, "ResourceRecordSet", NULL);
 		xml_leaf(&w, "Name", s->name);
 		xml_leaf(&w, "Type", rr_type_name(s->type, tn));
@@ -375,7 +378,9 @@ r53_sets_query(char *q, size_t cap, const char *name, const char *type, const ch
 
 /* ---- response bodies --------------------------------------------------------------- */
 
-/* The bare ID of "/hostedzone/Z123" or "/change/C123" (route53-api.md 2.1). */
+/* The bare ID of "/hostedzone/Z123" or "/change/C123": Route 53 returns
+ * IDs with the prefix and wants them without it in request paths (Route 53
+ * API Reference, GetHostedZone and GetChange: Id). */
 static int
 bare_id(char *out, size_t cap, const char *id)
 {
@@ -558,7 +563,7 @@ cursor_hash(char cur[3][DNS_NAME_TEXT_MAX])
 }
 
 /* Record the cursor about to be used; -1 when it was used before (the
- * server is looping: moto does with weighted sets, route53-api.md 8). */
+ * server is looping: moto's Route 53 does with weighted sets). */
 static int
 cursor_new(struct r53_page *pg)
 {
@@ -774,7 +779,8 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 		break;
 	case R53_CHANGE:
 		/* The model's requestUri has the trailing slash; it is signed
-		 * exactly as sent (route53-api.md 2.6). */
+		 * exactly as sent (Route 53 API Reference,
+		 * ChangeResourceRecordSets: the request's path). */
 		snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset/", op->zone_id);
 		*method = "POST";
 		break;

@@ -155,10 +155,11 @@ put_hex(struct out *o, const uint8_t *p, size_t n)
 	}
 }
 
-/* Octets of a character string, escaped for a double-quoted string:
- * \" \\ and octal \ooo outside 0x20..0x7e (route53-api.md 5.3). With list,
- * commas and backslashes also get the RFC 9460 Appendix A.1 value-list
- * escape (a backslash, itself escaped). */
+/* Octets of a character string, escaped for a double-quoted string: \" \\ and
+ * octal \ooo outside 0x20..0x7e (Route 53 Developer Guide, "Supported DNS
+ * record types", TXT record type). With list, commas and backslashes also get
+ * the RFC 9460 Appendix A.1 value-list escape (a backslash, itself escaped).
+ */
 static void
 put_escaped(struct out *o, const uint8_t *p, size_t n, int list)
 {
@@ -1259,8 +1260,8 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 			get_hex_rest(&in, &w, what);
 			break;
 		case L_TXT:
-			/* Route 53 requires every string quoted (route53-api.md
-			 * 5.3). */
+			/* Route 53 requires every string quoted (Developer
+			 * Guide, "Supported DNS record types", TXT). */
 			do
 				get_string(&in, &w, what, 1);
 			while (!in.fail && more(&in));

@@ -452,7 +452,7 @@ rd_hosted_zone_id(struct cfg_zone *z, const cJSON *v, const struct where *w, str
 	if (get_str(v, w, e, &z->hosted_zone_id) < 0)
 		return -1;
 	/* Route 53 returns IDs as "/hostedzone/Z..."; keep the bare ID that
-	 * goes into request paths (route53-api.md 2.1). */
+	 * goes into request paths (Route 53 API Reference, GetHostedZone). */
 	if ((id = strrchr(z->hosted_zone_id, '/')))
 		memmove(z->hosted_zone_id, id + 1, strlen(id));
 	if (!*z->hosted_zone_id || strlen(z->hosted_zone_id) > 32)

@@ -543,8 +543,9 @@ copy_prev(struct sync_job *j)
 	return 0;
 }
 
-/* Apply the IXFR delta to a copy of the last synced zone. Returns 0, or -1
- * when it does not apply (the caller falls back to AXFR) or on no memory. */
+/* Apply the IXFR delta to a copy of the last synced zone. Returns 0; -1 when
+ * it does not apply (the caller falls back to AXFR); -2 when the copy could
+ * not be made (the job has failed: copy_prev ended it). */
 static int
 apply_delta(struct sync_job *j)
 {
