@@ -91,7 +91,7 @@ OPS = ["CreateHostedZone", "DeleteHostedZone", "GetHostedZone",
        "ChangeResourceRecordSets", "GetChange", "GetHostedZoneCount"]
 
 FAULT_KINDS = ["http500", "http503", "throttle", "prior", "invalid-change-batch",
-               "latency", "reset", "close", "hang", "reset-after",
+               "latency", "hold", "reset", "close", "hang", "reset-after",
                "reset-headers", "reset-mid", "truncate", "trickle",
                "close-after"]
 
@@ -1167,6 +1167,10 @@ class Emulator(object):
         self.max_rrsets = args.max_rrsets_per_zone
         self.faults = []
         self.fault_lock = threading.Lock()
+        # "hold" faults: requests waiting for POST /_emu/release.
+        self.hold_cv = threading.Condition()
+        self.held = 0
+        self.releases = 0
         for spec in args.fault or []:
             self.add_fault(parse_fault_spec(spec))
         self.log_lock = threading.Lock()
@@ -2309,6 +2313,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if k == "latency":
             time.sleep(f["arg"] if f["arg"] is not None else 1.0)
             return None
+        if k == "hold":
+            # Answered normally once the test releases it (or after arg
+            # seconds, default 300, so the emulator never waits forever):
+            # lets a test act while a request is known to be outstanding.
+            emu = self.emu
+            end = time.time() + (f["arg"] if f["arg"] is not None else 300.0)
+            with emu.hold_cv:
+                gen = emu.releases
+                emu.held += 1
+                emu.hold_cv.notify_all()
+                while emu.releases == gen and time.time() < end and not self.server.stopping:
+                    emu.hold_cv.wait(0.1)
+                emu.held -= 1
+            return None
         if k in ("reset", "close", "hang"):
             if k == "hang":
                 end = time.time() + (f["arg"] if f["arg"] is not None
@@ -2464,6 +2482,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     emu.changes = {}
                     emu.caller_refs = {}
             return {"reset": True}
+        if parts == ["held"] and m == "GET":
+            with emu.hold_cv:
+                return {"held": emu.held}
+        if parts == ["release"] and m == "POST":
+            with emu.hold_cv:
+                emu.releases += 1
+                emu.hold_cv.notify_all()
+                return {"released": emu.held}
         if parts == ["faults"]:
             if m == "GET":
                 with emu.fault_lock:
