@@ -167,50 +167,31 @@ help_cmd(const char *w)
 	}
 }
 
-/* s[0..n) in lower case: mdoc(7) writes arguments so. */
+/* s[0..n), an option's argument or an operand of the table, as mdoc(7)
+ * arguments: lower case; "X[:Y]" is "x Ns Op : Ns Ar y", "X|Y" "x | y",
+ * "X..." "x ...". */
 static void
-lower(const char *s, size_t n)
+man_args(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		putchar(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
-}
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
 
-/* One operand word of a synopsis as an mdoc(7) line: "[ZONE...]" is
- * ".Op Ar zone ...", "SERVER[:PORT]" ".Ar server Ns Op : Ns Ar port",
- * "ZONE|ZONE_ID" ".Ar zone | zone_id". */
-static void
-man_operand(const char *w, size_t n)
-{
-	const char *br = memchr(w, '[', n);
-
-	if (w[0] == '[') {
-		fputs(".Op Ar ", stdout);
-		if (n > 5 && !memcmp(w + n - 4, "...]", 4)) {
-			lower(w + 1, n - 5);
-			fputs(" ...", stdout);
-		} else {
-			lower(w + 1, n - 2);
-		}
-	} else if (br) {
-		fputs(".Ar ", stdout);
-		lower(w, (size_t)(br - w));
-		fputs(" Ns Op ", stdout);
-		lower(br + 1, 1);
-		fputs(" Ns Ar ", stdout);
-		lower(br + 2, n - (size_t)(br - w) - 3);
-	} else {
-		fputs(".Ar ", stdout);
-		for (size_t i = 0; i < n; i++)
-			if (w[i] == '|')
-				fputs(" | ", stdout);
-			else
-				lower(w + i, 1);
+		if (ch == '[')
+			fputs(" Ns Op ", stdout);
+		else if (ch == ':' && i && s[i - 1] == '[')
+			fputs(": Ns Ar ", stdout);
+		else if (ch == '|')
+			fputs(" | ", stdout);
+		else if (ch == '.' && i && s[i - 1] != '.')
+			fputs(" .", stdout);
+		else if (ch != ']')
+			putchar(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
 	}
-	putchar('\n');
 }
 
 /* `notify53 help --man`: the SYNOPSIS section of doc/notify53.8, as
- * mdoc(7) source (test/it_cli.sh checks the page holds exactly this). */
+ * mdoc(7) source (test/it_cli.sh checks the page holds exactly this). An
+ * operand in brackets ("[ZONE...]") is optional: ".Op Ar zone ...". */
 static void
 man(void)
 {
@@ -224,17 +205,18 @@ man(void)
 			if (!(c->opts & CMD_O(o)))
 				continue;
 			/* Fl writes one dash itself. */
-			printf(".Op Fl %.*s", (int)strcspn(opts[o].spec + 1, " "), opts[o].spec + 1);
-			if (arg) {
-				fputs(" Ar ", stdout);
-				lower(arg, strlen(arg));
-			}
+			printf(".Op Fl %.*s%s", (int)strcspn(opts[o].spec + 1, " "), opts[o].spec + 1,
+			    arg ? " Ar " : "");
+			man_args(arg ? arg : "", arg ? strlen(arg) : 0);
 			putchar('\n');
 		}
 		for (const char *w = c->operands; *w; w += strspn(w, " ")) {
 			size_t n = strcspn(w, " ");
+			int opt = *w == '[';
 
-			man_operand(w, n);
+			fputs(opt ? ".Op Ar " : ".Ar ", stdout);
+			man_args(w + opt, n - opt);
+			putchar('\n');
 			w += n;
 		}
 	}
