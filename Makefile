@@ -90,7 +90,8 @@ all: notify53
 
 ifeq ($(BEARSSL_SRC),third_party/src/bearssl)
 $(BEARSSL_SRC)/inc/bearssl.h: third_party/versions.mk third_party/fetch.sh
-	sh third_party/fetch.sh $(BEARSSL_PKG) $(BEARSSL_ORIG) $(BEARSSL_SHA256) $(BEARSSL_SRC)
+	sh third_party/fetch.sh $(BEARSSL_PKG) $(BEARSSL_ORIG) $(BEARSSL_SHA256) $(BEARSSL_SRC) \
+		$(BEARSSL_DEBIAN) $(BEARSSL_DEBIAN_SHA256)
 	@touch $@
 else
 $(BEARSSL_SRC)/inc/bearssl.h:
@@ -98,8 +99,12 @@ $(BEARSSL_SRC)/inc/bearssl.h:
 endif
 
 ifeq ($(CJSON_SRC),third_party/src/cjson)
-$(CJSON_SRC)/cJSON.h: third_party/versions.mk third_party/fetch.sh
-	sh third_party/fetch.sh $(CJSON_PKG) $(CJSON_ORIG) $(CJSON_SHA256) $(CJSON_SRC)
+# After BearSSL's fetch when both are fetched: the two share third_party/.apt,
+# whose apt-get update must not run twice at once (make -j).
+$(CJSON_SRC)/cJSON.h: third_party/versions.mk third_party/fetch.sh \
+		| $(if $(filter third_party/src/bearssl,$(BEARSSL_SRC)),$(BEARSSL_SRC)/inc/bearssl.h)
+	sh third_party/fetch.sh $(CJSON_PKG) $(CJSON_ORIG) $(CJSON_SHA256) $(CJSON_SRC) \
+		$(CJSON_DEBIAN) $(CJSON_DEBIAN_SHA256)
 	@touch $@
 else
 $(CJSON_SRC)/cJSON.h:
@@ -139,10 +144,17 @@ $(O)/options.o: $(O)/options.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Trust anchors compiled in (src/net/tls.h): Amazon Root CA 1-4 and Starfield
-# Services Root CA G2, from Debian's ca-certificates at build time.
+# Services Root CA G2, from Debian's ca-certificates at build time, each
+# checked against its SHA-256 fingerprint by tools/ta.sh. Made again when a
+# file or TA_DIR changes ($(O)/ta_dir holds the TA_DIR it was made from).
 TA_DIR ?= /usr/share/ca-certificates/mozilla
+TA_FILES := $(shell sh tools/ta.sh --files)
 
-$(O)/tls_anchors.c: tools/ta.sh
+$(O)/ta_dir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(TA_DIR)' | cmp -s - $@ || echo '$(TA_DIR)' > $@
+
+$(O)/tls_anchors.c: tools/ta.sh $(O)/ta_dir $(wildcard $(addprefix $(TA_DIR)/,$(TA_FILES)))
 	@mkdir -p $(@D)
 	sh tools/ta.sh $(TA_DIR) > $@
 
@@ -173,20 +185,23 @@ $(O)/test/%: test/%.c test/tap.h $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(LIBS) $(ALL_LDFLAGS)
 
-$(O)/test/fuzz_%: test/fuzz_%.c test/fuzz_main.c $(LIBS)
+# A fuzz target with a main: test/fuzz_main.c runs it over its corpus (make
+# check); `make fuzz` links libFuzzer's instead (FUZZ_MAIN empty).
+FUZZ_MAIN ?= test/fuzz_main.c
+FUZZ_LDFLAGS ?=
+$(O)/test/fuzz_%: test/fuzz_%.c $(FUZZ_MAIN) $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< test/fuzz_main.c $(LIBS) $(ALL_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(FUZZ_MAIN) $(LIBS) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) O=build/fuzz CC=clang STATIC=0 CFLAGS="-O1 -g" \
-		SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libnotify53.a build/fuzz/bearssl/libbearssl.a build/fuzz/cjson/cJSON.o
+		SAN="-fsanitize=fuzzer-no-link,address,undefined" FUZZ_MAIN= \
+		FUZZ_LDFLAGS=-fsanitize=fuzzer $(FUZZ_NAMES:%=build/fuzz/test/fuzz_%)
 	@for n in $(FUZZ_NAMES); do \
-	  clang $(N53_CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -Itest -o build/fuzz/fuzz_$$n test/fuzz_$$n.c \
-	    build/fuzz/libnotify53.a build/fuzz/bearssl/libbearssl.a build/fuzz/cjson/cJSON.o || exit 1; \
 	  mkdir -p build/fuzz/corpus-$$n; \
 	  echo "fuzz_$$n: $(FUZZ_SECONDS)s"; \
-	  build/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n test/corpus/$$n || exit 1; \
+	  build/fuzz/test/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n test/corpus/$$n || exit 1; \
 	done
 
 CHECK_CC ?= gcc
@@ -200,21 +215,30 @@ check-build: $(UNIT_TESTS) $(TEST_TOOLS) $(FUZZ_BINS) $(O)/notify53
 # (NOTIFY53_PLAIN); ASan binaries cannot run under valgrind.
 PLAIN_O := build/plain
 
+# The tests test/run.sh runs, one "label<TAB>command" line each: the unit
+# tests (here and, for each CHECK_CROSS architecture, under qemu), the fuzz
+# targets over their corpus, the integration tests. Written anew by every
+# `make check` (CHECK_CROSS may differ from the last one).
+TEST_NAMES := $(patsubst test/%.c,%,$(wildcard test/test_*.c))
+IT_ENV = NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test \
+	NOTIFY53_PLAIN=$(CURDIR)/$(PLAIN_O)/notify53
+# 'label' 'command' for each unit test: $(1) label prefix, $(2) command prefix.
+unit_args = $(foreach t,$(TEST_NAMES),'$(1)$(t)' '$(2)$(t)')
+
+.PHONY: FORCE
+$(CHECK_O)/tests.list: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\t%s\n' $(call unit_args,,$(CHECK_O)/test/) \
+	    $(foreach a,$(CHECK_CROSS),$(call unit_args,$(a)/,$(shell sh tools/cross.sh qemu $(a)) build/cross-$(a)/test/)) \
+	    $(foreach n,$(FUZZ_NAMES),'fuzz_$(n)' '$(CHECK_O)/test/fuzz_$(n) test/corpus/$(n)') \
+	    $(foreach t,$(INTEGRATION_TESTS),'$(notdir $(t))' '$(IT_ENV) $(t)') >$@
+
 check:
 	$(MAKE) O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-build
 	$(MAKE) O=$(PLAIN_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" SAN= $(PLAIN_O)/notify53
 	$(foreach a,$(CHECK_CROSS),$(MAKE) cross-build ARCH=$(a) &&) true
-	@mkdir -p $(CHECK_O)
-	@{ for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
-	     printf '%s\t%s\n' "$$t" "$(CHECK_O)/test/$$t"; done; \
-	   for a in $(CHECK_CROSS); do for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
-	     printf '%s\t%s\n' "$$a/$$t" "$$(sh tools/cross.sh qemu $$a) build/cross-$$a/test/$$t"; done; done; \
-	   for n in $(FUZZ_NAMES); do \
-	     printf '%s\t%s\n' "fuzz_$$n" "$(CHECK_O)/test/fuzz_$$n test/corpus/$$n"; done; \
-	   for t in $(INTEGRATION_TESTS); do \
-	     printf '%s\t%s\n' "$$(basename $$t)" "NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test NOTIFY53_PLAIN=$(CURDIR)/$(PLAIN_O)/notify53 $$t"; done; \
-	 } > $(CHECK_O)/tests.list
+	@$(MAKE) -s $(CHECK_O)/tests.list
 	@sh test/run.sh $(CHECK_O)/tests.list
 
 # Cross builds: Debian's cross compilers, tests run under qemu-user.
@@ -224,10 +248,11 @@ cross-build:
 	$(MAKE) O=build/cross-$(ARCH) CC=$$(sh tools/cross.sh cc $(ARCH)) \
 		AR=$$(sh tools/cross.sh ar $(ARCH)) STATIC=1 CFLAGS="-O1 -g" $(UNIT_TESTS:$(O)/%=build/cross-$(ARCH)/%)
 
-cross-check: cross-build
-	@for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
-	   printf '%s\t%s\n' "$(ARCH)/$$t" "$$(sh tools/cross.sh qemu $(ARCH)) build/cross-$(ARCH)/test/$$t"; \
-	 done > build/cross-$(ARCH)/tests.list
+build/cross-$(ARCH)/tests.list: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\t%s\n' $(call unit_args,$(ARCH)/,$(shell sh tools/cross.sh qemu $(ARCH)) build/cross-$(ARCH)/test/) >$@
+
+cross-check: cross-build build/cross-$(ARCH)/tests.list
 	@sh test/run.sh build/cross-$(ARCH)/tests.list
 
 # Benchmarks print figures; they time the stripped static binary. Their

@@ -471,10 +471,10 @@
 #define R53_MAX_TARGET 4096
 #endif
 
-/* Retries (route53-api.md 4.3): Throttling and PriorRequestNotComplete wait
- * seconds (Route 53 needs seconds to finish a change), 5xx, timeouts and
- * connection errors milliseconds; attempts include the first. Full jitter,
- * doubling up to the cap. */
+/* Retries (AWS SDKs and Tools Reference Guide, "Retry behavior"): Throttling
+ * and PriorRequestNotComplete wait seconds (Route 53 needs seconds to finish
+ * a change), 5xx, timeouts and connection errors milliseconds; attempts
+ * include the first. Full jitter, doubling up to the cap. */
 #ifndef R53_THROTTLE_ATTEMPTS
 #define R53_THROTTLE_ATTEMPTS 5
 #endif
@@ -511,7 +511,8 @@
 #endif
 
 /* Largest ChangeResourceRecordSets body: 1,000 records and 32,000 value
- * characters per batch (route53-api.md 3), with names and XML escaping. */
+ * characters per batch (Route 53 Developer Guide, "Quotas": maximums on API
+ * requests), with names and XML escaping. */
 #ifndef R53_MAX_CHANGE_BODY
 #define R53_MAX_CHANGE_BODY (2 * 1024 * 1024)
 #endif
@@ -580,10 +581,11 @@
 
 /* ---- plan (src/sync/plan) -------------------------------------------------- */
 
-/* Route 53's limits per ChangeResourceRecordSets request (route53-api.md
- * section 3): ResourceRecord elements and characters of Value text, an
- * UPSERT counting twice for both. Exact, not rounded down: the planner
- * counts octets as sent, never fewer than Route 53's characters. */
+/* Route 53's limits per ChangeResourceRecordSets request (Route 53
+ * Developer Guide, "Quotas": maximums on API requests): ResourceRecord
+ * elements and characters of Value text, an UPSERT counting twice for both.
+ * Exact, not rounded down: the planner counts octets as sent, never fewer
+ * than Route 53's characters. */
 #ifndef PLAN_BATCH_RECORDS
 #define PLAN_BATCH_RECORDS 1000
 #endif
@@ -591,17 +593,17 @@
 #define PLAN_BATCH_CHARS 32000
 #endif
 
-/* Characters of one Value (Route 53's RData maxLength, route53-api.md
- * section 3): a longer one (a TXT set of 16 strings of 255 octets is
+/* Characters of one Value (at most 4,000: Route 53 API Reference,
+ * ResourceRecord): a longer one (a TXT set of 16 strings of 255 octets is
  * legal DNS) makes Route 53 refuse the whole request as InvalidInput, so
  * the planner leaves that set out with an error note instead. */
 #ifndef PLAN_MAX_VALUE_CHARS
 #define PLAN_MAX_VALUE_CHARS 4000
 #endif
 
-/* Values of one record set: Route 53 holds at most 400 (route53-api.md
- * section 3, "Quotas on records") and refuses the whole batch otherwise, so
- * a larger set of the primary is left out with an error note. */
+/* Values of one record set: Route 53 holds at most 400 (Route 53
+ * Developer Guide, "Quotas": quotas on records) and refuses the whole batch
+ * otherwise, so a larger set of the primary is left out with an error note. */
 #ifndef PLAN_MAX_SET_VALUES
 #define PLAN_MAX_SET_VALUES 400
 #endif

@@ -10,7 +10,8 @@
  * parse, and RRs that would make an invalid zone or hosted zone (a CNAME
  * beside other data, a set listed twice), are skipped.
  *
- * The model refuses what Route 53 refuses (route53-api.md 2.6): a DELETE
+ * The model refuses what Route 53 refuses (Route 53 API Reference,
+ * ChangeResourceRecordSets): a DELETE
  * not matching the set's TTL and values exactly, a CREATE of a set that
  * exists, a CNAME beside other data, a change to an alias or routing set.
  * Batches must keep to the limits, DELETEs first, each name in one batch

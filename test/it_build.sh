@@ -1,8 +1,9 @@
 #!/bin/sh
-# The build machinery of issue 2: the static binary, what it reports, the
-# third-party recipe's refusals (missing compiler, checksum mismatch, a
-# pinned version gone, a bad source override), and that no upstream source
-# is tracked in git.
+# The build machinery: the static binary, what it reports, the
+# third-party recipe's refusals (missing compiler, checksum mismatch of the
+# upstream or the Debian tarball, a pinned version or revision gone, a bad
+# source override), the trust anchors' fingerprints and when they are made
+# again, and that no upstream source is tracked in git.
 set -u
 cd "$(dirname "$0")/.."
 . test/lib/tap.sh
@@ -56,8 +57,48 @@ sh third_party/fetch.sh cjson cjson_0.0.1.orig.tar.gz 00 "$tmp/cj" >"$tmp/gone.l
 rc=$?
 tap_ok "pinned version gone: refused" test "$rc" -ne 0
 tap_ok "pinned version gone: says what to do" grep -q 'is no longer in the archive.*update third_party/versions.mk' "$tmp/gone.log"
+# The same for Debian's packaging tarball, whose patches are applied.
+pin() { sed -n "s/^$1 *:= *//p" third_party/versions.mk; }
+sh third_party/fetch.sh cjson "$(pin CJSON_ORIG)" "$(pin CJSON_SHA256)" "$tmp/cj" "$(pin CJSON_DEBIAN)" \
+	0000000000000000000000000000000000000000000000000000000000000000 >"$tmp/debsum.log" 2>&1
+rc=$?
+tap_ok "Debian tarball checksum mismatch: refused, nothing unpacked" test "$rc" -ne 0 -a ! -e "$tmp/cj"
+tap_ok "Debian tarball checksum mismatch: named" \
+	grep -q "checksum mismatch for $(pin CJSON_DEBIAN): .*refusing to apply its patches" "$tmp/debsum.log"
+sh third_party/fetch.sh cjson "$(pin CJSON_ORIG)" "$(pin CJSON_SHA256)" "$tmp/cj" \
+	cjson_1.7.15-0.debian.tar.xz "$(pin CJSON_DEBIAN_SHA256)" >"$tmp/debgone.log" 2>&1
+rc=$?
+tap_ok "pinned Debian revision gone: refused, nothing unpacked" test "$rc" -ne 0 -a ! -e "$tmp/cj"
+tap_ok "pinned Debian revision gone: says what to do" \
+	grep -q 'revision cjson_1.7.15-0.debian.tar.xz is no longer in the archive.*update third_party/versions.mk' "$tmp/debgone.log"
 tap_ok "the private apt setup names no mirror in the repository" \
 	sh -c '! git grep -qiE "https?://|debian\.org" -- third_party'
+
+# The trust anchors: each checked against its fingerprint; tls_anchors.c is
+# made again when TA_DIR or one of its files changes, and only then.
+ta=$tmp/ta
+mkdir "$ta"
+for f in $(sh tools/ta.sh --files); do
+	cp "/usr/share/ca-certificates/mozilla/$f" "$ta/"
+done
+anchors() {
+	make O="$tmp/ta-o" CC=gcc STATIC=0 "$@" "$tmp/ta-o/tls_anchors.c" >"$tmp/ta.log" 2>&1
+	rc=$?
+	grep -c '^sh tools/ta.sh ' "$tmp/ta.log"
+}
+anchors >/dev/null
+tap_is "tls_anchors.c: not made again when nothing changed" "$(anchors)" 0
+tap_is "tls_anchors.c: made again for another TA_DIR" "$(anchors TA_DIR="$ta")" 1
+tap_is "... and not again for the same one" "$(anchors TA_DIR="$ta")" 0
+touch -d '+1 minute' "$ta/Amazon_Root_CA_3.crt"
+tap_is "tls_anchors.c: made again when an anchor file changes" "$(anchors TA_DIR="$ta")" 1
+cp /usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt \
+	"$ta/Starfield_Services_Root_Certificate_Authority_-_G2.crt"
+anchors TA_DIR="$ta" >/dev/null
+tap_ok "another certificate under an anchor's name: refused" test "$rc" -ne 0
+tap_ok "... with both fingerprints named" grep -q \
+	"Starfield_Services_Root_Certificate_Authority_-_G2.crt is not the expected certificate: SHA-256 [0-9a-f]\{64\}, want 568d6905" \
+	"$tmp/ta.log"
 
 # No upstream file is tracked: only the recipe.
 tap_is "git tracks only the recipe in third_party" \

@@ -37,7 +37,7 @@ tap_is "help: the global usage first" "$(head -n 1 "$tmp/out")" \
 tap_is "help: every command of the table, in order" \
 	"$(sed -n '/^commands:$/,/^$/p' "$tmp/out" | sed -n 's/^  \(.\{12\}\) .*/\1/p' |
 		sed 's/ *$//' | tr '\n' ',')" \
-	"version,soa,xfr,r53 zones,r53 dump,plan,sync,daemon,check-config,help,"
+	"daemon,sync,plan,check-config,soa,xfr,r53 zones,r53 dump,version,help,"
 cp "$tmp/out" "$tmp/help"
 run --help
 tap_ok "--help before any command is help" cmp -s "$tmp/out" "$tmp/help"
@@ -159,18 +159,23 @@ tap_is "r53 alone: both usage lines" "$(sed 1d "$tmp/err")" \
 
 run help --man
 tap_is "help --man: exit 0" "$rc" 0
-tap_is "help --man: one .SY block per command" \
-	"$(grep -c '^\.SY notify53$' "$tmp/out"),$(grep -c '^\.YS$' "$tmp/out")" "10,10"
-tap_is "help --man: sync's block" \
-	"$(sed -n '/^\.B sync$/,/^\.YS$/p' "$tmp/out")" \
-	'.B sync
-.OP \-c FILE
-.OP \-v
-.OP \-\-dry\-run
-.OP \-\-force
-.OP \-\-wait
-.I "[ZONE...]"
-.YS'
-tap_ok "help --man: only roff requests" sh -c "! grep -v '^\.\(SY\|B\|OP\|I\|YS\) ' '$tmp/out' | grep -v '^\.YS$' | grep -q ."
+tap_is "help --man: one .Nm .Cm pair per command of the table" \
+	"$(grep -c '^\.Nm$' "$tmp/out"),$(grep -c '^\.Cm ' "$tmp/out")" "10,10"
+tap_is "help --man: sync's lines" \
+	"$(sed -n '/^\.Cm sync$/,/^\.Nm$/p' "$tmp/out")" \
+	'.Cm sync
+.Op Fl c Ar file
+.Op Fl v
+.Op Fl -dry-run
+.Op Fl -force
+.Op Fl -wait
+.Op Ar zone ...
+.Nm'
+tap_ok "help --man: only mdoc macros" sh -c "! grep -v '^\.\(Nm\|Cm\|Op\|Ar\)\( \|$\)' '$tmp/out' | grep -q ."
+# The man page's SYNOPSIS is the table's: a command or option added to
+# src/cli/main.c and not to doc/notify53.8 (or the other way) fails here.
+sed -n '/^\.Sh SYNOPSIS$/,/^\.Sh /p' doc/notify53.8 | sed '1d;$d' >"$tmp/page"
+tap_ok "doc/notify53.8: its SYNOPSIS is 'notify53 help --man'" cmp -s "$tmp/page" "$tmp/out"
+cmp -s "$tmp/page" "$tmp/out" || diff "$tmp/page" "$tmp/out" | sed 's/^/#   /'
 
 tap_done

@@ -2,17 +2,17 @@
 """Integration: `notify53 daemon` with BIND 9 as the primary (also-notify to
 the daemon's port) and the Route 53 emulator, all on loopback.
 
-(a) An nsupdate change reaches the emulator within 2 s, by IXFR, with
-    exactly one ChangeResourceRecordSets and no ListResourceRecordSets in
-    the emulator's request log since the change; an unchanged serial (a
-    NOTIFY with nothing new) costs no API call.
+(a) An nsupdate change reaches the emulator by IXFR, with exactly one
+    ChangeResourceRecordSets and no ListResourceRecordSets in the emulator's
+    request log since the change; an unchanged serial (a NOTIFY with nothing
+    new) costs no API call.
 (b) NOTIFY from a disallowed source (127.0.0.2): no reply, no job; unknown
     zone: REFUSED; a zone with a TSIG key: a signed NOTIFY is answered
     signed and starts a job, an unsigned one is REFUSED.
 (c) SIGHUP: a zone added (synced), a zone removed (no more requests for
     it, NOTIFYs for it REFUSED), an invalid config rejected and the old one
     kept (still syncing).
-(d) SIGTERM: exit status 0 in under 2 s, pidfile removed.
+(d) SIGTERM: exit status 0, pidfile removed.
 (e) SIGUSR1: one line per zone with its serials.
 (f) state_file: per zone primary and synced serial, last sync, result,
     API call counts.
@@ -20,21 +20,26 @@ the daemon's port) and the Route 53 emulator, all on loopback.
     writes the state file, removes the pidfile at exit.
 (h) domains_to_manage_from_aws: the account is listed at start and again on
     SIGHUP (a zone created meanwhile starts), its zones are transferred
-    from notify_servers[0] on port 53 (named on 127.0.0.1 port 53, skipped
-    when that port cannot be had) and synced with the listing's hosted zone ID
-    (no ListHostedZonesByName).
+    from notify_servers[0] on port 53 (named on 127.0.0.1 port 53; a skip
+    when that port cannot be had, a failure on CI) and synced with the
+    listing's hosted zone ID (no ListHostedZonesByName).
 Also: a change batch failing on every try drops the kept zone; a NOTIFY of
 the same serial then costs only an SOA query, and the next serial's job
 transfers by AXFR and lists the hosted zone.
 
 The daemon runs in its own process group and dies with this process
-(PR_SET_PDEATHSIG); every wait is bounded.
+(PR_SET_PDEATHSIG). Nothing is timed: each check waits for an event (a log
+line, an answer, the emulator's state) with a generous bound (WAIT), and
+"nothing happened" is checked against a barrier: the daemon handles its
+NOTIFY socket in order, and SIGUSR1's answer comes after every line of what
+it handled before.
 """
 import json
 import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -65,6 +70,10 @@ www A   192.0.2.10
 
 ZONES = ("example.com", "signed.test", "added.test")
 
+# The bound of every wait for an event: long enough for a loaded 2-core
+# machine, only reached when the event never comes.
+WAIT = 60
+
 
 class Daemon(Tool):
     """notify53 daemon in the background; its stderr lines in a queue
@@ -88,6 +97,15 @@ class Daemon(Tool):
         """The first new line for which pred holds within timeout, or
         None."""
         return self.wait(pred, timeout)[0]
+
+    def barrier(self):
+        """The lines the daemon wrote before now, or None: it is sent
+        SIGUSR1, whose answer ("daemon: N zones, ...") it writes after the
+        lines of everything it handled before the signal."""
+        self.proc.send_signal(signal.SIGUSR1)
+        line, before = self.wait(lambda l: l.startswith("notify53: info: daemon: ") and
+                                 " zones, " in l, WAIT)
+        return before if line else None
 
     def wait_all(self, prefixes, timeout):
         """The first new line starting with each prefix, None for those
@@ -145,6 +163,27 @@ def rrset(emu, zid, name, typ):
     return None
 
 
+def send_from(src, wire, port):
+    """Send wire from src without waiting; the socket, for no_answer."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    s.sendto(wire, ("127.0.0.1", port))
+    return s
+
+
+def no_answer(s):
+    """True when nothing came back to s (checked after a later query was
+    answered, so the daemon has handled this one), and closes it."""
+    s.setblocking(False)
+    try:
+        s.recv(65535)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        s.close()
+
+
 def wait_for(pred, timeout, step=0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -169,11 +208,12 @@ def main():
             zid = {n: emu.create_zone(n + ".").rsplit("/", 1)[-1] for n in ZONES}
             write_config(cfg, port, ns.port, emu, ZONES[:2], state, pidfile)
             t0 = time.monotonic()
+            started = time.time()
             d = Daemon(cfg, home.env(), port)
-            tap.ok(d.line(lambda l: "daemon: ready" in l, 10), "ready line logged")
-            first = d.wait_all(["notify53: info: zone %s.: serial" % z for z in ZONES[:2]], 15)
-            tap.ok(all(first), "first sync of both zones at start-up (%.2f s)"
-                   % (time.monotonic() - t0), first)
+            tap.ok(d.line(lambda l: "daemon: ready" in l, WAIT), "ready line logged")
+            first = d.wait_all(["notify53: info: zone %s.: serial" % z for z in ZONES[:2]], WAIT)
+            tap.diag("first sync of both zones after %.2f s" % (time.monotonic() - t0))
+            tap.ok(all(first), "first sync of both zones at start-up", first)
             tap.ok(all(full_sync(l) for l in first),
                    "first sync: AXFR and listing", first)
             tap.ok(rrset(emu, zid["example.com"], "www.example.com.", "A"),
@@ -186,7 +226,7 @@ def main():
             test_failed_batch(d, ns, emu, zid)
             test_notify(d, ns)
             serial = ns.serial("example.com")
-            test_state(state, d.proc.pid, serial)
+            test_state(state, d.proc.pid, serial, started)
             test_usr1(d, serial)
             test_reload(d, ns, emu, zid, cfg, port, state, pidfile)
             test_term(d, pidfile)
@@ -212,23 +252,27 @@ def signed_notify(zone, key):
 
 def test_notify(d, ns):
     d.drain()
-    r = udp(notify("example.com.").to_wire(), d.port, src="127.0.0.2", timeout=0.5)
-    tap.ok(r is None, "(b) NOTIFY from 127.0.0.2: no reply")
-    line = d.line(lambda l: "NOTIFY from" in l or "job started" in l, 0.5)
-    tap.ok(line is None, "(b) NOTIFY from 127.0.0.2: no job", line)
-
-    r = udp(notify("unknown.test.").to_wire(), d.port)
+    # From a disallowed source, then a query from an allowed one: once the
+    # second is answered, the daemon has read the first.
+    bad = send_from("127.0.0.2", notify("example.com.").to_wire(), d.port)
+    r = udp(notify("unknown.test.").to_wire(), d.port, timeout=WAIT)
     tap.ok(r is not None and dns.message.from_wire(r).rcode() == dns.rcode.REFUSED,
            "(b) unknown zone: REFUSED")
+    tap.ok(no_answer(bad), "(b) NOTIFY from 127.0.0.2: no reply")
+    before = d.barrier()
+    tap.ok(before is not None and not [l for l in before if "NOTIFY from" in l or
+                                       "job started" in l],
+           "(b) NOTIFY from 127.0.0.2: no job", before)
 
-    r = udp(notify("signed.test.").to_wire(), d.port)
+    r = udp(notify("signed.test.").to_wire(), d.port, timeout=WAIT)
     tap.ok(r is not None and dns.message.from_wire(r).rcode() == dns.rcode.REFUSED,
            "(b) zone with a key, unsigned NOTIFY: REFUSED")
-    line = d.line(lambda l: "zone signed.test.: NOTIFY from" in l, 0.5)
-    tap.ok(line is None, "(b) unsigned NOTIFY: no job", line)
+    before = d.barrier()
+    tap.ok(before is not None and not [l for l in before if "zone signed.test.: NOTIFY from" in l],
+           "(b) unsigned NOTIFY: no job", before)
 
     q, ring = signed_notify("signed.test.", NKEY)
-    r = udp(q.to_wire(), d.port)
+    r = udp(q.to_wire(), d.port, timeout=WAIT)
     try:
         m = dns.message.from_wire(r, keyring=ring, request_mac=q.mac) if r else None
     except dns.exception.DNSException as e:
@@ -236,7 +280,7 @@ def test_notify(d, ns):
         tap.diag("signed answer: %r" % e)
     tap.ok(m is not None and m.rcode() == dns.rcode.NOERROR and m.had_tsig,
            "(b) TSIG-signed NOTIFY: NOERROR, answer signed and verified")
-    line = d.line(lambda l: l.startswith("notify53: debug: zone signed.test.: serial"), 3)
+    line = d.line(lambda l: l.startswith("notify53: debug: zone signed.test.: serial"), WAIT)
     tap.ok(line and "current" in line, "(b) TSIG-signed NOTIFY: SOA check made", line)
 
 
@@ -248,20 +292,21 @@ def read_state(path):
         return None
 
 
-def test_state(path, pid, serial):
+def test_state(path, pid, serial, started):
     # Written at most once a second: the last job's line is there soon.
     def fresh():
         st = read_state(path)
         z = st and st.get("zones", {}).get("signed.test.")
         return st if z and z.get("result") == "current" else None
-    st = wait_for(fresh, 3.0)
+    st = wait_for(fresh, WAIT)
     tap.ok(st is not None, "(f) state file written after the jobs")
     if not st:
         return
     z = st["zones"].get("example.com.", {})
     tap.eq((z.get("primary_serial"), z.get("synced_serial")), (serial, serial),
            "(f) example.com: primary and synced serial")
-    tap.ok(abs(z.get("last_sync", 0) - time.time()) < 60, "(f) last sync time", z)
+    tap.ok(started - 1 <= z.get("last_sync", 0) <= time.time() + 1,
+           "(f) last sync time: after the daemon started, not in the future", z)
     tap.eq(z.get("result"), "ok", "(f) last result")
     tap.ok("error" not in z, "(f) no error", z)
     # Start-up: find, list, change; IXFR: change; failed: 3 tries; after
@@ -277,7 +322,7 @@ def test_usr1(d, serial):
     got = d.wait_all(["notify53: info: zone example.com.: primary serial %d, "
                       "synced serial %d" % (serial, serial),
                       "notify53: info: zone signed.test.: primary serial 2026010101, "
-                      "synced serial 2026010101"], 2)
+                      "synced serial 2026010101"], WAIT)
     tap.ok(all(got), "(e) SIGUSR1: one line per zone with its serials", got)
 
 
@@ -286,7 +331,7 @@ def test_reload(d, ns, emu, zid, cfg, port, state, pidfile):
     write_config(cfg, port, ns.port, emu, ("example.com", "added.test"), state, pidfile)
     d.proc.send_signal(signal.SIGHUP)
     got = d.wait_all(["notify53: info: zone signed.test.: removed",
-                      "notify53: info: zone added.test.: serial"], 10)
+                      "notify53: info: zone added.test.: serial"], WAIT)
     tap.ok(all(got), "(c) SIGHUP: signed.test removed, added.test synced", got)
     tap.ok(rrset(emu, zid["added.test"], "www.added.test.", "A"),
            "(c) added.test's records in the emulator")
@@ -295,27 +340,32 @@ def test_reload(d, ns, emu, zid, cfg, port, state, pidfile):
     mark = len(emu.log())
     ns.nsupdate("signed.test", ["update add gone.signed.test. 300 A 192.0.2.5"], UPDATE)
     q, ring = signed_notify("signed.test.", NKEY)
-    r = udp(q.to_wire(), d.port)
+    r = udp(q.to_wire(), d.port, timeout=WAIT)
     tap.ok(r is not None and dns.message.from_wire(r, keyring=ring, request_mac=q.mac).rcode()
            == dns.rcode.REFUSED, "(c) removed zone: NOTIFY REFUSED")
-    time.sleep(1.0)
-    tap.eq([x for x in api_ops(emu, mark) if x[1] == zid["signed.test"]], [],
-           "(c) removed zone: no request for it")
+    removed_mark = mark
 
     # An invalid config is rejected; the old one stays, example.com keeps
     # its state (the next change still goes by IXFR).
     write_config(cfg, port, ns.port, emu, (), state, pidfile, broken=True)
     d.proc.send_signal(signal.SIGHUP)
-    line = d.line(lambda l: "keeping the old configuration" in l, 3)
+    line = d.line(lambda l: "keeping the old configuration" in l, WAIT)
     tap.ok(line, "(c) invalid config: rejected with a message", line)
     mark = len(emu.log())
     ns.nsupdate("example.com", ["update add after.example.com. 300 A 192.0.2.78"], UPDATE)
-    got = wait_for(lambda: rrset(emu, zid["example.com"], "after.example.com.", "A"), 3.0)
+    got = wait_for(lambda: rrset(emu, zid["example.com"], "after.example.com.", "A"), WAIT)
     tap.ok(got, "(c) old config still in force: change synced")
-    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 2)
+    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), WAIT)
     tap.ok(line and "by IXFR," in line, "(c) unchanged zone kept its state: IXFR", line)
     tap.eq([o for o, _ in api_ops(emu, mark)], ["ChangeResourceRecordSets"],
            "(c) one API call for it")
+    # named's NOTIFY of the removed zone's change went out before this
+    # one's, and the daemon reads NOTIFYs in order: it has handled both.
+    before = d.barrier()
+    tap.ok(before is not None and not [l for l in before if "zone signed.test.: " in l],
+           "(c) removed zone: no NOTIFY taken, no job", before)
+    tap.eq([x for x in api_ops(emu, removed_mark) if x[1] == zid["signed.test"]], [],
+           "(c) removed zone: no request for it")
 
 
 def full_sync(line):
@@ -329,11 +379,11 @@ def test_term(d, pidfile):
     t0 = time.monotonic()
     d.proc.send_signal(signal.SIGTERM)
     try:
-        rc = d.proc.wait(timeout=5)
+        rc = d.proc.wait(timeout=WAIT)
     except subprocess.TimeoutExpired:
         rc = None
-    dt = time.monotonic() - t0
-    tap.ok(rc == 0 and dt < 2.0, "(d) SIGTERM: exit 0 in under 2 s (%r after %.3f s)" % (rc, dt))
+    tap.diag("SIGTERM: exit after %.3f s" % (time.monotonic() - t0))
+    tap.eq(rc, 0, "(d) SIGTERM: exit 0")
     tap.ok(not os.path.exists(pidfile), "(d) pidfile removed")
 
 
@@ -344,19 +394,19 @@ def test_failed_batch(d, ns, emu, zid):
     d.drain()
     emu.fault("http500", op="ChangeResourceRecordSets", count=3)
     ns.nsupdate("example.com", ["update add fail.example.com. 300 A 192.0.2.79"], UPDATE)
-    line = d.line(lambda l: l.startswith("notify53: error: zone example.com.:"), 5)
+    line = d.line(lambda l: l.startswith("notify53: error: zone example.com.:"), WAIT)
     tap.ok(line and "next try in" in line, "failed batch: one error line", line)
     emu.clear_faults()
     tap.ok(rrset(emu, zid["example.com"], "fail.example.com.", "A") is None,
            "failed batch: nothing applied")
-    r = udp(notify("example.com.").to_wire(), d.port)
+    r = udp(notify("example.com.").to_wire(), d.port, timeout=WAIT)
     tap.ok(r is not None, "failed batch: NOTIFY answered")
-    line = d.line(lambda l: l.startswith("notify53: debug: zone example.com.: serial"), 3)
+    line = d.line(lambda l: l.startswith("notify53: debug: zone example.com.: serial"), WAIT)
     tap.ok(line and "unchanged since the last try;" in line and "; next try in" in line
            and "ListResourceRecordSets" not in line and "by AXFR" not in line,
            "failed batch: a NOTIFY of the same serial costs its SOA query only", line)
     ns.nsupdate("example.com", ["update add fail2.example.com. 300 A 192.0.2.80"], UPDATE)
-    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 3)
+    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), WAIT)
     tap.ok(full_sync(line) and "by AXFR, 2 created" in line,
            "failed batch: the next serial's job does AXFR and a listing", line)
     tap.ok(rrset(emu, zid["example.com"], "fail.example.com.", "A") and
@@ -369,7 +419,7 @@ def test_privdrop(ns, emu, home):
     the pidfile written, then the process runs as nobody and still syncs,
     writes its state file and removes its pidfile."""
     if os.geteuid() != 0:
-        tap.ok(True, "(g) privilege drop: skipped, not root")
+        tap.skip("(g) privilege drop", "not root")
         return
     tmp = tempfile.mkdtemp(prefix="it-daemon-nobody-")
     os.chmod(tmp, 0o777)
@@ -380,17 +430,17 @@ def test_privdrop(ns, emu, home):
         write_config(cfg, port, ns.port, emu, ("example.com",), state, pidfile,
                      extra={"user": "nobody"})
         d = Daemon(cfg, home.env(), port)
-        tap.ok(d.line(lambda l: "daemon: ready" in l, 10), "(g) ready")
-        line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 10)
+        tap.ok(d.line(lambda l: "daemon: ready" in l, WAIT), "(g) ready")
+        line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), WAIT)
         tap.ok(line, "(g) zone synced as nobody", line)
         with open("/proc/%d/status" % d.proc.pid) as f:
             uid = [x.split()[1:] for x in f if x.startswith("Uid:")][0]
         tap.eq(uid, ["65534"] * 4, "(g) real, effective, saved and fs UID are nobody's")
-        tap.ok(wait_for(lambda: os.path.exists(state), 3) and os.stat(state).st_uid == 65534,
+        tap.ok(wait_for(lambda: os.path.exists(state), WAIT) and os.stat(state).st_uid == 65534,
                "(g) state file written by nobody")
         d.proc.send_signal(signal.SIGTERM)
         try:
-            rc = d.proc.wait(timeout=5)
+            rc = d.proc.wait(timeout=WAIT)
         except subprocess.TimeoutExpired:
             rc = None
         tap.eq(rc, 0, "(g) SIGTERM: exit 0")
@@ -420,8 +470,8 @@ def test_aws(emu, home):
         ns = Named([Zone(n, ZONE % {"name": n}) for n in names],
                    options="listen-on port 53 { %s; };" % AWS_PRIMARY).start()
     except RuntimeError as e:
-        tap.diag("named on %s port 53: %s" % (AWS_PRIMARY, str(e).splitlines()[0]))
-        tap.ok(True, "(h) domains_to_manage_from_aws: skipped, port 53 not available")
+        tap.skip("(h) domains_to_manage_from_aws", "named cannot have %s port 53: %s"
+                 % (AWS_PRIMARY, str(e).splitlines()[0]))
         os.rmdir(tmp)
         return
     try:
@@ -432,8 +482,8 @@ def test_aws(emu, home):
                      extra={"domains_to_manage_from_aws": True, "notify_servers": [AWS_PRIMARY]})
         mark = len(emu.log())
         d = Daemon(cfg, home.env(), port)
-        tap.ok(d.line(lambda l: "daemon: ready" in l, 10), "(h) ready after the account listing")
-        line = d.line(lambda l: l.startswith("notify53: info: zone aws-one.test.: serial"), 10)
+        tap.ok(d.line(lambda l: "daemon: ready" in l, WAIT), "(h) ready after the account listing")
+        line = d.line(lambda l: l.startswith("notify53: info: zone aws-one.test.: serial"), WAIT)
         tap.ok(full_sync(line), "(h) account zone synced from %s:53"
                % AWS_PRIMARY, line)
         tap.ok(rrset(emu, zid[names[0]], "www.aws-one.test.", "A"), "(h) its records in Route 53")
@@ -446,7 +496,7 @@ def test_aws(emu, home):
         zid[names[1]] = emu.create_zone(names[1] + ".").rsplit("/", 1)[-1]
         d.proc.send_signal(signal.SIGHUP)
         got = d.wait_all(["notify53: info: zone aws-two.test.: added",
-                          "notify53: info: zone aws-two.test.: serial"], 10)
+                          "notify53: info: zone aws-two.test.: serial"], WAIT)
         tap.ok(all(got), "(h) SIGHUP lists the account again: the new zone starts", got)
         tap.ok(rrset(emu, zid[names[1]], "www.aws-two.test.", "A"),
                "(h) the new zone's records in Route 53")
@@ -466,24 +516,24 @@ def test_incremental(d, ns, emu, zid):
     mark = len(emu.log())
     t0 = time.monotonic()
     ns.nsupdate("example.com", ["update add new.example.com. 300 A 192.0.2.77"], UPDATE)
-    got = wait_for(lambda: rrset(emu, zid["example.com"], "new.example.com.", "A"), 2.0)
-    dt = time.monotonic() - t0
-    tap.ok(got and got.get("values") == ["192.0.2.77"],
-           "(a) nsupdate change in the emulator within 2 s (%.3f s)" % dt, got)
-    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), 2)
+    got = wait_for(lambda: rrset(emu, zid["example.com"], "new.example.com.", "A"), WAIT)
+    tap.diag("nsupdate to the emulator: %.3f s (make bench measures it)" % (time.monotonic() - t0))
+    tap.ok(got and got.get("values") == ["192.0.2.77"], "(a) nsupdate change in the emulator",
+           got)
+    # The job's result line comes after all its requests.
+    line = d.line(lambda l: l.startswith("notify53: info: zone example.com.: serial"), WAIT)
     tap.ok(line and "by IXFR," in line and "1 created" in line, "(a) logged: by IXFR, 1 created",
            line)
-    time.sleep(0.3)
     ops = api_ops(emu, mark)
     tap.eq([o for o, _ in ops], ["ChangeResourceRecordSets"],
            "(a) exactly one ChangeResourceRecordSets and no listing since the change")
 
     # A NOTIFY with nothing new: an SOA query, no API call.
     mark = len(emu.log())
-    r = udp(notify("example.com.").to_wire(), d.port)
+    r = udp(notify("example.com.").to_wire(), d.port, timeout=WAIT)
     tap.ok(r is not None and dns.message.from_wire(r).rcode() == dns.rcode.NOERROR,
            "NOTIFY answered NOERROR")
-    line = d.line(lambda l: "zone example.com.: serial" in l, 2)
+    line = d.line(lambda l: "zone example.com.: serial" in l, WAIT)
     tap.ok(line and "current" in line, "unchanged serial: current", line)
     tap.eq(api_ops(emu, mark), [], "unchanged serial: no API call")
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Conformance of tools/r53emu.py as seen by Debian's boto3 (issue 4).
+"""Conformance of tools/r53emu.py as seen by Debian's boto3.
 
 boto3 (python3-boto3) drives every emulated operation over TLS, verifying
 the throwaway CA, and must get correct results and correctly parsed
@@ -350,7 +350,9 @@ def paging(e, c):
 
 def changes_and_getchange(e, c):
     zid = e.order_zone
-    e.config(insync_after=1.0)
+    # A change is PENDING for insync_after seconds: an hour here, so the
+    # first GetChange cannot miss it on a slow machine.
+    e.config(insync_after=3600.0)
     r = change(c, zid, ("UPSERT", rrset("gc.order.test", "A",
                                         ["192.0.2.9"])), comment="hello")
     ci = r["ChangeInfo"]
@@ -360,8 +362,17 @@ def changes_and_getchange(e, c):
     g = c.get_change(Id=ci["Id"])
     tap.eq(g["ChangeInfo"]["Status"], "PENDING",
            "GetChange is PENDING before --insync-after")
-    time.sleep(1.1)
-    g = c.get_change(Id=ci["Id"].split("/")[-1])
+    # A change made with 0.2 s is INSYNC once that has passed (polled,
+    # within a bound); the same UPSERT again changes nothing else.
+    e.config(insync_after=0.2)
+    cid = change(c, zid, ("UPSERT", rrset("gc.order.test", "A", ["192.0.2.9"])))[
+        "ChangeInfo"]["Id"].split("/")[-1]
+    deadline = time.monotonic() + 60
+    while True:
+        g = c.get_change(Id=cid)
+        if g["ChangeInfo"]["Status"] == "INSYNC" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     tap.eq(g["ChangeInfo"]["Status"], "INSYNC",
            "GetChange is INSYNC after --insync-after")
     e.config(insync_after=0)

@@ -3,7 +3,7 @@
 against a real BIND 9 and dnspython, on loopback only.
 
 - named with also-notify to the listener on 127.0.0.1 and ::1: after an
-  nsupdate the NOTIFY (with named's new serial) is delivered within 2 s;
+  nsupdate the NOTIFY (with named's new serial) is delivered;
   named signs the NOTIFYs of one zone with a TSIG key (also-notify ... key)
   and the listener verifies them and signs its answer (named logs no TSIG
   trouble).
@@ -14,17 +14,22 @@ against a real BIND 9 and dnspython, on loopback only.
   missing, verified by dnspython's dns.tsig.
 - TCP: pipelined messages, oversized length, idle connections evicted.
 - A flood of 10,000 malformed packets (from an allowed and a disallowed
-  source) while good NOTIFYs keep being answered: the maximum reply
-  latency is printed, and only a generous bound (1 s) is asserted.
+  source) while good NOTIFYs keep being answered (each sent again until
+  answered, as primaries do: RFC 1996 section 3.6); the reply latency is
+  printed, not asserted (make bench measures speed).
 - SIGHUP: a zone added, an invalid config rejected, the port changed
-  (rebinding); SIGTERM: exit within 2 s with the counters.
+  (rebinding); SIGTERM: exit status 0 with the counters.
 - IPv4-mapped notify_servers ("::ffff:127.0.0.1", "::ffff:127.0.1.0/120"),
   in `notify53 daemon` built without sanitizers ($NOTIFY53_PLAIN) under
   valgrind: 127.0.0.1 and all of 127.0.1.0/24 answered, 127.0.0.2 not, and
   no valgrind error (the ACL once compared bytes nobody had set).
+
+Waits for an event (a tool line, an answer) are bounded by WAIT, long
+enough for a loaded machine: nothing here is timed.
 """
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -50,6 +55,7 @@ import dns.tsig  # noqa: E402
 import dns.tsigkeyring  # noqa: E402
 
 TESTBIN = os.environ.get("NOTIFY53_TESTBIN", "build/check/test")
+WAIT = 60
 TOOL = os.path.join(TESTBIN, "tool_notify")
 
 NKEY = Key("notify-key", "hmac-sha256", "bm90aWZ5LWtleS1mb3ItdGhlLWxpc3RlbmVyLXRlc3RzLTAwMDA=")
@@ -122,7 +128,7 @@ def rcode_of(reply):
     return None if reply is None or len(reply) < 4 else reply[3] & 15
 
 
-def delivered(tool, zone, serial, src, timeout=2.0):
+def delivered(tool, zone, serial, src, timeout=WAIT):
     want = "notify %s. %s %s" % (zone, "-" if serial is None else serial, src)
     line, skipped = tool.wait(lambda l: l == want, timeout)
     return tap.ok(line is not None, "delivered: %s" % want, "got: %r" % skipped)
@@ -171,7 +177,7 @@ def main():
     tool = Tool(TOOL, cfg_path)
     ns = None
     try:
-        line, _ = tool.wait(lambda l: l == "ready", 10)
+        line, _ = tool.wait(lambda l: l == "ready", WAIT)
         if not tap.ok(line, "tool_notify bound 127.0.0.1 and ::1 port %d" % port, "\n".join(tool.err)):
             return
         ns = run_named(tool, port)
@@ -234,7 +240,7 @@ def run_named(tool, port):
     ns = KeyedNotifyNamed(zones, keys=[UPDATE, NKEY], options="notify-delay 0;")
     ns.start()
     # Start-up NOTIFYs (named notifies every zone when it loads).
-    delivered(tool, "signed.test", 2026010101, "127.0.0.1", timeout=5)
+    delivered(tool, "signed.test", 2026010101, "127.0.0.1")
     tool.drain()
 
     for i in range(3):
@@ -242,22 +248,23 @@ def run_named(tool, port):
         ns.nsupdate("example.com", ["update add n%d.example.com. 300 A 192.0.2.%d" % (i, i + 10)])
         serial = ns.serial("example.com")
         got = set()
-        deadline = t0 + 2.0
+        deadline = t0 + WAIT
         while len(got) < 2 and time.monotonic() < deadline:
             line, _ = tool.wait(lambda l: l.startswith("notify example.com. %d " % serial),
                                 deadline - time.monotonic())
             if line:
                 got.add(line.split()[-1])
+        tap.diag("nsupdate %d: delivered after %.0f ms" % (i + 1, (time.monotonic() - t0) * 1000))
         tap.ok(got == {"127.0.0.1", "::1"},
-               "nsupdate %d: named's NOTIFY with serial %d delivered from 127.0.0.1 and ::1 "
-               "within 2 s (%.0f ms)" % (i + 1, serial, (time.monotonic() - t0) * 1000), got)
+               "nsupdate %d: named's NOTIFY with serial %d delivered from 127.0.0.1 and ::1"
+               % (i + 1, serial), got)
 
     t0 = time.monotonic()
     ns.nsupdate("signed.test", ["update add s.signed.test. 300 TXT signed"])
     serial = ns.serial("signed.test")
-    line, _ = tool.wait(lambda l: l == "notify signed.test. %d 127.0.0.1" % serial, 2.0)
-    tap.ok(line, "TSIG-signed NOTIFY from named verified and delivered (%.0f ms)"
-           % ((time.monotonic() - t0) * 1000))
+    line, _ = tool.wait(lambda l: l == "notify signed.test. %d 127.0.0.1" % serial, WAIT)
+    tap.diag("signed NOTIFY delivered after %.0f ms" % ((time.monotonic() - t0) * 1000))
+    tap.ok(line, "TSIG-signed NOTIFY from named verified and delivered")
     time.sleep(0.3)
     log = ns.log_tail(400)
     bad = [l for l in log.splitlines() if "notify" in l.lower() and
@@ -385,7 +392,6 @@ def over_tcp(tool, port):
     s.close()
 
     idle = [tcp_conn(port) for _ in range(12)]
-    time.sleep(0.2)
     q = notify("example.com.", 105, qid=25)
     s = tcp_conn(port)
     s.sendall(frame(q.to_wire()))
@@ -393,18 +399,23 @@ def over_tcp(tool, port):
     s.close()
     tap.ok(r is not None and rcode_of(r) == dns.rcode.NOERROR,
            "12 idle TCP connections do not lock out a 13th (least recently active closed)")
-    closed = 0
-    for c in idle:
-        c.settimeout(0.2)
-        try:
-            if c.recv(1) == b"":
+    # The closes happened before that answer; count them as they arrive.
+    closed, open_ = 0, list(idle)
+    deadline = time.monotonic() + WAIT
+    while closed < 5 and open_ and time.monotonic() < deadline:
+        ready, _, _ = select.select(open_, [], [], 1.0)
+        for c in ready:
+            open_.remove(c)
+            try:
+                closed += c.recv(1) == b""
+            except ConnectionResetError:
                 closed += 1
-        except (socket.timeout, ConnectionResetError):
-            pass
+    for c in idle:
         c.close()
     tap.ok(closed >= 5, "idle connections beyond NOTIFY_TCP_CLIENTS were closed (%d of 12)" % closed)
-    time.sleep(0.3)
-    tap.eq([l for l in tool.drain() if l.startswith("notify ")], ["notify example.com. 105 127.0.0.1"],
+    line, before = tool.wait(lambda l: l == "notify example.com. 105 127.0.0.1", WAIT)
+    tap.eq((line, [l for l in before if l.startswith("notify ")]),
+           ("notify example.com. 105 127.0.0.1", []),
            "TCP: only the allowed NOTIFYs delivered")
 
 
@@ -421,10 +432,13 @@ def flood(tool, port):
             t0 = time.monotonic()
             during = not flooding.is_set()
             r = None
-            for _ in range(5):
+            # Sent again until answered, as a primary does (RFC 1996
+            # section 3.6), within WAIT.
+            while time.monotonic() - t0 < WAIT:
                 r = udp(wire, port, timeout=0.2)
                 if r is not None and r[:2] == struct.pack("!H", qid):
                     break
+                r = None
             probes.append((r is not None, time.monotonic() - t0, during))
             time.sleep(0.01)
 
@@ -432,12 +446,13 @@ def flood(tool, port):
     t = threading.Thread(target=prober, daemon=True)
     t.start()
     logged = len(tool.err)
+    t_flood = time.monotonic()
     sent = send_flood(port, 10000, pause_every=50, pause=0.005)
+    flood_s = time.monotonic() - t_flood
     flooding.set()
     logged = len(tool.err) - logged
-    time.sleep(0.1)
     done.set()
-    t.join(timeout=10)
+    t.join(timeout=WAIT)
     during = [p for p in probes if p[2]]
     lat = sorted(p[1] for p in during if p[0])
     lost = sum(1 for p in during if not p[0])
@@ -446,16 +461,21 @@ def flood(tool, port):
              % (sent, len(during), len(lat), lost, lat[len(lat) // 2] * 1000 if lat else -1,
                 lat[-1] * 1000 if lat else -1))
     tap.ok(sent == 10000, "10,000 malformed packets sent")
-    tap.ok(logged <= 5 * 5 * 4, "log lines limited to a few a second during the flood (%d)" % logged)
-    tap.ok(len(during) >= 20 and lost == 0 and lat[-1] < 1.0,
-           "every good NOTIFY answered during the flood, max latency under 1 s")
-    time.sleep(0.2)
-    lines = [l for l in tool.drain() if l.startswith("notify ")]
-    answered = sum(1 for p in probes if p[0])
-    tap.ok(len(lines) >= answered and all(l.split()[1] == "example.com." for l in lines),
-           "every answered NOTIFY was delivered (%d lines), nothing from the flood" % len(lines))
+    # A few lines a second (the listener's log limit), however long the
+    # flood took on this machine.
+    tap.ok(logged <= 5 * 5 * 4 * (1 + int(flood_s)),
+           "log lines limited to a few a second during the flood (%d in %.1f s)"
+           % (logged, flood_s))
+    tap.ok(during and lost == 0, "every good NOTIFY sent during the flood answered (%d)"
+           % len(during))
+    # The last probe's answer came after its delivery line.
     q = notify("example.com.", 42, qid=77)
-    check_noerror(udp(q.to_wire(), port), q, "after the flood")
+    check_noerror(udp(q.to_wire(), port, timeout=WAIT), q, "after the flood")
+    line, before = tool.wait(lambda l: l == "notify example.com. 42 127.0.0.1", WAIT)
+    lines = [l for l in before if l.startswith("notify ")]
+    answered = sum(1 for p in probes if p[0])
+    tap.ok(line and len(lines) >= answered and all(l.split()[1] == "example.com." for l in lines),
+           "every answered NOTIFY was delivered (%d lines), nothing from the flood" % len(lines))
     tool.drain()
 
 
@@ -465,7 +485,7 @@ def reloads(tool, port, cfg_path):
     with open(cfg_path, "w") as f:
         f.write(config(port, zones=("example.com", "signed.test", "added.test")))
     tool.proc.send_signal(signal.SIGHUP)
-    line, _ = tool.wait(lambda l: l.startswith("reload"), 5)
+    line, _ = tool.wait(lambda l: l.startswith("reload"), WAIT)
     tap.eq(line, "reloaded", "SIGHUP: config with a new zone loaded")
     check_noerror(udp(q.to_wire(), port), q, "added.test after the reload")
     delivered(tool, "added.test", None, "127.0.0.1")
@@ -473,7 +493,7 @@ def reloads(tool, port, cfg_path):
     with open(cfg_path, "w") as f:
         f.write(config(port, broken=True))
     tool.proc.send_signal(signal.SIGHUP)
-    line, _ = tool.wait(lambda l: l.startswith("reload"), 5)
+    line, _ = tool.wait(lambda l: l.startswith("reload"), WAIT)
     tap.ok(line and line.startswith("reload failed: "), "invalid config rejected: %s" % line)
     check_noerror(udp(q.to_wire(), port), q, "old config still in force")
 
@@ -481,7 +501,7 @@ def reloads(tool, port, cfg_path):
     with open(cfg_path, "w") as f:
         f.write(config(new))
     tool.proc.send_signal(signal.SIGHUP)
-    line, _ = tool.wait(lambda l: l.startswith("reload"), 5)
+    line, _ = tool.wait(lambda l: l.startswith("reload"), WAIT)
     tap.eq(line, "reloaded", "SIGHUP: listen port %d -> %d" % (port, new))
     q = notify("example.com.", 9, qid=31)
     check_noerror(udp(q.to_wire(), new), q, "answers on the new port")
@@ -496,13 +516,13 @@ def reloads(tool, port, cfg_path):
 def terminate(tool):
     t0 = time.monotonic()
     tool.proc.send_signal(signal.SIGTERM)
-    line, _ = tool.wait(lambda l: l.startswith("stats "), 5)
+    line, _ = tool.wait(lambda l: l.startswith("stats "), WAIT)
     try:
-        rc = tool.proc.wait(timeout=5)
+        rc = tool.proc.wait(timeout=WAIT)
     except subprocess.TimeoutExpired:
         rc = None
-    took = time.monotonic() - t0
-    tap.ok(rc == 0 and took < 2.0, "SIGTERM: exit status 0 within 2 s (%.0f ms)" % (took * 1000))
+    tap.diag("SIGTERM: exit after %.0f ms" % ((time.monotonic() - t0) * 1000))
+    tap.eq(rc, 0, "SIGTERM: exit status 0")
     tap.diag(line or "no stats line")
     st = dict(kv.split("=") for kv in (line or "stats").split()[1:])
     st = {k: int(v) for k, v in st.items()}

@@ -306,6 +306,7 @@ def main():
 
 if __name__ == "__main__":
     if os.geteuid() != 0:
-        print("not ok - it_openwrt needs root (chroot, file owners); CI runs as root")
-        sys.exit(1)
+        tap.skip("the OpenWrt package in an image-built root file system",
+                 "needs root (chroot, file owners)")
+        tap.done()
     main()

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""`notify53 sync` at scale and under failure (issue 6, "Must show"), BIND 9
-as the primary, the Route 53 emulator over TLS:
+"""`notify53 sync` at scale and under failure, BIND 9 as the primary, the
+Route 53 emulator over TLS:
 
 - 1,403 record sets (1,100 A, 300 long TXT) into an empty hosted zone:
   more than 1,000 changes in several batches, each within 1,000

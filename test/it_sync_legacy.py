@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""The original tool's config.json accepted unchanged by `notify53 sync`
-(issue 6, "Must show"): listen_ip, listen_port, notify_servers (the first
-is the primary), domains_to_manage, domains_to_manage_from_aws,
+"""The original tool's config.json accepted unchanged by `notify53 sync`:
+listen_ip, listen_port, notify_servers (the first is the primary),
+domains_to_manage, domains_to_manage_from_aws,
 zone_refresh_wait_interval, mute_botocore_debug, tsig_secret, no "aws"
 object: the endpoint and CA come from AWS_ENDPOINT_URL_ROUTE_53 and
 AWS_CA_BUNDLE, the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as
@@ -9,8 +9,8 @@ boto3 took them.
 
 notify_servers holds bare addresses (a port suffix is refused), so the
 primary is reached on port 53: named listens on 127.83.53.1 port 53 besides
-its test port (the test runs as root; without port 53 the syncs are
-skipped and said so). Both forms are synced against the emulator over TLS:
+its test port (the test runs as root; without port 53 the syncs are a
+skip, and on CI a failure). Both forms are synced against the emulator over TLS:
 domains_to_manage, and domains_to_manage_from_aws (every hosted zone of the
 account, paged by ListHostedZones). The from_aws sync also runs once under
 valgrind with the binary built without sanitizers ($NOTIFY53_PLAIN): no
@@ -26,7 +26,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
-from tap import ok, eq, diag, done  # noqa: E402
+from tap import ok, eq, diag, done, skip  # noqa: E402
 from emu import Emu, bare  # noqa: E402
 from named import Named, Zone  # noqa: E402
 from r53tool import Home, api_log, run_notify53  # noqa: E402
@@ -115,7 +115,8 @@ def main():
            "a port in notify_servers is refused with the place named", p.stderr)
 
         if not free53():
-            diag("port 53 on %s is taken or not allowed: legacy syncs skipped" % PRIMARY)
+            skip("legacy syncs from a primary on port 53",
+                 "port 53 on %s is taken or not allowed" % PRIMARY)
             done()
         zids = {"legacy.example": bare(e.create_zone("legacy.example.")),
                 "other.example": bare(e.create_zone("other.example."))}
@@ -126,8 +127,9 @@ def main():
                     Zone("third.example", zone_text("third", 3))],
                    options="listen-on port 53 { %s; };" % PRIMARY) as ns:
             if not port53_answers():
-                diag("named does not answer on %s port 53 (taken meanwhile?): legacy syncs "
-                     "skipped\n%s" % (PRIMARY, ns.log_tail(5)))
+                diag(ns.log_tail(5))
+                skip("legacy syncs from a primary on port 53",
+                     "named does not answer on %s port 53 (taken meanwhile?)" % PRIMARY)
                 done()
             p, res = st.sync(home, cfg, env=env)
             ok(p.returncode == 0, "domains_to_manage: exit 0", p.stdout + p.stderr)
@@ -157,9 +159,15 @@ def main():
                "zone IDs from the account's listing: no ListHostedZonesByName")
             check_synced(e, client, ns, zids, "domains_to_manage_from_aws")
 
-            # DEBUG=1 turns on debug logging, as it did for the original.
+            # DEBUG=1 turns on debug logging, as it did for the original:
+            # lines with the debug prefix, which a plain run has none of.
+            quiet = run_notify53(["plan", "-c", cfg], env)
             p = run_notify53(["plan", "-c", cfg], dict(env, DEBUG="1"))
-            ok(p.returncode == 0 and "debug" in p.stderr.lower(), "DEBUG=1: debug logs",
+            debug = [l for l in p.stderr.splitlines() if l.startswith("notify53: debug: ")]
+            ok(quiet.returncode == 0 and
+               not [l for l in quiet.stderr.splitlines() if l.startswith("notify53: debug: ")],
+               "without DEBUG: no debug log line", quiet.stderr[-2000:])
+            ok(p.returncode == 0 and debug, "DEBUG=1: debug log lines (%d)" % len(debug),
                p.stderr[-2000:])
 
             # One sync under valgrind (a change pending in one zone).
@@ -178,7 +186,8 @@ def main():
                 eq(res.get("other.example.", {}).get("created"), 1,
                    "valgrind: the change synced")
             else:
-                diag("valgrind or %s missing: valgrind run skipped" % PLAIN)
+                skip("valgrind: a sync of three zones with no error and no leak",
+                     "valgrind or %s missing (tools/deps.sh installs valgrind)" % PLAIN)
     done()
 
 

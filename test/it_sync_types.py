@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""`notify53 sync` end to end (issue 6, "Must show"): BIND 9 as the
-primary, the Route 53 emulator over TLS, the notify53 binary.
+"""`notify53 sync` end to end: BIND 9 as the primary, the Route 53 emulator
+over TLS, the notify53 binary.
 
 - a zone with every type Route 53 holds (A AAAA CAA CNAME DS HTTPS MX NAPTR
   NS (delegation, with glue) PTR SOA SPF SRV SSHFP SVCB TLSA TXT),

@@ -105,7 +105,8 @@ R53_TYPES = {"A", "AAAA", "CAA", "CNAME", "DS", "HTTPS", "MX", "NAPTR", "NS", "P
 LOWER = {"NS", "CNAME", "SOA", "PTR", "MX", "SRV", "NAPTR", "SVCB", "HTTPS", "RRSIG"}
 
 
-# ---- an independent Route 53 rendering (research/route53-api.md 5.2, 5.3) ----
+# ---- an independent Route 53 rendering (Route 53 Developer Guide, "Supported
+# DNS record types") ----
 
 def r53_string(b):
     out = []

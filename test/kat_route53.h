@@ -1,6 +1,7 @@
 /*
- * The ChangeResourceRecordSets body of research/route53-api.md section 2.6
- * (434 bytes: the XML declaration, a newline and the one-line document),
+ * A ChangeResourceRecordSets body (Route 53 API Reference,
+ * ChangeResourceRecordSets: one UPSERT of www.example.com. A 192.0.2.1; 434
+ * bytes: the XML declaration, a newline and the one-line document),
  * shared by the SigV4 known-answer test and the XML writer test.
  */
 #ifndef NOTIFY53_KAT_ROUTE53_H

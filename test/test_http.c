@@ -338,8 +338,8 @@ run(const struct vec *v, size_t len, size_t step, size_t split, int verbose)
 		r = http_parser_eof(p) == 0 ? 0 : HTTP_PARSE_ERROR;
 	if (v->body) {
 		good = r >= 0 && http_parser_done(p) && p->resp.status == v->status &&
-		    p->resp.body_len == strlen(v->body) && !memcmp(p->resp.body, v->body,
-		    p->resp.body_len) && p->resp.body[p->resp.body_len] == '\0' &&
+		    p->resp.body.len == strlen(v->body) && !memcmp(p->resp.body.data, v->body,
+		    p->resp.body.len) && p->resp.body.data[p->resp.body.len] == '\0' &&
 		    p->resp.keep_alive == v->keep_alive && used == len;
 		if (v->hname)
 			good = good && (v->hvalue ? http_response_header(&p->resp, v->hname) &&
@@ -390,7 +390,7 @@ parser_details(void)
 	is_int(p->resp.minor, 1, "HTTP/1.1");
 	is_int(http_parser_feed(p, "x", 1), 0, "a complete parser consumes nothing");
 	body = http_response_take_body(&p->resp, &len);
-	ok(body && len == 2 && !strcmp(body, "ok") && p->resp.body == NULL, "body taken");
+	ok(body && len == 2 && !strcmp(body, "ok") && p->resp.body.data == NULL, "body taken");
 	free(body);
 
 	/* Reuse for a second response frees nothing twice. */

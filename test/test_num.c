@@ -1,6 +1,7 @@
 /*
  * test_num: num_parse - digits only, limits at both ends of uint64_t and
- * of small maxima, everything strtol would have let through refused.
+ * of small maxima, everything strtol would have let through refused; and
+ * num_parse_n on the first n characters of a longer text.
  */
 #include <stdint.h>
 
@@ -28,5 +29,9 @@ main(void)
 	ok(num_parse(NULL, 1, &v) < 0, "NULL refused");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ok(num_parse(bad[i], UINT64_MAX, &v) < 0, "\"%s\" refused", bad[i]);
+	ok(num_parse_n("8080/path", 4, 65535, &v) == 0 && v == 8080, "n: the port of a URL");
+	ok(num_parse_n("8080/path", 5, 65535, &v) < 0, "n: one character too many refused");
+	ok(num_parse_n("12", 0, 99, &v) < 0, "n: nothing refused");
+	ok(num_parse_n("1\0" "2", 3, 999, &v) < 0, "n: a NUL inside refused");
 	return tap_done();
 }

@@ -48,7 +48,7 @@ change_bodies(void)
 	set_change(&ch[0], R53_UPSERT, "www.example.com.", DNS_TYPE_A, 300, v1, 1);
 	b = r53_change_body(ch, 1, NULL, &len, &e);
 	is_mem(b, b ? len : 0, kat_route53_body, strlen(kat_route53_body),
-	    "one UPSERT: the 434-byte body of route53-api.md 2.6");
+	    "one UPSERT: the 434-byte body of test/kat_route53.h");
 	free(b);
 
 	set_change(&ch[1], R53_DELETE, "\\052.example.com.", DNS_TYPE_TXT, 0, v2, 2);

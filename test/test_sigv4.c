@@ -2,8 +2,8 @@
  * SigV4 signer: every applicable case of the AWS test suite in
  * test/data/sigv4-testsuite (the .req files are parsed here at test time and
  * the canonical request, string to sign and Authorization compared with the
- * .creq, .sts and .authz files), the Route 53 check values of
- * research/route53-api.md section 6.3, the signing-key cache, URI encoding
+ * .creq, .sts and .authz files), Route 53 requests signed by botocore and
+ * by an independent implementation, the signing-key cache, URI encoding
  * and the errors.
  *
  *   test_sigv4 [SUITE_DIR]     (default test/data/sigv4-testsuite)
@@ -262,8 +262,9 @@ signing_keys(void)
 	}
 }
 
-/* research/route53-api.md section 6.3: botocore and an independent
- * implementation agree on these. */
+/* Route 53 requests (the same credentials and date as the test suite,
+ * region us-east-1, service route53): botocore's SigV4Auth and an
+ * independent implementation agree on these. */
 static void
 route53_kats(void)
 {

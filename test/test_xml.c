@@ -2,7 +2,7 @@
  * XML reader and writer: Route 53 response shapes walked by path, entities
  * and character references, CDATA, comments, refused constructs, every
  * truncation of a valid document, limits, and the writer reproducing the
- * ChangeResourceRecordSets body of research/route53-api.md section 2.6.
+ * ChangeResourceRecordSets body of test/kat_route53.h.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Unit tests of zone: grouping into record sets, canonical order (RFC 4034
  * section 6.1 example), lowest TTL (RFC 2181 section 5.2), duplicates,
- * lookups, set comparison, IXFR deltas (several steps, mismatches, nothing
+ * lookups, set comparison and copies, IXFR deltas (several steps, mismatches, nothing
  * half-applied, changed-set report, compaction), the printer. */
 #include <stdlib.h>
 
@@ -166,6 +166,15 @@ test_compare(void)
 	ok(same, "zones built in other orders and cases compare equal set by set");
 	ok(zone_set_cmp(&a, 0, &b, 1) < 0 && zone_set_cmp(&a, 1, &b, 0) > 0, "set order across zones");
 	ok(!zone_set_equal(&a, 0, &b, 1), "different sets are not equal");
+	zone_free(&b);
+	/* A copy: the same sets, TTLs and rdatas, finished. */
+	zone_init(&b);
+	ok(zone_copy(&b, &a) == 0 && zone_set_count(&b) == zone_set_count(&a),
+	    "zone_copy: as many sets");
+	same = 1;
+	for (size_t i = 0; i < zone_set_count(&a); i++)
+		same &= zone_set_cmp(&a, i, &b, i) == 0 && zone_set_equal(&a, i, &b, i);
+	ok(same && zone_rr_count(&b) == zone_rr_count(&a), "zone_copy: equal set by set");
 	zone_free(&a);
 	zone_free(&b);
 }

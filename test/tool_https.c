@@ -81,12 +81,12 @@ call_done(struct http_call *call)
 
 	printf("result %d status=%d error=%s attempts=%d sent=%d len=%zu\n", j->index,
 	    call->resp ? call->resp->status : 0, error_names[call->error], call->attempts,
-	    call->sent, call->resp ? call->resp->body_len : 0);
+	    call->sent, call->resp ? call->resp->body.len : 0);
 	if (call->error != HTTP_OK) {
 		failures++;
 		print_line("message", call->err.msg, strlen(call->err.msg));
 	} else {
-		print_line("body", call->resp->body, call->resp->body_len);
+		print_line("body", call->resp->body.data, call->resp->body.len);
 	}
 	fflush(stdout);
 	if (!queue_all)

@@ -1,18 +1,20 @@
 #!/bin/sh
 # Fetch one pinned Debian source package and unpack it for the build.
 #
-#   third_party/fetch.sh PKG ORIG_FILE SHA256 OUTDIR
+#   third_party/fetch.sh PKG ORIG_FILE SHA256 OUTDIR DEBIAN_FILE DEBIAN_SHA256
 #
 # The system's apt setup is never modified: a private apt configuration (own
 # sources list, lists and cache directories under third_party/.apt/) is derived
 # from the machine's Debian "deb" sources by turning them into "deb-src"
 # entries, so no mirror host name is written anywhere in the repository.
 # The upstream tarball is checked against SHA256 before it is unpacked; Debian's
-# patches (debian/patches/series) are applied on top. OUTDIR appears only when
+# patches (debian/patches/series) are applied on top, from the packaging
+# tarball DEBIAN_FILE, checked against DEBIAN_SHA256 (a new Debian revision
+# is reviewed and pinned like a new upstream version). OUTDIR appears only when
 # everything succeeded, so a failed fetch never leaves a tree that looks valid.
 set -eu
 
-pkg=$1 orig=$2 sum=$3 out=$4
+pkg=$1 orig=$2 sum=$3 out=$4 debfile=${5:-} debsum=${6:-}
 var=$(echo "$pkg" | tr 'a-z' 'A-Z')_SRC
 here=$(cd "$(dirname "$0")" && pwd)
 apt=$here/.apt
@@ -82,6 +84,16 @@ fi
 got=$(sha256sum "$tarball" | cut -d' ' -f1)
 [ "$got" = "$sum" ] ||
 	die "checksum mismatch for $orig: got $got, want $sum; refusing to build from it"
+[ -n "$debfile" ] && [ -n "$debsum" ] ||
+	die "no pinned Debian packaging tarball (${var%_SRC}_DEBIAN, ${var%_SRC}_DEBIAN_SHA256 in third_party/versions.mk)"
+deb=$apt/dl/$pkg/$debfile
+if [ ! -f "$deb" ]; then
+	found=$(cd "$apt/dl/$pkg" && ls *.debian.tar.* 2>/dev/null | tr '\n' ' ')
+	die "pinned Debian revision $debfile is no longer in the archive (it offers: ${found:-nothing}); review its patches and update third_party/versions.mk, or set $var=dir"
+fi
+got=$(sha256sum "$deb" | cut -d' ' -f1)
+[ "$got" = "$debsum" ] ||
+	die "checksum mismatch for $debfile: got $got, want $debsum; refusing to apply its patches"
 
 tmp=$out.tmp.$$
 rm -rf "$tmp"
@@ -91,18 +103,15 @@ tar -C "$tmp" -xf "$tarball"
 top=$(ls "$tmp")
 [ "$(echo "$top" | wc -l)" -eq 1 ] && [ -d "$tmp/$top" ] ||
 	die "unexpected layout in $orig"
-deb=$(ls "$apt/dl/$pkg"/*.debian.tar.* 2>/dev/null | head -n 1)
-if [ -n "$deb" ]; then
-	mkdir "$tmp/deb"
-	tar -C "$tmp/deb" -xf "$deb"
-	series=$tmp/deb/debian/patches/series
-	if [ -f "$series" ]; then
-		grep -v '^[[:space:]]*\(#\|$\)' "$series" | while read -r p _; do
-			patch -s -p1 -d "$tmp/$top" <"$tmp/deb/debian/patches/$p" ||
-				die "Debian patch $p does not apply"
-		done
-	fi
+mkdir "$tmp/deb"
+tar -C "$tmp/deb" -xf "$deb"
+series=$tmp/deb/debian/patches/series
+if [ -f "$series" ]; then
+	grep -v '^[[:space:]]*\(#\|$\)' "$series" | while read -r p _; do
+		patch -s -p1 -d "$tmp/$top" <"$tmp/deb/debian/patches/$p" ||
+			die "Debian patch $p does not apply"
+	done
 fi
 rm -rf "$out"
 mv "$tmp/$top" "$out"
-echo "third_party: $pkg: $orig verified and unpacked into $out"
+echo "third_party: $pkg: $orig and $debfile verified, unpacked into $out"

@@ -4,17 +4,28 @@
 Serves the Route 53 REST-XML API (2013-04-01) on a loopback address over TLS
 (throwaway CA made with the openssl command) or plain HTTP, checks every
 request's SigV4 signature with botocore's own signer, and behaves like AWS in
-the places where moto does not (see shared/research/route53-api.md, section 8):
+the places where moto's route53 backend (getmoto/moto, moto/route53) does not:
 atomic change batches, exact DELETE matching, name escaping and ordering,
 per-type value syntax, request limits, throttling, and fault injection.
 
 Standard library plus python3-botocore only; run with Debian's /usr/bin/python3.
-Documentation: tools/README.md.  Specification: project issue 4.
+Documentation and specification: tools/README.md.
 
-Reference tags in comments (defined in route53-api.md section 0):
-  MODEL    botocore route53 service-2.json
-  DG-2022  Route 53 developer guide (DNSLimitations, DomainNameFormat, ...)
-  REF §n   shared/research/route53-api.md section n
+Sources named in comments:
+  MODEL     botocore's Route 53 model, botocore/data/route53/2013-04-01/
+            service-2.json (each operation's and shape's documentation)
+  API       Amazon Route 53 API Reference (an action, a data type, or
+            "Common Errors")
+  DG-2022   Amazon Route 53 Developer Guide pages (DNSLimitations, the
+            "Quotas"; DomainNameFormat; ResourceRecordTypes, "Supported DNS
+            record types"; SOA-NSrecords), as in the awsdocs/
+            amazon-route53-docs repository
+  GO2-CUST  aws-sdk-go-v2, service/route53/internal/customizations/doc.go
+  SIGV4     AWS Identity and Access Management User Guide, "Create a signed
+            AWS API request" and "Elements of an AWS API request signature"
+  CREDS     AWS SDKs and Tools Reference Guide, "Standardized credential
+            providers"
+  owner/repo#n  a public GitHub issue showing AWS's exact behaviour
 """
 
 import argparse
@@ -73,14 +84,14 @@ MAX_TTL = 2147483647
 LIST_RRSETS_PAGE = 300           # ListResourceRecordSets page cap (MODEL doc)
 LIST_ZONES_PAGE = 100            # ListHostedZones(+ByName) page cap
 
-SIGV4_SKEW = 300                 # +-5 minutes (REF §4.2 SignatureDoesNotMatch)
+SIGV4_SKEW = 300                 # +-5 minutes (SIGV4; API Common Errors, SignatureDoesNotMatch)
 
 OPS = ["CreateHostedZone", "DeleteHostedZone", "GetHostedZone",
        "ListHostedZones", "ListHostedZonesByName", "ListResourceRecordSets",
        "ChangeResourceRecordSets", "GetChange", "GetHostedZoneCount"]
 
 FAULT_KINDS = ["http500", "http503", "throttle", "prior", "invalid-change-batch",
-               "latency", "reset", "close", "hang", "reset-after",
+               "latency", "hold", "reset", "close", "hang", "reset-after",
                "reset-headers", "reset-mid", "truncate", "trickle",
                "close-after"]
 
@@ -120,7 +131,7 @@ def new_id(prefix, rnd=random.SystemRandom()):
 
 
 def bare_id(s):
-    """IDs may arrive as '/hostedzone/Z..' or 'Z..' (botocore strips; REF §2.1)."""
+    """IDs may arrive as '/hostedzone/Z..' or 'Z..' (botocore strips the prefix: handlers.py fix_route53_ids)."""
     return s.rsplit("/", 1)[-1]
 
 
@@ -129,7 +140,7 @@ def bare_id(s):
 # ---------------------------------------------------------------------------
 
 class ApiError(Exception):
-    """An error answered in AWS's ErrorResponse shape (REF §4.1)."""
+    """An error answered in AWS's ErrorResponse shape (API Common Errors)."""
 
     def __init__(self, status, code, message, etype="Sender", headers=None):
         Exception.__init__(self, "%s: %s" % (code, message))
@@ -141,7 +152,7 @@ class ApiError(Exception):
 
 
 class ChangeBatchError(Exception):
-    """InvalidChangeBatch with one message per problem (REF §4.1)."""
+    """InvalidChangeBatch with one message per problem (GO2-CUST)."""
 
     def __init__(self, messages):
         Exception.__init__(self, "; ".join(messages))
@@ -154,7 +165,7 @@ def invalid_input(msg):
 
 def xsd_error(msg):
     # Route 53 validates request XML against its XSD and reports the first
-    # Xerces message prefixed with "Invalid XML ; " (REF §1, boto/boto#384).
+    # Xerces message prefixed with "Invalid XML ; " (boto/boto#384).
     return ApiError(400, "InvalidInput", "Invalid XML ; " + msg)
 
 
@@ -173,7 +184,7 @@ def invalid_change_batch_xml(messages, request_id):
 
 
 # ---------------------------------------------------------------------------
-# Domain names (DG-2022 DomainNameFormat, REF §5.1)
+# Domain names (DG-2022 DomainNameFormat)
 # ---------------------------------------------------------------------------
 
 _RAW_OK = set(b"abcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -259,7 +270,8 @@ def escape_label(lab):
 
 def norm_name(text):
     """Stored form: ASCII lower-cased, every byte other than a-z 0-9 - _
-    written as \\ddd octal, trailing dot (REF §5.1: '*' comes back as \\052)."""
+    written as \\ddd octal, trailing dot (DG-2022 DomainNameFormat: '*' comes
+    back as \\052)."""
     labels = name_labels(text)
     if not labels:
         return "."
@@ -269,7 +281,7 @@ def norm_name(text):
 def sort_name(stored):
     """ListResourceRecordSets / ListHostedZonesByName order key: labels
     reversed INCLUDING the trailing dot, compared as bytes of the stored
-    escaped form (MODEL ListHostedZonesByName doc, REF §5.5):
+    escaped form (MODEL ListHostedZonesByName doc):
     www.example.com. -> com.example.www.  so 'www-x' sorts before 'www'."""
     if stored == ".":
         return "."
@@ -281,13 +293,13 @@ def in_zone(name, zone):
 
 
 # ---------------------------------------------------------------------------
-# Record values per type (DG-2022 ResourceRecordTypes, REF §5.2, §5.3)
+# Record values per type (DG-2022 ResourceRecordTypes)
 # ---------------------------------------------------------------------------
 
 def fatal(code, desc, value):
     # Shape of Route 53's value errors, e.g. "Invalid Resource Record: FATAL
     # problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address)
-    # encountered with '300.1.1.1'" (REF §4.2, §5.3).
+    # encountered with '300.1.1.1'" (DG-2022 ResourceRecordTypes, A).
     return ("Invalid Resource Record: FATAL problem: %s (%s) encountered with "
             "'%s'" % (code, desc, value))
 
@@ -384,7 +396,8 @@ def _split_ws(v):
 def check_value(rtype, v):
     """Return None when v is a valid Value for rtype, else the message.
     Codes marked (*) are modelled on AWS's style but their exact text was not
-    confirmed (REF §9); the TXT, A codes are confirmed from issue reports."""
+    confirmed against the live API; the TXT, A codes are confirmed from issue
+    reports."""
     if rtype in ("TXT", "SPF"):
         try:
             parse_char_strings(v)
@@ -558,7 +571,8 @@ def canon_value(rtype, v):
 
 # ---------------------------------------------------------------------------
 # Request XML validation (Route 53 validates POST bodies against its XSD; the
-# element order follows the MODEL member order, REF §2.1)
+# element order follows the MODEL member order: Route 53 checks request XML
+# against its schema)
 # ---------------------------------------------------------------------------
 
 UNB = 1 << 30
@@ -832,7 +846,7 @@ class RRSet(object):
 
     def same_content(self, other):
         """DELETE must match name, type, set-id, TTL, every value and the
-        routing fields exactly (MODEL ChangeResourceRecordSets doc, REF §2.6).
+        routing fields exactly (MODEL ChangeResourceRecordSets doc).
         Values compare as submitted (order-insensitive)."""
         if self.ttl != other.ttl or self.alias != other.alias:
             return False
@@ -1079,7 +1093,8 @@ class Change(object):
 
 def rr_desc(rr):
     # As in "Tried to create resource record set [name='x.', type='A',
-    # set-identifier='id'] but it already exists" (REF §2.6, cli53#317).
+    # set-identifier='id'] but it already exists" (API ChangeResourceRecordSets,
+    # barnybug/cli53#317).
     s = "[name='%s', type='%s'" % (rr.name, rr.type)
     if rr.setid is not None:
         s += ", set-identifier='%s'" % rr.setid
@@ -1105,7 +1120,8 @@ def routing_kind(rr):
 
 
 class TokenBucket(object):
-    """Account-wide request limit (REF §3: historic 5 req/s; configurable)."""
+    """Account-wide request limit (DG-2022 DNSLimitations: the historic 5
+    requests a second; configurable)."""
 
     def __init__(self, rate, burst):
         self.lock = threading.Lock()
@@ -1151,6 +1167,10 @@ class Emulator(object):
         self.max_rrsets = args.max_rrsets_per_zone
         self.faults = []
         self.fault_lock = threading.Lock()
+        # "hold" faults: requests waiting for POST /_emu/release.
+        self.hold_cv = threading.Condition()
+        self.held = 0
+        self.releases = 0
         for spec in args.fault or []:
             self.add_fault(parse_fault_spec(spec))
         self.log_lock = threading.Lock()
@@ -1239,7 +1259,7 @@ class Emulator(object):
     def create_zone(self, name, caller_ref=None, comment=None, private=False,
                     vpcs=None, zid=None, with_defaults=True):
         """Create a zone with the apex SOA (TTL 900) and NS (TTL 172800)
-        sets every new zone gets (DG-2022 SOA-NSrecords, REF §5.4)."""
+        sets every new zone gets (DG-2022 SOA-NSrecords)."""
         stored = norm_name(name)
         with self.lock:
             zid = zid or new_id("Z")
@@ -1423,7 +1443,8 @@ class Emulator(object):
 
     def op_list_hosted_zones_by_name(self, q):
         """Cursor semantics: results START at dnsname (not a filter), zones
-        sorted by reversed labels of the escaped name, then ID (REF §2.2)."""
+        sorted by reversed labels of the escaped name, then ID (MODEL
+        ListHostedZonesByName doc)."""
         n, mi = self._maxitems(q, LIST_ZONES_PAGE, LIST_ZONES_PAGE)
         dns = q.get("dnsname")
         hzid = q.get("hostedzoneid")
@@ -1464,7 +1485,8 @@ class Emulator(object):
             return 200, "".join(x), {}, {}
 
     def op_list_rrsets(self, zid, q):
-        """Pages of at most 300 in Route 53's order (REF §2.5, §5.5)."""
+        """Pages of at most 300 in Route 53's order (MODEL ListResourceRecordSets
+        doc)."""
         n, mi = self._maxitems(q, LIST_RRSETS_PAGE, LIST_RRSETS_PAGE)
         name = q.get("name")
         rtype = q.get("type")
@@ -1561,7 +1583,7 @@ class Emulator(object):
                                                  rrs is not None)):
                 # "Invalid request: Expected exactly one of [AliasTarget, all
                 # of [TTL, and ResourceRecords], or TrafficPolicyInstanceId],
-                # but found none in Change with [...]" (REF §2.6)
+                # but found none in Change with [...]" (crossplane-contrib/provider-upjet-aws#1806)
                 raise invalid_input(
                     "Invalid request: Expected exactly one of [AliasTarget, "
                     "all of [TTL, and ResourceRecords], or "
@@ -1646,7 +1668,7 @@ class Emulator(object):
             self._prior_check(z)
             # Validate the whole batch against a copy-on-write overlay, in
             # order, then apply all or nothing (MODEL: batches are
-            # transactional; REF §2.6).
+            # transactional: MODEL ChangeResourceRecordSets doc).
             overlay = {}
             ov_names = {}
 
@@ -1679,7 +1701,7 @@ class Emulator(object):
                     continue
                 if rr.alias is not None:
                     # alias DNSName is stored like record names (lower-case,
-                    # escaped, trailing dot; REF §2.5)
+                    # escaped, trailing dot; MODEL ResourceRecordSet)
                     rr.alias = (rr.alias[0], norm_name(rr.alias[1]),
                                 rr.alias[2])
                 k = rr.key()
@@ -1693,7 +1715,7 @@ class Emulator(object):
                                     "but the values provided do not match the "
                                     "current values" % rr_desc(rr))
                     elif rr.name == z.name and rr.type == "NS":
-                        # apex NS/SOA cannot be deleted (REF §5.4)
+                        # apex NS/SOA cannot be deleted (DG-2022 SOA-NSrecords)
                         msgs.append("A HostedZone must contain at least one "
                                     "NS record for the zone itself.")
                     elif rr.name == z.name and rr.type == "SOA":
@@ -1784,7 +1806,8 @@ class Emulator(object):
         return out
 
     def _check_conflicts(self, z, rr, k, here):
-        """CNAME exclusivity and routing-policy mixing at one name (REF §2.6,
+        """CNAME exclusivity and routing-policy mixing at one name (API
+        ChangeResourceRecordSets,
         hashicorp/terraform#9732, amazon.aws#2694, chef route53#100)."""
         others = [x for x in here if x.key() != k]
         if rr.type == "CNAME":
@@ -1849,7 +1872,7 @@ def parse_fault_spec(spec):
 
 
 # ---------------------------------------------------------------------------
-# SigV4 verification with botocore's signer (REF §1, §6)
+# SigV4 verification with botocore's signer (SIGV4)
 # ---------------------------------------------------------------------------
 
 _botocore = None
@@ -1948,7 +1971,7 @@ def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now):
         raise auth_error("SignatureDoesNotMatch",
                          "Credential should be scoped with a valid "
                          "terminator: 'aws4_request', not '%s'. " % sterm)
-    # Clock skew: +-5 minutes, with AWS's texts (REF §4.2).
+    # Clock skew: +-5 minutes, with AWS's texts (API Common Errors).
     if t < now - SIGV4_SKEW:
         raise auth_error("SignatureDoesNotMatch",
                          "Signature expired: %s is now earlier than %s (%s - "
@@ -1961,7 +1984,7 @@ def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now):
                                                amz_date(now + SIGV4_SKEW),
                                                amz_date(now)))
     # Session tokens: required for keys that have one, must match and be
-    # signed (REF §1: "add X-Amz-Security-Token and sign it").
+    # signed (SIGV4: temporary credentials add X-Amz-Security-Token, signed).
     tok = headers.get("X-Amz-Security-Token")
     if c["token"] is not None or tok is not None:
         if c["token"] is None or tok is None or \
@@ -1979,7 +2002,7 @@ def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now):
                          "The security token included in the request is "
                          "expired")
     # X-Amz-Content-SHA256 is optional for Route 53; when sent it must be
-    # signed and equal to the body hash (REF §1).
+    # signed and equal to the body hash (SIGV4).
     csha = headers.get("X-Amz-Content-SHA256")
     if csha is not None:
         if "x-amz-content-sha256" not in signed:
@@ -2244,7 +2267,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             entry["code"] = "InvalidChangeBatch"
             entry["message"] = e.messages
             if emu.icb_shape == "messages":
-                # <InvalidChangeBatch><Messages><Message>.. (GO2-CUST, REF §4.1)
+                # <InvalidChangeBatch><Messages><Message>.. (GO2-CUST)
                 xml = invalid_change_batch_xml(e.messages, rid)
             else:
                 # ErrorResponse form, messages joined as AWS does it
@@ -2289,6 +2312,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         k = f["kind"]
         if k == "latency":
             time.sleep(f["arg"] if f["arg"] is not None else 1.0)
+            return None
+        if k == "hold":
+            # Answered normally once the test releases it (or after arg
+            # seconds, default 300, so the emulator never waits forever):
+            # lets a test act while a request is known to be outstanding.
+            emu = self.emu
+            end = time.time() + (f["arg"] if f["arg"] is not None else 300.0)
+            with emu.hold_cv:
+                gen = emu.releases
+                emu.held += 1
+                emu.hold_cv.notify_all()
+                while emu.releases == gen and time.time() < end and not self.server.stopping:
+                    emu.hold_cv.wait(0.1)
+                emu.held -= 1
             return None
         if k in ("reset", "close", "hang"):
             if k == "hang":
@@ -2445,6 +2482,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     emu.changes = {}
                     emu.caller_refs = {}
             return {"reset": True}
+        if parts == ["held"] and m == "GET":
+            with emu.hold_cv:
+                return {"held": emu.held}
+        if parts == ["release"] and m == "POST":
+            with emu.hold_cv:
+                emu.releases += 1
+                emu.hold_cv.notify_all()
+                return {"released": emu.held}
         if parts == ["faults"]:
             if m == "GET":
                 with emu.fault_lock:
@@ -2520,7 +2565,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         z.apply(puts, dels)
         return len(rrs)
 
-    # -- IMDSv2 and ECS container credentials (REF §7) ---------------------------
+    # -- IMDSv2 and ECS container credentials (CREDS) ----------------------------
     def imds_creds(self):
         emu = self.emu
         with emu.lock:

@@ -3,26 +3,54 @@
 # that src/net/tls.c decodes at start-up with the same code as a ca_file).
 #
 #   tools/ta.sh [DIR] > tls_anchors.c
+#   tools/ta.sh --files        the file names it reads (for the Makefile)
 #
 # DIR holds Debian's ca-certificates files (default
 # /usr/share/ca-certificates/mozilla). The anchors are the roots of every AWS
 # endpoint certificate: Amazon Root CA 1-4 and Starfield Services Root CA G2.
-# Nothing generated or downloaded is committed; a missing file stops the build.
+# Each certificate's SHA-256 fingerprint (of its DER form) must be the one
+# Amazon Trust Services publishes (https://www.amazontrust.com/repository/):
+# a file of the same name with another certificate stops the build, as does
+# a missing file. Nothing generated or downloaded is committed.
 set -eu
 
-dir=${1:-/usr/share/ca-certificates/mozilla}
-files="Amazon_Root_CA_1.crt Amazon_Root_CA_2.crt Amazon_Root_CA_3.crt Amazon_Root_CA_4.crt
-Starfield_Services_Root_Certificate_Authority_-_G2.crt"
+# file, SHA-256 of the DER certificate
+pins='Amazon_Root_CA_1.crt 8ecde6884f3d87b1125ba31ac3fcb13d7016de7f57cc904fe1cb97c6ae98196e
+Amazon_Root_CA_2.crt 1ba5b2aa8c65401a82960118f80bec4f62304d83cec4713a19c39c011ea46db4
+Amazon_Root_CA_3.crt 18ce6cfe7bf14e60b2e347b8dfe868cb31d02ebb3ada271569f50343b46db3a4
+Amazon_Root_CA_4.crt e35d28419ed02025cfa69038cd623962458da5c695fbdea3c22b0bfb25897092
+Starfield_Services_Root_Certificate_Authority_-_G2.crt 568d6905a2c88708a4b3025190edcfedb1974a606a13c6e5290fcb2ae63edab5'
+files=$(printf '%s\n' "$pins" | cut -d' ' -f1)
 
-for f in $files; do
+if [ "${1:-}" = --files ]; then
+	printf '%s\n' "$files"
+	exit 0
+fi
+dir=${1:-/usr/share/ca-certificates/mozilla}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The DER form of the first certificate of a PEM file.
+der() {
+	sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' "$1" |
+		sed '/-----END CERTIFICATE-----/q' | grep -v -- '-----' | base64 -d
+}
+
+printf '%s\n' "$pins" | while read -r f want; do
 	if [ ! -r "$dir/$f" ]; then
 		echo "tools/ta.sh: $dir/$f not found: install Debian's ca-certificates package" \
 			"(apt-get install ca-certificates) or point TA_DIR at a directory with" \
 			"the Amazon Root CA 1-4 and Starfield Services Root CA G2 PEM files" >&2
 		exit 1
 	fi
-	if ! grep -q -- '-----BEGIN CERTIFICATE-----' "$dir/$f"; then
+	if ! der "$dir/$f" >"$tmp/$f.der" 2>/dev/null || [ ! -s "$tmp/$f.der" ]; then
 		echo "tools/ta.sh: $dir/$f holds no PEM certificate" >&2
+		exit 1
+	fi
+	got=$(sha256sum "$tmp/$f.der" | cut -d' ' -f1)
+	if [ "$got" != "$want" ]; then
+		echo "tools/ta.sh: $dir/$f is not the expected certificate: SHA-256 $got," \
+			"want $want; refusing to trust it" >&2
 		exit 1
 	fi
 done
@@ -34,8 +62,7 @@ i=0
 for f in $files; do
 	echo "/* $f */"
 	echo "static const unsigned char ta$i[] = {"
-	sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' "$dir/$f" |
-		grep -v -- '-----' | base64 -d | od -An -v -tx1 |
+	od -An -v -tx1 "$tmp/$f.der" |
 		sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1, /g' -e 's/^/\t/' -e 's/, $/,/'
 	echo "};"
 	i=$((i + 1))

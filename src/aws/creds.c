@@ -10,9 +10,12 @@
 #include <sys/stat.h>
 
 #include "cJSON.h"
+#include "base/buf.h"
+#include "base/date.h"
 #include "base/log.h"
 #include "base/net.h"
 #include "base/secret.h"
+#include "base/num.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -190,59 +193,38 @@ creds_ini_find(const char *text, size_t len, const char *profile, int config_fil
 	return 0;
 }
 
-/* Read a whole small file into a heap buffer. Returns 0, 1 when it does
- * not exist (skipped by the chain), or -1 with e set. */
+/* Read a whole small file (at most CREDS_MAX_FILE bytes) into a heap
+ * buffer, NUL-terminated. Returns 0, 1 when it does not exist (skipped by
+ * the chain), or -1 with e set. */
 static int
 read_small_file(const char *path, char **out, size_t *len, struct err *e)
 {
 	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n = 0, cap = 4096;
+	char chunk[1024];
+	struct buf b;
+	size_t got;
+	int bad;
 
 	if (!f)
 		return errno == ENOENT || errno == ENOTDIR ? 1 :
 		    err_set(e, "%s: %s", path, strerror(errno));
-	if (!(buf = malloc(cap))) {
-		fclose(f);
-		return err_set(e, "%s: out of memory", path);
-	}
-	for (;;) {
-		size_t got;
-
-		if (n + 1 >= cap) {
-			char *nb;
-
-			if (cap >= CREDS_MAX_FILE) {
-				secret_wipe(buf, n);
-				free(buf);
-				fclose(f);
-				return err_set(e, "%s: larger than %d bytes", path, CREDS_MAX_FILE);
-			}
-			if (!(nb = realloc(buf, cap * 2))) {
-				secret_wipe(buf, n);
-				free(buf);
-				fclose(f);
-				return err_set(e, "%s: out of memory", path);
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		got = fread(buf + n, 1, cap - 1 - n, f);
-		n += got;
-		if (!got)
-			break;
-	}
-	if (ferror(f)) {
-		secret_wipe(buf, n);
-		free(buf);
-		fclose(f);
-		return err_set(e, "%s: read error", path);
-	}
+	buf_init(&b, CREDS_MAX_FILE);
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_put(&b, chunk, got) == 0)
+		;
+	secret_wipe(chunk, sizeof chunk);
+	bad = ferror(f);
 	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
+	if (!b.failed && !bad && buf_reserve(&b, 0) == 0) {
+		*len = b.len;
+		*out = buf_take(&b);
+		return 0;
+	}
+	if (b.failed == BUF_TOO_LARGE)
+		err_set(e, "%s: larger than %d bytes", path, CREDS_MAX_FILE);
+	else
+		err_set(e, "%s: %s", path, bad ? "read error" : "out of memory");
+	buf_free(&b);
+	return -1;
 }
 
 /* Look profile up in the file at path. Returns 1 (keys in v), 0, or -1. */
@@ -273,26 +255,21 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 
 /* ---- JSON and times ----------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), so no timegm() and no time_t range limit is involved. */
-static long long
-days_from_civil(long long y, int m, int d)
+/* The n digits at s, already checked to be digits. */
+static int
+digits(const char *s, size_t n)
 {
-	long long era, yoe, doy, doe;
+	uint64_t v = 0;
 
-	y -= m <= 2;
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	num_parse_n(s, n, 9999, &v);
+	return (int)v;
 }
 
 int
 creds_parse_time(const char *s, time_t *t)
 {
 	static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
-	struct tm tm;
+	struct date tm;
 	int off = 0;
 	long long secs;
 
@@ -300,13 +277,12 @@ creds_parse_time(const char *s, time_t *t)
 		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) :
 		    (s[i] != pattern[i] && !(pattern[i] == 'T' && (s[i] == 't' || s[i] == ' '))))
 			return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = atoi(s);
-	tm.tm_mon = atoi(s + 5);
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
+	tm.year = digits(s, 4);
+	tm.month = digits(s + 5, 2);
+	tm.day = digits(s + 8, 2);
+	tm.hour = digits(s + 11, 2);
+	tm.min = digits(s + 14, 2);
+	tm.sec = digits(s + 17, 2);
 	s += sizeof pattern - 1;
 	if (*s == '.') {
 		s++;
@@ -323,8 +299,8 @@ creds_parse_time(const char *s, time_t *t)
 		if (!isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) || s[3] != ':' ||
 		    !isdigit((unsigned char)s[4]) || !isdigit((unsigned char)s[5]))
 			return -1;
-		hh = (s[1] - '0') * 10 + (s[2] - '0');
-		mm = (s[4] - '0') * 10 + (s[5] - '0');
+		hh = digits(s + 1, 2);
+		mm = digits(s + 4, 2);
 		if (hh > 23 || mm > 59)
 			return -1;
 		off = (hh * 60 + mm) * 60 * (*s == '+' ? 1 : -1);
@@ -332,11 +308,10 @@ creds_parse_time(const char *s, time_t *t)
 	} else {
 		return -1;
 	}
-	if (*s || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 1970)
+	if (*s || tm.month < 1 || tm.month > 12 || tm.day < 1 || tm.day > 31 || tm.hour > 23 ||
+	    tm.min > 59 || tm.sec > 60 || tm.year < 1970)
 		return -1;
-	secs = days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday) * 86400LL +
-	    tm.tm_hour * 3600LL + tm.tm_min * 60LL + tm.tm_sec - off;
+	secs = date_secs(&tm) - off;
 	/* A 32-bit time_t (glibc on MIPS/ARM) cannot hold 2038 and later: such an
 	 * expiration is beyond anything this process will see, so it is the
 	 * latest representable time rather than an error. */
@@ -795,10 +770,10 @@ fetch_done(struct http_call *call)
 	}
 	switch (c->step) {
 	case STEP_IMDS_TOKEN:
-		n = resp->body_len;
-		while (n && isspace((unsigned char)resp->body[n - 1]))
+		n = resp->body.len;
+		while (n && isspace((unsigned char)resp->body.data[n - 1]))
 			n--;
-		if (put_field(c->imds_token, sizeof c->imds_token, resp->body, n,
+		if (put_field(c->imds_token, sizeof c->imds_token, resp->body.data, n,
 		    "instance metadata token", &e) < 0 || !n) {
 			err_set(&c->err, "%s", n ? e.msg : "empty instance metadata token");
 			fetch_end(c, 0);
@@ -808,9 +783,10 @@ fetch_done(struct http_call *call)
 		break;
 	case STEP_IMDS_ROLE:
 		/* The first line is the role. */
-		for (n = 0; n < resp->body_len && resp->body[n] != '\n' && resp->body[n] != '\r'; n++)
+		for (n = 0; n < resp->body.len && resp->body.data[n] != '\n' &&
+		    resp->body.data[n] != '\r'; n++)
 			;
-		if (!n || put_field(c->role, sizeof c->role, resp->body, n, "role name", &e) < 0 ||
+		if (!n || put_field(c->role, sizeof c->role, resp->body.data, n, "role name", &e) < 0 ||
 		    strchr(c->role, '/') || strchr(c->role, '?') || strchr(c->role, '%')) {
 			err_set(&c->err, "instance metadata: no usable role name");
 			fetch_end(c, 0);
@@ -819,7 +795,7 @@ fetch_done(struct http_call *call)
 		c->step = STEP_IMDS_CREDS;
 		break;
 	default:
-		if (creds_parse_json(resp->body, resp->body_len, &v, &e) < 0) {
+		if (creds_parse_json(resp->body.data, resp->body.len, &v, &e) < 0) {
 			err_set(&c->err, "%s: %s", what, e.msg);
 			fetch_end(c, 0);
 			return;

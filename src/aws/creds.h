@@ -1,6 +1,6 @@
 /*
- * creds: the AWS credential chain (route53-api.md section 7), first source
- * with keys wins:
+ * creds: the AWS credential chain (AWS SDKs and Tools Reference Guide,
+ * "Standardized credential providers"), first source with keys wins:
  *
  *  1. keys in notify53's config (aws.access_key_id, aws.secret_access_key,
  *     aws.session_token);

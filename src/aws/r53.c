@@ -1,13 +1,12 @@
 #include "aws/r53.h"
 
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/log.h"
+#include "base/rnd.h"
 
 #define R53_DEFAULT_ENDPOINT "https://route53.amazonaws.com"
 #define R53_DEFAULT_REGION "us-east-1"
@@ -56,18 +55,6 @@ r53_backoff_ms(int attempt, int64_t base_ms, int64_t cap_ms, uint32_t rnd)
 	return (int64_t)(((uint64_t)rnd * (uint64_t)ceiling) >> 32);
 }
 
-/* xorshift32: jitter needs spread, not secrecy. */
-static uint32_t
-next_rand(struct r53 *r)
-{
-	uint32_t x = r->rnd ? r->rnd : 0x9e3779b9u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return r->rnd = x;
-}
-
 /* ---- the client ------------------------------------------------------------------- */
 
 static void pump(struct r53 *r);
@@ -100,9 +87,7 @@ int
 r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 {
 	struct http_client_opts o;
-	uint32_t seed = 0;
 	double rate;
-	int fd;
 	/* The config wins; else the AWS SDKs' variables: the service-specific
 	 * endpoint, the global one, and the CA bundle of the AWS CLI/SDKs. */
 	const char *endpoint = aws->endpoint ? aws->endpoint : env("AWS_ENDPOINT_URL_ROUTE_53");
@@ -139,12 +124,6 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	r->creds.user = r;
 	rate = aws->max_requests_per_second;
 	r53_bucket_init(&r->bucket, rate, rate >= 1 ? (double)(long)rate : 1, loop_now());
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (read(fd, &seed, sizeof seed) != (ssize_t)sizeof seed)
-			seed = 0;
-		close(fd);
-	}
-	r->rnd = seed ? seed : (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
 	return 0;
 }
 
@@ -470,12 +449,12 @@ retry_delay(struct r53 *r, struct r53_op *op, enum r53_retry cls)
 		if (++op->throttle_tries >= R53_THROTTLE_ATTEMPTS)
 			return -1;
 		return r53_backoff_ms(op->throttle_tries, R53_THROTTLE_BASE_MS, R53_BACKOFF_CAP_MS,
-		    next_rand(r));
+		    rnd_u32());
 	}
 	if (++op->transient_tries >= R53_TRANSIENT_ATTEMPTS)
 		return -1;
 	return r53_backoff_ms(op->transient_tries, R53_TRANSIENT_BASE_MS, R53_BACKOFF_CAP_MS,
-	    next_rand(r));
+	    rnd_u32());
 }
 
 /* After "Signature expired / not yet current": the server's Date gives the
@@ -510,17 +489,18 @@ on_http_done(struct http_call *call)
 	const char *msg;
 	char what[128];
 	int64_t delay;
-	int rc;
+	int rc, late = 0;
 
 	r->active = NULL;
 	r53_op_what(op, what, sizeof what);
 	if (call->error == HTTP_OK && resp->status >= 200 && resp->status < 300) {
-		rc = r53_op_answer(op, resp->body, resp->body_len, &e);
+		rc = r53_op_answer(op, resp->body.data, resp->body.len, &e);
 		if (rc > 0 && op->kind == R53_WAIT_CHANGE &&
 		    loop_now() - op->wait_start >= R53_WAIT_TOTAL_MS) {
 			err_set(&e, "change %s still PENDING after %d s", op->change_id,
 			    R53_WAIT_TOTAL_MS / 1000);
-			rc = -2;
+			late = 1;
+			rc = -1;
 		}
 		op->throttle_tries = op->transient_tries = 0;
 		if (rc > 0) {
@@ -535,15 +515,14 @@ on_http_done(struct http_call *call)
 		} else if (rc == 0) {
 			finish(op, R53_OK, NULL);
 		} else {
-			finish(op, rc == -2 ? R53_ERR_TIMEOUT : R53_ERR_PROTOCOL, "%s: %s", what,
-			    e.msg);
+			finish(op, late ? R53_ERR_TIMEOUT : R53_ERR_PROTOCOL, "%s: %s", what, e.msg);
 		}
 		pump(r);
 		return;
 	}
 	msg = NULL;
 	if (call->error == HTTP_OK) {
-		st = r53_parse_error(op, resp->status, resp->body, resp->body_len);
+		st = r53_parse_error(op, resp->status, resp->body.data, resp->body.len);
 		msg = op->nmessages ? op->messages[0] : NULL;
 	} else {
 		op->code[0] = '\0';

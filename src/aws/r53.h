@@ -5,12 +5,11 @@
  *
  * One struct r53 serves the whole process: it owns one keep-alive HTTPS
  * connection (src/net/http_client), the SigV4 signer, the credential chain
- * (src/aws/creds),
- * a token bucket shared by every zone (aws.max_requests_per_second, default
- * 5/s: the historic account limit, route53-api.md section 3) and a queue of
- * operations. Requests go out one at a time, in queue order; an operation
- * that pages (listings) or backs off goes back to the end of the queue
- * between requests, so zones take turns.
+ * (src/aws/creds), a token bucket shared by every zone
+ * (aws.max_requests_per_second, default 5/s: the historic account limit, Route
+ * 53 Developer Guide, "Quotas") and a queue of operations. Requests go out one
+ * at a time, in queue order; an operation that pages (listings) or backs off
+ * goes back to the end of the queue between requests, so zones take turns.
  *
  * An operation is a caller-embedded struct r53_op: fill it with one of the
  * r53_op_* initialisers, r53_submit it, and its done() is called exactly
@@ -26,17 +25,18 @@
  *   r53_op_list_sets(&job->op, "Z123", &job->list, listed);
  *   r53_submit(&r53, &job->op);
  *
- * Retries (route53-api.md 4.3, "standard" mode with the daemon's longer
- * waits): exponential backoff with full jitter, every retry signed afresh.
- * Throttling and PriorRequestNotComplete: R53_THROTTLE_ATTEMPTS attempts from
+ * Retries (AWS SDKs and Tools Reference Guide, "Retry behavior": the
+ * "standard" mode with the daemon's longer waits): exponential backoff with
+ * full jitter, every retry signed afresh. Throttling and
+ * PriorRequestNotComplete: R53_THROTTLE_ATTEMPTS attempts from
  * R53_THROTTLE_BASE_MS; HTTP 5xx, timeouts, connection errors and broken
  * responses: R53_TRANSIENT_ATTEMPTS from R53_TRANSIENT_BASE_MS. A
- * ChangeResourceRecordSets whose request reached the server but whose
- * answer was lost is never retried: it ends with R53_ERR_UNKNOWN_OUTCOME and
- * the caller lists the zone again and re-plans (a retried CREATE could fail
- * "already exists", a DELETE "not found"). One change batch per hosted zone
- * is in flight: a second one for the same zone waits in the queue until the
- * first is answered (Route 53 refuses it with PriorRequestNotComplete).
+ * ChangeResourceRecordSets whose request reached the server but whose answer
+ * was lost is never retried: it ends with R53_ERR_UNKNOWN_OUTCOME and the
+ * caller lists the zone again and re-plans (a retried CREATE could fail
+ * "already exists", a DELETE "not found"). One change batch per hosted zone is
+ * in flight: a second one for the same zone waits in the queue until the first
+ * is answered (Route 53 refuses it with PriorRequestNotComplete).
  *
  * Clock: while the wall clock is before the build time (no RTC, NTP not yet
  * synced) no request is made; the client logs once and looks again every
@@ -98,7 +98,6 @@ struct r53 {
 	time_t (*now)(void);        /* wall clock (time() unless a test sets it) */
 	long skew;                  /* seconds to add to now() when signing */
 	int clock_logged;           /* "clock not set" said once */
-	uint32_t rnd;               /* jitter state */
 
 	/* Counters: requests per API call, retries, throttled answers. */
 	unsigned long calls[R53_API_COUNT];

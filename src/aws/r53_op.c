@@ -7,11 +7,13 @@
 
 #include "aws/sigv4.h"
 #include "aws/xml.h"
+#include "base/buf.h"
 #include "base/num.h"
 #include "codec/rr.h"
 
 #define R53_NS "https://route53.amazonaws.com/doc/2013-04-01/"
-/* Page sizes (route53-api.md section 3). */
+/* Page sizes, the largest each operation returns (Route 53 API Reference,
+ * ListHostedZones and ListResourceRecordSets: MaxItems). */
 #define R53_ZONES_MAXITEMS "100"
 #define R53_SETS_MAXITEMS "300"
 
@@ -73,7 +75,8 @@ code_in(const char *code, const char *const *list)
 	return 0;
 }
 
-/* route53-api.md 4.3: the "standard" throttling codes, 429, and
+/* The throttling codes of the SDKs' "standard" retry mode (AWS SDKs and
+ * Tools Reference Guide, "Retry behavior"), 429, and
  * PriorRequestNotComplete (a change on the zone is still being applied). */
 static const char *const throttle_codes[] = { "Throttling", "ThrottlingException",
 	"ThrottledException", "RequestThrottledException", "TooManyRequestsException",
@@ -109,7 +112,7 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 	case HTTP_ERR_IO:
 	case HTTP_ERR_PROTOCOL:
 		/* The server may have applied a change it got: only a re-list
-		 * can tell (route53-api.md 4.3). */
+		 * can tell. */
 		return change && sent ? R53_RETRY_UNKNOWN : R53_RETRY_TRANSIENT;
 	case HTTP_ERR_TOO_LARGE:
 		return change && sent ? R53_RETRY_UNKNOWN : R53_RETRY_NO;
@@ -142,20 +145,18 @@ r53_op_clear_messages(struct r53_op *op)
 		free(op->messages[i]);
 	free(op->messages);
 	op->messages = NULL;
-	op->nmessages = 0;
+	op->nmessages = op->messages_cap = 0;
 }
 
 static int
 add_message(struct r53_op *op, const char *s, size_t n)
 {
-	char **m, *copy;
+	char *copy;
 
 	if (op->nmessages >= R53_MAX_MESSAGES)
 		return 0;
-	if (!(m = realloc(op->messages, (op->nmessages + 1) * sizeof *m)))
-		return -1;
-	op->messages = m;
-	if (!(copy = malloc(n + 1)))
+	if (buf_grow(&op->messages, &op->messages_cap, op->nmessages, 1, sizeof *op->messages) < 0 ||
+	    !(copy = malloc(n + 1)))
 		return -1;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
@@ -263,7 +264,7 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 		return code_status("", http_status);
 	}
 	if (!strcmp(d.root->name, "ErrorResponse")) {
-		/* moto wraps auth errors in <Errors> (route53-api.md 8). */
+		/* moto's Route 53 wraps auth errors in <Errors>. */
 		struct xml_node *er = xml_child(d.root, "Error") ? xml_child(d.root, "Error") :
 		    xml_path(d.root, "Errors/Error");
 
@@ -332,9 +333,10 @@ r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 		}
 		xml_open(&w, "Change", NULL);
 		xml_leaf(&w, "Action", r53_action_name(changes[i].action));
-		/* Schema order (route53-api.md 2.5): Name, Type, SetIdentifier,
-		 * Weight, Region, GeoLocation, Failover, MultiValueAnswer, TTL,
-		 * ResourceRecords. */
+		/* Schema order (Route 53 API Reference, ResourceRecordSet;
+		 * Route 53 validates the XML against it): Name, Type,
+		 * SetIdentifier, Weight, Region, GeoLocation, Failover,
+		 * MultiValueAnswer, TTL, ResourceRecords. */
 		xml_open(&w, "ResourceRecordSet", NULL);
 		xml_leaf(&w, "Name", s->name);
 		xml_leaf(&w, "Type", rr_type_name(s->type, tn));
@@ -376,7 +378,9 @@ r53_sets_query(char *q, size_t cap, const char *name, const char *type, const ch
 
 /* ---- response bodies --------------------------------------------------------------- */
 
-/* The bare ID of "/hostedzone/Z123" or "/change/C123" (route53-api.md 2.1). */
+/* The bare ID of "/hostedzone/Z123" or "/change/C123": Route 53 returns
+ * IDs with the prefix and wants them without it in request paths (Route 53
+ * API Reference, GetHostedZone and GetChange: Id). */
 static int
 bare_id(char *out, size_t cap, const char *id)
 {
@@ -434,22 +438,15 @@ parse_zone(const struct xml_node *hz, struct r53_zone *z, struct err *e)
 static int
 push_zone(struct r53_op *op, const struct xml_node *hz, struct err *e)
 {
-	struct r53_zone z, *nz;
-	size_t *cap = &op->page->zones_cap;
+	struct r53_zone z;
 
 	if (op->nzones >= R53_MAX_ZONES)
 		return err_set(e, "more than %d hosted zones", R53_MAX_ZONES);
 	if (parse_zone(hz, &z, e) < 0)
 		return -1;
-	if (op->nzones == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-
-		if (!(nz = realloc(op->zones, ncap * sizeof *nz))) {
-			free(z.name);
-			return err_set(e, "out of memory");
-		}
-		op->zones = nz;
-		*cap = ncap;
+	if (buf_grow(&op->zones, &op->page->zones_cap, op->nzones, 1, sizeof z) < 0) {
+		free(z.name);
+		return err_set(e, "out of memory");
 	}
 	op->zones[op->nzones++] = z;
 	return 0;
@@ -566,7 +563,7 @@ cursor_hash(char cur[3][DNS_NAME_TEXT_MAX])
 }
 
 /* Record the cursor about to be used; -1 when it was used before (the
- * server is looping: moto does with weighted sets, route53-api.md 8). */
+ * server is looping: moto's Route 53 does with weighted sets). */
 static int
 cursor_new(struct r53_page *pg)
 {
@@ -575,15 +572,8 @@ cursor_new(struct r53_page *pg)
 	for (size_t i = 0; i < pg->nseen; i++)
 		if (pg->seen[i] == h)
 			return -1;
-	if (pg->nseen == pg->seen_cap) {
-		size_t ncap = pg->seen_cap ? pg->seen_cap * 2 : 16;
-		uint64_t *n = realloc(pg->seen, ncap * sizeof *n);
-
-		if (!n)
-			return -1;
-		pg->seen = n;
-		pg->seen_cap = ncap;
-	}
+	if (buf_grow(&pg->seen, &pg->seen_cap, pg->nseen, 1, sizeof h) < 0)
+		return -1;
 	pg->seen[pg->nseen++] = h;
 	return 0;
 }
@@ -789,7 +779,8 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 		break;
 	case R53_CHANGE:
 		/* The model's requestUri has the trailing slash; it is signed
-		 * exactly as sent (route53-api.md 2.6). */
+		 * exactly as sent (Route 53 API Reference,
+		 * ChangeResourceRecordSets: the request's path). */
 		snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset/", op->zone_id);
 		*method = "POST";
 		break;

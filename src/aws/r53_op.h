@@ -27,7 +27,8 @@
 #include "config/cfg.h"
 #include "net/http_client.h"
 
-/* Longest hosted zone ID ("Z..." is at most 32: route53-api.md 2.1) and
+/* Longest hosted zone ID ("Z..." is at most 32: Route 53 API Reference,
+ * GetHostedZone: Id) and
  * change ID we keep, with the NUL. */
 #define R53_MAX_ID 64
 
@@ -117,7 +118,7 @@ struct r53_op {
 	struct err err;             /* one line when status != R53_OK */
 	char code[64];              /* Route 53's error code ("Throttling"), or "" */
 	char **messages;            /* INVALID_CHANGE_BATCH: every Message, in order */
-	size_t nmessages;
+	size_t nmessages, messages_cap;
 	struct r53_zone *zones;     /* LIST_ZONES: all; FIND_ZONE: the candidates;
 	                               GET_ZONE: one */
 	size_t nzones;
@@ -202,7 +203,8 @@ int r53_op_request(const struct r53_op *op, const char **method, char *path, siz
 	char *query, size_t qcap);
 
 /* The ChangeResourceRecordSets body: XML declaration and one line, with the
- * namespace, elements in schema order (route53-api.md 2.6), text escaped.
+ * namespace, elements in schema order (Route 53 API Reference,
+ * ChangeResourceRecordSets and ResourceRecordSet), text escaped.
  * Returns a heap buffer (free it) and its length, or NULL with e set. */
 char *r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 	size_t *len, struct err *e);
@@ -228,8 +230,9 @@ int r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e);
 int r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated,
 	char next[3][DNS_NAME_TEXT_MAX], struct err *e);
 
-/* The error of a response with status >= 300 (route53-api.md 4.1): both the
- * <ErrorResponse><Error><Code/><Message/> and the
+/* The error of a response with status >= 300 (Route 53 API Reference,
+ * "Common Errors", and ChangeResourceRecordSets for InvalidChangeBatch):
+ * both the <ErrorResponse><Error><Code/><Message/> and the
  * <InvalidChangeBatch><Messages><Message/>.. shapes, another root element as
  * the code, or "HTTP status" for a body that is not XML. Fills op->code,
  * op->messages (every message) and returns the status category (also for a

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "base/buf.h"
 
 /* Offsets into the arena; UINT32_MAX marks an absent string. */
 struct r53list_entry {
@@ -32,24 +33,6 @@ r53list_free(struct r53list *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* Grow *p (n elements of size sz in use, *cap allocated) to hold one more. */
-static int
-grow(void **p, size_t *cap, size_t n, size_t sz, size_t want)
-{
-	size_t ncap = *cap ? *cap : 64;
-	void *q;
-
-	while (ncap < n + want)
-		ncap *= 2;
-	if (ncap == *cap)
-		return 0;
-	if (!(q = realloc(*p, ncap * sz)))
-		return -1;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
-
 static uint32_t
 put_str(struct r53list *l, const char *s)
 {
@@ -63,7 +46,7 @@ put_str(struct r53list *l, const char *s)
 		err_set(&l->err, "Route 53 listing larger than %d bytes of text", R53LIST_MAX_BYTES);
 		return NONE;
 	}
-	if (grow((void **)&l->arena, &l->size, l->used, 1, n) < 0) {
+	if (buf_grow(&l->arena, &l->size, l->used, n, 1) < 0) {
 		err_set(&l->err, "out of memory for the Route 53 listing");
 		return NONE;
 	}
@@ -86,9 +69,9 @@ r53list_add(struct r53list *l, const struct r53list_set *s)
 	if (s->nvalues < 0 || s->nvalues > R53LIST_MAX_VALUES)
 		return err_set(&l->err, "record set %s has more than %d values", s->name,
 		    R53LIST_MAX_VALUES);
-	if (grow((void **)&l->sets, &l->cap, l->nsets, sizeof *l->sets, 1) < 0 ||
-	    grow((void **)&l->value_off, &l->vcap, l->nvalues, sizeof *l->value_off,
-		(size_t)s->nvalues) < 0)
+	if (buf_grow(&l->sets, &l->cap, l->nsets, 1, sizeof *l->sets) < 0 ||
+	    buf_grow(&l->value_off, &l->vcap, l->nvalues, (size_t)s->nvalues,
+		sizeof *l->value_off) < 0)
 		return err_set(&l->err, "out of memory for the Route 53 listing");
 	e.name = put_str(l, s->name);
 	e.set_identifier = put_str(l, s->set_identifier);

@@ -4,9 +4,10 @@
  * The r53 module fills one while paging through ListResourceRecordSets; the
  * planner reads it to compare with the primary's zone and to build DELETEs
  * that carry the set exactly as Route 53 returned it (a DELETE must match
- * name, type, TTL and every value: route53-api.md 2.6). Changes to send are
- * described with the same struct. Storage is one growing arena of strings
- * and one array of entries, so a 10,000-set zone costs a few hundred KB.
+ * name, type, TTL and every value: Route 53 API Reference,
+ * ChangeResourceRecordSets). Changes to send are described with the same
+ * struct. Storage is one growing arena of strings and one array of entries, so
+ * a 10,000-set zone costs a few hundred KB.
  */
 #ifndef NOTIFY53_R53LIST_H
 #define NOTIFY53_R53LIST_H
@@ -64,7 +65,8 @@ void r53list_get(const struct r53list *l, size_t i, struct r53list_set *out, con
 /* Value k of set i, without materialising the whole set. */
 const char *r53list_value(const struct r53list *l, size_t i, int k);
 
-/* What a change batch does with a record set (route53-api.md 2.6). */
+/* What a change batch does with a record set (Route 53 API Reference,
+ * Change: Action). */
 enum r53_action {
 	R53_CREATE,
 	R53_DELETE,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bearssl.h"
+#include "base/date.h"
 
 static const char hexdig[] = "0123456789abcdef";
 static const char HEXDIG[] = "0123456789ABCDEF";
@@ -480,45 +481,21 @@ put_digits(char *o, int v, int n)
 	}
 }
 
-/* Year, month (1-12) and day of a day count since 1970-01-01, proleptic
- * Gregorian (H. Hinnant's civil_from_days): gmtime_r would link musl's
- * time zone code only for its "UTC" name (4 KB of the static binary). */
-static void
-civil_from_days(long long z, long long *y, int *m, int *d)
-{
-	long long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 int
 sigv4_amz_date(time_t t, char out[SIGV4_DATE_LEN + 1])
 {
-	long long days = (long long)t / 86400, y;
-	int secs = (int)((long long)t % 86400), m, d;
+	struct date d;
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
+	date_of((int64_t)t, &d);
+	if (d.year < 0 || d.year > 9999)
 		return -1;
-	put_digits(out, (int)y, 4);
-	put_digits(out + 4, m, 2);
-	put_digits(out + 6, d, 2);
+	put_digits(out, (int)d.year, 4);
+	put_digits(out + 4, d.month, 2);
+	put_digits(out + 6, d.day, 2);
 	out[8] = 'T';
-	put_digits(out + 9, secs / 3600, 2);
-	put_digits(out + 11, secs / 60 % 60, 2);
-	put_digits(out + 13, secs % 60, 2);
+	put_digits(out + 9, d.hour, 2);
+	put_digits(out + 11, d.min, 2);
+	put_digits(out + 13, d.sec, 2);
 	out[15] = 'Z';
 	out[16] = '\0';
 	return 0;

@@ -7,7 +7,7 @@
  * and gets back the headers to add (X-Amz-Date, X-Amz-Security-Token when the
  * credentials carry one, Authorization). Steps and names follow the AWS
  * "Signature Version 4 signing process" as botocore implements it
- * (research/route53-api.md section 6.1):
+ * (IAM User Guide, "Create a signed AWS API request"):
  *
  *   canonical request = METHOD \n CanonicalURI \n CanonicalQuery \n
  *                       CanonicalHeaders \n SignedHeaders \n HexSHA256(body)
@@ -81,7 +81,8 @@ struct sigv4_signer {
 };
 
 /* Set the credential scope, e.g. ("us-east-1", "route53"): Route 53 always
- * signs with its partition's fixed region (route53-api.md section 1).
+ * signs with its partition's fixed region (AWS General Reference, "Amazon
+ * Route 53 endpoints and quotas").
  * Returns 0, or -1 with e set when a name is empty or too long. */
 int sigv4_init(struct sigv4_signer *s, const char *region, const char *service,
 	struct err *e);

@@ -486,30 +486,12 @@ xml_text(const struct xml_node *n, const char *path)
 static void
 put(struct xml_writer *w, const char *s, size_t n)
 {
-	if (w->err.set)
+	if (w->err.set || buf_put(&w->out, s, n) == 0)
 		return;
-	if (w->len + n + 1 > w->cap) {
-		size_t cap = w->cap ? w->cap : 1024;
-		char *nb;
-
-		while (cap < w->len + n + 1)
-			cap *= 2;
-		if (cap > w->max + 1)
-			cap = w->max + 1;
-		if (w->len + n + 1 > cap) {
-			err_set(&w->err, "xml: body longer than %zu bytes", w->max);
-			return;
-		}
-		if (!(nb = realloc(w->buf, cap))) {
-			err_set(&w->err, "xml: out of memory for a %zu-byte body", cap);
-			return;
-		}
-		w->buf = nb;
-		w->cap = cap;
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-	w->buf[w->len] = '\0';
+	if (w->out.failed == BUF_TOO_LARGE)
+		err_set(&w->err, "xml: body longer than %zu bytes", w->out.max);
+	else
+		err_set(&w->err, "xml: out of memory for the body");
 }
 
 static void
@@ -544,7 +526,7 @@ void
 xml_writer_init(struct xml_writer *w, size_t max)
 {
 	memset(w, 0, sizeof *w);
-	w->max = max;
+	buf_init(&w->out, max);
 	puts_(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 }
 
@@ -601,17 +583,13 @@ xml_writer_take(struct xml_writer *w, size_t *len)
 		xml_writer_free(w);
 		return NULL;
 	}
-	b = w->buf;
-	*len = w->len;
-	w->buf = NULL;
-	w->len = w->cap = 0;
+	*len = w->out.len;
+	b = buf_take(&w->out);
 	return b;
 }
 
 void
 xml_writer_free(struct xml_writer *w)
 {
-	free(w->buf);
-	w->buf = NULL;
-	w->len = w->cap = 0;
+	buf_free(&w->out);
 }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "base/buf.h"
 #include "base/err.h"
 
 struct xml_node {
@@ -69,8 +70,7 @@ struct xml_node *xml_path(const struct xml_node *n, const char *path);
 const char *xml_text(const struct xml_node *n, const char *path);
 
 struct xml_writer {
-	char *buf;      /* NUL-terminated; owned until xml_writer_take */
-	size_t len, cap, max;
+	struct buf out; /* the body; owned until xml_writer_take */
 	const char *open[XML_MAX_DEPTH]; /* names of the open elements */
 	int depth;
 	struct err err;

@@ -8,8 +8,14 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
 /* s is one or more decimal digits and nothing else, with a value up to
  * max: 0 and the value in *out; otherwise -1 (*out untouched). */
 int num_parse(const char *s, uint64_t max, uint64_t *out);
+
+/* The same for the n characters at s (not NUL-terminated; reading stops at
+ * the first one that is not a digit). */
+int num_parse_n(const char *s, size_t n, uint64_t max, uint64_t *out);
 
 #endif

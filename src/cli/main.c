@@ -28,7 +28,7 @@ static const struct {
 	[CMD_OPT_WAIT] = { "--wait", "wait until Route 53 says INSYNC" },
 	[CMD_OPT_SYSLOG] = { "--syslog", "log to syslog instead of stderr" },
 	[CMD_OPT_PIDFILE] = { "--pidfile FILE", "write the process ID there" },
-	[CMD_OPT_MAN] = { "--man", "the SYNOPSIS of every command, as man(7) source" },
+	[CMD_OPT_MAN] = { "--man", "the man page's SYNOPSIS, as mdoc(7) source" },
 };
 
 /* struct cmd.opts holds one bit per option. */
@@ -38,8 +38,15 @@ typedef char cmd_opts_fit[CMD_NOPTS <= 16 ? 1 : -1];
 #define V CMD_O(CMD_OPT_VERBOSE)
 
 static const struct cmd commands[] = {
-	{ "version", "", 0, 0, 0, "print version, compiled-in options and library versions",
-	    cmd_version },
+	{ "daemon", "", 0, 0, C | V | CMD_O(CMD_OPT_SYSLOG) | CMD_O(CMD_OPT_PIDFILE),
+	    "NOTIFY listener and zone timers", cmd_daemon },
+	{ "sync", "[ZONE...]", 0, -1,
+	    C | V | CMD_O(CMD_OPT_DRY_RUN) | CMD_O(CMD_OPT_FORCE) | CMD_O(CMD_OPT_WAIT),
+	    "bring Route 53 in line with the primaries", cmd_sync },
+	{ "plan", "[ZONE...]", 0, -1, C | V | CMD_O(CMD_OPT_JSON),
+	    "the changes a sync would make (exit 2: pending)", cmd_plan },
+	{ "check-config", "", 0, 0, C | V, "validate the configuration, print the zones",
+	    cmd_check_config },
 	{ "soa", "ZONE SERVER[:PORT]", 2, 2, V | CMD_O(CMD_OPT_TSIG), "query a primary's SOA",
 	    cmd_soa },
 	{ "xfr", "ZONE SERVER[:PORT]", 2, 2,
@@ -48,15 +55,8 @@ static const struct cmd commands[] = {
 	{ "r53 zones", "", 0, 0, C | V, "list the account's hosted zones", cmd_r53 },
 	{ "r53 dump", "ZONE|ZONE_ID", 1, 1, C | V | CMD_O(CMD_OPT_JSON),
 	    "what a hosted zone holds, as xfr prints a zone", cmd_r53 },
-	{ "plan", "[ZONE...]", 0, -1, C | V | CMD_O(CMD_OPT_JSON),
-	    "the changes a sync would make (exit 2: pending)", cmd_plan },
-	{ "sync", "[ZONE...]", 0, -1,
-	    C | V | CMD_O(CMD_OPT_DRY_RUN) | CMD_O(CMD_OPT_FORCE) | CMD_O(CMD_OPT_WAIT),
-	    "bring Route 53 in line with the primaries", cmd_sync },
-	{ "daemon", "", 0, 0, C | V | CMD_O(CMD_OPT_SYSLOG) | CMD_O(CMD_OPT_PIDFILE),
-	    "NOTIFY listener and zone timers", cmd_daemon },
-	{ "check-config", "", 0, 0, C | V, "validate the configuration, print the zones",
-	    cmd_check_config },
+	{ "version", "", 0, 0, 0, "print version, compiled-in options and library versions",
+	    cmd_version },
 	{ "help", "[COMMAND]", 0, 1, CMD_O(CMD_OPT_MAN), "this list, or a command's options",
 	    cmd_help },
 };
@@ -167,38 +167,58 @@ help_cmd(const char *w)
 	}
 }
 
-/* s with each '-' as roff's minus sign, up to the first stop character. */
+/* s[0..n), an option's argument or an operand of the table, as mdoc(7)
+ * arguments: lower case; "X[:Y]" is "x Ns Op : Ns Ar y", "X|Y" "x | y",
+ * "X..." "x ...". */
 static void
-roff(const char *s, int stop)
+man_args(const char *s, size_t n)
 {
-	for (; *s && *s != stop; s++)
-		if (*s == '-')
-			fputs("\\-", stdout);
-		else
-			putchar(*s);
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (ch == '[')
+			fputs(" Ns Op ", stdout);
+		else if (ch == ':' && i && s[i - 1] == '[')
+			fputs(": Ns Ar ", stdout);
+		else if (ch == '|')
+			fputs(" | ", stdout);
+		else if (ch == '.' && i && s[i - 1] != '.')
+			fputs(" .", stdout);
+		else if (ch != ']')
+			putchar(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+	}
 }
 
-/* `notify53 help --man`: one SYNOPSIS block per command (groff_man(7)
- * .SY/.OP/.YS), for the man page. */
+/* `notify53 help --man`: the SYNOPSIS section of doc/notify53.8, as
+ * mdoc(7) source (test/it_cli.sh checks the page holds exactly this). An
+ * operand in brackets ("[ZONE...]") is optional: ".Op Ar zone ...". */
 static void
 man(void)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		const struct cmd *c = &commands[i];
 
-		printf(".SY notify53\n.B ");
-		roff(c->name, 0);
-		putchar('\n');
+		printf(".Nm\n.Cm %s\n", c->name);
 		for (int o = 0; o < CMD_NOPTS; o++) {
+			const char *arg = opt_arg(o);
+
 			if (!(c->opts & CMD_O(o)))
 				continue;
-			fputs(".OP ", stdout);
-			roff(opts[o].spec, ' ');
-			printf("%s%s\n", opt_arg(o) ? " " : "", opt_arg(o) ? opt_arg(o) : "");
+			/* Fl writes one dash itself. */
+			printf(".Op Fl %.*s%s", (int)strcspn(opts[o].spec + 1, " "), opts[o].spec + 1,
+			    arg ? " Ar " : "");
+			man_args(arg ? arg : "", arg ? strlen(arg) : 0);
+			putchar('\n');
 		}
-		if (*c->operands)
-			printf(".I \"%s\"\n", c->operands);
-		fputs(".YS\n", stdout);
+		for (const char *w = c->operands; *w; w += strspn(w, " ")) {
+			size_t n = strcspn(w, " ");
+			int opt = *w == '[';
+
+			fputs(opt ? ".Op Ar " : ".Ar ", stdout);
+			man_args(w + opt, n - opt);
+			putchar('\n');
+			w += n;
+		}
 	}
 }
 

@@ -331,7 +331,7 @@ dns_writer_done(const struct dns_writer *w)
 #define STR (-2)
 
 struct layout {
-	uint16_t type;
+	uint16_t type; /* first: dns_type_entry */
 	uint8_t rfc1035;
 	signed char f[6];
 };
@@ -356,13 +356,25 @@ static const struct layout layouts[] = {
 	{ DNS_TYPE_NAPTR, 0, { 4, STR, STR, STR, NAME } },
 };
 
+const void *
+dns_type_entry(const void *table, size_t n, size_t size, unsigned type)
+{
+	const unsigned char *e = table;
+
+	for (size_t i = 0; i < n; i++, e += size) {
+		uint16_t t;
+
+		memcpy(&t, e, sizeof t);
+		if (t == type)
+			return e;
+	}
+	return NULL;
+}
+
 static const struct layout *
 layout_of(unsigned type)
 {
-	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
-		if (layouts[i].type == type)
-			return &layouts[i];
-	return NULL;
+	return dns_type_entry(layouts, sizeof layouts / sizeof layouts[0], sizeof layouts[0], type);
 }
 
 /* Copy rdata at the cursor (rdlen octets) into rr->expand, decompressing

@@ -282,6 +282,11 @@ void dns_put_rr(struct dns_writer *w, int sec, const uint8_t *owner, unsigned ty
  * (0x8000 = DO), no options; in the additional section. */
 void dns_put_opt(struct dns_writer *w, unsigned udp_size, unsigned flags);
 
+/* The entry for type in a per-type table of n entries of size octets
+ * each, whose first member is the type (uint16_t): the layouts here and
+ * in rr.c, the type names. NULL when the table has none. */
+const void *dns_type_entry(const void *table, size_t n, size_t size, unsigned type);
+
 /* ---- names ------------------------------------------------------------------- */
 
 /* Octets of a wire name including the root label. */
@@ -309,13 +314,13 @@ int dns_name_is_sub(const uint8_t *name, const uint8_t *zone);
 #define DNS_NAME_DOT_OPT 2 /* parse: no trailing dot still means absolute */
 #define DNS_NAME_LOWER 4   /* format: lower-case */
 
-/* Text s[0..n) to a wire name in out[0..cap) (cap >= DNS_NAME_MAX to take
- * any name). Escapes: \X is X, \DDD a decimal octet (RFC 1035 section 5.1)
- * or with DNS_NAME_OCTAL \ooo an octal one (Route 53, route53-api.md 5.1).
- * "." is the root; "@" is origin. A name without a trailing dot is relative:
- * origin is appended, an error when origin is NULL (unless DNS_NAME_DOT_OPT).
- * Case is kept. Returns the wire length or -1 with the reason in e (may be
- * NULL). */
+/* Text s[0..n) to a wire name in out[0..cap) (cap >= DNS_NAME_MAX to take any
+ * name). Escapes: \X is X, \DDD a decimal octet (RFC 1035 section 5.1) or with
+ * DNS_NAME_OCTAL \ooo an octal one (Route 53 Developer Guide, "DNS domain name
+ * format"). "." is the root; "@" is origin. A name without a trailing dot is
+ * relative: origin is appended, an error when origin is NULL (unless
+ * DNS_NAME_DOT_OPT). Case is kept. Returns the wire length or -1 with the
+ * reason in e (may be NULL). */
 int dns_name_parse(uint8_t *out, size_t cap, const char *s, size_t n, unsigned flags,
     const uint8_t *origin, struct err *e);
 
@@ -338,8 +343,9 @@ int dns_name_format(const uint8_t *name, char *buf, size_t cap, unsigned flags);
 /* Presentation form, case kept: "*.Example.com." */
 int dns_name_to_text(const uint8_t *name, char *buf, size_t cap);
 
-/* Exactly as Route 53 returns names (route53-api.md 5.1): lower-case, octal
- * escapes, trailing dot: "*.Example.com" -> "\052.example.com." */
+/* Exactly as Route 53 returns names (Route 53 Developer Guide, "DNS domain
+ * name format"): lower-case, octal escapes, trailing dot: "*.Example.com" ->
+ * "\052.example.com." */
 int dns_name_to_r53(const uint8_t *name, char *buf, size_t cap);
 
 /* ---- serial numbers (RFC 1982) ------------------------------------------------ */

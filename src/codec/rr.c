@@ -7,90 +7,83 @@
 #include <string.h>
 #include <strings.h>
 
-#include "codec/tsig.h"
+#include "base/base64.h"
+#include "base/num.h"
 
 /* ---- type names ---------------------------------------------------------------- */
 
-static const struct {
-	uint16_t type;
-	uint8_t r53; /* Route 53 accepts it (route53-api.md 2.5, RRType) */
+static const struct type {
+	uint16_t type; /* first: dns_type_entry */
 	const char *name;
 } types[] = {
-	{ DNS_TYPE_A, 1, "A" },
-	{ DNS_TYPE_NS, 1, "NS" },
-	{ DNS_TYPE_MD, 0, "MD" },
-	{ DNS_TYPE_MF, 0, "MF" },
-	{ DNS_TYPE_CNAME, 1, "CNAME" },
-	{ DNS_TYPE_SOA, 1, "SOA" },
-	{ DNS_TYPE_MB, 0, "MB" },
-	{ DNS_TYPE_MG, 0, "MG" },
-	{ DNS_TYPE_MR, 0, "MR" },
-	{ DNS_TYPE_PTR, 1, "PTR" },
-	{ DNS_TYPE_HINFO, 0, "HINFO" },
-	{ DNS_TYPE_MINFO, 0, "MINFO" },
-	{ DNS_TYPE_MX, 1, "MX" },
-	{ DNS_TYPE_TXT, 1, "TXT" },
-	{ DNS_TYPE_RP, 0, "RP" },
-	{ DNS_TYPE_AFSDB, 0, "AFSDB" },
-	{ DNS_TYPE_RT, 0, "RT" },
-	{ DNS_TYPE_SIG, 0, "SIG" },
-	{ DNS_TYPE_PX, 0, "PX" },
-	{ DNS_TYPE_AAAA, 1, "AAAA" },
-	{ DNS_TYPE_LOC, 0, "LOC" },
-	{ DNS_TYPE_NXT, 0, "NXT" },
-	{ DNS_TYPE_SRV, 1, "SRV" },
-	{ DNS_TYPE_NAPTR, 1, "NAPTR" },
-	{ DNS_TYPE_KX, 0, "KX" },
-	{ DNS_TYPE_A6, 0, "A6" },
-	{ DNS_TYPE_DNAME, 0, "DNAME" },
-	{ DNS_TYPE_OPT, 0, "OPT" },
-	{ DNS_TYPE_DS, 1, "DS" },
-	{ DNS_TYPE_SSHFP, 1, "SSHFP" },
-	{ DNS_TYPE_RRSIG, 0, "RRSIG" },
-	{ DNS_TYPE_NSEC, 0, "NSEC" },
-	{ DNS_TYPE_DNSKEY, 0, "DNSKEY" },
-	{ DNS_TYPE_NSEC3, 0, "NSEC3" },
-	{ DNS_TYPE_NSEC3PARAM, 0, "NSEC3PARAM" },
-	{ DNS_TYPE_TLSA, 1, "TLSA" },
-	{ DNS_TYPE_CDS, 0, "CDS" },
-	{ DNS_TYPE_CDNSKEY, 0, "CDNSKEY" },
-	{ DNS_TYPE_ZONEMD, 0, "ZONEMD" },
-	{ DNS_TYPE_SVCB, 1, "SVCB" },
-	{ DNS_TYPE_HTTPS, 1, "HTTPS" },
-	{ DNS_TYPE_SPF, 1, "SPF" },
-	{ DNS_TYPE_TSIG, 0, "TSIG" },
-	{ DNS_TYPE_IXFR, 0, "IXFR" },
-	{ DNS_TYPE_AXFR, 0, "AXFR" },
-	{ DNS_TYPE_ANY, 0, "ANY" },
-	{ DNS_TYPE_CAA, 1, "CAA" },
+	{ DNS_TYPE_A, "A" },
+	{ DNS_TYPE_NS, "NS" },
+	{ DNS_TYPE_MD, "MD" },
+	{ DNS_TYPE_MF, "MF" },
+	{ DNS_TYPE_CNAME, "CNAME" },
+	{ DNS_TYPE_SOA, "SOA" },
+	{ DNS_TYPE_MB, "MB" },
+	{ DNS_TYPE_MG, "MG" },
+	{ DNS_TYPE_MR, "MR" },
+	{ DNS_TYPE_PTR, "PTR" },
+	{ DNS_TYPE_HINFO, "HINFO" },
+	{ DNS_TYPE_MINFO, "MINFO" },
+	{ DNS_TYPE_MX, "MX" },
+	{ DNS_TYPE_TXT, "TXT" },
+	{ DNS_TYPE_RP, "RP" },
+	{ DNS_TYPE_AFSDB, "AFSDB" },
+	{ DNS_TYPE_RT, "RT" },
+	{ DNS_TYPE_SIG, "SIG" },
+	{ DNS_TYPE_PX, "PX" },
+	{ DNS_TYPE_AAAA, "AAAA" },
+	{ DNS_TYPE_LOC, "LOC" },
+	{ DNS_TYPE_NXT, "NXT" },
+	{ DNS_TYPE_SRV, "SRV" },
+	{ DNS_TYPE_NAPTR, "NAPTR" },
+	{ DNS_TYPE_KX, "KX" },
+	{ DNS_TYPE_A6, "A6" },
+	{ DNS_TYPE_DNAME, "DNAME" },
+	{ DNS_TYPE_OPT, "OPT" },
+	{ DNS_TYPE_DS, "DS" },
+	{ DNS_TYPE_SSHFP, "SSHFP" },
+	{ DNS_TYPE_RRSIG, "RRSIG" },
+	{ DNS_TYPE_NSEC, "NSEC" },
+	{ DNS_TYPE_DNSKEY, "DNSKEY" },
+	{ DNS_TYPE_NSEC3, "NSEC3" },
+	{ DNS_TYPE_NSEC3PARAM, "NSEC3PARAM" },
+	{ DNS_TYPE_TLSA, "TLSA" },
+	{ DNS_TYPE_CDS, "CDS" },
+	{ DNS_TYPE_CDNSKEY, "CDNSKEY" },
+	{ DNS_TYPE_ZONEMD, "ZONEMD" },
+	{ DNS_TYPE_SVCB, "SVCB" },
+	{ DNS_TYPE_HTTPS, "HTTPS" },
+	{ DNS_TYPE_SPF, "SPF" },
+	{ DNS_TYPE_TSIG, "TSIG" },
+	{ DNS_TYPE_IXFR, "IXFR" },
+	{ DNS_TYPE_AXFR, "AXFR" },
+	{ DNS_TYPE_ANY, "ANY" },
+	{ DNS_TYPE_CAA, "CAA" },
 };
 #define NTYPES (sizeof types / sizeof types[0])
 
 const char *
 rr_type_name(unsigned type, char *buf)
 {
-	for (size_t i = 0; i < NTYPES; i++)
-		if (types[i].type == type)
-			return types[i].name;
+	const struct type *t = dns_type_entry(types, NTYPES, sizeof types[0], type);
+
+	if (t)
+		return t->name;
 	snprintf(buf, RR_TYPE_NAME_MAX, "TYPE%u", type);
 	return buf;
 }
 
-/* Decimal s[0..n) up to max, no sign; -1 when not one. 64-bit arithmetic:
- * a long has 32 bits on MIPS and ARM. */
+/* Decimal s[0..n) up to max (num_parse_n), or -1. */
 static long long
 decimal(const char *s, size_t n, uint32_t max)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (n == 0 || n > 10)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	return v > max ? -1 : (long long)v;
+	return num_parse_n(s, n, max, &v) < 0 ? -1 : (long long)v;
 }
 
 int
@@ -102,15 +95,6 @@ rr_type_parse(const char *s, size_t n)
 	if (n > 4 && !strncasecmp(s, "TYPE", 4))
 		return (int)decimal(s + 4, n - 4, 65535);
 	return -1;
-}
-
-int
-rr_r53_supported(unsigned type)
-{
-	for (size_t i = 0; i < NTYPES; i++)
-		if (types[i].type == type)
-			return types[i].r53;
-	return 0;
 }
 
 /* ---- text output (snprintf-like: counts what does not fit) ------------------- */
@@ -171,10 +155,11 @@ put_hex(struct out *o, const uint8_t *p, size_t n)
 	}
 }
 
-/* Octets of a character string, escaped for a double-quoted string:
- * \" \\ and octal \ooo outside 0x20..0x7e (route53-api.md 5.3). With list,
- * commas and backslashes also get the RFC 9460 Appendix A.1 value-list
- * escape (a backslash, itself escaped). */
+/* Octets of a character string, escaped for a double-quoted string: \" \\ and
+ * octal \ooo outside 0x20..0x7e (Route 53 Developer Guide, "Supported DNS
+ * record types", TXT record type). With list, commas and backslashes also get
+ * the RFC 9460 Appendix A.1 value-list escape (a backslash, itself escaped).
+ */
 static void
 put_escaped(struct out *o, const uint8_t *p, size_t n, int list)
 {
@@ -258,23 +243,13 @@ put_ipv6(struct out *o, const uint8_t *p)
 	}
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 static void
 put_base64(struct out *o, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i += 3) {
-		unsigned long g = (unsigned long)p[i] << 16;
 		char t[4];
 
-		if (i + 1 < n)
-			g |= (unsigned long)p[i + 1] << 8;
-		if (i + 2 < n)
-			g |= p[i + 2];
-		t[0] = b64[g >> 18];
-		t[1] = b64[(g >> 12) & 63];
-		t[2] = i + 1 < n ? b64[(g >> 6) & 63] : '=';
-		t[3] = i + 2 < n ? b64[g & 63] : '=';
+		base64_encode(t, p + i, n - i < 3 ? n - i : 3);
 		put(o, t, 4);
 	}
 }
@@ -527,8 +502,11 @@ svc_params_to_text(struct out *o, struct dns_cursor *c)
 
 /* ---- per-type layouts ------------------------------------------------------------ */
 
-/* The fields of each Route 53 type in rdata order; the text has the same
- * fields in the same order, separated by blanks (route53-api.md 5.2). */
+/* The types Route 53 accepts (RRType in the Amazon Route 53 API Reference,
+ * ResourceRecordSet; the values in the Developer Guide, "Supported DNS
+ * record types"), each with its fields in rdata order: the text has the
+ * same fields in the same order, separated by blanks. A type has a layout
+ * here exactly when rr_r53_supported says Route 53 can hold it. */
 enum {
 	L_END,
 	L_U8,
@@ -547,7 +525,7 @@ enum {
 #define MAX_FIELDS 7
 
 static const struct layout {
-	uint16_t type;
+	uint16_t type; /* first: dns_type_entry */
 	uint8_t f[MAX_FIELDS];
 	const char *what[MAX_FIELDS]; /* field names for error messages */
 } layouts[] = {
@@ -577,10 +555,13 @@ static const struct layout {
 static const struct layout *
 layout_of(unsigned type)
 {
-	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
-		if (layouts[i].type == type)
-			return &layouts[i];
-	return NULL;
+	return dns_type_entry(layouts, sizeof layouts / sizeof layouts[0], sizeof layouts[0], type);
+}
+
+int
+rr_r53_supported(unsigned type)
+{
+	return layout_of(type) != NULL;
 }
 
 long
@@ -1134,7 +1115,7 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
 			return -1;
 		break;
 	case SVC_ECH: {
-		long k = n ? tsig_base64_decode(out, room, (const char *)v, n) : -1;
+		long k = n ? base64_decode(out, room, (const char *)v, n) : -1;
 
 		if (k <= 0)
 			return in_fail(in, "ech: not base64");
@@ -1279,8 +1260,8 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 			get_hex_rest(&in, &w, what);
 			break;
 		case L_TXT:
-			/* Route 53 requires every string quoted (route53-api.md
-			 * 5.3). */
+			/* Route 53 requires every string quoted (Developer
+			 * Guide, "Supported DNS record types", TXT). */
 			do
 				get_string(&in, &w, what, 1);
 			while (!in.fail && more(&in));

@@ -1,8 +1,9 @@
 /*
  * rr: per-type rdata. Record type names, and wire rdata <-> the exact text
- * Route 53 uses in a ResourceRecord's Value (route53-api.md sections 5.2
- * and 5.3) for the 17 types Route 53 accepts: A, AAAA, CAA, CNAME, DS,
- * HTTPS, MX, NAPTR, NS, PTR, SOA, SPF, SRV, SSHFP, SVCB, TLSA, TXT.
+ * Route 53 uses in a ResourceRecord's Value (Route 53 Developer Guide,
+ * "Supported DNS record types") for the 17 types Route 53 accepts: A, AAAA,
+ * CAA, CNAME, DS, HTTPS, MX, NAPTR, NS, PTR, SOA, SPF, SRV, SSHFP, SVCB, TLSA,
+ * TXT.
  *
  * Text written (one canonical spelling, so text -> wire -> text is stable):
  * - names absolute with a trailing dot, case kept, every octet other than

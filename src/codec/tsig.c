@@ -6,6 +6,7 @@
 
 #include <bearssl_hash.h>
 
+#include "base/base64.h"
 #include "codec/dns.h"
 
 /* Algorithm names in wire form (RFC 8945 section 6). */
@@ -55,54 +56,6 @@ tsig_alg_name(enum tsig_alg alg)
 	return algs[alg].name;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int
-b64_val(char c)
-{
-	const char *p;
-
-	if (c == '\0' || !(p = strchr(b64, c)))
-		return -1;
-	return (int)(p - b64);
-}
-
-long
-tsig_base64_decode(uint8_t *out, size_t max, const char *in, size_t inlen)
-{
-	size_t n = 0;
-
-	if (inlen % 4)
-		return -1;
-	for (size_t i = 0; i < inlen; i += 4) {
-		int v[4], pad = 0;
-		unsigned long g;
-
-		for (int j = 0; j < 4; j++) {
-			if (in[i + j] == '=' && i + 4 == inlen && j >= 2) {
-				v[j] = 0;
-				pad++;
-				continue;
-			}
-			if (pad || (v[j] = b64_val(in[i + j])) < 0)
-				return -1; /* '=' only at the very end; no other characters */
-		}
-		g = (unsigned long)v[0] << 18 | (unsigned long)v[1] << 12 | (unsigned long)v[2] << 6 |
-		    (unsigned long)v[3];
-		/* Canonical form: the bits a padded group drops must be zero. */
-		if ((pad == 2 && (g & 0xffff)) || (pad == 1 && (g & 0xff)))
-			return -1;
-		if (n + 3 - (size_t)pad > max)
-			return -1;
-		out[n++] = (uint8_t)(g >> 16);
-		if (pad < 2)
-			out[n++] = (uint8_t)(g >> 8);
-		if (pad < 1)
-			out[n++] = (uint8_t)g;
-	}
-	return (long)n;
-}
-
 int
 tsig_key_init(struct tsig_key *k, const char *name, const char *alg, const char *secret_b64,
     struct err *e)
@@ -129,7 +82,7 @@ tsig_key_init(struct tsig_key *k, const char *name, const char *alg, const char 
 		return err_set(e, "TSIG key name \"%s\": %s", name, ne.msg);
 	dns_name_lower(k->name);
 	k->name_len = dns_name_len(k->name);
-	n = tsig_base64_decode(k->secret, sizeof k->secret, secret_b64, strlen(secret_b64));
+	n = base64_decode(k->secret, sizeof k->secret, secret_b64, strlen(secret_b64));
 	if (n < 0)
 		return err_set(e, "TSIG key %s: the secret is not base64 (or longer than %d bytes)",
 		    name, TSIG_MAX_SECRET);

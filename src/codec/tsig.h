@@ -105,12 +105,6 @@ const char *tsig_alg_name(enum tsig_alg alg);
 /* The key name as text with a trailing dot, for messages ("xfr-key."). */
 const char *tsig_key_name(const struct tsig_key *k, char *buf, size_t len);
 
-/* Strict base64 (RFC 4648 section 4): padding required, no whitespace or
- * other characters, unused bits of the last group zero. Returns the decoded
- * length, or -1 when in is not canonical base64 or out (max bytes) is too
- * small. */
-long tsig_base64_decode(uint8_t *out, size_t max, const char *in, size_t inlen);
-
 /* Client: sign the query msg[0..len) in place with key: append the TSIG RR
  * (time signed = now, fudge TSIG_FUDGE) and add one to ARCOUNT, in a buffer
  * of cap bytes. Resets t for this exchange and keeps the query MAC to check

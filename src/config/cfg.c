@@ -14,6 +14,7 @@
 
 #include "cJSON.h"
 #include "codec/dns.h"
+#include "base/buf.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/num.h"
@@ -92,6 +93,7 @@ struct parse {
 	int listen_has_port[CFG_MAX_LISTEN];
 	char **zone_key; /* per zone: tsig_key name or NULL */
 	char (*zone_place)[64]; /* per zone: "zones[2]", "domains_to_manage[0]" */
+	size_t zones_cap, key_cap, place_cap; /* allocated: c->zones, zone_key, zone_place */
 };
 
 /* One allowed key of an object and how it is read. The reader gets the
@@ -309,23 +311,17 @@ static int
 add_zone(struct parse *ps, const struct where *w, struct err *e, struct cfg_zone **out)
 {
 	struct cfg *c = ps->c;
+	size_t n = (size_t)c->nzones;
 	struct cfg_zone *z;
-	char **keys;
-	char(*places)[64];
 
 	if (c->nzones >= CFG_MAX_ZONES)
 		return bad(e, w, "more than %d zones", CFG_MAX_ZONES);
-	if (!(z = realloc(c->zones, ((size_t)c->nzones + 1) * sizeof *z)))
+	if (buf_grow(&c->zones, &ps->zones_cap, n, 1, sizeof *c->zones) < 0 ||
+	    buf_grow(&ps->zone_key, &ps->key_cap, n, 1, sizeof *ps->zone_key) < 0 ||
+	    buf_grow(&ps->zone_place, &ps->place_cap, n, 1, sizeof *ps->zone_place) < 0)
 		return bad(e, w, "out of memory");
-	c->zones = z;
-	if (!(keys = realloc(ps->zone_key, ((size_t)c->nzones + 1) * sizeof *keys)))
-		return bad(e, w, "out of memory");
-	ps->zone_key = keys;
-	keys[c->nzones] = NULL;
-	if (!(places = realloc(ps->zone_place, ((size_t)c->nzones + 1) * sizeof *places)))
-		return bad(e, w, "out of memory");
-	ps->zone_place = places;
-	where_str(w, places[c->nzones], sizeof places[c->nzones]);
+	ps->zone_key[n] = NULL;
+	where_str(w, ps->zone_place[n], sizeof ps->zone_place[n]);
 	z = &c->zones[c->nzones++];
 	memset(z, 0, sizeof *z);
 	z->kind = CFG_ZONE_ANY;
@@ -472,7 +468,7 @@ rd_hosted_zone_id(struct cfg_zone *z, const cJSON *v, const struct where *w, str
 	if (get_str(v, w, e, &z->hosted_zone_id) < 0)
 		return -1;
 	/* Route 53 returns IDs as "/hostedzone/Z..."; keep the bare ID that
-	 * goes into request paths (route53-api.md 2.1). */
+	 * goes into request paths (Route 53 API Reference, GetHostedZone). */
 	if ((id = strrchr(z->hosted_zone_id, '/')))
 		memmove(z->hosted_zone_id, id + 1, strlen(id));
 	if (!*z->hosted_zone_id || strlen(z->hosted_zone_id) > 32)

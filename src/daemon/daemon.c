@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "aws/acct.h"
+#include "base/rnd.h"
 #include "base/log.h"
 #include "base/loop.h"
 #include "dns/notify.h"
@@ -113,21 +114,10 @@ static struct {
 	struct loop_timer state_timer;
 	int64_t state_last;
 	int state_failed;              /* a write failed: said once until it works */
-	uint32_t rnd;
 	int stopping;
 	int applying;                  /* zones_apply: queue jobs, start none */
 	int failed;                    /* start-up failed inside the loop */
 } d;
-
-static uint32_t
-rnd(void)
-{
-	/* xorshift32: jitter only, nothing secret. */
-	d.rnd ^= d.rnd << 13;
-	d.rnd ^= d.rnd >> 17;
-	d.rnd ^= d.rnd << 5;
-	return d.rnd;
-}
 
 static void
 gen_free(struct gen *g)
@@ -402,7 +392,7 @@ static void
 schedule(struct dzone *z)
 {
 	int64_t at = daemon_sched_next(&z->s, loop_now(), d.gen->cfg.refresh_min,
-	    d.gen->cfg.reconcile_interval, rnd(), &z->timer_full);
+	    d.gen->cfg.reconcile_interval, rnd_u32(), &z->timer_full);
 
 	loop_timer_at(&z->timer, at);
 }
@@ -990,9 +980,6 @@ daemon_run(const struct daemon_opts *o)
 	memset(&d, 0, sizeof d);
 	d.o = o;
 	d.state_timer.cb = state_due;
-	d.rnd = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 0x9e3779b9u;
-	if (!d.rnd)
-		d.rnd = 1;
 	if (!(g = calloc(1, sizeof *g))) {
 		log_err("daemon: out of memory");
 		return rc;

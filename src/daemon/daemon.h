@@ -1,5 +1,6 @@
 /*
- * daemon: `notify53 daemon`, Route 53 as a secondary (issue 7). One poll
+ * daemon: `notify53 daemon`, Route 53 as a secondary (RFC 1996: the zone
+ * follows its primary on NOTIFY and on the SOA timers). One poll
  * loop runs the NOTIFY listener (src/dns/notify), every zone's schedule and the
  * sync jobs (src/sync/sync) that share one Route 53 client (src/aws/r53).
  *

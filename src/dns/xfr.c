@@ -1,7 +1,6 @@
 #include "dns/xfr.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/log.h"
+#include "base/rnd.h"
 
 /* Parser states: where the next answer RR of the transfer falls. */
 enum {
@@ -129,14 +130,8 @@ step_begin(struct xfr *x, const struct dns_rr *rr, const struct rr_soa *soa)
 {
 	struct xfr_step *s;
 
-	if (x->nsteps == x->steps_cap) {
-		size_t cap = x->steps_cap ? 2 * x->steps_cap : 4;
-
-		if (!(s = realloc(x->steps, cap * sizeof *s)))
-			return fail(x, "sent an IXFR that does not fit: out of memory");
-		x->steps = s;
-		x->steps_cap = cap;
-	}
+	if (buf_grow(&x->steps, &x->steps_cap, x->nsteps, 1, sizeof *s) < 0)
+		return fail(x, "sent an IXFR that does not fit: out of memory");
 	s = &x->steps[x->nsteps++];
 	s->from = soa->serial;
 	s->to = soa->serial;
@@ -472,23 +467,6 @@ xfr_feed_end(struct xfr *x)
 
 /* ---- the job on the poll loop ------------------------------------------------- */
 
-static uint16_t
-random_id(void)
-{
-	uint16_t id = 0;
-	int fd;
-
-	/* RFC 5452 section 9.2: unpredictable IDs. */
-	if (getentropy(&id, sizeof id) == 0)
-		return id;
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (read(fd, &id, sizeof id) != (ssize_t)sizeof id)
-			id ^= (uint16_t)getpid();
-		close(fd);
-	}
-	return (uint16_t)(id ^ (uint16_t)loop_now());
-}
-
 static int
 build_query(struct xfr *x)
 {
@@ -626,7 +604,8 @@ attempt(struct xfr *x)
 		return;
 	}
 	x->server = &x->servers[x->next_server++];
-	xfr_parse_begin(x, random_id());
+	/* RFC 5452 section 9.2: unpredictable IDs. */
+	xfr_parse_begin(x, (uint16_t)rnd_u32());
 	x->udp_try = 0;
 	loop_timer_in(&x->total, XFR_TOTAL_TIMEOUT_MS);
 	if ((x->kind == XFR_SOA ? udp_send(x) : tcp_connect(x)) < 0)
@@ -658,7 +637,7 @@ on_udp(struct xfr *x)
 	if (r == MSG_TRUNCATED) {
 		/* RFC 7766 section 5: the same question over TCP. */
 		close_conn(x);
-		xfr_parse_begin(x, random_id());
+		xfr_parse_begin(x, (uint16_t)rnd_u32());
 		return tcp_connect(x);
 	}
 	if (r == 1) {
@@ -716,18 +695,21 @@ io_cb(struct loop_io *io, short revents)
 		attempt_failed(x);
 }
 
+/* A deadline passed: the current step's (x->timer: the next UDP try, or
+ * a failure) or the whole attempt's at this server (x->total). */
 static void
-timer_cb(struct loop_timer *t)
+timed_out(struct xfr *x, int whole)
 {
-	struct xfr *x = LOOP_CONTAINER_OF(t, struct xfr, timer);
 	char zname[DNS_NAME_TEXT_MAX];
 
 	dns_name_to_text(x->name, zname, sizeof zname);
-	switch (x->phase) {
-	case XFR_IDLE:
+	if (whole) {
+		fail(x, "did not complete the %s for %s within %d ms", kind_str(x), zname,
+		    XFR_TOTAL_TIMEOUT_MS);
+	} else if (x->phase == XFR_IDLE) {
 		attempt(x);
 		return;
-	case XFR_UDP:
+	} else if (x->phase == XFR_UDP) {
 		if (++x->udp_try < XFR_UDP_TRIES) {
 			if (udp_send(x) < 0)
 				attempt_failed(x);
@@ -735,28 +717,25 @@ timer_cb(struct loop_timer *t)
 		}
 		fail(x, "did not answer the SOA query for %s (%d tries, %d ms apart)", zname,
 		    XFR_UDP_TRIES, XFR_UDP_TIMEOUT_MS);
-		break;
-	case XFR_CONNECTING:
+	} else if (x->phase == XFR_CONNECTING) {
 		fail(x, "did not accept the connection within %d ms", XFR_CONNECT_TIMEOUT_MS);
-		break;
-	default:
+	} else {
 		fail(x, "sent nothing for %d ms during the %s for %s", XFR_READ_TIMEOUT_MS,
 		    kind_str(x), zname);
-		break;
 	}
 	attempt_failed(x);
 }
 
 static void
+timer_cb(struct loop_timer *t)
+{
+	timed_out(LOOP_CONTAINER_OF(t, struct xfr, timer), 0);
+}
+
+static void
 total_cb(struct loop_timer *t)
 {
-	struct xfr *x = LOOP_CONTAINER_OF(t, struct xfr, total);
-	char zname[DNS_NAME_TEXT_MAX];
-
-	dns_name_to_text(x->name, zname, sizeof zname);
-	fail(x, "did not complete the %s for %s within %d ms", kind_str(x), zname,
-	    XFR_TOTAL_TIMEOUT_MS);
-	attempt_failed(x);
+	timed_out(LOOP_CONTAINER_OF(t, struct xfr, total), 1);
 }
 
 int

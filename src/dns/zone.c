@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/json.h"
 #include "codec/rr.h"
 
@@ -262,41 +263,19 @@ zone_fail(struct zone *z, const char *fmt, ...)
 static int
 arena_reserve(struct zone *z, size_t n)
 {
-	size_t cap;
-	uint8_t *p;
-
-	if (z->arena_cap - z->arena_len >= n)
-		return 0;
 	if (n > DNS_MAX_ZONE_BYTES - z->arena_len)
 		return err_set(&z->err, "zone larger than %d octets (DNS_MAX_ZONE_BYTES)",
 		    DNS_MAX_ZONE_BYTES);
-	cap = z->arena_cap ? z->arena_cap : 4096;
-	while (cap - z->arena_len < n)
-		cap *= 2;
-	if (cap > DNS_MAX_ZONE_BYTES)
-		cap = DNS_MAX_ZONE_BYTES;
-	if (!(p = realloc(z->arena, cap)))
-		return err_set(&z->err, "out of memory for the zone (%zu octets)", cap);
-	z->arena = p;
-	z->arena_cap = cap;
+	if (buf_grow_max(&z->arena, &z->arena_cap, z->arena_len, n, 1, DNS_MAX_ZONE_BYTES) < 0)
+		return err_set(&z->err, "out of memory for the zone (%zu octets)", z->arena_len + n);
 	return 0;
 }
 
 static int
 idx_reserve(struct zone *z, size_t n)
 {
-	size_t cap;
-	uint32_t *p;
-
-	if (z->idx_cap - z->nrr >= n)
-		return 0;
-	cap = z->idx_cap ? z->idx_cap : 256;
-	while (cap - z->nrr < n)
-		cap *= 2;
-	if (!(p = realloc(z->idx, cap * sizeof *p)))
+	if (buf_grow(&z->idx, &z->idx_cap, z->nrr, n, sizeof *z->idx) < 0)
 		return err_set(&z->err, "out of memory for the zone index");
-	z->idx = p;
-	z->idx_cap = cap;
 	return 0;
 }
 
@@ -610,6 +589,24 @@ zone_delta_part(const struct zone_delta *d, size_t first, size_t end, int op, st
 	return zone_finish(out);
 }
 
+int
+zone_copy(struct zone *dst, const struct zone *src)
+{
+	for (size_t i = 0; i < zone_set_count(src); i++) {
+		struct zone_set s;
+
+		zone_set_get(src, i, &s);
+		for (size_t k = 0; k < s.count; k++) {
+			size_t len;
+			const uint8_t *rd = zone_set_rdata(src, i, k, &len);
+
+			if (add(dst, s.name, s.type, DNS_CLASS_IN, s.ttl, 0, rd, len) < 0)
+				return -1;
+		}
+	}
+	return zone_finish(dst);
+}
+
 void
 zone_changes_init(struct zone_changes *c)
 {
@@ -640,26 +637,9 @@ changes_add(struct zone_changes *c, const uint8_t *a, uint32_t r)
 	const uint8_t *o = rec_owner(a, r);
 	size_t need = 2 + o[-1];
 
-	if (c->len + need > c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 1024;
-		uint8_t *p;
-
-		while (cap < c->len + need)
-			cap *= 2;
-		if (!(p = realloc(c->buf, cap)))
-			return -1;
-		c->buf = p;
-		c->cap = cap;
-	}
-	if (c->n == c->off_cap) {
-		size_t cap = c->off_cap ? c->off_cap * 2 : 64;
-		uint32_t *p = realloc(c->off, cap * sizeof *p);
-
-		if (!p)
-			return -1;
-		c->off = p;
-		c->off_cap = cap;
-	}
+	if (buf_grow(&c->buf, &c->cap, c->len, need, 1) < 0 ||
+	    buf_grow(&c->off, &c->off_cap, c->n, 1, sizeof *c->off) < 0)
+		return -1;
 	c->off[c->n++] = (uint32_t)c->len;
 	c->buf[c->len] = (uint8_t)(rec_type(a, r) >> 8);
 	c->buf[c->len + 1] = (uint8_t)rec_type(a, r);

@@ -66,6 +66,11 @@ int zone_add(struct zone *z, const uint8_t *owner, unsigned type, unsigned class
  * with the reason in z->err (out of memory, a set over DNS_MAX_SET_RRS). */
 int zone_finish(struct zone *z);
 
+/* Copy the finished zone src into dst (zone_init'ed) and finish it: the
+ * same record sets, each RR with its set's TTL. Returns 0, or -1 with the
+ * reason in dst->err. */
+int zone_copy(struct zone *dst, const struct zone *src);
+
 /* RRs and record sets of a finished zone. */
 size_t zone_rr_count(const struct zone *z);
 size_t zone_set_count(const struct zone *z);

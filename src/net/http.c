@@ -8,6 +8,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "base/date.h"
+#include "base/num.h"
+
 #ifndef NOTIFY53_VERSION
 #define NOTIFY53_VERSION "0"
 #endif
@@ -36,16 +39,9 @@ is_token(const char *s)
 static int
 parse_port(const char *s, const char *end, int *port)
 {
-	long v = 0;
+	uint64_t v;
 
-	if (s == end || end - s > 5)
-		return -1;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (v < 1 || v > 65535)
+	if (num_parse_n(s, (size_t)(end - s), 65535, &v) < 0 || v < 1)
 		return -1;
 	*port = (int)v;
 	return 0;
@@ -269,7 +265,7 @@ pfail(struct http_parser *p, const char *fmt, ...)
 static long
 too_large(struct http_parser *p)
 {
-	err_set(&p->err, "http: response body larger than %zu bytes", p->body_max);
+	err_set(&p->err, "http: response body larger than %zu bytes", p->resp.body.max);
 	p->too_large = 1;
 	p->state = P_ERROR;
 	return HTTP_PARSE_ERROR;
@@ -278,10 +274,7 @@ too_large(struct http_parser *p)
 void
 http_parser_free(struct http_parser *p)
 {
-	free(p->resp.body);
-	p->resp.body = NULL;
-	p->resp.body_len = 0;
-	p->body_cap = 0;
+	buf_free(&p->resp.body);
 }
 
 void
@@ -294,7 +287,7 @@ http_parser_init(struct http_parser *p, size_t body_max, int head_request)
 	p->state = P_STATUS;
 	p->no_body = head_request;
 	p->chunked = p->cr = p->fold = 0;
-	p->body_max = body_max;
+	buf_init(&p->resp.body, body_max);
 	p->head_len = p->line_start = p->trailer_len = p->line_len = 0;
 	p->left = 0;
 	p->resp.reason = "";
@@ -318,56 +311,39 @@ http_response_header(const struct http_response *r, const char *name)
 char *
 http_response_take_body(struct http_response *r, size_t *len)
 {
-	char *b = r->body;
+	char *b;
 
-	*len = r->body_len;
-	if (!b)
+	*len = r->body.len;
+	if (!(b = buf_take(&r->body)))
 		b = calloc(1, 1);
-	r->body = NULL;
-	r->body_len = 0;
 	return b;
 }
 
 /* Room for n more body bytes (and the final NUL). */
-static int
+static long
 body_reserve(struct http_parser *p, size_t n)
 {
-	size_t need = p->resp.body_len + n + 1, cap;
-	char *nb;
-
-	if (need <= p->body_cap)
+	if (buf_reserve(&p->resp.body, n) == 0)
 		return 0;
-	cap = p->body_cap ? p->body_cap : 4096;
-	while (cap < need)
-		cap *= 2;
-	if (cap > p->body_max + 1)
-		cap = p->body_max + 1;
-	if (cap < need || !(nb = realloc(p->resp.body, cap)))
-		return -1;
-	p->resp.body = nb;
-	p->body_cap = cap;
-	return 0;
+	return p->resp.body.failed == BUF_TOO_LARGE ? too_large(p) :
+	    pfail(p, "http: out of memory for the response body");
 }
 
 static long
 body_put(struct http_parser *p, const unsigned char *d, size_t n)
 {
-	if (p->resp.body_len + n > p->body_max)
-		return too_large(p);
 	if (body_reserve(p, n) < 0)
-		return pfail(p, "http: out of memory for the response body");
-	memcpy(p->resp.body + p->resp.body_len, d, n);
-	p->resp.body_len += n;
-	p->resp.body[p->resp.body_len] = '\0';
+		return HTTP_PARSE_ERROR;
+	memcpy(p->resp.body.data + p->resp.body.len, d, n);
+	p->resp.body.len += n;
 	return 0;
 }
 
 static long
 finish(struct http_parser *p)
 {
-	if (!p->resp.body && body_reserve(p, 0) < 0)
-		return pfail(p, "http: out of memory for the response body");
-	p->resp.body[p->resp.body_len] = '\0';
+	if (body_reserve(p, 0) < 0)
+		return HTTP_PARSE_ERROR;
 	p->state = P_DONE;
 	return 0;
 }
@@ -417,19 +393,19 @@ content_length(struct http_parser *p, uint64_t *len)
 		if (strcasecmp(p->resp.headers[i].name, "Content-Length"))
 			continue;
 		for (;;) {
-			uint64_t n = 0;
-			int digits = 0;
+			uint64_t n;
+			size_t digits;
 
 			while (*v == ' ' || *v == '\t')
 				v++;
-			for (; *v >= '0' && *v <= '9'; v++, digits++) {
-				if (digits == 18)
-					return -1;
-				n = n * 10 + (uint64_t)(*v - '0');
-			}
+			for (digits = 0; v[digits] >= '0' && v[digits] <= '9'; digits++)
+				;
+			if (num_parse_n(v, digits, UINT64_MAX, &n) < 0)
+				return -1;
+			v += digits;
 			while (*v == ' ' || *v == '\t')
 				v++;
-			if (!digits || (*v && *v != ',') || (found && n != *len))
+			if ((*v && *v != ',') || (found && n != *len))
 				return -1;
 			*len = n;
 			found = 1;
@@ -486,10 +462,10 @@ head_done(struct http_parser *p)
 		return 0;
 	}
 	if (has_cl) {
-		if (cl > p->body_max)
+		if (cl > p->resp.body.max)
 			return too_large(p);
 		if (body_reserve(p, (size_t)cl) < 0)
-			return pfail(p, "http: out of memory for the response body");
+			return HTTP_PARSE_ERROR;
 		if (cl == 0)
 			return finish(p);
 		p->left = cl;
@@ -687,7 +663,7 @@ chunk_size(struct http_parser *p)
 		p->state = P_TRAILERS;
 		return 0;
 	}
-	if (n > p->body_max - p->resp.body_len)
+	if (n > p->resp.body.max - p->resp.body.len)
 		return too_large(p);
 	p->left = n;
 	p->state = P_CHUNK_DATA;
@@ -791,18 +767,18 @@ http_parser_eof(struct http_parser *p)
 
 /* n decimal digits (space-padded when pad) at *s; -1 when not there. */
 static int
-date_num(const char **s, int n, int pad)
+date_num(const char **s, size_t n, int pad)
 {
-	int v = 0;
+	uint64_t v;
 
-	for (int i = 0; i < n; i++, (*s)++) {
-		if (pad && i == 0 && **s == ' ')
-			continue;
-		if (**s < '0' || **s > '9')
-			return -1;
-		v = v * 10 + (**s - '0');
+	if (pad && **s == ' ') {
+		(*s)++;
+		n--;
 	}
-	return v;
+	if (num_parse_n(*s, n, 9999, &v) < 0)
+		return -1;
+	*s += n;
+	return (int)v;
 }
 
 static int
@@ -845,7 +821,7 @@ int
 http_date_parse(const char *s, time_t *t)
 {
 	int y, mo, d, h, mi, sec;
-	int64_t yy, era, yoe, doy, doe, days, secs;
+	int64_t secs;
 
 	while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
 		s++;
@@ -879,14 +855,7 @@ http_date_parse(const char *s, time_t *t)
 	}
 	if (*s || d < 1 || d > 31)
 		return -1;
-	/* Days from 1970-01-01 (H. Hinnant's days_from_civil). */
-	yy = mo <= 2 ? y - 1 : y;
-	era = yy / 400;
-	yoe = yy - era * 400;
-	doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	days = era * 146097 + doe - 719468;
-	secs = days * 86400 + h * 3600 + mi * 60 + sec;
+	secs = date_secs(&(struct date){ y, mo, d, h, mi, sec });
 	if ((int64_t)(time_t)secs != secs)
 		return -1; /* beyond a 32-bit time_t */
 	*t = (time_t)secs;

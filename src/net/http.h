@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "base/buf.h"
 #include "base/err.h"
 
 /* ---- URLs ------------------------------------------------------------------- */
@@ -93,10 +94,10 @@ struct http_response {
 	const char *reason;     /* "OK", may be "" */
 	struct http_header headers[HTTP_MAX_HEADERS]; /* into the parser's head[] */
 	size_t nheaders;
-	/* The body (heap, NUL-terminated after body_len for text parsers);
-	 * owned by the parser unless taken with http_response_take_body. */
-	char *body;
-	size_t body_len;
+	/* The body, data[0..len) (NUL-terminated for text parsers), at most
+	 * the parser's body_max; owned by the parser unless taken with
+	 * http_response_take_body. */
+	struct buf body;
 	int keep_alive;         /* the connection may carry another request */
 };
 
@@ -108,9 +109,8 @@ struct http_parser {
 	int too_large;          /* the error is the body limit (HTTP_ERR_TOO_LARGE) */
 	/* internal */
 	int state, no_body, chunked, cr, fold;
-	size_t body_max, head_len, line_start, trailer_len, line_len;
+	size_t head_len, line_start, trailer_len, line_len;
 	uint64_t left;          /* Content-Length or chunk bytes still to come */
-	size_t body_cap;
 	char head[HTTP_MAX_HEAD];
 	char line[HTTP_MAX_CHUNK_LINE];
 };

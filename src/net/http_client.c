@@ -97,11 +97,20 @@ conn_broken(struct http_client *c, const char *msg, int attempt_sent)
 
 static void try_connect(struct http_client *c);
 
+/* A deadline passed: "HOST: WHAT MS ms". */
+static void
+timed_out(struct http_client *c, const char *what, int ms)
+{
+	char msg[ERR_MSG_MAX];
+
+	snprintf(msg, sizeof msg, "%.100s: %s %d ms", c->url.hostport, what, ms);
+	fail_call(c, HTTP_ERR_TIMEOUT, msg);
+}
+
 static void
 on_conn_timeout(struct loop_timer *t)
 {
 	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, conn_timer);
-	char msg[ERR_MSG_MAX];
 
 	if (c->state == HTTP_CONNECTING && c->addr_next < c->naddrs) {
 		/* This address does not answer; the next one may. */
@@ -111,20 +120,15 @@ on_conn_timeout(struct loop_timer *t)
 		try_connect(c);
 		return;
 	}
-	snprintf(msg, sizeof msg, "connect to %.100s: timed out after %d ms", c->url.hostport,
-	    c->opt.connect_timeout_ms);
-	fail_call(c, HTTP_ERR_TIMEOUT, msg);
+	timed_out(c, "connect timed out after", c->opt.connect_timeout_ms);
 }
 
 static void
 on_call_timeout(struct loop_timer *t)
 {
 	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, call_timer);
-	char msg[ERR_MSG_MAX];
 
-	snprintf(msg, sizeof msg, "%.100s: no complete response within %d ms", c->url.hostport,
-	    c->opt.total_timeout_ms);
-	fail_call(c, HTTP_ERR_TIMEOUT, msg);
+	timed_out(c, "no complete response within", c->opt.total_timeout_ms);
 }
 
 static void

@@ -8,13 +8,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "bearssl.h"
 #include "codec/dns.h"
 #include "base/log.h"
 #include "base/num.h"
+#include "base/rnd.h"
 
 /* Our EDNS UDP size (RFC 6891; 1232 avoids fragmentation, DNS flag day
  * 2020), and the receive buffer that holds any such answer. */
@@ -239,30 +238,6 @@ resolv_line(struct resolve_query *q, char *line)
 
 /* ---- queries -------------------------------------------------------------------- */
 
-static uint16_t
-random16(void)
-{
-	static br_hmac_drbg_context rng;
-	static int seeded;
-	uint16_t v;
-
-	if (!seeded) {
-		br_prng_seeder seeder = br_prng_seeder_system(NULL);
-		struct timespec ts;
-
-		br_hmac_drbg_init(&rng, &br_sha256_vtable, NULL, 0);
-		if (!seeder || !seeder(&rng.vtable)) {
-			/* No system source: IDs are then only as good as the
-			 * clock, which still beats sequential ones. */
-			clock_gettime(CLOCK_REALTIME, &ts);
-			br_hmac_drbg_update(&rng, &ts, sizeof ts);
-		}
-		seeded = 1;
-	}
-	br_hmac_drbg_generate(&rng, &v, sizeof v);
-	return v;
-}
-
 static void
 close_socket(struct resolve_query *q)
 {
@@ -314,7 +289,7 @@ send_queries(struct resolve_query *q)
 
 		if (q->answered[t])
 			continue;
-		q->id[t] = random16();
+		q->id[t] = (uint16_t)rnd_u32();
 		h.id = q->id[t];
 		h.flags = DNS_RD;
 		dns_writer_init(&w, buf, sizeof buf, 0, NULL);

@@ -11,75 +11,43 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/version.h"
 
 /* ---- trust anchors ------------------------------------------------------- */
 
-/* A bounded growable byte buffer for decoder callbacks (DN bytes, one PEM
- * object); overflow is recorded and reported once decoding ends. */
-struct gbuf {
-	unsigned char *p;
-	size_t len, cap, max;
-	int overflow;
-};
-
+/* BearSSL's decoders hand out bytes through a callback (DN bytes, one PEM
+ * object): collect them in a bounded buffer, whose failure is looked at
+ * once decoding ends. */
 static void
-gbuf_append(void *ctx, const void *src, size_t len)
+append(void *ctx, const void *src, size_t len)
 {
-	struct gbuf *g = ctx;
-
-	if (g->overflow)
-		return;
-	if (g->len + len > g->max) {
-		g->overflow = 1;
-		return;
-	}
-	if (g->len + len > g->cap) {
-		size_t cap = g->cap ? g->cap : 256;
-		unsigned char *np;
-
-		while (cap < g->len + len)
-			cap *= 2;
-		if (!(np = realloc(g->p, cap))) {
-			g->overflow = 1;
-			return;
-		}
-		g->p = np;
-		g->cap = cap;
-	}
-	memcpy(g->p + g->len, src, len);
-	g->len += len;
+	buf_put(ctx, src, len);
 }
 
 int
 tls_trust_add_der(struct tls_trust *t, const unsigned char *der, size_t len, struct err *e)
 {
 	br_x509_decoder_context dc;
-	struct gbuf dn = { NULL, 0, 0, TLS_MAX_DN, 0 };
+	struct buf dn;
 	br_x509_pkey *pk;
 	br_x509_trust_anchor *ta;
 	unsigned char *block;
 	size_t klen;
 	int rc = -1;
 
-	br_x509_decoder_init(&dc, gbuf_append, &dn);
+	buf_init(&dn, TLS_MAX_DN);
+	br_x509_decoder_init(&dc, append, &dn);
 	br_x509_decoder_push(&dc, der, len);
 	pk = br_x509_decoder_get_pkey(&dc);
-	if (!pk || dn.overflow) {
+	if (!pk || dn.failed) {
 		err_set(e, "tls: cannot decode a certificate (BearSSL X.509 error %d)",
-		    dn.overflow ? BR_ERR_X509_LIMIT_EXCEEDED : br_x509_decoder_last_error(&dc));
+		    dn.failed ? BR_ERR_X509_LIMIT_EXCEEDED : br_x509_decoder_last_error(&dc));
 		goto out;
 	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 8;
-		br_x509_trust_anchor *nt = realloc(t->ta, cap * sizeof *nt);
-
-		if (!nt) {
-			err_set(e, "tls: out of memory for trust anchors");
-			goto out;
-		}
-		t->ta = nt;
-		t->cap = cap;
+	if (buf_grow(&t->ta, &t->cap, t->n, 1, sizeof *t->ta) < 0) {
+		err_set(e, "tls: out of memory for trust anchors");
+		goto out;
 	}
 	/* One block per anchor, starting with the DN, so freeing dn.data
 	 * frees the key too. */
@@ -92,7 +60,7 @@ tls_trust_add_der(struct tls_trust *t, const unsigned char *der, size_t len, str
 	ta = &t->ta[t->n];
 	memset(ta, 0, sizeof *ta);
 	if (dn.len)
-		memcpy(block, dn.p, dn.len);
+		memcpy(block, dn.data, dn.len);
 	ta->dn.data = block;
 	ta->dn.len = dn.len;
 	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
@@ -113,14 +81,14 @@ tls_trust_add_der(struct tls_trust *t, const unsigned char *der, size_t len, str
 	t->n++;
 	rc = 0;
 out:
-	free(dn.p);
+	buf_free(&dn);
 	return rc;
 }
 
 /* PEM decoding state shared by the text and file loaders. */
 struct pem {
 	br_pem_decoder_context pc;
-	struct gbuf obj;
+	struct buf obj;
 	int in_cert;
 	int added;
 };
@@ -130,7 +98,7 @@ pem_init(struct pem *p)
 {
 	memset(p, 0, sizeof *p);
 	br_pem_decoder_init(&p->pc);
-	p->obj.max = TLS_MAX_CERT;
+	buf_init(&p->obj, TLS_MAX_CERT);
 }
 
 /* Push len bytes; returns 0 or -1 with e set. */
@@ -147,16 +115,16 @@ pem_push(struct pem *p, struct tls_trust *t, const char *s, size_t len, struct e
 			p->in_cert = !strcmp(br_pem_decoder_name(&p->pc), "CERTIFICATE") ||
 			    !strcmp(br_pem_decoder_name(&p->pc), "X509 CERTIFICATE");
 			p->obj.len = 0;
-			p->obj.overflow = 0;
-			br_pem_decoder_setdest(&p->pc, p->in_cert ? gbuf_append : NULL, &p->obj);
+			p->obj.failed = BUF_OK;
+			br_pem_decoder_setdest(&p->pc, p->in_cert ? append : NULL, &p->obj);
 			break;
 		case BR_PEM_END_OBJ:
 			if (!p->in_cert)
 				break;
 			p->in_cert = 0;
-			if (p->obj.overflow)
+			if (p->obj.failed)
 				return err_set(e, "tls: certificate larger than %d bytes", TLS_MAX_CERT);
-			if (tls_trust_add_der(t, p->obj.p, p->obj.len, e) < 0)
+			if (tls_trust_add_der(t, (unsigned char *)p->obj.data, p->obj.len, e) < 0)
 				return -1;
 			p->added++;
 			break;
@@ -172,8 +140,7 @@ pem_push(struct pem *p, struct tls_trust *t, const char *s, size_t len, struct e
 static int
 pem_end(struct pem *p, struct err *e)
 {
-	free(p->obj.p);
-	p->obj.p = NULL;
+	buf_free(&p->obj);
 	if (p->in_cert)
 		return err_set(e, "tls: PEM certificate not terminated");
 	return 0;

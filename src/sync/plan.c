@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
 
@@ -132,22 +133,6 @@ oom(struct plan *p)
 	return err_set(&p->err, "out of memory for the plan");
 }
 
-/* Room for one more of *n elements of size sz in *v (capacity *cap). */
-static int
-grow(struct plan *p, void **v, size_t *cap, size_t n, size_t sz)
-{
-	size_t ncap;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	if (!(q = realloc(*v, ncap * sz)))
-		return oom(p);
-	*v = q;
-	*cap = ncap;
-	return 0;
-}
 
 /* n octets that stay in place until plan_free, or NULL. */
 static char *
@@ -215,8 +200,8 @@ render(struct plan *p, unsigned type, const uint8_t *rd, size_t len, size_t *n, 
 static int
 vpush(struct plan *p, const char *s)
 {
-	if (grow(p, (void **)&p->vpool, &p->vpool_cap, p->nvpool, sizeof *p->vpool) < 0)
-		return -1;
+	if (buf_grow(&p->vpool, &p->vpool_cap, p->nvpool, 1, sizeof *p->vpool) < 0)
+		return oom(p);
 	p->vpool[p->nvpool++] = s;
 	return 0;
 }
@@ -244,8 +229,10 @@ note(struct plan *p, enum plan_level lv, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof buf)
 		n = sizeof buf - 1;
-	if (grow(p, (void **)&p->notes, &p->notes_cap, p->nnotes, sizeof *p->notes) < 0)
+	if (buf_grow(&p->notes, &p->notes_cap, p->nnotes, 1, sizeof *p->notes) < 0) {
+		oom(p);
 		return;
+	}
 	if (!(p->notes[p->nnotes].text = keep(p, buf, (size_t)n + 1)))
 		return;
 	p->notes[p->nnotes++].level = lv;
@@ -277,11 +264,11 @@ count_type(struct plan *p, enum filt f, unsigned type)
 			t[i].count++;
 			return;
 		}
-	if (!(t = realloc(p->tally, (p->ntally + 1) * sizeof *t))) {
+	if (buf_grow(&p->tally, &p->ntally_cap, p->ntally, 1, sizeof *t) < 0) {
 		oom(p);
 		return;
 	}
-	p->tally = t;
+	t = p->tally;
 	t[p->ntally].type = (uint16_t)type;
 	t[p->ntally].filt = (uint8_t)f;
 	t[p->ntally++].count = 1;
@@ -420,8 +407,9 @@ special_add(struct ctx *c, const uint8_t *wire, unsigned type, uint32_t idx, int
 	struct special *s;
 	const uint8_t *name;
 
-	if (grow(c->p, (void **)&c->sp, &c->sp_cap, c->nsp, sizeof *c->sp) < 0 ||
-	    !(name = keep(c->p, wire, dns_name_len(wire))))
+	if (buf_grow(&c->sp, &c->sp_cap, c->nsp, 1, sizeof *c->sp) < 0)
+		return oom(c->p);
+	if (!(name = keep(c->p, wire, dns_name_len(wire))))
 		return -1;
 	s = &c->sp[c->nsp++];
 	s->name = name;
@@ -505,8 +493,11 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 	struct item *it;
 	const uint8_t *w;
 
-	if (grow(p, &p->items, &p->items_cap, p->nitems, sizeof *it) < 0 ||
-	    !(w = keep(p, wire, dns_name_len(wire))))
+	if (buf_grow(&p->items, &p->items_cap, p->nitems, 1, sizeof *it) < 0) {
+		oom(p);
+		return NULL;
+	}
+	if (!(w = keep(p, wire, dns_name_len(wire))))
 		return NULL;
 	if (!name) {
 		char text[DNS_NAME_TEXT_MAX];
@@ -872,8 +863,8 @@ emit_batch(struct plan *p, struct item **order, size_t bs, size_t be, const uint
 
 	if (bs == be)
 		return 0;
-	if (grow(p, (void **)&p->batches, &p->batches_cap, p->nbatches, sizeof *b) < 0)
-		return -1;
+	if (buf_grow(&p->batches, &p->batches_cap, p->nbatches, 1, sizeof *b) < 0)
+		return oom(p);
 	b = &p->batches[p->nbatches++];
 	b->first = p->nchanges;
 	b->count = be - bs;
@@ -1120,15 +1111,8 @@ add_listed(struct ctx *c, struct zone *cur, const uint8_t *wire, const struct r5
 	for (int k = 0; k < s->nvalues; k++) {
 		long n;
 
-		if (c->scratch_cap - used < DNS_RDATA_MAX) {
-			size_t cap = c->scratch_cap ? c->scratch_cap * 2 : 2 * DNS_RDATA_MAX;
-			uint8_t *q = realloc(c->scratch, cap);
-
-			if (!q)
-				return oom(c->p);
-			c->scratch = q;
-			c->scratch_cap = cap;
-		}
+		if (buf_grow(&c->scratch, &c->scratch_cap, used, DNS_RDATA_MAX, 1) < 0)
+			return oom(c->p);
 		n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), c->scratch + used,
 		    DNS_RDATA_MAX, why);
 		if (n < 0)

@@ -4,15 +4,15 @@
  * change batches. Pure: no I/O, no sockets, no clock (src/cli/plan_print
  * shows a plan to people).
  *
- * Comparison (issue 6 "Plan"): record sets keyed by (owner, type), owners
- * unescaped (Route 53's octal \ooo) and lower-cased, values compared as
- * canonical wire rdata (rr_from_r53 + rr_canonicalize), never as text, so
- * "10 MAIL.example.com" equals "10 mail.example.com." and "a""b" equals
- * "a" "b". Both directions: a set only the primary has is a CREATE, a set
- * both have whose TTL or any value differs an UPSERT of the primary's whole
- * set (a value only Route 53 has goes away), a set only Route 53 has a
- * DELETE carrying the set exactly as Route 53 listed it (route53-api.md
- * 2.6: a DELETE must match name, TTL and every value).
+ * Comparison: record sets keyed by (owner, type), owners unescaped (Route 53's
+ * octal \ooo) and lower-cased, values compared as canonical wire rdata
+ * (rr_from_r53 + rr_canonicalize), never as text, so "10 MAIL.example.com"
+ * equals "10 mail.example.com." and "a""b" equals "a" "b". Both directions: a
+ * set only the primary has is a CREATE, a set both have whose TTL or any value
+ * differs an UPSERT of the primary's whole set (a value only Route 53 has goes
+ * away), a set only Route 53 has a DELETE carrying the set exactly as Route 53
+ * listed it (a DELETE must match name, TTL and every value: Route 53 API
+ * Reference, ChangeResourceRecordSets).
  *
  * Left alone, never changed or deleted, and reported in the notes: the apex
  * NS (Route 53's name servers); the SOA's mname and rname (the SOA is
@@ -26,19 +26,19 @@
  * routing set of the same name and type, or a CNAME next to such a set, is
  * a conflict: reported, not forced.
  *
- * Batches (route53-api.md section 3): at most max_records ResourceRecord
- * elements and max_chars characters of Value text per request, an UPSERT
- * counting twice for both. Characters are counted as the Value text is
- * sent, before XML escaping (Route 53 counts the value's characters, and
- * our octets are never fewer than its characters). All changes of one
- * owner name go in the same batch; a name whose changes cannot fit in one
- * batch together is split over consecutive batches in order, with a
- * warning. Within a batch every DELETE comes first (a type change A ->
- * CNAME deletes the A before creating the CNAME), then the CREATEs and
- * UPSERTs; names in canonical order (RFC 4034 section 6.1), so the same
- * input always gives the same batches. An UPSERT too large for a batch on
- * its own is sent as DELETE + CREATE (which counts once each); a set too
- * large even so is an error note and left out, the rest is still planned.
+ * Batches (Route 53 Developer Guide, "Quotas": maximums on API requests): at
+ * most max_records ResourceRecord elements and max_chars characters of Value
+ * text per request, an UPSERT counting twice for both. Characters are counted
+ * as the Value text is sent, before XML escaping (Route 53 counts the value's
+ * characters, and our octets are never fewer than its characters). All changes
+ * of one owner name go in the same batch; a name whose changes cannot fit in
+ * one batch together is split over consecutive batches in order, with a
+ * warning. Within a batch every DELETE comes first (a type change A -> CNAME
+ * deletes the A before creating the CNAME), then the CREATEs and UPSERTs;
+ * names in canonical order (RFC 4034 section 6.1), so the same input always
+ * gives the same batches. An UPSERT too large for a batch on its own is sent
+ * as DELETE + CREATE (which counts once each); a set too large even so is an
+ * error note and left out, the rest is still planned.
  * A DELETE or UPDATE left out keeps Route 53's set, so the CREATEs at its
  * name that would put a CNAME beside other data are held back too, as
  * errors: Route 53 would refuse their whole batch.
@@ -145,7 +145,7 @@ struct plan {
 	size_t nitems, items_cap;
 	size_t batches_cap, notes_cap;
 	void *tally; /* per (reason, type) counts */
-	size_t ntally;
+	size_t ntally, ntally_cap;
 };
 
 struct plan_opts {

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec/dns.h"
+#include "base/buf.h"
 #include "base/log.h"
+#include "codec/dns.h"
 #include "codec/rr.h"
 
 const char *
@@ -26,26 +27,6 @@ sync_status_name(enum sync_status s)
 	default:
 		return "failed";
 	}
-}
-
-/* Copy the finished zone src into dst (zone_init'ed): same record sets, each
- * RR with its set's TTL. Returns 0, or -1 with the reason in dst->err. */
-static int
-zone_copy(struct zone *dst, const struct zone *src)
-{
-	for (size_t i = 0; i < zone_set_count(src); i++) {
-		struct zone_set s;
-
-		zone_set_get(src, i, &s);
-		for (size_t k = 0; k < s.count; k++) {
-			size_t len;
-			const uint8_t *rd = zone_set_rdata(src, i, k, &len);
-
-			if (zone_add(dst, s.name, s.type, DNS_CLASS_IN, s.ttl, rd, len) < 0)
-				return -1;
-		}
-	}
-	return zone_finish(dst);
 }
 
 /* ---- the result line ---------------------------------------------------------- */
@@ -248,7 +229,6 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 {
 	char msg[ERR_MSG_MAX], name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
 	size_t len = 0;
-	char **grown;
 
 	msg[0] = '\0';
 	for (size_t i = 0; i < j->op.nmessages && len < sizeof msg; i++)
@@ -256,9 +236,8 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 		    j->op.messages[i]);
 	if (!j->op.nmessages)
 		snprintf(msg, sizeof msg, "%s", j->op.err.msg);
-	if (!(grown = realloc(j->refused, (j->nrefused + n) * sizeof *grown)))
+	if (buf_grow(&j->refused, &j->refused_cap, j->nrefused, n, sizeof *j->refused) < 0)
 		return -1;
-	j->refused = grown;
 	for (size_t i = first; i < first + n; i++) {
 		const struct r53_change *c = &j->plan.changes[i];
 		uint8_t w[DNS_NAME_MAX];
@@ -286,15 +265,8 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 static int
 push_range(struct sync_job *j, size_t first, size_t count)
 {
-	if (j->nstack == j->stack_cap) {
-		size_t cap = j->stack_cap ? j->stack_cap * 2 : 16;
-		struct sync_range *s = realloc(j->stack, cap * sizeof *s);
-
-		if (!s)
-			return -1;
-		j->stack = s;
-		j->stack_cap = cap;
-	}
+	if (buf_grow(&j->stack, &j->stack_cap, j->nstack, 1, sizeof *j->stack) < 0)
+		return -1;
 	j->stack[j->nstack].first = first;
 	j->stack[j->nstack++].count = count;
 	return 0;
@@ -575,9 +547,9 @@ copy_prev(struct sync_job *j)
 	return 0;
 }
 
-/* Apply the IXFR delta to a copy of the last synced zone. Returns 0, -1
- * when it does not apply (the caller falls back to AXFR), or -2 when the job
- * failed (no memory). */
+/* Apply the IXFR delta to a copy of the last synced zone. Returns 0; -1 when
+ * it does not apply (the caller falls back to AXFR); -2 when the copy could
+ * not be made (the job has failed: copy_prev ended it). */
 static int
 apply_delta(struct sync_job *j)
 {
@@ -751,7 +723,7 @@ sync_free(struct sync_job *j)
 		free(j->refused[i]);
 	free(j->refused);
 	j->refused = NULL;
-	j->nrefused = 0;
+	j->nrefused = j->refused_cap = 0;
 	free(j->stack);
 	j->stack = NULL;
 	j->nstack = j->stack_cap = 0;

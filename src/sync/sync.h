@@ -1,5 +1,5 @@
 /*
- * sync: one zone's sync job, the state machine of DESIGN.md "The one path"
+ * sync: one zone's sync job, the state machine of HACKING.md "The data path"
  * tying the transfer (xfr), Route 53 (r53) and the planner (plan) together.
  * `notify53 sync` and `notify53 plan` run one job per zone on the poll loop;
  * the daemon runs the same jobs with the state it kept from the last one.
@@ -28,7 +28,7 @@
  *   GetChange wait    optional, on the last batch (Route 53 applies a zone's
  *                     changes in order)
  *
- * Failures (route53-api.md 2.6, 4.2):
+ * Failures (Route 53 API Reference, ChangeResourceRecordSets: Errors):
  * - InvalidChangeBatch: Route 53 changed under us or refuses a value. The
  *   job lists the zone again and re-plans once; refused again, it bisects
  *   the batch along owner names (plan_split), applies every half Route 53
@@ -160,7 +160,7 @@ struct sync_job {
 	                                * may have been applied, and are then in
 	                                * Route 53 but not in applied[] */
 	char **refused;                /* "name TYPE: Route 53's message", per set */
-	size_t nrefused;
+	size_t nrefused, refused_cap;
 	char change_id[R53_MAX_ID];    /* the last batch's ChangeInfo Id, or "" */
 	int insync;                    /* the wait saw INSYNC */
 	unsigned long calls[R53_API_COUNT]; /* API requests of this job, retries in */

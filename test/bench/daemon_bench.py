@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Benchmark: `notify53 daemon` (issue 7), the stripped static binary
+"""Benchmark: `notify53 daemon`, the stripped static binary
 (NOTIFY53) with BIND 9 as the primary and the Route 53 emulator over TLS on
-loopback. Prints figures with the issue's targets, asserts nothing (make
-bench):
+loopback. Prints figures with their targets (HACKING.md, "Budgets"),
+asserts nothing (make bench):
 
 - NOTIFY-to-change latency of a one-record change in a 10,000-set zone:
   the change is made by a dynamic update (dnspython, answered by named, so

@@ -4,7 +4,7 @@
     d = DaemonProc(NOTIFY53, cfg_path)          # env=: its environment
     t, line = d.wait(r"daemon: ready", 15)      # None on timeout or exit
     mark = d.mark(); ...; d.grep(r"next try in", mark)
-    status, seconds = d.stop()                   # SIGTERM, SIGKILL after 10 s
+    status, seconds = d.stop()                   # SIGTERM, SIGKILL after 120 s
 
 Its stderr lines are collected by a thread with the monotonic time each was
 read. It runs in its own process group and gets SIGKILL when the test
@@ -74,7 +74,7 @@ class DaemonProc:
         t0 = time.monotonic()
         self.proc.send_signal(signal.SIGTERM)
         try:
-            self.proc.wait(10)
+            self.proc.wait(120)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()

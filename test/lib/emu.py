@@ -269,6 +269,24 @@ class Emu(object):
     def clear_faults(self):
         return self.admin("DELETE", "faults")
 
+    def held(self):
+        """Requests waiting on a "hold" fault."""
+        return self.admin("GET", "held")["held"]
+
+    def wait_held(self, n=1, timeout=120):
+        """Wait until at least n requests are held (an event, bounded by
+        timeout); True when they are."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.held() >= n:
+                return True
+            time.sleep(0.05)
+        return self.held() >= n
+
+    def release(self):
+        """Let every held request be answered."""
+        return self.admin("POST", "release")
+
     def config(self, **kw):
         return self.admin("POST", "config", kw)
 

@@ -21,7 +21,8 @@ import dns.zone
 
 from r53tool import run_notify53
 
-# What Route 53 can hold (route53-api.md section 1); DNSSEC types of a
+# What Route 53 can hold (Route 53 API Reference, ResourceRecordSet: Type);
+# DNSSEC types of a
 # signed primary are left out by design, DS at a delegation is synced.
 R53_TYPES = {"A", "AAAA", "CAA", "CNAME", "DS", "HTTPS", "MX", "NAPTR", "NS",
              "PTR", "SOA", "SPF", "SRV", "SSHFP", "SVCB", "TLSA", "TXT"}

@@ -2,6 +2,8 @@
 
 Each check prints one line, "ok - what" or "not ok - what"; the runner counts
 them. done() exits non-zero when any check failed so a crash is never a pass.
+A case that cannot run here prints "ok - what # SKIP why", which the runner
+counts as a skip, never a pass (and as a failure on CI: NOTIFY53_CI=1).
 """
 import sys
 
@@ -21,6 +23,11 @@ def ok(cond, what, detail=None):
             for line in str(detail).splitlines():
                 print("#   %s" % line, flush=True)
     return bool(cond)
+
+
+def skip(what, why):
+    """what did not run here, because why."""
+    print("ok - %s # SKIP %s" % (what, why), flush=True)
 
 
 def eq(got, want, what):

@@ -2,6 +2,7 @@
 #   . test/lib/tap.sh
 #   tap_ok "what" command args...     # ok when the command succeeds
 #   tap_is "what" "$got" "$want"
+#   tap_skip "what" "why"             # did not run here: a skip, never a pass
 #   tap_done                          # exit status 1 when anything failed
 TAP_FAILED=0
 
@@ -24,6 +25,10 @@ tap_is() {
 		printf '#   got:  %s\n#   want: %s\n' "$2" "$3"
 		TAP_FAILED=$((TAP_FAILED + 1))
 	fi
+}
+
+tap_skip() {
+	echo "ok - $1 # SKIP $2"
 }
 
 tap_done() {
