@@ -266,6 +266,21 @@ class Emu(object):
     def faults(self):
         return self.admin("GET", "faults")["faults"]
 
+    def held(self, wait=0):
+        """Requests parked by the hold / hold-answer faults, waiting up to
+        `wait` seconds for one to arrive: [{"id", "op", "phase" ("request":
+        not processed yet, "answer": processed, answer not sent), "zone"}]."""
+        return self.admin("GET", "held?wait=%g" % wait)["held"]
+
+    def release(self, hid=None, action="proceed"):
+        """Let a held request (or all) go on ("proceed": processed and/or
+        answered as usual) or be dropped ("drop": the connection is reset,
+        a held request is then never processed, a held answer never sent)."""
+        d = {"action": action}
+        if hid is not None:
+            d["id"] = hid
+        return self.admin("POST", "release", d)["released"]
+
     def clear_faults(self):
         return self.admin("DELETE", "faults")
 
