@@ -727,6 +727,11 @@ transferred(struct xfr *x)
 			transfer(j, XFR_AXFR);
 			return;
 		}
+		if (!newer && x->soa.serial != j->prev_serial)
+			log_warn("sync %s: the primary's serial %lu is not newer than the synced "
+				 "serial %lu (RFC 1982 section 3.2): nothing is synced until it is",
+			    j->zone->name, (unsigned long)x->soa.serial,
+			    (unsigned long)j->prev_serial);
 		if (!newer) {
 			/* RFC 1035 section 3.3.13: the zone we have is the
 			 * primary's, a refresh like a transfer. */
