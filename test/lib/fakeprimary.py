@@ -17,7 +17,7 @@ version step (RFC 1995 section 4, condensed); else answers AXFR-style.
 refuse_ixfr: IXFR gets REFUSED. Every thread is a daemon thread; sockets
 close on stop().
 
-Misbehaving on the next zone transfer over TCP, once (p.misbehave(kind)):
+Misbehaving on the next zone transfers over TCP (p.misbehave(kind, count=1)):
   "hold"     send the first of two messages, then wait until p.release()
              (p.held is set once the first message is out)
   "cut"      send the first of two messages, then close the connection
@@ -40,8 +40,9 @@ import dns.rdatatype
 import dns.rrset
 
 
-def soa_text(zone, serial):
-    return "ns1.%s hostmaster.%s %d 3600 600 86400 300" % (zone, zone, serial)
+def soa_text(zone, serial, timers="3600 600 86400 300"):
+    """refresh retry expire minimum"""
+    return "ns1.%s hostmaster.%s %d %s" % (zone, zone, serial, timers)
 
 
 def tiny_steps(zone, nsteps, first=1, per_msg=1000):
@@ -69,8 +70,9 @@ def tiny_steps(zone, nsteps, first=1, per_msg=1000):
 
 class FakePrimary(object):
     def __init__(self, zone, serial=1, records=(), host="127.0.0.1", journal=False,
-                 tsig=None):
+                 tsig=None, timers="3600 600 86400 300"):
         self.zone = zone if zone.endswith(".") else zone + "."
+        self.timers = timers
         self.host = host
         self.lock = threading.Lock()
         self.queries = []
@@ -81,6 +83,7 @@ class FakePrimary(object):
         self.history = {}
         self.tsig = tsig
         self.bad = None
+        self.bad_count = 0
         self.held = threading.Event()
         self.released = threading.Event()
         self.set(serial, records)
@@ -104,12 +107,13 @@ class FakePrimary(object):
             self.ixfr = ixfr
             self.refuse_axfr = refuse_axfr
 
-    def misbehave(self, kind):
-        """Misbehave on the next zone transfer (see the module doc)."""
+    def misbehave(self, kind, count=1):
+        """Misbehave on the next count zone transfers (see the module doc)."""
         with self.lock:
             self.held.clear()
             self.released.clear()
             self.bad = kind
+            self.bad_count = count
 
     def release(self):
         self.released.set()
@@ -119,7 +123,8 @@ class FakePrimary(object):
 
     def soa(self, serial=None):
         return dns.rrset.from_text(self.zone, 300, "IN", "SOA",
-                                   soa_text(self.zone, self.serial if serial is None else serial))
+                                   soa_text(self.zone, self.serial if serial is None else serial,
+                                            self.timers))
 
     def zone_rrsets(self):
         out = [dns.rrset.from_text(self.zone, 300, "IN", "NS", "ns1." + self.zone),
@@ -242,7 +247,9 @@ class FakePrimary(object):
                     bad = self.bad if q.question[0].rdtype in (
                         dns.rdatatype.AXFR, dns.rdatatype.IXFR) else None
                     if bad:
-                        self.bad = None
+                        self.bad_count -= 1
+                        if self.bad_count <= 0:
+                            self.bad = None
                 if bad == "badtime":
                     with self.lock:
                         self.queries.append(("tcp", dns.rdatatype.to_text(q.question[0].rdtype)))
