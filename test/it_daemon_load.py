@@ -280,12 +280,12 @@ def run(emu, ns, down, dmn, key, dport, zids, ports, port_of, down_timers):
     emu.fault("hold", op="ChangeResourceRecordSets", count=1)
     try:
         ns.nsupdate(z0, ["update add slow.%s. 300 A 198.51.100.200" % z0], key)
-        ok(emu.wait_held(1, WAIT), "slow Route 53: the daemon's change batch is held by the "
+        ok(emu.held(wait=WAIT), "slow Route 53: the daemon's change batch is held by the "
            "emulator")
         rtts = []
         for i in range(30):
             rtts.append(notify_rtt(dport, ZONES[1 + i % 9]))
-        still = emu.held()
+        still = len(emu.held())
     finally:
         emu.clear_faults()
         emu.release()

@@ -1000,8 +1000,8 @@ test_incremental(void)
 	    "2 to create, 2 to update, 2 to delete\n", "incremental: the changed sets only");
 	free(out);
 	is_str(batch_str(&p, 0), "DELETE ftp.example.com. A 1, DELETE mail.example.com. MX 2, "
-	    "UPSERT example.com. SOA 1, CREATE ftp.example.com. CNAME 1, "
-	    "CREATE new.example.com. TXT 1, UPSERT www.example.com. A 1",
+	    "UPSERT example.com. SOA 1, UPSERT ftp.example.com. CNAME 1, "
+	    "UPSERT new.example.com. TXT 1, UPSERT www.example.com. A 1",
 	    "incremental: one batch, deletes first");
 	is_str(p.soa_value, "ns-1.awsdns-1.com. awsdns-hostmaster.amazon.com. 6 3600 600 604800 300",
 	    "incremental: new SOA value");

@@ -12,6 +12,9 @@
  *   current      SOA only; Route 53 left as it was
  *   reconcile    same serial, full: the last synced zone copied, listed
  *   safety       a plan deleting too much is refused; --force applies it
+ *   gone         an incremental batch refused only because a set it deletes
+ *                is gone already (another writer): sent again without it,
+ *                no listing
  *   replan       InvalidChangeBatch: listed again and planned anew, once
  *   bisect       refused again: halves along owner names down to the one
  *                set Route 53 refuses, the rest applied
@@ -551,14 +554,57 @@ test_incremental(void)
 	ok(j.status == SYNC_OK, "incremental: ok (%s)", j.err.msg);
 	ok(pri.nsoa == 1 && pri.nixfr == 1 && pri.naxfr == 0, "incremental: SOA query, then IXFR");
 	is_str(requests(), "C", "incremental: one ChangeResourceRecordSets, no listing");
-	is_str(changes_of(change_body(0)), "CREATE new.example.com. AAAA, UPSERT www.example.com. A",
-	    "incremental: the IXFR's sets only");
+	is_str(changes_of(change_body(0)), "UPSERT new.example.com. AAAA, UPSERT www.example.com. A",
+	    "incremental: the IXFR's sets only, a new one UPSERTed (another writer may have it)");
 	ok(j.xfer == SYNC_XFER_IXFR && j.incremental && !j.reconciled && j.refreshed &&
 	    j.route53 == SYNC_R53_SYNCED && j.synced_serial == 2,
 	    "incremental: refreshed, not a reconcile, Route 53 holds serial 2");
 	line_is(&j, "serial 2 by IXFR, 1 created, 1 updated, 0 deleted in 1 batch; API calls: "
 	    "ChangeResourceRecordSets 1; ", "incremental");
 	keep(&j);
+	sync_free(&j);
+}
+
+#define V2X "@ NS ns1.example.com.\nns1 A 192.0.2.1\nwww A 192.0.2.11\nnew AAAA 2001:db8::1\n" \
+	"x A 192.0.2.77"
+
+static void
+test_gone(void)
+{
+	static struct sync_job j;
+
+	serve(3, V2X);
+	pri.from = 2;
+	pri.del = "mail MX 10 mx.example.net.";
+	pri.add = "x A 192.0.2.77";
+	fake_reset(&srv);
+	reply_refused("Tried to delete resource record set [name='mail.example.com.', type='MX'] "
+	    "but it was not found");
+	fake_reply(&srv, 200, "", change_ok);
+	job_new(&j, 1);
+	run(&j);
+	ok(j.status == SYNC_OK && !j.replans, "gone: ok without a new listing (%s)", j.err.msg);
+	is_str(requests(), "CC", "gone: refused, then sent again; no listing");
+	is_str(changes_of(change_body(0)), "DELETE mail.example.com. MX, UPSERT x.example.com. A",
+	    "gone: the IXFR's changes");
+	is_str(changes_of(change_body(1)), "UPSERT x.example.com. A",
+	    "gone: sent again without the DELETE of the set already gone");
+	ok(j.applied[PLAN_CREATE] == 1 && j.applied[PLAN_DELETE] == 0 && j.batches == 1 &&
+	    j.route53 == SYNC_R53_SYNCED && j.synced_serial == 3,
+	    "gone: 1 created in 1 batch; Route 53 holds serial 3");
+	sync_free(&j);
+
+	/* Any other message: the zone is listed again (test_replan). */
+	fake_reset(&srv);
+	reply_refused("Tried to delete resource record set [name='mail.example.com.', type='MX'] "
+	    "but the values provided do not match the current values");
+	reply_listing(V2_R53);
+	fake_reply(&srv, 200, "", change_ok);
+	job_new(&j, 1);
+	run(&j);
+	ok(j.status == SYNC_OK && j.replans == 1, "values differ: ok after a new listing (%s)",
+	    j.err.msg);
+	is_str(requests(), "CLC", "values differ: refused, listed again, planned anew");
 	sync_free(&j);
 }
 
@@ -829,6 +875,7 @@ main(void)
 
 	test_full();
 	test_incremental();
+	test_gone();
 	test_current();
 	test_reconcile();
 	test_safety();

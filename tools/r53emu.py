@@ -91,9 +91,9 @@ OPS = ["CreateHostedZone", "DeleteHostedZone", "GetHostedZone",
        "ChangeResourceRecordSets", "GetChange", "GetHostedZoneCount"]
 
 FAULT_KINDS = ["http500", "http503", "throttle", "prior", "invalid-change-batch",
-               "latency", "hold", "reset", "close", "hang", "reset-after",
+               "latency", "reset", "close", "hang", "reset-after",
                "reset-headers", "reset-mid", "truncate", "trickle",
-               "close-after"]
+               "close-after", "hold", "hold-answer"]
 
 
 def log(msg):
@@ -1167,12 +1167,13 @@ class Emulator(object):
         self.max_rrsets = args.max_rrsets_per_zone
         self.faults = []
         self.fault_lock = threading.Lock()
-        # "hold" faults: requests waiting for POST /_emu/release.
-        self.hold_cv = threading.Condition()
-        self.held = 0
-        self.releases = 0
         for spec in args.fault or []:
             self.add_fault(parse_fault_spec(spec))
+        # Requests held by the hold / hold-answer faults until the test
+        # releases them (GET /_emu/held tells they arrived).
+        self.held_cond = threading.Condition()
+        self.held = []                # {"id", "op", "phase", "zone", ...}
+        self.held_seq = 0
         self.log_lock = threading.Lock()
         self.reqlog = []
         self.seq = 0
@@ -1223,6 +1224,44 @@ class Emulator(object):
                 hit = dict(f)
                 return hit
         return None
+
+    # -- held requests (hold, hold-answer faults) ---------------------------------
+    def hold(self, op, phase, zone, stopping):
+        """Park the calling request until POST /_emu/release names it (or
+        all) or the server stops. Returns True to go on, False to drop it:
+        the connection is then closed without an answer."""
+        with self.held_cond:
+            self.held_seq += 1
+            h = {"id": self.held_seq, "op": op, "phase": phase, "zone": zone,
+                 "time": time.time(), "released": None}
+            self.held.append(h)
+            self.held_cond.notify_all()
+            while h["released"] is None and not stopping():
+                self.held_cond.wait(0.1)
+            if h in self.held:
+                self.held.remove(h)
+            return h["released"] != "drop"
+
+    def release(self, hid, action):
+        with self.held_cond:
+            n = 0
+            for h in self.held:
+                if hid is None or h["id"] == hid:
+                    h["released"] = action
+                    n += 1
+            self.held_cond.notify_all()
+            return n
+
+    def wait_held(self, timeout):
+        end = time.time() + timeout
+        with self.held_cond:
+            while not [h for h in self.held if h["released"] is None]:
+                left = end - time.time()
+                if left <= 0:
+                    break
+                self.held_cond.wait(min(left, 0.1))
+            return [dict((k, v) for k, v in h.items() if k != "released")
+                    for h in self.held if h["released"] is None]
 
     # -- request log -------------------------------------------------------------
     def record(self, entry):
@@ -1640,7 +1679,8 @@ class Emulator(object):
 
     def op_change_rrsets(self, zid, body):
         comment, changes = self.parse_changes(body)
-        info = {"changes": len(changes)}
+        info = {"changes": len(changes),
+                "actions": [[a, raw, rr.type] for a, raw, rr in changes]}
         # Request-wide limits (DG-2022 "Maximums on API requests"): 1,000
         # ResourceRecord elements and 32,000 Value characters, with UPSERT
         # counted twice. Texts as AWS sends them (roadworker#92,
@@ -2249,7 +2289,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             if fault:
                 entry["fault"] = fault["kind"]
-                post_fault = self.pre_fault(fault, op)
+                post_fault = self.pre_fault(fault, op, entry)
             if op is None:
                 raise ApiError(404, "UnknownOperationException",
                                "Unknown operation %s %s" % (self.command,
@@ -2302,30 +2342,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                     entry["code"] or ""))
         headers = [("x-amzn-RequestId", rid), ("Content-Type", "text/xml")]
         headers.extend(hdrs)
+        if post_fault and post_fault["kind"] == "hold-answer" and not emu.hold(
+                op, "answer", entry.get("zone"), lambda: self.server.stopping):
+            self._rst()
+            return
         self.send(status, '<?xml version="1.0"?>\n' + xml
                   if not xml.startswith("<?xml") else xml, headers,
                   post_fault)
 
-    def pre_fault(self, f, op):
+    def pre_fault(self, f, op, entry):
         """Faults acting before the operation runs. Returns the fault when it
         acts on the response instead."""
         k = f["kind"]
+        if k == "hold":
+            if self.emu.hold(op, "request", entry.get("zone"),
+                             lambda: self.server.stopping):
+                return None
+            k = "reset"
         if k == "latency":
             time.sleep(f["arg"] if f["arg"] is not None else 1.0)
-            return None
-        if k == "hold":
-            # Answered normally once the test releases it (or after arg
-            # seconds, default 300, so the emulator never waits forever):
-            # lets a test act while a request is known to be outstanding.
-            emu = self.emu
-            end = time.time() + (f["arg"] if f["arg"] is not None else 300.0)
-            with emu.hold_cv:
-                gen = emu.releases
-                emu.held += 1
-                emu.hold_cv.notify_all()
-                while emu.releases == gen and time.time() < end and not self.server.stopping:
-                    emu.hold_cv.wait(0.1)
-                emu.held -= 1
             return None
         if k in ("reset", "close", "hang"):
             if k == "hang":
@@ -2483,13 +2518,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     emu.caller_refs = {}
             return {"reset": True}
         if parts == ["held"] and m == "GET":
-            with emu.hold_cv:
-                return {"held": emu.held}
+            return {"held": emu.wait_held(float(q.get("wait", "0")))}
         if parts == ["release"] and m == "POST":
-            with emu.hold_cv:
-                emu.releases += 1
-                emu.hold_cv.notify_all()
-                return {"released": emu.held}
+            action = data.get("action", "proceed")
+            if action not in ("proceed", "drop"):
+                raise ValueError("release: action is proceed or drop")
+            return {"released": emu.release(data.get("id"), action)}
         if parts == ["faults"]:
             if m == "GET":
                 with emu.fault_lock:

@@ -82,6 +82,7 @@ struct ctx {
 	size_t nsp, sp_cap;
 	int apex_ns_noted;
 	int has_soa;               /* the primary's zone has its apex SOA */
+	int upsert_new;            /* plan_incremental: a new set is UPSERTed */
 	size_t managed;            /* the primary's sets the plan manages */
 	uint8_t *scratch;          /* rdata of one listed set */
 	size_t scratch_cap;
@@ -579,8 +580,8 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 	struct item *it;
 	size_t nv, chars, mark = p->nvpool;
 
-	if (!(it = item_new(c, s->name, NULL, s->type, k == PLAN_CREATE ? R53_CREATE : R53_UPSERT,
-	    k, s->ttl)))
+	if (!(it = item_new(c, s->name, NULL, s->type, k == PLAN_CREATE && !c->upsert_new ?
+	    R53_CREATE : R53_UPSERT, k, s->ttl)))
 		return -1;
 	it->ov = (uint32_t)ov;
 	it->nov = (uint16_t)nov;
@@ -746,6 +747,13 @@ oversize(struct ctx *c)
 
 		if (fits(c->o, item_records(it), item_chars(it)))
 			continue;
+		if (it->kind == PLAN_CREATE && it->action == R53_UPSERT &&
+		    fits(c->o, it->nv, it->chars)) {
+			/* A new set UPSERTed (plan_incremental) that fits
+			 * once but not twice. */
+			it->action = R53_CREATE;
+			continue;
+		}
 		if (it->action == R53_UPSERT && fits(c->o, it->nov, it->ochars) &&
 		    fits(c->o, it->nv, it->chars)) {
 			if (!(del = item_new(c, it->wname, it->name, it->type, R53_DELETE,
@@ -1520,6 +1528,10 @@ plan_incremental(struct plan *p, const struct zone *prev, const struct zone *nex
 
 	if (ctx_init(&c, p, o) < 0)
 		return -1;
+	/* Another writer (a second daemon of an HA pair, an earlier job
+	 * whose answer was lost) may have created the set already: UPSERT
+	 * takes it either way, where a CREATE would be refused. */
+	c.upsert_new = 1;
 	if (!prev->finished || prev->failed || !next->finished || next->failed) {
 		err_set(&p->err, "the primary's zone is not complete");
 		goto out;

@@ -184,7 +184,11 @@ int plan_full(struct plan *p, const struct zone *desired, const struct r53list *
  * holds as far as we know (the zone last synced), next the zone after
  * zone_apply, changed the sets zone_apply reported. Only those sets are
  * planned, with the same filters; DELETEs and the old values of UPDATEs are
- * rendered from prev (we pushed them, so that is Route 53's text). r53_soa
+ * rendered from prev (we pushed them, so that is Route 53's text). A set new
+ * to the primary is UPSERTed (CREATE only when it fits a batch once but not
+ * twice): another writer (the second daemon of an HA pair, a batch of ours
+ * whose answer was lost) may hold it already, and an UPSERT applies either
+ * way where a CREATE would fail the whole batch. r53_soa
  * is the SOA value Route 53 holds (plan.soa_value of the last plan), for
  * its mname and rname; NULL leaves the SOA alone. Alias, routing and
  * Route 53-only sets are unknown here: a conflict shows as Route 53

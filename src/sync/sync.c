@@ -272,6 +272,97 @@ push_range(struct sync_job *j, size_t first, size_t count)
 	return 0;
 }
 
+/* The set a Route 53 message says it could not delete because it is not
+ * there: "Tried to delete resource record set [name='x.example.com.',
+ * type='A'] but it was not found" (Amazon Route 53 API Reference,
+ * ChangeResourceRecordSets errors: InvalidChangeBatch). Returns 1 with its
+ * owner (wire) and type name, else 0. */
+static int
+gone_set(const char *msg, uint8_t *name, size_t cap, char type[RR_TYPE_NAME_MAX])
+{
+	static const char head[] = "Tried to delete resource record set [name='";
+	static const char tail[] = "] but it was not found";
+	char text[DNS_NAME_TEXT_MAX];
+	const char *p = msg, *q;
+	size_t n = strlen(msg), k;
+
+	if (strncmp(p, head, sizeof head - 1) || n < sizeof tail - 1 ||
+	    strcmp(msg + n - (sizeof tail - 1), tail))
+		return 0;
+	p += sizeof head - 1;
+	if (!(q = strstr(p, "', type='")) || (k = (size_t)(q - p)) >= sizeof text)
+		return 0;
+	memcpy(text, p, k);
+	text[k] = '\0';
+	p = q + 9;
+	if (!(q = strchr(p, '\'')) || (k = (size_t)(q - p)) >= RR_TYPE_NAME_MAX || q[1] != ']')
+		return 0;
+	memcpy(type, p, k);
+	type[k] = '\0';
+	return dns_name_from_r53(name, cap, text, NULL) >= 0;
+}
+
+/* An incremental batch [first, first + n) refused only because sets it
+ * deletes are gone already (another writer, such as the second daemon of
+ * an HA pair, applied the same serial first, or an earlier job whose
+ * answer was lost did): those DELETEs are moved to the end of the range,
+ * where they are not sent. Returns how many, or 0 when any message says
+ * something else (the caller lists the zone and plans anew). */
+static size_t
+drop_gone(struct sync_job *j, size_t first, size_t n)
+{
+	struct r53_change *ch = j->plan.changes + first;
+	struct plan_info *in = j->plan.info + first;
+	struct r53_change *tc = NULL;
+	struct plan_info *ti = NULL;
+	unsigned char *gone;
+	size_t ngone = 0, k = 0;
+
+	if (!j->op.nmessages || !(gone = calloc(n, 1)))
+		return 0;
+	for (size_t m = 0; m < j->op.nmessages; m++) {
+		uint8_t name[DNS_NAME_MAX], w[DNS_NAME_MAX];
+		char type[RR_TYPE_NAME_MAX], tn[RR_TYPE_NAME_MAX];
+		size_t i;
+
+		if (!gone_set(j->op.messages[m], name, sizeof name, type)) {
+			ngone = 0;
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			if (!gone[i] && ch[i].action == R53_DELETE &&
+			    !strcmp(rr_type_name(ch[i].set.type, tn), type) &&
+			    dns_name_from_r53(w, sizeof w, ch[i].set.name, NULL) >= 0 &&
+			    dns_name_equal(w, name))
+				break;
+		if (i == n) {
+			ngone = 0;
+			goto out;
+		}
+		gone[i] = 1;
+		ngone++;
+	}
+	/* Stable: the changes still to send keep their order (DELETEs
+	 * first), the gone ones follow. */
+	if (!(tc = malloc(n * sizeof *tc)) || !(ti = malloc(n * sizeof *ti))) {
+		ngone = 0;
+		goto out;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			if (gone[i] == pass) {
+				tc[k] = ch[i];
+				ti[k++] = in[i];
+			}
+	memcpy(ch, tc, n * sizeof *ch);
+	memcpy(in, ti, n * sizeof *in);
+out:
+	free(tc);
+	free(ti);
+	free(gone);
+	return ngone;
+}
+
 static void
 changed(struct r53_op *op)
 {
@@ -290,6 +381,19 @@ changed(struct r53_op *op)
 		send_next(j);
 		return;
 	case R53_ERR_INVALID_CHANGE_BATCH:
+		if (j->incremental && (half = drop_gone(j, first, n)) > 0) {
+			/* The rest goes again as it is: no listing. */
+			log_debug("sync %s: %zu set%s to delete %s gone already; sending the rest of "
+				  "the batch", j->zone->name, half, half == 1 ? "" : "s",
+			    half == 1 ? "is" : "are");
+			r53_op_free(op);
+			if (half < n && push_range(j, first, n - half) < 0) {
+				fail(j, "out of memory");
+				return;
+			}
+			send_next(j);
+			return;
+		}
 		if (!j->retried_icb) {
 			/* Route 53 changed under us: plan against what it
 			 * holds now, once. */
@@ -595,6 +699,11 @@ transferred(struct xfr *x)
 			transfer(j, XFR_AXFR);
 			return;
 		}
+		if (!newer && x->soa.serial != j->prev_serial)
+			log_warn("sync %s: the primary's serial %lu is not newer than the synced "
+				 "serial %lu (RFC 1982 section 3.2): nothing is synced until it is",
+			    j->zone->name, (unsigned long)x->soa.serial,
+			    (unsigned long)j->prev_serial);
 		if (!newer) {
 			/* RFC 1035 section 3.3.13: the zone we have is the
 			 * primary's, a refresh like a transfer. */

@@ -29,8 +29,12 @@
  *                     changes in order)
  *
  * Failures (Route 53 API Reference, ChangeResourceRecordSets: Errors):
- * - InvalidChangeBatch: Route 53 changed under us or refuses a value. The
- *   job lists the zone again and re-plans once; refused again, it bisects
+ * - InvalidChangeBatch of an incremental batch whose every message says a
+ *   set it deletes is not there: another writer (the second daemon of an
+ *   HA pair) deleted it first. The batch goes again without those DELETEs,
+ *   with no listing (new sets are UPSERTed, so they never fail that way).
+ * - InvalidChangeBatch otherwise: Route 53 changed under us or refuses a
+ *   value. The job lists the zone again and re-plans once; refused again, it bisects
  *   the batch along owner names (plan_split), applies every half Route 53
  *   takes, and reports each record set it refuses with Route 53's message.
  * - a change whose answer was lost (R53_ERR_UNKNOWN_OUTCOME): list again and

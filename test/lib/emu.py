@@ -266,26 +266,23 @@ class Emu(object):
     def faults(self):
         return self.admin("GET", "faults")["faults"]
 
+    def held(self, wait=0):
+        """Requests parked by the hold / hold-answer faults, waiting up to
+        `wait` seconds for one to arrive: [{"id", "op", "phase" ("request":
+        not processed yet, "answer": processed, answer not sent), "zone"}]."""
+        return self.admin("GET", "held?wait=%g" % wait)["held"]
+
+    def release(self, hid=None, action="proceed"):
+        """Let a held request (or all) go on ("proceed": processed and/or
+        answered as usual) or be dropped ("drop": the connection is reset,
+        a held request is then never processed, a held answer never sent)."""
+        d = {"action": action}
+        if hid is not None:
+            d["id"] = hid
+        return self.admin("POST", "release", d)["released"]
+
     def clear_faults(self):
         return self.admin("DELETE", "faults")
-
-    def held(self):
-        """Requests waiting on a "hold" fault."""
-        return self.admin("GET", "held")["held"]
-
-    def wait_held(self, n=1, timeout=120):
-        """Wait until at least n requests are held (an event, bounded by
-        timeout); True when they are."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.held() >= n:
-                return True
-            time.sleep(0.05)
-        return self.held() >= n
-
-    def release(self):
-        """Let every held request be answered."""
-        return self.admin("POST", "release")
 
     def config(self, **kw):
         return self.admin("POST", "config", kw)

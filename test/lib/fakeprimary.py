@@ -11,9 +11,23 @@ serial it announced (test/it_xfr_hostile.py).
 SOA queries (UDP or TCP) get the current SOA. AXFR gets the zone at the
 current serial (REFUSED with refuse_axfr). IXFR calls ixfr(query, since)
 when set, which returns the answer as a list of messages (dns.message
-objects, or wire octets whose ID is patched in here), else answers
-AXFR-style. Every thread is a daemon thread; sockets close on stop().
+objects, or wire octets whose ID is patched in here); else, with
+journal=True and a serial set() before, the differences since it as one
+version step (RFC 1995 section 4, condensed); else answers AXFR-style.
+refuse_ixfr: IXFR gets REFUSED. Every thread is a daemon thread; sockets
+close on stop().
+
+Misbehaving on the next zone transfers over TCP (p.misbehave(kind, count=1)):
+  "hold"     send the first of two messages, then wait until p.release()
+             (p.held is set once the first message is out)
+  "cut"      send the first of two messages, then close the connection
+  "reset"    send the first of two messages, then a TCP RST
+  "garbage"  send the whole answer, then a length-prefixed message of
+             random octets on the same connection
+  "badtime"  answer NOTAUTH with a TSIG record saying BADTIME (RFC 8945
+             section 5.2.3), signed with the key (tsig=(keyring, keyname))
 """
+import os
 import socket
 import struct
 import threading
@@ -26,8 +40,9 @@ import dns.rdatatype
 import dns.rrset
 
 
-def soa_text(zone, serial):
-    return "ns1.%s hostmaster.%s %d 3600 600 86400 300" % (zone, zone, serial)
+def soa_text(zone, serial, timers="3600 600 86400 300"):
+    """refresh retry expire minimum"""
+    return "ns1.%s hostmaster.%s %d %s" % (zone, zone, serial, timers)
 
 
 def tiny_steps(zone, nsteps, first=1, per_msg=1000):
@@ -54,13 +69,23 @@ def tiny_steps(zone, nsteps, first=1, per_msg=1000):
 
 
 class FakePrimary(object):
-    def __init__(self, zone, serial=1, records=(), host="127.0.0.1"):
+    def __init__(self, zone, serial=1, records=(), host="127.0.0.1", journal=False,
+                 tsig=None, timers="3600 600 86400 300"):
         self.zone = zone if zone.endswith(".") else zone + "."
+        self.timers = timers
         self.host = host
         self.lock = threading.Lock()
         self.queries = []
         self.refuse_axfr = False
+        self.refuse_ixfr = False
         self.ixfr = None
+        self.journal = journal
+        self.history = {}
+        self.tsig = tsig
+        self.bad = None
+        self.bad_count = 0
+        self.held = threading.Event()
+        self.released = threading.Event()
         self.set(serial, records)
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind((host, 0))
@@ -78,15 +103,28 @@ class FakePrimary(object):
         with self.lock:
             self.serial = serial
             self.records = list(records)
+            self.history[serial] = list(records)
             self.ixfr = ixfr
             self.refuse_axfr = refuse_axfr
+
+    def misbehave(self, kind, count=1):
+        """Misbehave on the next count zone transfers (see the module doc)."""
+        with self.lock:
+            self.held.clear()
+            self.released.clear()
+            self.bad = kind
+            self.bad_count = count
+
+    def release(self):
+        self.released.set()
 
     def addr(self):
         return "%s:%d" % (self.host, self.port)
 
     def soa(self, serial=None):
         return dns.rrset.from_text(self.zone, 300, "IN", "SOA",
-                                   soa_text(self.zone, self.serial if serial is None else serial))
+                                   soa_text(self.zone, self.serial if serial is None else serial,
+                                            self.timers))
 
     def zone_rrsets(self):
         out = [dns.rrset.from_text(self.zone, 300, "IN", "NS", "ns1." + self.zone),
@@ -126,6 +164,9 @@ class FakePrimary(object):
             if qtype == dns.rdatatype.SOA:
                 r.answer.append(self.soa())
                 return [r.to_wire()]
+            if qtype == dns.rdatatype.IXFR and self.refuse_ixfr:
+                r.set_rcode(dns.rcode.REFUSED)
+                return [r.to_wire()]
             if qtype == dns.rdatatype.IXFR and self.ixfr:
                 since = q.authority[0][0].serial if q.authority else 0
                 msgs = self.ixfr(q, since)
@@ -134,14 +175,38 @@ class FakePrimary(object):
             if qtype not in (dns.rdatatype.AXFR, dns.rdatatype.IXFR) or self.refuse_axfr:
                 r.set_rcode(dns.rcode.REFUSED)
                 return [r.to_wire()]
-            r.answer = [self.soa()] + self.zone_rrsets() + [self.soa()]
-            return [r.to_wire()]
+            if qtype == dns.rdatatype.IXFR and self.journal and q.authority:
+                since = q.authority[0][0].serial
+                if since in self.history and since != self.serial:
+                    return self._delta(q, since)
+            sets = self.zone_rrsets()
+            half = len(sets) // 2
+            r.answer = [self.soa()] + sets[:half]
+            r2 = dns.message.make_response(q)
+            r2.flags |= dns.flags.AA
+            r2.answer = sets[half:] + [self.soa()]
+            return [r.to_wire(), r2.to_wire()]
+
+    def _rrsets(self, records):
+        return [dns.rrset.from_text(name + "." + self.zone, 300, "IN", typ, value)
+                for name, typ, value in records]
+
+    def _delta(self, q, since):
+        """One IXFR version step from since to the current serial."""
+        old, new = set(self.history[since]), set(self.records)
+        r = dns.message.make_response(q)
+        r.flags |= dns.flags.AA
+        r.answer = [self.soa(), self.soa(since)] + self._rrsets(sorted(old - new))
+        r2 = dns.message.make_response(q)
+        r2.flags |= dns.flags.AA
+        r2.answer = [self.soa()] + self._rrsets(sorted(new - old)) + [self.soa()]
+        return [r.to_wire(), r2.to_wire()]
 
     def _serve_udp(self):
         while not self.stopped:
             try:
                 data, peer = self.udp.recvfrom(65535)
-                q = dns.message.from_wire(data)
+                q = dns.message.from_wire(data, keyring=self.tsig[0] if self.tsig else None)
                 for m in self._answer(q, "udp"):
                     self.udp.sendto(m, peer)
             except OSError:
@@ -177,9 +242,37 @@ class FakePrimary(object):
                 data = self._read(c, struct.unpack("!H", h)[0])
                 if data is None:
                     return
-                q = dns.message.from_wire(data)
-                for m in self._answer(q, "tcp"):
+                q = dns.message.from_wire(data, keyring=self.tsig[0] if self.tsig else None)
+                with self.lock:
+                    bad = self.bad if q.question[0].rdtype in (
+                        dns.rdatatype.AXFR, dns.rdatatype.IXFR) else None
+                    if bad:
+                        self.bad_count -= 1
+                        if self.bad_count <= 0:
+                            self.bad = None
+                if bad == "badtime":
+                    with self.lock:
+                        self.queries.append(("tcp", dns.rdatatype.to_text(q.question[0].rdtype)))
+                    r = dns.message.make_response(q)
+                    r.set_rcode(dns.rcode.NOTAUTH)
+                    r.use_tsig(self.tsig[0], self.tsig[1], tsig_error=dns.rcode.BADTIME)
+                    m = r.to_wire()
                     c.sendall(struct.pack("!H", len(m)) + m)
+                    continue
+                msgs = [struct.pack("!H", len(m)) + m for m in self._answer(q, "tcp")]
+                if bad in ("hold", "cut", "reset"):
+                    c.sendall(msgs[0])
+                    if bad == "hold":
+                        self.held.set()
+                        self.released.wait(60)
+                        c.sendall(b"".join(msgs[1:]))
+                    elif bad == "reset":
+                        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    return
+                c.sendall(b"".join(msgs))
+                if bad == "garbage":
+                    junk = os.urandom(200)
+                    c.sendall(struct.pack("!H", len(junk)) + junk)
         except (OSError, Exception):
             return
         finally:
