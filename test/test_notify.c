@@ -545,21 +545,32 @@ find_zone_hook(void)
 
 /* ---- sockets on 127.0.0.1 -------------------------------------------------- */
 
+/* A port free on 127.0.0.1 for both UDP and TCP just now (the listener
+ * binds both; another process may hold the TCP twin of a free UDP port). */
 static int
 free_port(void)
 {
-	struct sockaddr_in in;
-	socklen_t len = sizeof in;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), port;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		struct sockaddr_in in;
+		socklen_t len = sizeof in;
+		int u = socket(AF_INET, SOCK_DGRAM, 0), t = socket(AF_INET, SOCK_STREAM, 0);
+		int port = -1;
 
-	memset(&in, 0, sizeof in);
-	in.sin_family = AF_INET;
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bind(fd, (struct sockaddr *)&in, sizeof in);
-	getsockname(fd, (struct sockaddr *)&in, &len);
-	port = ntohs(in.sin_port);
-	close(fd);
-	return port;
+		memset(&in, 0, sizeof in);
+		in.sin_family = AF_INET;
+		in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (u >= 0 && t >= 0 && bind(u, (struct sockaddr *)&in, sizeof in) == 0 &&
+		    getsockname(u, (struct sockaddr *)&in, &len) == 0 &&
+		    bind(t, (struct sockaddr *)&in, sizeof in) == 0)
+			port = ntohs(in.sin_port);
+		if (u >= 0)
+			close(u);
+		if (t >= 0)
+			close(t);
+		if (port > 0)
+			return port;
+	}
+	return 0;
 }
 
 static int
