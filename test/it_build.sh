@@ -59,6 +59,16 @@ tap_ok "pinned version gone: says what to do" grep -q 'is no longer in the archi
 tap_ok "the private apt setup names no mirror in the repository" \
 	sh -c '! git grep -qiE "https?://|debian\.org" -- third_party'
 
+# make -j2 on a fresh clone: both fetches start at once on a new
+# third_party/.apt; each must get its source (they share one apt setup).
+git clone -q "$PWD" "$tmp/clone" 2>"$tmp/clone.log"
+make -C "$tmp/clone" -j2 third_party/src/bearssl/inc/bearssl.h third_party/src/cjson/cJSON.h \
+	>"$tmp/j2.log" 2>&1
+rc=$?
+tap_ok "make -j2 on a fresh clone: both sources fetched at once" \
+	sh -c "[ $rc -eq 0 ] && [ -f '$tmp/clone/third_party/src/bearssl/inc/bearssl.h' ] && [ -f '$tmp/clone/third_party/src/cjson/cJSON.h' ]"
+[ "$rc" -eq 0 ] || tail -n 5 "$tmp/j2.log" | sed 's/^/#   /'
+
 # No upstream file is tracked: only the recipe.
 tap_is "git tracks only the recipe in third_party" \
 	"$(git ls-files third_party | tr '\n' ' ')" "third_party/bearssl.mk third_party/fetch.sh third_party/versions.mk "

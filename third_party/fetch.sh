@@ -10,6 +10,8 @@
 # The upstream tarball is checked against SHA256 before it is unpacked; Debian's
 # patches (debian/patches/series) are applied on top. OUTDIR appears only when
 # everything succeeded, so a failed fetch never leaves a tree that looks valid.
+# Several fetches may run at once (make -j): they share third_party/.apt/ (one
+# apt-get update for all), so each holds a lock on it while it uses apt.
 set -eu
 
 pkg=$1 orig=$2 sum=$3 out=$4
@@ -22,9 +24,9 @@ die() {
 	exit 1
 }
 
-for tool in apt-get sha256sum tar xz patch; do
+for tool in apt-get sha256sum tar xz patch flock; do
 	command -v "$tool" >/dev/null 2>&1 ||
-		die "'$tool' not found: install it (apt-get install apt coreutils tar xz-utils patch) or set $var=dir"
+		die "'$tool' not found: install it (apt-get install apt coreutils tar xz-utils patch util-linux) or set $var=dir"
 done
 
 # Derive deb-src entries from the Debian "deb" entries of this machine, both
@@ -32,6 +34,8 @@ done
 # whose URI path names Debian are used: third-party repositories rarely carry
 # source indexes and would make the update fail.
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
+exec 9>"$apt/lock"
+flock 9
 : >"$apt/sources.list"
 : >"$apt/sources.sources"
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
@@ -73,6 +77,8 @@ rm -rf "$apt/dl/$pkg"
 mkdir -p "$apt/dl/$pkg"
 (cd "$apt/dl/$pkg" && aptget --download-only source "$pkg") >"$apt/dl/$pkg.log" 2>&1 ||
 	die "apt-get source failed (see $apt/dl/$pkg.log); check network access to the Debian archive or set $var=dir"
+# apt is done with: other fetches may use it while this one unpacks.
+exec 9>&-
 
 tarball=$apt/dl/$pkg/$orig
 if [ ! -f "$tarball" ]; then
