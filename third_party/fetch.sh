@@ -1,8 +1,12 @@
 #!/bin/sh
 # Fetch one pinned Debian source package and unpack it for the build.
 #
-#   third_party/fetch.sh PKG ORIG_FILE SHA256 OUTDIR
+#   third_party/fetch.sh PKG ORIG_FILE SHA256 OUTDIR [SUBDIR]
 #
+# With SUBDIR, only that directory of the upstream tree is unpacked into
+# OUTDIR (compiler-rt's builtins out of the whole LLVM tree), and only the
+# Debian patches that touch it are applied; a patch that touches it and
+# files outside it cannot be applied to the part and stops the fetch.
 # The system's apt setup is never modified: a private apt configuration (own
 # sources list, lists and cache directories under third_party/.apt/) is derived
 # from the machine's Debian "deb" sources by turning them into "deb-src"
@@ -14,8 +18,8 @@
 # apt-get update for all), so each holds a lock on it while it uses apt.
 set -eu
 
-pkg=$1 orig=$2 sum=$3 out=$4
-var=$(echo "$pkg" | tr 'a-z' 'A-Z')_SRC
+pkg=$1 orig=$2 sum=$3 out=$4 sub=${5:-}
+var=$(basename "$out" | tr 'a-z-' 'A-Z_')_SRC
 here=$(cd "$(dirname "$0")" && pwd)
 apt=$here/.apt
 
@@ -93,10 +97,14 @@ tmp=$out.tmp.$$
 rm -rf "$tmp"
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-tar -C "$tmp" -xf "$tarball"
+if [ -n "$sub" ]; then
+	tar -C "$tmp" -xf "$tarball" --wildcards "*/$sub/*"
+else
+	tar -C "$tmp" -xf "$tarball"
+fi
 top=$(ls "$tmp")
-[ "$(echo "$top" | wc -l)" -eq 1 ] && [ -d "$tmp/$top" ] ||
-	die "unexpected layout in $orig"
+[ "$(echo "$top" | wc -l)" -eq 1 ] && [ -d "$tmp/$top/$sub" ] ||
+	die "unexpected layout in $orig${sub:+ (no $sub)}"
 deb=$(ls "$apt/dl/$pkg"/*.debian.tar.* 2>/dev/null | head -n 1)
 if [ -n "$deb" ]; then
 	mkdir "$tmp/deb"
@@ -104,11 +112,20 @@ if [ -n "$deb" ]; then
 	series=$tmp/deb/debian/patches/series
 	if [ -f "$series" ]; then
 		grep -v '^[[:space:]]*\(#\|$\)' "$series" | while read -r p _; do
-			patch -s -p1 -d "$tmp/$top" <"$tmp/deb/debian/patches/$p" ||
+			pf=$tmp/deb/debian/patches/$p
+			if [ -n "$sub" ]; then
+				# The files a patch changes, as "+++ dir/path" lines.
+				files=$(sed -n 's/^+++ [^/]*\/\([^[:space:]]*\).*/\1/p' "$pf")
+				inside=$(echo "$files" | grep -c "^$sub/" || true)
+				[ "$inside" -gt 0 ] || continue
+				[ "$inside" -eq "$(echo "$files" | grep -c .)" ] ||
+					die "Debian patch $p changes $sub and files outside it: unpack the whole tree"
+			fi
+			patch -s -p1 -d "$tmp/$top" <"$pf" ||
 				die "Debian patch $p does not apply"
 		done
 	fi
 fi
 rm -rf "$out"
-mv "$tmp/$top" "$out"
-echo "third_party: $pkg: $orig verified and unpacked into $out"
+mv "$tmp/$top/$sub" "$out"
+echo "third_party: $pkg: $orig verified and ${sub:+its $sub }unpacked into $out"
