@@ -5,9 +5,9 @@
 #   make                      stripped static binary with musl-gcc
 #   make CC=gcc STATIC=0      dynamic, unstripped build for debugging
 #   make check                unit tests (ASan+UBSan), integration tests,
-#                             unit tests for big-endian MIPS under qemu
-#   make cross-check ARCH=mips|armhf|aarch64
-#   make size | bench | fuzz | demo | clean
+#                             release checks of four targets under qemu
+#   make release | size | release-check [ARCH=...]   (tools/release.mk)
+#   make bench | fuzz | demo | clean
 
 VERSION := 0.1.0
 
@@ -73,7 +73,7 @@ BEARSSL_LIB := $(O)/bearssl/libbearssl.a
 CJSON_OBJ := $(O)/cjson/cJSON.o
 LIBS := $(O)/libnotify53.a $(BEARSSL_LIB) $(CJSON_OBJ)
 
-.PHONY: all check check-build cross-check cross-build size bench fuzz demo clean distclean
+.PHONY: all check check-build bench fuzz demo clean distclean
 .DELETE_ON_ERROR:
 
 all: notify53
@@ -156,11 +156,6 @@ ifeq ($(STATIC),1)
 	$(STRIP) $@
 endif
 
-size: notify53
-	@echo "notify53: $$(wc -c < notify53) bytes (budget 307200 stripped, static)"
-	@echo "largest symbols:"
-	@nm --size-sort -S -t d -C $(O)/notify53 | tail -n 25 | awk '{ printf "  %8d %s %s\n", $$2, $$3, $$4 }'
-
 # ---- tests -------------------------------------------------------------------
 
 $(O)/test/%: test/%.c test/tap.h $(LIBS)
@@ -185,8 +180,10 @@ fuzz:
 
 CHECK_CC ?= gcc
 CHECK_O := build/check
-# Big-endian MIPS catches byte-order bugs; set CHECK_CROSS= to skip it.
-CHECK_CROSS ?= mips
+# Release targets checked under qemu (make release-check): big-endian MIPS
+# catches byte-order bugs, both soft-float MIPS, 32-bit Thumb-2 ARM and
+# AArch64 are the routers' CPUs; set CHECK_RELEASE= to skip them.
+CHECK_RELEASE ?= mips mipsel armv7 aarch64
 
 check-build: $(UNIT_TESTS) $(TEST_TOOLS) $(FUZZ_BINS) $(O)/notify53
 
@@ -198,31 +195,17 @@ check:
 	$(MAKE) O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-build
 	$(MAKE) O=$(PLAIN_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" SAN= $(PLAIN_O)/notify53
-	$(foreach a,$(CHECK_CROSS),$(MAKE) cross-build ARCH=$(a) &&) true
+	$(if $(strip $(CHECK_RELEASE)),$(MAKE) release-tests ARCH="$(CHECK_RELEASE)")
 	@mkdir -p $(CHECK_O)
 	@{ for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
 	     printf '%s\t%s\n' "$$t" "$(CHECK_O)/test/$$t"; done; \
-	   for a in $(CHECK_CROSS); do for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
-	     printf '%s\t%s\n' "$$a/$$t" "$$(sh tools/cross.sh qemu $$a) build/cross-$$a/test/$$t"; done; done; \
+	   $(foreach a,$(CHECK_RELEASE),$(call rel_tests,$(a))) \
 	   for n in $(FUZZ_NAMES); do \
 	     printf '%s\t%s\n' "fuzz_$$n" "$(CHECK_O)/test/fuzz_$$n test/corpus/$$n"; done; \
 	   for t in $(INTEGRATION_TESTS); do \
 	     printf '%s\t%s\n' "$$(basename $$t)" "NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test NOTIFY53_PLAIN=$(CURDIR)/$(PLAIN_O)/notify53 $$t"; done; \
 	 } > $(CHECK_O)/tests.list
 	@sh test/run.sh $(CHECK_O)/tests.list
-
-# Cross builds: Debian's cross compilers, tests run under qemu-user.
-ARCH ?= mips
-cross-build:
-	@sh tools/cross.sh check $(ARCH)
-	$(MAKE) O=build/cross-$(ARCH) CC=$$(sh tools/cross.sh cc $(ARCH)) \
-		AR=$$(sh tools/cross.sh ar $(ARCH)) STATIC=1 CFLAGS="-O1 -g" $(UNIT_TESTS:$(O)/%=build/cross-$(ARCH)/%)
-
-cross-check: cross-build
-	@for t in $(patsubst test/%.c,%,$(wildcard test/test_*.c)); do \
-	   printf '%s\t%s\n' "$(ARCH)/$$t" "$$(sh tools/cross.sh qemu $(ARCH)) build/cross-$(ARCH)/test/$$t"; \
-	 done > build/cross-$(ARCH)/tests.list
-	@sh test/run.sh build/cross-$(ARCH)/tests.list
 
 # Benchmarks print figures; they time the stripped static binary. Their
 # helper programs get their own build directory: build/check holds
@@ -240,9 +223,12 @@ demo: notify53
 	/usr/bin/python3 tools/demo.py --notify53 ./notify53
 
 clean:
-	rm -rf build notify53
+	rm -rf build notify53 dist
 
 distclean: clean
 	rm -rf third_party/src third_party/.apt
+
+include third_party/toolchain.mk
+include tools/release.mk
 
 -include $(wildcard $(O)/src/*.d $(O)/test/*.d)
