@@ -39,9 +39,15 @@ nopie=-fno-pie
 case "$out" in /*) ;; *) out=$root/$out ;; esac
 case "$musl" in /*) ;; *) musl=$root/$musl ;; esac
 
+# make -n runs this script (a recursive make line) to show what it would
+# do: say it, change nothing.
+MAKEFLAGS=${MAKEFLAGS:-}
+case "${MAKEFLAGS%% *}" in
+-*) ;;
+*n*) echo "third_party/toolchain.sh: would build $out/bin/musl-gcc for $arch"; exit 0 ;;
+esac
 # Variables given on our make's command line (ARCH=..., CC=...) must not
 # reach musl's or compiler-rt's make: keep only the flags (-j, jobserver).
-MAKEFLAGS=${MAKEFLAGS:-}
 case "$MAKEFLAGS" in
 "-- "*) MAKEFLAGS= ;;
 *) MAKEFLAGS=${MAKEFLAGS%% -- *} ;;
@@ -65,6 +71,10 @@ mkdir -p "$out/musl" "$out/bin"
 		"$out/sysroot/lib/crtn.o" >build.log 2>&1 ||
 		{ tail -n 20 build.log >&2; exit 1; }
 )
+
+for f in libc.a crt1.o crti.o crtn.o; do
+	[ -f "$out/sysroot/lib/$f" ] || { echo "toolchain: $arch: musl built no $f" >&2; exit 1; }
+done
 
 gccinc=$($cc -print-file-name=include)
 case "$rtlib" in
