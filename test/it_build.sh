@@ -71,5 +71,5 @@ tap_ok "make -j2 on a fresh clone: both sources fetched at once" \
 
 # No upstream file is tracked: only the recipe.
 tap_is "git tracks only the recipe in third_party" \
-	"$(git ls-files third_party | tr '\n' ' ')" "third_party/bearssl.mk third_party/fetch.sh third_party/versions.mk "
+	"$(git ls-files third_party | tr '\n' ' ')" "third_party/bearssl.mk third_party/builtins.mk third_party/fetch.sh third_party/toolchain.mk third_party/toolchain.sh third_party/versions.mk "
 tap_done

@@ -10,8 +10,8 @@
 #                             tests built with the same musl, and the end-to-
 #                             end run against BIND and the emulator
 #   make release-repro [ARCH=a]
-#                             builds the committed tree again in another
-#                             directory and compares the binaries
+#                             builds the tree again in another directory and
+#                             compares the binaries
 #
 # Included by the Makefile (after its variables). Reproducible: the build
 # time is the commit's (BUILD_EPOCH), and the toolchain maps the source
@@ -90,7 +90,9 @@ release-check: release-tests
 	@{ $(foreach a,$(REL_SEL),$(call rel_tests,$(a))) } >$(REL_DIR)/tests.list
 	@sh test/run.sh $(REL_DIR)/tests.list
 
+# One line per target: its build here and one in another directory agree.
+rel_repro_tests = $(foreach a,$(1),printf '%s\t%s\n' "$(a)/reproducible" "sh test/release_repro.sh $(BUILD_EPOCH) $(a)";)
+
 release-repro: release-build
-	@for a in $(REL_SEL); do printf '%s\t%s\n' "$$a/reproducible" "sh test/release_repro.sh $$a"; done \
-		>$(REL_DIR)/repro.list
+	@{ $(call rel_repro_tests,$(REL_SEL)) } >$(REL_DIR)/repro.list
 	@sh test/run.sh $(REL_DIR)/repro.list
