@@ -5,10 +5,10 @@
 #   make                      stripped static binary with musl-gcc
 #   make CC=gcc STATIC=0      dynamic, unstripped build for debugging
 #   make check                unit tests (ASan+UBSan), integration tests,
-#                             unit tests for big-endian MIPS under qemu
-#   make cross-check ARCH=mips|armhf|aarch64
+#                             release checks of four targets under qemu
+#   make release | size | release-check [ARCH=...]   (tools/release.mk)
 #   make install | deb        see tools/install.mk
-#   make size | bench | fuzz | demo | clean
+#   make bench | fuzz | demo | clean
 
 VERSION := 0.1.0
 # Maintainer field of the Debian and OpenWrt packages.
@@ -79,7 +79,7 @@ BEARSSL_LIB := $(O)/bearssl/libbearssl.a
 CJSON_OBJ := $(O)/cjson/cJSON.o
 LIBS := $(O)/libnotify53.a $(BEARSSL_LIB) $(CJSON_OBJ)
 
-.PHONY: all check check-build cross-check cross-build size bench fuzz demo clean distclean
+.PHONY: all check check-build bench fuzz demo clean distclean
 .DELETE_ON_ERROR:
 
 all: notify53
@@ -99,10 +99,7 @@ $(BEARSSL_SRC)/inc/bearssl.h:
 endif
 
 ifeq ($(CJSON_SRC),third_party/src/cjson)
-# After BearSSL's fetch when both are fetched: the two share third_party/.apt,
-# whose apt-get update must not run twice at once (make -j).
-$(CJSON_SRC)/cJSON.h: third_party/versions.mk third_party/fetch.sh \
-		| $(if $(filter third_party/src/bearssl,$(BEARSSL_SRC)),$(BEARSSL_SRC)/inc/bearssl.h)
+$(CJSON_SRC)/cJSON.h: third_party/versions.mk third_party/fetch.sh
 	sh third_party/fetch.sh $(CJSON_PKG) $(CJSON_ORIG) $(CJSON_SHA256) $(CJSON_SRC) \
 		$(CJSON_DEBIAN) $(CJSON_DEBIAN_SHA256)
 	@touch $@
@@ -174,11 +171,6 @@ ifeq ($(STATIC),1)
 	$(STRIP) $@
 endif
 
-size: notify53
-	@echo "notify53: $$(wc -c < notify53) bytes (budget 307200 stripped, static)"
-	@echo "largest symbols:"
-	@nm --size-sort -S -t d -C $(O)/notify53 | tail -n 25 | awk '{ printf "  %8d %s %s\n", $$2, $$3, $$4 }'
-
 # ---- tests -------------------------------------------------------------------
 
 $(O)/test/%: test/%.c test/tap.h $(LIBS)
@@ -206,8 +198,12 @@ fuzz:
 
 CHECK_CC ?= gcc
 CHECK_O := build/check
-# Big-endian MIPS catches byte-order bugs; set CHECK_CROSS= to skip it.
-CHECK_CROSS ?= mips
+# Release targets checked under qemu (make release-check): big-endian MIPS
+# catches byte-order bugs, both soft-float MIPS, 32-bit Thumb-2 ARM and
+# AArch64 are the routers' CPUs; set CHECK_RELEASE= to skip them.
+CHECK_RELEASE ?= mips mipsel armv7 aarch64
+# Of those, the targets built a second time elsewhere (make release-repro).
+CHECK_REPRO ?= mips
 
 check-build: $(UNIT_TESTS) $(TEST_TOOLS) $(FUZZ_BINS) $(O)/notify53
 
@@ -216,9 +212,10 @@ check-build: $(UNIT_TESTS) $(TEST_TOOLS) $(FUZZ_BINS) $(O)/notify53
 PLAIN_O := build/plain
 
 # The tests test/run.sh runs, one "label<TAB>command" line each: the unit
-# tests (here and, for each CHECK_CROSS architecture, under qemu), the fuzz
-# targets over their corpus, the integration tests. Written anew by every
-# `make check` (CHECK_CROSS may differ from the last one).
+# tests, the release checks of each CHECK_RELEASE target under qemu (and the
+# CHECK_REPRO builds compared), the fuzz targets over their corpus, the
+# integration tests. Written anew by every `make check` (CHECK_RELEASE may
+# differ from the last one).
 TEST_NAMES := $(patsubst test/%.c,%,$(wildcard test/test_*.c))
 IT_ENV = NOTIFY53=$(CURDIR)/$(CHECK_O)/notify53 NOTIFY53_TESTBIN=$(CURDIR)/$(CHECK_O)/test \
 	NOTIFY53_PLAIN=$(CURDIR)/$(PLAIN_O)/notify53
@@ -228,32 +225,20 @@ unit_args = $(foreach t,$(TEST_NAMES),'$(1)$(t)' '$(2)$(t)')
 .PHONY: FORCE
 $(CHECK_O)/tests.list: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\t%s\n' $(call unit_args,,$(CHECK_O)/test/) \
-	    $(foreach a,$(CHECK_CROSS),$(call unit_args,$(a)/,$(shell sh tools/cross.sh qemu $(a)) build/cross-$(a)/test/)) \
+	@{ printf '%s\t%s\n' $(call unit_args,,$(CHECK_O)/test/); \
+	   $(foreach a,$(CHECK_RELEASE),$(call rel_tests,$(a))) \
+	   $(call rel_repro_tests,$(filter $(CHECK_RELEASE),$(CHECK_REPRO))) \
+	   printf '%s\t%s\n' \
 	    $(foreach n,$(FUZZ_NAMES),'fuzz_$(n)' '$(CHECK_O)/test/fuzz_$(n) test/corpus/$(n)') \
-	    $(foreach t,$(INTEGRATION_TESTS),'$(notdir $(t))' '$(IT_ENV) $(t)') >$@
+	    $(foreach t,$(INTEGRATION_TESTS),'$(notdir $(t))' '$(IT_ENV) $(t)'); } >$@
 
 check:
 	$(MAKE) O=$(CHECK_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-build
 	$(MAKE) O=$(PLAIN_O) CC=$(CHECK_CC) STATIC=0 CFLAGS="-O1 -g" SAN= $(PLAIN_O)/notify53
-	$(foreach a,$(CHECK_CROSS),$(MAKE) cross-build ARCH=$(a) &&) true
+	$(if $(strip $(CHECK_RELEASE)),$(MAKE) release-tests ARCH="$(CHECK_RELEASE)")
 	@$(MAKE) -s $(CHECK_O)/tests.list
 	@sh test/run.sh $(CHECK_O)/tests.list
-
-# Cross builds: Debian's cross compilers, tests run under qemu-user.
-ARCH ?= mips
-cross-build:
-	@sh tools/cross.sh check $(ARCH)
-	$(MAKE) O=build/cross-$(ARCH) CC=$$(sh tools/cross.sh cc $(ARCH)) \
-		AR=$$(sh tools/cross.sh ar $(ARCH)) STATIC=1 CFLAGS="-O1 -g" $(UNIT_TESTS:$(O)/%=build/cross-$(ARCH)/%)
-
-build/cross-$(ARCH)/tests.list: FORCE
-	@mkdir -p $(@D)
-	@printf '%s\t%s\n' $(call unit_args,$(ARCH)/,$(shell sh tools/cross.sh qemu $(ARCH)) build/cross-$(ARCH)/test/) >$@
-
-cross-check: cross-build build/cross-$(ARCH)/tests.list
-	@sh test/run.sh build/cross-$(ARCH)/tests.list
 
 # Benchmarks print figures; they time the stripped static binary. Their
 # helper programs get their own build directory: build/check holds
@@ -271,11 +256,13 @@ demo: notify53
 	/usr/bin/python3 tools/demo.py --notify53 ./notify53
 
 clean:
-	rm -rf build notify53
+	rm -rf build notify53 dist
 
 distclean: clean
 	rm -rf third_party/src third_party/.apt
 
 include tools/install.mk
+# Release builds; trimmed source trees (the OpenWrt package's) leave them out.
+-include third_party/toolchain.mk tools/release.mk
 
 -include $(wildcard $(O)/src/*/*.d $(O)/test/*.d)

@@ -100,7 +100,17 @@ tap_ok "... with both fingerprints named" grep -q \
 	"Starfield_Services_Root_Certificate_Authority_-_G2.crt is not the expected certificate: SHA-256 [0-9a-f]\{64\}, want 568d6905" \
 	"$tmp/ta.log"
 
+# make -j2 on a fresh clone: both fetches start at once on a new
+# third_party/.apt; each must get its source (they share one apt setup).
+git clone -q "$PWD" "$tmp/clone" 2>"$tmp/clone.log"
+make -C "$tmp/clone" -j2 third_party/src/bearssl/inc/bearssl.h third_party/src/cjson/cJSON.h \
+	>"$tmp/j2.log" 2>&1
+rc=$?
+tap_ok "make -j2 on a fresh clone: both sources fetched at once" \
+	sh -c "[ $rc -eq 0 ] && [ -f '$tmp/clone/third_party/src/bearssl/inc/bearssl.h' ] && [ -f '$tmp/clone/third_party/src/cjson/cJSON.h' ]"
+[ "$rc" -eq 0 ] || tail -n 5 "$tmp/j2.log" | sed 's/^/#   /'
+
 # No upstream file is tracked: only the recipe.
 tap_is "git tracks only the recipe in third_party" \
-	"$(git ls-files third_party | tr '\n' ' ')" "third_party/bearssl.mk third_party/fetch.sh third_party/versions.mk "
+	"$(git ls-files third_party | tr '\n' ' ')" "third_party/bearssl.mk third_party/builtins.mk third_party/fetch.sh third_party/toolchain.mk third_party/toolchain.sh third_party/versions.mk "
 tap_done

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Fetch one pinned Debian source package and unpack it for the build.
 #
-#   third_party/fetch.sh PKG ORIG_FILE SHA256 OUTDIR DEBIAN_FILE DEBIAN_SHA256
+#   third_party/fetch.sh PKG ORIG_FILE SHA256 OUTDIR DEBIAN_FILE DEBIAN_SHA256 [SUBDIR]
 #
+# With SUBDIR, only that directory of the upstream tree is unpacked into
+# OUTDIR (compiler-rt's builtins out of the whole LLVM tree), and only the
+# Debian patches that touch it are applied; a patch that touches it and
+# files outside it cannot be applied to the part and stops the fetch.
 # The system's apt setup is never modified: a private apt configuration (own
 # sources list, lists and cache directories under third_party/.apt/) is derived
 # from the machine's Debian "deb" sources by turning them into "deb-src"
@@ -12,10 +16,12 @@
 # tarball DEBIAN_FILE, checked against DEBIAN_SHA256 (a new Debian revision
 # is reviewed and pinned like a new upstream version). OUTDIR appears only when
 # everything succeeded, so a failed fetch never leaves a tree that looks valid.
+# Several fetches may run at once (make -j): they share third_party/.apt/ (one
+# apt-get update for all), so each holds a lock on it while it uses apt.
 set -eu
 
-pkg=$1 orig=$2 sum=$3 out=$4 debfile=${5:-} debsum=${6:-}
-var=$(echo "$pkg" | tr 'a-z' 'A-Z')_SRC
+pkg=$1 orig=$2 sum=$3 out=$4 debfile=${5:-} debsum=${6:-} sub=${7:-}
+var=$(basename "$out" | tr 'a-z-' 'A-Z_')_SRC
 here=$(cd "$(dirname "$0")" && pwd)
 apt=$here/.apt
 
@@ -24,9 +30,9 @@ die() {
 	exit 1
 }
 
-for tool in apt-get sha256sum tar xz patch; do
+for tool in apt-get sha256sum tar xz patch flock; do
 	command -v "$tool" >/dev/null 2>&1 ||
-		die "'$tool' not found: install it (apt-get install apt coreutils tar xz-utils patch) or set $var=dir"
+		die "'$tool' not found: install it (apt-get install apt coreutils tar xz-utils patch util-linux) or set $var=dir"
 done
 
 # Derive deb-src entries from the Debian "deb" entries of this machine, both
@@ -34,6 +40,8 @@ done
 # whose URI path names Debian are used: third-party repositories rarely carry
 # source indexes and would make the update fail.
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
+exec 9>"$apt/lock"
+flock 9
 : >"$apt/sources.list"
 : >"$apt/sources.sources"
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
@@ -75,6 +83,8 @@ rm -rf "$apt/dl/$pkg"
 mkdir -p "$apt/dl/$pkg"
 (cd "$apt/dl/$pkg" && aptget --download-only source "$pkg") >"$apt/dl/$pkg.log" 2>&1 ||
 	die "apt-get source failed (see $apt/dl/$pkg.log); check network access to the Debian archive or set $var=dir"
+# apt is done with: other fetches may use it while this one unpacks.
+exec 9>&-
 
 tarball=$apt/dl/$pkg/$orig
 if [ ! -f "$tarball" ]; then
@@ -85,7 +95,7 @@ got=$(sha256sum "$tarball" | cut -d' ' -f1)
 [ "$got" = "$sum" ] ||
 	die "checksum mismatch for $orig: got $got, want $sum; refusing to build from it"
 [ -n "$debfile" ] && [ -n "$debsum" ] ||
-	die "no pinned Debian packaging tarball (${var%_SRC}_DEBIAN, ${var%_SRC}_DEBIAN_SHA256 in third_party/versions.mk)"
+	die "no pinned Debian packaging tarball (the _DEBIAN and _DEBIAN_SHA256 pins of $pkg in third_party/versions.mk)"
 deb=$apt/dl/$pkg/$debfile
 if [ ! -f "$deb" ]; then
 	found=$(cd "$apt/dl/$pkg" && ls *.debian.tar.* 2>/dev/null | tr '\n' ' ')
@@ -99,19 +109,32 @@ tmp=$out.tmp.$$
 rm -rf "$tmp"
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-tar -C "$tmp" -xf "$tarball"
+if [ -n "$sub" ]; then
+	tar -C "$tmp" -xf "$tarball" --wildcards "*/$sub/*"
+else
+	tar -C "$tmp" -xf "$tarball"
+fi
 top=$(ls "$tmp")
-[ "$(echo "$top" | wc -l)" -eq 1 ] && [ -d "$tmp/$top" ] ||
-	die "unexpected layout in $orig"
+[ "$(echo "$top" | wc -l)" -eq 1 ] && [ -d "$tmp/$top/$sub" ] ||
+	die "unexpected layout in $orig${sub:+ (no $sub)}"
 mkdir "$tmp/deb"
 tar -C "$tmp/deb" -xf "$deb"
 series=$tmp/deb/debian/patches/series
 if [ -f "$series" ]; then
 	grep -v '^[[:space:]]*\(#\|$\)' "$series" | while read -r p _; do
-		patch -s -p1 -d "$tmp/$top" <"$tmp/deb/debian/patches/$p" ||
+		pf=$tmp/deb/debian/patches/$p
+		if [ -n "$sub" ]; then
+			# The files a patch changes, as "+++ dir/path" lines.
+			files=$(sed -n 's/^+++ [^/]*\/\([^[:space:]]*\).*/\1/p' "$pf")
+			inside=$(echo "$files" | grep -c "^$sub/" || true)
+			[ "$inside" -gt 0 ] || continue
+			[ "$inside" -eq "$(echo "$files" | grep -c .)" ] ||
+				die "Debian patch $p changes $sub and files outside it: unpack the whole tree"
+		fi
+		patch -s -p1 -d "$tmp/$top" <"$pf" ||
 			die "Debian patch $p does not apply"
 	done
 fi
 rm -rf "$out"
-mv "$tmp/$top" "$out"
-echo "third_party: $pkg: $orig and $debfile verified, unpacked into $out"
+mv "$tmp/$top/$sub" "$out"
+echo "third_party: $pkg: $orig and $debfile verified, ${sub:+its $sub }unpacked into $out"

@@ -3,11 +3,11 @@
 # Runs apt-get as root, or through sudo for other users. Idempotent.
 set -eu
 pkgs="
-make gcc libc6-dev musl-tools git ca-certificates patch xz-utils
+make gcc libc6-dev musl-tools git ca-certificates patch xz-utils file
 clang libclang-rt-14-dev valgrind
-gcc-mips-linux-gnu libc6-dev-mips-cross
-gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+gcc-mips-linux-gnu libc6-dev-mips-cross gcc-mipsel-linux-gnu gcc-mips64-linux-gnuabi64
+gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi gcc-aarch64-linux-gnu
+gcc-i686-linux-gnu gcc-riscv64-linux-gnu
 qemu-user-static
 bind9 bind9-utils bind9-dnsutils knot-dnsutils
 python3 python3-dnspython python3-botocore python3-boto3 openssl

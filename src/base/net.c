@@ -14,7 +14,7 @@
 static int
 parse_port(const char *s, int *port)
 {
-	uint64_t v;
+	uint64_t v = 0; /* gcc 12's LTO sees no num_parse success set it */
 
 	if (num_parse(s, 65535, &v) < 0 || v < 1)
 		return -1;
