@@ -631,6 +631,21 @@
 #define SYNC_CLI_JOBS 4
 #endif
 
+/* ---- sync records (src/sync/cache) ------------------------------------------ */
+
+/* Where the per-zone sync records live when neither the cache_dir key nor
+ * systemd's $CACHE_DIRECTORY names a place (Filesystem Hierarchy Standard
+ * 3.0, /var/cache: data an application can make again). */
+#ifndef CACHE_DEFAULT_DIR
+#define CACHE_DEFAULT_DIR "/var/cache/notify53"
+#endif
+
+/* Largest record file read: a zone's RRs in wire form (DNS_MAX_ZONE_BYTES)
+ * plus 12 octets of framing per RR; a bigger file is not ours. */
+#ifndef CACHE_MAX_FILE
+#define CACHE_MAX_FILE (DNS_MAX_ZONE_BYTES + 12 * DNS_MAX_ZONE_RRS)
+#endif
+
 /* ---- daemon (src/daemon/daemon) ----------------------------------------------- */
 
 /* Sync jobs running at once; other due zones wait their turn in order. Each
