@@ -40,13 +40,15 @@
 #include "cli/plan_print.h"
 #include "sync/plan.h"
 #include "aws/r53.h"
+#include "sync/cache.h"
 #include "sync/sync.h"
 
 struct run {
 	struct cfg cfg;
 	struct r53 client;
 	int plan;                /* the plan command */
-	int json, dry_run, force, wait;
+	int json, dry_run, force, wait, full;
+	const char *cache_dir;   /* sync records, or NULL */
 	const struct cfg_zone **zones;
 	const char **zone_ids;   /* known hosted zone IDs (account listing) or NULL */
 	size_t nzones;
@@ -89,9 +91,16 @@ print_plan(struct sync_job *j)
 		run.failed = 1;
 		return;
 	}
-	if (!run.json)
-		printf("# %s serial %lu, hosted zone %s\n", j->zone->name, (unsigned long)j->serial,
-		    j->zone_id);
+	if (!run.json && j->basis == SYNC_BASIS_RECORD)
+		printf("# %s serial %lu, hosted zone %s, compared with the sync record at serial %lu\n",
+		    j->zone->name, (unsigned long)j->serial, j->zone_id,
+		    (unsigned long)j->record_serial);
+	else if (!run.json && j->status == SYNC_CURRENT)
+		printf("# %s serial %lu, hosted zone %s, current as the sync record says\n",
+		    j->zone->name, (unsigned long)j->serial, j->zone_id);
+	else if (!run.json)
+		printf("# %s serial %lu, hosted zone %s, compared with a full listing\n",
+		    j->zone->name, (unsigned long)j->serial, j->zone_id);
 	plan_opts_init(&o, j->zone);
 	plan_print(&j->plan, &o, stdout, flags);
 	if (j->plan.nchanges)
@@ -176,6 +185,9 @@ start_jobs(void)
 		j->dry_run = run.plan || run.dry_run;
 		j->force = run.force;
 		j->wait = run.wait;
+		j->cache_dir = run.cache_dir;
+		j->reconcile = run.cfg.reconcile_interval;
+		j->full = run.full;
 		j->done = job_done;
 		if (run.zone_ids[i])
 			snprintf(j->zone_id, sizeof j->zone_id, "%s", run.zone_ids[i]);
@@ -296,6 +308,7 @@ main_run(const struct cmd_args *a, int plan)
 	run.dry_run = a->opt[CMD_OPT_DRY_RUN] != NULL;
 	run.force = a->opt[CMD_OPT_FORCE] != NULL;
 	run.wait = a->opt[CMD_OPT_WAIT] != NULL;
+	run.full = a->opt[CMD_OPT_FULL] != NULL;
 	if (cfg_load(&run.cfg, path, &e) < 0) {
 		fprintf(stderr, "notify53: %s\n", e.msg);
 		return CMD_FAIL;
@@ -303,6 +316,7 @@ main_run(const struct cmd_args *a, int plan)
 	/* -v was applied by main. */
 	if (run.cfg.log_debug)
 		log_set_level(LOG_LEVEL_DEBUG);
+	run.cache_dir = cache_dir(&run.cfg);
 	run.t0 = loop_refresh_now();
 	rc = CMD_FAIL;
 	if (r53_init(&run.client, &run.cfg.aws, &e) < 0)

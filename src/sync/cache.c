@@ -31,18 +31,28 @@ const char *
 cache_dir(const struct cfg *c)
 {
 	static char env[CFG_MAX_STRING + 1];
-	const char *s;
+	const char *s, *dir = CACHE_DEFAULT_DIR;
+	int named = 1;
 
-	if (c->cache_dir)
-		return c->cache_dir[0] ? c->cache_dir : NULL;
-	/* systemd.exec(5), RuntimeDirectory=: several directories are
-	 * separated by colons. */
-	if ((s = getenv("CACHE_DIRECTORY")) && s[0] && strlen(s) <= CFG_MAX_STRING) {
+	if (c->cache_dir) {
+		if (!c->cache_dir[0])
+			return NULL;
+		dir = c->cache_dir;
+	} else if ((s = getenv("CACHE_DIRECTORY")) && s[0] && strlen(s) <= CFG_MAX_STRING) {
+		/* systemd.exec(5), CacheDirectory=: several directories are
+		 * separated by colons. */
 		snprintf(env, sizeof env, "%s", s);
 		env[strcspn(env, ":")] = '\0';
-		return env;
+		dir = env;
+	} else {
+		named = 0;
 	}
-	return CACHE_DEFAULT_DIR;
+	if (access(dir, W_OK | X_OK) < 0) {
+		log_msg(named ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "cache_dir %s: %s: no sync "
+		    "records, every sync lists its hosted zone", dir, strerror(errno));
+		return NULL;
+	}
+	return dir;
 }
 
 /* ---- the form ------------------------------------------------------------------ */

@@ -49,8 +49,9 @@ struct cache_rec {
 void cache_rec_free(struct cache_rec *r);
 
 /* The directory of c's records: cache_dir, else the first entry of
- * $CACHE_DIRECTORY, else CACHE_DEFAULT_DIR; NULL when cache_dir is "" (no
- * records). */
+ * $CACHE_DIRECTORY, else CACHE_DEFAULT_DIR; NULL when cache_dir is "" or
+ * the directory cannot be written (logged: a warning for a directory
+ * named by the key or the environment, debug for the default). */
 const char *cache_dir(const struct cfg *c);
 
 /* r (zone set) as a record of the zone apex (wire) appended to out.
