@@ -662,6 +662,14 @@
 #define DAEMON_JITTER_PERCENT 10
 #endif
 
+/* A zone's reconcile (full listing) comes up to this share of
+ * reconcile_interval early, at random: 1,000 zones listed together at a
+ * first start then list again spread over half the interval, never all at
+ * once (each listing costs ceil(N/300) calls of the account's rate). */
+#ifndef DAEMON_RECONCILE_SPREAD_PERCENT
+#define DAEMON_RECONCILE_SPREAD_PERCENT 50
+#endif
+
 /* Bounds on the zone's SOA timers, seconds: a retry of 0 or 1 must not make
  * a loop of SOA queries to a primary that is down, and a hostile refresh of
  * 2^32-1 must not silence a zone for 136 years (RFC 1912 section 2.2 suggests

@@ -16,6 +16,7 @@
 #include "daemon/proc.h"
 #include "daemon/sdnotify.h"
 #include "aws/r53.h"
+#include "sync/cache.h"
 #include "sync/sync.h"
 #include "dns/zone.h"
 
@@ -63,6 +64,7 @@ struct gen {
 	unsigned char *from_aws;       /* per index entry: an account zone */
 	size_t nindex;
 	unsigned refs;
+	const char *cache;             /* sync records' directory, or NULL */
 };
 
 /* One zone: its schedule, the state kept from the last sync, counters. */
@@ -86,6 +88,10 @@ struct dzone {
 	struct zone *synced;
 	uint32_t synced_serial;
 	char *synced_soa;
+	int unverified;              /* synced is a sync record whose SOA Route 53
+	                              * has not been asked for yet (sync_job.verify) */
+	int64_t last_full;           /* when Route 53 was listed for synced, seconds
+	                              * since the epoch (sync_job.last_full) */
 	char zone_id[R53_MAX_ID];
 	/* For the state file and SIGUSR1. */
 	int has_primary_serial;
@@ -474,6 +480,8 @@ job_done(struct sync_job *j)
 		z->synced = j->synced;
 		z->synced_serial = j->synced_serial;
 		z->synced_soa = j->synced_soa;
+		z->unverified = j->status == SYNC_CURRENT && j->verify;
+		z->last_full = j->last_full;
 		j->synced = NULL;
 		j->synced_soa = NULL;
 	} else if (j->route53 == SYNC_R53_UNKNOWN) {
@@ -482,6 +490,15 @@ job_done(struct sync_job *j)
 	}
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
 	    j->reconciled, &full);
+	/* Kept from a sync record: the next reconcile counts from the
+	 * record's last listing, not from this start. */
+	if (!j->reconciled && z->synced && z->last_full > 0 && z->s.last_full < 0) {
+		int64_t age = (int64_t)time(NULL) - z->last_full;
+
+		z->s.last_full = now - (age > 0 ? age : 0) * 1000;
+		if (z->s.last_full == -1)
+			z->s.last_full = -2;
+	}
 	/* Nothing tried: the retry or refresh timer kept running (kick). A
 	 * timer's trigger dropped with the pending job is forgotten. */
 	if (!again)
@@ -537,10 +554,15 @@ start_job(struct dzone *z)
 	j->done = job_done;
 	j->user = z;
 	memcpy(j->zone_id, z->zone_id, sizeof j->zone_id);
+	j->cache_dir = d.gen->cache;
+	j->reconcile = d.gen->cfg.reconcile_interval;
+	j->lazy = 1;
 	if (z->synced) {
 		j->prev = z->synced;
 		j->prev_serial = z->synced_serial;
 		j->prev_soa = z->synced_soa;
+		j->verify = z->unverified;
+		j->last_full = z->last_full;
 		j->full = z->next_full;
 	}
 	if (may_skip(z, z->next_full)) {
@@ -795,6 +817,8 @@ listed(struct r53_op *op)
 static void
 gen_load(struct gen *g)
 {
+	/* After the privileges were dropped: the directory must be ours. */
+	g->cache = cache_dir(&g->cfg);
 	if (!g->cfg.zones_from_aws) {
 		gen_ready(g);
 		return;
