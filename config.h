@@ -646,6 +646,14 @@
 #define CACHE_MAX_FILE (DNS_MAX_ZONE_BYTES + 12 * DNS_MAX_ZONE_RRS)
 #endif
 
+/* Zones without a hosted zone ID (none configured, no sync record) from
+ * which `sync`, `plan` and the daemon find them all with one paged
+ * ListHostedZones (100 zones a call) instead of one ListHostedZonesByName
+ * each: an account rarely holds more than 100 hosted zones per 4 managed. */
+#ifndef SYNC_LIST_ZONES_MIN
+#define SYNC_LIST_ZONES_MIN 4
+#endif
+
 /* ---- daemon (src/daemon/daemon) ----------------------------------------------- */
 
 /* Sync jobs running at once; other due zones wait their turn in order. Each

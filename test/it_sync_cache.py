@@ -14,7 +14,10 @@ emulator's request log:
 - a batch Route 53 refuses (a CNAME put behind our back where the primary
   adds an A) falls back to a listing and a full plan, and converges;
 - a corrupt record, a record of another hosted zone and a record of another
-  format version are each ignored with a log line, and the sync lists.
+  format version are each ignored with a log line, and the sync lists;
+- several zones without hosted_zone_id and without records are found with
+  one ListHostedZones, not a ListHostedZonesByName each; with records, no
+  lookup at all.
 """
 import os
 import sys
@@ -45,9 +48,9 @@ def calls(e, since=0):
     return out
 
 
-def converged(e, ns, zid, what):
+def converged(e, ns, zid, what, zone="example.com"):
     client = e.boto3()
-    want = st.expected(st.axfr(ns.port, "example.com"), "example.com")
+    want = st.expected(st.axfr(ns.port, zone), zone)
     plain = st.listing(client, zid)[0]
     ok(plain == want, what, st.diff(plain, want))
 
@@ -162,6 +165,29 @@ def main():
                "record of another hosted zone: ignored with a log line", p.stderr)
             ok(calls(e).get("ListResourceRecordSets", 0) >= 1, "other hosted zone: listed")
             converged(e, ns, zid2, "the other hosted zone converged")
+
+    # Many zones: their IDs from the account's listing.
+    names = ["z%d.test" % i for i in range(6)]
+    with Emu(rate=0) as e, Home() as home:
+        zids = {n: bare(e.create_zone(n + ".")) for n in names}
+        for i in range(5):
+            e.create_zone("other%d.test." % i)
+        zones = [Zone(n, "$ORIGIN %s.\n$TTL 300\n@ SOA ns1 h 1 3600 600 86400 300\n"
+                      "@ NS ns1\nns1 A 192.0.2.1\nwww A 192.0.2.2\n" % n) for n in names]
+        with Named(zones) as ns:
+            cfg = st.sync_config(home, e, [{"name": n, "primaries": [ns.addr()]} for n in names])
+            e.reset()
+            p, res = st.sync(home, cfg)
+            c = calls(e)
+            ok(p.returncode == 0 and len(res) == 6, "6 zones synced", p.stdout + p.stderr)
+            eq((c.get("ListHostedZones"), c.get("ListHostedZonesByName")), (1, None),
+               "6 zones without IDs: one ListHostedZones, no ListHostedZonesByName")
+            for n in names:
+                converged(e, ns, zids[n], "%s converged" % n, n)
+            e.reset()
+            p, res = st.sync(home, cfg)
+            eq(calls(e), {"ListResourceRecordSets": 6},
+               "with records: no lookup, one SOA check per zone")
     return done()
 
 

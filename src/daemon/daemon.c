@@ -65,6 +65,8 @@ struct gen {
 	size_t nindex;
 	unsigned refs;
 	const char *cache;             /* sync records' directory, or NULL */
+	struct r53_zone *listed;       /* the account's hosted zones, when listed */
+	size_t nlisted;
 };
 
 /* One zone: its schedule, the state kept from the last sync, counters. */
@@ -93,6 +95,7 @@ struct dzone {
 	int64_t last_full;           /* when Route 53 was listed for synced, seconds
 	                              * since the epoch (sync_job.last_full) */
 	char zone_id[R53_MAX_ID];
+	char listed_id[R53_MAX_ID];  /* found in the account's listing, or "" */
 	/* For the state file and SIGUSR1. */
 	int has_primary_serial;
 	uint32_t primary_serial;
@@ -132,6 +135,9 @@ gen_free(struct gen *g)
 		return;
 	cfg_free(&g->cfg);
 	acct_zones_free(g->aws, g->naws);
+	for (size_t i = 0; i < g->nlisted; i++)
+		free(g->listed[i].name);
+	free(g->listed);
 	free(g->index);
 	free(g->from_aws);
 	free(g);
@@ -235,6 +241,8 @@ zone_id_reset(struct dzone *z)
 	z->zone_id[0] = 0;
 	if (z->from_aws)
 		snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
+	else if (z->listed_id[0])
+		memcpy(z->zone_id, z->listed_id, sizeof z->zone_id);
 }
 
 /* z waits for a job slot (after the zones already waiting). */
@@ -664,13 +672,17 @@ zones_prepare(const struct gen *g)
 {
 	struct dzone **fresh = calloc(g->nindex + 1, sizeof *fresh);
 
-	for (size_t k = 0; fresh && k < g->nindex; k++)
+	for (size_t k = 0; fresh && k < g->nindex; k++) {
 		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k]))) {
 			while (k--)
 				free(fresh[k]);
 			free(fresh);
 			return NULL;
 		}
+		if (!g->from_aws[k] && !g->index[k]->hosted_zone_id && g->listed &&
+		    acct_zone_id(g->listed, g->nlisted, g->index[k], fresh[k]->listed_id) == 0)
+			zone_id_reset(fresh[k]);
+	}
 	return fresh;
 }
 
@@ -788,7 +800,12 @@ listed(struct r53_op *op)
 	int reloading = d.gen != NULL;
 
 	d.loading = NULL;
-	if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
+	if (!g->cfg.zones_from_aws) {
+		/* Only to find hosted zone IDs: without it each job finds its own. */
+		if (op->status != R53_OK)
+			log_warn("daemon: listing the hosted zones: %s; each zone is looked up by name",
+			    op->err.msg);
+	} else if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
 		log_err("daemon: domains_to_manage_from_aws: %s%s",
 		    op->status != R53_OK ? op->err.msg : e.msg,
 		    reloading ? "; keeping the old configuration" : "");
@@ -799,12 +816,20 @@ listed(struct r53_op *op)
 			loop_stop();
 			return;
 		}
+		goto out;
 	} else {
 		log_info("daemon: %zu hosted zones in the account, %zu not in %s", op->nzones,
 		    g->naws, g->cfg.path);
-		r53_op_free(op);
-		gen_ready(g);
 	}
+	if (op->status == R53_OK) {
+		g->listed = op->zones;
+		g->nlisted = op->nzones;
+		op->zones = NULL;
+		op->nzones = 0;
+	}
+	r53_op_free(op);
+	gen_ready(g);
+out:
 	if (reloading)
 		sd_state(SDNOTIFY_READY);
 	if (d.reload_again) {
@@ -818,8 +843,15 @@ static void
 gen_load(struct gen *g)
 {
 	/* After the privileges were dropped: the directory must be ours. */
+	size_t lack = 0;
+
 	g->cache = cache_dir(&g->cfg);
-	if (!g->cfg.zones_from_aws) {
+	for (int i = 0; i < g->cfg.nzones; i++)
+		lack += !g->cfg.zones[i].hosted_zone_id &&
+		    !(g->cache && cache_exists(g->cache, &g->cfg.zones[i]));
+	/* The account's listing gives every hosted zone ID at 100 a call:
+	 * cheaper than a ListHostedZonesByName per zone once a few lack one. */
+	if (!g->cfg.zones_from_aws && lack < SYNC_LIST_ZONES_MIN) {
 		gen_ready(g);
 		return;
 	}

@@ -341,6 +341,14 @@ cache_save(const char *dir, const struct cfg_zone *z, const struct cache_rec *r,
 	return rc;
 }
 
+int
+cache_exists(const char *dir, const struct cfg_zone *z)
+{
+	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + 8];
+
+	return rec_path(path, sizeof path, dir, z->name) == 0 && access(path, F_OK) == 0;
+}
+
 void
 cache_remove(const char *dir, const struct cfg_zone *z)
 {

@@ -74,6 +74,9 @@ int cache_load(const char *dir, const struct cfg_zone *z, struct cache_rec *r, s
 int cache_save(const char *dir, const struct cfg_zone *z, const struct cache_rec *r,
     struct err *e);
 
+/* 1 when dir holds a record file for z (not read: the job checks it). */
+int cache_exists(const char *dir, const struct cfg_zone *z);
+
 /* Remove the record of z (Route 53 no longer holds what it says). */
 void cache_remove(const char *dir, const struct cfg_zone *z);
 
