@@ -800,6 +800,13 @@ soa_checked(struct r53_op *op)
 static void
 check_soa(struct sync_job *j)
 {
+	if (!j->zone_id[0]) {
+		/* The hosted zone is to be found again (an earlier job
+		 * failed): the record cannot be checked, list. */
+		j->full = 1;
+		soa_known(j);
+		return;
+	}
 	j->step = SYNC_ZONE;
 	r53_op_get_soa(&j->op, j->zone_id, j->apex, &j->list, soa_checked);
 	r53_submit(j->r53, &j->op);
