@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <bearssl_hash.h>
+
 #include "codec/rr.h"
 #include "sync/cache.h"
 #include "tap.h"
@@ -67,7 +69,7 @@ main(void)
 {
 	struct cache_rec r = { 0 }, back;
 	struct cfg_zone cz = { 0 };
-	const uint8_t *apex;
+	uint8_t apex[DNS_NAME_MAX];
 	struct err e = { 0 };
 	struct buf b;
 	uint8_t *copy;
@@ -76,7 +78,7 @@ main(void)
 
 	if (!mkdtemp(dir))
 		return 1;
-	apex = wname("example.com.");
+	memcpy(apex, wname("example.com."), DNS_NAME_MAX);
 	snprintf(r.zone_id, sizeof r.zone_id, "Z0123456789ABC");
 	r.serial = 4000000000u;
 	r.last_full = 1767225600LL + (1LL << 33);
@@ -155,6 +157,43 @@ main(void)
 	err_clear(&e);
 	ok(cache_decode((const uint8_t *)b.data, b.len, wname("example.net."), &back, &e) < 0 &&
 	    strstr(e.msg, "another zone"), "other zone: %s", e.msg);
+
+	/* An owner whose root label is hidden inside another label's data
+	 * ([2][0][0]: a 2-octet label of zeros, no end), with a valid
+	 * checksum: refused, never read past (fuzz_cache found it). */
+	{
+		static const uint8_t body[] = { 'N', '5', '3', 'R', CACHE_VERSION,
+			13, 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+			1, 'Z', 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			0, 0, 0, 1, 3, 2, 0, 0, 0, 1, 0, 0, 0, 60, 0, 1, 0, 4, 192, 0, 2, 1 };
+		uint8_t rec[sizeof body + 32];
+		br_sha256_context h;
+
+		memcpy(rec, body, sizeof body);
+		br_sha256_init(&h);
+		br_sha256_update(&h, body, sizeof body);
+		br_sha256_out(&h, rec + sizeof body);
+		err_clear(&e);
+		ok(cache_decode(rec, sizeof rec, apex, &back, &e) < 0 && strstr(e.msg, "bad content"),
+		    "owner without its root label: %s", e.msg);
+		rec[40] = 0; /* [0][1][0]: the root label first */
+		rec[41] = 1;
+		br_sha256_init(&h);
+		br_sha256_update(&h, rec, sizeof body);
+		br_sha256_out(&h, rec + sizeof body);
+		err_clear(&e);
+		ok(cache_decode(rec, sizeof rec, apex, &back, &e) < 0, "owner with the root label "
+		    "first: %s", e.msg);
+		rec[40] = 1; /* [1][0][0]: the label "\000", then the root: a name */
+		rec[41] = 0;
+		br_sha256_init(&h);
+		br_sha256_update(&h, rec, sizeof body);
+		br_sha256_out(&h, rec + sizeof body);
+		err_clear(&e);
+		ok(cache_decode(rec, sizeof rec, apex, &back, &e) == 0 && zone_set_count(back.zone) == 1,
+		    "the same with a label of one zero octet: read (%s)", e.msg);
+		cache_rec_free(&back);
+	}
 
 	/* Files. */
 	cz.name = "example.com.";

@@ -198,18 +198,21 @@ static int
 get_name(struct rd *c, size_t len, uint8_t *out)
 {
 	const uint8_t *p = take(c, len);
+	size_t i = 0;
 
 	if (!p || len > DNS_NAME_MAX)
 		return -1;
 	memcpy(out, p, len);
-	for (size_t i = 0; i < len;) {
-		if (out[i] > 63 || (out[i] == 0) != (i == len - 1))
+	/* Labels of 63 octets at most, the root label last and only there
+	 * (RFC 1035 section 3.1). */
+	if (!len)
+		return -1;
+	while (i < len - 1) {
+		if (out[i] == 0 || out[i] > 63)
 			return -1;
 		i += (size_t)out[i] + 1;
-		if (i > len)
-			return -1;
 	}
-	return len ? 0 : -1;
+	return i == len - 1 && out[i] == 0 ? 0 : -1;
 }
 
 int
