@@ -104,6 +104,8 @@ def oneshot(key):
         by_name = config(d, "byname.json", emu, [z])
         by_id = config(d, "byid.json", emu, [dict(z, hosted_zone_id=zid)])
         Run([BIN, "sync", "-c", by_name])
+        size = os.path.getsize(os.path.join(d, "cache", name + ".rec"))
+        print("  the sync record: %d octets for %d sets (the zone's AXFR: %d RRs)" % (size, n, n))
         s = last(emu)
         Run([BIN, "sync", "-c", by_name])
         c = ops(emu, s)
