@@ -498,6 +498,8 @@ job_done(struct sync_job *j)
 	}
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
 	    j->reconciled, &full);
+	if (j->reconciled)
+		z->s.spread = rnd_u32();
 	/* Kept from a sync record: the next reconcile counts from the
 	 * record's last listing, not from this start. */
 	if (!j->reconciled && z->synced && z->last_full > 0 && z->s.last_full < 0) {
@@ -626,6 +628,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 	z->cz = cz;
 	z->from_aws = from_aws;
 	daemon_sched_init(&z->s, loop_now());
+	z->s.spread = rnd_u32();
 	z->timer.cb = timer_due;
 	zone_id_reset(z);
 	return z;

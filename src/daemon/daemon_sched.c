@@ -100,7 +100,7 @@ daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min, in
 		return check;
 	/* Spread over the interval: zones listed together at a start (or
 	 * kept from records written together) list again apart. */
-	rec = s->last_full + (int64_t)reconcile * 1000 - (int64_t)((rnd << 16 | rnd >> 16) %
+	rec = s->last_full + (int64_t)reconcile * 1000 - (int64_t)(s->spread %
 	    ((uint64_t)reconcile * 10 * DAEMON_RECONCILE_SPREAD_PERCENT + 1));
 	if (rec <= check) {
 		*full = 1;
