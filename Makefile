@@ -40,8 +40,12 @@ CPPFLAGS ?=
 # RELRO ends on a common page boundary and a smaller one would leave part of
 # it writable.
 NORELRO := -Wl,-z,norelro -Wl,-z,common-page-size=64
+# gcc's link-time optimisation as one partition: the whole program is
+# optimised (inlined, cloned, its constants merged) as one unit instead of
+# pieces compiled in parallel: -480 bytes x86_64, -368 aarch64, -768 mips64.
 LDFLAGS ?= -Wl,-z,noseparate-code \
-	$(if $(and $(filter 1,$(STATIC)),$(findstring musl,$(notdir $(firstword $(CC))))),$(NORELRO))
+	$(if $(and $(filter 1,$(STATIC)),$(findstring musl,$(notdir $(firstword $(CC))))),$(NORELRO)) \
+	$(if $(findstring gcc,$(notdir $(firstword $(CC)))),-flto-partition=one)
 AR ?= ar
 STATIC ?= 1
 STRIP ?= strip
