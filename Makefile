@@ -27,7 +27,15 @@ endif
 # nothing and padded .data to the next page (up to 4 KB). Static builds are
 # linked at a fixed address (-static, not -static-pie), so position-independent
 # code (Debian's gcc default) only cost size: -fno-pie (3 KB).
-CFLAGS ?= -Os -fno-asynchronous-unwind-tables -fno-unwind-tables \
+# gcc 12's -Oz for x86 (else -Os): smaller code sequences that -Os leaves
+# for speed (immediates through push/pop, no alignment padding): -2.9 KB on
+# x86_64 (native and release), -1.9 KB on i386. Elsewhere it made the binary larger (aarch64 +16 bytes, mips64
+# +64) and older compilers lack it. make bench: about 5% more CPU in a
+# 100,000-set sync, every target still met.
+OPT_SIZE := $(if $(and $(findstring gcc,$(notdir $(firstword $(CC)))),$(filter x86_64-% i386-% \
+	i486-% i586-% i686-%,$(shell $(CC) -dumpmachine 2>/dev/null)),$(shell \
+	$(CC) -Oz -E -x c /dev/null >/dev/null 2>&1 && echo y)),-Oz,-Os)
+CFLAGS ?= $(OPT_SIZE) -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	$(if $(findstring gcc,$(notdir $(firstword $(CC)))),-flto=auto) \
 	$(if $(filter 1,$(STATIC)),-fno-pie)
 CPPFLAGS ?=
