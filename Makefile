@@ -29,9 +29,9 @@ endif
 # code (Debian's gcc default) only cost size: -fno-pie (3 KB).
 # gcc 12's -Oz for x86 (else -Os): smaller code sequences that -Os leaves
 # for speed (immediates through push/pop, no alignment padding): -2.9 KB on
-# x86_64 (native and release), -1.9 KB on i386. Elsewhere it made the binary larger (aarch64 +16 bytes, mips64
-# +64) and older compilers lack it. make bench: about 5% more CPU in a
-# 100,000-set sync, every target still met.
+# x86_64 (native and release), -1.9 KB on i386. Elsewhere it made the binary
+# larger (aarch64 +16 bytes, mips64 +64) and older compilers lack it. make
+# bench: about 5% more CPU in a 100,000-set sync, every target still met.
 OPT_SIZE := $(if $(and $(findstring gcc,$(notdir $(firstword $(CC)))),$(filter x86_64-% i386-% \
 	i486-% i586-% i686-%,$(shell $(CC) -dumpmachine 2>/dev/null)),$(shell \
 	$(CC) -Oz -E -x c /dev/null >/dev/null 2>&1 && echo y)),-Oz,-Os)
@@ -143,9 +143,13 @@ $(BEARSSL_LIB): $(BEARSSL_SRC)/inc/bearssl.h | cc-present
 	$(MAKE) -s -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(O)/bearssl \
 		CC="$(CC)" AR="$(AR)" CFLAGS="$(CPPFLAGS) $(CFLAGS)"
 
+# cJSON reads numbers with num_strtod (src/base/num.h), not libc's strtod:
+# musl's reads every form (hexadecimal, inf, nan) in long double precision,
+# 6 KB and more in a static binary where long double is software 128-bit.
 $(CJSON_OBJ): $(CJSON_SRC)/cJSON.c | cc-present
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -ffunction-sections -fdata-sections -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -Dstrtod=num_strtod -ffunction-sections -fdata-sections \
+		-c -o $@ $<
 
 # ---- notify53 --------------------------------------------------------------
 
