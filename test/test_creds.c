@@ -183,12 +183,20 @@ json(void)
 	ok(creds_parse_time("2099-01-01T00:00:00Z", &t) == 0 && (long long)t == want,
 	    "time: 2099 exact, or the latest time a 32-bit time_t holds");
 
-	is_int(creds_refresh_state(0, 12345), CREDS_FRESH, "no expiration: fresh");
-	is_int(creds_refresh_state(10000, 10000 - 901), CREDS_FRESH, "16 min left: fresh");
-	is_int(creds_refresh_state(10000, 10000 - 900), CREDS_ADVISORY, "15 min left: advisory");
-	is_int(creds_refresh_state(10000, 10000 - 601), CREDS_ADVISORY, "10 min 1 s: advisory");
-	is_int(creds_refresh_state(10000, 10000 - 600), CREDS_MANDATORY, "10 min left: mandatory");
-	is_int(creds_refresh_state(10000, 20000), CREDS_MANDATORY, "expired: mandatory");
+	is_int(creds_refresh_state(0, 0, 12345), CREDS_FRESH, "no expiration: fresh");
+	is_int(creds_refresh_state(10000, 0, 10000 - 301), CREDS_FRESH, "5 min 1 s left: fresh");
+	is_int(creds_refresh_state(10000, 0, 10000 - 300), CREDS_ADVISORY, "5 min left: advisory");
+	is_int(creds_refresh_state(10000, 0, 10000 - 61), CREDS_ADVISORY, "1 min 1 s: advisory");
+	is_int(creds_refresh_state(10000, 0, 10000 - 60), CREDS_MANDATORY, "1 min left: mandatory");
+	is_int(creds_refresh_state(10000, 0, 20000), CREDS_MANDATORY, "expired: mandatory");
+	is_int(creds_refresh_state(10000, 10000 - 3600, 10000 - 301), CREDS_FRESH,
+	    "an hour's keys: fresh until 5 min before");
+	is_int(creds_refresh_state(10000, 10000 - 20, 10000 - 11), CREDS_FRESH,
+	    "20 s keys: fresh in their first half");
+	is_int(creds_refresh_state(10000, 10000 - 20, 10000 - 10), CREDS_ADVISORY,
+	    "20 s keys: advisory in their second half");
+	is_int(creds_refresh_state(10000, 10000 - 20, 10000 - 5), CREDS_MANDATORY,
+	    "20 s keys: mandatory in their last quarter");
 }
 
 static void
@@ -335,8 +343,9 @@ order(void)
 	ok(strstr(chain(&aws), "ERR: AWS profile ghost not found"), "a missing named profile: %s",
 	    chain(&aws));
 	setenv("AWS_PROFILE", "role", 1);
-	ok(strstr(chain(&aws), "ERR: ") && strstr(chain(&aws), "not supported"),
-	    "an assume-role profile: %s", chain(&aws));
+	ok(strstr(chain(&aws), "NONE: profile \"role\": AssumeRole: https://sts.us-east-1."
+	    "amazonaws.com"), "an assume-role profile: AssumeRole at regional STS: %s",
+	    chain(&aws));
 	setenv("AWS_PROFILE", "half", 1);
 	ok(strstr(chain(&aws), "ERR: ") && strstr(chain(&aws), "no aws_secret_access_key") &&
 	    strstr(chain(&aws), shared), "half a key pair names the file: %s", chain(&aws));
@@ -517,18 +526,18 @@ fetches(void)
 	    "token PUT with TTL, role, then the role's credentials, token on both GETs");
 	ok(c.cur.expiration == soon, "Expiration kept");
 
-	/* 11 minutes left: inside the advisory window, used while refreshing. */
+	/* 4 of 11 minutes left: inside the advisory window, used while refreshing. */
 	fake_reset(&srv);
 	fake_reply(&srv, 200, "", "tok2");
 	fake_reply(&srv, 200, "", "notify53-role");
 	snprintf(body, sizeof body, "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIANEW\","
 	    "\"SecretAccessKey\":\"S2\",\"Token\":\"T2\",\"Expiration\":\"2099-01-01T00:00:00Z\"}");
 	fake_reply(&srv, 200, "", body);
-	sc = creds_get(&c, now + CREDS_REFETCH_MIN_S);
+	sc = creds_get(&c, now + 7 * 60);
 	ok(sc && !strcmp(sc->access_key, "ASIAIMDS") && c.fetching,
 	    "advisory window: the old keys, a refresh in the background");
 	wait_ready(2);
-	sc = creds_get(&c, now + CREDS_REFETCH_MIN_S);
+	sc = creds_get(&c, now + 7 * 60);
 	ok(sc && !strcmp(sc->access_key, "ASIANEW"), "then the new keys");
 
 	/* ExpiredToken: fetched again before the next use. */
