@@ -2664,6 +2664,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                  "duration": form.get("DurationSeconds"),
                  "external_id": form.get("ExternalId"),
                  "signed": "Authorization" in self.headers,
+                 # Test-chosen web identity tokens, not secrets: logged so
+                 # a test sees which one a client sent.
+                 "web_token": form.get("WebIdentityToken"),
                  "access_key": None, "issued": None, "code": None,
                  "message": None, "changes": None, "zone": None,
                  "fault": None}

@@ -1127,7 +1127,10 @@ resolve(struct creds *c, struct err *e)
 		snprintf(c->where, sizeof c->where, "notify53 config");
 		return 1;
 	}
-	if (id && secret) {
+	/* A profile named in notify53's config is as the AWS CLI's --profile:
+	 * the environment's keys do not replace it (they may still be its
+	 * credential_source). */
+	if (id && secret && !c->profile_from_cfg) {
 		const char *token = env("AWS_SESSION_TOKEN");
 
 		if (!token)
@@ -1139,7 +1142,7 @@ resolve(struct creds *c, struct err *e)
 		snprintf(c->where, sizeof c->where, "environment");
 		return 1;
 	}
-	if (id || secret)
+	if ((id || secret) && !(id && secret))
 		return err_set(e, "%s is set but %s is not", id ? "AWS_ACCESS_KEY_ID" :
 		    "AWS_SECRET_ACCESS_KEY", id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
 	if (!(p = malloc(sizeof *p)))
@@ -1246,6 +1249,7 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		return err_set(e, "aws.sts_endpoint: URL too long");
 	profile = aws->profile ? aws->profile : env("AWS_PROFILE");
 	c->profile_explicit = profile != NULL;
+	c->profile_from_cfg = aws->profile != NULL;
 	if (snprintf(c->profile, sizeof c->profile, "%s", profile ? profile : "default") >=
 	    (int)sizeof c->profile)
 		return err_set(e, "AWS profile name too long");

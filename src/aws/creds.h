@@ -9,7 +9,8 @@
  *     aws.credential_process or aws.web_identity_token_file), or
  *     aws.credential_process alone;
  *  2. environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
- *     AWS_SESSION_TOKEN (or the legacy AWS_SECURITY_TOKEN);
+ *     AWS_SESSION_TOKEN (or the legacy AWS_SECURITY_TOKEN); skipped when
+ *     aws.profile names a profile (as the AWS CLI's --profile does);
  *  3. the profile's role_arn (AssumeRole): the keys of its source_profile
  *     (static keys, or that profile's own role, web identity or
  *     credential_process, checked for loops) or of its credential_source
@@ -142,6 +143,7 @@ struct creds {
 	/* Inputs kept from the configuration. */
 	char profile[128];
 	int profile_explicit;         /* aws.profile or AWS_PROFILE was given */
+	int profile_from_cfg;         /* aws.profile: skips the environment's keys */
 	char credentials_file[CREDS_MAX_PATH];
 	struct creds_value config_keys; /* source 1, when set */
 	int have_config_keys;
