@@ -296,6 +296,13 @@
 #define SIGV4_MAX_SECRET 128
 #endif
 
+/* Session token carried by a signature (a copy, so a request keeps the
+ * token it was signed with while the credentials are refreshed): as
+ * CREDS_MAX_TOKEN. */
+#ifndef SIGV4_MAX_TOKEN
+#define SIGV4_MAX_TOKEN 4096
+#endif
+
 /* Authorization header value: credential scope, key ID (at most 128),
  * signed header names and the 64-digit signature. */
 #ifndef SIGV4_AUTH_MAX
