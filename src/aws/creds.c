@@ -1712,6 +1712,7 @@ fetch_start(struct creds *c, time_t now)
 	c->failed = 0;
 	c->last_fetch = now;
 	c->stage = -1;
+	err_clear(&c->err);
 	switch (c->base) {
 	case CREDS_ECS:
 	case CREDS_IMDS:

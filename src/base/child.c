@@ -165,10 +165,11 @@ exec_child(struct child *ch, int out, int err, const sigset_t *none)
 		close(fd);
 	sigprocmask(SIG_SETMASK, none, NULL);
 	execvp(ch->argv[0], ch->argv);
+	err = errno;
 	if (write(2, msg, sizeof msg - 1) < 0) {
 		/* nothing else to do */
 	}
-	_exit(errno == ENOENT ? 127 : 126);
+	_exit(err == ENOENT ? 127 : 126);
 }
 
 static int
