@@ -185,6 +185,14 @@ child_start(struct child *ch, struct err *e)
 	int po[2], pe[2];
 	sigset_t all, old, none;
 
+	struct sigaction sc;
+
+	/* SIGCHLD ignored (inherited from whoever started us) would reap the
+	 * child behind our back and lose its status: take the default back. */
+	if (sigaction(SIGCHLD, NULL, &sc) == 0 && sc.sa_handler == SIG_IGN) {
+		sc.sa_handler = SIG_DFL;
+		sigaction(SIGCHLD, &sc, NULL);
+	}
 	ch->end = CHILD_EXITED;
 	ch->status = 0;
 	ch->errlen = 0;
