@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 /* How often a child whose pipes are closed is looked for (ms). */
@@ -149,7 +150,9 @@ static void
 exec_child(struct child *ch, int out, int err, const sigset_t *none)
 {
 	struct sigaction sa;
-	long maxfd = sysconf(_SC_OPEN_MAX);
+	struct rlimit rl;
+	long maxfd = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ?
+	    (long)rl.rlim_cur : -1;
 	int in = open("/dev/null", O_RDONLY);
 	static const char msg[] = "cannot run the program\n";
 
