@@ -1084,11 +1084,9 @@ static int
 plan_dynamic(struct creds *c, const char *name, const struct creds_profile *p, struct err *e)
 {
 	const char *tf = name ? env("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
-	char who[160];
 
 	c->nroles = 0;
 	c->base = CREDS_NONE;
-	who_is(who, sizeof who, name);
 	if (p->role_arn[0] && !p->web_identity_token_file[0])
 		return plan_roles(c, name, p, e) < 0 ? -1 : 2;
 	if (tf || p->web_identity_token_file[0]) {
