@@ -640,23 +640,26 @@ STR_FIELD(rd_aws_sts_endpoint, aws.sts_endpoint)
 STR_FIELD(rd_aws_web_identity_token_file, aws.web_identity_token_file)
 STR_FIELD(rd_aws_credential_process, aws.credential_process)
 
-/* A string key of "aws" whose value cfg_aws_value_check knows. */
-#define STS_FIELD(fn, field, name) \
-	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
-	{ \
-		struct err ve = { 0 }; \
-		if (get_str(v, w, e, &ps->c->field) < 0) \
-			return -1; \
-		if (cfg_aws_value_check(name, ps->c->field, &ve) < 0) \
-			return bad(e, w, "%s", ve.msg); \
-		return 0; \
-	}
-STS_FIELD(rd_aws_role_arn, aws.role_arn, "role_arn")
-STS_FIELD(rd_aws_source_profile, aws.source_profile, "source_profile")
-STS_FIELD(rd_aws_credential_source, aws.credential_source, "credential_source")
-STS_FIELD(rd_aws_external_id, aws.external_id, "external_id")
-STS_FIELD(rd_aws_role_session_name, aws.role_session_name, "role_session_name")
-STS_FIELD(rd_aws_sts_regional_endpoints, aws.sts_regional_endpoints, "sts_regional_endpoints")
+/* A string key of "aws" whose value cfg_aws_value_check knows: the field
+ * by its name (w->key). */
+static int
+rd_aws_sts(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg_aws *a = &ps->c->aws;
+	char **f = !strcmp(w->key, "role_arn") ? &a->role_arn :
+	    !strcmp(w->key, "source_profile") ? &a->source_profile :
+	    !strcmp(w->key, "credential_source") ? &a->credential_source :
+	    !strcmp(w->key, "external_id") ? &a->external_id :
+	    !strcmp(w->key, "role_session_name") ? &a->role_session_name :
+	    &a->sts_regional_endpoints;
+	struct err ve = { 0 };
+
+	if (get_str(v, w, e, f) < 0)
+		return -1;
+	if (cfg_aws_value_check(w->key, *f, &ve) < 0)
+		return bad(e, w, "%s", ve.msg);
+	return 0;
+}
 
 /* Characters STS allows in a name (RoleSessionName: [\w+=,.@-]; ExternalId
  * adds ':' and '/'). */
@@ -769,13 +772,13 @@ static const struct key aws_keys[] = {
 	{ "ca_file", rd_aws_ca_file, NULL },
 	{ "max_requests_per_second", rd_aws_rate, NULL },
 	{ "allow_http", rd_aws_allow_http, NULL },
-	{ "role_arn", rd_aws_role_arn, NULL },
-	{ "source_profile", rd_aws_source_profile, NULL },
-	{ "credential_source", rd_aws_credential_source, NULL },
-	{ "external_id", rd_aws_external_id, NULL },
-	{ "role_session_name", rd_aws_role_session_name, NULL },
+	{ "role_arn", rd_aws_sts, NULL },
+	{ "source_profile", rd_aws_sts, NULL },
+	{ "credential_source", rd_aws_sts, NULL },
+	{ "external_id", rd_aws_sts, NULL },
+	{ "role_session_name", rd_aws_sts, NULL },
 	{ "duration_seconds", rd_aws_duration_seconds, NULL },
-	{ "sts_regional_endpoints", rd_aws_sts_regional_endpoints, NULL },
+	{ "sts_regional_endpoints", rd_aws_sts, NULL },
 	{ "sts_endpoint", rd_aws_sts_endpoint, NULL },
 	{ "web_identity_token_file", rd_aws_web_identity_token_file, NULL },
 	{ "credential_process", rd_aws_credential_process, NULL },
