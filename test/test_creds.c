@@ -238,7 +238,9 @@ clear_env(void)
 		"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
 		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 		"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-		"AWS_EC2_METADATA_SERVICE_ENDPOINT" };
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
+		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_STS_REGIONAL_ENDPOINTS",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME" };
 
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
 		unsetenv(vars[i]);
@@ -864,12 +866,16 @@ chains(void)
 	plan("a", &c);
 	ok(!strcmp(c.roles[0].endpoint, "https://sts.amazonaws.com") &&
 	    !strcmp(c.roles[0].region, "us-east-1"), "legacy: the global endpoint, us-east-1");
+	setenv("AWS_ENDPOINT_URL", "https://127.0.0.1:8443", 1);
+	plan("a", &c);
+	is_str(c.roles[1].endpoint, "https://127.0.0.1:8443", "AWS_ENDPOINT_URL");
 	setenv("AWS_ENDPOINT_URL_STS", "https://127.0.0.1:9443", 1);
 	plan("a", &c);
 	is_str(c.roles[1].endpoint, "https://127.0.0.1:9443", "AWS_ENDPOINT_URL_STS");
 	unsetenv("AWS_REGION");
 	unsetenv("AWS_STS_REGIONAL_ENDPOINTS");
 	unsetenv("AWS_ENDPOINT_URL_STS");
+	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_PROFILE");
 	unlink(".aws/config");
 }

@@ -853,7 +853,7 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 	const char *mode = p->sts_regional_endpoints[0] ? p->sts_regional_endpoints :
 	    env("AWS_STS_REGIONAL_ENDPOINTS");
 	const char *region, *url = c->sts_override[0] ? c->sts_override :
-	    env("AWS_ENDPOINT_URL_STS");
+	    env("AWS_ENDPOINT_URL_STS") ? env("AWS_ENDPOINT_URL_STS") : env("AWS_ENDPOINT_URL");
 	uint64_t d = 0;
 
 	memset(r, 0, sizeof *r);
