@@ -35,7 +35,7 @@ finish(struct child *ch)
 		ch->done(ch);
 }
 
-/* Kill it (the reason is already in ch->end); reaping follows. */
+/* Kill it, noting why (unless a reason is already noted); reaping follows. */
 static void
 kill_child(struct child *ch, enum child_end why)
 {
