@@ -63,14 +63,15 @@ temporary_keys(void)
 	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": "
 	       "\"base\", \"external_id\": \"ext-42\", \"role_session_name\": \"n53@host\", "
 	       "\"duration_seconds\": 900, \"sts_regional_endpoints\": \"legacy\", "
-	       "\"sts_endpoint\": \"https://127.0.0.1:4443\", "
+	       "\"sts_endpoint\": \"https://127.0.0.1:4443\", \"sts_region\": \"eu-west-1\", "
 	       "\"credential_process_timeout\": 5}}", &e) == 0 &&
 	    !strcmp(c.aws.role_arn, ARN) && !strcmp(c.aws.source_profile, "base") &&
 	    !strcmp(c.aws.external_id, "ext-42") && !strcmp(c.aws.role_session_name, "n53@host") &&
 	    c.aws.duration_seconds == 900 && !strcmp(c.aws.sts_regional_endpoints, "legacy") &&
 	    !strcmp(c.aws.sts_endpoint, "https://127.0.0.1:4443") &&
+	    !strcmp(c.aws.sts_region, "eu-west-1") &&
 	    c.aws.credential_process_timeout == 5, "role_arn, source_profile, external_id, "
-	    "role_session_name, duration_seconds, sts_regional_endpoints, sts_endpoint, "
+	    "role_session_name, duration_seconds, sts_regional_endpoints, sts_endpoint, sts_region, "
 	    "credential_process_timeout %s", e.msg);
 	cfg_free(&c);
 	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"credential_source\": "

@@ -872,6 +872,25 @@ chains(void)
 	setenv("AWS_ENDPOINT_URL_STS", "https://127.0.0.1:9443", 1);
 	plan("a", &c);
 	is_str(c.roles[1].endpoint, "https://127.0.0.1:9443", "AWS_ENDPOINT_URL_STS");
+	{
+		struct cfg_aws aws = { 0 };
+		struct err e = { 0 };
+
+		unsetenv("AWS_ENDPOINT_URL_STS");
+		unsetenv("AWS_ENDPOINT_URL");
+		unsetenv("AWS_STS_REGIONAL_ENDPOINTS");
+		aws.role_arn = "arn:aws:iam::1:role/cfg";
+		aws.access_key_id = "AKIDCFG";
+		aws.secret_access_key = "SCFG";
+		aws.region = "us-east-1";
+		aws.sts_region = "eu-west-3";
+		ok(creds_init(&c, &aws, NULL, &e) == 0 && c.nroles == 1 && c.base == CREDS_CONFIG &&
+		    !strcmp(c.roles[0].region, "eu-west-3") &&
+		    !strcmp(c.roles[0].endpoint, "https://sts.eu-west-3.amazonaws.com") &&
+		    !strcmp(c.roles[0].who, "notify53 config"),
+		    "aws.role_arn with aws keys: aws.sts_region's STS, not aws.region %s", e.msg);
+		creds_free(&c);
+	}
 	unsetenv("AWS_REGION");
 	unsetenv("AWS_STS_REGIONAL_ENDPOINTS");
 	unsetenv("AWS_ENDPOINT_URL_STS");

@@ -816,7 +816,7 @@ profile_from_cfg(const struct cfg_aws *a, struct creds_profile *p, struct err *e
 		    "role_session_name" },
 		{ a->sts_regional_endpoints, p->sts_regional_endpoints,
 		    sizeof p->sts_regional_endpoints, "sts_regional_endpoints" },
-		{ a->region, p->region, sizeof p->region, "region" },
+		{ a->sts_region, p->region, sizeof p->region, "sts_region" },
 		{ a->web_identity_token_file, p->web_identity_token_file,
 		    sizeof p->web_identity_token_file, "web_identity_token_file" },
 		{ a->credential_process, p->credential_process, sizeof p->credential_process,
@@ -873,7 +873,7 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 	snprintf(r->session_name, sizeof r->session_name, "%s", session ? session : "");
 	if (p->duration_seconds[0] && num_parse(p->duration_seconds, 43200, &d) == 0)
 		r->duration = (int)d;
-	/* Region: notify53's own aws.region first for its own role; for a
+	/* Region: aws.sts_region first for notify53's own role; for a
 	 * profile, the environment before the file (botocore). */
 	region = !name && p->region[0] ? p->region : env("AWS_REGION");
 	if (!region)

@@ -47,7 +47,7 @@
  * https://sts.amazonaws.com (us-east-1) with sts_regional_endpoints =
  * legacy; aws.sts_endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL,
  * replaces it. REGION
- * is aws.region (for a role of notify53's config), AWS_REGION,
+ * is aws.sts_region (for a role of notify53's config), AWS_REGION,
  * AWS_DEFAULT_REGION, the profile's region, else us-east-1. After an
  * ExpiredToken answer the caller calls creds_expired.
  *

@@ -637,6 +637,7 @@ STR_FIELD(rd_aws_endpoint, aws.endpoint)
 STR_FIELD(rd_aws_region, aws.region)
 STR_FIELD(rd_aws_ca_file, aws.ca_file)
 STR_FIELD(rd_aws_sts_endpoint, aws.sts_endpoint)
+STR_FIELD(rd_aws_sts_region, aws.sts_region)
 STR_FIELD(rd_aws_web_identity_token_file, aws.web_identity_token_file)
 STR_FIELD(rd_aws_credential_process, aws.credential_process)
 
@@ -780,6 +781,7 @@ static const struct key aws_keys[] = {
 	{ "duration_seconds", rd_aws_duration_seconds, NULL },
 	{ "sts_regional_endpoints", rd_aws_sts, NULL },
 	{ "sts_endpoint", rd_aws_sts_endpoint, NULL },
+	{ "sts_region", rd_aws_sts_region, NULL },
 	{ "web_identity_token_file", rd_aws_web_identity_token_file, NULL },
 	{ "credential_process", rd_aws_credential_process, NULL },
 	{ "credential_process_timeout", rd_aws_process_timeout, NULL },
@@ -1073,6 +1075,7 @@ cfg_free(struct cfg *c)
 	free(c->aws.role_session_name);
 	free(c->aws.sts_regional_endpoints);
 	free(c->aws.sts_endpoint);
+	free(c->aws.sts_region);
 	free(c->aws.web_identity_token_file);
 	free(c->aws.credential_process);
 	free(c->user);

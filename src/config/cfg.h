@@ -85,6 +85,8 @@ struct cfg_aws {
 	int duration_seconds;     /* 900-43200 */
 	char *sts_regional_endpoints; /* regional or legacy */
 	char *sts_endpoint;       /* URL of STS (tests); else AWS_ENDPOINT_URL_STS */
+	char *sts_region;         /* STS region of aws.role_arn (aws.region is
+	                             Route 53's signing region) */
 	char *web_identity_token_file;
 	char *credential_process;
 	int credential_process_timeout; /* seconds; 0 = CREDS_PROCESS_TIMEOUT_S */
