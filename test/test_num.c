@@ -33,5 +33,9 @@ main(void)
 	ok(num_parse_n("8080/path", 5, 65535, &v) < 0, "n: one character too many refused");
 	ok(num_parse_n("12", 0, 99, &v) < 0, "n: nothing refused");
 	ok(num_parse_n("1\0" "2", 3, 999, &v) < 0, "n: a NUL inside refused");
+	ok(num_hex('0') == 0 && num_hex('9') == 9 && num_hex('a') == 10 && num_hex('F') == 15,
+	    "hex digits, either case");
+	ok(num_hex('g') < 0 && num_hex('/') < 0 && num_hex(':') < 0 && num_hex('@') < 0 &&
+	    num_hex('G') < 0 && num_hex(0) < 0, "not hex digits");
 	return tap_done();
 }

@@ -26,3 +26,15 @@ num_parse(const char *s, uint64_t max, uint64_t *out)
 {
 	return num_parse_n(s, s ? strlen(s) : 0, max, out);
 }
+
+int
+num_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

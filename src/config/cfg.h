@@ -74,6 +74,8 @@ struct cfg_aws {
 	char *ca_file;           /* PEM bundle replacing the built-in anchors */
 	double max_requests_per_second;
 	int allow_http;          /* an http:// endpoint may be used (tests) */
+	char *proxy;             /* proxy URL (may hold a password: never logged),
+	                            "" = none; NULL = the environment's */
 };
 
 struct cfg_safety {
