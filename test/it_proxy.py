@@ -38,7 +38,7 @@ sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
 from tap import ok, eq, done, skip, diag  # noqa: E402
 from emu import Emu, bare  # noqa: E402
 from named import Named, Zone, Key, free_port  # noqa: E402
-from r53tool import Home, api_log  # noqa: E402
+from r53tool import Home, api_log, run_notify53  # noqa: E402
 import synctest as st  # noqa: E402
 
 TINYPROXY = "/usr/bin/tinyproxy"
@@ -315,6 +315,23 @@ def metadata_not_proxied(ns, home):
         converged(e.boto3(), zid, ns, "IMDSv2")
 
 
+def check_config(e, ns, home):
+    cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
+                         name="check.json")
+    p = run_notify53(["check-config", "-c", cfg], home.env(
+        https_proxy="http://u:s3cret@10.0.0.8:3128", HTTPS_PROXY="http://10.9.9.9:1",
+        NO_PROXY=".corp.example, 10.0.0.0/8"))
+    ok(p.returncode == 0 and "proxy: https via 10.0.0.8:3128 (https_proxy), http direct; "
+       "NO_PROXY .corp.example, 10.0.0.0/8" in p.stdout and "s3cret" not in p.stdout + p.stderr,
+       "check-config: the proxy per endpoint kind, https_proxy over HTTPS_PROXY, "
+       "no password", p.stdout + p.stderr)
+    e.reset()
+    p = run_notify53(["sync", "-c", cfg], home.env(HTTPS_PROXY="http://u:s3cret@10.0.0.8:x"))
+    ok(p.returncode != 0 and "HTTPS_PROXY: proxy endpoint http://10.0.0.8:x: bad port" in
+       p.stderr and "s3cret" not in p.stdout + p.stderr and not api_log(e),
+       "a bad HTTPS_PROXY: refused at start, named, no password, no request", p.stderr)
+
+
 def main():
     if not os.access(TINYPROXY, os.X_OK):
         if os.environ.get("NOTIFY53_CI") == "1":
@@ -326,6 +343,7 @@ def main():
         with Emu(rate=0) as e:
             client = e.boto3()
             zid = bare(e.create_zone("example.com."))
+            check_config(e, ns, home)
             tunnel_and_no_proxy(e, ns, home, client, zid)
             basic_auth(e, ns, home, client, zid)
         plain_http(ns, home)

@@ -111,7 +111,10 @@ timed_out(struct http_client *c, const char *what, int ms)
 {
 	char msg[ERR_MSG_MAX];
 
-	snprintf(msg, sizeof msg, "%.100s: %s %d ms", c->url.hostport, what, ms);
+	snprintf(msg, sizeof msg, "%.100s: %s %d ms%s%.100s", c->url.hostport, what, ms,
+	    c->via ? " (through proxy " : "", c->via ? c->proxy.url.hostport : "");
+	if (c->via)
+		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ")");
 	fail_call(c, HTTP_ERR_TIMEOUT, msg);
 }
 
