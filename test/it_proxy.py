@@ -19,6 +19,8 @@ its own config and log.
 - plain http (an http:// test endpoint with allow_http, HTTP_PROXY): the
   absolute-form request in the proxy's log, the SigV4 signature (which
   covers Host) accepted;
+- one sync through the proxy with credentials under valgrind (the binary
+  built without sanitizers, $NOTIFY53_PLAIN): no error, no leak;
 - instance metadata (IMDSv2) is never proxied, even with HTTP_PROXY and
   HTTPS_PROXY set: the proxy's log has no metadata request.
 """
@@ -42,6 +44,7 @@ from r53tool import Home, api_log, run_notify53  # noqa: E402
 import synctest as st  # noqa: E402
 
 TINYPROXY = "/usr/bin/tinyproxy"
+PLAIN = os.environ.get("NOTIFY53_PLAIN", os.path.join(ROOT, "build", "plain", "notify53"))
 UPDATE = Key("update-key", "hmac-sha256", "dXBkYXRlLWtleS1mb3ItdGhlLXByb3h5LXRlc3QtMDAwMDAwMA==")
 ROLE_KEY = "ASIAROLE:ROLESECRET:ROLE/TOKEN+x="
 # tinyproxy's BasicAuth takes letters, digits, "-", "." and "_" only; the URL
@@ -242,6 +245,24 @@ def basic_auth(e, ns, home, client, zid):
         ok(api_log(e) and connects(px, e.port), "through the proxy")
         ok(not has_stray(client, zid), "the stray set is gone")
         converged(client, zid, ns, "BasicAuth")
+
+        # The same path under valgrind, a change pending.
+        ns.nsupdate("example.com", ["update add vg.example.com. 300 A 192.0.2.99"])
+        if shutil.which("valgrind") and os.access(PLAIN, os.X_OK):
+            v = subprocess.run(
+                ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                 "--show-leak-kinds=definite,indirect,possible", "--errors-for-leak-kinds="
+                 "definite,indirect,possible", PLAIN, "sync", "-c", cfg],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=home.env(), timeout=300,
+                universal_newlines=True)
+            ok(v.returncode == 0 and "==" not in v.stderr and
+               st.sync_lines(v.stdout).get("example.com.", {}).get("created") == 1,
+               "valgrind: a sync through the proxy with credentials, no error, no leak",
+               v.stdout + v.stderr[-4000:])
+        elif os.environ.get("NOTIFY53_CI") == "1":
+            ok(False, "valgrind and %s are there" % PLAIN)
+        else:
+            skip("valgrind: a sync through the proxy", "valgrind or %s missing" % PLAIN)
 
 
 def plain_http(ns, home):

@@ -737,6 +737,7 @@ http_client_init(struct http_client *c, const char *url, const struct http_clien
 	struct err *e)
 {
 	const struct proxy *p;
+
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
 	if (http_url_parse(&c->url, url, e) < 0)
