@@ -111,8 +111,8 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	o.proxy = &r->proxy;
 	if (http_client_init(&r->http, endpoint ? endpoint : R53_DEFAULT_ENDPOINT, &o, e) < 0)
 		return -1;
-	if (r->http.via)
-		log_info("route53: through the proxy %s (%s)", r->http.proxy.url.hostport,
+	if (r->http.proxy)
+		log_info("route53: through the proxy %s (%s)", r->http.proxy->url.hostport,
 		    r->http.url.tls ? r->proxy.https_from : r->proxy.http_from);
 	/* Over plain HTTP the key ID, every signed request (replayable for
 	 * minutes) and a session token travel in clear: only for a test

@@ -13,8 +13,8 @@
 
 /* What a connection goes to, for messages: "proxy HOST:PORT" or the
  * endpoint (printf "%s%.100s"). */
-#define PEER(c) (c)->via ? "proxy " : "", \
-	((c)->via ? (c)->proxy.url.hostport : (c)->url.hostport)
+#define PEER(c) (c)->proxy ? "proxy " : "", \
+	((c)->proxy ? (c)->proxy->url.hostport : (c)->url.hostport)
 
 void
 http_client_opts_default(struct http_client_opts *o)
@@ -59,7 +59,7 @@ finish_call(struct http_client *c, enum http_error error)
 
 	loop_timer_cancel(&c->call_timer);
 	c->active = NULL;
-	if (c->via && !c->url.tls && c->proxy.auth[0])
+	if (c->proxy && !c->url.tls && c->proxy->auth[0])
 		secret_wipe(c->out, sizeof c->out); /* Proxy-Authorization */
 	if (!call)
 		return;
@@ -112,8 +112,8 @@ timed_out(struct http_client *c, const char *what, int ms)
 	char msg[ERR_MSG_MAX];
 
 	snprintf(msg, sizeof msg, "%.100s: %s %d ms%s%.100s", c->url.hostport, what, ms,
-	    c->via ? " (through proxy " : "", c->via ? c->proxy.url.hostport : "");
-	if (c->via)
+	    c->proxy ? " (through proxy " : "", c->proxy ? c->proxy->url.hostport : "");
+	if (c->proxy)
 		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ")");
 	fail_call(c, HTTP_ERR_TIMEOUT, msg);
 }
@@ -206,7 +206,7 @@ on_resolved(struct resolve_query *q)
 static void
 connect_start(struct http_client *c)
 {
-	const struct http_url *to = c->via ? &c->proxy.url : &c->url;
+	const struct http_url *to = c->proxy ? &c->proxy->url : &c->url;
 	char msg[ERR_MSG_MAX];
 
 	c->reused = 0;
@@ -283,7 +283,7 @@ on_kick(struct loop_timer *t)
 	c->active = call;
 	c->retried = 0;
 	loop_timer_in(&c->call_timer, c->opt.total_timeout_ms);
-	if (c->via && !c->url.tls && call->req.target && call->req.target[0] == '/') {
+	if (c->proxy && !c->url.tls && call->req.target && call->req.target[0] == '/') {
 		/* RFC 9112 section 3.2.2: the proxy gets the absolute form. */
 		struct http_request r = call->req;
 		char target[HTTP_MAX_REQUEST_HEAD];
@@ -291,8 +291,8 @@ on_kick(struct loop_timer *t)
 		r.target = target;
 		if ((size_t)snprintf(target, sizeof target, "http://%s%s", c->url.hostport,
 		    call->req.target) >= sizeof target ||
-		    (c->proxy.auth[0] && http_request_add(&r, "Proxy-Authorization",
-		    c->proxy.auth) < 0))
+		    (c->proxy->auth[0] && http_request_add(&r, "Proxy-Authorization",
+		    c->proxy->auth) < 0))
 			n = err_set(&call->err, "http: request too large for the proxy");
 		else
 			n = http_request_head(&r, c->url.hostport, c->out, sizeof c->out,
@@ -334,7 +334,7 @@ response_done(struct http_client *c, int extra)
 {
 	/* Through a proxy to an http endpoint: AWS APIs answer a bad
 	 * signature with 403, never 401 or 407, which are the proxy's. */
-	if (c->via && !c->url.tls && (c->parser.resp.status == 407 ||
+	if (c->proxy && !c->url.tls && (c->parser.resp.status == 407 ||
 	    c->parser.resp.status == 401)) {
 		proxy_refused(c, c->parser.resp.status);
 		return;
@@ -359,9 +359,9 @@ proxy_refused(struct http_client *c, int status)
 	char msg[ERR_MSG_MAX];
 	int auth = status == 407 || status == 401;
 
-	snprintf(msg, sizeof msg, "proxy %.60s refused %s %.60s: HTTP %d%s", c->proxy.url.hostport,
+	snprintf(msg, sizeof msg, "proxy %.60s refused %s %.60s: HTTP %d%s", c->proxy->url.hostport,
 	    c->url.tls ? "CONNECT to" : "the request to", c->url.hostport, status,
-	    !auth ? "" : c->proxy.auth[0] ? " (authentication: the user and "
+	    !auth ? "" : c->proxy->auth[0] ? " (authentication: the user and "
 	    "password of the proxy URL were refused)" : " (authentication required: the "
 	    "proxy URL has no user and password)");
 	fail_call(c, status >= 400 && status < 500 ? HTTP_ERR_PROXY_DENIED : HTTP_ERR_PROXY, msg);
@@ -594,16 +594,16 @@ tunnel_start(struct http_client *c)
 
 	snprintf(au, sizeof au, "%s%s%s:%d", v6 ? "[" : "", c->url.host, v6 ? "]" : "",
 	    c->url.port);
-	c->tun_len = (size_t)snprintf(c->tun, sizeof c->tun,
+	c->tun_len = (size_t)snprintf(c->tun, PROXY_MAX_CONNECT,
 	    "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", au, au,
-	    c->proxy.auth[0] ? "Proxy-Authorization: " : "", c->proxy.auth,
-	    c->proxy.auth[0] ? "\r\n" : "");
+	    c->proxy->auth[0] ? "Proxy-Authorization: " : "", c->proxy->auth,
+	    c->proxy->auth[0] ? "\r\n" : "");
 	c->tun_off = 0;
 	/* A 2xx answer to CONNECT has no body (RFC 9112 section 6.3); after
 	 * any other the connection is closed, its body unread. */
 	http_parser_init(&c->parser, 0, 1);
 	c->state = HTTP_TUNNEL;
-	log_debug("http %s: CONNECT through proxy %s", c->url.hostport, c->proxy.url.hostport);
+	log_debug("http %s: CONNECT through proxy %s", c->url.hostport, c->proxy->url.hostport);
 	tunnel_drive(c);
 }
 
@@ -612,7 +612,7 @@ tunnel_failed(struct http_client *c, const char *what, const char *why)
 {
 	char msg[ERR_MSG_MAX];
 
-	snprintf(msg, sizeof msg, "proxy %.100s: %s%s%.200s", c->proxy.url.hostport, what,
+	snprintf(msg, sizeof msg, "proxy %.100s: %s%s%.200s", c->proxy->url.hostport, what,
 	    why ? ": " : "", why ? why : "");
 	fail_call(c, HTTP_ERR_PROXY, msg);
 }
@@ -706,7 +706,7 @@ on_io(struct loop_io *io, short revents)
 			loop_timer_cancel(&c->conn_timer);
 			c->state = HTTP_SENDING;
 			drive(c);
-		} else if (c->via) {
+		} else if (c->proxy) {
 			tunnel_start(c);
 		} else {
 			handshake_start(c);
@@ -736,8 +736,6 @@ int
 http_client_init(struct http_client *c, const char *url, const struct http_client_opts *o,
 	struct err *e)
 {
-	const struct proxy *p;
-
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
 	if (http_url_parse(&c->url, url, e) < 0)
@@ -746,15 +744,13 @@ http_client_init(struct http_client *c, const char *url, const struct http_clien
 		c->opt = *o;
 	else
 		http_client_opts_default(&c->opt);
-	if (c->opt.proxy && (p = proxy_pick(c->opt.proxy, &c->url))) {
-		c->proxy = *p;
-		c->via = 1;
-	}
-	c->opt.proxy = NULL;
+	if (c->opt.proxy)
+		c->proxy = proxy_pick(c->opt.proxy, &c->url);
 	if (c->url.tls) {
 		if (!c->opt.trust || c->opt.trust->n == 0)
 			return err_set(e, "endpoint %s: https needs trust anchors", url);
-		if (!(c->tls = calloc(1, sizeof *c->tls)))
+		if (!(c->tls = calloc(1, sizeof *c->tls)) ||
+		    (c->proxy && !(c->tun = malloc(PROXY_MAX_CONNECT))))
 			return err_set(e, "http: out of memory for a TLS context");
 	}
 	c->io.cb = on_io;
@@ -813,9 +809,11 @@ http_client_free(struct http_client *c)
 		c->active->queued = 0;
 	c->head = c->tail = c->active = NULL;
 	http_parser_free(&c->parser);
-	proxy_free(&c->proxy);
-	secret_wipe(c->tun, sizeof c->tun);
-	if (c->via && !c->url.tls)
+	if (c->tun)
+		secret_wipe(c->tun, PROXY_MAX_CONNECT);
+	free(c->tun);
+	c->tun = NULL;
+	if (c->proxy && !c->url.tls)
 		secret_wipe(c->out, sizeof c->out);
 	if (c->tls)
 		tls_release(c->tls);

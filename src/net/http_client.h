@@ -104,8 +104,8 @@ struct http_client_opts {
 	time_t (*now)(void);      /* wall clock; NULL: time() (for tests) */
 	/* NULL: always direct (instance metadata and container endpoints must
 	 * never be proxied). Else the proxy settings (proxy_conf_init, kept by
-	 * the caller until http_client_init returns) the endpoint's proxy is
-	 * picked from, NO_PROXY applied: for the AWS APIs (Route 53, STS). */
+	 * the caller as long as the client) the endpoint's proxy is picked
+	 * from, NO_PROXY applied: for the AWS APIs (Route 53, STS). */
 	const struct proxy_conf *proxy;
 };
 
@@ -141,11 +141,10 @@ struct http_client {
 	int got_response_bytes;
 	size_t out_len, out_off, body_off;
 	struct http_parser parser;
-	struct proxy proxy;     /* the proxy used (a copy: its credentials are wiped
-	                           at http_client_free) */
-	int via;                /* connect through proxy */
+	const struct proxy *proxy; /* NULL: direct; else in opt.proxy's settings */
 	size_t tun_len, tun_off;
-	char tun[PROXY_MAX_CONNECT]; /* the CONNECT request, wiped once sent */
+	char *tun;              /* heap, https through a proxy: the CONNECT request
+	                           (PROXY_MAX_CONNECT bytes), wiped once sent */
 	char out[HTTP_MAX_REQUEST_HEAD];
 	/* Counters for tests and logs. */
 	unsigned long connects, requests, resumed;
