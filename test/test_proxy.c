@@ -1,9 +1,16 @@
 /* Unit tests of src/net/proxy: proxy URLs (user information decoded into
  * Proxy-Authorization, never shown in a message), the NO_PROXY rules, and
- * which setting wins (aws.proxy, the lower- and upper-case variables). */
+ * which setting wins (aws.proxy, the lower- and upper-case variables);
+ * and of src/net/http_client through a proxy, test/fakehttp.h playing the
+ * proxy: the absolute form and CONNECT on the wire, the proxy's refusals
+ * as HTTP_ERR_PROXY (5xx, retried) or HTTP_ERR_PROXY_DENIED (4xx), a
+ * client without proxy settings going direct. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/r53_op.h"
+#include "fakehttp.h"
+#include "net/http_client.h"
 #include "net/proxy.h"
 #include "tap.h"
 
@@ -67,6 +74,136 @@ clear_env(void)
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		unsetenv(names[i]);
+}
+
+static struct fake_http srv;
+static int ndone;
+
+static int
+starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static void
+call_done(struct http_call *call)
+{
+	(void)call;
+	ndone++;
+}
+
+/* One GET / to endpoint through conf (NULL: no proxy settings); the
+ * scripted server's reply has been set. Returns the call's error. */
+static enum http_error
+one_call(const char *endpoint, const struct proxy_conf *conf, struct http_call *call,
+	char *msg, size_t cap)
+{
+	static struct tls_trust trust;
+	struct http_client cl;
+	struct http_client_opts o;
+	struct err e = { 0 };
+	int64_t end;
+
+	if (!trust.n && tls_trust_add_builtin(&trust, &e) < 0)
+		return HTTP_ERR_REQUEST;
+	http_client_opts_default(&o);
+	o.trust = &trust;
+	o.proxy = conf;
+	o.connect_timeout_ms = o.total_timeout_ms = 5000;
+	if (http_client_init(&cl, endpoint, &o, &e) < 0) {
+		diag("http_client_init: %s", e.msg);
+		return HTTP_ERR_REQUEST;
+	}
+	memset(call, 0, sizeof *call);
+	call->req.method = "GET";
+	call->req.target = "/2013-04-01/hostedzone";
+	call->done = call_done;
+	ndone = 0;
+	http_client_send(&cl, call);
+	end = loop_refresh_now() + 10000;
+	while (!ndone && loop_refresh_now() < end)
+		loop_once(20);
+	snprintf(msg, cap, "%s", ndone ? call->err.msg : "no completion");
+	http_client_free(&cl);
+	return ndone ? call->error : HTTP_ERR_TIMEOUT;
+}
+
+static void
+driver(void)
+{
+	struct proxy_conf pc;
+	struct http_call call;
+	struct err e = { 0 };
+	char url[64], msg[ERR_MSG_MAX], want[160];
+	enum http_error r;
+
+	if (!ok(fake_start(&srv) == 0, "scripted proxy on 127.0.0.1"))
+		return;
+	snprintf(url, sizeof url, "http://Aladdin:open%%20sesame@127.0.0.1:%d", srv.port);
+	if (!ok(proxy_conf_init(&pc, url, &e) == 0, "aws.proxy %s", e.msg))
+		return;
+
+	/* http endpoint: the absolute form, Host the endpoint's, credentials. */
+	fake_reply(&srv, 200, "", "ok");
+	r = one_call("http://192.0.2.1:8080", &pc, &call, msg, sizeof msg);
+	is_int(r, HTTP_OK, "http through the proxy: OK (%s)", msg);
+	ok(srv.nreqs == 1 && starts(srv.reqs[0], "GET http://192.0.2.1:8080/2013-04-01/hostedzone "
+	    "HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n") &&
+	    strstr(srv.reqs[0], "\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"),
+	    "http: absolute form, the endpoint's Host, Proxy-Authorization");
+	fake_reset(&srv);
+	fake_reply(&srv, 407, "Proxy-Authenticate: Basic realm=\"x\"\r\n", "");
+	r = one_call("http://192.0.2.1:8080", &pc, &call, msg, sizeof msg);
+	snprintf(want, sizeof want, "proxy 127.0.0.1:%d refused the request to 192.0.2.1:8080: "
+	    "HTTP 407 (authentication: the user and password of the proxy URL were refused)",
+	    srv.port);
+	ok(r == HTTP_ERR_PROXY_DENIED && !strcmp(msg, want), "http: 407 is the proxy's: %s", msg);
+	ok(r53_retry_class(r, call.sent, 1, 0, NULL, NULL) == R53_RETRY_NO,
+	    "... not retried");
+
+	/* https endpoint: CONNECT; refusals before any byte reaches it. */
+	fake_reset(&srv);
+	fake_reply(&srv, 503, "", "busy");
+	r = one_call("https://192.0.2.1", &pc, &call, msg, sizeof msg);
+	ok(srv.nreqs == 1 && !strcmp(srv.reqs[0], "CONNECT 192.0.2.1:443 HTTP/1.1\r\n"
+	    "Host: 192.0.2.1:443\r\nProxy-Authorization: Basic "
+	    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"), "https: CONNECT host:443, Host, credentials");
+	snprintf(want, sizeof want, "proxy 127.0.0.1:%d refused CONNECT to 192.0.2.1: HTTP 503",
+	    srv.port);
+	ok(r == HTTP_ERR_PROXY && !strcmp(msg, want) && !call.sent,
+	    "https: 503 from the proxy, nothing sent to the endpoint: %s", msg);
+	ok(r53_retry_class(r, call.sent, 1, 0, NULL, NULL) == R53_RETRY_TRANSIENT,
+	    "... retried as transient, even for a change");
+	fake_reset(&srv);
+	fake_reply(&srv, 403, "", "");
+	r = one_call("https://192.0.2.1:8443", &pc, &call, msg, sizeof msg);
+	ok(r == HTTP_ERR_PROXY_DENIED && strstr(msg, "refused CONNECT to 192.0.2.1:8443: HTTP 403"),
+	    "https: 403 from the proxy is a refusal: %s", msg);
+	fake_reset(&srv);
+	fake_reply(&srv, 200, "", "junk");
+	r = one_call("https://[2001:db8::1]", &pc, &call, msg, sizeof msg);
+	ok(srv.nreqs == 1 && starts(srv.reqs[0], "CONNECT [2001:db8::1]:443 HTTP/1.1\r\n"
+	    "Host: [2001:db8::1]:443\r\n"), "https: an IPv6 endpoint in brackets");
+	ok(r == HTTP_ERR_PROXY && strstr(msg, "data before the TLS handshake"),
+	    "https: bytes after the proxy's 200: %s", msg);
+	fake_reset(&srv);
+	fake_close_next(&srv);
+	r = one_call("https://192.0.2.1", &pc, &call, msg, sizeof msg);
+	ok(r == HTTP_ERR_PROXY && strstr(msg, "closed before the answer to CONNECT"),
+	    "https: the proxy closes: %s", msg);
+	ok(!strstr(msg, "open sesame") && !strstr(msg, "QWxh"), "no credentials in messages");
+
+	/* No proxy settings (instance metadata): direct, whatever is set. */
+	fake_reset(&srv);
+	fake_reply(&srv, 200, "", "ok");
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
+	setenv("HTTP_PROXY", "http://192.0.2.7:3128", 1);
+	r = one_call(url, NULL, &call, msg, sizeof msg);
+	ok(r == HTTP_OK && srv.nreqs == 1 && starts(srv.reqs[0], "GET /2013-04-01/"),
+	    "no proxy settings: direct, origin form, HTTP_PROXY ignored (%s)", msg);
+	unsetenv("HTTP_PROXY");
+	fake_reset(&srv);
+	proxy_conf_free(&pc);
 }
 
 int
@@ -191,5 +328,6 @@ main(void)
 	   !strstr(e.msg, "s3cret"), "a bad HTTPS_PROXY: refused, named, no password: %s",
 	   e.msg);
 	clear_env();
+	driver();
 	return tap_done();
 }
