@@ -3,7 +3,8 @@
 emulator through Debian's tinyproxy, started by this test on loopback with
 its own config and log.
 
-- HTTPS_PROXY: the proxy's log shows "CONNECT 127.0.0.1:PORT"; TLS runs end
+- HTTPS_PROXY (and https_proxy, which wins, naming the proxy by host
+  name): the proxy's log shows "CONNECT 127.0.0.1:PORT"; TLS runs end
   to end through the tunnel (the emulator's certificate checked against
   its CA as without a proxy); the sync converges; one tunnel carries
   several API requests (keep-alive), as the emulator's connection ids show;
@@ -173,6 +174,17 @@ def tunnel_and_no_proxy(e, ns, home, client, zid):
            "HTTPS_PROXY: %d API requests over %d tunnel(s) (keep-alive)" % (
                len(log), len(tun)), "%r %r" % (tun, [(x["op"], x["conn"]) for x in log]))
         converged(client, zid, ns, "HTTPS_PROXY")
+
+        # The proxy by name (resolved through /etc/hosts), lower case.
+        ns.nsupdate("example.com", ["update add byname.example.com. 300 A 192.0.2.78"])
+        before = len(connects(px, e.port))
+        p, res = st.sync(home, cfg, env=home.env(
+            https_proxy="http://localhost:%d/" % px.port, HTTPS_PROXY="http://127.0.0.1:9"))
+        ok(p.returncode == 0 and res.get("example.com.", {}).get("created") == 1 and
+           len(connects(px, e.port)) > before and
+           "through the proxy localhost:%d (https_proxy)" % px.port in p.stderr,
+           "https_proxy (a host name, winning over HTTPS_PROXY): the change synced through it",
+           p.stdout + p.stderr)
 
         ns.nsupdate("example.com", ["update add new.example.com. 300 A 192.0.2.77"])
         before = px.text()
