@@ -209,7 +209,7 @@ def tunnel_and_no_proxy(e, ns, home, client, zid):
             json.dump(d, f)
         p, res = st.sync(home, bad, env=home.env(HTTPS_PROXY=px.url()))
         tun = connects(px, closed)
-        ok(p.returncode != 0 and ("proxy 127.0.0.1:%d refused CONNECT to 127.0.0.1:%d: HTTP 5"
+        ok(p.returncode != 0 and ("proxy 127.0.0.1:%d could not pass CONNECT to 127.0.0.1:%d: HTTP 5"
                                   % (px.port, closed)) in p.stdout + p.stderr and
            "retries exhausted" in p.stdout + p.stderr,
            "a proxy answering 5xx: the error names the proxy, retries exhausted",

@@ -168,7 +168,8 @@ driver(void)
 	ok(srv.nreqs == 1 && !strcmp(srv.reqs[0], "CONNECT 192.0.2.1:443 HTTP/1.1\r\n"
 	    "Host: 192.0.2.1:443\r\nProxy-Authorization: Basic "
 	    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"), "https: CONNECT host:443, Host, credentials");
-	snprintf(want, sizeof want, "proxy 127.0.0.1:%d refused CONNECT to 192.0.2.1: HTTP 503",
+	snprintf(want, sizeof want, "proxy 127.0.0.1:%d could not pass CONNECT to 192.0.2.1: "
+	    "HTTP 503",
 	    srv.port);
 	ok(r == HTTP_ERR_PROXY && !strcmp(msg, want) && !call.sent,
 	    "https: 503 from the proxy, nothing sent to the endpoint: %s", msg);

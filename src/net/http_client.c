@@ -357,14 +357,15 @@ static void
 proxy_refused(struct http_client *c, int status)
 {
 	char msg[ERR_MSG_MAX];
-	int auth = status == 407 || status == 401;
+	int auth = status == 407 || status == 401, denied = status >= 400 && status < 500;
 
-	snprintf(msg, sizeof msg, "proxy %.60s refused %s %.60s: HTTP %d%s", c->proxy->url.hostport,
-	    c->url.tls ? "CONNECT to" : "the request to", c->url.hostport, status,
+	snprintf(msg, sizeof msg, "proxy %.60s %s %s %.60s: HTTP %d%s", c->proxy->url.hostport,
+	    denied ? "refused" : "could not pass", c->url.tls ? "CONNECT to" : "the request to",
+	    c->url.hostport, status,
 	    !auth ? "" : c->proxy->auth[0] ? " (authentication: the user and "
 	    "password of the proxy URL were refused)" : " (authentication required: the "
 	    "proxy URL has no user and password)");
-	fail_call(c, status >= 400 && status < 500 ? HTTP_ERR_PROXY_DENIED : HTTP_ERR_PROXY, msg);
+	fail_call(c, denied ? HTTP_ERR_PROXY_DENIED : HTTP_ERR_PROXY, msg);
 }
 
 /* Feed received bytes; returns 1 when the call ended (done or failed). */
