@@ -403,6 +403,15 @@
 #define HTTP_IDLE_TIMEOUT_MS 30000
 #endif
 
+/* ---- HTTP proxy (src/net/proxy) ------------------------------------------------- */
+
+/* Longest user:password of a proxy URL after percent-decoding: ample for
+ * an account name and a generated password, and it bounds the
+ * Proxy-Authorization header (its base64). */
+#ifndef PROXY_MAX_USERINFO
+#define PROXY_MAX_USERINFO 255
+#endif
+
 /* ---- endpoint name resolution (src/net/resolve) ---------------------------- */
 
 /* Addresses kept per name, nameservers used (glibc's MAXNS), longest name. */

@@ -129,12 +129,13 @@ wiped(void)
 {
 	static const char key[] = "wJalrXUtnFEMIK7MDENGbPxRfiCYWIPEDTESTKEY";
 	static const char tsig[] = "d2lwZWQtdHNpZy1zZWNyZXQtZm9yLW5vdGlmeTUzLXRlc3Q=";
+	static const char proxy_pw[] = "ProxyPasswordWipedTooX9";
 	char path[] = "/tmp/test_cfg.XXXXXX";
 	struct cfg c;
 	struct err e = { 0 };
 	int fd = mkstemp(path);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	long k, t;
+	long k, t, pw;
 
 	if (!f) {
 		ok(0, "temporary config file");
@@ -142,8 +143,8 @@ wiped(void)
 	}
 	fprintf(f, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"],"
 	    " \"tsig_key\": \"k\"}], \"tsig_keys\": {\"k\": {\"secret\": \"%s\"}},"
-	    " \"aws\": {\"access_key_id\": \"AKIDWIPE\", \"secret_access_key\": \"%s\"}}",
-	    tsig, key);
+	    " \"aws\": {\"access_key_id\": \"AKIDWIPE\", \"secret_access_key\": \"%s\","
+	    " \"proxy\": \"http://u:%s@127.0.0.1:3128\"}}", tsig, key, proxy_pw);
 	fclose(f);
 	memhook_start(key);
 	ok(cfg_load(&c, path, &e) == 0 && c.aws.secret_access_key &&
@@ -156,6 +157,13 @@ wiped(void)
 	cfg_free(&c);
 	t = memhook_found();
 	memhook_stop();
+	memhook_start(proxy_pw);
+	cfg_load(&c, path, &e);
+	ok(c.aws.proxy && strstr(c.aws.proxy, proxy_pw) && !strncmp(c.aws.proxy, "http://u:", 9),
+	    "aws.proxy read");
+	cfg_free(&c);
+	pw = memhook_found();
+	memhook_stop();
 	unlink(path);
 	if (k < 0) {
 		diag("freed blocks cannot be looked at in this build (no ASan): not checked");
@@ -163,6 +171,7 @@ wiped(void)
 	}
 	is_int(k, 0, "freed blocks holding the secret access key");
 	is_int(t, 0, "freed blocks holding the TSIG secret");
+	is_int(pw, 0, "freed blocks holding the password of aws.proxy");
 }
 
 int

@@ -155,5 +155,9 @@ main(void)
 		strtod_is("1e1000000000000000000000000e-1000000", HUGE_VAL, 27),
 	    "strtod: leading zeros, trailing zeros, an exponent past 10^9");
 	strtod_generated();
+	ok(num_hex('0') == 0 && num_hex('9') == 9 && num_hex('a') == 10 && num_hex('F') == 15,
+	    "hex digits, either case");
+	ok(num_hex('g') < 0 && num_hex('/') < 0 && num_hex(':') < 0 && num_hex('@') < 0 &&
+	    num_hex('G') < 0 && num_hex(0) < 0, "not hex digits");
 	return tap_done();
 }

@@ -246,3 +246,15 @@ num_strtod(const char *s, char **end)
 	}
 	return neg ? -v : v;
 }
+
+int
+num_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

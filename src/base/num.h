@@ -1,5 +1,5 @@
 /*
- * num: decimal numbers from text (config values, arguments, API answers,
+ * num: decimal numbers (and hex digits) from text (config values, arguments, API answers,
  * system files). Stricter than strtol, and smaller in a static binary (no
  * __intscan): digits only, no sign, no spaces, no base prefix.
  */
@@ -31,5 +31,8 @@ int num_parse_n(const char *s, size_t n, uint64_t max, uint64_t *out);
  * precision: 6 KB and more where long double is software 128-bit).
  */
 double num_strtod(const char *s, char **end);
+
+/* The value of the hex digit c (either case), or -1. */
+int num_hex(int c);
 
 #endif

@@ -215,54 +215,27 @@ get_addr(const cJSON *v, const struct where *w, struct err *e, int port, struct 
 	return 0;
 }
 
-/* "192.0.2.0/24", "2001:db8::/32" or a single address. */
+/* "192.0.2.0/24", "2001:db8::/32" or a single address. An IPv4-mapped
+ * entry (::ffff:192.0.2.0/120) is the IPv4 range 192.0.2.0/24: sources
+ * arrive as IPv4 (IPV6_V6ONLY sockets). */
 static int
 get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *r)
 {
-	char tmp[INET6_ADDRSTRLEN + 8], buf[80];
-	const unsigned char *ip;
-	unsigned char v4[4];
-	const char *slash;
-	int maxbits;
+	char buf[80];
 
 	if (!cJSON_IsString(v))
 		return bad(e, w, "must be a string");
-	slash = strchr(v->valuestring, '/');
-	if (strlen(v->valuestring) >= sizeof tmp)
-		return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
-	snprintf(tmp, sizeof tmp, "%.*s",
-	    (int)(slash ? (size_t)(slash - v->valuestring) : strlen(v->valuestring)), v->valuestring);
-	/* A bare IPv6 address would read its last group as a port: bracket it. */
-	if (strchr(tmp, ':') && strchr(strchr(tmp, ':') + 1, ':')) {
-		char br[sizeof tmp + 2];
-
-		snprintf(br, sizeof br, "[%s]", tmp);
-		if (net_addr_parse(&r->addr, br, 53) < 0)
-			return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
-	} else if (strchr(tmp, ':') || net_addr_parse(&r->addr, tmp, 53) < 0) {
+	switch (net_cidr_parse(&r->addr, &r->prefix, v->valuestring)) {
+	case 0:
+		return 0;
+	case NET_CIDR_PREFIX:
+		return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
+	case NET_CIDR_MAPPED:
+		return bad(e, w, "%s is an IPv4-mapped range: its prefix length must be 96 or "
+		    "more", shown(v, buf, sizeof buf));
+	default:
 		return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
 	}
-	maxbits = r->addr.ss.ss_family == AF_INET ? 32 : 128;
-	r->prefix = maxbits;
-	if (slash) {
-		uint64_t p;
-
-		if (num_parse(slash + 1, (uint64_t)maxbits, &p) < 0)
-			return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
-		r->prefix = (int)p;
-	}
-	/* An IPv4-mapped entry (::ffff:192.0.2.0/120) is the IPv4 range
-	 * 192.0.2.0/24: sources arrive as IPv4 (IPV6_V6ONLY sockets), and
-	 * in_range compares the 4 bytes, which its prefix must cover. */
-	if (r->addr.ss.ss_family == AF_INET6 && net_addr_ip(&r->addr, &ip) == 4) {
-		if (r->prefix < 96)
-			return bad(e, w, "%s is an IPv4-mapped range: its prefix length must be 96 or "
-			    "more", shown(v, buf, sizeof buf));
-		memcpy(v4, ip, 4); /* ip points into r->addr */
-		net_addr_from_ip(&r->addr, v4, 4, 53);
-		r->prefix -= 96;
-	}
-	return 0;
 }
 
 /* ---- the original tool's keys ---------------------------------------------- */
@@ -712,6 +685,7 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 	}
 	return 0;
 }
+STR_FIELD(rd_aws_proxy, aws.proxy)
 STR_FIELD(rd_user, user)
 STR_FIELD(rd_group, group)
 STR_FIELD(rd_pidfile, pidfile)
@@ -785,6 +759,7 @@ static const struct key aws_keys[] = {
 	{ "web_identity_token_file", rd_aws_web_identity_token_file, NULL },
 	{ "credential_process", rd_aws_credential_process, NULL },
 	{ "credential_process_timeout", rd_aws_process_timeout, NULL },
+	{ "proxy", rd_aws_proxy, NULL },
 };
 
 static const struct key safety_keys[] = {
@@ -1078,6 +1053,7 @@ cfg_free(struct cfg *c)
 	free(c->aws.sts_region);
 	free(c->aws.web_identity_token_file);
 	free(c->aws.credential_process);
+	secret_free(c->aws.proxy);
 	free(c->user);
 	free(c->group);
 	free(c->pidfile);
@@ -1103,29 +1079,11 @@ cfg_zone_find(const struct cfg *c, const char *name)
 	return NULL;
 }
 
-static int
-in_range(const struct cfg_cidr *r, const struct net_addr *a)
-{
-	const unsigned char *x, *y;
-	int bits = r->prefix;
-
-	/* r is never IPv4-mapped (get_cidr): its bytes cover its prefix. */
-	if (net_addr_ip(&r->addr, &x) != net_addr_ip(a, &y))
-		return 0;
-	for (int i = 0; bits > 0; i++, bits -= 8) {
-		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
-
-		if ((x[i] & m) != (y[i] & m))
-			return 0;
-	}
-	return 1;
-}
-
 int
 cfg_notify_allowed(const struct cfg *c, const struct cfg_zone *z, const struct net_addr *addr)
 {
 	for (int i = 0; i < c->nnotify_from; i++)
-		if (in_range(&c->notify_from[i], addr))
+		if (net_cidr_match(&c->notify_from[i].addr, c->notify_from[i].prefix, addr))
 			return 1;
 	if (z)
 		for (int i = 0; i < z->nprimaries; i++)

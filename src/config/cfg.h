@@ -90,6 +90,8 @@ struct cfg_aws {
 	char *web_identity_token_file;
 	char *credential_process;
 	int credential_process_timeout; /* seconds; 0 = CREDS_PROCESS_TIMEOUT_S */
+	char *proxy;             /* proxy URL (may hold a password: never logged),
+	                            "" = none; NULL = the environment's */
 };
 
 struct cfg_safety {
