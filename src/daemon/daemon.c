@@ -756,7 +756,7 @@ aws_changed(const struct cfg_aws *a, const struct cfg_aws *b)
 	    !str_same(a->secret_access_key, b->secret_access_key) ||
 	    !str_same(a->session_token, b->session_token) ||
 	    !str_same(a->credentials_file, b->credentials_file) ||
-	    !str_same(a->ca_file, b->ca_file) ||
+	    !str_same(a->ca_file, b->ca_file) || !str_same(a->proxy, b->proxy) ||
 	    a->max_requests_per_second != b->max_requests_per_second)
 		log_warn("daemon: reload: the aws settings changed; they take effect at the next "
 			 "restart");
