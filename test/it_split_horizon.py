@@ -215,6 +215,12 @@ def cli(emu, ns, home, cfg, zids):
         mine = [x for x in lines if x.startswith(label[view] + ": serial %d by AXFR, " % serial)]
         ok(len(mine) == 1, "(a) sync: one line for %s" % label[view], p.stdout)
     equal_views(emu, ns, zids, "(a) after sync")
+    p = run_notify53(["plan", "-c", cfg, "--json"], home.env())
+    summaries = sorted((o.get("zone"), o.get("hosted_zone"), o.get("private"))
+                       for o in map(json.loads, p.stdout.splitlines()) if "summary" in o)
+    eq(summaries, sorted([(ZONE + ".", zids["internal"], True), (ZONE + ".", zids["external"], False)]),
+       "(a) plan --json: each entry's lines name its hosted zone, public or private")
+    ok(p.returncode == 0, "(a) plan after the sync: nothing pending", p.stdout + p.stderr)
     for zid in zids.values():
         ok(("stale.example.com.", "A") not in content(emu, zid), "(a) stale set deleted in %s" % zid)
 

@@ -96,7 +96,7 @@ print_plan(struct sync_job *j)
 		printf("# %s serial %lu\n", sync_job_zone(j, zone, sizeof zone),
 		    (unsigned long)j->serial);
 	plan_opts_init(&o, j->zone);
-	plan_print(&j->plan, &o, stdout, flags);
+	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
 	if (j->plan.nchanges)
 		run.pending = 1;
 }
@@ -111,7 +111,8 @@ print_sync(struct sync_job *j)
 		struct plan_opts o;
 
 		plan_opts_init(&o, j->zone);
-		plan_print(&j->plan, &o, stdout, isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
+		plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
+		    isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
 	} else {
 		print_notes(j, zone);
 	}
