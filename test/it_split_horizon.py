@@ -26,6 +26,9 @@ Checked:
 (c) an unsigned NOTIFY for example.com is REFUSED (every entry has a key).
 (d) SIGHUP with the same file keeps both entries; the state file has one
     entry for each hosted zone.
+(e) a second public hosted zone of that name: the public entry fails,
+    asking for hosted_zone_id, and nothing is sent to either public zone;
+    with hosted_zone_id it is in sync again.
 Waits are for events (log lines, answers), bounded by WAIT.
 """
 import json
@@ -195,8 +198,8 @@ def config(home, emu, ns, port, state):
              {"name": ZONE, "primaries": [ns.addr()], "private": False,
               "tsig_key": EXTERNAL.name}]
     keys = dict((k.name, {"algorithm": k.alg, "secret": k.secret}) for k in (INTERNAL, EXTERNAL))
-    return st.sync_config(home, emu, zones, listen=["127.0.0.1:%d" % port], tsig_keys=keys,
-                          state_file=state)
+    top = {"state_file": state} if state else {}
+    return st.sync_config(home, emu, zones, listen=["127.0.0.1:%d" % port], tsig_keys=keys, **top)
 
 
 def cli(emu, ns, home, cfg, zids):
@@ -290,6 +293,27 @@ def daemon(emu, ns, home, cfg, zids, port, state):
         ok(v.get("result") == "ok" and v.get("synced_serial"), "(d) %s: synced" % k, json.dumps(v))
 
 
+def ambiguous(emu, ns, home, port, zids):
+    other = bare(emu.boto3().create_hosted_zone(Name=ZONE, CallerReference="split-public-2")[
+        "HostedZone"]["Id"])
+    since = emu.log()[-1]["seq"] if emu.log() else 0
+    cfg = config(home, emu, ns, port, None)
+    p, _ = st.sync(home, cfg)
+    ok(p.returncode == 1 and "2 public hosted zones are called example.com.: set hosted_zone_id"
+       in p.stderr, "(e) two public zones of the name: the public entry fails, asking for "
+       "hosted_zone_id", p.stdout + p.stderr)
+    ok(not [x for x in api_log(emu, since) if x["op"] == "ChangeResourceRecordSets"
+            and bare(x.get("zone") or "") != zids["internal"]],
+       "(e) nothing sent to a public hosted zone")
+    zones = json.loads(open(cfg).read())
+    zones["zones"][1]["hosted_zone_id"] = zids["external"]
+    home.write("config.json", json.dumps(zones))
+    p, _ = st.sync(home, cfg)
+    ok(p.returncode == 0 and "example.com. (public hosted zone %s): serial" % zids["external"]
+       in p.stdout, "(e) with hosted_zone_id: in sync again", p.stdout + p.stderr)
+    eq(content(emu, other), {}, "(e) the other public zone was never written to")
+
+
 def main():
     port = pick_port()
     tmp = tempfile.mkdtemp(prefix="it-split-")
@@ -301,6 +325,7 @@ def main():
             cfg = config(home, emu, ns, port, state)
             cli(emu, ns, home, cfg, zids)
             daemon(emu, ns, home, cfg, zids, port, state)
+            ambiguous(emu, ns, home, port, zids)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     done()
