@@ -50,6 +50,77 @@ from(const struct cfg *c, const struct cfg_zone *z, const char *ip)
 	return cfg_notify_allowed(c, z, &a);
 }
 
+#define ZONES "\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"]}], "
+#define ARN "arn:aws:iam::123456789012:role/dns-admin"
+
+/* The "aws" keys of temporary credentials: each read, each checked. */
+static void
+temporary_keys(void)
+{
+	struct cfg c;
+	struct err e;
+
+	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": "
+	       "\"base\", \"external_id\": \"ext-42\", \"role_session_name\": \"n53@host\", "
+	       "\"duration_seconds\": 900, \"sts_regional_endpoints\": \"legacy\", "
+	       "\"sts_endpoint\": \"https://127.0.0.1:4443\", \"sts_region\": \"eu-west-1\", "
+	       "\"credential_process_timeout\": 5}}", &e) == 0 &&
+	    !strcmp(c.aws.role_arn, ARN) && !strcmp(c.aws.source_profile, "base") &&
+	    !strcmp(c.aws.external_id, "ext-42") && !strcmp(c.aws.role_session_name, "n53@host") &&
+	    c.aws.duration_seconds == 900 && !strcmp(c.aws.sts_regional_endpoints, "legacy") &&
+	    !strcmp(c.aws.sts_endpoint, "https://127.0.0.1:4443") &&
+	    !strcmp(c.aws.sts_region, "eu-west-1") &&
+	    c.aws.credential_process_timeout == 5, "role_arn, source_profile, external_id, "
+	    "role_session_name, duration_seconds, sts_regional_endpoints, sts_endpoint, sts_region, "
+	    "credential_process_timeout %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"credential_source\": "
+	       "\"Ec2InstanceMetadata\"}}", &e) == 0 &&
+	    !strcmp(c.aws.credential_source, "Ec2InstanceMetadata"), "credential_source %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", "
+	       "\"web_identity_token_file\": \"/var/run/token\"}}", &e) == 0 &&
+	    !strcmp(c.aws.web_identity_token_file, "/var/run/token"), "web_identity_token_file %s",
+	    e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{" ZONES "\"aws\": {\"credential_process\": \"/usr/bin/helper --x\"}}",
+	       &e) == 0 && !strcmp(c.aws.credential_process, "/usr/bin/helper --x"),
+	    "credential_process alone %s", e.msg);
+	cfg_free(&c);
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"role/x\", \"source_profile\": \"b\"}}",
+	    "aws.role_arn: role_arn role/x is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"credential_source\": "
+	    "\"Ec2\"}}", "aws.credential_source: credential_source must be Environment, "
+	    "Ec2InstanceMetadata or EcsContainer");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"external_id\": \"x\"}}", "aws.external_id: external_id must be 2 to 1224 "
+	    "characters of letters, digits and _+=,.@:/-");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"role_session_name\": \"a b\"}}", "aws.role_session_name: role_session_name must "
+	    "be 2 to 64 characters of letters, digits and _+=,.@-");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"duration_seconds\": 899}}", "aws.duration_seconds: 899 is not a whole number from "
+	    "900 to 43200");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"sts_regional_endpoints\": \"global\"}}", "aws.sts_regional_endpoints: "
+	    "sts_regional_endpoints must be regional or legacy");
+	refused("{" ZONES "\"aws\": {\"credential_process_timeout\": 0}}",
+	    "aws.credential_process_timeout: 0 is not a whole number from 1 to 3600");
+	refused("{" ZONES "\"aws\": {\"source_profile\": \"b\"}}",
+	    "test.json: aws.source_profile needs aws.role_arn");
+	refused("{" ZONES "\"aws\": {\"web_identity_token_file\": \"/t\"}}",
+	    "test.json: aws.web_identity_token_file needs aws.role_arn");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\"}}",
+	    "test.json: aws.role_arn needs exactly one source of the keys that assume it: "
+	    "aws.access_key_id, aws.source_profile, aws.credential_source, "
+	    "aws.credential_process or aws.web_identity_token_file");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"credential_source\": \"Environment\"}}", NULL);
+	refused("{" ZONES "\"aws\": {\"credential_process\": \"x\", \"access_key_id\": \"A\", "
+	    "\"secret_access_key\": \"S\"}}", "test.json: aws.credential_process and "
+	    "aws.access_key_id exclude each other");
+}
+
 /* The secrets of a config file, loaded then freed, are nowhere in the
  * blocks that went back to the allocator (the file's text, cJSON's copies,
  * stdio's buffer, ours). */
@@ -299,6 +370,7 @@ main(void)
 	cfg_free(&c);
 	refused("{\"domains_to_manage_from_aws\": true, \"notify_servers\": [\"192.0.2.1\"],"
 	    " \"aws\": {\"allow_http\": \"yes\"}}", NULL);
+	temporary_keys();
 	refused("{\"notify_servers\": [\"::ffff:0:0/95\"], \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers[0]: \"::ffff:0:0/95\" is an IPv4-mapped range: its prefix length must be "
 	    "96 or more");

@@ -618,8 +618,14 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	sig->headers[0].value = sig->amz_date;
 	sig->nheaders = 1;
 	if (c->token && *c->token) {
+		size_t tn = strlen(c->token);
+
+		if (tn >= sizeof sig->token)
+			return err_set(e, "sigv4: session token longer than %d bytes",
+			    SIGV4_MAX_TOKEN - 1);
+		memcpy(sig->token, c->token, tn + 1);
 		sig->headers[1].name = "X-Amz-Security-Token";
-		sig->headers[1].value = c->token;
+		sig->headers[1].value = sig->token;
 		sig->nheaders = 2;
 	}
 	sig->headers[sig->nheaders].name = "Authorization";

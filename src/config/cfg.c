@@ -636,6 +636,82 @@ STR_FIELD(rd_aws_session_token, aws.session_token)
 STR_FIELD(rd_aws_endpoint, aws.endpoint)
 STR_FIELD(rd_aws_region, aws.region)
 STR_FIELD(rd_aws_ca_file, aws.ca_file)
+STR_FIELD(rd_aws_sts_endpoint, aws.sts_endpoint)
+STR_FIELD(rd_aws_sts_region, aws.sts_region)
+STR_FIELD(rd_aws_web_identity_token_file, aws.web_identity_token_file)
+STR_FIELD(rd_aws_credential_process, aws.credential_process)
+
+/* A string key of "aws" whose value cfg_aws_value_check knows: the field
+ * by its name (w->key). */
+static int
+rd_aws_sts(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg_aws *a = &ps->c->aws;
+	char **f = !strcmp(w->key, "role_arn") ? &a->role_arn :
+	    !strcmp(w->key, "source_profile") ? &a->source_profile :
+	    !strcmp(w->key, "credential_source") ? &a->credential_source :
+	    !strcmp(w->key, "external_id") ? &a->external_id :
+	    !strcmp(w->key, "role_session_name") ? &a->role_session_name :
+	    &a->sts_regional_endpoints;
+	struct err ve = { 0 };
+
+	if (get_str(v, w, e, f) < 0)
+		return -1;
+	if (cfg_aws_value_check(w->key, *f, &ve) < 0)
+		return bad(e, w, "%s", ve.msg);
+	return 0;
+}
+
+/* Characters STS allows in a name (RoleSessionName: [\w+=,.@-]; ExternalId
+ * adds ':' and '/'). */
+static int
+sts_chars(const char *s, const char *extra)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_+=,.@-", *s) && !strchr(extra, *s))
+			return 0;
+	return 1;
+}
+
+int
+cfg_aws_value_check(const char *key, const char *v, struct err *e)
+{
+	size_t n = strlen(v);
+	uint64_t d;
+
+	if (!strcmp(key, "role_arn")) {
+		/* arn:PARTITION:iam::ACCOUNT:role/NAME, 20-2048 characters. */
+		if (n < 20 || n > 2048 || strncmp(v, "arn:", 4) || !strstr(v, ":role/") ||
+		    !sts_chars(v, ":/"))
+			return err_set(e, "role_arn %s is not a role ARN "
+			    "(arn:aws:iam::ACCOUNT:role/NAME)", n <= 200 ? v : "(too long)");
+	} else if (!strcmp(key, "credential_source")) {
+		if (strcmp(v, "Environment") && strcmp(v, "Ec2InstanceMetadata") &&
+		    strcmp(v, "EcsContainer"))
+			return err_set(e, "credential_source must be Environment, "
+			    "Ec2InstanceMetadata or EcsContainer");
+	} else if (!strcmp(key, "external_id")) {
+		if (n < 2 || n > 1224 || !sts_chars(v, ":/"))
+			return err_set(e, "external_id must be 2 to 1224 characters of letters, "
+			    "digits and _+=,.@:/-");
+	} else if (!strcmp(key, "role_session_name")) {
+		if (n < 2 || n > 64 || !sts_chars(v, ""))
+			return err_set(e, "role_session_name must be 2 to 64 characters of "
+			    "letters, digits and _+=,.@-");
+	} else if (!strcmp(key, "duration_seconds")) {
+		if (num_parse(v, 43200, &d) < 0 || d < 900)
+			return err_set(e, "duration_seconds must be a whole number from 900 "
+			    "to 43200");
+	} else if (!strcmp(key, "sts_regional_endpoints")) {
+		if (strcmp(v, "regional") && strcmp(v, "legacy"))
+			return err_set(e, "sts_regional_endpoints must be regional or legacy");
+	} else if (!strcmp(key, "source_profile")) {
+		if (!n || n > 127)
+			return err_set(e, "source_profile must be a profile name of 1 to 127 "
+			    "characters");
+	}
+	return 0;
+}
 STR_FIELD(rd_user, user)
 STR_FIELD(rd_group, group)
 STR_FIELD(rd_pidfile, pidfile)
@@ -650,6 +726,8 @@ INT_FIELD(rd_max_delete_percent, safety.max_delete_percent, 0, 100)
 INT_FIELD(rd_max_update_percent, safety.max_update_percent, 0, 100)
 INT_FIELD(rd_min_existing, safety.min_existing, 0, 100000000)
 INT_FIELD(rd_reconcile, reconcile_interval, 60, 365 * 24 * 3600)
+INT_FIELD(rd_aws_duration_seconds, aws.duration_seconds, 900, 43200)
+INT_FIELD(rd_aws_process_timeout, aws.credential_process_timeout, 1, 3600)
 
 static int
 rd_aws_rate(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
@@ -695,6 +773,18 @@ static const struct key aws_keys[] = {
 	{ "ca_file", rd_aws_ca_file, NULL },
 	{ "max_requests_per_second", rd_aws_rate, NULL },
 	{ "allow_http", rd_aws_allow_http, NULL },
+	{ "role_arn", rd_aws_sts, NULL },
+	{ "source_profile", rd_aws_sts, NULL },
+	{ "credential_source", rd_aws_sts, NULL },
+	{ "external_id", rd_aws_sts, NULL },
+	{ "role_session_name", rd_aws_sts, NULL },
+	{ "duration_seconds", rd_aws_duration_seconds, NULL },
+	{ "sts_regional_endpoints", rd_aws_sts, NULL },
+	{ "sts_endpoint", rd_aws_sts_endpoint, NULL },
+	{ "sts_region", rd_aws_sts_region, NULL },
+	{ "web_identity_token_file", rd_aws_web_identity_token_file, NULL },
+	{ "credential_process", rd_aws_credential_process, NULL },
+	{ "credential_process_timeout", rd_aws_process_timeout, NULL },
 };
 
 static const struct key safety_keys[] = {
@@ -829,10 +919,44 @@ finish_zone(struct parse *ps, int i, struct err *e)
 	return 0;
 }
 
+/* The temporary-credential keys of "aws" that go together. */
+static int
+finish_aws(const struct cfg_aws *a, const char *path, struct err *e)
+{
+	int sources = (a->access_key_id != NULL) + (a->source_profile != NULL) +
+	    (a->credential_source != NULL) + (a->credential_process != NULL) +
+	    (a->web_identity_token_file != NULL);
+
+	if (!a->role_arn) {
+		const char *k = a->source_profile ? "source_profile" :
+		    a->credential_source ? "credential_source" : a->external_id ? "external_id" :
+		    a->role_session_name ? "role_session_name" :
+		    a->duration_seconds ? "duration_seconds" :
+		    a->web_identity_token_file ? "web_identity_token_file" : NULL;
+
+		if (k)
+			return err_set(e, "%s: aws.%s needs aws.role_arn", path, k);
+		if (a->credential_process && a->access_key_id)
+			return err_set(e, "%s: aws.credential_process and aws.access_key_id "
+			    "exclude each other", path);
+		return 0;
+	}
+	if (sources != 1)
+		return err_set(e, "%s: aws.role_arn needs exactly one source of the keys that "
+		    "assume it: aws.access_key_id, aws.source_profile, aws.credential_source, "
+		    "aws.credential_process or aws.web_identity_token_file", path);
+	if (a->web_identity_token_file && a->external_id)
+		return err_set(e, "%s: aws.external_id does not apply to web identity", path);
+	return 0;
+}
+
 static int
 finish(struct parse *ps, struct err *e)
 {
 	struct cfg *c = ps->c;
+
+	if (finish_aws(&c->aws, c->path, e) < 0)
+		return -1;
 
 	finish_listen(ps);
 	for (int i = 0; i < c->nzones; i++)
@@ -972,6 +1096,16 @@ cfg_free(struct cfg *c)
 	free(c->aws.endpoint);
 	free(c->aws.region);
 	free(c->aws.ca_file);
+	free(c->aws.role_arn);
+	free(c->aws.source_profile);
+	free(c->aws.credential_source);
+	free(c->aws.external_id);
+	free(c->aws.role_session_name);
+	free(c->aws.sts_regional_endpoints);
+	free(c->aws.sts_endpoint);
+	free(c->aws.sts_region);
+	free(c->aws.web_identity_token_file);
+	free(c->aws.credential_process);
 	free(c->user);
 	free(c->group);
 	free(c->pidfile);
