@@ -36,7 +36,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cache_encode(&r, apex, &b) < 0 ||
 		    cache_decode((const uint8_t *)b.data, b.len, apex, &back, &e) < 0 ||
 		    zone_set_count(back.zone) != zone_set_count(r.zone) ||
-		    back.serial != r.serial || strcmp(back.zone_id, r.zone_id))
+		    back.serial != r.serial || back.private_zone != r.private_zone ||
+		    strcmp(back.zone_id, r.zone_id))
 			abort();
 		for (size_t i = 0; i < zone_set_count(r.zone); i++)
 			if (zone_set_cmp(r.zone, i, back.zone, i) ||

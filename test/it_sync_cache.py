@@ -13,8 +13,9 @@ emulator's request log:
   the record, and is repaired by the next full listing (--full);
 - a batch Route 53 refuses (a CNAME put behind our back where the primary
   adds an A) falls back to a listing and a full plan, and converges;
-- a corrupt record, a record of another hosted zone and a record of another
-  format version are each ignored with a log line, and the sync lists;
+- a corrupt record, a record of another hosted zone (found under the file
+  name of an entry with hosted_zone_id) and a record of another format
+  version are each ignored with a log line, and the sync lists;
 - several zones without hosted_zone_id and without records are found with
   one ListHostedZones, not a ListHostedZonesByName each; with records, no
   lookup at all.
@@ -154,8 +155,11 @@ def main():
                    calls(e))
                 ok(open(rec, "rb").read()[4] == 1, "%s record: written anew" % what)
 
-            # A record of another hosted zone of the same name.
+            # A record of another hosted zone of the same name, under the
+            # file name of an entry with hosted_zone_id (as if copied).
             zid2 = bare(e.create_zone("example.com."))
+            with open(home.path("cache/example.com.%s.rec" % zid2), "wb") as f:
+                f.write(open(rec, "rb").read())
             cfg2 = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()],
                                              "hosted_zone_id": zid2}], name="config2.json")
             e.reset()

@@ -81,6 +81,7 @@ main(void)
 	memcpy(apex, wname("example.com."), DNS_NAME_MAX);
 	snprintf(r.zone_id, sizeof r.zone_id, "Z0123456789ABC");
 	r.serial = 4000000000u;
+	r.private_zone = 1;
 	r.last_full = 1767225600LL + (1LL << 33);
 	r.soa = strdup("ns-1.awsdns-1.net. awsdns-hostmaster.amazon.com. 7 3600 600 86400 300");
 	r.zone = sample();
@@ -89,7 +90,8 @@ main(void)
 	ok(cache_encode(&r, apex, &b) == 0, "encoded: %zu octets", b.len);
 	ok(cache_decode((const uint8_t *)b.data, b.len, apex, &back, &e) == 0, "decoded: %s", e.msg);
 	is_str(back.zone_id, r.zone_id, "hosted zone ID kept");
-	ok(back.serial == r.serial && back.last_full == r.last_full, "serial and time kept");
+	ok(back.serial == r.serial && back.last_full == r.last_full && back.private_zone == 1,
+	    "serial, time and private flag kept");
 	is_str(back.soa ? back.soa : "(null)", r.soa, "SOA value kept");
 	ok(back.zone && same_zone(back.zone, r.zone), "every record set kept");
 	cache_rec_free(&back);
@@ -164,7 +166,7 @@ main(void)
 	{
 		static const uint8_t body[] = { 'N', '5', '3', 'R', CACHE_VERSION,
 			13, 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-			1, 'Z', 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			1, 'Z', 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 			0, 0, 0, 1, 3, 2, 0, 0, 0, 1, 0, 0, 0, 60, 0, 1, 0, 4, 192, 0, 2, 1 };
 		uint8_t rec[sizeof body + 32];
 		br_sha256_context h;
@@ -176,16 +178,16 @@ main(void)
 		err_clear(&e);
 		ok(cache_decode(rec, sizeof rec, apex, &back, &e) < 0 && strstr(e.msg, "bad content"),
 		    "owner without its root label: %s", e.msg);
-		rec[40] = 0; /* [0][1][0]: the root label first */
-		rec[41] = 1;
+		rec[41] = 0; /* [0][1][0]: the root label first */
+		rec[42] = 1;
 		br_sha256_init(&h);
 		br_sha256_update(&h, rec, sizeof body);
 		br_sha256_out(&h, rec + sizeof body);
 		err_clear(&e);
 		ok(cache_decode(rec, sizeof rec, apex, &back, &e) < 0, "owner with the root label "
 		    "first: %s", e.msg);
-		rec[40] = 1; /* [1][0][0]: the label "\000", then the root: a name */
-		rec[41] = 0;
+		rec[41] = 1; /* [1][0][0]: the label "\000", then the root: a name */
+		rec[42] = 0;
 		br_sha256_init(&h);
 		br_sha256_update(&h, rec, sizeof body);
 		br_sha256_out(&h, rec + sizeof body);
@@ -195,33 +197,56 @@ main(void)
 		cache_rec_free(&back);
 	}
 
-	/* Files. */
+	/* Files: one per zone entry, named after the name, the kind of hosted
+	 * zone and the configured ID. */
 	cz.name = "example.com.";
+	cz.kind = CFG_ZONE_ANY;
 	err_clear(&e);
 	ok(cache_load(dir, &cz, &back, &e) == 1 && !e.set, "no record: 1, no error");
 	ok(cache_save(dir, &cz, &r, &e) == 0, "saved: %s", e.msg);
 	snprintf(path, sizeof path, "%s/example.com.rec", dir);
 	ok(access(path, R_OK) == 0, "file %s", path);
+	ok(cache_exists(dir, &cz), "cache_exists says so");
 	ok(cache_load(dir, &cz, &back, &e) == 0 && back.serial == r.serial &&
 	    same_zone(back.zone, r.zone), "loaded: %s", e.msg);
 	cache_rec_free(&back);
-	cz.hosted_zone_id = "Z0123456789ABC";
-	ok(cache_load(dir, &cz, &back, &e) == 0, "matching hosted_zone_id: loaded");
-	cache_rec_free(&back);
-	cz.hosted_zone_id = "ZOTHER";
-	err_clear(&e);
-	ok(cache_load(dir, &cz, &back, &e) < 0 && strstr(e.msg, "hosted zone Z0123456789ABC, not ZOTHER") &&
-	    strstr(e.msg, path), "other hosted zone: %s", e.msg);
-	cz.hosted_zone_id = NULL;
 	/* A truncated file. */
 	f = fopen(path, "w");
 	fwrite(b.data, 1, b.len / 2, f);
 	fclose(f);
 	err_clear(&e);
-	ok(cache_load(dir, &cz, &back, &e) < 0 && strstr(e.msg, "checksum"), "truncated file: %s",
-	    e.msg);
+	ok(cache_load(dir, &cz, &back, &e) < 0 && strstr(e.msg, "checksum") && strstr(e.msg, path),
+	    "truncated file: %s", e.msg);
 	cache_remove(dir, &cz);
-	ok(access(path, F_OK) < 0, "removed");
+	ok(access(path, F_OK) < 0 && !cache_exists(dir, &cz), "removed");
+
+	cz.kind = CFG_ZONE_PRIVATE;
+	snprintf(path, sizeof path, "%s/example.com.private.rec", dir);
+	ok(cache_save(dir, &cz, &r, &e) == 0 && access(path, F_OK) == 0, "private entry: %s", path);
+	cache_remove(dir, &cz);
+	cz.kind = CFG_ZONE_ANY;
+
+	cz.hosted_zone_id = "Z0123456789ABC";
+	snprintf(path, sizeof path, "%s/example.com.Z0123456789ABC.rec", dir);
+	ok(cache_save(dir, &cz, &r, &e) == 0 && access(path, F_OK) == 0, "with hosted_zone_id: %s",
+	    path);
+	ok(cache_load(dir, &cz, &back, &e) == 0, "matching hosted_zone_id: loaded");
+	cache_rec_free(&back);
+	/* That record under the name of an entry for another hosted zone. */
+	{
+		char other[256];
+
+		snprintf(other, sizeof other, "%s/example.com.ZOTHER.rec", dir);
+		ok(rename(path, other) == 0, "moved to %s", other);
+		cz.hosted_zone_id = "ZOTHER";
+		err_clear(&e);
+		ok(cache_load(dir, &cz, &back, &e) < 0 &&
+		    strstr(e.msg, "hosted zone Z0123456789ABC, not ZOTHER") && strstr(e.msg, other),
+		    "other hosted zone: %s", e.msg);
+		cache_remove(dir, &cz);
+		ok(access(other, F_OK) < 0, "removed");
+	}
+	cz.hosted_zone_id = NULL;
 	/* A zone name with a slash stays in the directory. */
 	cz.name = "a\\/b.example.com.";
 	snprintf(path, sizeof path, "%s/a%%5C%%2Fb.example.com.rec", dir);

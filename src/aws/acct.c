@@ -57,7 +57,8 @@ acct_zones_free(struct cfg_zone *zones, size_t n)
 }
 
 int
-acct_zone_id(const struct r53_zone *zones, size_t n, const struct cfg_zone *z, char *id)
+acct_zone_id(const struct r53_zone *zones, size_t n, const struct cfg_zone *z, char *id,
+    int *private_zone)
 {
 	struct r53_op op;
 	struct r53_zone cand[4];
@@ -83,5 +84,6 @@ acct_zone_id(const struct r53_zone *zones, size_t n, const struct cfg_zone *z, c
 	if ((i = r53_zone_pick(&op, z->kind, &e)) < 0)
 		return -1;
 	snprintf(id, R53_MAX_ID, "%s", cand[i].id);
+	*private_zone = cand[i].private_zone;
 	return 0;
 }

@@ -1500,6 +1500,7 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 		http_client_opts_default(&o);
 		o.trust = c->trust;
 		o.body_max = CREDS_MAX_BODY;
+		o.proxy = c->proxy;
 		if (http_client_init(&c->sts, r->endpoint, &o, &e) < 0) {
 			http_client_free(&c->sts);
 			return err_set(&c->err, "%s: %s: %s: %s", r->who, action, r->endpoint, e.msg);

@@ -8,12 +8,14 @@
  *       the changes a sync would make (plan_print: "+" create, "~" update
  *       with old and new values, "-" delete, notes, refusal, counts;
  *       coloured on a terminal; JSON Lines with --json), each zone after a
- *       "# ZONE serial N, hosted zone ID" line (text only). Exit 0: no
+ *       "# ZONE (public hosted zone ID) serial N" line (text only; the
+ *       hosted zone named by sync_job_zone). Exit 0: no
  *       changes; 2: changes pending; 1: any zone failed.
  *   sync
- *       applies. One line per zone on stdout, the daemon's (sync_result):
- *         ZONE: serial N by AXFR, 12 created, 3 updated, 1 deleted in 2
- *         batches; API calls: ListHostedZonesByName 1, ...; 0.42 s
+ *       applies. One line per zone on stdout, the daemon's (sync_job_zone,
+ *       sync_result):
+ *         ZONE (private hosted zone ID): serial N by AXFR, 12 created, 3
+ *         updated, 1 deleted in 2 batches; API calls: ...; 0.42 s
  *       then a total line; failures, refusals and Route 53's messages on
  *       stderr. --dry-run prints the plan instead of applying it, --force
  *       applies a plan the safety check refused, --wait polls GetChange
@@ -52,6 +54,7 @@ struct run {
 	const struct cfg_zone **zones;
 	const char **zone_ids;   /* known hosted zone IDs (account listing) or NULL */
 	char (*found)[R53_MAX_ID]; /* IDs find_ids took from the listing */
+	int *found_private;      /* ... of private hosted zones */
 	struct r53_op listing;   /* the account's hosted zones, when listed */
 	size_t nzones;
 	struct cfg_zone *aws;    /* zones found in the account */
@@ -67,15 +70,15 @@ static struct run run;
 /* ---- printing ------------------------------------------------------------------- */
 
 static void
-print_notes(const struct sync_job *j)
+print_notes(const struct sync_job *j, const char *zone)
 {
 	for (size_t i = 0; i < j->plan.nnotes; i++) {
 		const struct plan_note *n = &j->plan.notes[i];
 
 		if (n->level == PLAN_INFO)
-			log_debug("%s: note: %s", j->zone->name, n->text);
+			log_debug("%s: note: %s", zone, n->text);
 		else
-			fprintf(stderr, "notify53: %s: %s: %s\n", j->zone->name,
+			fprintf(stderr, "notify53: %s: %s: %s\n", zone,
 			    n->level == PLAN_WARN ? "warning" : "error", n->text);
 	}
 }
@@ -85,26 +88,24 @@ print_plan(struct sync_job *j)
 {
 	struct plan_opts o;
 	unsigned flags = run.json ? PLAN_PRINT_JSON : 0;
+	char zone[SYNC_ZONE_TEXT_MAX];
 
 	if (!run.json && isatty(STDOUT_FILENO))
 		flags |= PLAN_PRINT_COLOR;
 	if (j->status == SYNC_FAILED) {
-		fprintf(stderr, "notify53: %s: %s\n", j->zone->name, j->err.msg);
+		fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
 		run.failed = 1;
 		return;
 	}
+	if (!run.json)
+		printf("# %s serial %lu, %s", sync_job_zone(j, zone, sizeof zone),
+		    (unsigned long)j->serial, j->basis == SYNC_BASIS_RECORD ?
+		    "compared with the sync record at serial " : j->status == SYNC_CURRENT ?
+		    "current as the sync record says\n" : "compared with a full listing\n");
 	if (!run.json && j->basis == SYNC_BASIS_RECORD)
-		printf("# %s serial %lu, hosted zone %s, compared with the sync record at serial %lu\n",
-		    j->zone->name, (unsigned long)j->serial, j->zone_id,
-		    (unsigned long)j->record_serial);
-	else if (!run.json && j->status == SYNC_CURRENT)
-		printf("# %s serial %lu, hosted zone %s, current as the sync record says\n",
-		    j->zone->name, (unsigned long)j->serial, j->zone_id);
-	else if (!run.json)
-		printf("# %s serial %lu, hosted zone %s, compared with a full listing\n",
-		    j->zone->name, (unsigned long)j->serial, j->zone_id);
+		printf("%lu\n", (unsigned long)j->record_serial);
 	plan_opts_init(&o, j->zone);
-	plan_print(&j->plan, &o, stdout, flags);
+	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
 	if (j->plan.nchanges)
 		run.pending = 1;
 }
@@ -112,22 +113,24 @@ print_plan(struct sync_job *j)
 static void
 print_sync(struct sync_job *j)
 {
-	char line[SYNC_RESULT_MAX];
+	char line[SYNC_RESULT_MAX], zone[SYNC_ZONE_TEXT_MAX];
 
+	sync_job_zone(j, zone, sizeof zone);
 	if (j->dry_run && j->status != SYNC_FAILED) {
 		struct plan_opts o;
 
 		plan_opts_init(&o, j->zone);
-		plan_print(&j->plan, &o, stdout, isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
+		plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
+		    isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
 	} else {
-		print_notes(j);
+		print_notes(j, zone);
 	}
 	for (size_t i = 0; i < j->nrefused; i++)
-		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", j->zone->name, j->refused[i]);
+		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		fprintf(stderr, "notify53: %s: %s%s\n", j->zone->name,
+		fprintf(stderr, "notify53: %s: %s%s\n", zone,
 		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
-	printf("%s: %s\n", j->zone->name, sync_result(j, line, sizeof line));
+	printf("%s: %s\n", zone, sync_result(j, line, sizeof line));
 	/* A set the plan had to leave out (an error note: a value Route 53
 	 * cannot take) is missing from Route 53 as a refused one would be. */
 	if ((j->status != SYNC_OK && j->status != SYNC_CURRENT) || (j->plan.nerrors && !j->dry_run))
@@ -191,8 +194,11 @@ start_jobs(void)
 		j->reconcile = run.cfg.reconcile_interval;
 		j->full = run.full;
 		j->done = job_done;
-		if (run.zone_ids[i])
+		if (run.zone_ids[i]) {
 			snprintf(j->zone_id, sizeof j->zone_id, "%s", run.zone_ids[i]);
+			j->zone_private = run.found && run.zone_ids[i] == run.found[i] ?
+			    run.found_private[i] : j->zone->kind == CFG_ZONE_PRIVATE;
+		}
 		sync_start(j);
 	}
 }
@@ -254,14 +260,15 @@ find_ids(void)
 		return 0;
 	if (!run.cfg.zones_from_aws && list_account("finding the hosted zones") < 0)
 		return -1;
-	if (!(run.found = calloc(run.nzones + 1, sizeof *run.found))) {
+	if (!(run.found = calloc(run.nzones + 1, sizeof *run.found)) ||
+	    !(run.found_private = calloc(run.nzones + 1, sizeof *run.found_private))) {
 		fprintf(stderr, "notify53: out of memory\n");
 		return -1;
 	}
 	for (size_t i = 0; i < run.nzones; i++)
 		if (!run.zone_ids[i] && !run.zones[i]->hosted_zone_id &&
 		    acct_zone_id(run.listing.zones, run.listing.nzones, run.zones[i],
-		    run.found[i]) == 0)
+		    run.found[i], &run.found_private[i]) == 0)
 			run.zone_ids[i] = run.found[i];
 	return 0;
 }
@@ -331,6 +338,7 @@ cleanup(void)
 	acct_zones_free(run.aws, run.naws);
 	r53_op_free(&run.listing);
 	free(run.found);
+	free(run.found_private);
 	free(run.zones);
 	free(run.zone_ids);
 	free(run.jobs);

@@ -85,8 +85,8 @@ static size_t
 encoded_size(const struct cache_rec *r, const uint8_t *apex, size_t idl, size_t soal)
 {
 	const struct zone *z = r->zone;
-	size_t n = sizeof magic + 1 + 1 + dns_name_len(apex) + 1 + idl + 4 + 8 + 2 + soal + 4 +
-	    HASH_LEN;
+	size_t n = sizeof magic + 1 + 1 + dns_name_len(apex) + 1 + idl + 1 + 4 + 8 + 2 + soal +
+	    4 + HASH_LEN;
 
 	for (size_t i = 0; i < zone_set_count(z); i++) {
 		struct zone_set s;
@@ -125,6 +125,7 @@ cache_encode(const struct cache_rec *r, const uint8_t *apex, struct buf *out)
 	buf_put(out, apex, dns_name_len(apex));
 	put8(out, (unsigned)idl);
 	buf_put(out, r->zone_id, idl);
+	put8(out, r->private_zone ? 1 : 0);
 	put32(out, r->serial);
 	put32(out, (uint32_t)((uint64_t)r->last_full >> 32));
 	put32(out, (uint32_t)r->last_full);
@@ -247,6 +248,9 @@ cache_decode(const uint8_t *data, size_t len, const uint8_t *apex, struct cache_
 		return err_set(e, "bad hosted zone ID");
 	memcpy(r->zone_id, p, l);
 	r->zone_id[l] = '\0';
+	if ((l = get(&c, 1)) > 1)
+		goto bad;
+	r->private_zone = (int)l;
 	r->serial = get(&c, 4);
 	hi = get(&c, 4);
 	r->last_full = (int64_t)((uint64_t)hi << 32 | get(&c, 4));
@@ -297,14 +301,16 @@ bad:
 
 /* ---- files ---------------------------------------------------------------------- */
 
-/* dir/NAME.rec, the zone's name in presentation form with every octet
- * but a-z 0-9 - _ . as %XX (a name may hold '/'). Returns 0 or -1. */
+/* dir/NAME[public.|private.][ID.]rec for zone z: the name in presentation
+ * form with every octet but a-z 0-9 - _ . as %XX (a name may hold '/'),
+ * then what tells entries of one name apart (split horizon: the kind of
+ * hosted zone, or its configured ID). Returns 0 or -1. */
 static int
-rec_path(char *buf, size_t cap, const char *dir, const char *zone)
+rec_path(char *buf, size_t cap, const char *dir, const struct cfg_zone *z)
 {
 	size_t n = (size_t)snprintf(buf, cap, "%s/", dir);
 
-	for (const char *s = zone; *s && n + 8 < cap; s++) {
+	for (const char *s = z->name; *s && n + 8 < cap; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
@@ -315,21 +321,23 @@ rec_path(char *buf, size_t cap, const char *dir, const char *zone)
 	}
 	if (n + 8 >= cap)
 		return -1;
-	snprintf(buf + n, cap - n, "rec");
-	return 0;
+	n += (size_t)snprintf(buf + n, cap - n, "%s%s%srec", z->kind == CFG_ZONE_PRIVATE ?
+	    "private." : z->kind == CFG_ZONE_PUBLIC ? "public." : "",
+	    z->hosted_zone_id ? z->hosted_zone_id : "", z->hosted_zone_id ? "." : "");
+	return n < cap ? 0 : -1;
 }
 
 int
 cache_load(const char *dir, const struct cfg_zone *z, struct cache_rec *r, struct err *e)
 {
-	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + 8];
+	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + R53_MAX_ID + 16];
 	uint8_t apex[DNS_NAME_MAX];
 	char *data = NULL;
 	size_t len = 0;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if (rec_path(path, sizeof path, dir, z->name) < 0 ||
+	if (rec_path(path, sizeof path, dir, z) < 0 ||
 	    dns_name_from_text(apex, sizeof apex, z->name, NULL, e) < 0)
 		return err_set(e, "%s: path too long", dir);
 	if ((rc = afile_read(path, CACHE_MAX_FILE, &data, &len, e)) != 0)
@@ -353,12 +361,12 @@ cache_load(const char *dir, const struct cfg_zone *z, struct cache_rec *r, struc
 int
 cache_save(const char *dir, const struct cfg_zone *z, const struct cache_rec *r, struct err *e)
 {
-	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + 8];
+	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + R53_MAX_ID + 16];
 	uint8_t apex[DNS_NAME_MAX];
 	struct buf b;
 	int rc;
 
-	if (rec_path(path, sizeof path, dir, z->name) < 0 ||
+	if (rec_path(path, sizeof path, dir, z) < 0 ||
 	    dns_name_from_text(apex, sizeof apex, z->name, NULL, e) < 0)
 		return err_set(e, "%s: path too long", dir);
 	buf_init(&b, CACHE_MAX_FILE);
@@ -374,16 +382,16 @@ cache_save(const char *dir, const struct cfg_zone *z, const struct cache_rec *r,
 int
 cache_exists(const char *dir, const struct cfg_zone *z)
 {
-	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + 8];
+	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + R53_MAX_ID + 16];
 
-	return rec_path(path, sizeof path, dir, z->name) == 0 && access(path, F_OK) == 0;
+	return rec_path(path, sizeof path, dir, z) == 0 && access(path, F_OK) == 0;
 }
 
 void
 cache_remove(const char *dir, const struct cfg_zone *z)
 {
-	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + 8];
+	char path[CFG_MAX_STRING + 3 * DNS_NAME_TEXT_MAX + R53_MAX_ID + 16];
 
-	if (rec_path(path, sizeof path, dir, z->name) == 0 && unlink(path) < 0 && errno != ENOENT)
+	if (rec_path(path, sizeof path, dir, z) == 0 && unlink(path) < 0 && errno != ENOENT)
 		log_warn("%s: %s", path, strerror(errno));
 }

@@ -3,13 +3,15 @@
  * Route 53, so the next one can diff against it instead of listing the
  * whole hosted zone (HACKING.md, "The data path").
  *
- * One file per zone in the cache directory (cache_dir, else systemd's
- * $CACHE_DIRECTORY, else CACHE_DEFAULT_DIR), named after the zone. Its
- * form, every integer big-endian:
+ * One file per zone entry in the cache directory (cache_dir, else systemd's
+ * $CACHE_DIRECTORY, else CACHE_DEFAULT_DIR), named after the zone, the
+ * kind of hosted zone it asks for and its hosted_zone_id (the entries of a
+ * split-horizon name: "example.com.private.rec"). Its form, every integer
+ * big-endian:
  *
  *   "N53R" | version (1 octet, CACHE_VERSION)
  *   zone name (1 octet length, lower-case wire form)
- *   hosted zone ID (1 octet length, text)
+ *   hosted zone ID (1 octet length, text) | private hosted zone (1: 0 or 1)
  *   serial written to Route 53 (4) | time of the last full listing,
  *   seconds since the epoch (8)
  *   SOA value Route 53 holds (2 octets length, text; 0: unknown)
@@ -39,6 +41,7 @@
 
 struct cache_rec {
 	char zone_id[R53_MAX_ID]; /* bare hosted zone ID */
+	int private_zone;         /* it is a private hosted zone */
 	uint32_t serial;          /* the primary's serial written to Route 53 */
 	int64_t last_full;        /* last full listing, seconds since the epoch */
 	char *soa;                /* SOA value Route 53 holds (heap), or NULL */
