@@ -111,6 +111,9 @@ def oneshot(key):
         c = ops(emu, s)
         row("one-shot sync, %d sets, nothing changed, record present" % n, "<= 2 calls",
             "%d calls (%s)" % (sum(c.values()), text(c)), sum(c.values()) <= 2)
+        # The entry with hosted_zone_id has its own record (the file name
+        # holds the ID): its first sync writes it.
+        Run([BIN, "sync", "-c", by_id])
         s = last(emu)
         Run([BIN, "sync", "-c", by_id])
         c = ops(emu, s)
