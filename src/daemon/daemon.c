@@ -13,6 +13,7 @@
 #include "base/loop.h"
 #include "dns/notify.h"
 #include "daemon/daemon_sched.h"
+#include "daemon/peer.h"
 #include "daemon/proc.h"
 #include "daemon/sdnotify.h"
 #include "aws/r53.h"
@@ -95,6 +96,11 @@ struct dzone {
 	char error[ERR_MSG_MAX];     /* of the last job, "" when it did not fail */
 	unsigned long calls[R53_API_COUNT];
 	unsigned long notifies, jobs;
+	/* HA pair: the wait for a peer's word, and p.seq when the running
+	 * adopt job started. */
+	struct daemon_peer peer;
+	struct loop_timer wait_timer;
+	unsigned long adopt_seq;
 };
 
 static struct {
@@ -106,6 +112,7 @@ static struct {
 	struct r53 r53;
 	struct notify notify;
 	int notify_inited;
+	struct peer peers;             /* NOTIFYs to the HA peers */
 	struct dzone *qhead, *qtail;   /* zones waiting for a job slot */
 	size_t running;                /* jobs running */
 	struct r53_op list_op;         /* the account's listing */
@@ -277,6 +284,7 @@ zone_destroy(struct dzone *z)
 	}
 	unqueue(z);
 	loop_timer_cancel(&z->timer);
+	loop_timer_cancel(&z->wait_timer);
 	drop_kept(z);
 	free(z);
 }
@@ -426,7 +434,9 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	else if (j->status == SYNC_UNCHANGED)
 		log_debug("zone %s: %s; next %s in %lld s", name, line, z->s.failures ? "try" : "check",
 		    (long long)(next_ms / 1000));
-	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL)
+	else if (j->status == SYNC_PASSED)
+		log_debug("zone %s: %s", name, line);
+	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL || j->status == SYNC_ADOPTED)
 		log_info("zone %s: %s", name, line);
 	else
 		log_err("zone %s: %s; %s; next try in %lld s", name, j->err.msg, line,
@@ -437,11 +447,14 @@ static void
 job_done(struct sync_job *j)
 {
 	struct dzone *z = j->user;
-	int unchanged = j->status == SYNC_UNCHANGED;
+	/* A peer's serial not adopted: nothing was tried either. */
+	int unchanged = j->status == SYNC_UNCHANGED || j->status == SYNC_PASSED;
 	/* daemon_sched_done: 1 in sync, 0 failed, -1 nothing tried. */
-	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT ? 1 : unchanged ? -1 : 0;
+	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT || j->status == SYNC_ADOPTED ?
+	    1 : unchanged ? -1 : 0;
 	int full, again, expired_before = z->s.expired;
 	int64_t now = loop_now();
+	uint32_t adopt;
 
 	d.running--;
 	z->jobs++;
@@ -458,7 +471,7 @@ job_done(struct sync_job *j)
 	else if (j->nrefused)
 		snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
 	if (j->has_soa && !unchanged && j->status != SYNC_CURRENT) {
-		z->tried = !(j->status == SYNC_OK && j->synced);
+		z->tried = !((j->status == SYNC_OK || j->status == SYNC_ADOPTED) && j->synced);
 		z->tried_serial = j->serial;
 	}
 	if (j->has_soa) {
@@ -480,6 +493,12 @@ job_done(struct sync_job *j)
 		/* The next job starts from AXFR and a listing. */
 		drop_kept(z);
 	}
+	if (j->adopt && daemon_peer_adopted(&z->peer, j->status == SYNC_ADOPTED, j->adopt_serial,
+	    z->adopt_seq))
+		loop_timer_cancel(&z->wait_timer);
+	/* Written to Route 53 by this daemon: its peers need not (src/daemon/peer). */
+	if (j->status == SYNC_OK && j->route53 == SYNC_R53_SYNCED)
+		peer_notify(&d.peers, &d.gen->cfg, z->cz->name, j->synced_serial);
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
 	    j->reconciled, &full);
 	/* Nothing tried: the retry or refresh timer kept running (kick). A
@@ -500,8 +519,12 @@ job_done(struct sync_job *j)
 	z->job = NULL;
 	gen_put(z->job_gen);
 	z->job_gen = NULL;
-	if (again)
+	if (again) {
 		enqueue(z, full);
+	} else if (z->synced && daemon_peer_adopt(&z->peer, 1, z->synced_serial, &adopt)) {
+		/* A peer's word came during the job. */
+		kick(z, 0);
+	}
 	state_mark();
 	kick(NULL, 0);
 }
@@ -543,7 +566,11 @@ start_job(struct dzone *z)
 		j->prev_soa = z->synced_soa;
 		j->full = z->next_full;
 	}
-	if (may_skip(z, z->next_full)) {
+	if (z->synced && !z->next_full &&
+	    daemon_peer_adopt(&z->peer, 1, z->synced_serial, &j->adopt_serial)) {
+		j->adopt = 1;
+		z->adopt_seq = z->peer.seq;
+	} else if (may_skip(z, z->next_full)) {
 		j->tried = 1;
 		j->tried_serial = z->tried_serial;
 	}
@@ -553,7 +580,7 @@ start_job(struct dzone *z)
 	d.gen->refs++;
 	d.running++;
 	log_debug("zone %s: job started (%s)", z->cz->name, !z->synced ? "AXFR and listing" :
-	    z->next_full ? "reconcile" : "SOA check");
+	    z->next_full ? "reconcile" : j->adopt ? "a peer's serial" : "SOA check");
 	sync_start(j);
 }
 
@@ -586,6 +613,18 @@ kick(struct dzone *z, int full)
 	}
 }
 
+/* No peer's word within peer_wait: this daemon writes the change itself. */
+static void
+wait_due(struct loop_timer *t)
+{
+	struct dzone *z = LOOP_CONTAINER_OF(t, struct dzone, wait_timer);
+
+	daemon_peer_expired(&z->peer);
+	log_info("zone %s: no peer wrote the change within peer_wait (%d s): writing it",
+	    z->cz->name, d.gen->cfg.peer_wait);
+	kick(z, 0);
+}
+
 static struct dzone *
 zone_new(const struct cfg_zone *cz, int from_aws)
 {
@@ -597,6 +636,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 	z->from_aws = from_aws;
 	daemon_sched_init(&z->s, loop_now());
 	z->timer.cb = timer_due;
+	z->wait_timer.cb = wait_due;
 	zone_id_reset(z);
 	return z;
 }
@@ -619,8 +659,39 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 	 * the account) follows the primary's zone. */
 	for (size_t i = zone_lookup(cz->name); i < d.nzones && !strcmp(d.zones[i]->cz->name,
 	    cz->name); i++) {
-		d.zones[i]->notifies++;
-		kick(d.zones[i], 0);
+		struct dzone *z = d.zones[i];
+
+		z->notifies++;
+		/* A standby of an HA pair gives the active daemon peer_wait to
+		 * write the change and say so (daemon_sched.h). */
+		if (daemon_peer_notify(&z->peer, loop_now(), (int64_t)d.gen->cfg.peer_wait * 1000,
+		    z->synced != NULL, z->synced_serial, has_serial, serial) == DAEMON_PEER_WAIT) {
+			if (!z->wait_timer.armed) {
+				log_debug("zone %s: waiting up to %d s for a peer to write it", cz->name,
+				    d.gen->cfg.peer_wait);
+				loop_timer_at(&z->wait_timer, z->peer.until);
+			}
+			continue;
+		}
+		kick(z, 0);
+	}
+}
+
+/* A peer wrote serial of zone cz to Route 53: adopt it (daemon_sched.h). */
+static void
+on_peer(void *arg, const struct cfg_zone *cz, uint32_t serial, const struct cfg_peer *peer)
+{
+	char addr[NET_ADDR_STRLEN];
+
+	(void)arg;
+	log_debug("zone %s: peer %s wrote serial %lu", cz->name,
+	    net_addr_ip_str(&peer->addr, addr, sizeof addr), (unsigned long)serial);
+	for (size_t i = zone_lookup(cz->name); i < d.nzones && !strcmp(d.zones[i]->cz->name,
+	    cz->name); i++) {
+		struct dzone *z = d.zones[i];
+
+		if (daemon_peer_heard(&z->peer, z->synced != NULL, z->synced_serial, serial))
+			kick(z, 0);
 	}
 }
 
@@ -914,6 +985,7 @@ stop(void)
 	d.zones = NULL;
 	d.nzones = 0;
 	loop_timer_cancel(&d.state_timer);
+	peer_free(&d.peers);
 	r53_free(&d.r53);
 	loop_stop();
 }
@@ -973,12 +1045,14 @@ daemon_run(const struct daemon_opts *o)
 {
 	struct gen *g;
 	struct proc_user u;
-	struct notify_handler h = { on_notify, find_zone, NULL };
+	struct notify_handler h = { .on_notify = on_notify, .find_zone = find_zone,
+		.on_peer = on_peer };
 	struct err e = { 0 };
 	int rc = 1;
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
+	peer_init(&d.peers);
 	d.state_timer.cb = state_due;
 	if (!(g = calloc(1, sizeof *g))) {
 		log_err("daemon: out of memory");

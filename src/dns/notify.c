@@ -211,6 +211,21 @@ zone_key(const struct notify *n, const struct cfg_zone *z)
 	return NULL;
 }
 
+/* The parsed key of the peer at from's IP (the first listed there), its
+ * name in *name, or NULL. */
+static const struct tsig_key *
+peer_key(const struct notify *n, const struct net_addr *from, const char **name)
+{
+	const struct cfg_peer *p = cfg_peer_find(n->cfg, from, NULL);
+
+	for (size_t i = 0; p && i < n->nkeys; i++)
+		if (p->tsig == &n->cfg->tsig_keys[i]) {
+			*name = p->tsig->name;
+			return &n->keys[i];
+		}
+	return NULL;
+}
+
 /* ---- decision ----------------------------------------------------------------------- */
 
 /* Header and question (when q is not NULL) of a reply to m; with the OPT
@@ -282,8 +297,11 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	struct tsig_ctx t;
 	struct err e = { 0 };
 	const struct cfg_zone *z = NULL;
-	const struct tsig_key *zkey = NULL;
+	const struct tsig_key *zkey = NULL, *pkey = NULL;
+	const struct cfg_peer *peer;
+	const char *pkey_name = NULL;
 	const struct dns_question *echo = NULL;
+	int allowed;
 	char src[NET_ADDR_STRLEN], zname[DNS_NAME_TEXT_MAX] = "?";
 	int rcode, opcode;
 	size_t limit;
@@ -308,8 +326,11 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		z = zone_find(n, q.name, zname, sizeof zname);
 	}
 
-	/* 2, 3. Source and rate. */
-	if (!cfg_notify_allowed(n->cfg, z, from)) {
+	/* 2, 3. Source and rate. A peer's address is let through to the
+	 * TSIG check: only its key makes its NOTIFY count. */
+	peer = cfg_peer_find(n->cfg, from, NULL);
+	allowed = cfg_notify_allowed(n->cfg, z, from);
+	if (!allowed && !peer) {
 		n->stats.dropped_acl++;
 		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
 		    "source not allowed", zname, src);
@@ -337,11 +358,21 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		goto answer;
 	}
 
-	/* 5. TSIG: the zone's key, or any configured key. */
-	if (z && z->tsig)
-		zkey = zone_key(n, z);
-	r->tsig = tsig_verify_request(&t, z && z->tsig ? zkey : n->keys,
-	    z && z->tsig ? (zkey ? 1 : 0) : n->nkeys, msg, len, now_s, NULL, &e);
+	/* 5. TSIG: from a peer's address, its key first (a NOTIFY signed with
+	 * it is the peer's word: README "Running an HA pair"); else the
+	 * zone's key, or any configured key. */
+	r->tsig = TSIG_BADKEY;
+	if (peer && (pkey = peer_key(n, from, &pkey_name)))
+		r->tsig = tsig_verify_request(&t, pkey, 1, msg, len, now_s, NULL, &e);
+	if (r->tsig == TSIG_OK) {
+		r->peer = cfg_peer_find(n->cfg, from, pkey_name);
+	} else if (r->tsig == TSIG_BADKEY) {
+		err_clear(&e);
+		if (z && z->tsig)
+			zkey = zone_key(n, z);
+		r->tsig = tsig_verify_request(&t, z && z->tsig ? zkey : n->keys,
+		    z && z->tsig ? (zkey ? 1 : 0) : n->nkeys, msg, len, now_s, NULL, &e);
+	}
 	if (r->tsig == -1) {
 		rcode = DNS_RCODE_FORMERR;
 		n->stats.formerr++;
@@ -363,6 +394,10 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		err_set(&e, "opcode %d is not NOTIFY", opcode);
 	else if (!z)
 		err_set(&e, "zone not configured");
+	else if (!allowed && !r->peer)
+		err_set(&e, "from a peer's address but not signed with its key");
+	else if (r->peer && !r->has_serial)
+		err_set(&e, "a peer's NOTIFY without the SOA serial");
 	else if (z->tsig && r->tsig == TSIG_NONE)
 		err_set(&e, "unsigned, the zone needs TSIG key %s", z->tsig->name);
 	if (e.set) {
@@ -376,7 +411,10 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	rcode = DNS_RCODE_NOERROR;
 	n->stats.accepted++;
 	r->zone = z;
-	if (r->has_serial)
+	if (r->peer)
+		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from peer %s "
+		    "(TSIG %s)", z->name, (unsigned long)r->serial, src, r->peer->tsig->name);
+	else if (r->has_serial)
 		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from %s%s",
 		    z->name, (unsigned long)r->serial, src, r->tsig == TSIG_OK ? " (TSIG)" : "");
 	else
@@ -402,11 +440,23 @@ answer:
 	}
 	r->reply_len = (size_t)rl;
 	r->verdict = rcode == DNS_RCODE_NOERROR ? NOTIFY_DELIVER : NOTIFY_REPLY;
-	if (r->verdict != NOTIFY_DELIVER)
+	if (r->verdict != NOTIFY_DELIVER) {
 		r->has_serial = 0;
+		r->peer = NULL;
+	}
 }
 
 /* ---- sockets -------------------------------------------------------------------------- */
+
+/* Hand an accepted NOTIFY to the daemon: a peer's to on_peer, when set. */
+static void
+deliver(struct notify *n, const struct notify_result *r, const struct net_addr *from)
+{
+	if (!r->peer)
+		n->h.on_notify(n->h.arg, r->zone, r->has_serial, r->serial, from);
+	else if (n->h.on_peer)
+		n->h.on_peer(n->h.arg, r->zone, r->serial, r->peer);
+}
 
 static void udp_read(struct loop_io *io, short revents);
 static void tcp_accept(struct loop_io *io, short revents);
@@ -621,7 +671,7 @@ udp_read(struct loop_io *io, short revents)
 			log_debug("notify: reply to %s not sent: %s",
 			    net_addr_ip_str(&from, a, sizeof a), strerror(errno));
 		if (r.verdict == NOTIFY_DELIVER)
-			n->h.on_notify(n->h.arg, r.zone, r.has_serial, r.serial, &from);
+			deliver(n, &r, &from);
 	}
 }
 
@@ -773,7 +823,7 @@ conn_process(struct notify_conn *c)
 		if ((w = conn_flush(c)) < 0)
 			return -1;
 		if (r.verdict == NOTIFY_DELIVER)
-			n->h.on_notify(n->h.arg, r.zone, r.has_serial, r.serial, &c->peer);
+			deliver(n, &r, &c->peer);
 	}
 	c->io.events = c->out_len ? POLLOUT : POLLIN;
 	return 0;

@@ -16,7 +16,8 @@
  *
  *   1. Shorter than a header, or a response (QR set): dropped. Answering a
  *      response could start a loop between two servers.
- *   2. Source check: cfg_notify_allowed() with the zone of the question
+ *   2. Source check: a peer's address (cfg->peers), or
+ *      cfg_notify_allowed() with the zone of the question
  *      when it can be read (notify_servers, and that zone's primaries,
  *      RFC 1996 section 3.10), else notify_servers alone. Other sources are
  *      dropped with no reply, whatever the message: no reflection, and
@@ -27,7 +28,9 @@
  *      records that cannot be read, octets after the last record, a TSIG
  *      that cannot be interpreted (RFC 8945 section 5.2). The question is
  *      echoed when it was read.
- *   5. TSIG (RFC 8945 section 5.2): a signed message is verified against
+ *   5. TSIG (RFC 8945 section 5.2): a message from a peer's address
+ *      (cfg->peers) signed with that peer's key is the peer's NOTIFY;
+ *      otherwise a signed message is verified against
  *      the zone's key when the zone has one, else against every configured
  *      key (a primary may sign although the zone names no key: accepted
  *      when the key verifies). BADKEY, BADSIG, BADTIME: NOTAUTH carrying
@@ -38,7 +41,9 @@
  *      tells a misdirected client more plainly than NOTIMP would.
  *   7. Zone not configured: REFUSED. RFC 1996 does not say; BIND answers
  *      NOTAUTH or REFUSED, Technitium REFUSED.
- *   8. Zone with a key and the NOTIFY unsigned: REFUSED.
+ *   8. From a peer's address only and not signed with its key, a peer's
+ *      NOTIFY without the SOA serial, or a zone with a key and the NOTIFY
+ *      unsigned: REFUSED.
  *   9. Otherwise NOERROR with AA set, and the NOTIFY is delivered. An SOA
  *      for the zone in the answer section (optional, RFC 1996 section 3.7)
  *      is passed on as a serial hint: the daemon must still ask a primary
@@ -97,6 +102,12 @@ struct notify_handler {
 	    const struct net_addr *from);
 	const struct cfg_zone *(*find_zone)(void *arg, const char *name);
 	void *arg;
+	/* A NOTIFY from a configured peer (cfg->peers: its address, signed
+	 * with its key; README "Running an HA pair"), always with the SOA
+	 * serial: the peer says Route 53 holds the primary's zone at serial.
+	 * NULL: such NOTIFYs are answered and dropped. */
+	void (*on_peer)(void *arg, const struct cfg_zone *zone, uint32_t serial,
+	    const struct cfg_peer *peer);
 };
 
 /* Counters since notify_init, for the state file and the SIGUSR1 log. */
@@ -128,6 +139,7 @@ struct notify_result {
 	const struct cfg_zone *zone; /* DELIVER: the zone */
 	int has_serial;          /* DELIVER: the answer section had the SOA */
 	uint32_t serial;
+	const struct cfg_peer *peer; /* DELIVER: from this peer, signed with its key */
 };
 
 struct notify;
