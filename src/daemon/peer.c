@@ -74,9 +74,9 @@ msg_timer(struct loop_timer *t)
 	loop_timer_in(&m->timer, m->delay);
 }
 
-/* An answer: the header is enough (RFC 1996 section 4.7: the answer to a
- * NOTIFY carries nothing more). Anything but our ID, QR and opcode NOTIFY
- * is ignored; the socket is connected, so it came from the peer. */
+/* An answer: its header is all we need. Anything but our ID, QR and
+ * opcode NOTIFY is ignored; the socket is connected, so it came from the
+ * peer. */
 static void
 msg_read(struct loop_io *io, short revents)
 {

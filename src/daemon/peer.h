@@ -1,10 +1,11 @@
 /*
  * peer: the NOTIFYs a daemon of an HA pair sends its peers (cfg->peers)
  * after it has written a serial of a zone to Route 53 (README "Running an
- * HA pair"). RFC 1996 lets a secondary notify other servers (section 3.3);
- * this one tells its peer "Route 53 now holds the primary's zone at serial
- * S", so the peer takes that zone as synced without an API call instead of
- * writing the same change again (src/sync/sync: adopt).
+ * HA pair"): its peers are servers an administrator adds to the zone's
+ * Notify Set (RFC 1996 section 2). The NOTIFY tells the peer "Route 53
+ * now holds the primary's zone at serial S", so the peer takes that zone as
+ * synced without an API call instead of writing the same change again
+ * (src/sync/sync: adopt).
  *
  * Each message is a NOTIFY for zone SOA IN with the SOA and its serial in
  * the answer section (RFC 1996 section 3.7), signed with the peer's TSIG
