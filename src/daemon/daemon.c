@@ -937,6 +937,9 @@ log_states(void)
 		 "refused, %lu dropped; API calls: %s",
 	    d.nzones, d.running, waiting, ns->accepted, ns->refused,
 	    ns->dropped_acl + ns->dropped_rate + ns->dropped_bad, calls);
+	if (d.gen->cfg.npeers)
+		log_info("daemon: NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d.peers.sent,
+		    d.peers.answered, d.peers.given_up);
 	for (size_t i = 0; i < d.nzones; i++) {
 		const struct dzone *z = d.zones[i];
 		char when[64], last[64];
