@@ -101,14 +101,18 @@ def _update(ns, rnd, present, serial_box):
     return ns.serial(ZONE)
 
 
-def config(tmp, name, port, ns, emu, cred=0, peers=(), peer_wait=0):
+def config(tmp, name, port, ns, emu, cred=0, peers=(), peer_wait=0, unsafe=False):
     """A daemon's config file: listening on port, signing with
-    emu.credentials[cred], telling peers (ports on 127.0.0.1)."""
+    emu.credentials[cred], telling peers (ports on 127.0.0.1); unsafe: no
+    safety thresholds (a burst coalesced into one plan changes much of
+    this small zone)."""
     path = os.path.join(tmp, name)
     aws = {"endpoint": emu.url, "ca_file": emu.ca_file, "max_requests_per_second": 1000}
     aws["access_key_id"], aws["secret_access_key"] = emu.credentials[cred].split(":", 1)
     c = {"listen": ["127.0.0.1:%d" % port], "notify_servers": ["127.0.0.1"],
          "zones": [{"name": ZONE, "primaries": [ns.addr()]}], "aws": aws}
+    if unsafe:
+        c["safety"] = {"max_delete_percent": 100, "max_update_percent": 100}
     if peers:
         c["tsig_keys"] = {PEER_KEY.name: {"algorithm": PEER_KEY.alg, "secret": PEER_KEY.secret}}
         c["peers"] = [{"address": "127.0.0.1:%d" % p, "tsig_key": PEER_KEY.name} for p in peers]
@@ -155,25 +159,32 @@ def _count(emu, since, fig, ndaemons):
             fig.other += 1
 
 
-def _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers):
+def _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers, burst):
     """Start a daemon per port, wait for their first syncs, make the
-    updates, and count what they cost."""
+    updates (burst: one after the other without waiting, then wait for the
+    last serial), and count what they cost."""
     fig = Figures()
     ds = []
     try:
         for i, port in enumerate(ports):
             others = [p for p in ports if p != port] if peers else ()
             path = config(tmp, "d%d.json" % i, port, ns, emu, cred=i, peers=others,
-                          peer_wait=PEER_WAIT if i else 0)
+                          peer_wait=PEER_WAIT if i else 0, unsafe=burst)
             d = DaemonProc(binary, path, ["-v"])
             ds.append(d)
             if not d.wait(r"zone %s\.: serial \d+ by AXFR" % ZONE, 60):
                 raise RuntimeError("daemon %d: no first sync:\n%s" % (i, d.tail()))
-        # The first syncs' NOTIFYs to the peer are over once each has
-        # said it is in sync (a NOTIFY of that serial costs nothing).
+        # A first sync's NOTIFY to the peer costs nothing: the peer is at
+        # that serial, or has nothing to adopt it on.
         since = emu.log()[-1]["seq"] if emu.log() else 0
         starts = [d.mark() for d in ds]
-        for _ in range(updates):
+        for _ in range(updates if burst else 0):
+            serial = _update(ns, rnd, present, None)
+            fig.updates += 1
+        for d, m in zip(ds, starts if burst else ()):
+            if not _reached(d, serial, m, 300):
+                raise RuntimeError("serial %d not reached:\n%s" % (serial, d.tail()))
+        for _ in range(0 if burst else updates):
             marks = [d.mark() for d in ds]
             serial = _update(ns, rnd, present, None)
             for d, m in zip(ds, marks):
@@ -193,10 +204,13 @@ def _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers):
     return fig
 
 
-def run(binary, updates=40, seed=1, peers=True):
+def run(binary, updates=40, seed=1, peers=True, burst=False):
     """(one daemon's Figures, the pair's Figures): the same number of random
     updates for each, the pair's starting from where the first ended.
-    peers: the pair is configured as an HA pair (else two blind writers)."""
+    peers: the pair is configured as an HA pair (else two blind writers).
+    burst: the updates come one after the other without waiting for the
+    daemons, which then coalesce them as they can (the figures depend on
+    the machine's speed)."""
     rnd = random.Random(seed)
     present = set("h%d" % i for i in range(20))
     ports = [pick_port()]
@@ -208,8 +222,8 @@ def run(binary, updates=40, seed=1, peers=True):
         with Named([zone], keys=[KEY], options="notify-delay 0;") as ns, \
                 Emu(credentials=CREDS, rate=1000, burst=1000) as emu:
             zid = bare(emu.create_zone(ZONE + "."))
-            one = _phase(binary, ns, emu, zid, tmp, ports[:1], updates, rnd, present, False)
-            two = _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers)
+            one = _phase(binary, ns, emu, zid, tmp, ports[:1], updates, rnd, present, False, burst)
+            two = _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers, burst)
             return one, two
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
