@@ -470,8 +470,12 @@ job_done(struct sync_job *j)
 		snprintf(z->error, sizeof z->error, "%s", j->err.msg);
 	else if (j->nrefused)
 		snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
-	if (j->has_soa && !unchanged && j->status != SYNC_CURRENT) {
-		z->tried = !((j->status == SYNC_OK || j->status == SYNC_ADOPTED) && j->synced);
+	/* An adopt job tried no write: its failure must not make the write
+	 * that follows (the wait running out) end after its SOA query. */
+	if (j->status == SYNC_ADOPTED) {
+		z->tried = 0;
+	} else if (j->has_soa && !unchanged && j->status != SYNC_CURRENT && !j->adopt) {
+		z->tried = !(j->status == SYNC_OK && j->synced);
 		z->tried_serial = j->serial;
 	}
 	if (j->has_soa) {
