@@ -27,15 +27,18 @@
 #define S1 "a2V5LW9uZS1mb3ItdGhlLW5vdGlmeS11bml0LXRlc3RzLTAwMDA="
 #define S2 "a2V5LXR3by1mb3ItdGhlLW5vdGlmeS11bml0LXRlc3RzLTExMTE="
 #define SP "cGVlci1rZXktZm9yLXRoZS1ub3RpZnktdW5pdC10ZXN0cy0yMg=="
+#define SQ "c2Vjb25kLXBlZXIta2V5LWZvci10aGUtbm90aWZ5LXRlc3RzLTM="
 
 static const char config_fmt[] =
 	"{\"listen\": [\"127.0.0.1:%d\"],"
 	" \"notify_servers\": [\"192.0.2.1\", \"2001:db8::/32\"],"
 	" \"tsig_keys\": {\"k1\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" S1 "\"},"
 	"                 \"k2\": {\"algorithm\": \"hmac-sha512\", \"secret\": \"" S2 "\"},"
-	"                 \"kp\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" SP "\"}},"
+	"                 \"kp\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" SP "\"},"
+	"                 \"kq\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" SQ "\"}},"
 	" \"peers\": [{\"address\": \"203.0.113.70:5301\", \"tsig_key\": \"kp\"},"
-	"             {\"address\": \"192.0.2.1:5302\", \"tsig_key\": \"kp\"}],"
+	"             {\"address\": \"192.0.2.1:5302\", \"tsig_key\": \"kp\"},"
+	"             {\"address\": \"203.0.113.70:5303\", \"tsig_key\": \"kq\"}],"
 	" \"zones\": [{\"name\": \"example.com\", \"primaries\": [\"192.0.2.1\"]},"
 	"           {\"name\": \"signed.example\", \"primaries\": [\"192.0.2.1\"], \"tsig_key\": \"k1\"},"
 	"           {\"name\": \"prim.example\", \"primaries\": [\"198.51.100.9\"]},"
@@ -471,13 +474,14 @@ tsig(void)
 static void
 peers(void)
 {
-	struct tsig_key kp, k2;
+	struct tsig_key kp, kq, k2;
 	struct tsig_ctx c;
 	struct err e = { 0 };
 	uint8_t m[1024];
 	size_t n;
 
 	tsig_key_init(&kp, "kp", "hmac-sha256", SP, NULL);
+	tsig_key_init(&kq, "kq", "hmac-sha256", SQ, NULL);
 	tsig_key_init(&k2, "k2", "hmac-sha512", S2, NULL);
 
 	n = sign(&c, &kp, m, notify_msg(m, "example.com.", 1, 42), T0);
@@ -515,6 +519,12 @@ peers(void)
 	run(m, n, "203.0.113.70");
 	ok(res.verdict == NOTIFY_DELIVER && res.peer && res.serial == 47,
 	    "peer: for a zone with its own key, the peer's key is what counts");
+
+	n = sign(&c, &kq, m, notify_msg(m, "example.com.", 1, 51), T0);
+	run(m, n, "203.0.113.70");
+	ok(res.verdict == NOTIFY_DELIVER && res.peer == &cfg.peers[2] && res.serial == 51,
+	    "peer: two peers on one host with keys of their own: the second's key is its word");
+	is_int(client_check(&c, T0, &e), 1, "peer: ... answered signed with that key: %s", e.msg);
 
 	/* The primary's host is a peer too: the key tells them apart. */
 	n = sign(&c, &kp, m, notify_msg(m, "example.com.", 1, 48), T0);

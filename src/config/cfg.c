@@ -1075,11 +1075,10 @@ cfg_notify_allowed(const struct cfg *c, const struct cfg_zone *z, const struct n
 }
 
 const struct cfg_peer *
-cfg_peer_find(const struct cfg *c, const struct net_addr *addr, const char *key_name)
+cfg_peer_find(const struct cfg *c, const struct net_addr *addr)
 {
 	for (int i = 0; i < c->npeers; i++)
-		if (net_addr_same_ip(&c->peers[i].addr, addr) &&
-		    (!key_name || !strcmp(c->peers[i].tsig->name, key_name)))
+		if (net_addr_same_ip(&c->peers[i].addr, addr))
 			return &c->peers[i];
 	return NULL;
 }

@@ -150,11 +150,9 @@ const struct cfg_zone *cfg_zone_find(const struct cfg *c, const char *name);
  * a secondary accepts NOTIFY from its masters). */
 int cfg_notify_allowed(const struct cfg *c, const struct cfg_zone *z, const struct net_addr *addr);
 
-/* The peer at addr's IP (any port: a NOTIFY leaves from any port) whose key
- * is key_name (lower-case presentation form with the dot; NULL: any key),
+/* The first peer at addr's IP (any port: a NOTIFY leaves from any port),
  * or NULL. */
-const struct cfg_peer *cfg_peer_find(const struct cfg *c, const struct net_addr *addr,
-    const char *key_name);
+const struct cfg_peer *cfg_peer_find(const struct cfg *c, const struct net_addr *addr);
 
 /* Does an ignore rule of z cover (name, type)? name is the owner in
  * presentation form. */

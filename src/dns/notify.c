@@ -211,19 +211,32 @@ zone_key(const struct notify *n, const struct cfg_zone *z)
 	return NULL;
 }
 
-/* The parsed key of the peer at from's IP (the first listed there), its
- * name in *name, or NULL. */
-static const struct tsig_key *
-peer_key(const struct notify *n, const struct net_addr *from, const char **name)
+/* Verify msg against the key of each peer at from's IP (two daemons on
+ * one host may have keys of their own) until one knows its name: *peer
+ * is the peer whose key verified it. Returns tsig_verify_request's result,
+ * TSIG_BADKEY when no peer's key has the name. */
+static int
+peer_verify(const struct notify *n, struct tsig_ctx *t, const uint8_t *msg, size_t len,
+    const struct net_addr *from, uint64_t now_s, const struct cfg_peer **peer, struct err *e)
 {
-	const struct cfg_peer *p = cfg_peer_find(n->cfg, from, NULL);
+	int rc = TSIG_BADKEY;
 
-	for (size_t i = 0; p && i < n->nkeys; i++)
-		if (p->tsig == &n->cfg->tsig_keys[i]) {
-			*name = p->tsig->name;
-			return &n->keys[i];
-		}
-	return NULL;
+	*peer = NULL;
+	for (int i = 0; i < n->cfg->npeers && rc == TSIG_BADKEY; i++) {
+		const struct cfg_peer *p = &n->cfg->peers[i];
+
+		if (!net_addr_same_ip(&p->addr, from))
+			continue;
+		for (size_t k = 0; k < n->nkeys; k++)
+			if (p->tsig == &n->cfg->tsig_keys[k]) {
+				err_clear(e);
+				rc = tsig_verify_request(t, &n->keys[k], 1, msg, len, now_s, NULL, e);
+				break;
+			}
+		if (rc == TSIG_OK)
+			*peer = p;
+	}
+	return rc;
 }
 
 /* ---- decision ----------------------------------------------------------------------- */
@@ -297,9 +310,7 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	struct tsig_ctx t;
 	struct err e = { 0 };
 	const struct cfg_zone *z = NULL;
-	const struct tsig_key *zkey = NULL, *pkey = NULL;
-	const struct cfg_peer *peer;
-	const char *pkey_name = NULL;
+	const struct tsig_key *zkey = NULL;
 	const struct dns_question *echo = NULL;
 	int allowed;
 	char src[NET_ADDR_STRLEN], zname[DNS_NAME_TEXT_MAX] = "?";
@@ -328,9 +339,8 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 
 	/* 2, 3. Source and rate. A peer's address is let through to the
 	 * TSIG check: only its key makes its NOTIFY count. */
-	peer = cfg_peer_find(n->cfg, from, NULL);
 	allowed = cfg_notify_allowed(n->cfg, z, from);
-	if (!allowed && !peer) {
+	if (!allowed && !cfg_peer_find(n->cfg, from)) {
 		n->stats.dropped_acl++;
 		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
 		    "source not allowed", zname, src);
@@ -361,12 +371,8 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	/* 5. TSIG: from a peer's address, its key first (a NOTIFY signed with
 	 * it is the peer's word: README "Running an HA pair"); else the
 	 * zone's key, or any configured key. */
-	r->tsig = TSIG_BADKEY;
-	if (peer && (pkey = peer_key(n, from, &pkey_name)))
-		r->tsig = tsig_verify_request(&t, pkey, 1, msg, len, now_s, NULL, &e);
-	if (r->tsig == TSIG_OK) {
-		r->peer = cfg_peer_find(n->cfg, from, pkey_name);
-	} else if (r->tsig == TSIG_BADKEY) {
+	r->tsig = peer_verify(n, &t, msg, len, from, now_s, &r->peer, &e);
+	if (r->tsig == TSIG_BADKEY) {
 		err_clear(&e);
 		if (z && z->tsig)
 			zkey = zone_key(n, z);
