@@ -3,11 +3,14 @@
 daemon dies, and against NOTIFYs that claim to be the peer's.
 
 Two daemons sync one BIND 9 zone into the emulator; the active one has
-peer_wait 0, the standby 2 s; each signs its API requests with its own
-access key, so the emulator's log tells whose request each was.
+peer_wait 0, the standby 60 s (longer than any sync on a loaded machine);
+each signs its API requests with its own access key, so the emulator's log
+tells whose request each was.
 
 1. A change: the active one writes it, the standby adopts the serial from
-   its peer's NOTIFY and makes no API request.
+   its peer's NOTIFY and makes no API request. Then the standby's
+   peer_wait becomes 2 s (SIGHUP: the zone keeps its state), so the waits
+   below end soon.
 2. Forged peer NOTIFYs to the standby, from the peer's address (loopback):
    signed with the peer key's name but a wrong secret (answered NOTAUTH,
    not taken), and unsigned with a newer serial (taken as a primary's
@@ -47,6 +50,7 @@ import dns.rdatatype  # noqa: E402
 import dns.rrset  # noqa: E402
 
 WAIT = 2
+LONG_WAIT = 60
 
 
 def notify(port, serial, key=None):
@@ -102,7 +106,7 @@ def main():
             zid = bare(emu.create_zone(ZONE + "."))
             for i, port in enumerate(ports):
                 path = pairrun.config(tmp, "d%d.json" % i, port, ns, emu, cred=i,
-                                      peers=[ports[1 - i]], peer_wait=WAIT if i else 0)
+                                      peers=[ports[1 - i]], peer_wait=LONG_WAIT if i else 0)
                 ds.append(DaemonProc(NOTIFY53, path, ["-v"]))
                 if not ds[i].wait(r"zone %s\.: serial \d+ by AXFR" % ZONE, 60):
                     raise RuntimeError("daemon %d: no first sync:\n%s" % (i, ds[i].tail()))
@@ -117,6 +121,12 @@ def main():
             ok(standby.grep(r"zone %s\.: serial %d by IXFR, adopted from a peer" % (ZONE, s1),
                             marks[1]), "the standby adopted serial %d from its peer" % s1)
             eq(len(by_key(emu, since, standby_key)), 0, "the standby made no API request")
+            m = standby.mark()
+            pairrun.config(tmp, "d1.json", ports[1], ns, emu, cred=1, peers=[ports[0]],
+                           peer_wait=WAIT)
+            standby.proc.send_signal(signal.SIGHUP)
+            ok(standby.wait(r"configuration reloaded: 1 zones \(1 kept", 30, m),
+               "the standby's peer_wait is now %d s, its zone kept" % WAIT, standby.tail(5))
 
             # 2. Forged NOTIFYs from the peer's address.
             m = standby.mark()
