@@ -363,6 +363,14 @@ test_peer(void)
 	    "peer: the next change waits again");
 	is_int(p.until, 14 * S, "peer: with a new deadline");
 
+	/* The standby wrote 20 itself while the word of 20 came: done with. */
+	memset(&p, 0, sizeof p);
+	daemon_peer_heard(&p, 1, 19, 20);
+	daemon_peer_synced(&p, 19);
+	is_int(p.heard, 1, "peer: a word newer than the synced serial stays");
+	daemon_peer_synced(&p, 20);
+	is_int(p.heard, 0, "peer: synced at the word's serial by the daemon's own job: done with");
+
 	/* RFC 1982 across the wrap. */
 	memset(&p, 0, sizeof p);
 	is_int(daemon_peer_heard(&p, 1, 0xfffffff0u, 5), 1, "peer: a word across the serial wrap");

@@ -500,6 +500,8 @@ job_done(struct sync_job *j)
 	if (j->adopt && daemon_peer_adopted(&z->peer, j->status == SYNC_ADOPTED, j->adopt_serial,
 	    z->adopt_seq))
 		loop_timer_cancel(&z->wait_timer);
+	if (z->synced)
+		daemon_peer_synced(&z->peer, z->synced_serial);
 	/* Written to Route 53 by this daemon: its peers need not (src/daemon/peer). */
 	if (j->status == SYNC_OK && j->route53 == SYNC_R53_SYNCED)
 		peer_notify(&d.peers, &d.gen->cfg, z->cz->name, j->synced_serial);

@@ -184,6 +184,13 @@ daemon_peer_adopted(struct daemon_peer *p, int adopted, uint32_t serial, unsigne
 }
 
 void
+daemon_peer_synced(struct daemon_peer *p, uint32_t serial)
+{
+	if (p->heard && dns_serial_cmp(p->peer_serial, serial) != 1)
+		p->heard = 0;
+}
+
+void
 daemon_peer_expired(struct daemon_peer *p)
 {
 	p->waiting = 0;

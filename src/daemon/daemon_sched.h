@@ -115,6 +115,10 @@ int daemon_peer_adopt(const struct daemon_peer *p, int has_synced, uint32_t sync
 int daemon_peer_adopted(struct daemon_peer *p, int adopted, uint32_t serial,
     unsigned long seq_start);
 
+/* The zone is now at serial (a job of any kind ended): a peer's word not
+ * newer than it is done with. */
+void daemon_peer_synced(struct daemon_peer *p, uint32_t serial);
+
 /* The wait ran out at its deadline: this daemon writes itself (the caller
  * starts a job). */
 void daemon_peer_expired(struct daemon_peer *p);
