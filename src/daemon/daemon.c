@@ -1047,9 +1047,9 @@ start_done(struct gen *g)
 	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d.nzones, d.nzones == 1 ? "" : "s",
 	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
 	if (g->cfg.npeers)
-		log_info("daemon: HA pair: %d peer%s, %s", g->cfg.npeers, g->cfg.npeers == 1 ? "" : "s",
-		    g->cfg.peer_wait ? "standby: a peer writes a change first" :
-		    "active: writes changes at once");
+		log_info("daemon: HA pair: %d peer%s; %s %d s", g->cfg.npeers,
+		    g->cfg.npeers == 1 ? "" : "s", g->cfg.peer_wait ? "a standby: peer_wait" :
+		    "the active daemon: peer_wait", g->cfg.peer_wait);
 	sd_state(SDNOTIFY_READY);
 }
 
