@@ -133,8 +133,12 @@ rate_take(struct notify *n, const struct net_addr *from, int64_t now)
 static int
 zone_cmp(const void *a, const void *b)
 {
-	return strcmp((*(const struct cfg_zone *const *)a)->name,
-	    (*(const struct cfg_zone *const *)b)->name);
+	const struct cfg_zone *x = *(const struct cfg_zone *const *)a;
+	const struct cfg_zone *y = *(const struct cfg_zone *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	/* Entries of one name in the file's order (a stable sort). */
+	return c ? c : x < y ? -1 : x > y;
 }
 
 /* Keys and zone index for cfg, into *keys and *index (the caller frees
@@ -168,45 +172,78 @@ prepare(const struct cfg *cfg, struct tsig_key **keys, const struct cfg_zone ***
 	return 0;
 }
 
-/* The zone named qname (wire form), and its name as text in text[]. */
-static const struct cfg_zone *
-zone_find(struct notify *n, const uint8_t *qname, char *text, size_t cap)
+/* The entries of the zone named qname (wire form): their number in *cnt
+ * (0: none), and its name as text in text[]. */
+static const struct cfg_zone *const *
+zone_find(struct notify *n, const uint8_t *qname, char *text, size_t cap, size_t *cnt)
 {
 	uint8_t lower[DNS_NAME_MAX];
-	size_t lo = 0, hi = n->nindex;
+	size_t lo = 0, hi = n->nindex, end;
 
+	*cnt = 0;
 	/* The same normalisation as the config's zone names: lower-case, then
 	 * presentation form. */
 	memcpy(lower, qname, dns_name_len(qname));
 	dns_name_lower(lower);
 	if (dns_name_to_text(lower, text, cap) < 0)
 		return NULL;
-	if (n->h.find_zone)
-		return n->h.find_zone(n->h.arg, text);
+	if (n->h.find_zone) {
+		const struct cfg_zone *const *z = n->h.find_zone(n->h.arg, text, cnt);
+
+		if (!z)
+			*cnt = 0;
+		return z;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(text, n->index[mid]->name);
 
-		if (!c)
-			return n->index[mid];
-		if (c < 0)
-			hi = mid;
-		else
+		if (strcmp(n->index[mid]->name, text) < 0)
 			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	for (end = lo; end < n->nindex && !strcmp(n->index[end]->name, text); end++)
+		;
+	*cnt = end - lo;
+	return end > lo ? &n->index[lo] : NULL;
 }
 
-/* The parsed key a zone names, or NULL. */
+int
+notify_kicks(const struct cfg_zone *const *zones, size_t n, size_t i, const char *key)
+{
+	int keyed = 0;
+
+	if (zones[i]->tsig)
+		return key && !strcmp(zones[i]->tsig->name, key);
+	/* An entry without a key takes an unsigned NOTIFY, and a signed one
+	 * no entry of the name has the key of (a primary may sign although
+	 * the zone names no key). */
+	for (size_t k = 0; key && k < n && !keyed; k++)
+		keyed = zones[k]->tsig && !strcmp(zones[k]->tsig->name, key);
+	return !keyed;
+}
+
+/* The one key all entries name, or NULL when an entry has none or they
+ * name different ones. */
+static const struct cfg_tsig_key *
+common_key(const struct cfg_zone *const *zones, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!zones[k]->tsig || strcmp(zones[k]->tsig->name, zones[0]->tsig->name))
+			return NULL;
+	return n ? zones[0]->tsig : NULL;
+}
+
+/* The parsed key of a configured one, or NULL. */
 static const struct tsig_key *
-zone_key(const struct notify *n, const struct cfg_zone *z)
+zone_key(const struct notify *n, const struct cfg_tsig_key *k)
 {
 	for (size_t i = 0; i < n->nkeys; i++)
-		if (z->tsig == &n->cfg->tsig_keys[i])
+		if (k == &n->cfg->tsig_keys[i])
 			return &n->keys[i];
 	/* A zone from find_zone may point at an equal key elsewhere. */
 	for (size_t i = 0; i < n->nkeys; i++)
-		if (!strcmp(z->tsig->name, n->cfg->tsig_keys[i].name))
+		if (!strcmp(k->name, n->cfg->tsig_keys[i].name))
 			return &n->keys[i];
 	return NULL;
 }
@@ -237,6 +274,13 @@ peer_verify(const struct notify *n, struct tsig_ctx *t, const uint8_t *msg, size
 			*peer = p;
 	}
 	return rc;
+}
+
+/* The name of a parsed key (one of n->keys), as configured. */
+static const char *
+key_name(const struct notify *n, const struct tsig_key *k)
+{
+	return k >= n->keys && k < n->keys + n->nkeys ? n->cfg->tsig_keys[k - n->keys].name : NULL;
 }
 
 /* ---- decision ----------------------------------------------------------------------- */
@@ -309,10 +353,13 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	struct dns_question q;
 	struct tsig_ctx t;
 	struct err e = { 0 };
-	const struct cfg_zone *z = NULL;
+	const struct cfg_zone *z = NULL, *const *zs = NULL;
+	const struct cfg_tsig_key *ck = NULL;
 	const struct tsig_key *zkey = NULL;
+	const char *kname = NULL;
+	size_t nz = 0;
+	int allowed = 0;
 	const struct dns_question *echo = NULL;
-	int allowed;
 	char src[NET_ADDR_STRLEN], zname[DNS_NAME_TEXT_MAX] = "?";
 	int rcode, opcode;
 	size_t limit;
@@ -334,12 +381,16 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	opcode = DNS_OPCODE(m.hdr.flags);
 	if (m.hdr.qdcount == 1 && dns_msg_question(&m, &q) == 1) {
 		echo = &q;
-		z = zone_find(n, q.name, zname, sizeof zname);
+		zs = zone_find(n, q.name, zname, sizeof zname, &nz);
+		z = nz ? zs[0] : NULL;
 	}
 
 	/* 2, 3. Source and rate. A peer's address is let through to the
 	 * TSIG check: only its key makes its NOTIFY count. */
-	allowed = cfg_notify_allowed(n->cfg, z, from);
+	for (size_t k = 0; k < nz && !allowed; k++)
+		allowed = cfg_notify_allowed(n->cfg, zs[k], from);
+	if (!allowed)
+		allowed = cfg_notify_allowed(n->cfg, NULL, from);
 	if (!allowed && !cfg_peer_find(n->cfg, from)) {
 		n->stats.dropped_acl++;
 		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
@@ -369,15 +420,15 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	}
 
 	/* 5. TSIG: from a peer's address, its key first (a NOTIFY signed with
-	 * it is the peer's word: README "Running an HA pair"); else the
-	 * zone's key, or any configured key. */
+	 * it is the peer's word: README "Running an HA pair"); else the key
+	 * every entry of the zone names, or any configured key. */
 	r->tsig = peer_verify(n, &t, msg, len, from, now_s, &r->peer, &e);
 	if (r->tsig == TSIG_BADKEY) {
 		err_clear(&e);
-		if (z && z->tsig)
-			zkey = zone_key(n, z);
-		r->tsig = tsig_verify_request(&t, z && z->tsig ? zkey : n->keys,
-		    z && z->tsig ? (zkey ? 1 : 0) : n->nkeys, msg, len, now_s, NULL, &e);
+		if ((ck = common_key(zs, nz)))
+			zkey = zone_key(n, ck);
+		r->tsig = tsig_verify_request(&t, ck ? zkey : n->keys, ck ? (zkey ? 1 : 0) :
+		    n->nkeys, msg, len, now_s, NULL, &e);
 	}
 	if (r->tsig == -1) {
 		rcode = DNS_RCODE_FORMERR;
@@ -394,18 +445,27 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		goto answer;
 	}
 
-	/* 6, 7, 8. Refusals. */
+	/* 6, 7, 8. Refusals. The entries of the zone the NOTIFY is for: by
+	 * its key (notify_kicks). */
 	rcode = DNS_RCODE_REFUSED;
+	if (r->tsig == TSIG_OK)
+		kname = key_name(n, t.key);
+	z = r->peer && nz ? zs[0] : NULL;
+	for (size_t k = 0; k < nz && !z; k++)
+		if (notify_kicks(zs, nz, k, kname))
+			z = zs[k];
 	if (opcode != DNS_OPCODE_NOTIFY)
 		err_set(&e, "opcode %d is not NOTIFY", opcode);
-	else if (!z)
+	else if (!nz)
 		err_set(&e, "zone not configured");
 	else if (!allowed && !r->peer)
 		err_set(&e, "from a peer's address but not signed with its key");
 	else if (r->peer && !r->has_serial)
 		err_set(&e, "a peer's NOTIFY without the SOA serial");
-	else if (z->tsig && r->tsig == TSIG_NONE)
-		err_set(&e, "unsigned, the zone needs TSIG key %s", z->tsig->name);
+	else if (!z && !kname)
+		err_set(&e, "unsigned, the zone needs TSIG key %s", zs[0]->tsig->name);
+	else if (!z)
+		err_set(&e, "signed with key %s, which no entry of the zone names", kname);
 	if (e.set) {
 		n->stats.refused++;
 		note(n, NOTIFY_LOG_REFUSED, now_ms, "notify: message for %s from %s refused: %s", zname,
@@ -417,6 +477,9 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	rcode = DNS_RCODE_NOERROR;
 	n->stats.accepted++;
 	r->zone = z;
+	r->zones = zs;
+	r->nzones = nz;
+	r->key = kname;
 	if (r->peer)
 		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from peer %s "
 		    "(TSIG %s)", z->name, (unsigned long)r->serial, src, r->peer->tsig->name);
@@ -442,6 +505,7 @@ answer:
 		/* The caller's buffer is smaller than NOTIFY_REPLY_MAX. */
 		r->verdict = NOTIFY_DROP;
 		r->zone = NULL;
+		r->nzones = 0;
 		return;
 	}
 	r->reply_len = (size_t)rl;
@@ -454,14 +518,20 @@ answer:
 
 /* ---- sockets -------------------------------------------------------------------------- */
 
-/* Hand an accepted NOTIFY to the daemon: a peer's to on_peer, when set. */
+/* Hand an accepted NOTIFY to the daemon: a peer's to on_peer (when set)
+ * with the first entry of its name, a primary's to on_notify for every
+ * entry it kicks. */
 static void
 deliver(struct notify *n, const struct notify_result *r, const struct net_addr *from)
 {
-	if (!r->peer)
-		n->h.on_notify(n->h.arg, r->zone, r->has_serial, r->serial, from);
-	else if (n->h.on_peer)
-		n->h.on_peer(n->h.arg, r->zone, r->serial, r->peer);
+	if (r->peer) {
+		if (n->h.on_peer)
+			n->h.on_peer(n->h.arg, r->zone, r->serial, r->peer);
+		return;
+	}
+	for (size_t k = 0; k < r->nzones; k++)
+		if (notify_kicks(r->zones, r->nzones, k, r->key))
+			n->h.on_notify(n->h.arg, r->zones[k], r->has_serial, r->serial, from);
 }
 
 static void udp_read(struct loop_io *io, short revents);
