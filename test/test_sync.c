@@ -585,8 +585,8 @@ adopt_run(struct sync_job *j, uint32_t from, uint32_t adopt_serial)
 }
 
 /* A peer of an HA pair says Route 53 holds serial 3: taken from the IXFR
- * and the incremental plan with no request; not taken when the primary is
- * at another serial or sends the whole zone. Route 53 and prev are left as
+ * (or the whole zone compared with prev) and the incremental plan with no
+ * request; not taken when the primary is at another serial. Route 53 and prev are left as
  * they were (no keep). */
 static void
 test_adopt(void)
@@ -612,9 +612,11 @@ test_adopt(void)
 	line_is(&j, "serial 3, passed: not the peer's serial 4; API calls: none; ", "adopt passed");
 	sync_free(&j);
 
+	/* The whole zone is compared with prev, as an IXFR's changes. */
 	adopt_run(&j, 1, 3);
-	ok(j.status == SYNC_PASSED && pri.nixfr == 1 && !requests()[0] && !j.synced,
-	    "adopt: the IXFR answered with the whole zone: no incremental plan, passed, no request");
+	ok(j.status == SYNC_ADOPTED && pri.nixfr == 1 && !requests()[0] && j.synced &&
+	    j.synced_serial == 3 && zone_set_count(j.synced) == 6,
+	    "adopt: the IXFR answered with the whole zone: compared with prev, adopted, no request");
 	sync_free(&j);
 }
 

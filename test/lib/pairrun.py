@@ -109,8 +109,10 @@ def config(tmp, name, port, ns, emu, cred=0, peers=(), peer_wait=0, unsafe=False
     path = os.path.join(tmp, name)
     aws = {"endpoint": emu.url, "ca_file": emu.ca_file, "max_requests_per_second": 1000}
     aws["access_key_id"], aws["secret_access_key"] = emu.credentials[cred].split(":", 1)
+    cache = path + ".records"  # each daemon its own sync records
+    os.makedirs(cache, exist_ok=True)
     c = {"listen": ["127.0.0.1:%d" % port], "notify_servers": ["127.0.0.1"],
-         "zones": [{"name": ZONE, "primaries": [ns.addr()]}], "aws": aws}
+         "zones": [{"name": ZONE, "primaries": [ns.addr()]}], "aws": aws, "cache_dir": cache}
     if unsafe:
         c["safety"] = {"max_delete_percent": 100, "max_update_percent": 100}
     if peers:
@@ -168,7 +170,10 @@ def _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers, burst
     try:
         for i, port in enumerate(ports):
             others = [p for p in ports if p != port] if peers else ()
-            path = config(tmp, "d%d.json" % i, port, ns, emu, cred=i, peers=others,
+            # A config (and sync records) of its own per phase: each
+            # daemon starts afresh, by AXFR and a listing.
+            path = config(tmp, "d%d-of-%d.json" % (i, len(ports)), port, ns, emu, cred=i,
+                          peers=others,
                           peer_wait=PEER_WAIT if i else 0, unsafe=burst)
             d = DaemonProc(binary, path, ["-v"])
             ds.append(d)
