@@ -22,6 +22,9 @@ its own config and log.
   covers Host) accepted;
 - one sync through the proxy with credentials under valgrind (the binary
   built without sanitizers, $NOTIFY53_PLAIN): no error, no leak;
+- STS (AssumeRole with aws.role_arn) goes through the proxy as Route 53
+  does: wrong proxy credentials stop it before any STS request, the right
+  ones give two tunnels; NO_PROXY sends both direct;
 - instance metadata (IMDSv2) is never proxied, even with HTTP_PROXY and
   HTTPS_PROXY set: the proxy's log has no metadata request.
 """
@@ -348,6 +351,58 @@ def metadata_not_proxied(ns, home):
         converged(e.boto3(), zid, ns, "IMDSv2")
 
 
+ROLE = "arn:aws:iam::123456789012:role/base"
+
+
+def sts(ns, home):
+    """AssumeRole through the proxy too (an AWS API), NO_PROXY applying."""
+    with Emu(credentials=("AKIDBASE:BASESECRET",), rate=0) as e, \
+            Tinyproxy([e.port], auth=("alice", PASSWORD)) as px:
+        e.admin("POST", "sts/roles", {"arn": ROLE, "trust": ["AKIDBASE"]})
+        zid = bare(e.create_zone("example.com."))
+        cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
+                             name="sts.json")
+        with open(cfg) as f:
+            d = json.load(f)
+        d["aws"].update(role_arn=ROLE, sts_endpoint=e.url, proxy=px.url("alice:wrong"))
+        with open(cfg, "w") as f:
+            json.dump(d, f)
+        p, res = st.sync(home, cfg)
+        out = p.stdout + p.stderr
+        ok(p.returncode != 0 and "AssumeRole" in out and
+           "proxy 127.0.0.1:%d refused CONNECT to 127.0.0.1:%d: HTTP 40" % (px.port, e.port)
+           in out, "STS through a proxy refusing its credentials: a clear error", out)
+        ok(not [x for x in e.log() if x.get("service") == "sts"] and not api_log(e),
+           "... no AssumeRole and no Route 53 request reached the emulator")
+
+        d["aws"]["proxy"] = px.url("alice:" + PASSWORD_URL)
+        with open(cfg, "w") as f:
+            json.dump(d, f)
+        e.reset()
+        before = len(connects(px, e.port))
+        p, res = st.sync(home, cfg)
+        assumed = [x for x in e.log() if x.get("service") == "sts"]
+        ok(p.returncode == 0 and len(assumed) == 1 and
+           set(x.get("access_key") for x in api_log(e)) == {assumed[0].get("issued")},
+           "STS through the proxy: AssumeRole, Route 53 signed with the role's key",
+           p.stdout + p.stderr)
+        ok(len(connects(px, e.port)) - before >= 2,
+           "... two tunnels: Route 53's and STS's", px.text())
+        converged(e.boto3(), zid, ns, "STS through the proxy")
+
+        ns.nsupdate("example.com", ["update add sts.example.com. 300 A 192.0.2.88"])
+        d["aws"].pop("proxy")
+        with open(cfg, "w") as f:
+            json.dump(d, f)
+        e.reset()
+        text = px.text()
+        p, res = st.sync(home, cfg, env=home.env(HTTPS_PROXY=px.url("alice:wrong"),
+                                                 NO_PROXY="127.0.0.1"))
+        ok(p.returncode == 0 and len([x for x in e.log() if x.get("service") == "sts"]) == 1
+           and px.text() == text, "STS and Route 53 with NO_PROXY 127.0.0.1: direct, "
+           "the proxy's log unchanged", p.stdout + p.stderr)
+
+
 def check_config(e, ns, home):
     cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
                          name="check.json")
@@ -381,6 +436,7 @@ def main():
             basic_auth(e, ns, home, client, zid)
         plain_http(ns, home)
         metadata_not_proxied(ns, home)
+        sts(ns, home)
     diag("tinyproxy %s" % subprocess.run([TINYPROXY, "-v"], stdout=subprocess.PIPE,
                                          universal_newlines=True).stdout.strip())
     done()

@@ -126,6 +126,7 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 		    "changes are sent in clear", endpoint);
 	if (creds_init(&r->creds, aws, &r->trust, e) < 0)
 		return -1;
+	r->creds.proxy = &r->proxy;
 	r->creds.ready = on_creds;
 	r->creds.user = r;
 	rate = aws->max_requests_per_second;
