@@ -23,8 +23,9 @@ its own config and log.
 - one sync through the proxy with credentials under valgrind (the binary
   built without sanitizers, $NOTIFY53_PLAIN): no error, no leak;
 - STS (AssumeRole with aws.role_arn) goes through the proxy as Route 53
-  does: wrong proxy credentials stop it before any STS request, the right
-  ones give two tunnels; NO_PROXY sends both direct;
+  does: every connection the emulator sees came through a CONNECT; wrong
+  proxy credentials stop it before any STS request, the right ones give
+  two tunnels; NO_PROXY sends both direct;
 - instance metadata (IMDSv2) is never proxied, even with HTTP_PROXY and
   HTTPS_PROXY set: the proxy's log has no metadata request.
 """
@@ -351,11 +352,40 @@ def metadata_not_proxied(ns, home):
         converged(e.boto3(), zid, ns, "IMDSv2")
 
 
+def sts_through_proxy(ns, home):
+    """A role assumed through the proxy: STS is an AWS API, proxied as Route
+    53 is (every connection the emulator saw came through a CONNECT)."""
+    role = "arn:aws:iam::123456789012:role/dns-sync"
+    with Emu(credentials=("AKIDBASE:BASESECRET",), rate=0) as e, Tinyproxy([e.port]) as px:
+        e.admin("POST", "sts/roles", {"arn": role, "trust": ["AKIDBASE"]})
+        zid = bare(e.create_zone("example.com."))
+        cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
+                             name="sts.json")
+        with open(cfg) as f:
+            d = json.load(f)
+        d["aws"].update(role_arn=role, sts_endpoint=e.url, access_key_id="AKIDBASE",
+                        secret_access_key="BASESECRET")
+        with open(cfg, "w") as f:
+            json.dump(d, f)
+        p, res = st.sync(home, cfg, env=home.env(HTTPS_PROXY=px.url()))
+        ok(p.returncode == 0, "a role through the proxy: sync exit 0", p.stdout + p.stderr)
+        sts = [x for x in e.log() if x.get("service") == "sts"]
+        ok([(x["op"], x["status"]) for x in sts] == [("AssumeRole", 200)] and
+           set(x.get("access_key") for x in api_log(e)) == {sts[0]["issued"]},
+           "AssumeRole, then Route 53 with the role's key", repr(sts))
+        conns = set(x["conn"] for x in e.log() if x.get("conn") is not None)
+        ok(len(conns) >= 2 and len(connects(px, e.port)) == len(conns),
+           "STS and Route 53 each through a CONNECT (%d tunnels, %d connections)"
+           % (len(connects(px, e.port)), len(conns)), px.text())
+        converged(e.boto3(), zid, ns, "a role through the proxy")
+
+
 ROLE = "arn:aws:iam::123456789012:role/base"
 
 
-def sts(ns, home):
-    """AssumeRole through the proxy too (an AWS API), NO_PROXY applying."""
+def sts_auth_and_no_proxy(ns, home):
+    """AssumeRole through a proxy with BasicAuth: refused, then accepted;
+    NO_PROXY sends STS direct too."""
     with Emu(credentials=("AKIDBASE:BASESECRET",), rate=0) as e, \
             Tinyproxy([e.port], auth=("alice", PASSWORD)) as px:
         e.admin("POST", "sts/roles", {"arn": ROLE, "trust": ["AKIDBASE"]})
@@ -436,7 +466,8 @@ def main():
             basic_auth(e, ns, home, client, zid)
         plain_http(ns, home)
         metadata_not_proxied(ns, home)
-        sts(ns, home)
+        sts_through_proxy(ns, home)
+        sts_auth_and_no_proxy(ns, home)
     diag("tinyproxy %s" % subprocess.run([TINYPROXY, "-v"], stdout=subprocess.PIPE,
                                          universal_newlines=True).stdout.strip())
     done()

@@ -174,6 +174,65 @@ wiped(void)
 	is_int(pw, 0, "freed blocks holding the password of aws.proxy");
 }
 
+/* One zone name, several entries: one per view of the primary, each for
+ * its own hosted zone (a public one and a private one). */
+#define SPLIT_KEYS "\"tsig_keys\": {\"internal-key\": {\"secret\": \"aW50ZXJuYWw=\"}," \
+	" \"external-key\": {\"secret\": \"ZXh0ZXJuYWw=\"}}, "
+#define SPLIT_ZONE(extra) "{\"name\": \"example.com\", \"primaries\": [\"127.0.0.1\"]" extra "}"
+
+static void
+split_horizon(void)
+{
+	struct cfg c;
+	struct err e;
+
+	ok(parse(&c, "{" SPLIT_KEYS "\"zones\": ["
+		   SPLIT_ZONE(", \"private\": true, \"tsig_key\": \"internal-key\"") ", "
+		   SPLIT_ZONE(", \"private\": false, \"tsig_key\": \"external-key\"") "]}", &e) == 0,
+	    "split horizon: one name, a private and a public entry, each with its key: %s", e.msg);
+	if (c.nzones == 2) {
+		ok(c.zones[0].kind == CFG_ZONE_PRIVATE && c.zones[1].kind == CFG_ZONE_PUBLIC,
+		    "each entry keeps its kind");
+		ok(c.zones[0].tsig && !strcmp(c.zones[0].tsig->name, "internal-key.") && c.zones[1].tsig &&
+			!strcmp(c.zones[1].tsig->name, "external-key."),
+		    "each entry keeps its key");
+		ok(cfg_zone_find(&c, "EXAMPLE.com") == &c.zones[0], "cfg_zone_find: the first entry");
+	} else {
+		ok(0, "two entries (got %d)", c.nzones);
+	}
+	cfg_free(&c);
+
+	ok(parse(&c, "{\"zones\": [" SPLIT_ZONE(", \"hosted_zone_id\": \"Z1\"") ", "
+		   SPLIT_ZONE(", \"hosted_zone_id\": \"/hostedzone/Z2\"") ", "
+		   SPLIT_ZONE(", \"private\": true") "]}", &e) == 0 && c.nzones == 3,
+	    "one name, two hosted zone IDs and a private entry: %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{\"zones\": [" SPLIT_ZONE("") ", " SPLIT_ZONE(", \"hosted_zone_id\": \"Z2\"")
+		   "]}", &e) == 0,
+	    "an entry with its own hosted_zone_id beside one without: %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{\"zones\": [" SPLIT_ZONE("") ", {\"name\": \"example.net\", \"primaries\": "
+		   "[\"127.0.0.1\"]}]}", &e) == 0, "different names: %s", e.msg);
+	cfg_free(&c);
+
+	refused("{\"zones\": [" SPLIT_ZONE(", \"private\": true") ", " SPLIT_ZONE(", \"private\": true")
+		"]}", "zones[1]: zone example.com. is configured twice (entries of one name must each give "
+		"\"private\" true or false, or their own \"hosted_zone_id\")");
+	refused("{\"zones\": [" SPLIT_ZONE(", \"private\": false") ", " SPLIT_ZONE("") "]}",
+	    "zones[1]: zone example.com. is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")");
+	refused("{\"zones\": [" SPLIT_ZONE("") ", " SPLIT_ZONE(", \"private\": true") "]}",
+	    "zones[1]: zone example.com. is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")");
+	refused("{\"zones\": [" SPLIT_ZONE(", \"hosted_zone_id\": \"Z1\", \"private\": true") ", "
+		SPLIT_ZONE(", \"hosted_zone_id\": \"/hostedzone/Z1\", \"private\": false") "]}",
+	    "zones[1]: zone example.com.: hosted zone Z1 is configured twice");
+	refused("{\"notify_servers\": [\"127.0.0.1\"], \"domains_to_manage\": [\"example.com\"], "
+		"\"zones\": [" SPLIT_ZONE(", \"private\": true") "]}",
+	    "zones[0]: zone example.com. is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")");
+}
+
 int
 main(void)
 {
@@ -370,7 +429,8 @@ main(void)
 	refused("{\"notify_servers\": [\"192.0.2.0/24\"], \"domains_to_manage\": [\"a.test\"]}",
 	    "domains_to_manage[0]: zone a.test. has no \"primaries\" and notify_servers[0] is a range");
 	refused("{\"notify_servers\": [\"192.0.2.1\"], \"domains_to_manage\": [\"a.test\", \"A.test.\"]}",
-	    "domains_to_manage[1]: zone a.test. is configured twice");
+	    "domains_to_manage[1]: zone a.test. is configured twice (entries of one name must each "
+	    "give \"private\" true or false, or their own \"hosted_zone_id\")");
 	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"], \"tsig_key\": \"k\"}]}",
 	    "zones[0]: tsig_key k. is not in tsig_keys");
 	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"],"
@@ -391,6 +451,7 @@ main(void)
 	refused("{\"notify_servers\": [\"192.0.2.1\"], \"notify_servers\": [\"192.0.2.2\"],"
 		" \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers: duplicate key");
+	split_horizon();
 	wiped();
 	return tap_done();
 }

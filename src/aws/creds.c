@@ -1500,7 +1500,7 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 		http_client_opts_default(&o);
 		o.trust = c->trust;
 		o.body_max = CREDS_MAX_BODY;
-		o.proxy = c->proxy; /* an AWS API, as Route 53 */
+		o.proxy = c->proxy;
 		if (http_client_init(&c->sts, r->endpoint, &o, &e) < 0) {
 			http_client_free(&c->sts);
 			return err_set(&c->err, "%s: %s: %s: %s", r->who, action, r->endpoint, e.msg);
@@ -1732,8 +1732,6 @@ fetch_start(struct creds *c, time_t now)
 		    CREDS_IMDS_TIMEOUT_MS : CREDS_ECS_TIMEOUT_MS;
 		o.body_max = CREDS_MAX_BODY;
 		o.trust = c->trust;
-		/* o.proxy stays NULL: instance metadata and the container
-		 * endpoint are link-local or local, never behind a proxy. */
 		if (http_client_init(&c->meta, c->endpoint, &o, &e) < 0) {
 			http_client_free(&c->meta);
 			return err_set(&c->err, "%s: %s", creds_source_name(c->base), e.msg);

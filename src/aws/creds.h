@@ -149,8 +149,10 @@ struct creds {
 	struct creds_value config_keys; /* source 1, when set */
 	int have_config_keys;
 	const struct tls_trust *trust; /* for an https ECS or STS endpoint */
-	const struct proxy_conf *proxy; /* STS only (never ECS or IMDS); set by the
-	                                   caller after creds_init, NULL: direct */
+	/* The proxy settings for STS (an AWS API: proxied as Route 53 is;
+	 * instance metadata and containers never are), set by the caller
+	 * after creds_init and kept while c is; NULL: direct. */
+	const struct proxy_conf *proxy;
 	int allow_http;               /* aws.allow_http: an http:// STS endpoint */
 	int process_timeout_s;
 	char sts_override[CREDS_MAX_PATH]; /* aws.sts_endpoint */

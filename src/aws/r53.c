@@ -126,9 +126,9 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 		    "changes are sent in clear", endpoint);
 	if (creds_init(&r->creds, aws, &r->trust, e) < 0)
 		return -1;
-	r->creds.proxy = &r->proxy;
 	r->creds.ready = on_creds;
 	r->creds.user = r;
+	r->creds.proxy = &r->proxy;
 	rate = aws->max_requests_per_second;
 	r53_bucket_init(&r->bucket, rate, rate >= 1 ? (double)(long)rate : 1, loop_now());
 	return 0;
@@ -192,8 +192,8 @@ r53_free(struct r53 *r)
 		r->active = NULL;
 	}
 	http_client_free(&r->http);
+	creds_free(&r->creds); /* its STS client uses the proxy settings */
 	proxy_conf_free(&r->proxy);
-	creds_free(&r->creds);
 	tls_trust_free(&r->trust);
 }
 

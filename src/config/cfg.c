@@ -833,6 +833,34 @@ finish_listen(struct parse *ps)
 	}
 }
 
+/* May a and b both be configured? One zone name may stand for several
+ * hosted zones, as when a primary keeps a view per hosted zone (a public
+ * one and a private one for VPCs, Amazon Route 53 Developer Guide,
+ * "Working with private hosted zones"); each entry must then say which
+ * hosted zone it is: its own hosted_zone_id, or "private" true for one
+ * and false for the other (without it, an entry takes the public zone or
+ * else the private one, which may be the other entry's). Returns 0, or -1
+ * with the reason in e. */
+static int
+same_entry(const struct cfg_zone *a, const struct cfg_zone *b, const struct where *w,
+    struct err *e)
+{
+	if (strcmp(a->name, b->name))
+		return 0;
+	if (a->hosted_zone_id && b->hosted_zone_id) {
+		if (strcmp(a->hosted_zone_id, b->hosted_zone_id))
+			return 0;
+		return bad(e, w, "zone %s: hosted zone %s is configured twice", b->name,
+		    b->hosted_zone_id);
+	}
+	if (a->hosted_zone_id || b->hosted_zone_id)
+		return 0;
+	if (a->kind != CFG_ZONE_ANY && b->kind != CFG_ZONE_ANY && a->kind != b->kind)
+		return 0;
+	return bad(e, w, "zone %s is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")", b->name);
+}
+
 static int
 finish_zone(struct parse *ps, int i, struct err *e)
 {
@@ -842,8 +870,8 @@ finish_zone(struct parse *ps, int i, struct err *e)
 	int host_bits;
 
 	for (int j = 0; j < i; j++)
-		if (!strcmp(c->zones[j].name, z->name))
-			return bad(e, &zw, "zone %s is configured twice", z->name);
+		if (same_entry(&c->zones[j], z, &zw, e) < 0)
+			return -1;
 	if (ps->zone_key[i]) {
 		for (int k = 0; k < c->ntsig_keys; k++)
 			if (!strcmp(c->tsig_keys[k].name, ps->zone_key[i]))
