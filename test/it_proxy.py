@@ -138,6 +138,23 @@ class Tinyproxy(object):
         self.stop()
 
 
+def config(home, e, ns, name, **aws):
+    """A sync config of example.com for emulator e, the "aws" keys given
+    set (None removes one)."""
+    cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
+                         name=name)
+    with open(cfg) as f:
+        d = json.load(f)
+    for k, v in aws.items():
+        if v is None:
+            d["aws"].pop(k, None)
+        else:
+            d["aws"][k] = v
+    with open(cfg, "w") as f:
+        json.dump(d, f)
+    return cfg
+
+
 def connects(proxy, port):
     return [r for r in proxy.requests() if r.startswith("CONNECT 127.0.0.1:%d " % port)]
 
@@ -162,7 +179,7 @@ def has_stray(client, zid):
 
 
 def tunnel_and_no_proxy(e, ns, home, client, zid):
-    cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}])
+    cfg = config(home, e, ns, "config.json")
     with Tinyproxy([e.port]) as px:
         e.reset()
         p, res = st.sync(home, cfg, env=home.env(HTTPS_PROXY=px.url()))
@@ -204,18 +221,13 @@ def tunnel_and_no_proxy(e, ns, home, client, zid):
         # A proxy that cannot reach the endpoint: 5xx, retried as transient.
         closed = free_port()
     with Tinyproxy([e.port, closed]) as px:
-        bad = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
-                             name="closed.json")
-        with open(bad) as f:
-            d = json.load(f)
-        d["aws"]["endpoint"] = "https://127.0.0.1:%d" % closed
-        with open(bad, "w") as f:
-            json.dump(d, f)
+        bad = config(home, e, ns, "closed.json", endpoint="https://127.0.0.1:%d" % closed)
         p, res = st.sync(home, bad, env=home.env(HTTPS_PROXY=px.url()))
         tun = connects(px, closed)
-        ok(p.returncode != 0 and ("proxy 127.0.0.1:%d could not pass CONNECT to 127.0.0.1:%d: HTTP 5"
-                                  % (px.port, closed)) in p.stdout + p.stderr and
-           "retries exhausted" in p.stdout + p.stderr,
+        out = p.stdout + p.stderr
+        ok(p.returncode != 0 and "retries exhausted" in out and
+           "proxy 127.0.0.1:%d could not pass CONNECT to 127.0.0.1:%d: HTTP 5"
+           % (px.port, closed) in out,
            "a proxy answering 5xx: the error names the proxy, retries exhausted",
            p.stdout + p.stderr)
         ok(len(tun) > 1, "... and it was retried (%d CONNECTs)" % len(tun), px.text())
@@ -228,13 +240,7 @@ def basic_auth(e, ns, home, client, zid):
         cases = [("no credentials", "", "HTTP 407", "no user and password"),
                  ("wrong credentials", "alice:wrong", "HTTP 40", "were refused")]
         for what, userinfo, status, hint in cases:
-            cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
-                                 name="auth.json")
-            with open(cfg) as f:
-                d = json.load(f)
-            d["aws"]["proxy"] = px.url(userinfo)
-            with open(cfg, "w") as f:
-                json.dump(d, f)
+            cfg = config(home, e, ns, "auth.json", proxy=px.url(userinfo))
             e.reset()
             before = len(connects(px, e.port))
             p, res = st.sync(home, cfg, env=home.env())
@@ -248,9 +254,7 @@ def basic_auth(e, ns, home, client, zid):
             eq(api_log(e), [], "aws.proxy, %s: no API request reached Route 53" % what)
             ok(has_stray(client, zid), "aws.proxy, %s: nothing deleted in Route 53" % what)
 
-        d["aws"]["proxy"] = px.url("alice:" + PASSWORD_URL)
-        with open(cfg, "w") as f:
-            json.dump(d, f)
+        cfg = config(home, e, ns, "auth.json", proxy=px.url("alice:" + PASSWORD_URL))
         e.reset()
         p, res = st.sync(home, cfg, env=home.env(HTTPS_PROXY="http://127.0.0.1:9"))
         out = p.stdout + p.stderr
@@ -290,14 +294,7 @@ def plain_http_proxies(e, ns, home):
     with Tinyproxy([]) as px:
         client = e.boto3()
         zid = bare(e.create_zone("example.com."))
-        cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
-                             name="http.json")
-        with open(cfg) as f:
-            d = json.load(f)
-        d["aws"]["allow_http"] = True
-        del d["aws"]["ca_file"]
-        with open(cfg, "w") as f:
-            json.dump(d, f)
+        cfg = config(home, e, ns, "http.json", allow_http=True, ca_file=None)
         p, res = st.sync(home, cfg, env=home.env(HTTP_PROXY=px.url()))
         ok(p.returncode == 0, "HTTP_PROXY, an http:// endpoint: sync exit 0",
            p.stdout + p.stderr)
@@ -330,13 +327,7 @@ def metadata_not_proxied(ns, home):
             "--imds-listen", "127.0.0.1:0", "--imds", "notify53-role"]) as e, \
             Tinyproxy([e.port]) as px:
         zid = bare(e.create_zone("example.com."))
-        cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
-                             name="imds.json")
-        with open(cfg) as f:
-            d = json.load(f)
-        del d["aws"]["access_key_id"], d["aws"]["secret_access_key"]
-        with open(cfg, "w") as f:
-            json.dump(d, f)
+        cfg = config(home, e, ns, "imds.json", access_key_id=None, secret_access_key=None)
         env = home.env(AWS_EC2_METADATA_DISABLED=None,
                        AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d" % e.imds_port,
                        HTTPS_PROXY=px.url(), HTTP_PROXY=px.url())
@@ -359,14 +350,8 @@ def sts_through_proxy(ns, home):
     with Emu(credentials=("AKIDBASE:BASESECRET",), rate=0) as e, Tinyproxy([e.port]) as px:
         e.admin("POST", "sts/roles", {"arn": role, "trust": ["AKIDBASE"]})
         zid = bare(e.create_zone("example.com."))
-        cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
-                             name="sts.json")
-        with open(cfg) as f:
-            d = json.load(f)
-        d["aws"].update(role_arn=role, sts_endpoint=e.url, access_key_id="AKIDBASE",
-                        secret_access_key="BASESECRET")
-        with open(cfg, "w") as f:
-            json.dump(d, f)
+        cfg = config(home, e, ns, "sts.json", role_arn=role, sts_endpoint=e.url,
+                     access_key_id="AKIDBASE", secret_access_key="BASESECRET")
         p, res = st.sync(home, cfg, env=home.env(HTTPS_PROXY=px.url()))
         ok(p.returncode == 0, "a role through the proxy: sync exit 0", p.stdout + p.stderr)
         sts = [x for x in e.log() if x.get("service") == "sts"]
@@ -390,13 +375,8 @@ def sts_auth_and_no_proxy(ns, home):
             Tinyproxy([e.port], auth=("alice", PASSWORD)) as px:
         e.admin("POST", "sts/roles", {"arn": ROLE, "trust": ["AKIDBASE"]})
         zid = bare(e.create_zone("example.com."))
-        cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
-                             name="sts.json")
-        with open(cfg) as f:
-            d = json.load(f)
-        d["aws"].update(role_arn=ROLE, sts_endpoint=e.url, proxy=px.url("alice:wrong"))
-        with open(cfg, "w") as f:
-            json.dump(d, f)
+        sts_keys = dict(role_arn=ROLE, sts_endpoint=e.url)
+        cfg = config(home, e, ns, "sts.json", proxy=px.url("alice:wrong"), **sts_keys)
         p, res = st.sync(home, cfg)
         out = p.stdout + p.stderr
         ok(p.returncode != 0 and "AssumeRole" in out and
@@ -405,9 +385,7 @@ def sts_auth_and_no_proxy(ns, home):
         ok(not [x for x in e.log() if x.get("service") == "sts"] and not api_log(e),
            "... no AssumeRole and no Route 53 request reached the emulator")
 
-        d["aws"]["proxy"] = px.url("alice:" + PASSWORD_URL)
-        with open(cfg, "w") as f:
-            json.dump(d, f)
+        cfg = config(home, e, ns, "sts.json", proxy=px.url("alice:" + PASSWORD_URL), **sts_keys)
         e.reset()
         before = len(connects(px, e.port))
         p, res = st.sync(home, cfg)
@@ -421,9 +399,7 @@ def sts_auth_and_no_proxy(ns, home):
         converged(e.boto3(), zid, ns, "STS through the proxy")
 
         ns.nsupdate("example.com", ["update add sts.example.com. 300 A 192.0.2.88"])
-        d["aws"].pop("proxy")
-        with open(cfg, "w") as f:
-            json.dump(d, f)
+        cfg = config(home, e, ns, "sts.json", **sts_keys)
         e.reset()
         text = px.text()
         p, res = st.sync(home, cfg, env=home.env(HTTPS_PROXY=px.url("alice:wrong"),
@@ -434,8 +410,7 @@ def sts_auth_and_no_proxy(ns, home):
 
 
 def check_config(e, ns, home):
-    cfg = st.sync_config(home, e, [{"name": "example.com", "primaries": [ns.addr()]}],
-                         name="check.json")
+    cfg = config(home, e, ns, "check.json")
     p = run_notify53(["check-config", "-c", cfg], home.env(
         https_proxy="http://u:s3cret@10.0.0.8:3128", HTTPS_PROXY="http://10.9.9.9:1",
         NO_PROXY=".corp.example, 10.0.0.0/8"))
@@ -457,7 +432,8 @@ def main():
         else:
             skip("sync through a proxy", "no %s (tools/deps.sh installs it)" % TINYPROXY)
         done()
-    with Named([Zone("example.com", ZONE, dynamic=True, update_key=UPDATE)], keys=[UPDATE]) as ns, Home() as home:
+    zone = Zone("example.com", ZONE, dynamic=True, update_key=UPDATE)
+    with Named([zone], keys=[UPDATE]) as ns, Home() as home:
         with Emu(rate=0) as e:
             client = e.boto3()
             zid = bare(e.create_zone("example.com."))
