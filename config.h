@@ -701,6 +701,29 @@
 #define SYNC_CLI_JOBS 4
 #endif
 
+/* ---- sync records (src/sync/cache) ------------------------------------------ */
+
+/* Where the per-zone sync records live when neither the cache_dir key nor
+ * systemd's $CACHE_DIRECTORY names a place (Filesystem Hierarchy Standard
+ * 3.0, /var/cache: data an application can make again). */
+#ifndef CACHE_DEFAULT_DIR
+#define CACHE_DEFAULT_DIR "/var/cache/notify53"
+#endif
+
+/* Largest record file read: a zone's RRs in wire form (DNS_MAX_ZONE_BYTES)
+ * plus 12 octets of framing per RR; a bigger file is not ours. */
+#ifndef CACHE_MAX_FILE
+#define CACHE_MAX_FILE (DNS_MAX_ZONE_BYTES + 12 * DNS_MAX_ZONE_RRS)
+#endif
+
+/* Zones without a hosted zone ID (none configured, no sync record) from
+ * which `sync`, `plan` and the daemon find them all with one paged
+ * ListHostedZones (100 zones a call) instead of one ListHostedZonesByName
+ * each: an account rarely holds more than 100 hosted zones per 4 managed. */
+#ifndef SYNC_LIST_ZONES_MIN
+#define SYNC_LIST_ZONES_MIN 4
+#endif
+
 /* ---- daemon (src/daemon/daemon) ----------------------------------------------- */
 
 /* Sync jobs running at once; other due zones wait their turn in order. Each
@@ -715,6 +738,14 @@
  * SOA queries and reconciles, and none is checked later than its SOA asks. */
 #ifndef DAEMON_JITTER_PERCENT
 #define DAEMON_JITTER_PERCENT 10
+#endif
+
+/* A zone's reconcile (full listing) comes up to this share of
+ * reconcile_interval early, at random: 1,000 zones listed together at a
+ * first start then list again spread over half the interval, never all at
+ * once (each listing costs ceil(N/300) calls of the account's rate). */
+#ifndef DAEMON_RECONCILE_SPREAD_PERCENT
+#define DAEMON_RECONCILE_SPREAD_PERCENT 50
 #endif
 
 /* Bounds on the zone's SOA timers, seconds: a retry of 0 or 1 must not make

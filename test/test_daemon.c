@@ -183,6 +183,24 @@ test_timers(void)
 	t = daemon_sched_next(&s, 86400 * S, 60, 86400, 0, &full);
 	ok(t == 86400 * S && full == 1, "timers: the reconcile is retried (%lld, full %d)",
 	    (long long)t, full);
+
+	/* Spread: up to DAEMON_RECONCILE_SPREAD_PERCENT of the interval early,
+	 * by the zone's own draw, the same whatever rnd a refresh brings. */
+	daemon_sched_init(&s, 0);
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 0, 1, &z, 1, 1, &full);
+	s.refresh = 86400;
+	s.spread = 3600 * 1000;
+	is_int(daemon_sched_next(&s, 80000 * S, 60, 86400, 0, &full), (86400 - 3600) * S,
+	    "spread: the reconcile an hour early, as drawn");
+	is_int(daemon_sched_next(&s, 80000 * S, 60, 86400, 0xffffffffu, &full), (86400 - 3600) * S,
+	    "spread: another rnd does not move it");
+	s.spread = 0xffffffffu;
+	t = daemon_sched_next(&s, 40000 * S, 60, 86400, 0, &full);
+	ok(full && t >= (int64_t)86400 * S * (100 - DAEMON_RECONCILE_SPREAD_PERCENT) / 100 &&
+	    t <= 86400 * S,
+	    "spread: never earlier than %d%% of the interval (%lld)",
+	    100 - DAEMON_RECONCILE_SPREAD_PERCENT, (long long)t);
 }
 
 static void

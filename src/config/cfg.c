@@ -14,6 +14,7 @@
 
 #include "cJSON.h"
 #include "codec/dns.h"
+#include "base/afile.h"
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -690,6 +691,7 @@ STR_FIELD(rd_user, user)
 STR_FIELD(rd_group, group)
 STR_FIELD(rd_pidfile, pidfile)
 STR_FIELD(rd_state_file, state_file)
+STR_FIELD(rd_cache_dir, cache_dir)
 
 #define INT_FIELD(fn, field, min, max) \
 	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
@@ -805,6 +807,7 @@ static const struct key top_keys[] = {
 	{ "pidfile", rd_pidfile, NULL },
 	{ "state_file", rd_state_file, NULL },
 	{ "reconcile_interval", rd_reconcile, NULL },
+	{ "cache_dir", rd_cache_dir, NULL },
 };
 
 /* ---- whole-file checks ----------------------------------------------------------- */
@@ -1004,32 +1007,15 @@ cfg_load(struct cfg *c, const char *path, struct err *e)
 	struct stat st;
 	char *buf;
 	size_t n = 0;
-	int fd, rc;
+	int rc;
 
 	memset(c, 0, sizeof *c);
 	/* read(2), not stdio: a FILE's buffer would keep a copy of the
 	 * secrets that nothing wipes. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return err_set(e, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || st.st_size > CFG_MAX_FILE) {
-		close(fd);
-		return err_set(e, "%s: larger than %d bytes", path, CFG_MAX_FILE);
-	}
-	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return err_set(e, "%s: out of memory", path);
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	buf[n] = '\0';
+	if ((rc = afile_read(path, CFG_MAX_FILE, &buf, &n, e)) != 0)
+		return rc > 0 ? err_set(e, "%s: %s", path, strerror(ENOENT)) : -1;
+	if (stat(path, &st) < 0)
+		st.st_mode = 0;
 	if (memchr(buf, '\0', n))
 		rc = err_set(e, "%s: contains a NUL byte", path);
 	else
@@ -1086,6 +1072,7 @@ cfg_free(struct cfg *c)
 	free(c->group);
 	free(c->pidfile);
 	free(c->state_file);
+	free(c->cache_dir);
 	free(c->path);
 	memset(c, 0, sizeof *c);
 }

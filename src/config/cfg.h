@@ -128,6 +128,8 @@ struct cfg {
 	char *group;
 	char *pidfile;
 	char *state_file;
+	char *cache_dir;         /* per-zone sync records (src/sync/cache); NULL:
+	                          * $CACHE_DIRECTORY, else CACHE_DEFAULT_DIR; "": none */
 	int log_debug;
 	int log_syslog;
 };

@@ -16,6 +16,7 @@
 #include "daemon/proc.h"
 #include "daemon/sdnotify.h"
 #include "aws/r53.h"
+#include "sync/cache.h"
 #include "sync/sync.h"
 #include "dns/zone.h"
 
@@ -63,6 +64,9 @@ struct gen {
 	unsigned char *from_aws;       /* per index entry: an account zone */
 	size_t nindex;
 	unsigned refs;
+	const char *cache;             /* sync records' directory, or NULL */
+	struct r53_zone *listed;       /* the account's hosted zones, when listed */
+	size_t nlisted;
 };
 
 /* One zone: its schedule, the state kept from the last sync, counters. */
@@ -86,7 +90,13 @@ struct dzone {
 	struct zone *synced;
 	uint32_t synced_serial;
 	char *synced_soa;
+	int unverified;              /* synced is a sync record whose SOA Route 53
+	                              * has not been asked for yet (sync_job.verify) */
+	int64_t last_full;           /* when Route 53 was listed for synced, seconds
+	                              * since the epoch (sync_job.last_full) */
 	char zone_id[R53_MAX_ID];
+	char listed_id[R53_MAX_ID];  /* found in the account's listing, or "" */
+	int listed_private;          /* ... a private hosted zone */
 	int zone_private;            /* with zone_id: sync_job.zone_private */
 	/* Its name in the log and the state file: the zone's name, or with
 	 * the hosted zone its entry asks for when the name has several
@@ -131,6 +141,9 @@ gen_free(struct gen *g)
 		return;
 	cfg_free(&g->cfg);
 	acct_zones_free(g->aws, g->naws);
+	for (size_t i = 0; i < g->nlisted; i++)
+		free(g->listed[i].name);
+	free(g->listed);
 	free(g->index);
 	free(g->from_aws);
 	free(g);
@@ -244,6 +257,9 @@ zone_id_reset(struct dzone *z)
 	if (z->from_aws) {
 		snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
 		z->zone_private = z->cz->kind == CFG_ZONE_PRIVATE;
+	} else if (z->listed_id[0]) {
+		memcpy(z->zone_id, z->listed_id, sizeof z->zone_id);
+		z->zone_private = z->listed_private;
 	}
 }
 
@@ -494,6 +510,8 @@ job_done(struct sync_job *j)
 		z->synced = j->synced;
 		z->synced_serial = j->synced_serial;
 		z->synced_soa = j->synced_soa;
+		z->unverified = j->status == SYNC_CURRENT && j->verify;
+		z->last_full = j->last_full;
 		j->synced = NULL;
 		j->synced_soa = NULL;
 	} else if (j->route53 == SYNC_R53_UNKNOWN) {
@@ -502,6 +520,17 @@ job_done(struct sync_job *j)
 	}
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
 	    j->reconciled, &full);
+	if (j->reconciled)
+		z->s.spread = rnd_u32();
+	/* Kept from a sync record: the next reconcile counts from the
+	 * record's last listing, not from this start. */
+	if (!j->reconciled && z->synced && z->last_full > 0 && z->s.last_full < 0) {
+		int64_t age = (int64_t)time(NULL) - z->last_full;
+
+		z->s.last_full = now - (age > 0 ? age : 0) * 1000;
+		if (z->s.last_full == -1)
+			z->s.last_full = -2;
+	}
 	/* Nothing tried: the retry or refresh timer kept running (kick). A
 	 * timer's trigger dropped with the pending job is forgotten. */
 	if (!again)
@@ -557,11 +586,16 @@ start_job(struct dzone *z)
 	j->done = job_done;
 	j->user = z;
 	memcpy(j->zone_id, z->zone_id, sizeof j->zone_id);
+	j->cache_dir = d.gen->cache;
+	j->reconcile = d.gen->cfg.reconcile_interval;
+	j->lazy = 1;
 	j->zone_private = z->zone_private;
 	if (z->synced) {
 		j->prev = z->synced;
 		j->prev_serial = z->synced_serial;
 		j->prev_soa = z->synced_soa;
+		j->verify = z->unverified;
+		j->last_full = z->last_full;
 		j->full = z->next_full;
 	}
 	if (may_skip(z, z->next_full)) {
@@ -618,6 +652,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 	z->from_aws = from_aws;
 	snprintf(z->label, sizeof z->label, "%s", cz->name);
 	daemon_sched_init(&z->s, loop_now());
+	z->s.spread = rnd_u32();
 	z->timer.cb = timer_due;
 	zone_id_reset(z);
 	return z;
@@ -673,13 +708,18 @@ zones_prepare(const struct gen *g)
 {
 	struct dzone **fresh = calloc(g->nindex + 1, sizeof *fresh);
 
-	for (size_t k = 0; fresh && k < g->nindex; k++)
+	for (size_t k = 0; fresh && k < g->nindex; k++) {
 		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k]))) {
 			while (k--)
 				free(fresh[k]);
 			free(fresh);
 			return NULL;
 		}
+		if (!g->from_aws[k] && !g->index[k]->hosted_zone_id && g->listed &&
+		    acct_zone_id(g->listed, g->nlisted, g->index[k], fresh[k]->listed_id,
+		    &fresh[k]->listed_private) == 0)
+			zone_id_reset(fresh[k]);
+	}
 	return fresh;
 }
 
@@ -804,7 +844,12 @@ listed(struct r53_op *op)
 	int reloading = d.gen != NULL;
 
 	d.loading = NULL;
-	if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
+	if (!g->cfg.zones_from_aws) {
+		/* Only to find hosted zone IDs: without it each job finds its own. */
+		if (op->status != R53_OK)
+			log_warn("daemon: listing the hosted zones: %s; each zone is looked up by name",
+			    op->err.msg);
+	} else if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
 		log_err("daemon: domains_to_manage_from_aws: %s%s",
 		    op->status != R53_OK ? op->err.msg : e.msg,
 		    reloading ? "; keeping the old configuration" : "");
@@ -815,12 +860,20 @@ listed(struct r53_op *op)
 			loop_stop();
 			return;
 		}
+		goto out;
 	} else {
 		log_info("daemon: %zu hosted zones in the account, %zu not in %s", op->nzones,
 		    g->naws, g->cfg.path);
-		r53_op_free(op);
-		gen_ready(g);
 	}
+	if (op->status == R53_OK) {
+		g->listed = op->zones;
+		g->nlisted = op->nzones;
+		op->zones = NULL;
+		op->nzones = 0;
+	}
+	r53_op_free(op);
+	gen_ready(g);
+out:
 	if (reloading)
 		sd_state(SDNOTIFY_READY);
 	if (d.reload_again) {
@@ -833,7 +886,16 @@ listed(struct r53_op *op)
 static void
 gen_load(struct gen *g)
 {
-	if (!g->cfg.zones_from_aws) {
+	/* After the privileges were dropped: the directory must be ours. */
+	size_t lack = 0;
+
+	g->cache = cache_dir(&g->cfg);
+	for (int i = 0; i < g->cfg.nzones; i++)
+		lack += !g->cfg.zones[i].hosted_zone_id &&
+		    !(g->cache && cache_exists(g->cache, &g->cfg.zones[i]));
+	/* The account's listing gives every hosted zone ID at 100 a call:
+	 * cheaper than a ListHostedZonesByName per zone once a few lack one. */
+	if (!g->cfg.zones_from_aws && lack < SYNC_LIST_ZONES_MIN) {
 		gen_ready(g);
 		return;
 	}

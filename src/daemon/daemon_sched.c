@@ -98,7 +98,10 @@ daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min, in
 	*full = s->last_full < 0;
 	if (s->last_full < 0 || reconcile <= 0)
 		return check;
-	rec = s->last_full + daemon_jitter((int64_t)reconcile * 1000, rnd >> 8);
+	/* Spread over the interval: zones listed together at a start (or
+	 * kept from records written together) list again apart. */
+	rec = s->last_full + (int64_t)reconcile * 1000 - (int64_t)(s->spread %
+	    ((uint64_t)reconcile * 10 * DAEMON_RECONCILE_SPREAD_PERCENT + 1));
 	if (rec <= check) {
 		*full = 1;
 		return rec > now ? rec : now;

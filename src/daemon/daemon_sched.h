@@ -20,6 +20,10 @@ struct daemon_sched {
 	int failures;              /* consecutive failed jobs */
 	int64_t last_ok;           /* last successful refresh (start: zone creation) */
 	int64_t last_full;         /* the last full job succeeded; -1: never */
+	uint32_t spread;           /* how early the next reconcile comes (up to
+	                            * DAEMON_RECONCILE_SPREAD_PERCENT): drawn by
+	                            * the caller once per reconcile, so the
+	                            * deadline stays put between refreshes */
 	int expired;               /* the expire error has been logged */
 	int running;               /* a job runs or waits for a slot */
 	int pending, pending_full; /* one more job after it (full: a reconcile) */

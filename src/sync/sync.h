@@ -54,6 +54,7 @@
 #include "config/cfg.h"
 #include "base/err.h"
 #include "base/loop.h"
+#include "sync/cache.h"
 #include "sync/plan.h"
 #include "aws/r53.h"
 #include "aws/r53list.h"
@@ -126,6 +127,24 @@ struct sync_job {
 	const char *prev_soa;
 	int full;
 
+	/* Sync records (src/sync/cache): their directory, or NULL for none.
+	 * The job writes its outcome there: the record of what Route 53 now
+	 * holds after SYNC_OK, none when what it holds is unknown. Without
+	 * prev (and without full, with sync_soa) it reads the zone's record
+	 * as prev, unless it is older than reconcile seconds (then it lists).
+	 * last_full: when Route 53 was last listed for prev (seconds since the
+	 * epoch; the record's, or the caller's), updated when the job lists.
+	 * verify: prev (a record) is not known to be what Route 53 holds: it
+	 * is only used once Route 53's apex SOA (one ListResourceRecordSets,
+	 * name=apex, type=SOA, maxitems=1) is the one recorded; any other
+	 * answer and the job lists the zone. lazy (the daemon): a primary
+	 * serial equal to prev's ends the job current without that check
+	 * (nothing is written from an unchecked record). */
+	const char *cache_dir;
+	int reconcile;
+	int64_t last_full;
+	int verify, lazy;
+
 	/* The primary's serial when an earlier job tried and did not leave
 	 * Route 53 in sync (the daemon, for a job a NOTIFY started): the same
 	 * serial again costs the SOA query and nothing more. */
@@ -155,7 +174,15 @@ struct sync_job {
 	                                * RFC 1035 section 3.3.13) for the daemon */
 	enum sync_xfer xfer;
 	size_t xfer_rrs, xfer_bytes;   /* RRs and octets transferred */
-	int incremental;               /* planned from the IXFR, without a listing */
+	int incremental;               /* planned from the IXFR, or from an AXFR
+	                                * compared with prev, without a listing */
+	enum sync_basis {
+		SYNC_BASIS_NONE,       /* no plan */
+		SYNC_BASIS_LIST,       /* a full listing */
+		SYNC_BASIS_PREV,       /* the zone kept from the last job */
+		SYNC_BASIS_RECORD      /* the sync record (record_serial) */
+	} basis;                       /* what the last plan compared with */
+	uint32_t record_serial;        /* the record's serial, when one was read */
 	struct plan plan;              /* the last plan (also printed by `plan`) */
 	size_t applied[3];             /* record sets created, updated, deleted
 	                                * (enum plan_kind), as Route 53 took them */
@@ -181,11 +208,16 @@ struct sync_job {
 	struct zone *synced;
 	uint32_t synced_serial;
 	char *synced_soa;
+	/* A job that read a record and ended current hands the record over
+	 * the same way; verify then says whether Route 53's SOA was checked
+	 * (0) or not (1: lazy). */
 
 	/* ---- private ---- */
 	enum sync_step step;
 	struct loop_timer kick;
 	struct tsig_key key;
+	struct cache_rec rec;          /* the record read, prev points into it */
+	char apex[DNS_NAME_TEXT_MAX];  /* the zone's name in Route 53 text */
 	struct xfr xfr;
 	struct r53_op op;
 	struct r53list list;
