@@ -90,6 +90,18 @@
 #define CFG_MAX_TSIG_KEYS 64
 #endif
 
+/* Peers of an HA pair: a pair, or a few daemons, is what it is for; each
+ * costs a NOTIFY per synced serial. */
+#ifndef CFG_MAX_PEERS
+#define CFG_MAX_PEERS 4
+#endif
+
+/* Longest peer_wait, seconds: a standby that waits longer than the SOA
+ * retry of most zones would lag behind a dead active one for too long. */
+#ifndef CFG_MAX_PEER_WAIT
+#define CFG_MAX_PEER_WAIT 3600
+#endif
+
 /* NOTIFY port when the config names none (RFC 1996 uses port 53). */
 #ifndef CFG_DEFAULT_NOTIFY_PORT
 #define CFG_DEFAULT_NOTIFY_PORT 53
@@ -725,6 +737,29 @@
 #endif
 
 /* ---- daemon (src/daemon/daemon) ----------------------------------------------- */
+
+/* NOTIFYs to HA peers waiting for their answer (src/daemon/peer), each with
+ * a UDP socket (LOOP_MAX_FDS); a pair with a few zones changing at once
+ * needs a handful. */
+#ifndef PEER_MAX_INFLIGHT
+#define PEER_MAX_INFLIGHT 8
+#endif
+
+/* Peer NOTIFY retransmission (RFC 1996 section 3.6): first after
+ * PEER_RETRY_MS, doubling, PEER_TRIES sends in all (1+2+4+8 s: longer than
+ * a typical peer_wait, after which the news is of no use to the peer). */
+#ifndef PEER_RETRY_MS
+#define PEER_RETRY_MS 1000
+#endif
+#ifndef PEER_TRIES
+#define PEER_TRIES 5
+#endif
+
+/* A peer NOTIFY: header, question and SOA of a 255-octet name, a TSIG RR
+ * with 255-octet key and algorithm names and a 64-octet MAC. */
+#ifndef PEER_MSG_MAX
+#define PEER_MSG_MAX 1024
+#endif
 
 /* Sync jobs running at once; other due zones wait their turn in order. Each
  * job holds a transfer socket (LOOP_MAX_FDS) and its zone's plan; Route 53

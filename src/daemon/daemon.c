@@ -13,6 +13,7 @@
 #include "base/loop.h"
 #include "dns/notify.h"
 #include "daemon/daemon_sched.h"
+#include "daemon/peer.h"
 #include "daemon/proc.h"
 #include "daemon/sdnotify.h"
 #include "aws/r53.h"
@@ -110,6 +111,11 @@ struct dzone {
 	char error[ERR_MSG_MAX];     /* of the last job, "" when it did not fail */
 	unsigned long calls[R53_API_COUNT];
 	unsigned long notifies, jobs;
+	/* HA pair: the wait for a peer's word, and p.seq when the running
+	 * adopt job started. */
+	struct daemon_peer peer;
+	struct loop_timer wait_timer;
+	unsigned long adopt_seq;
 };
 
 static struct {
@@ -121,6 +127,7 @@ static struct {
 	struct r53 r53;
 	struct notify notify;
 	int notify_inited;
+	struct peer peers;             /* NOTIFYs to the HA peers */
 	struct dzone *qhead, *qtail;   /* zones waiting for a job slot */
 	size_t running;                /* jobs running */
 	struct r53_op list_op;         /* the account's listing */
@@ -309,6 +316,7 @@ zone_destroy(struct dzone *z)
 	}
 	unqueue(z);
 	loop_timer_cancel(&z->timer);
+	loop_timer_cancel(&z->wait_timer);
 	drop_kept(z);
 	free(z);
 }
@@ -460,7 +468,9 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	else if (j->status == SYNC_UNCHANGED)
 		log_debug("zone %s: %s; next %s in %lld s", name, line, z->s.failures ? "try" : "check",
 		    (long long)(next_ms / 1000));
-	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL)
+	else if (j->status == SYNC_PASSED)
+		log_debug("zone %s: %s", name, line);
+	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL || j->status == SYNC_ADOPTED)
 		log_info("zone %s: %s", name, line);
 	else
 		log_err("zone %s: %s; %s; next try in %lld s", name, j->err.msg, line,
@@ -471,11 +481,14 @@ static void
 job_done(struct sync_job *j)
 {
 	struct dzone *z = j->user;
-	int unchanged = j->status == SYNC_UNCHANGED;
+	/* A peer's serial not adopted: nothing was tried either. */
+	int unchanged = j->status == SYNC_UNCHANGED || j->status == SYNC_PASSED;
 	/* daemon_sched_done: 1 in sync, 0 failed, -1 nothing tried. */
-	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT ? 1 : unchanged ? -1 : 0;
+	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT || j->status == SYNC_ADOPTED ?
+	    1 : unchanged ? -1 : 0;
 	int full, again, expired_before = z->s.expired;
 	int64_t now = loop_now();
+	uint32_t adopt;
 
 	d.running--;
 	z->jobs++;
@@ -491,7 +504,11 @@ job_done(struct sync_job *j)
 		snprintf(z->error, sizeof z->error, "%s", j->err.msg);
 	else if (j->nrefused)
 		snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
-	if (j->has_soa && !unchanged && j->status != SYNC_CURRENT) {
+	/* An adopt job tried no write: its failure must not make the write
+	 * that follows (the wait running out) end after its SOA query. */
+	if (j->status == SYNC_ADOPTED) {
+		z->tried = 0;
+	} else if (j->has_soa && !unchanged && j->status != SYNC_CURRENT && !j->adopt) {
 		z->tried = !(j->status == SYNC_OK && j->synced);
 		z->tried_serial = j->serial;
 	}
@@ -518,6 +535,14 @@ job_done(struct sync_job *j)
 		/* The next job starts from AXFR and a listing. */
 		drop_kept(z);
 	}
+	if (j->adopt && daemon_peer_adopted(&z->peer, j->status == SYNC_ADOPTED, j->adopt_serial,
+	    z->adopt_seq))
+		loop_timer_cancel(&z->wait_timer);
+	if (z->synced)
+		daemon_peer_synced(&z->peer, z->synced_serial);
+	/* Written to Route 53 by this daemon: its peers need not (src/daemon/peer). */
+	if (j->status == SYNC_OK && j->route53 == SYNC_R53_SYNCED)
+		peer_notify(&d.peers, &d.gen->cfg, z->cz->name, j->synced_serial);
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
 	    j->reconciled, &full);
 	if (j->reconciled)
@@ -549,8 +574,12 @@ job_done(struct sync_job *j)
 	z->job = NULL;
 	gen_put(z->job_gen);
 	z->job_gen = NULL;
-	if (again)
+	if (again) {
 		enqueue(z, full);
+	} else if (z->synced && daemon_peer_adopt(&z->peer, 1, z->synced_serial, &adopt)) {
+		/* A peer's word came during the job. */
+		kick(z, 0);
+	}
 	state_mark();
 	kick(NULL, 0);
 }
@@ -598,7 +627,11 @@ start_job(struct dzone *z)
 		j->last_full = z->last_full;
 		j->full = z->next_full;
 	}
-	if (may_skip(z, z->next_full)) {
+	if (z->synced && !z->next_full &&
+	    daemon_peer_adopt(&z->peer, 1, z->synced_serial, &j->adopt_serial)) {
+		j->adopt = 1;
+		z->adopt_seq = z->peer.seq;
+	} else if (may_skip(z, z->next_full)) {
 		j->tried = 1;
 		j->tried_serial = z->tried_serial;
 	}
@@ -608,7 +641,7 @@ start_job(struct dzone *z)
 	d.gen->refs++;
 	d.running++;
 	log_debug("zone %s: job started (%s)", z->label, !z->synced ? "AXFR and listing" :
-	    z->next_full ? "reconcile" : "SOA check");
+	    z->next_full ? "reconcile" : j->adopt ? "a peer's serial" : "SOA check");
 	sync_start(j);
 }
 
@@ -641,6 +674,18 @@ kick(struct dzone *z, int full)
 	}
 }
 
+/* No peer's word within peer_wait: this daemon writes the change itself. */
+static void
+wait_due(struct loop_timer *t)
+{
+	struct dzone *z = LOOP_CONTAINER_OF(t, struct dzone, wait_timer);
+
+	daemon_peer_expired(&z->peer);
+	log_info("zone %s: no peer wrote the change within peer_wait (%d s): writing it",
+	    z->label, d.gen->cfg.peer_wait);
+	kick(z, 0);
+}
+
 static struct dzone *
 zone_new(const struct cfg_zone *cz, int from_aws)
 {
@@ -654,6 +699,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 	daemon_sched_init(&z->s, loop_now());
 	z->s.spread = rnd_u32();
 	z->timer.cb = timer_due;
+	z->wait_timer.cb = wait_due;
 	zone_id_reset(z);
 	return z;
 }
@@ -682,8 +728,40 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 			log_debug("zone %s: NOTIFY from %s", z->label,
 			    net_addr_str(from, addr, sizeof addr));
 		z->notifies++;
+		/* A standby of an HA pair gives the active daemon peer_wait to
+		 * write the change and say so (daemon_sched.h). */
+		if (daemon_peer_notify(&z->peer, loop_now(), (int64_t)d.gen->cfg.peer_wait * 1000,
+		    z->synced != NULL, z->synced_serial, has_serial, serial) == DAEMON_PEER_WAIT) {
+			if (!z->wait_timer.armed) {
+				log_debug("zone %s: waiting up to %d s for a peer to write it", z->label,
+				    d.gen->cfg.peer_wait);
+				loop_timer_at(&z->wait_timer, z->peer.until);
+			}
+			continue;
+		}
 		kick(z, 0);
 	}
+}
+
+/* A peer wrote serial of zone cz to Route 53: adopt it (daemon_sched.h).
+ * A name with several entries (split horizon, or a public and a private
+ * hosted zone) is left alone: the word does not say which hosted zone the
+ * peer wrote, so each daemon writes its own. */
+static void
+on_peer(void *arg, const struct cfg_zone *cz, uint32_t serial, const struct cfg_peer *peer)
+{
+	char addr[NET_ADDR_STRLEN];
+	size_t first = zone_lookup(cz->name), end = first;
+
+	(void)arg;
+	while (end < d.nzones && !strcmp(d.zones[end]->cz->name, cz->name))
+		end++;
+	log_debug("zone %s: peer %s wrote serial %lu%s", cz->name,
+	    net_addr_ip_str(&peer->addr, addr, sizeof addr), (unsigned long)serial,
+	    end - first > 1 ? " (not adopted: the name has several hosted zones)" : "");
+	if (end - first == 1 && daemon_peer_heard(&d.zones[first]->peer,
+	    d.zones[first]->synced != NULL, d.zones[first]->synced_serial, serial))
+		kick(d.zones[first], 0);
 }
 
 static const struct cfg_zone *const *
@@ -966,6 +1044,9 @@ log_states(void)
 		 "refused, %lu dropped; API calls: %s",
 	    d.nzones, d.running, waiting, ns->accepted, ns->refused,
 	    ns->dropped_acl + ns->dropped_rate + ns->dropped_bad, calls);
+	if (d.gen->cfg.npeers)
+		log_info("daemon: NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d.peers.sent,
+		    d.peers.answered, d.peers.given_up);
 	for (size_t i = 0; i < d.nzones; i++) {
 		const struct dzone *z = d.zones[i];
 		char when[64], last[64];
@@ -1014,6 +1095,7 @@ stop(void)
 	d.zones = NULL;
 	d.nzones = 0;
 	loop_timer_cancel(&d.state_timer);
+	peer_free(&d.peers);
 	r53_free(&d.r53);
 	loop_stop();
 }
@@ -1065,6 +1147,10 @@ start_done(struct gen *g)
 	}
 	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d.nzones, d.nzones == 1 ? "" : "s",
 	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
+	if (g->cfg.npeers)
+		log_info("daemon: HA pair: %d peer%s; %s %d s", g->cfg.npeers,
+		    g->cfg.npeers == 1 ? "" : "s", g->cfg.peer_wait ? "a standby: peer_wait" :
+		    "the active daemon: peer_wait", g->cfg.peer_wait);
 	sd_state(SDNOTIFY_READY);
 }
 
@@ -1073,12 +1159,14 @@ daemon_run(const struct daemon_opts *o)
 {
 	struct gen *g;
 	struct proc_user u;
-	struct notify_handler h = { on_notify, find_zone, NULL };
+	struct notify_handler h = { .on_notify = on_notify, .find_zone = find_zone,
+		.on_peer = on_peer };
 	struct err e = { 0 };
 	int rc = 1;
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
+	peer_init(&d.peers);
 	d.state_timer.cb = state_due;
 	if (!(g = calloc(1, sizeof *g))) {
 		log_err("daemon: out of memory");

@@ -25,6 +25,10 @@ sync_status_name(enum sync_status s)
 		return "partial";
 	case SYNC_UNSAFE:
 		return "unsafe";
+	case SYNC_ADOPTED:
+		return "adopted";
+	case SYNC_PASSED:
+		return "passed";
 	default:
 		return "failed";
 	}
@@ -98,7 +102,11 @@ sync_result(const struct sync_job *j, char *buf, size_t cap)
 			add(buf, cap, &n, "serial %lu%s, ", (unsigned long)j->serial,
 			    j->xfer == SYNC_XFER_IXFR ? " by IXFR" : j->xfer == SYNC_XFER_AXFR ?
 			    " by AXFR" : "");
-		if (j->status == SYNC_FAILED)
+		if (j->status == SYNC_ADOPTED)
+			add(buf, cap, &n, "adopted from a peer (Route 53 holds it)");
+		else if (j->status == SYNC_PASSED)
+			add(buf, cap, &n, "passed: not the peer's serial %lu", (unsigned long)j->adopt_serial);
+		else if (j->status == SYNC_FAILED)
 			add(buf, cap, &n, "failed after %zu created, %zu updated, %zu deleted",
 			    a[PLAN_CREATE], a[PLAN_UPDATE], a[PLAN_DELETE]);
 		else if (j->status == SYNC_UNSAFE)
@@ -160,7 +168,7 @@ finish(struct sync_job *j, enum sync_status st)
 	/* Hand out what Route 53 now holds, only when that is exactly the
 	 * primary's zone as planned: after a failure, a refused set or a set
 	 * the plan could not express, the next job starts from a listing. */
-	if (st == SYNC_OK && !j->dry_run && j->desired && !j->plan.nerrors) {
+	if ((st == SYNC_OK || st == SYNC_ADOPTED) && !j->dry_run && j->desired && !j->plan.nerrors) {
 		j->synced = j->desired;
 		j->desired = NULL;
 		j->synced_serial = j->serial;
@@ -257,7 +265,12 @@ plan_zone(struct sync_job *j)
 	    j->incremental ? " (incremental)" : "");
 	if (rc == PLAN_UNSAFE) {
 		err_set(&j->err, "%s", j->plan.refusal);
-		finish(j, SYNC_UNSAFE);
+		finish(j, j->adopt ? SYNC_PASSED : SYNC_UNSAFE);
+		return;
+	}
+	if (j->adopt) {
+		/* The peer sent this plan: Route 53 holds what it leads to. */
+		finish(j, j->plan.nerrors ? SYNC_PASSED : SYNC_ADOPTED);
 		return;
 	}
 	if (j->dry_run) {
@@ -915,7 +928,17 @@ transferred(struct xfr *x)
 			return;
 		}
 		if (!j->prev) {
+			if (j->adopt) {
+				finish(j, SYNC_PASSED);
+				return;
+			}
 			transfer(j, XFR_AXFR);
+			return;
+		}
+		/* A peer's serial that is not the primary's: nothing to adopt
+		 * (before any check of Route 53). */
+		if (j->adopt && newer && x->soa.serial != j->adopt_serial) {
+			finish(j, SYNC_PASSED);
 			return;
 		}
 		if (j->verify && !(j->lazy && !newer) && !j->full) {
@@ -970,6 +993,15 @@ transferred(struct xfr *x)
 	log_debug("sync %s: serial %lu by %s, %zu RRs, %zu record sets", j->zone->name,
 	    (unsigned long)j->serial, j->xfer == SYNC_XFER_IXFR ? "IXFR" : "AXFR", j->xfer_rrs,
 	    zone_set_count(j->desired));
+	if (j->adopt) {
+		/* Only the incremental plan at the peer's serial is what the
+		 * peer sent; anything else is left to the usual path. */
+		if (!j->incremental || j->serial != j->adopt_serial)
+			finish(j, SYNC_PASSED);
+		else
+			plan_zone(j);
+		return;
+	}
 	find_zone(j);
 }
 

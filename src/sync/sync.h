@@ -68,10 +68,16 @@ enum sync_status {
 	SYNC_UNCHANGED, /* serial not newer than tried_serial: nothing done */
 	SYNC_PARTIAL,  /* applied, except record sets Route 53 refused (refused[]) */
 	SYNC_UNSAFE,   /* the safety check refused the plan (err says why) */
-	SYNC_FAILED    /* err says why; nothing more was sent after the failure */
+	SYNC_FAILED,   /* err says why; nothing more was sent after the failure */
+	SYNC_ADOPTED,  /* adopt: Route 53 holds the primary's zone at adopt_serial
+	                * (a peer wrote it): taken as synced, nothing sent */
+	SYNC_PASSED    /* adopt: the primary's zone at adopt_serial could not be
+	                * had incrementally (the primary moved on, an AXFR, a plan
+	                * with errors or refused): nothing done, nothing kept */
 };
 
-/* "ok", "current", "unchanged", "partial", "unsafe", "failed". */
+/* "ok", "current", "unchanged", "partial", "unsafe", "failed", "adopted",
+ * "passed". */
 const char *sync_status_name(enum sync_status s);
 
 /* What Route 53 holds when the job ends, as far as the job knows. */
@@ -150,6 +156,18 @@ struct sync_job {
 	 * serial again costs the SOA query and nothing more. */
 	int tried;
 	uint32_t tried_serial;
+
+	/* A peer of an HA pair says Route 53 holds the primary's zone at
+	 * adopt_serial (README "Running an HA pair"; needs prev): the job
+	 * asks the SOA and transfers by IXFR as usual and, when that gives the
+	 * zone at exactly adopt_serial, plans incrementally as usual and ends
+	 * SYNC_ADOPTED with the planned zone (and SOA value) handed out as
+	 * synced, without a single Route 53 request; otherwise SYNC_PASSED.
+	 * Never a deletion: if the peer was wrong, the next incremental batch
+	 * is refused and re-planned from a listing, and the reconcile repairs
+	 * what remains. */
+	int adopt;
+	uint32_t adopt_serial;
 
 	/* Hosted zone ID: set by the caller when known and trusted (a previous
 	 * job, the account's listing), else found by the job; holds the ID
@@ -254,7 +272,8 @@ void sync_free(struct sync_job *j);
  * with ", some refused" (Route 53 refused record sets: refused[]), ", some
  * not synced" (the plan left sets out: error notes), ", INSYNC" (--wait),
  * "; N more batches whose answer was lost (not counted)"; instead of the
- * counts "serial N current", "dry run: would create N, update N, delete N in
+ * counts "adopted from a peer", "passed: not the peer's serial N",
+ * "serial N current", "dry run: would create N, update N, delete N in
  * N batches", "refused by the safety check (N to create, ...)" or "failed
  * after N created, N updated, N deleted" (the reason is err). Cut to fit
  * cap (at least 1); returns buf. SYNC_RESULT_MAX holds any of them: the
