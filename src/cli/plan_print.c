@@ -97,7 +97,10 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		static const char *const sign = "+~-";
 		static const char *const col[] = { "\033[32m", "\033[33m", "\033[31m" };
 
-		plan_change(p, order[i].i, ch, in);
+		if (plan_change(p, order[i].i, ch, in) < 0) {
+			free(order);
+			return -1;
+		}
 		if (in->hidden)
 			continue;
 		type = rr_type_name(ch->set.type, tn);

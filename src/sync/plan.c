@@ -36,6 +36,17 @@ struct item {
 	uint8_t soa;           /* the SOA update: not counted by the safety check */
 	uint8_t dropped;       /* left out: too large for any batch, malformed, or
 	                        * held back by another left out (hold_back) */
+	uint8_t lazy;          /* a set of p->src (v its index there): name and
+	                        * values rendered when asked (plan_text) */
+};
+
+/* The text of changes rendered from the primary's zone when asked for: one
+ * for plan_changes, one for plan_change. */
+struct plan_text {
+	char *buf;
+	size_t used, cap;
+	const char **vals;
+	size_t nvals, vcap;
 };
 
 /* Why a record set is left alone. */
@@ -119,6 +130,11 @@ plan_free(struct plan *p)
 		free(b);
 	}
 	free(p->view);
+	for (int k = 0; p->text && k < 2; k++) {
+		free(p->text[k].buf);
+		free(p->text[k].vals);
+	}
+	free(p->text);
 	free(p->batches);
 	free(p->notes);
 	free(p->vpool);
@@ -520,9 +536,9 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 	return it;
 }
 
-/* Push the values of set i of z, rendered, to vpool: their count in *nv
- * and characters in *chars. -1 when one is malformed (why) or on no
- * memory (p->err). */
+/* Push the values of set i of z, rendered, to vpool (or, p NULL, only
+ * count them): their count in *nv and characters in *chars. -1 when one
+ * is malformed (why) or on no memory (p->err). */
 static int
 zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsigned type,
     size_t *nv, size_t *chars, struct err *why)
@@ -536,10 +552,17 @@ zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsign
 	for (size_t k = 0; k < count; k++) {
 		size_t len, n;
 		const uint8_t *rd = zone_set_rdata(z, i, k, &len);
-		const char *s = render(p, type, rd, len, &n, why);
+		long r;
 
-		if (!s || vpush(p, s) < 0)
+		if (p) {
+			const char *s = render(p, type, rd, len, &n, why);
+
+			if (!s || vpush(p, s) < 0)
+				return -1;
+		} else if ((r = rr_to_r53(type, rd, len, NULL, 0, why)) < 0)
 			return -1;
+		else
+			n = (size_t)r;
 		if (n > PLAN_MAX_VALUE_CHARS) {
 			err_set(why, "a value of %zu characters, Route 53 takes at most %d", n,
 			    PLAN_MAX_VALUE_CHARS);
@@ -579,24 +602,26 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 	struct plan *p = c->p;
 	struct err why = { 0 };
 	struct item *it;
-	size_t nv, chars, mark = p->nvpool;
+	size_t nv, chars;
 
-	if (!(it = item_new(c, s->name, NULL, s->type, k == PLAN_CREATE && !c->upsert_new ?
+	/* One zone for all: the primary's (plan_full) or the next one
+	 * (plan_incremental). */
+	p->src = z;
+	if (!(it = item_new(c, s->name, "", s->type, k == PLAN_CREATE && !c->upsert_new ?
 	    R53_CREATE : R53_UPSERT, k, s->ttl)))
 		return -1;
+	it->name = NULL;
+	it->lazy = 1;
+	it->v = (uint32_t)i;
 	it->ov = (uint32_t)ov;
 	it->nov = (uint16_t)nov;
 	it->ochars = (uint32_t)ochars;
 	it->old_ttl = old_ttl;
-	if (zone_values(p, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
+	if (zone_values(NULL, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
 		struct setname sn;
 
-		if (p->err.set)
-			return -1;
 		/* Left out, but kept in the items: Route 53 keeps the old
 		 * set of an UPDATE (hold_back). */
-		p->nvpool = mark;
-		it->v = (uint32_t)mark;
 		it->nv = 0;
 		it->chars = 0;
 		it->dropped = 1;
@@ -605,7 +630,6 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 		note(p, PLAN_ERROR, "%s %s: not synced: %s", sn.name, sn.t, why.msg);
 		return 0;
 	}
-	it->v = (uint32_t)mark;
 	it->nv = (uint16_t)nv;
 	it->chars = (uint32_t)chars;
 	return 0;
@@ -1047,6 +1071,8 @@ finish(struct ctx *c)
 	rc = verdict(c);
 	if (!p->err.set)
 		batch(c);
+	if (!p->err.set && !(p->text = calloc(2, sizeof *p->text)))
+		oom(p);
 	return p->err.set ? -1 : rc;
 }
 
@@ -1611,20 +1637,72 @@ out:
 
 /* ---- the changes ------------------------------------------------------------ */
 
-void
+/* Items [first, first + count) as sent into chs, the text of the lazy
+ * ones into t (room made by text_render); with chs NULL, only t->used and
+ * t->nvals, the room needed. */
+static void
+text_fill(const struct plan *p, struct plan_text *t, size_t first, size_t count,
+    struct r53_change *chs)
+{
+	const struct item *it = (const struct item *)p->items + first;
+
+	t->used = t->nvals = 0;
+	for (size_t i = 0; i < count; i++, it++) {
+		struct r53_change *ch = chs ? &chs[i] : NULL;
+		char name[DNS_NAME_TEXT_MAX];
+		size_t n;
+
+		if (ch) {
+			memset(ch, 0, sizeof *ch);
+			ch->action = (enum r53_action)it->action;
+			ch->set.name = it->name;
+			ch->set.type = it->type;
+			ch->set.ttl = it->ttl;
+			ch->set.nvalues = (int)it->nv;
+			ch->set.values = p->vpool + it->v;
+		}
+		if (!it->lazy)
+			continue;
+		n = (size_t)dns_name_to_r53(it->wname, name, sizeof name) + 1;
+		if (ch) {
+			ch->set.name = memcpy(t->buf + t->used, name, n);
+			ch->set.values = t->vals + t->nvals;
+		}
+		t->used += n;
+		for (size_t k = 0; k < it->nv; k++) {
+			size_t len;
+			const uint8_t *rd = zone_set_rdata(p->src, it->v, k, &len);
+
+			if (ch)
+				t->vals[t->nvals] = t->buf + t->used;
+			t->nvals++;
+			t->used += (size_t)rr_to_r53(it->type, rd, len, ch ? t->buf + t->used : NULL,
+			    ch ? t->cap - t->used : 0, NULL) + 1;
+		}
+	}
+}
+
+/* Items [first, first + count) as sent into chs, their text in t. -1 when
+ * memory ran out. */
+static int
+text_render(const struct plan *p, struct plan_text *t, size_t first, size_t count,
+    struct r53_change *chs)
+{
+	text_fill(p, t, first, count, NULL);
+	if (buf_grow(&t->buf, &t->cap, 0, t->used + 1, 1) < 0 ||
+	    buf_grow(&t->vals, &t->vcap, 0, t->nvals + 1, sizeof *t->vals) < 0)
+		return -1;
+	text_fill(p, t, first, count, chs);
+	return 0;
+}
+
+int
 plan_change(const struct plan *p, size_t i, struct r53_change *ch, struct plan_info *in)
 {
 	const struct item *it = (const struct item *)p->items + i;
 
-	if (ch) {
-		memset(ch, 0, sizeof *ch);
-		ch->action = (enum r53_action)it->action;
-		ch->set.name = it->name;
-		ch->set.type = it->type;
-		ch->set.ttl = it->ttl;
-		ch->set.nvalues = (int)it->nv;
-		ch->set.values = p->vpool + it->v;
-	}
+	if (ch && text_render(p, &p->text[1], i, 1, ch) < 0)
+		return -1;
 	if (in) {
 		memset(in, 0, sizeof *in);
 		in->kind = (enum plan_kind)it->kind;
@@ -1634,6 +1712,7 @@ plan_change(const struct plan *p, size_t i, struct r53_change *ch, struct plan_i
 		in->old_nvalues = (int)it->nov;
 		in->old_values = it->nov ? p->vpool + it->ov : NULL;
 	}
+	return 0;
 }
 
 const struct r53_change *
@@ -1641,12 +1720,11 @@ plan_changes(struct plan *p, size_t first, size_t count)
 {
 	if (first > p->nchanges || count > p->nchanges - first)
 		return NULL;
-	if (buf_grow(&p->view, &p->view_cap, 0, count ? count : 1, sizeof *p->view) < 0) {
+	if (buf_grow(&p->view, &p->view_cap, 0, count ? count : 1, sizeof *p->view) < 0 ||
+	    text_render(p, &p->text[0], first, count, p->view) < 0) {
 		oom(p);
 		return NULL;
 	}
-	for (size_t i = 0; i < count; i++)
-		plan_change(p, first + i, &p->view[i], NULL);
 	return p->view;
 }
 

@@ -103,13 +103,17 @@ struct plan_note {
 };
 
 struct plan_block; /* private: string storage */
+struct plan_text;  /* private: text rendered when asked for */
 
 struct plan {
 	/* What to send, batch after batch: batches[b] covers changes
 	 * [first, first + count) of the nchanges, read with plan_change and
 	 * plan_changes (the plan keeps them compact, not as r53_change
 	 * arrays). Strings point into the plan's own storage or into the
-	 * r53list given to plan_full, which must outlive the plan. */
+	 * r53list given to plan_full, which must outlive the plan; the
+	 * names and values of the primary's sets are rendered from its zone
+	 * (desired, or next for plan_incremental) when asked for, so that
+	 * zone must outlive the plan too. */
 	size_t nchanges;
 	struct plan_batch *batches;
 	size_t nbatches;
@@ -144,6 +148,8 @@ struct plan {
 	size_t nitems, items_cap;
 	struct r53_change *view; /* plan_changes */
 	size_t view_cap;
+	const struct zone *src;   /* the zone the changes are rendered from */
+	struct plan_text *text;   /* their text: plan_changes, plan_change */
 	size_t batches_cap, notes_cap;
 	void *tally; /* per (reason, type) counts */
 	size_t ntally, ntally_cap;
@@ -199,12 +205,14 @@ int plan_incremental(struct plan *p, const struct zone *prev, const struct zone 
     const struct zone_changes *changed, const char *r53_soa, const struct plan_opts *o);
 
 /* Change i (< nchanges) as sent (ch) and what it means (in); either may be
- * NULL. The pointers in them stay valid until plan_free. */
-void plan_change(const struct plan *p, size_t i, struct r53_change *ch, struct plan_info *in);
+ * NULL. The pointers in in stay valid until plan_free, those in ch until
+ * the next plan_change or plan_free. Returns 0, or -1 when memory ran out
+ * for ch's text. */
+int plan_change(const struct plan *p, size_t i, struct r53_change *ch, struct plan_info *in);
 
-/* Changes [first, first + count) as one array for a request, valid until
- * the next plan_changes, plan_permute, plan_split or plan_free; NULL when
- * memory ran out (p->err). */
+/* Changes [first, first + count) as one array for a request, with their
+ * text, valid until the next plan_changes, plan_permute, plan_split or
+ * plan_free; NULL when memory ran out (p->err). */
 const struct r53_change *plan_changes(struct plan *p, size_t first, size_t count);
 
 /* Reorder changes [first, first + n): change first + k becomes the one at

@@ -321,7 +321,8 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 		char *line;
 		int ln;
 
-		plan_change(&j->plan, i, &ch, &in);
+		if (plan_change(&j->plan, i, &ch, &in) < 0)
+			return -1;
 		if (in.hidden)
 			continue;
 		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
