@@ -205,6 +205,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				slen += (size_t)(end - p);
 				break;
 			}
+			if (p[12] == 0xff && p[13] == 0xff)
+				return 0; /* ARCOUNT full: no room for a TSIG RR */
 			memcpy(m, p + 2, len);
 			p += 2 + len;
 			last = p >= end || nmsg + 1 == MAX_MSGS;
