@@ -14,13 +14,14 @@
  *              records still pass the signature and reach the parser
  *   ctl bit 1  ... signing only every other message (the unsigned ones go
  *              into the next signed message's digest, section 5.3.1)
- *   ctl bit 2  ... with the last message's MAC broken
+ *   ctl bit 2  ... with the last message's MAC broken (octets after the
+ *              answer's end are not looked at)
  * The stream is fed in pieces of 1 + the second octet.
  *
  * Properties: a complete answer's version steps chain from serial 1 to the
  * newest SOA's serial; a delta either applies to the serial-1 zone or is
  * refused with the zone unchanged (zone_apply: all or nothing); a signed
- * answer whose last message is unsigned or broken is never complete; the
+ * answer is never complete with a message whose MAC is broken; the
  * memory the transfer holds stays within BYTES_PER_OCTET times the octets
  * received (plus its buffers), as make fuzz-long's -rss_limit_mb and
  * -malloc_limit_mb bound the whole process.
@@ -151,7 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p, *end = data + size;
 	uint16_t id;
 	size_t live;
-	int r = 0;
+	int r = 0, broken = -1;
 
 	if (!ready) {
 		struct err e = { 0 };
@@ -221,8 +222,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				len = (size_t)n;
 			} else
 				len = sign_later(&s, m, len, sign);
-			if (last && (ctl & 4))
+			if (last && (ctl & 4)) {
 				m[len - 7] ^= 1;
+				broken = (int)nmsg;
+			}
 			put16(stream + slen, (unsigned)len);
 			slen += 2 + len;
 		}
@@ -241,8 +244,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fprintf(stderr, "ixfr: r %d outcome %d steps %zu serial %u: %s\n", r, (int)x.outcome,
 	    x.nsteps, (unsigned)x.soa.serial, x.err.set ? x.err.msg : "");
 #endif
-	if (r == 1 && (ctl & 1) && (ctl & 4))
-		abort(); /* a broken last signature, and the answer complete */
+	if (r == 1 && broken >= 0 && broken < x.nmsg)
+		abort(); /* a message with a broken signature, and the answer complete */
 	if (r == 1 && x.outcome == XFR_GOT_DELTA) {
 		struct zone z, before;
 		struct zone_changes ch;
