@@ -28,8 +28,8 @@
 #include "codec/dns.h"
 #include "dns/zone.h"
 
-#define MAX_RRS 512
-#define MAX_ROUNDS 32
+#define MAX_RRS 96
+#define MAX_ROUNDS 16
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
