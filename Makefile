@@ -34,13 +34,33 @@ endif
 # nothing and padded .data to the next page (up to 4 KB). Static builds are
 # linked at a fixed address (-static, not -static-pie), so position-independent
 # code (Debian's gcc default) only cost size: -fno-pie (3 KB).
-CFLAGS ?= -Os -fno-asynchronous-unwind-tables -fno-unwind-tables \
+# gcc 12's -Oz for x86 (else -Os): smaller code sequences that -Os leaves
+# for speed (immediates through push/pop, no alignment padding): -2.9 KB on
+# x86_64 (native and release), -1.9 KB on i386. Elsewhere it made the binary
+# larger (aarch64 +16 bytes, mips64 +64) and older compilers lack it. make
+# bench: about 5% more CPU in a 100,000-set sync, every target still met.
+OPT_SIZE := $(if $(and $(findstring gcc,$(notdir $(firstword $(CC)))),$(filter x86_64-% i386-% \
+	i486-% i586-% i686-%,$(shell $(CC) -dumpmachine 2>/dev/null)),$(shell \
+	$(CC) -Oz -E -x c /dev/null >/dev/null 2>&1 && echo y)),-Oz,-Os)
+CFLAGS ?= $(OPT_SIZE) -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	$(if $(findstring gcc,$(notdir $(firstword $(CC)))),-flto=auto) \
 	$(if $(filter 1,$(STATIC)),-fno-pie)
 CPPFLAGS ?=
-NORELRO := -Wl,-z,norelro
+# Static musl builds also link with a 64-byte common page size: GNU ld then
+# starts .data in the file right after the code (its address stays congruent
+# to its file offset modulo the maximum page size, so the kernel maps it as
+# before; the page shared by the end of the code and the start of the data is
+# mapped twice) instead of padding the file to the next page: -1.7 KB x86_64,
+# -2.2 KB aarch64 (64 KB maximum pages). Dynamic builds keep the default: there
+# RELRO ends on a common page boundary and a smaller one would leave part of
+# it writable.
+NORELRO := -Wl,-z,norelro -Wl,-z,common-page-size=64
+# gcc's link-time optimisation as one partition: the whole program is
+# optimised (inlined, cloned, its constants merged) as one unit instead of
+# pieces compiled in parallel: -480 bytes x86_64, -368 aarch64, -768 mips64.
 LDFLAGS ?= -Wl,-z,noseparate-code \
-	$(if $(and $(filter 1,$(STATIC)),$(findstring musl,$(notdir $(firstword $(CC))))),$(NORELRO))
+	$(if $(and $(filter 1,$(STATIC)),$(findstring musl,$(notdir $(firstword $(CC))))),$(NORELRO)) \
+	$(if $(findstring gcc,$(notdir $(firstword $(CC)))),-flto-partition=one)
 AR ?= ar
 STATIC ?= 1
 STRIP ?= strip
@@ -130,9 +150,13 @@ $(BEARSSL_LIB): $(BEARSSL_SRC)/inc/bearssl.h | cc-present
 	$(MAKE) -s -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(O)/bearssl \
 		CC="$(CC)" AR="$(AR)" CFLAGS="$(CPPFLAGS) $(CFLAGS)"
 
+# cJSON reads numbers with num_strtod (src/base/num.h), not libc's strtod:
+# musl's reads every form (hexadecimal, inf, nan) in long double precision,
+# 6 KB and more in a static binary where long double is software 128-bit.
 $(CJSON_OBJ): $(CJSON_SRC)/cJSON.c | cc-present
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -ffunction-sections -fdata-sections -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -Dstrtod=num_strtod -ffunction-sections -fdata-sections \
+		-c -o $@ $<
 
 # ---- notify53 --------------------------------------------------------------
 

@@ -296,6 +296,13 @@
 #define SIGV4_MAX_SECRET 128
 #endif
 
+/* Session token carried by a signature (a copy, so a request keeps the
+ * token it was signed with while the credentials are refreshed): as
+ * CREDS_MAX_TOKEN. */
+#ifndef SIGV4_MAX_TOKEN
+#define SIGV4_MAX_TOKEN 4096
+#endif
+
 /* Authorization header value: credential scope, key ID (at most 128),
  * signed header names and the 64-digit signature. */
 #ifndef SIGV4_AUTH_MAX
@@ -394,6 +401,15 @@
 #endif
 #ifndef HTTP_IDLE_TIMEOUT_MS
 #define HTTP_IDLE_TIMEOUT_MS 30000
+#endif
+
+/* ---- HTTP proxy (src/net/proxy) ------------------------------------------------- */
+
+/* Longest user:password of a proxy URL after percent-decoding: ample for
+ * an account name and a generated password, and it bounds the
+ * Proxy-Authorization header (its base64). */
+#ifndef PROXY_MAX_USERINFO
+#define PROXY_MAX_USERINFO 255
 #endif
 
 /* ---- endpoint name resolution (src/net/resolve) ---------------------------- */
@@ -553,18 +569,60 @@
 #endif
 
 /* Temporary keys are refreshed in the background from this many seconds
- * before their Expiration, and before any request from the second figure
- * (botocore's advisory and mandatory windows). No fetch is repeated within
- * CREDS_REFETCH_MIN_S of the last one that worked, so keys issued with a
- * short life do not cause a fetch per request. */
+ * before their Expiration (the AWS SDKs refresh about 5 minutes before),
+ * and before any request from the second figure. Keys issued for a short
+ * life use at most half and a quarter of it instead. No fetch is repeated
+ * within CREDS_REFETCH_MIN_S (or a quarter of the keys' life) of the last
+ * one that worked, so keys issued with a short life do not cause a fetch
+ * per request. */
 #ifndef CREDS_ADVISORY_S
-#define CREDS_ADVISORY_S (15 * 60)
+#define CREDS_ADVISORY_S (5 * 60)
 #endif
 #ifndef CREDS_MANDATORY_S
-#define CREDS_MANDATORY_S (10 * 60)
+#define CREDS_MANDATORY_S 60
 #endif
 #ifndef CREDS_REFETCH_MIN_S
 #define CREDS_REFETCH_MIN_S 30
+#endif
+
+/* Roles assumed one after the other through source_profile (AWS CLI:
+ * unbounded but loop-checked; a longer chain is a misconfiguration), and
+ * the sizes STS allows: RoleArn up to 2048 characters, ExternalId 1224, a
+ * web identity token 20000 (STS API Reference, AssumeRole and
+ * AssumeRoleWithWebIdentity), so a request body fits in CREDS_STS_BODY_MAX
+ * once URL-encoded. */
+#ifndef CREDS_MAX_ROLES
+#define CREDS_MAX_ROLES 8
+#endif
+#ifndef CREDS_MAX_ARN
+#define CREDS_MAX_ARN 2049
+#endif
+#ifndef CREDS_MAX_EXTERNAL_ID
+#define CREDS_MAX_EXTERNAL_ID 1225
+#endif
+#ifndef CREDS_MAX_WEB_TOKEN
+#define CREDS_MAX_WEB_TOKEN 20000
+#endif
+#ifndef CREDS_STS_BODY_MAX
+#define CREDS_STS_BODY_MAX (3 * CREDS_MAX_WEB_TOKEN + 4 * CREDS_MAX_ARN + 4096)
+#endif
+
+/* credential_process: the command line (AWS CLI config values are one
+ * line), its words, the time it may run before it is killed (the AWS CLI
+ * has none; a hung helper must not hold the credentials forever; the
+ * config key aws.credential_process_timeout changes it), and the largest
+ * output read (64 KB: a credentials JSON is under 4 KB). */
+#ifndef CREDS_MAX_COMMAND
+#define CREDS_MAX_COMMAND 4096
+#endif
+#ifndef CREDS_MAX_ARGS
+#define CREDS_MAX_ARGS 64
+#endif
+#ifndef CREDS_PROCESS_TIMEOUT_S
+#define CREDS_PROCESS_TIMEOUT_S 30
+#endif
+#ifndef CREDS_PROCESS_MAX_OUTPUT
+#define CREDS_PROCESS_MAX_OUTPUT (64 * 1024)
 #endif
 
 /* Metadata endpoints: the whole fetch of one answer (botocore: 1 s for
@@ -577,6 +635,18 @@
 #endif
 #ifndef CREDS_MAX_BODY
 #define CREDS_MAX_BODY 16384
+#endif
+
+/* ---- child processes (src/base/child) ------------------------------------------ */
+
+/* The start of a failed program's stderr kept for the log, and the
+ * descriptors closed in the child before exec when the limit is larger or
+ * unknown. */
+#ifndef CHILD_STDERR_MAX
+#define CHILD_STDERR_MAX 2048
+#endif
+#ifndef CHILD_MAX_FD
+#define CHILD_MAX_FD 65536
 #endif
 
 /* ---- plan (src/sync/plan) -------------------------------------------------- */

@@ -8,17 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-static int __attribute__((unused))
-dnstest_nibble(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "base/num.h"
 
 /* Hex digits (spaces and newlines ignored) to bytes; -1 on a bad digit, an
  * odd count or overflow. */
@@ -33,7 +23,7 @@ dnstest_unhex(uint8_t *out, size_t cap, const char *hex)
 
 		if (*hex == ' ' || *hex == '\n' || *hex == '\t' || *hex == '\r')
 			continue;
-		if ((v = dnstest_nibble(*hex)) < 0)
+		if ((v = num_hex(*hex)) < 0)
 			return -1;
 		if (hi < 0) {
 			hi = v;

@@ -393,8 +393,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = plan_full(&p1, &z, &l1, &o);
 	if (rc == PLAN_OK) {
 		check_batches(&p1, &o);
-		plan_print(&p1, &o, null, 0);
-		plan_print(&p1, &o, null, PLAN_PRINT_JSON | PLAN_PRINT_COLOR);
+		plan_print(&p1, &o, NULL, 0, null, 0);
+		plan_print(&p1, &o, "Z0123456789", 1, null, PLAN_PRINT_JSON | PLAN_PRINT_COLOR);
 		for (size_t i = 0; i < p1.nchanges; i++)
 			apply(&m, &p1.changes[i]);
 		r53list_init(&l2);

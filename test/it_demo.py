@@ -70,7 +70,7 @@ def test_run():
     ok(len(steps) >= 12, "every step narrated in one line (%d)" % len(steps))
 
     first = section(out, "first sync", "what Route 53 holds now")
-    ok(re.search(r"^example\.com\.: serial 2026112601 by AXFR, 17 created, 1 updated, 2 deleted "
+    ok(re.search(r"^example\.com\. \(public hosted zone Z\w+\): serial 2026112601 by AXFR, 17 created, 1 updated, 2 deleted "
                  r"in 1 batch; API calls: ListHostedZonesByName 1, ListResourceRecordSets 1, "
                  r"ChangeResourceRecordSets 1; ", first, re.M),
        "first sync: 17 created, SOA updated, stale ftp and www A deleted, 3 API calls", first)
@@ -99,7 +99,7 @@ def test_run():
         ok(line in plan.splitlines(), "plan shows %r" % line, plan)
 
     second = section(out, "second sync", "what Route 53 holds now")
-    ok(re.search(r"^example\.com\.: serial 2026112602 by AXFR, 1 created, 2 updated, 1 deleted in 1 "
+    ok(re.search(r"^example\.com\. \(public hosted zone Z\w+\): serial 2026112602 by AXFR, 1 created, 2 updated, 1 deleted in 1 "
                  r"batch, INSYNC; API calls: ListHostedZonesByName 1, ListResourceRecordSets 1, "
                  r"ChangeResourceRecordSets 1, GetChange 1; ", second, re.M),
        "second sync: 1 created, 2 updated, 1 deleted, INSYNC, 4 API calls", second)

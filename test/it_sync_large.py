@@ -239,7 +239,8 @@ def refused_value(e, home, client, ns, cfg):
     r = res.get("bad.example.", {})
     eq(p.returncode, 1, "refused value: exit 1")
     msg = [x for x in p.stderr.splitlines()
-           if x.startswith("notify53: bad.example.: Route 53 refused naptr.bad.example. NAPTR")]
+           if x.startswith("notify53: bad.example. (public hosted zone %s): Route 53 refused "
+                           "naptr.bad.example. NAPTR" % zid)]
     ok(len(msg) == 1 and "NAPTRRRDATAInvalid" in msg[0] and
        p.stderr.count("refused naptr.bad.example.") == 1,
        "refused value: the set reported once with Route 53's message", p.stderr)

@@ -50,6 +50,77 @@ from(const struct cfg *c, const struct cfg_zone *z, const char *ip)
 	return cfg_notify_allowed(c, z, &a);
 }
 
+#define ZONES "\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"]}], "
+#define ARN "arn:aws:iam::123456789012:role/dns-admin"
+
+/* The "aws" keys of temporary credentials: each read, each checked. */
+static void
+temporary_keys(void)
+{
+	struct cfg c;
+	struct err e;
+
+	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": "
+	       "\"base\", \"external_id\": \"ext-42\", \"role_session_name\": \"n53@host\", "
+	       "\"duration_seconds\": 900, \"sts_regional_endpoints\": \"legacy\", "
+	       "\"sts_endpoint\": \"https://127.0.0.1:4443\", \"sts_region\": \"eu-west-1\", "
+	       "\"credential_process_timeout\": 5}}", &e) == 0 &&
+	    !strcmp(c.aws.role_arn, ARN) && !strcmp(c.aws.source_profile, "base") &&
+	    !strcmp(c.aws.external_id, "ext-42") && !strcmp(c.aws.role_session_name, "n53@host") &&
+	    c.aws.duration_seconds == 900 && !strcmp(c.aws.sts_regional_endpoints, "legacy") &&
+	    !strcmp(c.aws.sts_endpoint, "https://127.0.0.1:4443") &&
+	    !strcmp(c.aws.sts_region, "eu-west-1") &&
+	    c.aws.credential_process_timeout == 5, "role_arn, source_profile, external_id, "
+	    "role_session_name, duration_seconds, sts_regional_endpoints, sts_endpoint, sts_region, "
+	    "credential_process_timeout %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"credential_source\": "
+	       "\"Ec2InstanceMetadata\"}}", &e) == 0 &&
+	    !strcmp(c.aws.credential_source, "Ec2InstanceMetadata"), "credential_source %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", "
+	       "\"web_identity_token_file\": \"/var/run/token\"}}", &e) == 0 &&
+	    !strcmp(c.aws.web_identity_token_file, "/var/run/token"), "web_identity_token_file %s",
+	    e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{" ZONES "\"aws\": {\"credential_process\": \"/usr/bin/helper --x\"}}",
+	       &e) == 0 && !strcmp(c.aws.credential_process, "/usr/bin/helper --x"),
+	    "credential_process alone %s", e.msg);
+	cfg_free(&c);
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"role/x\", \"source_profile\": \"b\"}}",
+	    "aws.role_arn: role_arn role/x is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"credential_source\": "
+	    "\"Ec2\"}}", "aws.credential_source: credential_source must be Environment, "
+	    "Ec2InstanceMetadata or EcsContainer");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"external_id\": \"x\"}}", "aws.external_id: external_id must be 2 to 1224 "
+	    "characters of letters, digits and _+=,.@:/-");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"role_session_name\": \"a b\"}}", "aws.role_session_name: role_session_name must "
+	    "be 2 to 64 characters of letters, digits and _+=,.@-");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"duration_seconds\": 899}}", "aws.duration_seconds: 899 is not a whole number from "
+	    "900 to 43200");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"sts_regional_endpoints\": \"global\"}}", "aws.sts_regional_endpoints: "
+	    "sts_regional_endpoints must be regional or legacy");
+	refused("{" ZONES "\"aws\": {\"credential_process_timeout\": 0}}",
+	    "aws.credential_process_timeout: 0 is not a whole number from 1 to 3600");
+	refused("{" ZONES "\"aws\": {\"source_profile\": \"b\"}}",
+	    "test.json: aws.source_profile needs aws.role_arn");
+	refused("{" ZONES "\"aws\": {\"web_identity_token_file\": \"/t\"}}",
+	    "test.json: aws.web_identity_token_file needs aws.role_arn");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\"}}",
+	    "test.json: aws.role_arn needs exactly one source of the keys that assume it: "
+	    "aws.access_key_id, aws.source_profile, aws.credential_source, "
+	    "aws.credential_process or aws.web_identity_token_file");
+	refused("{" ZONES "\"aws\": {\"role_arn\": \"" ARN "\", \"source_profile\": \"b\", "
+	    "\"credential_source\": \"Environment\"}}", NULL);
+	refused("{" ZONES "\"aws\": {\"credential_process\": \"x\", \"access_key_id\": \"A\", "
+	    "\"secret_access_key\": \"S\"}}", "test.json: aws.credential_process and "
+	    "aws.access_key_id exclude each other");
+}
+
 /* The secrets of a config file, loaded then freed, are nowhere in the
  * blocks that went back to the allocator (the file's text, cJSON's copies,
  * stdio's buffer, ours). */
@@ -58,12 +129,13 @@ wiped(void)
 {
 	static const char key[] = "wJalrXUtnFEMIK7MDENGbPxRfiCYWIPEDTESTKEY";
 	static const char tsig[] = "d2lwZWQtdHNpZy1zZWNyZXQtZm9yLW5vdGlmeTUzLXRlc3Q=";
+	static const char proxy_pw[] = "ProxyPasswordWipedTooX9";
 	char path[] = "/tmp/test_cfg.XXXXXX";
 	struct cfg c;
 	struct err e = { 0 };
 	int fd = mkstemp(path);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	long k, t;
+	long k, t, pw;
 
 	if (!f) {
 		ok(0, "temporary config file");
@@ -71,8 +143,8 @@ wiped(void)
 	}
 	fprintf(f, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"],"
 	    " \"tsig_key\": \"k\"}], \"tsig_keys\": {\"k\": {\"secret\": \"%s\"}},"
-	    " \"aws\": {\"access_key_id\": \"AKIDWIPE\", \"secret_access_key\": \"%s\"}}",
-	    tsig, key);
+	    " \"aws\": {\"access_key_id\": \"AKIDWIPE\", \"secret_access_key\": \"%s\","
+	    " \"proxy\": \"http://u:%s@127.0.0.1:3128\"}}", tsig, key, proxy_pw);
 	fclose(f);
 	memhook_start(key);
 	ok(cfg_load(&c, path, &e) == 0 && c.aws.secret_access_key &&
@@ -85,6 +157,13 @@ wiped(void)
 	cfg_free(&c);
 	t = memhook_found();
 	memhook_stop();
+	memhook_start(proxy_pw);
+	cfg_load(&c, path, &e);
+	ok(c.aws.proxy && strstr(c.aws.proxy, proxy_pw) && !strncmp(c.aws.proxy, "http://u:", 9),
+	    "aws.proxy read");
+	cfg_free(&c);
+	pw = memhook_found();
+	memhook_stop();
 	unlink(path);
 	if (k < 0) {
 		diag("freed blocks cannot be looked at in this build (no ASan): not checked");
@@ -92,6 +171,66 @@ wiped(void)
 	}
 	is_int(k, 0, "freed blocks holding the secret access key");
 	is_int(t, 0, "freed blocks holding the TSIG secret");
+	is_int(pw, 0, "freed blocks holding the password of aws.proxy");
+}
+
+/* One zone name, several entries: one per view of the primary, each for
+ * its own hosted zone (a public one and a private one). */
+#define SPLIT_KEYS "\"tsig_keys\": {\"internal-key\": {\"secret\": \"aW50ZXJuYWw=\"}," \
+	" \"external-key\": {\"secret\": \"ZXh0ZXJuYWw=\"}}, "
+#define SPLIT_ZONE(extra) "{\"name\": \"example.com\", \"primaries\": [\"127.0.0.1\"]" extra "}"
+
+static void
+split_horizon(void)
+{
+	struct cfg c;
+	struct err e;
+
+	ok(parse(&c, "{" SPLIT_KEYS "\"zones\": ["
+		   SPLIT_ZONE(", \"private\": true, \"tsig_key\": \"internal-key\"") ", "
+		   SPLIT_ZONE(", \"private\": false, \"tsig_key\": \"external-key\"") "]}", &e) == 0,
+	    "split horizon: one name, a private and a public entry, each with its key: %s", e.msg);
+	if (c.nzones == 2) {
+		ok(c.zones[0].kind == CFG_ZONE_PRIVATE && c.zones[1].kind == CFG_ZONE_PUBLIC,
+		    "each entry keeps its kind");
+		ok(c.zones[0].tsig && !strcmp(c.zones[0].tsig->name, "internal-key.") && c.zones[1].tsig &&
+			!strcmp(c.zones[1].tsig->name, "external-key."),
+		    "each entry keeps its key");
+		ok(cfg_zone_find(&c, "EXAMPLE.com") == &c.zones[0], "cfg_zone_find: the first entry");
+	} else {
+		ok(0, "two entries (got %d)", c.nzones);
+	}
+	cfg_free(&c);
+
+	ok(parse(&c, "{\"zones\": [" SPLIT_ZONE(", \"hosted_zone_id\": \"Z1\"") ", "
+		   SPLIT_ZONE(", \"hosted_zone_id\": \"/hostedzone/Z2\"") ", "
+		   SPLIT_ZONE(", \"private\": true") "]}", &e) == 0 && c.nzones == 3,
+	    "one name, two hosted zone IDs and a private entry: %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{\"zones\": [" SPLIT_ZONE("") ", " SPLIT_ZONE(", \"hosted_zone_id\": \"Z2\"")
+		   "]}", &e) == 0,
+	    "an entry with its own hosted_zone_id beside one without: %s", e.msg);
+	cfg_free(&c);
+	ok(parse(&c, "{\"zones\": [" SPLIT_ZONE("") ", {\"name\": \"example.net\", \"primaries\": "
+		   "[\"127.0.0.1\"]}]}", &e) == 0, "different names: %s", e.msg);
+	cfg_free(&c);
+
+	refused("{\"zones\": [" SPLIT_ZONE(", \"private\": true") ", " SPLIT_ZONE(", \"private\": true")
+		"]}", "zones[1]: zone example.com. is configured twice (entries of one name must each give "
+		"\"private\" true or false, or their own \"hosted_zone_id\")");
+	refused("{\"zones\": [" SPLIT_ZONE(", \"private\": false") ", " SPLIT_ZONE("") "]}",
+	    "zones[1]: zone example.com. is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")");
+	refused("{\"zones\": [" SPLIT_ZONE("") ", " SPLIT_ZONE(", \"private\": true") "]}",
+	    "zones[1]: zone example.com. is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")");
+	refused("{\"zones\": [" SPLIT_ZONE(", \"hosted_zone_id\": \"Z1\", \"private\": true") ", "
+		SPLIT_ZONE(", \"hosted_zone_id\": \"/hostedzone/Z1\", \"private\": false") "]}",
+	    "zones[1]: zone example.com.: hosted zone Z1 is configured twice");
+	refused("{\"notify_servers\": [\"127.0.0.1\"], \"domains_to_manage\": [\"example.com\"], "
+		"\"zones\": [" SPLIT_ZONE(", \"private\": true") "]}",
+	    "zones[0]: zone example.com. is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")");
 }
 
 int
@@ -240,6 +379,7 @@ main(void)
 	cfg_free(&c);
 	refused("{\"domains_to_manage_from_aws\": true, \"notify_servers\": [\"192.0.2.1\"],"
 	    " \"aws\": {\"allow_http\": \"yes\"}}", NULL);
+	temporary_keys();
 	refused("{\"notify_servers\": [\"::ffff:0:0/95\"], \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers[0]: \"::ffff:0:0/95\" is an IPv4-mapped range: its prefix length must be "
 	    "96 or more");
@@ -289,7 +429,8 @@ main(void)
 	refused("{\"notify_servers\": [\"192.0.2.0/24\"], \"domains_to_manage\": [\"a.test\"]}",
 	    "domains_to_manage[0]: zone a.test. has no \"primaries\" and notify_servers[0] is a range");
 	refused("{\"notify_servers\": [\"192.0.2.1\"], \"domains_to_manage\": [\"a.test\", \"A.test.\"]}",
-	    "domains_to_manage[1]: zone a.test. is configured twice");
+	    "domains_to_manage[1]: zone a.test. is configured twice (entries of one name must each "
+	    "give \"private\" true or false, or their own \"hosted_zone_id\")");
 	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"], \"tsig_key\": \"k\"}]}",
 	    "zones[0]: tsig_key k. is not in tsig_keys");
 	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"],"
@@ -310,6 +451,7 @@ main(void)
 	refused("{\"notify_servers\": [\"192.0.2.1\"], \"notify_servers\": [\"192.0.2.2\"],"
 		" \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers: duplicate key");
+	split_horizon();
 	wiped();
 	return tap_done();
 }

@@ -183,12 +183,20 @@ json(void)
 	ok(creds_parse_time("2099-01-01T00:00:00Z", &t) == 0 && (long long)t == want,
 	    "time: 2099 exact, or the latest time a 32-bit time_t holds");
 
-	is_int(creds_refresh_state(0, 12345), CREDS_FRESH, "no expiration: fresh");
-	is_int(creds_refresh_state(10000, 10000 - 901), CREDS_FRESH, "16 min left: fresh");
-	is_int(creds_refresh_state(10000, 10000 - 900), CREDS_ADVISORY, "15 min left: advisory");
-	is_int(creds_refresh_state(10000, 10000 - 601), CREDS_ADVISORY, "10 min 1 s: advisory");
-	is_int(creds_refresh_state(10000, 10000 - 600), CREDS_MANDATORY, "10 min left: mandatory");
-	is_int(creds_refresh_state(10000, 20000), CREDS_MANDATORY, "expired: mandatory");
+	is_int(creds_refresh_state(0, 0, 12345), CREDS_FRESH, "no expiration: fresh");
+	is_int(creds_refresh_state(10000, 0, 10000 - 301), CREDS_FRESH, "5 min 1 s left: fresh");
+	is_int(creds_refresh_state(10000, 0, 10000 - 300), CREDS_ADVISORY, "5 min left: advisory");
+	is_int(creds_refresh_state(10000, 0, 10000 - 61), CREDS_ADVISORY, "1 min 1 s: advisory");
+	is_int(creds_refresh_state(10000, 0, 10000 - 60), CREDS_MANDATORY, "1 min left: mandatory");
+	is_int(creds_refresh_state(10000, 0, 20000), CREDS_MANDATORY, "expired: mandatory");
+	is_int(creds_refresh_state(10000, 10000 - 3600, 10000 - 301), CREDS_FRESH,
+	    "an hour's keys: fresh until 5 min before");
+	is_int(creds_refresh_state(10000, 10000 - 20, 10000 - 11), CREDS_FRESH,
+	    "20 s keys: fresh in their first half");
+	is_int(creds_refresh_state(10000, 10000 - 20, 10000 - 10), CREDS_ADVISORY,
+	    "20 s keys: advisory in their second half");
+	is_int(creds_refresh_state(10000, 10000 - 20, 10000 - 5), CREDS_MANDATORY,
+	    "20 s keys: mandatory in their last quarter");
 }
 
 static void
@@ -230,7 +238,9 @@ clear_env(void)
 		"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
 		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 		"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-		"AWS_EC2_METADATA_SERVICE_ENDPOINT" };
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
+		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_STS_REGIONAL_ENDPOINTS",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME" };
 
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
 		unsetenv(vars[i]);
@@ -335,8 +345,9 @@ order(void)
 	ok(strstr(chain(&aws), "ERR: AWS profile ghost not found"), "a missing named profile: %s",
 	    chain(&aws));
 	setenv("AWS_PROFILE", "role", 1);
-	ok(strstr(chain(&aws), "ERR: ") && strstr(chain(&aws), "not supported"),
-	    "an assume-role profile: %s", chain(&aws));
+	ok(strstr(chain(&aws), "NONE: profile \"role\": AssumeRole: https://sts.us-east-1."
+	    "amazonaws.com"), "an assume-role profile: AssumeRole at regional STS: %s",
+	    chain(&aws));
 	setenv("AWS_PROFILE", "half", 1);
 	ok(strstr(chain(&aws), "ERR: ") && strstr(chain(&aws), "no aws_secret_access_key") &&
 	    strstr(chain(&aws), shared), "half a key pair names the file: %s", chain(&aws));
@@ -517,18 +528,18 @@ fetches(void)
 	    "token PUT with TTL, role, then the role's credentials, token on both GETs");
 	ok(c.cur.expiration == soon, "Expiration kept");
 
-	/* 11 minutes left: inside the advisory window, used while refreshing. */
+	/* 4 of 11 minutes left: inside the advisory window, used while refreshing. */
 	fake_reset(&srv);
 	fake_reply(&srv, 200, "", "tok2");
 	fake_reply(&srv, 200, "", "notify53-role");
 	snprintf(body, sizeof body, "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIANEW\","
 	    "\"SecretAccessKey\":\"S2\",\"Token\":\"T2\",\"Expiration\":\"2099-01-01T00:00:00Z\"}");
 	fake_reply(&srv, 200, "", body);
-	sc = creds_get(&c, now + CREDS_REFETCH_MIN_S);
+	sc = creds_get(&c, now + 7 * 60);
 	ok(sc && !strcmp(sc->access_key, "ASIAIMDS") && c.fetching,
 	    "advisory window: the old keys, a refresh in the background");
 	wait_ready(2);
-	sc = creds_get(&c, now + CREDS_REFETCH_MIN_S);
+	sc = creds_get(&c, now + 7 * 60);
 	ok(sc && !strcmp(sc->access_key, "ASIANEW"), "then the new keys");
 
 	/* ExpiredToken: fetched again before the next use. */
@@ -602,6 +613,292 @@ fetches(void)
 	fake_stop(&srv);
 }
 
+/* A profile's temporary-credential settings: every key, checked values. */
+static void
+profiles(void)
+{
+	static const char text[] =
+		"[profile dns-admin]\n"
+		"Role_Arn = arn:aws:iam::123456789012:role/dns-admin\n"
+		"source_profile = base\n"
+		"credential_source = EcsContainer\n"
+		"external_id = ext-42\n"
+		"role_session_name = n53\n"
+		"duration_seconds = 1800\n"
+		"sts_regional_endpoints = legacy\n"
+		"region = eu-west-1\n"
+		"web_identity_token_file = /var/run/token\n"
+		"credential_process = /usr/bin/helper --profile \"a b\"\n"
+		"[profile bad]\n"
+		"credential_source = Ec2\n"
+		"[profile short]\n"
+		"duration_seconds = 60\n";
+	struct creds_profile p;
+	struct err e = { 0 };
+
+	memset(&p, 0, sizeof p);
+	ok((err_clear(&e), creds_profile_read)(text, strlen(text), "dns-admin", 1, &p, &e) == 0 && p.found,
+	    "profile read: %s", e.msg);
+	is_str(p.role_arn, "arn:aws:iam::123456789012:role/dns-admin", "role_arn (any case)");
+	is_str(p.source_profile, "base", "source_profile");
+	is_str(p.credential_source, "EcsContainer", "credential_source");
+	is_str(p.external_id, "ext-42", "external_id");
+	is_str(p.role_session_name, "n53", "role_session_name");
+	is_str(p.duration_seconds, "1800", "duration_seconds");
+	is_str(p.sts_regional_endpoints, "legacy", "sts_regional_endpoints");
+	is_str(p.region, "eu-west-1", "region");
+	is_str(p.web_identity_token_file, "/var/run/token", "web_identity_token_file");
+	is_str(p.credential_process, "/usr/bin/helper --profile \"a b\"", "credential_process");
+	memset(&p, 0, sizeof p);
+	ok((err_clear(&e), creds_profile_read)(text, strlen(text), "dns-admin", 0, &p, &e) == 0 && !p.found,
+	    "the credentials file has no [profile x] sections");
+	memset(&p, 0, sizeof p);
+	ok((err_clear(&e), creds_profile_read)(text, strlen(text), "bad", 1, &p, &e) < 0 &&
+	    !strcmp(e.msg, "profile \"bad\": credential_source must be Environment, "
+	    "Ec2InstanceMetadata or EcsContainer"), "a bad credential_source: %s", e.msg);
+	memset(&p, 0, sizeof p);
+	ok((err_clear(&e), creds_profile_read)(text, strlen(text), "short", 1, &p, &e) < 0 &&
+	    strstr(e.msg, "duration_seconds must be a whole number from 900 to 43200"),
+	    "duration_seconds under 900: %s", e.msg);
+}
+
+/* Command lines split as shlex.split (POSIX mode) does. */
+static void
+split(void)
+{
+	static const struct {
+		const char *in, *out; /* words joined by '|' */
+	} v[] = {
+		{ "helper", "helper" },
+		{ "  /bin/helper  --a   b  ", "/bin/helper|--a|b" },
+		{ "a 'b c' \"d e\"", "a|b c|d e" },
+		{ "a\\ b c", "a b|c" },
+		{ "\"a\\\"b\" 'a\\b' \"a\\b\"", "a\"b|a\\b|a\\b" },
+		{ "x'y'\"z\" '' end", "xyz||end" },
+		{ "a#b $HOME ~ *", "a#b|$HOME|~|*" },
+		{ "\"a\\\\b\"", "a\\b" },
+	};
+	char words[256], got[256], *argv[9];
+	struct err e = { 0 };
+	int n;
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		n = (err_clear(&e), creds_split_command)(v[i].in, words, sizeof words, argv, 8, &e);
+		got[0] = '\0';
+		for (int k = 0; k < n; k++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? "|" : "",
+			    argv[k]);
+		ok(n > 0 && !strcmp(got, v[i].out) && argv[n] == NULL, "split [%s] -> [%s]: %s",
+		    v[i].in, v[i].out, n > 0 ? got : e.msg);
+	}
+	ok((err_clear(&e), creds_split_command)("a 'b", words, sizeof words, argv, 8, &e) < 0 &&
+	    strstr(e.msg, "no closing quotation"), "unclosed quote: %s", e.msg);
+	ok((err_clear(&e), creds_split_command)("a b\\", words, sizeof words, argv, 8, &e) < 0 &&
+	    strstr(e.msg, "no escaped character"), "trailing backslash: %s", e.msg);
+	ok((err_clear(&e), creds_split_command)("   ", words, sizeof words, argv, 8, &e) < 0 &&
+	    strstr(e.msg, "empty"), "blank: %s", e.msg);
+	ok((err_clear(&e), creds_split_command)("1 2 3 4 5 6 7 8 9", words, sizeof words, argv, 8, &e) < 0 &&
+	    strstr(e.msg, "more than 8 words"), "too many words: %s", e.msg);
+	ok((err_clear(&e), creds_split_command)("abcdefgh", words, 8, argv, 8, &e) < 0 && strstr(e.msg, "longer"),
+	    "too long: %s", e.msg);
+}
+
+/* credential_process JSON and STS XML answers. */
+static void
+answers(void)
+{
+	static const char good[] = "{\"Version\": 1, \"AccessKeyId\": \"ASIAP\", "
+		"\"SecretAccessKey\": \"PSECRET\", \"SessionToken\": \"PTOKEN\", "
+		"\"Expiration\": \"2030-01-01T00:00:00Z\"}";
+	static const char v2[] = "{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": "
+		"\"S\"}";
+	static const char nosecret[] = "{\"Version\": 1, \"AccessKeyId\": \"A\"}";
+	static const char noexp[] = "{\"Version\": 1, \"AccessKeyId\": \"AKIAP\", "
+		"\"SecretAccessKey\": \"PSECRET\"}";
+	struct creds_value v;
+	struct err e = { 0 };
+	char xml[1024];
+
+	ok((err_clear(&e), creds_parse_process)(good, strlen(good), &v, &e) == 0 && !strcmp(v.access_key, "ASIAP") &&
+	    !strcmp(v.secret, "PSECRET") && !strcmp(v.token, "PTOKEN") && v.expiration == 1893456000,
+	    "process JSON: keys, token, Expiration");
+	ok((err_clear(&e), creds_parse_process)(noexp, strlen(noexp), &v, &e) == 0 && !v.expiration && !v.token[0],
+	    "process JSON without Expiration: keys that do not expire");
+	ok((err_clear(&e), creds_parse_process)(v2, strlen(v2), &v, &e) < 0 &&
+	    strstr(e.msg, "\"Version\": 1"), "Version 2: %s", e.msg);
+	ok((err_clear(&e), creds_parse_process)(nosecret, strlen(nosecret), &v, &e) < 0 &&
+	    strstr(e.msg, "no AccessKeyId or SecretAccessKey"), "no secret: %s", e.msg);
+	ok((err_clear(&e), creds_parse_process)("hello", 5, &v, &e) < 0 && strstr(e.msg, "not a JSON object") &&
+	    !strstr(e.msg, "hello"), "garbage, not quoted back: %s", e.msg);
+
+	snprintf(xml, sizeof xml, "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/"
+	    "2011-06-15/\"><AssumeRoleResult><AssumedRoleUser><Arn>a</Arn></AssumedRoleUser>"
+	    "<Credentials><AccessKeyId>ASIAS</AccessKeyId><SecretAccessKey>SSECRET"
+	    "</SecretAccessKey><SessionToken>STOK+/=</SessionToken><Expiration>"
+	    "2030-01-01T00:00:00.123Z</Expiration></Credentials></AssumeRoleResult>"
+	    "</AssumeRoleResponse>");
+	ok((err_clear(&e), creds_parse_sts)(xml, strlen(xml), 200, "AssumeRole", &v, &e) == 0 &&
+	    !strcmp(v.access_key, "ASIAS") && !strcmp(v.secret, "SSECRET") &&
+	    !strcmp(v.token, "STOK+/=") && v.expiration == 1893456000, "STS answer parsed: %s",
+	    e.msg);
+	ok(!strstr(xml, "SSECRET"), "the answer's text is wiped after parsing");
+	snprintf(xml, sizeof xml, "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+	    "<AccessKeyId>A</AccessKeyId></Credentials></AssumeRoleResult></AssumeRoleResponse>");
+	ok((err_clear(&e), creds_parse_sts)(xml, strlen(xml), 200, "AssumeRole", &v, &e) < 0 &&
+	    strstr(e.msg, "no AssumeRoleResult/Credentials"), "incomplete: %s", e.msg);
+	snprintf(xml, sizeof xml, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/"
+	    "2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: x "
+	    "is not authorized</Message></Error><RequestId>r</RequestId></ErrorResponse>");
+	ok((err_clear(&e), creds_parse_sts)(xml, strlen(xml), 403, "AssumeRole", &v, &e) < 0 &&
+	    !strcmp(e.msg, "AccessDenied: User: x is not authorized"), "error shape: %s", e.msg);
+	snprintf(xml, sizeof xml, "<html>bad gateway");
+	ok((err_clear(&e), creds_parse_sts)(xml, strlen(xml), 502, "AssumeRole", &v, &e) < 0 &&
+	    strstr(e.msg, "HTTP 502"), "not XML: %s", e.msg);
+}
+
+/* creds_init on profiles: the plan of roles, source_profile loops. */
+static const char *
+plan(const char *profile, struct creds *c)
+{
+	static char out[ERR_MSG_MAX + 64];
+	struct cfg_aws aws = { 0 };
+	struct err e = { 0 };
+
+	struct creds t;
+
+	setenv("AWS_PROFILE", profile, 1);
+	if (creds_init(&t, &aws, NULL, &e) < 0) {
+		snprintf(out, sizeof out, "ERR: %s", e.msg);
+		creds_free(&t);
+		memset(c, 0, sizeof *c);
+		return out;
+	}
+	/* Nothing is allocated before the first fetch: a plain copy. */
+	*c = t;
+	out[0] = '\0';
+	for (int i = 0; i < c->nroles; i++)
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s",
+		    i ? " " : "", strrchr(c->roles[i].arn, '/') + 1);
+	snprintf(out + strlen(out), sizeof out - strlen(out), " <- %s", creds_source_name(c->base));
+	creds_free(&t);
+	return out;
+}
+
+static void
+chains(void)
+{
+	struct creds c;
+
+	clear_env();
+	write_file(".aws/credentials", "[keys]\naws_access_key_id = AKIDK\n"
+	    "aws_secret_access_key = SK\n[selfkeys]\naws_access_key_id = AKIDS\n"
+	    "aws_secret_access_key = SS\n", 0600);
+	write_file(".aws/config",
+	    "[profile a]\nrole_arn = arn:aws:iam::1:role/ra\nsource_profile = b\n"
+	    "[profile b]\nrole_arn = arn:aws:iam::1:role/rb\nsource_profile = keys\n"
+	    "[profile l1]\nrole_arn = arn:aws:iam::1:role/l1\nsource_profile = l2\n"
+	    "[profile l2]\nrole_arn = arn:aws:iam::1:role/l2\nsource_profile = l3\n"
+	    "[profile l3]\nrole_arn = arn:aws:iam::1:role/l3\nsource_profile = l1\n"
+	    "[profile self]\nrole_arn = arn:aws:iam::1:role/self\nsource_profile = self\n"
+	    "[profile selfkeys]\nrole_arn = arn:aws:iam::1:role/sk\nsource_profile = selfkeys\n"
+	    "[profile env]\nrole_arn = arn:aws:iam::1:role/env\ncredential_source = Environment\n"
+	    "[profile imds]\nrole_arn = arn:aws:iam::1:role/im\n"
+	    "credential_source = Ec2InstanceMetadata\n"
+	    "[profile both]\nrole_arn = arn:aws:iam::1:role/bo\nsource_profile = keys\n"
+	    "credential_source = Environment\n"
+	    "[profile nosrc]\nrole_arn = arn:aws:iam::1:role/ns\n"
+	    "[profile ghostsrc]\nrole_arn = arn:aws:iam::1:role/gs\nsource_profile = ghost\n"
+	    "[profile web]\nrole_arn = arn:aws:iam::1:role/web\n"
+	    "web_identity_token_file = /var/run/t\n"
+	    "[profile onweb]\nrole_arn = arn:aws:iam::1:role/ow\nsource_profile = web\n"
+	    "[profile onproc]\nrole_arn = arn:aws:iam::1:role/op\nsource_profile = proc\n"
+	    "[profile proc]\ncredential_process = /bin/echo '{}'\n"
+	    "[profile badproc]\ncredential_process = /bin/echo 'x\n", 0600);
+	is_str(plan("a", &c), "rb ra <- shared credentials file",
+	    "two profiles: rb assumed with keys' keys, then ra");
+	is_str(plan("l1", &c), "ERR: profile \"l3\": source_profile loop: l1 -> l2 -> l3 -> l1",
+	    "a loop of three profiles, named in order");
+	is_str(plan("self", &c), "ERR: profile \"self\": source_profile loop: self -> self",
+	    "a profile its own source without keys: a loop");
+	is_str(plan("selfkeys", &c), "sk <- shared credentials file",
+	    "its own source with keys: its keys assume its role (as botocore)");
+	ok(!strcmp(plan("env", &c), "ERR: profile \"env\": credential_source Environment, but "
+	    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"),
+	    "credential_source Environment without keys: %s", plan("env", &c));
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "SENV", 1);
+	{
+		struct cfg_aws aws = { 0 };
+		struct err e = { 0 };
+
+		aws.profile = "env";
+		ok(creds_init(&c, &aws, NULL, &e) == 0 && c.base == CREDS_ENV && c.nroles == 1 &&
+		    !strcmp(c.base_keys.access_key, "AKIDENV"),
+		    "aws.profile env: the environment's keys assume its role %s", e.msg);
+		creds_free(&c);
+	}
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	is_str(plan("imds", &c), "im <- EC2 instance metadata", "credential_source "
+	    "Ec2InstanceMetadata");
+	is_str(plan("both", &c), "ERR: profile \"both\": source_profile and credential_source "
+	    "exclude each other", "both sources refused");
+	is_str(plan("nosrc", &c), "ERR: profile \"nosrc\": role_arn needs source_profile or "
+	    "credential_source", "role_arn alone refused");
+	is_str(plan("ghostsrc", &c), "ERR: profile \"ghostsrc\": its source_profile \"ghost\" "
+	    "does not exist", "a missing source profile");
+	is_str(plan("web", &c), " <- web identity", "web_identity_token_file with role_arn");
+	ok(!strcmp(c.web.arn, "arn:aws:iam::1:role/web") && !strcmp(c.token_file, "/var/run/t") &&
+	    !strcmp(c.web.endpoint, "https://sts.us-east-1.amazonaws.com"),
+	    "web identity: role, token file, regional STS");
+	is_str(plan("onweb", &c), "ow <- web identity", "a role on a web identity profile");
+	is_str(plan("onproc", &c), "op <- credential_process", "a role on a process profile");
+	is_str(plan("proc", &c), " <- credential_process", "credential_process");
+	ok(!memcmp(c.proc_words, "/bin/echo\0{}\0", 13), "credential_process split into words");
+	is_str(plan("badproc", &c), "ERR: profile \"badproc\": credential_process: no closing "
+	    "quotation", "an unclosed quote refused at start");
+	setenv("AWS_REGION", "eu-central-1", 1);
+	plan("a", &c);
+	is_str(c.roles[0].endpoint, "https://sts.eu-central-1.amazonaws.com",
+	    "AWS_REGION: that region's STS");
+	is_str(c.roles[0].region, "eu-central-1", "... and signing scope");
+	setenv("AWS_STS_REGIONAL_ENDPOINTS", "legacy", 1);
+	plan("a", &c);
+	ok(!strcmp(c.roles[0].endpoint, "https://sts.amazonaws.com") &&
+	    !strcmp(c.roles[0].region, "us-east-1"), "legacy: the global endpoint, us-east-1");
+	setenv("AWS_ENDPOINT_URL", "https://127.0.0.1:8443", 1);
+	plan("a", &c);
+	is_str(c.roles[1].endpoint, "https://127.0.0.1:8443", "AWS_ENDPOINT_URL");
+	setenv("AWS_ENDPOINT_URL_STS", "https://127.0.0.1:9443", 1);
+	plan("a", &c);
+	is_str(c.roles[1].endpoint, "https://127.0.0.1:9443", "AWS_ENDPOINT_URL_STS");
+	{
+		struct cfg_aws aws = { 0 };
+		struct err e = { 0 };
+
+		unsetenv("AWS_ENDPOINT_URL_STS");
+		unsetenv("AWS_ENDPOINT_URL");
+		unsetenv("AWS_STS_REGIONAL_ENDPOINTS");
+		aws.role_arn = "arn:aws:iam::1:role/cfg";
+		aws.access_key_id = "AKIDCFG";
+		aws.secret_access_key = "SCFG";
+		aws.region = "us-east-1";
+		aws.sts_region = "eu-west-3";
+		ok(creds_init(&c, &aws, NULL, &e) == 0 && c.nroles == 1 && c.base == CREDS_CONFIG &&
+		    !strcmp(c.roles[0].region, "eu-west-3") &&
+		    !strcmp(c.roles[0].endpoint, "https://sts.eu-west-3.amazonaws.com") &&
+		    !strcmp(c.roles[0].who, "notify53 config"),
+		    "aws.role_arn with aws keys: aws.sts_region's STS, not aws.region %s", e.msg);
+		creds_free(&c);
+	}
+	unsetenv("AWS_REGION");
+	unsetenv("AWS_STS_REGIONAL_ENDPOINTS");
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_PROFILE");
+	unlink(".aws/config");
+}
+
 int
 main(void)
 {
@@ -619,6 +916,10 @@ main(void)
 	order();
 	reload();
 	fetches();
+	profiles();
+	split();
+	answers();
+	chains();
 	{
 		char cmd[256];
 

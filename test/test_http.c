@@ -119,6 +119,17 @@ requests(void)
 	http_request_add(&r, "X-aws-ec2-metadata-token-ttl-seconds", "21600");
 	http_request_head(&r, "169.254.169.254", buf, sizeof buf, &e);
 	ok(!strncmp(buf, "PUT /", 5) && strstr(buf, "Content-Length: 0\r\n"), "IMDSv2 token PUT");
+	r.method = "GET";
+	r.target = "http://127.0.0.1:8080/2013-04-01/hostedzone";
+	r.nheaders = 0;
+	{
+		static const char want[] = "GET http://127.0.0.1:8080/2013-04-01/hostedzone "
+		    "HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n";
+
+		ok(http_request_head(&r, "127.0.0.1:8080", buf, sizeof buf, &e) > 0 &&
+		    !strncmp(buf, want, sizeof want - 1),
+		    "the absolute form for a proxy (RFC 9112 3.2.2)");
+	}
 
 	ok(http_method_idempotent("GET") && http_method_idempotent("PUT") &&
 	    !http_method_idempotent("POST"), "idempotent methods (RFC 9110 9.2.2)");
@@ -140,6 +151,8 @@ requests(void)
 			{ "GET", "/a\r\n", "X-A", "v", "percent-encoded" },
 			{ "GET", "/\xc3\xa9", "X-A", "v", "percent-encoded" },
 			{ "GET", "x", "X-A", "v", "must start with /" },
+			{ "GET", "https://h/", "X-A", "v", "must start with /" },
+			{ "GET", "http:/h/", "X-A", "v", "must start with /" },
 			{ "G T", "/", "X-A", "v", "bad request method" },
 		};
 

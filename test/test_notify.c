@@ -463,6 +463,104 @@ tsig(void)
 	    "the same over TCP: whole answer (%zu octets)", res.reply_len);
 }
 
+/* The entries of res's zone the NOTIFY kicks, as "0", "01", "" (indexes
+ * into res.zones, which are in the file's order): what the listener
+ * delivers. */
+static const char *
+kicked(void)
+{
+	static char out[16];
+	size_t k = 0;
+
+	out[0] = 0;
+	if (res.verdict != NOTIFY_DELIVER)
+		return "none";
+	for (size_t i = 0; i < res.nzones && k + 1 < sizeof out; i++)
+		if (notify_kicks(res.zones, res.nzones, i, res.key))
+			out[k++] = (char)('0' + i);
+	out[k] = 0;
+	return out;
+}
+
+/* One zone name, an entry per view of the primary: a NOTIFY goes to the
+ * entries its TSIG key picks. */
+static void
+split_horizon(void)
+{
+	static const char text[] =
+		"{\"notify_servers\": [\"192.0.2.1\"],"
+		" \"tsig_keys\": {\"k1\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" S1 "\"},"
+		"                 \"k2\": {\"algorithm\": \"hmac-sha512\", \"secret\": \"" S2 "\"},"
+		"                 \"k3\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" S2 "\"}},"
+		" \"zones\": [{\"name\": \"split.example\", \"private\": true, \"tsig_key\": \"k1\"},"
+		"           {\"name\": \"split.example\", \"private\": false, \"tsig_key\": \"k2\"},"
+		"           {\"name\": \"mixed.example\", \"private\": true, \"tsig_key\": \"k1\"},"
+		"           {\"name\": \"mixed.example\", \"private\": false},"
+		"           {\"name\": \"pair.example\", \"hosted_zone_id\": \"Z1\"},"
+		"           {\"name\": \"pair.example\", \"hosted_zone_id\": \"Z2\"}]}";
+	struct notify_handler h = { on_notify, NULL, NULL };
+	struct cfg c;
+	struct tsig_key k1, k2, k3;
+	struct tsig_ctx t;
+	struct err e = { 0 };
+	uint8_t m[1024];
+	size_t n;
+
+	notify_free(&nt);
+	if (!ok(cfg_parse(&c, text, "split", &e) == 0 && notify_init(&nt, &c, &h, &e) == 0,
+	    "split horizon config: %s", e.msg))
+		return;
+	tsig_key_init(&k1, "k1", "hmac-sha256", S1, NULL);
+	tsig_key_init(&k2, "k2", "hmac-sha512", S2, NULL);
+	tsig_key_init(&k3, "k3", "hmac-sha256", S2, NULL);
+
+	clock_ms += 10000;
+	n = sign(&t, &k1, m, notify_msg(m, "split.example.", 1, 5), T0);
+	run(m, n, "192.0.2.1");
+	is_str(kicked(), "0", "split: signed with the internal view's key: only the private entry");
+	ok(res.zone == &c.zones[0] && res.nzones == 2 && res.has_serial && res.serial == 5,
+	    "... res.zone is that entry, both entries and the serial are there");
+	is_int(client_check(&t, T0, &e), 1, "... and the reply is signed with k1: %s", e.msg);
+	clock_ms += 10000;
+	n = sign(&t, &k2, m, notify_msg(m, "split.example.", 0, 0), T0);
+	run(m, n, "192.0.2.1");
+	is_str(kicked(), "1", "split: signed with the external view's key: only the public entry");
+	is_int(client_check(&t, T0, &e), 1, "... and the reply is signed with k2: %s", e.msg);
+	clock_ms += 10000;
+	run(m, notify_msg(m, "split.example.", 0, 0), "192.0.2.1");
+	ok(res.rcode == DNS_RCODE_REFUSED && !strcmp(kicked(), "none"),
+	    "split: unsigned, every entry has a key: REFUSED");
+	clock_ms += 10000;
+	n = sign(&t, &k3, m, notify_msg(m, "split.example.", 0, 0), T0);
+	run(m, n, "192.0.2.1");
+	ok(res.rcode == DNS_RCODE_REFUSED && res.tsig == TSIG_OK && !strcmp(kicked(), "none"),
+	    "split: signed with a configured key no entry names: REFUSED (signed)");
+	is_int(client_check(&t, T0, &e), 1, "... and the REFUSED is signed with k3: %s", e.msg);
+
+	clock_ms += 10000;
+	run(m, notify_msg(m, "MIXED.example.", 0, 0), "192.0.2.1");
+	is_str(kicked(), "1", "mixed: unsigned: only the entry without a key");
+	clock_ms += 10000;
+	n = sign(&t, &k1, m, notify_msg(m, "mixed.example.", 0, 0), T0);
+	run(m, n, "192.0.2.1");
+	is_str(kicked(), "0", "mixed: signed with the private entry's key: only that entry");
+	clock_ms += 10000;
+	n = sign(&t, &k3, m, notify_msg(m, "mixed.example.", 0, 0), T0);
+	run(m, n, "192.0.2.1");
+	is_str(kicked(), "1", "mixed: signed with a key no entry names: the entry without a key");
+
+	clock_ms += 10000;
+	run(m, notify_msg(m, "pair.example.", 0, 0), "192.0.2.1");
+	is_str(kicked(), "01", "two entries without a key: unsigned kicks both");
+	clock_ms += 10000;
+	n = sign(&t, &k2, m, notify_msg(m, "pair.example.", 0, 0), T0);
+	run(m, n, "192.0.2.1");
+	is_str(kicked(), "01", "... and so does a signed one");
+
+	notify_free(&nt);
+	cfg_free(&c);
+}
+
 static void
 rate(void)
 {
@@ -511,11 +609,14 @@ rate(void)
 
 static struct cfg_zone aws_zone;
 
-static const struct cfg_zone *
-find_aws(void *arg, const char *name)
+static const struct cfg_zone *const aws_zones[] = { &aws_zone };
+
+static const struct cfg_zone *const *
+find_aws(void *arg, const char *name, size_t *n)
 {
 	(void)arg;
-	return !strcmp(name, "aws.example.") ? &aws_zone : NULL;
+	*n = 1;
+	return !strcmp(name, "aws.example.") ? aws_zones : NULL;
 }
 
 static void
@@ -742,6 +843,7 @@ main(void)
 	tsig();
 	rate();
 	find_zone_hook();
+	split_horizon();
 	cfg_free(&cfg);
 	sockets();
 	return tap_done();

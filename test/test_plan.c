@@ -140,7 +140,7 @@ printed(const struct plan *p, const struct plan_opts *o, unsigned flags)
 	size_t n = 0;
 	FILE *m = open_memstream(&buf, &n);
 
-	if (!m || plan_print(p, o, m, flags) < 0)
+	if (!m || plan_print(p, o, NULL, 0, m, flags) < 0)
 		diag("plan_print failed");
 	fclose(m);
 	return buf;
@@ -1083,6 +1083,24 @@ test_output(void)
 	ok(strstr(s, "\"refused\":\"the primary's zone has no SOA: not a complete transfer; use "
 	    "--force\"}}\n") != NULL, "refused: JSON");
 	free(s);
+	{
+		/* With the hosted zone known, every line names it (one zone
+		 * name may stand for a public and a private hosted zone). */
+		size_t n = 0;
+		FILE *m = open_memstream(&s, &n);
+
+		if (!m || plan_print(&f.p, &f.o, "Z0PRIVATE", 1, m, PLAN_PRINT_JSON) < 0)
+			diag("plan_print failed");
+		fclose(m);
+		is_str(s, "{\"zone\":\"example.com.\",\"hosted_zone\":\"Z0PRIVATE\",\"private\":true,"
+		    "\"action\":\"delete\",\"name\":\"b.example.com.\",\"type\":\"A\",\"ttl\":60,"
+		    "\"values\":[\"192.0.2.1\"]}\n"
+		    "{\"zone\":\"example.com.\",\"hosted_zone\":\"Z0PRIVATE\",\"private\":true,"
+		    "\"summary\":{\"create\":0,\"update\":0,\"delete\":1,\"skipped\":0,\"conflicts\":0,"
+		    "\"errors\":0,\"batches\":1,\"refused\":\"the primary's zone has no SOA: not a "
+		    "complete transfer; use --force\"}}\n", "JSON lines name the hosted zone");
+		free(s);
+	}
 	fx_free(&f);
 }
 

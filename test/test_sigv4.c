@@ -315,6 +315,19 @@ route53_kats(void)
 	    "Signature=3780e59652d79b85cfc54a88b23371cc11eda7373d64c62f334179760ac970d0",
 	    "Route 53 KAT: POST ChangeResourceRecordSets");
 	is_int(sig.nheaders, 2, "no token: X-Amz-Date and Authorization to send");
+	{
+		/* The credentials are refreshed after signing, before the
+		 * request is written: it must still carry its own token. */
+		char tok[16] = "TOKEN-ONE";
+		struct sigv4_creds tc = { "ASIAX", "SECRET", tok };
+		struct sigv4_signature ts;
+
+		ok(sigv4_sign(&s, &tc, SUITE_TIME, &post, &ts, &e) == 0 && ts.nheaders == 3,
+		    "with a token: three headers");
+		memcpy(tok, "TOKEN-TWO", 10);
+		is_str(ts.headers[1].value, "TOKEN-ONE",
+		    "the signature keeps the token it was signed with");
+	}
 	is_str(sig.headers[0].name, "X-Amz-Date", "first header to send");
 	is_str(sig.headers[0].value, "20150830T123600Z", "X-Amz-Date value");
 	is_str(sig.headers[1].name, "Authorization", "last header to send");

@@ -811,6 +811,37 @@ test_transfer(void)
 	sync_free(&j);
 }
 
+/* The zone's name on every per-zone line: with the hosted zone, public or
+ * private. */
+static void
+test_zone_text(void)
+{
+	static struct sync_job j;
+	struct cfg_zone z = { 0 };
+	char buf[SYNC_ZONE_TEXT_MAX], tiny[8];
+
+	z.name = "example.com.";
+	z.kind = CFG_ZONE_ANY;
+	memset(&j, 0, sizeof j);
+	j.zone = &z;
+	is_str(sync_job_zone(&j, buf, sizeof buf), "example.com.", "zone text: nothing known yet");
+	z.kind = CFG_ZONE_PRIVATE;
+	is_str(sync_job_zone(&j, buf, sizeof buf), "example.com. (private hosted zone)",
+	    "zone text: the kind the entry asks for");
+	snprintf(j.zone_id, sizeof j.zone_id, "Z0123456789PRIV");
+	j.zone_private = 1;
+	is_str(sync_job_zone(&j, buf, sizeof buf), "example.com. (private hosted zone Z0123456789PRIV)",
+	    "zone text: the private hosted zone found");
+	z.kind = CFG_ZONE_ANY;
+	j.zone_private = 0;
+	is_str(sync_job_zone(&j, buf, sizeof buf), "example.com. (public hosted zone Z0123456789PRIV)",
+	    "zone text: a public one found for an entry of any kind");
+	is_str(sync_zone_text("example.com.", "Z1", CFG_ZONE_ANY, buf, sizeof buf),
+	    "example.com. (hosted zone Z1)", "zone text: an ID of unknown kind");
+	is_str(sync_zone_text("example.com.", NULL, CFG_ZONE_PUBLIC, tiny, sizeof tiny), "example",
+	    "zone text: cut to fit");
+}
+
 /* sync_result alone, on outputs set by hand. */
 static void
 test_lines(void)
@@ -845,6 +876,7 @@ test_lines(void)
 	    "2 more batches whose answer was lost (not counted); API calls: GetChange 1; 1.50 s",
 	    "line: failed, no SOA, two lost batches");
 	is_str(sync_result(&j, tiny, sizeof tiny), "failed after 2 ", "line: cut to fit");
+	test_zone_text();
 }
 
 int

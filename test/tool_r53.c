@@ -17,6 +17,8 @@
  *                                 changes the emulator
  *     --clock EPOCH   the wall clock says this (a clock that is not set)
  *     --parallel      submit every operation at once (else one after another)
+ *     --stdin         then read more operations from stdin, one a line, each
+ *                     run when the line arrives (a test drives it step by step)
  *
  * Output: "result N KIND status=S requests=R code=C change=ID insync=0|1
  * zones=Z sets=S", then "error MSG", "message M" (each InvalidChangeBatch
@@ -26,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "cJSON.h"
 #include "config/cfg.h"
@@ -51,6 +55,12 @@ static struct r53 client;
 static struct job *jobs;
 static int njobs, next_job, parallel, failures, finished;
 static time_t fixed_clock;
+
+#define STDIN_MAX_JOBS 4096
+static int from_stdin, stdin_open;
+static struct loop_io in_io;
+static char in_buf[2048];
+static size_t in_len;
 
 static time_t
 tool_clock(void)
@@ -215,6 +225,41 @@ run_next(void)
 	}
 }
 
+static int parse_job(struct job *j, const char *spec, int index);
+
+/* --stdin: each complete line is one more operation. */
+static void
+on_stdin(struct loop_io *io, short revents)
+{
+	ssize_t n = read(io->fd, in_buf + in_len, sizeof in_buf - 1 - in_len);
+	char *nl;
+
+	(void)revents;
+	if (n <= 0) {
+		loop_io_del(io);
+		stdin_open = 0;
+		return;
+	}
+	in_len += (size_t)n;
+	while ((nl = memchr(in_buf, '\n', in_len))) {
+		*nl = '\0';
+		if (in_buf[0] && njobs < STDIN_MAX_JOBS) {
+			if (parse_job(&jobs[njobs], in_buf, njobs) < 0) {
+				printf("bad op %s\n", in_buf);
+				fflush(stdout);
+			} else {
+				njobs++;
+				if (next_job == njobs - 1 && finished == next_job)
+					run_next();
+			}
+		}
+		in_len -= (size_t)(nl + 1 - in_buf);
+		memmove(in_buf, nl + 1, in_len);
+	}
+	if (in_len == sizeof in_buf - 1)
+		in_len = 0;
+}
+
 static int
 usage(void)
 {
@@ -237,10 +282,12 @@ main(int argc, char **argv)
 			fixed_clock = (time_t)atoll(argv[++i]);
 		else if (!strcmp(argv[i], "--parallel"))
 			parallel = 1;
+		else if (!strcmp(argv[i], "--stdin"))
+			from_stdin = 1;
 		else
 			return usage();
 	}
-	if (!path || i == argc)
+	if (!path || (i == argc && !from_stdin))
 		return usage();
 	if (cfg_load(&c, path, &e) < 0 || r53_init(&client, &c.aws, &e) < 0) {
 		fprintf(stderr, "tool_r53: %s\n", e.msg);
@@ -249,12 +296,18 @@ main(int argc, char **argv)
 	if (fixed_clock)
 		r53_set_clock(&client, tool_clock);
 	njobs = argc - i;
-	jobs = calloc((size_t)njobs, sizeof *jobs);
+	jobs = calloc(from_stdin ? STDIN_MAX_JOBS : (size_t)njobs, sizeof *jobs);
 	for (int k = 0; k < njobs; k++)
 		if (parse_job(&jobs[k], argv[i + k], k) < 0)
 			return usage();
 	run_next();
-	while (finished < njobs && loop_once(-1) > 0)
+	if (from_stdin) {
+		in_io.fd = 0;
+		in_io.events = POLLIN;
+		in_io.cb = on_stdin;
+		stdin_open = loop_io_add(&in_io) == 0;
+	}
+	while ((finished < njobs || stdin_open) && loop_once(-1) > 0)
 		;
 	printf("calls");
 	for (int a = 0; a < R53_API_COUNT; a++)

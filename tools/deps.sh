@@ -10,7 +10,7 @@ gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi gcc-aarch64-linux-gnu
 gcc-i686-linux-gnu gcc-riscv64-linux-gnu
 qemu-user-static
 bind9 bind9-utils bind9-dnsutils knot-dnsutils
-python3 python3-dnspython python3-botocore python3-boto3 openssl
+python3 python3-dnspython python3-botocore python3-boto3 openssl tinyproxy-bin
 procps iproute2 busybox
 systemd man-db mandoc lintian adduser strace
 "

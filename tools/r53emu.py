@@ -25,6 +25,11 @@ Sources named in comments:
             AWS API request" and "Elements of an AWS API request signature"
   CREDS     AWS SDKs and Tools Reference Guide, "Standardized credential
             providers"
+  STS       AWS Security Token Service API Reference (AssumeRole,
+            AssumeRoleWithWebIdentity, "Common Errors") and botocore's STS
+            model, botocore/data/sts/2011-06-15/service-2.json (query
+            protocol: form-encoded POST, XML answers, error codes and HTTP
+            statuses)
   owner/repo#n  a public GitHub issue showing AWS's exact behaviour
 """
 
@@ -58,6 +63,8 @@ import uuid
 import xml.etree.ElementTree as ET
 
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
+NS_STS = "https://sts.amazonaws.com/doc/2011-06-15/"
+ACCOUNT = "123456789012"
 API_PREFIX = "/2013-04-01/"
 
 # RRType enum (MODEL, current; Debian's older botocore lacks the last four but
@@ -173,6 +180,14 @@ def error_response_xml(code, message, etype, request_id):
     return ('<?xml version="1.0"?>\n<ErrorResponse xmlns="%s"><Error><Type>%s'
             '</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s'
             '</RequestId></ErrorResponse>' % (NS, etype, xesc(code),
+                                              xesc(message), request_id))
+
+
+def sts_error_xml(code, message, etype, request_id):
+    # STS: the query protocol's ErrorResponse, in STS's namespace.
+    return ('<?xml version="1.0"?>\n<ErrorResponse xmlns="%s"><Error><Type>%s'
+            '</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s'
+            '</RequestId></ErrorResponse>' % (NS_STS, etype, xesc(code),
                                               xesc(message), request_id))
 
 
@@ -1182,6 +1197,13 @@ class Emulator(object):
         self.tls_failures = 0
         self.tls_last_error = None
         self.imds_tokens = {}
+        # STS: roles by ARN, each {"trust": [AKID or role ARN, or "*"],
+        # "external_id", "web_identity_tokens", "expired_tokens",
+        # "max_session_duration"}; "lifetime" overrides the life of the
+        # keys it issues (tests of expiry); "disabled" answers
+        # RegionDisabledException; "region" is the signing scope wanted.
+        self.sts = {"roles": {}, "lifetime": None, "disabled": False,
+                    "region": args.region}
 
     # -- time -----------------------------------------------------------------
     def now(self):
@@ -1193,6 +1215,7 @@ class Emulator(object):
             akid, secret = spec["access_key_id"], spec["secret_access_key"]
             token = spec.get("session_token")
             expired = bool(spec.get("expired"))
+            expires = spec.get("expires")
         else:
             parts = spec.split(":", 2)
             if len(parts) < 2 or not parts[0] or not parts[1]:
@@ -1200,9 +1223,10 @@ class Emulator(object):
             akid, secret = parts[0], parts[1]
             token = parts[2] if len(parts) > 2 else None
             expired = False
+            expires = None
         with self.lock:
             self.creds[akid] = {"secret": secret, "token": token or None,
-                                "expired": expired}
+                                "expired": expired, "expires": expires}
 
     # -- faults ---------------------------------------------------------------
     def add_fault(self, f):
@@ -1935,7 +1959,8 @@ def auth_error(code, message):
 _AUTH_RE = re.compile(r"^(\S+)\s+(.*)$", re.S)
 
 
-def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now):
+def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now,
+                 service="route53", region=None):
     """Recompute the signature of a received request with
     botocore.auth.SigV4Auth and compare. Returns the access key id or raises
     ApiError in AWS's shape."""
@@ -1999,14 +2024,14 @@ def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now):
                          "Date in Credential scope does not match YYYYMMDD "
                          "from ISO-8601 version of date from HTTP: '%s' != "
                          "'%s', from '%s'." % (sdate, amzdate[:8], amzdate))
-    if sregion != emu.region:
+    if sregion != (region or emu.region):
         raise auth_error("SignatureDoesNotMatch",
                          "Credential should be scoped to a valid region, not "
                          "'%s'. " % sregion)
-    if sservice != "route53":
+    if sservice != service:
         raise auth_error("SignatureDoesNotMatch",
                          "Credential should be scoped to correct service: "
-                         "'route53'. ")
+                         "'%s'. " % service)
     if sterm != "aws4_request":
         raise auth_error("SignatureDoesNotMatch",
                          "Credential should be scoped with a valid "
@@ -2037,7 +2062,7 @@ def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now):
                              "The request signature we calculated does not "
                              "match the signature you provided: "
                              "X-Amz-Security-Token must be signed.")
-    if c.get("expired"):
+    if c.get("expired") or (c.get("expires") and now >= c["expires"]):
         raise auth_error("ExpiredToken",
                          "The security token included in the request is "
                          "expired")
@@ -2072,7 +2097,7 @@ def verify_sigv4(emu, method, raw_path, query_pairs, headers, body, now):
     req.context["timestamp"] = amzdate
     signer = bc.auth.SigV4Auth(
         bc.credentials.Credentials(akid, c["secret"], c["token"]),
-        "route53", emu.region)
+        service, region or emu.region)
     creq = signer.canonical_request(req)
     sts = signer.string_to_sign(req, creq)
     want = signer.signature(sts, req)
@@ -2258,6 +2283,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif self.emu.args.ecs_path and path == self.emu.args.ecs_path \
                     and self.server.serve_imds:
                 self.ecs()
+            elif self.server.serve_api and path == "/" and \
+                    self.command == "POST":
+                self.sts_api(body)
             elif self.server.serve_api:
                 self.api(path, u.query, body)
             else:
@@ -2570,6 +2598,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 for ch in emu.changes.values():
                     ch.insync_at = min(ch.insync_at, now)
             return {"insync": True}
+        if parts == ["sts"]:
+            with emu.lock:
+                if m == "POST":
+                    for k in ("lifetime", "disabled", "region"):
+                        if k in data:
+                            emu.sts[k] = data[k]
+                return {"lifetime": emu.sts["lifetime"],
+                        "disabled": emu.sts["disabled"],
+                        "region": emu.sts["region"],
+                        "roles": sorted(emu.sts["roles"])}
+        if parts == ["sts", "roles"] and m == "POST":
+            with emu.lock:
+                emu.sts["roles"][data["arn"]] = {
+                    "trust": list(data.get("trust", [])),
+                    "external_id": data.get("external_id"),
+                    "web_identity_tokens": list(
+                        data.get("web_identity_tokens", [])),
+                    "expired_tokens": list(data.get("expired_tokens", [])),
+                    "max_session_duration": int(
+                        data.get("max_session_duration", 3600))}
+            return {"added": data["arn"]}
         if parts == ["credentials"]:
             if m == "POST":
                 emu.add_credentials(data)
@@ -2582,7 +2631,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 with emu.lock:
                     return {"credentials": [
                         {"access_key_id": k, "session_token": v["token"],
-                         "expired": v["expired"]}
+                         "expired": v["expired"], "expires": v.get("expires"),
+                         "role": v.get("role")}
                         for k, v in emu.creds.items()]}
         return None
 
@@ -2598,6 +2648,195 @@ class Handler(http.server.BaseHTTPRequestHandler):
             dels = [k for k in dels if k not in puts]
         z.apply(puts, dels)
         return len(rrs)
+
+    # -- STS (STS) -------------------------------------------------------------------
+    def sts_api(self, body):
+        emu = self.emu
+        t0 = time.time()
+        rid = str(uuid.uuid4())
+        form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"),
+                                           keep_blank_values=True))
+        action = form.get("Action")
+        entry = {"time": t0, "op": action or "Unknown", "method": "POST",
+                 "path": "/", "conn": self.conn_id, "request_id": rid,
+                 "service": "sts", "role": form.get("RoleArn"),
+                 "session_name": form.get("RoleSessionName"),
+                 "duration": form.get("DurationSeconds"),
+                 "external_id": form.get("ExternalId"),
+                 "signed": "Authorization" in self.headers,
+                 # Test-chosen web identity tokens, not secrets: logged so
+                 # a test sees which one a client sent.
+                 "web_token": form.get("WebIdentityToken"),
+                 "access_key": None, "issued": None, "code": None,
+                 "message": None, "changes": None, "zone": None,
+                 "fault": None}
+        try:
+            ctype = self.headers.get("Content-Type", "")
+            if not ctype.startswith("application/x-www-form-urlencoded"):
+                raise ApiError(400, "InvalidParameterValue",
+                               "Content-Type must be application/x-www-form-"
+                               "urlencoded")
+            if action not in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+                raise ApiError(400, "InvalidAction",
+                               "Could not find operation %s for version %s"
+                               % (action, form.get("Version")))
+            if form.get("Version") != "2011-06-15":
+                raise ApiError(400, "InvalidParameterValue",
+                               "Version must be 2011-06-15")
+            caller = None
+            if action == "AssumeRole":
+                entry["access_key"] = verify_sigv4(
+                    emu, "POST", "/", [], self.headers, body, emu.now(),
+                    service="sts", region=emu.sts["region"])
+                caller = emu.creds.get(entry["access_key"])
+            xml, issued = self.sts_run(action, form, entry["access_key"],
+                                       caller)
+            entry["issued"] = issued
+            status = 200
+        except ApiError as e:
+            status = e.status
+            entry["code"] = e.code
+            entry["message"] = e.message
+            xml = sts_error_xml(e.code, e.message, e.etype, rid)
+        entry["status"] = status
+        entry["duration_s"] = time.time() - t0
+        emu.record(entry)
+        if emu.args.verbose:
+            log("STS %s -> %d %s" % (action, status, entry["code"] or ""))
+        if status == 200:
+            xml = xml.replace("@RID@", rid)
+        self.send(status, xml, [("x-amzn-RequestId", rid),
+                                ("Content-Type", "text/xml")])
+
+    @staticmethod
+    def _sts_validate(form, action):
+        def need(k, field):
+            if form.get(k) is None:
+                raise ApiError(400, "ValidationError",
+                               "1 validation error detected: Value null at "
+                               "'%s' failed to satisfy constraint: Member "
+                               "must not be null" % field)
+            return form[k]
+        arn = need("RoleArn", "roleArn")
+        sn = need("RoleSessionName", "roleSessionName")
+        if not 20 <= len(arn) <= 2048:
+            raise ApiError(400, "ValidationError",
+                           "1 validation error detected: Value '%s' at "
+                           "'roleArn' failed to satisfy constraint: Member "
+                           "must have length greater than or equal to 20"
+                           % arn)
+        if not re.match(r"^[\w+=,.@-]{2,64}$", sn):
+            raise ApiError(400, "ValidationError",
+                           "1 validation error detected: Value '%s' at "
+                           "'roleSessionName' failed to satisfy constraint: "
+                           "Member must satisfy regular expression pattern: "
+                           "[\\w+=,.@-]*" % sn)
+        d = form.get("DurationSeconds")
+        if d is not None and (not d.isdigit() or not 900 <= int(d) <= 43200):
+            raise ApiError(400, "ValidationError",
+                           "1 validation error detected: Value '%s' at "
+                           "'durationSeconds' failed to satisfy constraint: "
+                           "Member must have value greater than or equal to "
+                           "900" % d)
+        x = form.get("ExternalId")
+        if x is not None and not re.match(r"^[\w+=,.@:/-]{2,1224}$", x):
+            raise ApiError(400, "ValidationError",
+                           "1 validation error detected: Value '%s' at "
+                           "'externalId' failed to satisfy constraint: "
+                           "Member must satisfy regular expression pattern: "
+                           "[\\w+=,.@:/-]*" % x)
+        if action == "AssumeRoleWithWebIdentity":
+            tok = need("WebIdentityToken", "webIdentityToken")
+            if not 4 <= len(tok) <= 20000:
+                raise ApiError(400, "ValidationError",
+                               "1 validation error detected: Value at "
+                               "'webIdentityToken' failed to satisfy "
+                               "constraint: Member must have length greater "
+                               "than or equal to 4")
+        return arn, sn, int(d) if d else 3600
+
+    def sts_run(self, action, form, akid, caller):
+        emu = self.emu
+        arn, sn, dur = self._sts_validate(form, action)
+        with emu.lock:
+            if emu.sts["disabled"]:
+                raise ApiError(403, "RegionDisabledException",
+                               "STS is not activated in this region for "
+                               "account:%s. Your account administrator can "
+                               "activate STS in this region using the IAM "
+                               "Console." % ACCOUNT)
+            role = emu.sts["roles"].get(arn)
+            if action == "AssumeRole":
+                who = "arn:aws:iam::%s:user/%s" % (ACCOUNT, akid)
+                if caller and caller.get("role"):
+                    who = "arn:aws:sts::%s:assumed-role/%s/%s" % (
+                        ACCOUNT, caller["role"].rsplit("/", 1)[-1],
+                        caller.get("session"))
+                allowed = role is not None and (
+                    "*" in role["trust"] or akid in role["trust"] or
+                    (caller and caller.get("role") in role["trust"]))
+                if allowed and role["external_id"] is not None and \
+                        form.get("ExternalId") != role["external_id"]:
+                    allowed = False
+                if not allowed:
+                    raise ApiError(403, "AccessDenied",
+                                   "User: %s is not authorized to perform: "
+                                   "sts:AssumeRole on resource: %s"
+                                   % (who, arn))
+                # Role chaining: at most one hour (IAM User Guide, "Role
+                # chaining").
+                if caller and caller.get("role") and dur > 3600:
+                    raise ApiError(400, "ValidationError",
+                                   "The requested DurationSeconds exceeds "
+                                   "the 1 hour session limit for roles "
+                                   "assumed by role chaining.")
+            else:
+                tok = form["WebIdentityToken"]
+                if role is not None and tok in role["expired_tokens"]:
+                    raise ApiError(400, "ExpiredTokenException",
+                                   "Token expired: current date/time %d "
+                                   "must be before the expiration date/time"
+                                   % int(time.time()))
+                if role is None or tok not in role["web_identity_tokens"]:
+                    raise ApiError(400, "InvalidIdentityToken",
+                                   "Couldn't retrieve verification key from "
+                                   "your identity provider,  please reference "
+                                   "AssumeRoleWithWebIdentity documentation "
+                                   "for requirements")
+            if dur > role["max_session_duration"]:
+                raise ApiError(400, "ValidationError",
+                               "The requested DurationSeconds exceeds the "
+                               "MaxSessionDuration set for this role.")
+            life = emu.sts["lifetime"] or dur
+            new = "ASIA" + "".join(random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+                                   for _ in range(16))
+            secret = base64.b64encode(os.urandom(30)).decode()
+            token = "IQoJb3JpZ2luX2Vj" + base64.b64encode(os.urandom(90)).decode()
+            exp = emu.now() + life
+            emu.creds[new] = {"secret": secret, "token": token,
+                              "expired": False, "expires": exp, "role": arn,
+                              "session": sn}
+        name = arn.rsplit("/", 1)[-1]
+        user = ('<AssumedRoleUser><AssumedRoleId>AROA3XFRBF535PLBIFPI4:%s'
+                '</AssumedRoleId><Arn>arn:aws:sts::%s:assumed-role/%s/%s</Arn>'
+                '</AssumedRoleUser>' % (xesc(sn), ACCOUNT, xesc(name),
+                                        xesc(sn)))
+        creds = ('<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>'
+                 '%s</SecretAccessKey><SessionToken>%s</SessionToken>'
+                 '<Expiration>%s</Expiration></Credentials>'
+                 % (new, xesc(secret), xesc(token),
+                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(exp))))
+        extra = ""
+        if action == "AssumeRoleWithWebIdentity":
+            extra = ('<SubjectFromWebIdentityToken>system:serviceaccount:'
+                     'dns:notify53</SubjectFromWebIdentityToken><Audience>'
+                     'sts.amazonaws.com</Audience><Provider>arn:aws:iam::%s:'
+                     'oidc-provider/oidc.example</Provider>' % ACCOUNT)
+        xml = ('<%sResponse xmlns="%s"><%sResult>%s%s%s</%sResult>'
+               '<ResponseMetadata><RequestId>@RID@</RequestId>'
+               '</ResponseMetadata></%sResponse>'
+               % (action, NS_STS, action, extra, user, creds, action, action))
+        return xml, new
 
     # -- IMDSv2 and ECS container credentials (CREDS) ----------------------------
     def imds_creds(self):

@@ -3,11 +3,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "cJSON.h"
 #include "base/buf.h"
@@ -16,6 +18,7 @@
 #include "base/net.h"
 #include "base/secret.h"
 #include "base/num.h"
+#include "aws/xml.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -56,6 +59,12 @@ creds_source_name(enum creds_source s)
 		return "container credentials";
 	case CREDS_IMDS:
 		return "EC2 instance metadata";
+	case CREDS_ASSUME_ROLE:
+		return "assumed role";
+	case CREDS_WEB_IDENTITY:
+		return "web identity";
+	case CREDS_PROCESS:
+		return "credential_process";
 	default:
 		return "none";
 	}
@@ -118,29 +127,34 @@ section_is(const char *h, size_t n, const char *profile, int config_file)
 	return n == pl && !memcmp(h, profile, pl);
 }
 
-int
-creds_ini_find(const char *text, size_t len, const char *profile, int config_file,
-	struct creds_value *v, int *section_found, struct err *e)
-{
-	const char *p = text, *end = text + len;
-	int in = 0, have_id = 0, have_secret = 0;
+/* Walks the key = value lines of one section of an INI text. */
+struct ini_it {
+	const char *p, *end;
+	const char *profile;
+	int config_file;
+	int in;
+	int found;
+};
 
-	memset(v, 0, sizeof *v);
-	*section_found = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end, *s, *t, *eq;
-		const char *next = nl ? nl + 1 : end;
+/* The next key = value of the section: returns 1 with the key and value
+ * (blanks trimmed), 0 at the end of the text. */
+static int
+ini_next(struct ini_it *it, const char **k, size_t *kn, const char **val, size_t *vn)
+{
+	while (it->p < it->end) {
+		const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+		const char *le = nl ? nl : it->end, *s, *t, *eq;
+		const char *next = nl ? nl + 1 : it->end;
 
 		/* Indented lines continue a nested value (botocore's parser):
 		 * none of ours. */
-		if (p < le && (*p == ' ' || *p == '\t')) {
-			p = next;
+		if (it->p < le && (*it->p == ' ' || *it->p == '\t')) {
+			it->p = next;
 			continue;
 		}
-		s = p;
+		s = it->p;
 		t = trim_end(s, le);
-		p = next;
+		it->p = next;
 		if (s == t || *s == '#' || *s == ';')
 			continue;
 		if (*s == '[') {
@@ -150,37 +164,55 @@ creds_ini_find(const char *text, size_t len, const char *profile, int config_fil
 				continue;
 			h = skip_blank(s + 1, t - 1);
 			he = trim_end(h, t - 1);
-			in = section_is(h, (size_t)(he - h), profile, config_file);
-			if (in)
-				*section_found = 1;
+			it->in = section_is(h, (size_t)(he - h), it->profile, it->config_file);
+			if (it->in)
+				it->found = 1;
 			continue;
 		}
-		if (!in || !(eq = memchr(s, '=', (size_t)(t - s))))
+		if (!it->in || !(eq = memchr(s, '=', (size_t)(t - s))))
 			continue;
-		{
-			const char *k = s, *ke = trim_end(s, eq), *val = skip_blank(eq + 1, t);
-			size_t kn = (size_t)(ke - k), vn = (size_t)(t - val);
-			int rc = 0;
+		*k = s;
+		*kn = (size_t)(trim_end(s, eq) - s);
+		*val = skip_blank(eq + 1, t);
+		*vn = (size_t)(t - *val);
+		return 1;
+	}
+	return 0;
+}
 
-			if (kn == 17 && !strncasecmp(k, "aws_access_key_id", kn)) {
-				rc = put_field(v->access_key, sizeof v->access_key, val, vn,
-				    "aws_access_key_id", e);
-				have_id = vn > 0;
-			} else if (kn == 21 && !strncasecmp(k, "aws_secret_access_key", kn)) {
-				rc = put_field(v->secret, sizeof v->secret, val, vn,
-				    "aws_secret_access_key", e);
-				have_secret = vn > 0;
-			} else if ((kn == 17 && !strncasecmp(k, "aws_session_token", kn)) ||
-			    (kn == 18 && !strncasecmp(k, "aws_security_token", kn))) {
-				rc = put_field(v->token, sizeof v->token, val, vn,
-				    "aws_session_token", e);
-			}
-			if (rc < 0) {
-				value_wipe(v);
-				return -1;
-			}
+int
+creds_ini_find(const char *text, size_t len, const char *profile, int config_file,
+	struct creds_value *v, int *section_found, struct err *e)
+{
+	struct ini_it it = { text, text + len, profile, config_file, 0, 0 };
+	const char *k, *val;
+	size_t kn, vn;
+	int have_id = 0, have_secret = 0;
+
+	memset(v, 0, sizeof *v);
+	*section_found = 0;
+	while (ini_next(&it, &k, &kn, &val, &vn)) {
+		int rc = 0;
+
+		if (kn == 17 && !strncasecmp(k, "aws_access_key_id", kn)) {
+			rc = put_field(v->access_key, sizeof v->access_key, val, vn,
+			    "aws_access_key_id", e);
+			have_id = vn > 0;
+		} else if (kn == 21 && !strncasecmp(k, "aws_secret_access_key", kn)) {
+			rc = put_field(v->secret, sizeof v->secret, val, vn,
+			    "aws_secret_access_key", e);
+			have_secret = vn > 0;
+		} else if ((kn == 17 && !strncasecmp(k, "aws_session_token", kn)) ||
+		    (kn == 18 && !strncasecmp(k, "aws_security_token", kn))) {
+			rc = put_field(v->token, sizeof v->token, val, vn,
+			    "aws_session_token", e);
+		}
+		if (rc < 0) {
+			value_wipe(v);
+			return -1;
 		}
 	}
+	*section_found = it.found;
 	if (have_id && have_secret)
 		return 1;
 	if (have_id || have_secret) {
@@ -190,6 +222,49 @@ creds_ini_find(const char *text, size_t len, const char *profile, int config_fil
 		    have_id ? "aws_secret_access_key" : "aws_access_key_id");
 	}
 	value_wipe(v);
+	return 0;
+}
+
+int
+creds_profile_read(const char *text, size_t len, const char *name, int config_file,
+	struct creds_profile *p, struct err *e)
+{
+	struct ini_it it = { text, text + len, name, config_file, 0, 0 };
+	const struct {
+		const char *key;
+		size_t off, cap;
+	} fields[] = {
+#define F(f) { #f, offsetof(struct creds_profile, f), sizeof p->f }
+		F(role_arn), F(source_profile), F(credential_source), F(external_id),
+		F(role_session_name), F(duration_seconds), F(sts_regional_endpoints), F(region),
+		F(web_identity_token_file), F(credential_process),
+#undef F
+	};
+	const char *k, *val;
+	size_t kn, vn;
+
+	while (ini_next(&it, &k, &kn, &val, &vn)) {
+		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+			char *dst = (char *)p + fields[i].off;
+
+			if (strlen(fields[i].key) != kn || strncasecmp(k, fields[i].key, kn))
+				continue;
+			if (vn >= fields[i].cap)
+				return err_set(e, "profile \"%s\": %s is longer than %zu characters",
+				    name, fields[i].key, fields[i].cap - 1);
+			memcpy(dst, val, vn);
+			dst[vn] = '\0';
+			if (vn && cfg_aws_value_check(fields[i].key, dst, e) < 0) {
+				struct err e2 = { 0 };
+
+				err_set(&e2, "profile \"%s\": %s", name, e->msg);
+				*e = e2;
+				return -1;
+			}
+		}
+	}
+	if (it.found)
+		p->found = 1;
 	return 0;
 }
 
@@ -330,39 +405,50 @@ json_str(const cJSON *root, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-int
-creds_parse_json(const char *json, size_t len, struct creds_value *v, struct err *e)
+/* The container/IMDS document (process 0) or a credential_process answer
+ * (process 1). */
+static int
+parse_keys_json(const char *json, size_t len, int process, struct creds_value *v,
+	struct err *e)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
-	const char *code, *id, *secret, *token, *exp;
+	const char *code, *id, *secret, *token, *exp, *what = process ?
+	    "credential_process output" : "credentials answer";
+	const cJSON *ver;
 	int rc = -1;
 
 	memset(v, 0, sizeof *v);
 	if (!root || !cJSON_IsObject(root)) {
-		err_set(e, "credentials answer is not a JSON object");
+		err_set(e, "%s is not a JSON object", what);
 		goto out;
 	}
 	code = json_str(root, "Code");
 	id = json_str(root, "AccessKeyId");
 	secret = json_str(root, "SecretAccessKey");
-	token = json_str(root, "Token");
+	token = json_str(root, process ? "SessionToken" : "Token");
 	exp = json_str(root, "Expiration");
-	if (code && strcmp(code, "Success")) {
+	ver = cJSON_GetObjectItemCaseSensitive(root, "Version");
+	if (process && (!cJSON_IsNumber(ver) || ver->valuedouble != 1)) {
+		err_set(e, "%s has no \"Version\": 1", what);
+		goto out;
+	}
+	if (!process && code && strcmp(code, "Success")) {
 		/* The code is Amazon's text, not a secret; keep it short. */
-		err_set(e, "credentials answer says Code \"%.40s\"", code);
+		err_set(e, "%s says Code \"%.40s\"", what, code);
 		goto out;
 	}
 	if (!id || !*id || !secret || !*secret) {
-		err_set(e, "credentials answer has no AccessKeyId or SecretAccessKey");
+		err_set(e, "%s has no AccessKeyId or SecretAccessKey", what);
 		goto out;
 	}
 	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), "AccessKeyId", e) < 0 ||
 	    put_field(v->secret, sizeof v->secret, secret, strlen(secret), "SecretAccessKey",
 	    e) < 0 ||
-	    (token && put_field(v->token, sizeof v->token, token, strlen(token), "Token", e) < 0))
+	    (token && put_field(v->token, sizeof v->token, token, strlen(token),
+	    process ? "SessionToken" : "Token", e) < 0))
 		goto out;
 	if (exp && creds_parse_time(exp, &v->expiration) < 0) {
-		err_set(e, "credentials answer has a bad Expiration \"%.40s\"", exp);
+		err_set(e, "%s has a bad Expiration \"%.40s\"", what, exp);
 		goto out;
 	}
 	rc = 0;
@@ -377,14 +463,148 @@ out:
 	return rc;
 }
 
-enum creds_refresh
-creds_refresh_state(time_t expiration, time_t now)
+int
+creds_parse_json(const char *json, size_t len, struct creds_value *v, struct err *e)
 {
+	return parse_keys_json(json, len, 0, v, e);
+}
+
+int
+creds_parse_process(const char *json, size_t len, struct creds_value *v, struct err *e)
+{
+	return parse_keys_json(json, len, 1, v, e);
+}
+
+int
+creds_parse_sts(char *body, size_t len, int status, const char *action,
+	struct creds_value *v, struct err *e)
+{
+	struct xml_doc d = { 0 };
+	char path[80];
+	const struct xml_node *cr;
+	const char *id, *secret, *token, *exp, *code, *msg;
+	int rc = -1;
+
+	memset(v, 0, sizeof *v);
+	if (xml_parse(&d, body, len) < 0) {
+		err_set(e, "HTTP %d, and the answer is not XML (%s)", status, d.err.msg);
+		goto out;
+	}
+	if (status != 200) {
+		/* STS's query-protocol error: ErrorResponse/Error/{Type,Code,Message}. */
+		code = xml_text(d.root, "Error/Code");
+		msg = xml_text(d.root, "Error/Message");
+		if (!code)
+			err_set(e, "HTTP %d", status);
+		else
+			err_set(e, "%.64s: %.160s", code, msg ? msg : "(no message)");
+		goto out;
+	}
+	snprintf(path, sizeof path, "%sResult/Credentials", action);
+	cr = xml_path(d.root, path);
+	id = xml_text(cr, "AccessKeyId");
+	secret = xml_text(cr, "SecretAccessKey");
+	token = xml_text(cr, "SessionToken");
+	exp = xml_text(cr, "Expiration");
+	if (!id || !*id || !secret || !*secret || !token || !*token || !exp) {
+		err_set(e, "the answer has no %sResult/Credentials with AccessKeyId, "
+		    "SecretAccessKey, SessionToken and Expiration", action);
+		goto out;
+	}
+	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), "AccessKeyId", e) < 0 ||
+	    put_field(v->secret, sizeof v->secret, secret, strlen(secret), "SecretAccessKey",
+	    e) < 0 ||
+	    put_field(v->token, sizeof v->token, token, strlen(token), "SessionToken", e) < 0)
+		goto out;
+	if (creds_parse_time(exp, &v->expiration) < 0) {
+		err_set(e, "the answer has a bad Expiration \"%.40s\"", exp);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		value_wipe(v);
+	xml_free(&d);
+	secret_wipe(body, len);
+	return rc;
+}
+
+int
+creds_split_command(const char *cmd, char *words, size_t cap, char **argv, int maxargs,
+	struct err *e)
+{
+	size_t o = 0;
+	int n = 0, in_word = 0;
+	char q = 0;
+
+	for (const char *p = cmd;; p++) {
+		char c = *p;
+
+		if (!c && q)
+			return err_set(e, "credential_process: no closing quotation");
+		if (!q && (!c || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+			if (in_word) {
+				if (o >= cap)
+					goto long_;
+				words[o++] = '\0';
+				in_word = 0;
+			}
+			if (!c)
+				break;
+			continue;
+		}
+		if (!in_word) {
+			if (n >= maxargs)
+				return err_set(e, "credential_process: more than %d words", maxargs);
+			argv[n++] = words + o;
+			in_word = 1;
+		}
+		if (!q && (c == '\'' || c == '"')) {
+			q = c;
+			continue;
+		}
+		if (q && c == q) {
+			q = 0;
+			continue;
+		}
+		if (c == '\\' && q != '\'') {
+			/* In "...", only \\ and \" are escapes; outside quotes,
+			 * any character. */
+			if (!p[1])
+				return err_set(e, "credential_process: no escaped character after "
+				    "the final backslash");
+			if (!q || p[1] == '\\' || p[1] == '"')
+				c = *++p;
+		}
+		if (o + 1 >= cap)
+			goto long_;
+		words[o++] = c;
+	}
+	if (!n)
+		return err_set(e, "credential_process is empty");
+	argv[n] = NULL;
+	return n;
+long_:
+	return err_set(e, "credential_process is longer than %zu characters", cap - 1);
+}
+
+enum creds_refresh
+creds_refresh_state(time_t expiration, time_t obtained, time_t now)
+{
+	time_t advisory = CREDS_ADVISORY_S, mandatory = CREDS_MANDATORY_S;
+
 	if (!expiration)
 		return CREDS_FRESH;
-	if (now >= expiration - CREDS_MANDATORY_S)
+	/* Keys issued for a short life: refresh within its last half. */
+	if (obtained && expiration > obtained) {
+		if ((expiration - obtained) / 2 < advisory)
+			advisory = (expiration - obtained) / 2;
+		if ((expiration - obtained) / 4 < mandatory)
+			mandatory = (expiration - obtained) / 4;
+	}
+	if (now >= expiration - mandatory)
 		return CREDS_MANDATORY;
-	if (now >= expiration - CREDS_ADVISORY_S)
+	if (now >= expiration - advisory)
 		return CREDS_ADVISORY;
 	return CREDS_FRESH;
 }
@@ -500,7 +720,7 @@ use(struct creds *c, const struct creds_value *v, enum creds_source src)
 	err_clear(&c->err);
 }
 
-/* Source 3 or 4 from the file at path ("" = none). Returns 1 with c->cur
+/* Source 5 or 7 from the file at path ("" = none). Returns 1 with c->cur
  * set, 0, or -1. */
 static int
 file_source(struct creds *c, const char *path, enum creds_source src, int *found,
@@ -520,21 +740,395 @@ file_source(struct creds *c, const char *path, enum creds_source src, int *found
 	return 1;
 }
 
-/* Sources 1-4. Returns 1 with c->cur set, 0 when none has keys, -1. */
+/* The shared credentials file's and the config file's paths ("" = none). */
+static void
+file_paths(const struct creds *c, char shared[CREDS_MAX_PATH], char config[CREDS_MAX_PATH])
+{
+	if (c->credentials_file[0])
+		snprintf(shared, CREDS_MAX_PATH, "%s", c->credentials_file);
+	else if (env("AWS_SHARED_CREDENTIALS_FILE"))
+		snprintf(shared, CREDS_MAX_PATH, "%s", env("AWS_SHARED_CREDENTIALS_FILE"));
+	else
+		home_file(shared, CREDS_MAX_PATH, "credentials");
+	if (env("AWS_CONFIG_FILE"))
+		snprintf(config, CREDS_MAX_PATH, "%s", env("AWS_CONFIG_FILE"));
+	else
+		home_file(config, CREDS_MAX_PATH, "config");
+}
+
+/* Profile name's settings (the config file, then the credentials file over
+ * it) and static keys (the credentials file's, else the config file's).
+ * Returns 0 or -1. */
 static int
-load_static(struct creds *c, struct err *e)
+profile_load(const struct creds *c, const char *name, struct creds_profile *p, struct err *e)
+{
+	char paths[2][CREDS_MAX_PATH];
+	int rc = 0;
+
+	memset(p, 0, sizeof *p);
+	file_paths(c, paths[1], paths[0]);
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		char *text;
+		size_t len;
+		int found = 0, r;
+
+		if (!paths[i][0] || (r = read_small_file(paths[i], &text, &len, e)) > 0)
+			continue;
+		if (r < 0)
+			return -1;
+		rc = creds_profile_read(text, len, name, i == 0, p, e);
+		if (rc == 0 && (r = creds_ini_find(text, len, name, i == 0, &p->keys, &found,
+		    e)) != 0) {
+			/* The credentials file's keys win. */
+			p->has_keys = r > 0;
+			rc = r < 0 ? -1 : 0;
+		}
+		if (rc < 0) {
+			struct err e2 = { 0 };
+
+			err_set(&e2, "%s: %s", paths[i], e->msg);
+			*e = e2;
+		}
+		if (found)
+			p->found = 1;
+		secret_wipe(text, len);
+		free(text);
+	}
+	return rc;
+}
+
+/* notify53's "aws" settings as a profile. */
+static int
+profile_from_cfg(const struct cfg_aws *a, struct creds_profile *p, struct err *e)
+{
+	const struct {
+		const char *v;
+		char *dst;
+		size_t cap;
+		const char *key;
+	} f[] = {
+		{ a->role_arn, p->role_arn, sizeof p->role_arn, "role_arn" },
+		{ a->source_profile, p->source_profile, sizeof p->source_profile, "source_profile" },
+		{ a->credential_source, p->credential_source, sizeof p->credential_source,
+		    "credential_source" },
+		{ a->external_id, p->external_id, sizeof p->external_id, "external_id" },
+		{ a->role_session_name, p->role_session_name, sizeof p->role_session_name,
+		    "role_session_name" },
+		{ a->sts_regional_endpoints, p->sts_regional_endpoints,
+		    sizeof p->sts_regional_endpoints, "sts_regional_endpoints" },
+		{ a->sts_region, p->region, sizeof p->region, "sts_region" },
+		{ a->web_identity_token_file, p->web_identity_token_file,
+		    sizeof p->web_identity_token_file, "web_identity_token_file" },
+		{ a->credential_process, p->credential_process, sizeof p->credential_process,
+		    "credential_process" },
+	};
+
+	memset(p, 0, sizeof *p);
+	p->found = 1;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (f[i].v && snprintf(f[i].dst, f[i].cap, "%s", f[i].v) >= (int)f[i].cap)
+			return err_set(e, "aws.%s is longer than %zu characters", f[i].key,
+			    f[i].cap - 1);
+	if (a->duration_seconds)
+		snprintf(p->duration_seconds, sizeof p->duration_seconds, "%d", a->duration_seconds);
+	return 0;
+}
+
+/* 'profile "NAME"', or "notify53 config" for name NULL. */
+static void
+who_is(char *buf, size_t cap, const char *name)
+{
+	if (name)
+		snprintf(buf, cap, "profile \"%.128s\"", name);
+	else
+		snprintf(buf, cap, "notify53 config");
+}
+
+/* The STS request for p's role_arn (name: p's profile, NULL for notify53's
+ * config). Returns 0 or -1. */
+static int
+role_fill(struct creds *c, struct creds_role *r, const char *name,
+	const struct creds_profile *p, const char *arn, const char *session, struct err *e)
+{
+	const char *mode = p->sts_regional_endpoints[0] ? p->sts_regional_endpoints :
+	    env("AWS_STS_REGIONAL_ENDPOINTS");
+	const char *region, *url = c->sts_override[0] ? c->sts_override :
+	    env("AWS_ENDPOINT_URL_STS") ? env("AWS_ENDPOINT_URL_STS") : env("AWS_ENDPOINT_URL");
+	uint64_t d = 0;
+
+	memset(r, 0, sizeof *r);
+	who_is(r->who, sizeof r->who, name);
+	if (!arn || !*arn)
+		return err_set(e, "%s: no role_arn", r->who);
+	if (cfg_aws_value_check("role_arn", arn, e) < 0 ||
+	    (session && *session && cfg_aws_value_check("role_session_name", session, e) < 0)) {
+		struct err e2 = { 0 };
+
+		err_set(&e2, "%s: %s", r->who, e->msg);
+		*e = e2;
+		return -1;
+	}
+	snprintf(r->arn, sizeof r->arn, "%s", arn);
+	snprintf(r->external_id, sizeof r->external_id, "%s", p->external_id);
+	snprintf(r->session_name, sizeof r->session_name, "%s", session ? session : "");
+	if (p->duration_seconds[0] && num_parse(p->duration_seconds, 43200, &d) == 0)
+		r->duration = (int)d;
+	/* Region: aws.sts_region first for notify53's own role; for a
+	 * profile, the environment before the file (botocore). */
+	region = !name && p->region[0] ? p->region : env("AWS_REGION");
+	if (!region)
+		region = env("AWS_DEFAULT_REGION");
+	if (!region && p->region[0])
+		region = p->region;
+	if (!region)
+		region = c->top_region[0] ? c->top_region : "us-east-1";
+	if (mode && !strcmp(mode, "legacy")) {
+		/* The global endpoint, always scoped to us-east-1. */
+		snprintf(r->region, sizeof r->region, "us-east-1");
+		snprintf(r->endpoint, sizeof r->endpoint, "https://sts.amazonaws.com");
+	} else {
+		snprintf(r->region, sizeof r->region, "%.63s", region);
+		snprintf(r->endpoint, sizeof r->endpoint, "https://sts.%s.amazonaws.com%s",
+		    r->region, strncmp(r->region, "cn-", 3) ? "" : ".cn");
+	}
+	if (url && snprintf(r->endpoint, sizeof r->endpoint, "%s", url) >= (int)sizeof r->endpoint)
+		return err_set(e, "%s: the STS endpoint URL is too long", r->who);
+	return 0;
+}
+
+/* Web identity as the base: role arn from p or the environment. */
+static int
+plan_web(struct creds *c, const char *name, const struct creds_profile *p, const char *file,
+	const char *arn, const char *session, struct err *e)
+{
+	char who[160];
+
+	who_is(who, sizeof who, name);
+	if (!arn || !*arn)
+		return err_set(e, "%s: a web identity token file but no role ARN (role_arn or "
+		    "AWS_ROLE_ARN)", who);
+	if (role_fill(c, &c->web, name, p, arn, session, e) < 0)
+		return -1;
+	if (snprintf(c->token_file, sizeof c->token_file, "%s", file) >= (int)sizeof c->token_file)
+		return err_set(e, "%s: web identity token file: path too long", c->web.who);
+	c->base = CREDS_WEB_IDENTITY;
+	return 0;
+}
+
+/* credential_process as the base. */
+static int
+plan_process(struct creds *c, const char *name, const char *cmd, struct err *e)
+{
+	struct err se = { 0 };
+
+	who_is(c->proc_who, sizeof c->proc_who, name);
+	if (creds_split_command(cmd, c->proc_words, sizeof c->proc_words, c->proc_argv,
+	    CREDS_MAX_ARGS, &se) < 0)
+		return err_set(e, "%s: %s", c->proc_who, se.msg);
+	c->base = CREDS_PROCESS;
+	return 0;
+}
+
+static int choose_ecs(struct creds *c, struct err *e);
+static void choose_imds(struct creds *c);
+
+/* Roles from p (profile name, NULL for notify53's config) down its
+ * source_profile chain to a source of keys, checking for loops; the
+ * innermost role is assumed first. Returns 0 or -1. */
+static int
+plan_roles(struct creds *c, const char *name, const struct creds_profile *top, struct err *e)
+{
+	char seen[CREDS_MAX_ROLES + 1][128], trail[CREDS_MAX_ROLES * 130 + 130];
+	struct creds_profile *sp = malloc(sizeof *sp), *cur = NULL;
+	const struct creds_profile *p = top;
+	const char *nm = name;
+	int nseen = 0, rc = -1;
+
+	if (!sp || !(cur = malloc(sizeof *cur))) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	c->nroles = 0;
+	snprintf(seen[nseen++], sizeof seen[0], "%s", name ? name : "");
+	for (;;) {
+		struct creds_role *r;
+		char who[160];
+
+		who_is(who, sizeof who, nm);
+		if (c->nroles == CREDS_MAX_ROLES) {
+			err_set(e, "%s: more than %d roles chained by source_profile", who,
+			    CREDS_MAX_ROLES);
+			goto out;
+		}
+		r = &c->roles[c->nroles++];
+		if (role_fill(c, r, nm, p, p->role_arn, p->role_session_name, e) < 0)
+			goto out;
+		if (p->credential_source[0]) {
+			if (p->source_profile[0]) {
+				err_set(e, "%s: source_profile and credential_source exclude each "
+				    "other", who);
+				goto out;
+			}
+			if (!strcmp(p->credential_source, "Environment")) {
+				const char *id = env("AWS_ACCESS_KEY_ID");
+				const char *sec = env("AWS_SECRET_ACCESS_KEY");
+				const char *tok = env("AWS_SESSION_TOKEN");
+
+				if (!id || !sec) {
+					err_set(e, "%s: credential_source Environment, but "
+					    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set", who);
+					goto out;
+				}
+				if (set_pair(&c->base_keys, id, sec, tok, "AWS_*", e) < 0)
+					goto out;
+				c->base = CREDS_ENV;
+			} else if (!strcmp(p->credential_source, "EcsContainer")) {
+				int r2 = choose_ecs(c, e);
+
+				if (r2 < 0)
+					goto out;
+				if (!r2) {
+					err_set(e, "%s: credential_source EcsContainer, but neither "
+					    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor "
+					    "AWS_CONTAINER_CREDENTIALS_FULL_URI is set", who);
+					goto out;
+				}
+			} else {
+				choose_imds(c);
+			}
+			break;
+		}
+		if (!nm && c->have_config_keys) {
+			c->base_keys = c->config_keys;
+			c->base = CREDS_CONFIG;
+			break;
+		}
+		if (!nm && p->credential_process[0]) {
+			if (plan_process(c, NULL, p->credential_process, e) < 0)
+				goto out;
+			break;
+		}
+		if (!p->source_profile[0]) {
+			err_set(e, "%s: role_arn needs source_profile or credential_source", who);
+			goto out;
+		}
+		if (profile_load(c, p->source_profile, sp, e) < 0)
+			goto out;
+		if (!sp->found) {
+			err_set(e, "%s: its source_profile \"%s\" does not exist", who,
+			    p->source_profile);
+			goto out;
+		}
+		if (sp->has_keys) {
+			c->base_keys = sp->keys;
+			c->base = CREDS_SHARED_FILE;
+			break;
+		}
+		for (int i = 0; i < nseen; i++) {
+			if (strcmp(seen[i], p->source_profile))
+				continue;
+			trail[0] = '\0';
+			for (int j = 0; j < nseen; j++)
+				snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s -> ",
+				    seen[j][0] ? seen[j] : "notify53 config");
+			snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s",
+			    p->source_profile);
+			err_set(e, "%s: source_profile loop: %s", who, trail);
+			goto out;
+		}
+		if (sp->role_arn[0] && !sp->web_identity_token_file[0]) {
+			snprintf(seen[nseen++], sizeof seen[0], "%s", p->source_profile);
+			*cur = *sp;
+			p = cur;
+			nm = seen[nseen - 1];
+			continue;
+		}
+		if (sp->web_identity_token_file[0]) {
+			if (plan_web(c, p->source_profile, sp, sp->web_identity_token_file,
+			    sp->role_arn, sp->role_session_name, e) < 0)
+				goto out;
+			break;
+		}
+		if (sp->credential_process[0]) {
+			if (plan_process(c, p->source_profile, sp->credential_process, e) < 0)
+				goto out;
+			break;
+		}
+		err_set(e, "%s: its source_profile \"%s\" has no credentials (keys, role_arn, "
+		    "web_identity_token_file or credential_process)", who, p->source_profile);
+		goto out;
+	}
+	/* roles[0] is the outermost: assume from the innermost out. */
+	for (int i = 0, j = c->nroles - 1; i < j; i++, j--) {
+		struct creds_role t = c->roles[i];
+
+		c->roles[i] = c->roles[j];
+		c->roles[j] = t;
+	}
+	c->dynamic = CREDS_ASSUME_ROLE;
+	snprintf(c->where, sizeof c->where, "role %.200s (%s)", c->roles[c->nroles - 1].arn,
+	    c->roles[c->nroles - 1].who);
+	rc = 0;
+out:
+	if (sp)
+		secret_wipe(sp, sizeof *sp);
+	if (cur)
+		secret_wipe(cur, sizeof *cur);
+	free(sp);
+	free(cur);
+	return rc;
+}
+
+/* A fetching source chosen by p (name NULL: notify53's config), or 0. */
+static int
+plan_dynamic(struct creds *c, const char *name, const struct creds_profile *p, struct err *e)
+{
+	const char *tf = name ? env("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
+
+	c->nroles = 0;
+	c->base = CREDS_NONE;
+	if (p->role_arn[0] && !p->web_identity_token_file[0])
+		return plan_roles(c, name, p, e) < 0 ? -1 : 2;
+	if (tf || p->web_identity_token_file[0]) {
+		/* botocore: each setting from the environment first, then the
+		 * profile. */
+		const char *arn = name ? env("AWS_ROLE_ARN") : NULL;
+		const char *sn = name ? env("AWS_ROLE_SESSION_NAME") : NULL;
+
+		if (plan_web(c, tf ? NULL : name, p, tf ? tf : p->web_identity_token_file,
+		    arn ? arn : p->role_arn, sn ? sn : p->role_session_name, e) < 0)
+			return -1;
+		if (tf)
+			snprintf(c->web.who, sizeof c->web.who, "environment");
+		c->dynamic = CREDS_WEB_IDENTITY;
+		snprintf(c->where, sizeof c->where, "web identity, role %.200s (%s)", c->web.arn,
+		    c->web.who);
+		return 2;
+	}
+	return 0;
+}
+
+/* Sources 1-7. Returns 1 with c->cur set (static keys), 2 with a fetching
+ * source chosen, 0 when none applies, -1. */
+static int
+resolve(struct creds *c, struct err *e)
 {
 	struct creds_value v;
 	const char *id = env("AWS_ACCESS_KEY_ID"), *secret = env("AWS_SECRET_ACCESS_KEY");
 	char shared[CREDS_MAX_PATH], config[CREDS_MAX_PATH];
+	struct creds_profile *p;
 	int found_shared = 0, found_config = 0, rc;
 
+	c->dynamic = CREDS_NONE;
 	if (c->have_config_keys) {
 		use(c, &c->config_keys, CREDS_CONFIG);
 		snprintf(c->where, sizeof c->where, "notify53 config");
 		return 1;
 	}
-	if (id && secret) {
+	/* A profile named in notify53's config is as the AWS CLI's --profile:
+	 * the environment's keys do not replace it (they may still be its
+	 * credential_source). */
+	if (id && secret && !c->profile_from_cfg) {
 		const char *token = env("AWS_SESSION_TOKEN");
 
 		if (!token)
@@ -546,55 +1140,84 @@ load_static(struct creds *c, struct err *e)
 		snprintf(c->where, sizeof c->where, "environment");
 		return 1;
 	}
-	if (id || secret)
+	if ((id || secret) && !(id && secret))
 		return err_set(e, "%s is set but %s is not", id ? "AWS_ACCESS_KEY_ID" :
 		    "AWS_SECRET_ACCESS_KEY", id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
-	if (c->credentials_file[0])
-		snprintf(shared, sizeof shared, "%s", c->credentials_file);
-	else if (env("AWS_SHARED_CREDENTIALS_FILE"))
-		snprintf(shared, sizeof shared, "%s", env("AWS_SHARED_CREDENTIALS_FILE"));
-	else
-		home_file(shared, sizeof shared, "credentials");
-	if ((rc = file_source(c, shared, CREDS_SHARED_FILE, &found_shared, e)) != 0)
-		return rc;
-	if (env("AWS_CONFIG_FILE"))
-		snprintf(config, sizeof config, "%s", env("AWS_CONFIG_FILE"));
-	else
-		home_file(config, sizeof config, "config");
-	if ((rc = file_source(c, config, CREDS_CONFIG_FILE, &found_config, e)) != 0)
-		return rc;
-	if (c->profile_explicit)
-		return err_set(e, found_shared || found_config ?
-		    "AWS profile %s has no aws_access_key_id and aws_secret_access_key (assume-role, "
-		    "SSO and credential_process profiles are not supported)" :
+	if (!(p = malloc(sizeof *p)))
+		return err_set(e, "out of memory");
+	rc = profile_load(c, c->profile, p, e);
+	if (rc == 0 && p->region[0])
+		snprintf(c->top_region, sizeof c->top_region, "%s", p->region);
+	if (rc == 0)
+		rc = plan_dynamic(c, c->profile, p, e);
+	if (rc == 0)
+		file_paths(c, shared, config);
+	if (rc == 0)
+		rc = file_source(c, shared, CREDS_SHARED_FILE, &found_shared, e);
+	if (rc == 0 && p->credential_process[0]) {
+		rc = plan_process(c, c->profile, p->credential_process, e) < 0 ? -1 : 2;
+		c->dynamic = CREDS_PROCESS;
+		snprintf(c->where, sizeof c->where, "credential_process of %s", c->proc_who);
+	}
+	if (rc == 0)
+		rc = file_source(c, config, CREDS_CONFIG_FILE, &found_config, e);
+	if (rc == 0 && c->profile_explicit)
+		rc = err_set(e, found_shared || found_config || p->found ?
+		    "AWS profile %s has no credentials (SSO profiles are not supported)" :
 		    "AWS profile %s not found in the shared credentials or config file", c->profile);
-	return 0;
+	secret_wipe(p, sizeof *p);
+	free(p);
+	return rc;
 }
 
-/* Choose source 5 or 6 for later. Returns 0 or -1. */
+/* Source 8 (container) when its variables are set. Returns 1, 0 or -1. */
 static int
-choose_dynamic(struct creds *c, struct err *e)
+choose_ecs(struct creds *c, struct err *e)
 {
 	const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	const char *imds = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-	const char *off = env("AWS_EC2_METADATA_DISABLED");
 
-	c->dynamic = CREDS_NONE;
 	if (rel) {
 		if (rel[0] != '/' || strlen(rel) >= sizeof c->path)
 			return err_set(e, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path");
 		snprintf(c->endpoint, sizeof c->endpoint, "http://169.254.170.2");
 		snprintf(c->path, sizeof c->path, "%s", rel);
-		c->dynamic = CREDS_ECS;
-		return 0;
-	}
-	if (full) {
+	} else if (full) {
 		if (creds_ecs_uri(full, c->endpoint, sizeof c->endpoint, c->path, sizeof c->path,
 		    e) < 0)
 			return -1;
-		c->dynamic = CREDS_ECS;
+	} else {
 		return 0;
+	}
+	c->base = CREDS_ECS;
+	return 1;
+}
+
+/* Source 9. */
+static void
+choose_imds(struct creds *c)
+{
+	const char *imds = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+
+	snprintf(c->endpoint, sizeof c->endpoint, "%s", imds ? imds : "http://169.254.169.254");
+	/* A trailing slash is common in that variable; the paths add their own. */
+	if (strlen(c->endpoint) > 8 && c->endpoint[strlen(c->endpoint) - 1] == '/')
+		c->endpoint[strlen(c->endpoint) - 1] = '\0';
+	c->base = CREDS_IMDS;
+}
+
+/* Choose source 8 or 9 for later. Returns 0 or -1. */
+static int
+choose_dynamic(struct creds *c, struct err *e)
+{
+	const char *off = env("AWS_EC2_METADATA_DISABLED");
+	int rc;
+
+	c->dynamic = CREDS_NONE;
+	c->nroles = 0;
+	if ((rc = choose_ecs(c, e)) != 0) {
+		c->dynamic = CREDS_ECS;
+		return rc < 0 ? -1 : 0;
 	}
 	if (off && !strcasecmp(off, "true")) {
 		err_set(&c->err, "no AWS credentials: set aws.access_key_id and "
@@ -602,10 +1225,7 @@ choose_dynamic(struct creds *c, struct err *e)
 		    "profile %s in ~/.aws/credentials (instance metadata is disabled)", c->profile);
 		return 0;
 	}
-	snprintf(c->endpoint, sizeof c->endpoint, "%s", imds ? imds : "http://169.254.169.254");
-	/* A trailing slash is common in that variable; the paths add their own. */
-	if (strlen(c->endpoint) > 8 && c->endpoint[strlen(c->endpoint) - 1] == '/')
-		c->endpoint[strlen(c->endpoint) - 1] = '\0';
+	choose_imds(c);
 	c->dynamic = CREDS_IMDS;
 	return 0;
 }
@@ -619,8 +1239,15 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 
 	memset(c, 0, sizeof *c);
 	c->trust = trust;
+	c->allow_http = aws->allow_http;
+	c->process_timeout_s = aws->credential_process_timeout ? aws->credential_process_timeout :
+	    CREDS_PROCESS_TIMEOUT_S;
+	if (aws->sts_endpoint && snprintf(c->sts_override, sizeof c->sts_override, "%s",
+	    aws->sts_endpoint) >= (int)sizeof c->sts_override)
+		return err_set(e, "aws.sts_endpoint: URL too long");
 	profile = aws->profile ? aws->profile : env("AWS_PROFILE");
 	c->profile_explicit = profile != NULL;
+	c->profile_from_cfg = aws->profile != NULL;
 	if (snprintf(c->profile, sizeof c->profile, "%s", profile ? profile : "default") >=
 	    (int)sizeof c->profile)
 		return err_set(e, "AWS profile name too long");
@@ -635,10 +1262,36 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 			return -1;
 		c->have_config_keys = 1;
 	}
-	if ((rc = load_static(c, e)) < 0)
+	if (aws->role_arn || aws->credential_process) {
+		/* Source 1 with a role or a process: the "aws" block is the
+		 * profile. */
+		struct creds_profile *p = malloc(sizeof *p);
+
+		if (!p)
+			return err_set(e, "out of memory");
+		rc = profile_from_cfg(aws, p, e);
+		if (rc == 0 && aws->role_arn) {
+			rc = plan_dynamic(c, NULL, p, e);
+		} else if (rc == 0) {
+			rc = plan_process(c, NULL, p->credential_process, e) < 0 ? -1 : 2;
+			c->dynamic = CREDS_PROCESS;
+			snprintf(c->where, sizeof c->where, "credential_process of notify53 config");
+		}
+		secret_wipe(p, sizeof *p);
+		free(p);
+		if (rc < 0)
+			return -1;
+		log_debug("AWS credentials: %s", c->where);
+		return 0;
+	}
+	if ((rc = resolve(c, e)) < 0)
 		return -1;
-	if (rc > 0) {
+	if (rc == 1) {
 		log_debug("AWS credentials: key %s from %s", c->cur.access_key, c->where);
+		return 0;
+	}
+	if (rc == 2) {
+		log_debug("AWS credentials: %s", c->where);
 		return 0;
 	}
 	return choose_dynamic(c, e);
@@ -736,14 +1389,253 @@ fetch_end(struct creds *c, int ok)
 	c->fetching = 0;
 	if (!ok) {
 		c->failed = 1;
-		log_warn("AWS credentials from %s (%s): %s", creds_source_name(c->dynamic),
-		    c->endpoint, c->err.msg);
+		if (c->base == CREDS_ECS || c->base == CREDS_IMDS)
+			log_warn("AWS credentials from %s (%s): %s", creds_source_name(c->base),
+			    c->endpoint, c->err.msg);
+		else
+			log_warn("AWS credentials: %s", c->err.msg);
 	}
 	secret_wipe(c->imds_token, sizeof c->imds_token);
 	secret_wipe(c->auth, sizeof c->auth);
 	if (c->ready)
 		c->ready(c);
 }
+
+static int sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *k);
+
+/* The stage before gave keys v: assume the next role, or use them. */
+static void
+stage_done(struct creds *c, struct creds_value *v)
+{
+	if (c->stage + 1 < c->nroles) {
+		value_wipe(&c->prev);
+		c->prev = *v;
+		value_wipe(v);
+		c->stage++;
+		if (sts_send(c, &c->roles[c->stage], &c->prev) < 0)
+			fetch_end(c, 0);
+		return;
+	}
+	use(c, v, c->dynamic);
+	value_wipe(v);
+	value_wipe(&c->prev);
+	c->obtained = c->last_fetch;
+	if (c->dynamic == CREDS_ECS || c->dynamic == CREDS_IMDS)
+		snprintf(c->where, sizeof c->where, "%s %s", creds_source_name(c->dynamic),
+		    c->endpoint);
+	log_debug("AWS credentials: key %s from %s", c->cur.access_key, c->where);
+	fetch_end(c, 1);
+}
+
+/* ---- STS ------------------------------------------------------------------------- */
+
+static void
+sts_done(struct http_call *call)
+{
+	struct creds *c = LOOP_CONTAINER_OF(call, struct creds, sts_call);
+	const struct creds_role *r = c->stage < 0 ? &c->web : &c->roles[c->stage];
+	const char *action = c->stage < 0 ? "AssumeRoleWithWebIdentity" : "AssumeRole";
+	struct creds_value v;
+	struct err e = { 0 };
+
+	secret_wipe(c->sts_body, CREDS_STS_BODY_MAX);
+	if (call->error != HTTP_OK) {
+		err_set(&c->err, "%s: %s: %s", r->who, action, call->err.msg);
+		fetch_end(c, 0);
+		return;
+	}
+	if (creds_parse_sts(call->resp->body.data, call->resp->body.len, call->resp->status,
+	    action, &v, &e) < 0) {
+		err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
+		fetch_end(c, 0);
+		return;
+	}
+	stage_done(c, &v);
+}
+
+/* The web identity token, read afresh at each fetch (Kubernetes rotates
+ * it), added to the query q. Returns 0 or -1 with c->err. */
+static int
+add_web_token(struct creds *c, char *q, size_t cap)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct err e = { 0 };
+	int rc = read_small_file(c->token_file, &text, &len, &e);
+
+	if (rc)
+		return err_set(&c->err, "%s: web identity token file %s: %s", c->web.who,
+		    c->token_file, rc > 0 ? "does not exist" : e.msg);
+	while (len && isspace((unsigned char)text[len - 1]))
+		text[--len] = '\0';
+	if (!len || len > CREDS_MAX_WEB_TOKEN)
+		rc = err_set(&c->err, "%s: web identity token file %s is empty or longer than "
+		    "%d bytes", c->web.who, c->token_file, CREDS_MAX_WEB_TOKEN);
+	else if (sigv4_query_add(q, cap, "WebIdentityToken", text) < 0)
+		rc = err_set(&c->err, "%s: web identity token too long", c->web.who);
+	secret_wipe(text, len);
+	free(text);
+	return rc;
+}
+
+/* Send AssumeRole for r signed with k, or AssumeRoleWithWebIdentity (k
+ * NULL, unsigned): STS API Reference, a POST of the query parameters as a
+ * form. Returns 0 (sts_done follows) or -1 with c->err. */
+static int
+sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *k)
+{
+	const char *action = k ? "AssumeRole" : "AssumeRoleWithWebIdentity";
+	static const char form[] = "application/x-www-form-urlencoded; charset=utf-8";
+	struct http_request *req = &c->sts_call.req;
+	struct http_client_opts o;
+	struct err e = { 0 };
+	char session[72], dur[16];
+	char *q;
+
+	if (c->sts_ready && strcmp(c->sts_url, r->endpoint)) {
+		http_client_free(&c->sts);
+		c->sts_ready = 0;
+	}
+	if (!c->sts_ready) {
+		http_client_opts_default(&o);
+		o.trust = c->trust;
+		o.body_max = CREDS_MAX_BODY;
+		o.proxy = c->proxy;
+		if (http_client_init(&c->sts, r->endpoint, &o, &e) < 0) {
+			http_client_free(&c->sts);
+			return err_set(&c->err, "%s: %s: %s: %s", r->who, action, r->endpoint, e.msg);
+		}
+		if (!c->sts.url.tls && !c->allow_http) {
+			http_client_free(&c->sts);
+			return err_set(&c->err, "%s: %s: the STS endpoint %s is plain HTTP: "
+			    "credentials would travel in clear (\"allow_http\" is for tests)", r->who,
+			    action, r->endpoint);
+		}
+		snprintf(c->sts_url, sizeof c->sts_url, "%s", r->endpoint);
+		c->sts_ready = 1;
+	}
+	if (!c->sts_body && !(c->sts_body = malloc(CREDS_STS_BODY_MAX)))
+		return err_set(&c->err, "%s: %s: out of memory", r->who, action);
+	q = c->sts_body;
+	q[0] = '\0';
+	if (r->session_name[0])
+		snprintf(session, sizeof session, "%s", r->session_name);
+	else
+		snprintf(session, sizeof session, "notify53-%lld", (long long)c->last_fetch);
+	snprintf(dur, sizeof dur, "%d", r->duration);
+	if (sigv4_query_add(q, CREDS_STS_BODY_MAX, "Action", action) < 0 ||
+	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "Version", "2011-06-15") < 0 ||
+	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "RoleArn", r->arn) < 0 ||
+	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "RoleSessionName", session) < 0 ||
+	    (r->duration && sigv4_query_add(q, CREDS_STS_BODY_MAX, "DurationSeconds", dur) < 0) ||
+	    (k && r->external_id[0] && sigv4_query_add(q, CREDS_STS_BODY_MAX, "ExternalId",
+	    r->external_id) < 0))
+		return err_set(&c->err, "%s: %s: request too long", r->who, action);
+	if (!k && add_web_token(c, q, CREDS_STS_BODY_MAX) < 0)
+		return -1;
+	memset(&c->sts_call, 0, sizeof c->sts_call);
+	c->sts_call.done = sts_done;
+	req->method = "POST";
+	req->target = "/";
+	req->body = q;
+	req->body_len = strlen(q);
+	http_request_add(req, "Content-Type", form);
+	if (k) {
+		const struct sigv4_header sh[] = { { "Host", c->sts.url.hostport },
+			{ "Content-Type", form } };
+		const struct sigv4_creds sc = { k->access_key, k->secret,
+			k->token[0] ? k->token : NULL };
+		struct sigv4_request sr = { "POST", "/", NULL, sh, 2, q, strlen(q) };
+
+		if (sigv4_init(&c->sts_signer, r->region, "sts", &e) < 0 ||
+		    sigv4_sign(&c->sts_signer, &sc, c->last_fetch, &sr, &c->sts_sig, &e) < 0)
+			return err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
+		for (size_t i = 0; i < c->sts_sig.nheaders; i++)
+			http_request_add(req, c->sts_sig.headers[i].name, c->sts_sig.headers[i].value);
+	}
+	http_client_send(&c->sts, &c->sts_call);
+	return 0;
+}
+
+/* ---- credential_process ------------------------------------------------------- */
+
+/* Its stderr to the log, line by line, control characters replaced. */
+static void
+log_stderr(struct creds *c)
+{
+	char *p = c->child.errtext, *end = p + c->child.errlen;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
+
+		for (char *q = p; q < le; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				*q = ' ';
+		*le = '\0';
+		if (le > p)
+			log_warn("%s: credential_process stderr: %s", c->proc_who, p);
+		p = le + 1;
+	}
+}
+
+static void
+proc_done(struct child *ch)
+{
+	struct creds *c = LOOP_CONTAINER_OF(ch, struct creds, child);
+	struct creds_value v;
+	struct err e = { 0 };
+	char st[64];
+	int ok = 0;
+
+	switch (ch->end) {
+	case CHILD_TIMEOUT:
+		err_set(&c->err, "%s: credential_process %s: killed at its time limit (%d s)",
+		    c->proc_who, c->proc_argv[0], c->process_timeout_s);
+		break;
+	case CHILD_TOO_LARGE:
+		err_set(&c->err, "%s: credential_process %s: killed: more than %d bytes of output",
+		    c->proc_who, c->proc_argv[0], CREDS_PROCESS_MAX_OUTPUT);
+		break;
+	case CHILD_FAILED:
+		err_set(&c->err, "%s: credential_process %s: %s", c->proc_who, c->proc_argv[0],
+		    ch->err.msg);
+		break;
+	default:
+		if (!WIFEXITED(ch->status) || WEXITSTATUS(ch->status))
+			err_set(&c->err, "%s: credential_process %s: %s", c->proc_who,
+			    c->proc_argv[0], child_status_str(ch->status, st, sizeof st));
+		else if (creds_parse_process(ch->out.data ? ch->out.data : "", ch->out.len, &v,
+		    &e) < 0)
+			err_set(&c->err, "%s: credential_process %s: %s", c->proc_who,
+			    c->proc_argv[0], e.msg);
+		else
+			ok = 1;
+	}
+	buf_free(&ch->out);
+	if (!ok) {
+		log_stderr(c);
+		fetch_end(c, 0);
+		return;
+	}
+	stage_done(c, &v);
+}
+
+static int
+proc_start(struct creds *c)
+{
+	struct err e = { 0 };
+
+	memset(&c->child, 0, sizeof c->child);
+	c->child.argv = c->proc_argv;
+	c->child.timeout_ms = c->process_timeout_s * 1000;
+	c->child.out_max = CREDS_PROCESS_MAX_OUTPUT;
+	c->child.done = proc_done;
+	if (child_start(&c->child, &e) < 0)
+		return err_set(&c->err, "%s: credential_process: %s", c->proc_who, e.msg);
+	return 0;
+}
+
+/* ---- ECS and IMDS answers ----------------------------------------------------------- */
 
 static void
 fetch_done(struct http_call *call)
@@ -800,43 +1692,55 @@ fetch_done(struct http_call *call)
 			fetch_end(c, 0);
 			return;
 		}
-		use(c, &v, c->dynamic);
-		value_wipe(&v);
-		snprintf(c->where, sizeof c->where, "%s %s", creds_source_name(c->dynamic),
-		    c->endpoint);
-		log_debug("AWS credentials: key %s from %s", c->cur.access_key, c->where);
-		fetch_end(c, 1);
+		stage_done(c, &v);
 		return;
 	}
 	if (send_step(c) < 0)
 		fetch_end(c, 0);
 }
 
-/* Start a fetch from source 5 or 6. Returns 0 (running) or -1 with c->err. */
+/* Start a fetch of the chosen source. Returns 0 (running) or -1 with
+ * c->err. */
 static int
 fetch_start(struct creds *c, time_t now)
 {
 	struct http_client_opts o;
 	struct err e = { 0 };
 
+	c->fetching = 1;
+	c->failed = 0;
+	c->last_fetch = now;
+	c->stage = -1;
+	err_clear(&c->err);
+	switch (c->base) {
+	case CREDS_ECS:
+	case CREDS_IMDS:
+		break;
+	case CREDS_WEB_IDENTITY:
+		return sts_send(c, &c->web, NULL);
+	case CREDS_PROCESS:
+		return proc_start(c);
+	default:
+		/* Static keys under a role. */
+		c->stage = 0;
+		c->prev = c->base_keys;
+		return sts_send(c, &c->roles[0], &c->prev);
+	}
 	if (!c->http_ready) {
 		http_client_opts_default(&o);
-		o.connect_timeout_ms = o.total_timeout_ms = c->dynamic == CREDS_IMDS ?
+		o.connect_timeout_ms = o.total_timeout_ms = c->base == CREDS_IMDS ?
 		    CREDS_IMDS_TIMEOUT_MS : CREDS_ECS_TIMEOUT_MS;
 		o.body_max = CREDS_MAX_BODY;
 		o.trust = c->trust;
 		if (http_client_init(&c->meta, c->endpoint, &o, &e) < 0) {
 			http_client_free(&c->meta);
-			return err_set(&c->err, "%s: %s", creds_source_name(c->dynamic), e.msg);
+			return err_set(&c->err, "%s: %s", creds_source_name(c->base), e.msg);
 		}
 		c->http_ready = 1;
 	}
-	if (c->dynamic == CREDS_ECS && ecs_auth(c) < 0)
+	if (c->base == CREDS_ECS && ecs_auth(c) < 0)
 		return -1;
-	c->step = c->dynamic == CREDS_ECS ? STEP_ECS : STEP_IMDS_TOKEN;
-	c->fetching = 1;
-	c->failed = 0;
-	c->last_fetch = now;
+	c->step = c->base == CREDS_ECS ? STEP_ECS : STEP_IMDS_TOKEN;
 	return send_step(c);
 }
 
@@ -845,36 +1749,40 @@ creds_get(struct creds *c, time_t now)
 {
 	enum creds_refresh st;
 	struct err e = { 0 };
+	time_t min_gap = CREDS_REFETCH_MIN_S;
 
 	if (c->have && c->cur.expiration && now >= c->cur.expiration) {
 		value_wipe(&c->cur);
 		c->have = 0;
 	}
 	if (c->fetching)
-		return c->have && creds_refresh_state(c->cur.expiration, now) != CREDS_MANDATORY ?
-		    &c->sig : NULL;
+		return c->have && creds_refresh_state(c->cur.expiration, c->obtained, now) !=
+		    CREDS_MANDATORY ? &c->sig : NULL;
 	if (c->failed) {
 		c->failed = 0;
 		return c->have ? &c->sig : NULL;
 	}
 	if (!c->have) {
 		if (c->dynamic == CREDS_NONE) {
-			int rc = load_static(c, &e);
+			int rc = resolve(c, &e);
 
 			if (rc < 0)
 				err_set(&c->err, "%s", e.msg);
 			else if (rc == 0)
 				err_set(&c->err, "no AWS credentials any more in the chain");
-			return rc > 0 ? &c->sig : NULL;
+			if (rc != 2)
+				return rc > 0 ? &c->sig : NULL;
 		}
-		if (fetch_start(c, now) < 0) {
+		if (fetch_start(c, now) < 0)
 			c->fetching = 0;
-			return NULL;
-		}
 		return NULL;
 	}
-	st = creds_refresh_state(c->cur.expiration, now);
-	if (st != CREDS_FRESH && c->dynamic != CREDS_NONE && now - c->last_fetch >= CREDS_REFETCH_MIN_S) {
+	st = creds_refresh_state(c->cur.expiration, c->obtained, now);
+	/* Keys with a short life: no more than a fetch per quarter of it. */
+	if (c->obtained && c->cur.expiration > c->obtained &&
+	    (c->cur.expiration - c->obtained) / 4 < min_gap)
+		min_gap = (c->cur.expiration - c->obtained) / 4;
+	if (st != CREDS_FRESH && c->dynamic != CREDS_NONE && now - c->last_fetch >= min_gap) {
 		if (fetch_start(c, now) < 0)
 			c->fetching = 0;
 		else if (st == CREDS_MANDATORY)
@@ -896,5 +1804,12 @@ creds_free(struct creds *c)
 {
 	if (c->http_ready)
 		http_client_free(&c->meta);
+	if (c->sts_ready)
+		http_client_free(&c->sts);
+	child_free(&c->child);
+	if (c->sts_body) {
+		secret_wipe(c->sts_body, CREDS_STS_BODY_MAX);
+		free(c->sts_body);
+	}
 	secret_wipe(c, sizeof *c);
 }

@@ -104,10 +104,16 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 		return -1;
 	if (sigv4_init(&r->signer, r->region, "route53", e) < 0)
 		return -1;
+	if (proxy_conf_init(&r->proxy, aws->proxy, e) < 0)
+		return -1;
 	http_client_opts_default(&o);
 	o.trust = &r->trust;
+	o.proxy = &r->proxy;
 	if (http_client_init(&r->http, endpoint ? endpoint : R53_DEFAULT_ENDPOINT, &o, e) < 0)
 		return -1;
+	if (r->http.proxy)
+		log_info("route53: through the proxy %s (%s)", r->http.proxy->url.hostport,
+		    r->http.url.tls ? r->proxy.https_from : r->proxy.http_from);
 	/* Over plain HTTP the key ID, every signed request (replayable for
 	 * minutes) and a session token travel in clear: only for a test
 	 * endpoint, and said so. */
@@ -122,6 +128,7 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 		return -1;
 	r->creds.ready = on_creds;
 	r->creds.user = r;
+	r->creds.proxy = &r->proxy;
 	rate = aws->max_requests_per_second;
 	r53_bucket_init(&r->bucket, rate, rate >= 1 ? (double)(long)rate : 1, loop_now());
 	return 0;
@@ -185,7 +192,8 @@ r53_free(struct r53 *r)
 		r->active = NULL;
 	}
 	http_client_free(&r->http);
-	creds_free(&r->creds);
+	creds_free(&r->creds); /* its STS client uses the proxy settings */
+	proxy_conf_free(&r->proxy);
 	tls_trust_free(&r->trust);
 }
 

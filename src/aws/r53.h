@@ -68,6 +68,7 @@
 struct r53 {
 	struct http_client http;
 	struct tls_trust trust;
+	struct proxy_conf proxy;    /* for the AWS APIs, never instance metadata */
 	struct sigv4_signer signer;
 	struct creds creds;
 	char region[SIGV4_MAX_SCOPE_NAME];

@@ -107,6 +107,7 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 		return R53_RETRY_CLOCK;
 	case HTTP_ERR_RESOLVE:
 	case HTTP_ERR_CONNECT:
+	case HTTP_ERR_PROXY: /* nothing reached Route 53 */
 		return R53_RETRY_TRANSIENT;
 	case HTTP_ERR_TIMEOUT:
 	case HTTP_ERR_IO:

@@ -5,6 +5,7 @@
 
 #include "bearssl.h"
 #include "base/date.h"
+#include "base/num.h"
 
 static const char hexdig[] = "0123456789abcdef";
 static const char HEXDIG[] = "0123456789ABCDEF";
@@ -54,18 +55,6 @@ unreserved(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 	    c == '-' || c == '_' || c == '.' || c == '~';
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static unsigned char
@@ -154,10 +143,10 @@ qit_next(struct qit *it)
 	if (it->p >= it->end)
 		return -1;
 	c = (unsigned char)*it->p++;
-	if (c == '%' && it->end - it->p >= 2 && hexval((unsigned char)it->p[0]) >= 0 &&
-	    hexval((unsigned char)it->p[1]) >= 0) {
-		c = (unsigned char)(hexval((unsigned char)it->p[0]) * 16 +
-		    hexval((unsigned char)it->p[1]));
+	if (c == '%' && it->end - it->p >= 2 && num_hex((unsigned char)it->p[0]) >= 0 &&
+	    num_hex((unsigned char)it->p[1]) >= 0) {
+		c = (unsigned char)(num_hex((unsigned char)it->p[0]) * 16 +
+		    num_hex((unsigned char)it->p[1]));
 		it->p += 2;
 	}
 	if (unreserved(c))
@@ -618,8 +607,14 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	sig->headers[0].value = sig->amz_date;
 	sig->nheaders = 1;
 	if (c->token && *c->token) {
+		size_t tn = strlen(c->token);
+
+		if (tn >= sizeof sig->token)
+			return err_set(e, "sigv4: session token longer than %d bytes",
+			    SIGV4_MAX_TOKEN - 1);
+		memcpy(sig->token, c->token, tn + 1);
 		sig->headers[1].name = "X-Amz-Security-Token";
-		sig->headers[1].value = c->token;
+		sig->headers[1].value = sig->token;
 		sig->nheaders = 2;
 	}
 	sig->headers[sig->nheaders].name = "Authorization";

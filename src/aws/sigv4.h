@@ -62,6 +62,9 @@ struct sigv4_request {
 struct sigv4_signature {
 	char amz_date[SIGV4_DATE_LEN + 1];
 	char authorization[SIGV4_AUTH_MAX];
+	/* A copy of the session token: the request keeps the token it was
+	 * signed with even when the credentials change before it is sent. */
+	char token[SIGV4_MAX_TOKEN];
 	/* For tests only: the string to sign (no secret in it, but do not log). */
 	char string_to_sign[SIGV4_STS_MAX];
 	struct sigv4_header headers[3];

@@ -1,9 +1,10 @@
 #include "base/json.h"
 
 #include <math.h>
-#include <stdlib.h>
 
 #include <cJSON.h>
+
+#include "base/num.h"
 
 void
 json_write_str(FILE *f, const char *s)
@@ -34,7 +35,7 @@ write_number(FILE *f, double d)
 	/* 15 significant digits always read back exactly for the numbers a
 	 * config holds; 17 are enough for any double (IEEE 754). */
 	snprintf(buf, sizeof buf, "%.15g", d);
-	if (strtod(buf, NULL) != d)
+	if (num_strtod(buf, NULL) != d)
 		snprintf(buf, sizeof buf, "%.17g", d);
 	fputs(buf, f);
 }

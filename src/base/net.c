@@ -84,6 +84,64 @@ net_addr_parse(struct net_addr *a, const char *s, int default_port)
 }
 
 int
+net_cidr_parse(struct net_addr *a, int *prefix, const char *s)
+{
+	char tmp[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	const unsigned char *ip;
+	unsigned char v4[4];
+	uint64_t p;
+	int maxbits;
+
+	if (n + 3 > sizeof tmp)
+		return NET_CIDR_BAD;
+	snprintf(tmp, sizeof tmp, "%.*s", (int)n, s);
+	/* A bare IPv6 address would read its last group as a port: bracket it;
+	 * one colon (a port) is not an address. */
+	if (strchr(tmp, ':') && strchr(strchr(tmp, ':') + 1, ':'))
+		snprintf(tmp, sizeof tmp, "[%.*s]", (int)n, s);
+	else if (strchr(tmp, ':'))
+		return NET_CIDR_BAD;
+	if (net_addr_parse(a, tmp, 53) < 0)
+		return NET_CIDR_BAD;
+	maxbits = a->ss.ss_family == AF_INET ? 32 : 128;
+	*prefix = maxbits;
+	if (slash) {
+		if (num_parse(slash + 1, (uint64_t)maxbits, &p) < 0)
+			return NET_CIDR_PREFIX;
+		*prefix = (int)p;
+	}
+	/* IPv4-mapped: the IPv4 range; net_cidr_match compares 4 bytes, which
+	 * the prefix must cover. */
+	if (a->ss.ss_family == AF_INET6 && net_addr_ip(a, &ip) == 4) {
+		if (*prefix < 96)
+			return NET_CIDR_MAPPED;
+		memcpy(v4, ip, 4); /* ip points into a */
+		net_addr_from_ip(a, v4, 4, 53);
+		*prefix -= 96;
+	}
+	return 0;
+}
+
+int
+net_cidr_match(const struct net_addr *net, int prefix, const struct net_addr *a)
+{
+	const unsigned char *x, *y;
+	int bits = prefix;
+
+	if (net_addr_ip(net, &x) != net_addr_ip(a, &y))
+		return 0;
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+
+		if ((x[i] & m) != (y[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
+int
 net_addr_port(const struct net_addr *a)
 {
 	if (a->ss.ss_family == AF_INET)

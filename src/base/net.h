@@ -47,6 +47,20 @@ size_t net_addr_ip(const struct net_addr *a, const unsigned char **ip);
  * (::ffff:192.0.2.1) equals its IPv4 form. */
 int net_addr_same_ip(const struct net_addr *a, const struct net_addr *b);
 
+/* Parse an address range: "192.0.2.0/24", "2001:db8::/32" (no brackets),
+ * or one address (all its bits). An IPv4-mapped range (::ffff:192.0.2.0/120)
+ * is the IPv4 range (192.0.2.0/24). Returns 0, NET_CIDR_BAD (not an address
+ * or range), NET_CIDR_PREFIX (bad prefix length) or NET_CIDR_MAPPED (an
+ * IPv4-mapped range shorter than /96). */
+#define NET_CIDR_BAD (-1)
+#define NET_CIDR_PREFIX (-2)
+#define NET_CIDR_MAPPED (-3)
+int net_cidr_parse(struct net_addr *a, int *prefix, const char *s);
+
+/* Is the IP address of a (an IPv4-mapped one as IPv4) inside the range
+ * net/prefix from net_cidr_parse? Ports are ignored. */
+int net_cidr_match(const struct net_addr *net, int prefix, const struct net_addr *a);
+
 /* Make fd non-blocking and close-on-exec. Returns 0 or -1. */
 int net_nonblock(int fd);
 

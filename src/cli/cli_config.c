@@ -2,8 +2,8 @@
  * cli_config: the `check-config` command: load and validate the
  * configuration file (src/config/cfg), then print what it means: the
  * listen addresses, who may send NOTIFY, each zone with its primaries,
- * hosted zone, TSIG key and ignore rules, the timers, the safety limits
- * and the AWS endpoint.
+ * hosted zone, TSIG key and ignore rules, the timers, the safety limits,
+ * the AWS endpoint and the proxy (from the config or the environment).
  */
 #include <stdio.h>
 
@@ -11,6 +11,7 @@
 #include "cli/cmd.h"
 #include "codec/rr.h"
 #include "config/cfg.h"
+#include "net/proxy.h"
 
 static void
 print_zone(const struct cfg_zone *z)
@@ -41,11 +42,21 @@ print_zone(const struct cfg_zone *z)
 	}
 }
 
+static void
+print_proxy(const char *scheme, const struct proxy *p, const char *from)
+{
+	if (p->url.host[0])
+		printf(" %s via %s (%s)", scheme, p->url.hostport, from);
+	else
+		printf(" %s direct", scheme);
+}
+
 int
 cmd_check_config(const struct cmd_args *args)
 {
 	const char *path = args->opt[CMD_OPT_CONFIG] ? args->opt[CMD_OPT_CONFIG] : CFG_DEFAULT_PATH;
 	struct cfg c;
+	struct proxy_conf pc;
 	struct err e = { 0 };
 	char a[NET_ADDR_STRLEN];
 
@@ -73,6 +84,17 @@ cmd_check_config(const struct cmd_args *args)
 	printf("aws: %s, region %s, at most %g requests/s\n",
 	    c.aws.endpoint ? c.aws.endpoint : "https://route53.amazonaws.com",
 	    c.aws.region ? c.aws.region : "us-east-1", c.aws.max_requests_per_second);
+	if (proxy_conf_init(&pc, c.aws.proxy, &e) < 0) {
+		fprintf(stderr, "notify53: %s\n", e.msg);
+		cfg_free(&c);
+		return CMD_FAIL;
+	}
+	printf("proxy:");
+	print_proxy("https", &pc.https, pc.https_from);
+	printf(",");
+	print_proxy("http", &pc.http, pc.http_from);
+	printf("%s%.200s\n", pc.no_proxy ? "; NO_PROXY " : "", pc.no_proxy ? pc.no_proxy : "");
+	proxy_conf_free(&pc);
 	cfg_free(&c);
 	return CMD_OK;
 }

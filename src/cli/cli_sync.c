@@ -8,12 +8,14 @@
  *       the changes a sync would make (plan_print: "+" create, "~" update
  *       with old and new values, "-" delete, notes, refusal, counts;
  *       coloured on a terminal; JSON Lines with --json), each zone after a
- *       "# ZONE serial N, hosted zone ID" line (text only). Exit 0: no
+ *       "# ZONE (public hosted zone ID) serial N" line (text only; the
+ *       hosted zone named by sync_job_zone). Exit 0: no
  *       changes; 2: changes pending; 1: any zone failed.
  *   sync
- *       applies. One line per zone on stdout, the daemon's (sync_result):
- *         ZONE: serial N by AXFR, 12 created, 3 updated, 1 deleted in 2
- *         batches; API calls: ListHostedZonesByName 1, ...; 0.42 s
+ *       applies. One line per zone on stdout, the daemon's (sync_job_zone,
+ *       sync_result):
+ *         ZONE (private hosted zone ID): serial N by AXFR, 12 created, 3
+ *         updated, 1 deleted in 2 batches; API calls: ...; 0.42 s
  *       then a total line; failures, refusals and Route 53's messages on
  *       stderr. --dry-run prints the plan instead of applying it, --force
  *       applies a plan the safety check refused, --wait polls GetChange
@@ -63,15 +65,15 @@ static struct run run;
 /* ---- printing ------------------------------------------------------------------- */
 
 static void
-print_notes(const struct sync_job *j)
+print_notes(const struct sync_job *j, const char *zone)
 {
 	for (size_t i = 0; i < j->plan.nnotes; i++) {
 		const struct plan_note *n = &j->plan.notes[i];
 
 		if (n->level == PLAN_INFO)
-			log_debug("%s: note: %s", j->zone->name, n->text);
+			log_debug("%s: note: %s", zone, n->text);
 		else
-			fprintf(stderr, "notify53: %s: %s: %s\n", j->zone->name,
+			fprintf(stderr, "notify53: %s: %s: %s\n", zone,
 			    n->level == PLAN_WARN ? "warning" : "error", n->text);
 	}
 }
@@ -81,19 +83,20 @@ print_plan(struct sync_job *j)
 {
 	struct plan_opts o;
 	unsigned flags = run.json ? PLAN_PRINT_JSON : 0;
+	char zone[SYNC_ZONE_TEXT_MAX];
 
 	if (!run.json && isatty(STDOUT_FILENO))
 		flags |= PLAN_PRINT_COLOR;
 	if (j->status == SYNC_FAILED) {
-		fprintf(stderr, "notify53: %s: %s\n", j->zone->name, j->err.msg);
+		fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
 		run.failed = 1;
 		return;
 	}
 	if (!run.json)
-		printf("# %s serial %lu, hosted zone %s\n", j->zone->name, (unsigned long)j->serial,
-		    j->zone_id);
+		printf("# %s serial %lu\n", sync_job_zone(j, zone, sizeof zone),
+		    (unsigned long)j->serial);
 	plan_opts_init(&o, j->zone);
-	plan_print(&j->plan, &o, stdout, flags);
+	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
 	if (j->plan.nchanges)
 		run.pending = 1;
 }
@@ -101,22 +104,24 @@ print_plan(struct sync_job *j)
 static void
 print_sync(struct sync_job *j)
 {
-	char line[SYNC_RESULT_MAX];
+	char line[SYNC_RESULT_MAX], zone[SYNC_ZONE_TEXT_MAX];
 
+	sync_job_zone(j, zone, sizeof zone);
 	if (j->dry_run && j->status != SYNC_FAILED) {
 		struct plan_opts o;
 
 		plan_opts_init(&o, j->zone);
-		plan_print(&j->plan, &o, stdout, isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
+		plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
+		    isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
 	} else {
-		print_notes(j);
+		print_notes(j, zone);
 	}
 	for (size_t i = 0; i < j->nrefused; i++)
-		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", j->zone->name, j->refused[i]);
+		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		fprintf(stderr, "notify53: %s: %s%s\n", j->zone->name,
+		fprintf(stderr, "notify53: %s: %s%s\n", zone,
 		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
-	printf("%s: %s\n", j->zone->name, sync_result(j, line, sizeof line));
+	printf("%s: %s\n", zone, sync_result(j, line, sizeof line));
 	/* A set the plan had to leave out (an error note: a value Route 53
 	 * cannot take) is missing from Route 53 as a refused one would be. */
 	if ((j->status != SYNC_OK && j->status != SYNC_CURRENT) || (j->plan.nerrors && !j->dry_run))
@@ -177,8 +182,10 @@ start_jobs(void)
 		j->force = run.force;
 		j->wait = run.wait;
 		j->done = job_done;
-		if (run.zone_ids[i])
+		if (run.zone_ids[i]) {
 			snprintf(j->zone_id, sizeof j->zone_id, "%s", run.zone_ids[i]);
+			j->zone_private = j->zone->kind == CFG_ZONE_PRIVATE;
+		}
 		sync_start(j);
 	}
 }

@@ -53,8 +53,22 @@ by_group(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The start of a JSON line: {"zone":Z[,"hosted_zone":ID,"private":B] */
+static void
+json_zone(FILE *f, const char *zone, const char *hosted_zone, int private_zone)
+{
+	fputs("{\"zone\":", f);
+	json_write_str(f, zone);
+	if (hosted_zone && *hosted_zone) {
+		fputs(",\"hosted_zone\":", f);
+		json_write_str(f, hosted_zone);
+		fprintf(f, ",\"private\":%s", private_zone ? "true" : "false");
+	}
+}
+
 int
-plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned flags)
+plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_zone,
+    int private_zone, FILE *f, unsigned flags)
 {
 	int json = flags & PLAN_PRINT_JSON, color = (flags & PLAN_PRINT_COLOR) && !json;
 	const char *zone = o && o->zone && o->zone->name ? o->zone->name : ".";
@@ -78,8 +92,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned fl
 			continue;
 		present(ch->set.name, name, sizeof name);
 		if (json) {
-			fprintf(f, "{\"zone\":");
-			json_write_str(f, zone);
+			json_zone(f, zone, hosted_zone, private_zone);
 			fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
 			json_write_str(f, name);
 			fprintf(f, ",\"type\":\"%s\",\"ttl\":%lu", type, (unsigned long)ch->set.ttl);
@@ -107,8 +120,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned fl
 	}
 	for (size_t i = 0; i < p->nnotes; i++) {
 		if (json) {
-			fprintf(f, "{\"zone\":");
-			json_write_str(f, zone);
+			json_zone(f, zone, hosted_zone, private_zone);
 			fprintf(f, ",\"note\":\"%s\",\"message\":", level_name[p->notes[i].level]);
 			json_write_str(f, p->notes[i].text);
 			fputs("}\n", f);
@@ -119,8 +131,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, FILE *f, unsigned fl
 	if (p->notes_dropped && !json)
 		fprintf(f, "note: %zu more notes not shown\n", p->notes_dropped);
 	if (json) {
-		fprintf(f, "{\"zone\":");
-		json_write_str(f, zone);
+		json_zone(f, zone, hosted_zone, private_zone);
 		fprintf(f, ",\"summary\":{\"create\":%zu,\"update\":%zu,\"delete\":%zu,\"skipped\":%zu,"
 		    "\"conflicts\":%zu,\"errors\":%zu,\"batches\":%zu,\"refused\":", p->ncreate,
 		    p->nupdate, p->ndelete, p->nskipped, p->nconflicts, p->nerrors, p->nbatches);

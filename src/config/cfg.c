@@ -215,54 +215,27 @@ get_addr(const cJSON *v, const struct where *w, struct err *e, int port, struct 
 	return 0;
 }
 
-/* "192.0.2.0/24", "2001:db8::/32" or a single address. */
+/* "192.0.2.0/24", "2001:db8::/32" or a single address. An IPv4-mapped
+ * entry (::ffff:192.0.2.0/120) is the IPv4 range 192.0.2.0/24: sources
+ * arrive as IPv4 (IPV6_V6ONLY sockets). */
 static int
 get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *r)
 {
-	char tmp[INET6_ADDRSTRLEN + 8], buf[80];
-	const unsigned char *ip;
-	unsigned char v4[4];
-	const char *slash;
-	int maxbits;
+	char buf[80];
 
 	if (!cJSON_IsString(v))
 		return bad(e, w, "must be a string");
-	slash = strchr(v->valuestring, '/');
-	if (strlen(v->valuestring) >= sizeof tmp)
-		return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
-	snprintf(tmp, sizeof tmp, "%.*s",
-	    (int)(slash ? (size_t)(slash - v->valuestring) : strlen(v->valuestring)), v->valuestring);
-	/* A bare IPv6 address would read its last group as a port: bracket it. */
-	if (strchr(tmp, ':') && strchr(strchr(tmp, ':') + 1, ':')) {
-		char br[sizeof tmp + 2];
-
-		snprintf(br, sizeof br, "[%s]", tmp);
-		if (net_addr_parse(&r->addr, br, 53) < 0)
-			return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
-	} else if (strchr(tmp, ':') || net_addr_parse(&r->addr, tmp, 53) < 0) {
+	switch (net_cidr_parse(&r->addr, &r->prefix, v->valuestring)) {
+	case 0:
+		return 0;
+	case NET_CIDR_PREFIX:
+		return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
+	case NET_CIDR_MAPPED:
+		return bad(e, w, "%s is an IPv4-mapped range: its prefix length must be 96 or "
+		    "more", shown(v, buf, sizeof buf));
+	default:
 		return bad(e, w, "%s is not an IP address or range", shown(v, buf, sizeof buf));
 	}
-	maxbits = r->addr.ss.ss_family == AF_INET ? 32 : 128;
-	r->prefix = maxbits;
-	if (slash) {
-		uint64_t p;
-
-		if (num_parse(slash + 1, (uint64_t)maxbits, &p) < 0)
-			return bad(e, w, "%s has a bad prefix length", shown(v, buf, sizeof buf));
-		r->prefix = (int)p;
-	}
-	/* An IPv4-mapped entry (::ffff:192.0.2.0/120) is the IPv4 range
-	 * 192.0.2.0/24: sources arrive as IPv4 (IPV6_V6ONLY sockets), and
-	 * in_range compares the 4 bytes, which its prefix must cover. */
-	if (r->addr.ss.ss_family == AF_INET6 && net_addr_ip(&r->addr, &ip) == 4) {
-		if (r->prefix < 96)
-			return bad(e, w, "%s is an IPv4-mapped range: its prefix length must be 96 or "
-			    "more", shown(v, buf, sizeof buf));
-		memcpy(v4, ip, 4); /* ip points into r->addr */
-		net_addr_from_ip(&r->addr, v4, 4, 53);
-		r->prefix -= 96;
-	}
-	return 0;
 }
 
 /* ---- the original tool's keys ---------------------------------------------- */
@@ -636,6 +609,83 @@ STR_FIELD(rd_aws_session_token, aws.session_token)
 STR_FIELD(rd_aws_endpoint, aws.endpoint)
 STR_FIELD(rd_aws_region, aws.region)
 STR_FIELD(rd_aws_ca_file, aws.ca_file)
+STR_FIELD(rd_aws_sts_endpoint, aws.sts_endpoint)
+STR_FIELD(rd_aws_sts_region, aws.sts_region)
+STR_FIELD(rd_aws_web_identity_token_file, aws.web_identity_token_file)
+STR_FIELD(rd_aws_credential_process, aws.credential_process)
+
+/* A string key of "aws" whose value cfg_aws_value_check knows: the field
+ * by its name (w->key). */
+static int
+rd_aws_sts(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg_aws *a = &ps->c->aws;
+	char **f = !strcmp(w->key, "role_arn") ? &a->role_arn :
+	    !strcmp(w->key, "source_profile") ? &a->source_profile :
+	    !strcmp(w->key, "credential_source") ? &a->credential_source :
+	    !strcmp(w->key, "external_id") ? &a->external_id :
+	    !strcmp(w->key, "role_session_name") ? &a->role_session_name :
+	    &a->sts_regional_endpoints;
+	struct err ve = { 0 };
+
+	if (get_str(v, w, e, f) < 0)
+		return -1;
+	if (cfg_aws_value_check(w->key, *f, &ve) < 0)
+		return bad(e, w, "%s", ve.msg);
+	return 0;
+}
+
+/* Characters STS allows in a name (RoleSessionName: [\w+=,.@-]; ExternalId
+ * adds ':' and '/'). */
+static int
+sts_chars(const char *s, const char *extra)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_+=,.@-", *s) && !strchr(extra, *s))
+			return 0;
+	return 1;
+}
+
+int
+cfg_aws_value_check(const char *key, const char *v, struct err *e)
+{
+	size_t n = strlen(v);
+	uint64_t d;
+
+	if (!strcmp(key, "role_arn")) {
+		/* arn:PARTITION:iam::ACCOUNT:role/NAME, 20-2048 characters. */
+		if (n < 20 || n > 2048 || strncmp(v, "arn:", 4) || !strstr(v, ":role/") ||
+		    !sts_chars(v, ":/"))
+			return err_set(e, "role_arn %s is not a role ARN "
+			    "(arn:aws:iam::ACCOUNT:role/NAME)", n <= 200 ? v : "(too long)");
+	} else if (!strcmp(key, "credential_source")) {
+		if (strcmp(v, "Environment") && strcmp(v, "Ec2InstanceMetadata") &&
+		    strcmp(v, "EcsContainer"))
+			return err_set(e, "credential_source must be Environment, "
+			    "Ec2InstanceMetadata or EcsContainer");
+	} else if (!strcmp(key, "external_id")) {
+		if (n < 2 || n > 1224 || !sts_chars(v, ":/"))
+			return err_set(e, "external_id must be 2 to 1224 characters of letters, "
+			    "digits and _+=,.@:/-");
+	} else if (!strcmp(key, "role_session_name")) {
+		if (n < 2 || n > 64 || !sts_chars(v, ""))
+			return err_set(e, "role_session_name must be 2 to 64 characters of "
+			    "letters, digits and _+=,.@-");
+	} else if (!strcmp(key, "duration_seconds")) {
+		if (num_parse(v, 43200, &d) < 0 || d < 900)
+			return err_set(e, "duration_seconds must be a whole number from 900 "
+			    "to 43200");
+	} else if (!strcmp(key, "sts_regional_endpoints")) {
+		if (strcmp(v, "regional") && strcmp(v, "legacy"))
+			return err_set(e, "sts_regional_endpoints must be regional or legacy");
+	} else if (!strcmp(key, "source_profile")) {
+		if (!n || n > 127)
+			return err_set(e, "source_profile must be a profile name of 1 to 127 "
+			    "characters");
+	}
+	return 0;
+}
+STR_FIELD(rd_aws_proxy, aws.proxy)
 STR_FIELD(rd_user, user)
 STR_FIELD(rd_group, group)
 STR_FIELD(rd_pidfile, pidfile)
@@ -650,6 +700,8 @@ INT_FIELD(rd_max_delete_percent, safety.max_delete_percent, 0, 100)
 INT_FIELD(rd_max_update_percent, safety.max_update_percent, 0, 100)
 INT_FIELD(rd_min_existing, safety.min_existing, 0, 100000000)
 INT_FIELD(rd_reconcile, reconcile_interval, 60, 365 * 24 * 3600)
+INT_FIELD(rd_aws_duration_seconds, aws.duration_seconds, 900, 43200)
+INT_FIELD(rd_aws_process_timeout, aws.credential_process_timeout, 1, 3600)
 
 static int
 rd_aws_rate(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
@@ -695,6 +747,19 @@ static const struct key aws_keys[] = {
 	{ "ca_file", rd_aws_ca_file, NULL },
 	{ "max_requests_per_second", rd_aws_rate, NULL },
 	{ "allow_http", rd_aws_allow_http, NULL },
+	{ "role_arn", rd_aws_sts, NULL },
+	{ "source_profile", rd_aws_sts, NULL },
+	{ "credential_source", rd_aws_sts, NULL },
+	{ "external_id", rd_aws_sts, NULL },
+	{ "role_session_name", rd_aws_sts, NULL },
+	{ "duration_seconds", rd_aws_duration_seconds, NULL },
+	{ "sts_regional_endpoints", rd_aws_sts, NULL },
+	{ "sts_endpoint", rd_aws_sts_endpoint, NULL },
+	{ "sts_region", rd_aws_sts_region, NULL },
+	{ "web_identity_token_file", rd_aws_web_identity_token_file, NULL },
+	{ "credential_process", rd_aws_credential_process, NULL },
+	{ "credential_process_timeout", rd_aws_process_timeout, NULL },
+	{ "proxy", rd_aws_proxy, NULL },
 };
 
 static const struct key safety_keys[] = {
@@ -768,6 +833,34 @@ finish_listen(struct parse *ps)
 	}
 }
 
+/* May a and b both be configured? One zone name may stand for several
+ * hosted zones, as when a primary keeps a view per hosted zone (a public
+ * one and a private one for VPCs, Amazon Route 53 Developer Guide,
+ * "Working with private hosted zones"); each entry must then say which
+ * hosted zone it is: its own hosted_zone_id, or "private" true for one
+ * and false for the other (without it, an entry takes the public zone or
+ * else the private one, which may be the other entry's). Returns 0, or -1
+ * with the reason in e. */
+static int
+same_entry(const struct cfg_zone *a, const struct cfg_zone *b, const struct where *w,
+    struct err *e)
+{
+	if (strcmp(a->name, b->name))
+		return 0;
+	if (a->hosted_zone_id && b->hosted_zone_id) {
+		if (strcmp(a->hosted_zone_id, b->hosted_zone_id))
+			return 0;
+		return bad(e, w, "zone %s: hosted zone %s is configured twice", b->name,
+		    b->hosted_zone_id);
+	}
+	if (a->hosted_zone_id || b->hosted_zone_id)
+		return 0;
+	if (a->kind != CFG_ZONE_ANY && b->kind != CFG_ZONE_ANY && a->kind != b->kind)
+		return 0;
+	return bad(e, w, "zone %s is configured twice (entries of one name must each give "
+	    "\"private\" true or false, or their own \"hosted_zone_id\")", b->name);
+}
+
 static int
 finish_zone(struct parse *ps, int i, struct err *e)
 {
@@ -777,8 +870,8 @@ finish_zone(struct parse *ps, int i, struct err *e)
 	int host_bits;
 
 	for (int j = 0; j < i; j++)
-		if (!strcmp(c->zones[j].name, z->name))
-			return bad(e, &zw, "zone %s is configured twice", z->name);
+		if (same_entry(&c->zones[j], z, &zw, e) < 0)
+			return -1;
 	if (ps->zone_key[i]) {
 		for (int k = 0; k < c->ntsig_keys; k++)
 			if (!strcmp(c->tsig_keys[k].name, ps->zone_key[i]))
@@ -801,10 +894,44 @@ finish_zone(struct parse *ps, int i, struct err *e)
 	return 0;
 }
 
+/* The temporary-credential keys of "aws" that go together. */
+static int
+finish_aws(const struct cfg_aws *a, const char *path, struct err *e)
+{
+	int sources = (a->access_key_id != NULL) + (a->source_profile != NULL) +
+	    (a->credential_source != NULL) + (a->credential_process != NULL) +
+	    (a->web_identity_token_file != NULL);
+
+	if (!a->role_arn) {
+		const char *k = a->source_profile ? "source_profile" :
+		    a->credential_source ? "credential_source" : a->external_id ? "external_id" :
+		    a->role_session_name ? "role_session_name" :
+		    a->duration_seconds ? "duration_seconds" :
+		    a->web_identity_token_file ? "web_identity_token_file" : NULL;
+
+		if (k)
+			return err_set(e, "%s: aws.%s needs aws.role_arn", path, k);
+		if (a->credential_process && a->access_key_id)
+			return err_set(e, "%s: aws.credential_process and aws.access_key_id "
+			    "exclude each other", path);
+		return 0;
+	}
+	if (sources != 1)
+		return err_set(e, "%s: aws.role_arn needs exactly one source of the keys that "
+		    "assume it: aws.access_key_id, aws.source_profile, aws.credential_source, "
+		    "aws.credential_process or aws.web_identity_token_file", path);
+	if (a->web_identity_token_file && a->external_id)
+		return err_set(e, "%s: aws.external_id does not apply to web identity", path);
+	return 0;
+}
+
 static int
 finish(struct parse *ps, struct err *e)
 {
 	struct cfg *c = ps->c;
+
+	if (finish_aws(&c->aws, c->path, e) < 0)
+		return -1;
 
 	finish_listen(ps);
 	for (int i = 0; i < c->nzones; i++)
@@ -944,6 +1071,17 @@ cfg_free(struct cfg *c)
 	free(c->aws.endpoint);
 	free(c->aws.region);
 	free(c->aws.ca_file);
+	free(c->aws.role_arn);
+	free(c->aws.source_profile);
+	free(c->aws.credential_source);
+	free(c->aws.external_id);
+	free(c->aws.role_session_name);
+	free(c->aws.sts_regional_endpoints);
+	free(c->aws.sts_endpoint);
+	free(c->aws.sts_region);
+	free(c->aws.web_identity_token_file);
+	free(c->aws.credential_process);
+	secret_free(c->aws.proxy);
 	free(c->user);
 	free(c->group);
 	free(c->pidfile);
@@ -969,29 +1107,11 @@ cfg_zone_find(const struct cfg *c, const char *name)
 	return NULL;
 }
 
-static int
-in_range(const struct cfg_cidr *r, const struct net_addr *a)
-{
-	const unsigned char *x, *y;
-	int bits = r->prefix;
-
-	/* r is never IPv4-mapped (get_cidr): its bytes cover its prefix. */
-	if (net_addr_ip(&r->addr, &x) != net_addr_ip(a, &y))
-		return 0;
-	for (int i = 0; bits > 0; i++, bits -= 8) {
-		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
-
-		if ((x[i] & m) != (y[i] & m))
-			return 0;
-	}
-	return 1;
-}
-
 int
 cfg_notify_allowed(const struct cfg *c, const struct cfg_zone *z, const struct net_addr *addr)
 {
 	for (int i = 0; i < c->nnotify_from; i++)
-		if (in_range(&c->notify_from[i], addr))
+		if (net_cidr_match(&c->notify_from[i].addr, c->notify_from[i].prefix, addr))
 			return 1;
 	if (z)
 		for (int i = 0; i < z->nprimaries; i++)

@@ -74,6 +74,24 @@ struct cfg_aws {
 	char *ca_file;           /* PEM bundle replacing the built-in anchors */
 	double max_requests_per_second;
 	int allow_http;          /* an http:// endpoint may be used (tests) */
+	/* Temporary credentials (src/aws/creds), the AWS config file's keys of
+	 * the same names; NULL or 0 when not given. Values are checked with
+	 * cfg_aws_value_check. */
+	char *role_arn;
+	char *source_profile;
+	char *credential_source;  /* Environment, Ec2InstanceMetadata, EcsContainer */
+	char *external_id;
+	char *role_session_name;
+	int duration_seconds;     /* 900-43200 */
+	char *sts_regional_endpoints; /* regional or legacy */
+	char *sts_endpoint;       /* URL of STS (tests); else AWS_ENDPOINT_URL_STS */
+	char *sts_region;         /* STS region of aws.role_arn (aws.region is
+	                             Route 53's signing region) */
+	char *web_identity_token_file;
+	char *credential_process;
+	int credential_process_timeout; /* seconds; 0 = CREDS_PROCESS_TIMEOUT_S */
+	char *proxy;             /* proxy URL (may hold a password: never logged),
+	                            "" = none; NULL = the environment's */
 };
 
 struct cfg_safety {
@@ -124,6 +142,14 @@ int cfg_load(struct cfg *c, const char *path, struct err *e);
 int cfg_parse(struct cfg *c, const char *json, const char *path, struct err *e);
 
 void cfg_free(struct cfg *c);
+
+/* Check the value of a temporary-credential setting, key being its name in
+ * the AWS config file (role_arn, credential_source, external_id,
+ * role_session_name, duration_seconds, sts_regional_endpoints): the forms
+ * AWS STS accepts (STS API Reference, AssumeRole). Other keys pass. Used for
+ * notify53's "aws" keys and for the profiles of the AWS config file alike.
+ * Returns 0, or -1 with e set to a message naming key (never a secret). */
+int cfg_aws_value_check(const char *key, const char *value, struct err *e);
 
 /* The configured zone with this name (any case, with or without the trailing
  * dot), or NULL. */

@@ -87,6 +87,11 @@ struct dzone {
 	uint32_t synced_serial;
 	char *synced_soa;
 	char zone_id[R53_MAX_ID];
+	int zone_private;            /* with zone_id: sync_job.zone_private */
+	/* Its name in the log and the state file: the zone's name, or with
+	 * the hosted zone its entry asks for when the name has several
+	 * entries (sync_zone_text), so each entry has its own. */
+	char label[SYNC_ZONE_TEXT_MAX];
 	/* For the state file and SIGUSR1. */
 	int has_primary_serial;
 	uint32_t primary_serial;
@@ -143,20 +148,29 @@ struct gen_entry {
 	int aws;
 };
 
-/* By name, then (a public and a private hosted zone of one name, both in
- * the account) by hosted zone ID, so a reload pairs them up the same way. */
+/* Entries by name, then (one name for several hosted zones: a public and a
+ * private one in the account, or one entry per view of the primary) by
+ * hosted zone ID and kind, which tell entries of one name apart (cfg.c
+ * refuses two entries equal in both), so a reload pairs them up the same
+ * way. */
+static int
+entry_same(const struct cfg_zone *x, const struct cfg_zone *y)
+{
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (!x->hosted_zone_id != !y->hosted_zone_id)
+		return x->hosted_zone_id ? 1 : -1;
+	if (x->hosted_zone_id && (c = strcmp(x->hosted_zone_id, y->hosted_zone_id)))
+		return c;
+	return (int)x->kind - (int)y->kind;
+}
+
 static int
 entry_cmp(const void *a, const void *b)
 {
-	const struct cfg_zone *x = ((const struct gen_entry *)a)->cz;
-	const struct cfg_zone *y = ((const struct gen_entry *)b)->cz;
-	int c = strcmp(x->name, y->name);
-
-	if (c || x->hosted_zone_id == y->hosted_zone_id)
-		return c;
-	if (!x->hosted_zone_id || !y->hosted_zone_id)
-		return x->hosted_zone_id ? 1 : -1;
-	return strcmp(x->hosted_zone_id, y->hosted_zone_id);
+	return entry_same(((const struct gen_entry *)a)->cz, ((const struct gen_entry *)b)->cz);
 }
 
 /* g->index: the file's zones and the account's, by name. Returns 0, or -1
@@ -227,8 +241,10 @@ static void
 zone_id_reset(struct dzone *z)
 {
 	z->zone_id[0] = 0;
-	if (z->from_aws)
+	if (z->from_aws) {
 		snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
+		z->zone_private = z->cz->kind == CFG_ZONE_PRIVATE;
+	}
 }
 
 /* z waits for a job slot (after the zones already waiting). */
@@ -322,7 +338,7 @@ state_write(void)
 		struct proc_state_count zc[R53_API_COUNT];
 		struct proc_state_zone sz = { 0 };
 
-		sz.name = z->cz->name;
+		sz.name = z->label;
 		sz.has_primary_serial = z->has_primary_serial;
 		sz.primary_serial = z->primary_serial;
 		sz.has_synced_serial = z->synced != NULL;
@@ -409,8 +425,10 @@ timer_due(struct loop_timer *t)
 static void
 log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 {
-	char line[SYNC_RESULT_MAX];
-	const char *name = z->cz->name;
+	char line[SYNC_RESULT_MAX], label[SYNC_ZONE_TEXT_MAX];
+	/* With several entries of its name, the hosted zone the job found. */
+	const char *name = strcmp(z->label, z->cz->name) ? sync_job_zone(j, label, sizeof label) :
+	    z->label;
 
 	for (size_t i = 0; i < j->plan.nnotes; i++) {
 		const struct plan_note *n = &j->plan.notes[i];
@@ -465,10 +483,12 @@ job_done(struct sync_job *j)
 		z->has_primary_serial = 1;
 		z->primary_serial = j->soa.serial;
 	}
-	if (j->status == SYNC_FAILED)
+	if (j->status == SYNC_FAILED) {
 		zone_id_reset(z);
-	else if (j->zone_id[0])
+	} else if (j->zone_id[0]) {
 		memcpy(z->zone_id, j->zone_id, sizeof z->zone_id);
+		z->zone_private = j->zone_private;
+	}
 	if (j->route53 == SYNC_R53_SYNCED) {
 		drop_kept(z);
 		z->synced = j->synced;
@@ -490,11 +510,11 @@ job_done(struct sync_job *j)
 		schedule(z);
 	log_job(z, j, again ? 0 : z->timer.when - now);
 	if (expired_before && !z->s.expired)
-		log_info("zone %s: the primary answers again", z->cz->name);
+		log_info("zone %s: the primary answers again", z->label);
 	if (daemon_sched_expired(&z->s, now))
 		log_err("zone %s: expired: no primary has answered with the zone for %lu s (SOA "
 			"expire); Route 53 keeps serving the last synced data",
-		    z->cz->name, (unsigned long)z->s.expire);
+		    z->label, (unsigned long)z->s.expire);
 	sync_free(j);
 	free(j);
 	z->job = NULL;
@@ -524,7 +544,7 @@ start_job(struct dzone *z)
 		/* Counted as a failed job: retried later, like any other. */
 		int full;
 
-		log_err("zone %s: out of memory", z->cz->name);
+		log_err("zone %s: out of memory", z->label);
 		daemon_sched_done(&z->s, loop_now(), 0, NULL, 0, 0, &full);
 		z->s.running = 0;
 		z->s.pending = 0;
@@ -537,6 +557,7 @@ start_job(struct dzone *z)
 	j->done = job_done;
 	j->user = z;
 	memcpy(j->zone_id, z->zone_id, sizeof j->zone_id);
+	j->zone_private = z->zone_private;
 	if (z->synced) {
 		j->prev = z->synced;
 		j->prev_serial = z->synced_serial;
@@ -552,7 +573,7 @@ start_job(struct dzone *z)
 	z->job_gen = d.gen;
 	d.gen->refs++;
 	d.running++;
-	log_debug("zone %s: job started (%s)", z->cz->name, !z->synced ? "AXFR and listing" :
+	log_debug("zone %s: job started (%s)", z->label, !z->synced ? "AXFR and listing" :
 	    z->next_full ? "reconcile" : "SOA check");
 	sync_start(j);
 }
@@ -572,7 +593,7 @@ kick(struct dzone *z, int full)
 			loop_timer_cancel(&z->timer);
 		enqueue(z, full);
 	} else if (z) {
-		log_debug("zone %s: a job is running; one more follows it", z->cz->name);
+		log_debug("zone %s: a job is running; one more follows it", z->label);
 	}
 	while (!d.applying && d.running < DAEMON_MAX_JOBS && d.qhead) {
 		struct dzone *q = d.qhead;
@@ -595,6 +616,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 		return NULL;
 	z->cz = cz;
 	z->from_aws = from_aws;
+	snprintf(z->label, sizeof z->label, "%s", cz->name);
 	daemon_sched_init(&z->s, loop_now());
 	z->timer.cb = timer_due;
 	zone_id_reset(z);
@@ -610,27 +632,36 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 	char addr[NET_ADDR_STRLEN];
 
 	(void)arg;
-	if (has_serial)
-		log_debug("zone %s: NOTIFY from %s, serial %lu", cz->name,
-		    net_addr_str(from, addr, sizeof addr), (unsigned long)serial);
-	else
-		log_debug("zone %s: NOTIFY from %s", cz->name, net_addr_str(from, addr, sizeof addr));
-	/* Every hosted zone of that name (a public and a private one from
-	 * the account) follows the primary's zone. */
+	/* The listener picked the entries of the name this NOTIFY is for (by
+	 * its TSIG key, notify_kicks) and calls once for each. */
 	for (size_t i = zone_lookup(cz->name); i < d.nzones && !strcmp(d.zones[i]->cz->name,
 	    cz->name); i++) {
-		d.zones[i]->notifies++;
-		kick(d.zones[i], 0);
+		struct dzone *z = d.zones[i];
+
+		if (z->cz != cz)
+			continue;
+		if (has_serial)
+			log_debug("zone %s: NOTIFY from %s, serial %lu", z->label,
+			    net_addr_str(from, addr, sizeof addr), (unsigned long)serial);
+		else
+			log_debug("zone %s: NOTIFY from %s", z->label,
+			    net_addr_str(from, addr, sizeof addr));
+		z->notifies++;
+		kick(z, 0);
 	}
 }
 
-static const struct cfg_zone *
-find_zone(void *arg, const char *name)
+static const struct cfg_zone *const *
+find_zone(void *arg, const char *name, size_t *n)
 {
-	size_t i = zone_lookup(name);
+	size_t i = zone_lookup(name), k = i;
 
 	(void)arg;
-	return i < d.nzones ? d.zones[i]->cz : NULL;
+	while (k < d.nzones && !strcmp(d.zones[k]->cz->name, name))
+		k++;
+	*n = k - i;
+	/* d.gen->index is in d.zones' order (zones_apply). */
+	return k > i ? &d.gen->index[i] : NULL;
 }
 
 /* ---- configuration ---------------------------------------------------------------------- */
@@ -669,12 +700,19 @@ zones_apply(struct gen *g, struct dzone **fresh)
 		const struct cfg_zone *cz = g->index[k];
 		int c = 1;
 
-		for (; i < d.nzones && (c = strcmp(d.zones[i]->cz->name, cz->name)) < 0; i++) {
-			log_info("zone %s: removed", d.zones[i]->cz->name);
+		/* An entry's label names its hosted zone when its name has
+		 * several entries. */
+		if ((k && !strcmp(g->index[k - 1]->name, cz->name)) ||
+		    (k + 1 < g->nindex && !strcmp(g->index[k + 1]->name, cz->name)))
+			sync_zone_text(cz->name, cz->hosted_zone_id, cz->kind, nz[k]->label,
+			    sizeof nz[k]->label);
+		for (; i < d.nzones && (c = entry_same(d.zones[i]->cz, cz)) < 0; i++) {
+			log_info("zone %s: removed", d.zones[i]->label);
 			zone_destroy(d.zones[i]);
 			removed++;
 		}
 		if (i < d.nzones && !c && daemon_zone_same(d.zones[i]->cz, cz)) {
+			memcpy(d.zones[i]->label, nz[k]->label, sizeof nz[k]->label);
 			free(nz[k]);
 			nz[k] = d.zones[i++];
 			nz[k]->cz = cz;
@@ -683,16 +721,16 @@ zones_apply(struct gen *g, struct dzone **fresh)
 			continue;
 		}
 		if (i < d.nzones && !c) {
-			log_info("zone %s: changed, starting afresh", cz->name);
+			log_info("zone %s: changed, starting afresh", nz[k]->label);
 			zone_destroy(d.zones[i++]);
 		} else if (reload) {
-			log_info("zone %s: added", cz->name);
+			log_info("zone %s: added", nz[k]->label);
 		}
 		kick(nz[k], 1);
 		nfresh++;
 	}
 	for (; i < d.nzones; i++) {
-		log_info("zone %s: removed", d.zones[i]->cz->name);
+		log_info("zone %s: removed", d.zones[i]->label);
 		zone_destroy(d.zones[i]);
 		removed++;
 	}
@@ -719,7 +757,7 @@ aws_changed(const struct cfg_aws *a, const struct cfg_aws *b)
 	    !str_same(a->secret_access_key, b->secret_access_key) ||
 	    !str_same(a->session_token, b->session_token) ||
 	    !str_same(a->credentials_file, b->credentials_file) ||
-	    !str_same(a->ca_file, b->ca_file) ||
+	    !str_same(a->ca_file, b->ca_file) || !str_same(a->proxy, b->proxy) ||
 	    a->max_requests_per_second != b->max_requests_per_second)
 		log_warn("daemon: reload: the aws settings changed; they take effect at the next "
 			 "restart");
@@ -886,7 +924,7 @@ log_states(void)
 			snprintf(last, sizeof last, "none yet");
 		log_info("zone %s: primary serial %s, synced serial %s, hosted zone %s, last job %s%s%s, "
 			 "%lu jobs, %lu NOTIFYs, %d failures%s, %s; API calls: %s",
-		    z->cz->name, z->has_primary_serial ? u32(z->primary_serial, 0) : "-",
+		    z->label, z->has_primary_serial ? u32(z->primary_serial, 0) : "-",
 		    z->synced ? u32(z->synced_serial, 1) : "-", z->zone_id[0] ? z->zone_id : "-",
 		    last, z->error[0] ? ": " : "", z->error, z->jobs, z->notifies, z->s.failures,
 		    z->s.expired ? ", expired" : "", when, calls);
@@ -907,7 +945,7 @@ stop(void)
 	}
 	for (size_t i = 0; i < d.nzones; i++)
 		if (d.zones[i]->job)
-			log_info("zone %s: job cancelled", d.zones[i]->cz->name);
+			log_info("zone %s: job cancelled", d.zones[i]->label);
 	for (size_t i = 0; i < d.nzones; i++)
 		zone_destroy(d.zones[i]);
 	free(d.zones);

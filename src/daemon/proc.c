@@ -2,12 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -127,6 +127,45 @@ proc_user_lookup_in(struct proc_user *u, const char *user, const char *group,
 	return 0;
 }
 
+/*
+ * setgroups, setgid and setuid as the bare system calls. POSIX says these
+ * change the IDs of every thread of the process; Linux changes only the
+ * calling thread's, so musl's (and glibc's) functions signal every other
+ * thread to make the call too (musl's __synccall, which a static binary
+ * then carries: 2 KB). notify53 never starts a thread (one poll loop,
+ * HACKING.md), so the calling thread is the whole process and the system
+ * call alone is what the libc function would do. Where the kernel also has
+ * the old 16-bit ID calls (i386, 32-bit ARM), the 32-bit ones are named
+ * *32, which the C libraries use there too.
+ */
+#ifdef SYS_setgroups32
+#define ID_SETGROUPS SYS_setgroups32
+#define ID_SETGID SYS_setgid32
+#define ID_SETUID SYS_setuid32
+#else
+#define ID_SETGROUPS SYS_setgroups
+#define ID_SETGID SYS_setgid
+#define ID_SETUID SYS_setuid
+#endif
+
+static int
+id_setgroups1(gid_t gid)
+{
+	return (int)syscall(ID_SETGROUPS, 1L, &gid);
+}
+
+static int
+id_setgid(gid_t gid)
+{
+	return (int)syscall(ID_SETGID, (long)gid);
+}
+
+static int
+id_setuid(uid_t uid)
+{
+	return (int)syscall(ID_SETUID, (long)uid);
+}
+
 int
 proc_drop_privileges(const struct proc_user *u, struct err *e)
 {
@@ -134,19 +173,19 @@ proc_drop_privileges(const struct proc_user *u, struct err *e)
 		return 0;
 	if (u->has_gid) {
 		/* Supplementary groups first: root's would survive setgid. */
-		if (setgroups(1, &u->gid) < 0)
+		if (id_setgroups1(u->gid) < 0)
 			return err_set(e, "setgroups(%lu): %s", (unsigned long)u->gid, strerror(errno));
-		if (setgid(u->gid) < 0)
+		if (id_setgid(u->gid) < 0)
 			return err_set(e, "setgid(%lu): %s", (unsigned long)u->gid, strerror(errno));
 		if (getgid() != u->gid || getegid() != u->gid)
 			return err_set(e, "setgid(%lu) did not change the group", (unsigned long)u->gid);
 	}
 	if (u->has_uid) {
-		if (setuid(u->uid) < 0)
+		if (id_setuid(u->uid) < 0)
 			return err_set(e, "setuid(%lu): %s", (unsigned long)u->uid, strerror(errno));
 		if (getuid() != u->uid || geteuid() != u->uid)
 			return err_set(e, "setuid(%lu) did not change the user", (unsigned long)u->uid);
-		if (u->uid != 0 && setuid(0) == 0)
+		if (u->uid != 0 && id_setuid(0) == 0)
 			return err_set(e, "root could be regained after setuid(%lu)",
 			    (unsigned long)u->uid);
 	}

@@ -133,8 +133,12 @@ rate_take(struct notify *n, const struct net_addr *from, int64_t now)
 static int
 zone_cmp(const void *a, const void *b)
 {
-	return strcmp((*(const struct cfg_zone *const *)a)->name,
-	    (*(const struct cfg_zone *const *)b)->name);
+	const struct cfg_zone *x = *(const struct cfg_zone *const *)a;
+	const struct cfg_zone *y = *(const struct cfg_zone *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	/* Entries of one name in the file's order (a stable sort). */
+	return c ? c : x < y ? -1 : x > y;
 }
 
 /* Keys and zone index for cfg, into *keys and *index (the caller frees
@@ -168,47 +172,87 @@ prepare(const struct cfg *cfg, struct tsig_key **keys, const struct cfg_zone ***
 	return 0;
 }
 
-/* The zone named qname (wire form), and its name as text in text[]. */
-static const struct cfg_zone *
-zone_find(struct notify *n, const uint8_t *qname, char *text, size_t cap)
+/* The entries of the zone named qname (wire form): their number in *cnt
+ * (0: none), and its name as text in text[]. */
+static const struct cfg_zone *const *
+zone_find(struct notify *n, const uint8_t *qname, char *text, size_t cap, size_t *cnt)
 {
 	uint8_t lower[DNS_NAME_MAX];
-	size_t lo = 0, hi = n->nindex;
+	size_t lo = 0, hi = n->nindex, end;
 
+	*cnt = 0;
 	/* The same normalisation as the config's zone names: lower-case, then
 	 * presentation form. */
 	memcpy(lower, qname, dns_name_len(qname));
 	dns_name_lower(lower);
 	if (dns_name_to_text(lower, text, cap) < 0)
 		return NULL;
-	if (n->h.find_zone)
-		return n->h.find_zone(n->h.arg, text);
+	if (n->h.find_zone) {
+		const struct cfg_zone *const *z = n->h.find_zone(n->h.arg, text, cnt);
+
+		if (!z)
+			*cnt = 0;
+		return z;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(text, n->index[mid]->name);
 
-		if (!c)
-			return n->index[mid];
-		if (c < 0)
-			hi = mid;
-		else
+		if (strcmp(n->index[mid]->name, text) < 0)
 			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	for (end = lo; end < n->nindex && !strcmp(n->index[end]->name, text); end++)
+		;
+	*cnt = end - lo;
+	return end > lo ? &n->index[lo] : NULL;
 }
 
-/* The parsed key a zone names, or NULL. */
+int
+notify_kicks(const struct cfg_zone *const *zones, size_t n, size_t i, const char *key)
+{
+	int keyed = 0;
+
+	if (zones[i]->tsig)
+		return key && !strcmp(zones[i]->tsig->name, key);
+	/* An entry without a key takes an unsigned NOTIFY, and a signed one
+	 * no entry of the name has the key of (a primary may sign although
+	 * the zone names no key). */
+	for (size_t k = 0; key && k < n && !keyed; k++)
+		keyed = zones[k]->tsig && !strcmp(zones[k]->tsig->name, key);
+	return !keyed;
+}
+
+/* The one key all entries name, or NULL when an entry has none or they
+ * name different ones. */
+static const struct cfg_tsig_key *
+common_key(const struct cfg_zone *const *zones, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!zones[k]->tsig || strcmp(zones[k]->tsig->name, zones[0]->tsig->name))
+			return NULL;
+	return n ? zones[0]->tsig : NULL;
+}
+
+/* The parsed key of a configured one, or NULL. */
 static const struct tsig_key *
-zone_key(const struct notify *n, const struct cfg_zone *z)
+zone_key(const struct notify *n, const struct cfg_tsig_key *k)
 {
 	for (size_t i = 0; i < n->nkeys; i++)
-		if (z->tsig == &n->cfg->tsig_keys[i])
+		if (k == &n->cfg->tsig_keys[i])
 			return &n->keys[i];
 	/* A zone from find_zone may point at an equal key elsewhere. */
 	for (size_t i = 0; i < n->nkeys; i++)
-		if (!strcmp(z->tsig->name, n->cfg->tsig_keys[i].name))
+		if (!strcmp(k->name, n->cfg->tsig_keys[i].name))
 			return &n->keys[i];
 	return NULL;
+}
+
+/* The name of a parsed key (one of n->keys), as configured. */
+static const char *
+key_name(const struct notify *n, const struct tsig_key *k)
+{
+	return k >= n->keys && k < n->keys + n->nkeys ? n->cfg->tsig_keys[k - n->keys].name : NULL;
 }
 
 /* ---- decision ----------------------------------------------------------------------- */
@@ -281,8 +325,12 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	struct dns_question q;
 	struct tsig_ctx t;
 	struct err e = { 0 };
-	const struct cfg_zone *z = NULL;
+	const struct cfg_zone *z = NULL, *const *zs = NULL;
+	const struct cfg_tsig_key *ck = NULL;
 	const struct tsig_key *zkey = NULL;
+	const char *kname = NULL;
+	size_t nz = 0;
+	int allowed = 0;
 	const struct dns_question *echo = NULL;
 	char src[NET_ADDR_STRLEN], zname[DNS_NAME_TEXT_MAX] = "?";
 	int rcode, opcode;
@@ -305,11 +353,14 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	opcode = DNS_OPCODE(m.hdr.flags);
 	if (m.hdr.qdcount == 1 && dns_msg_question(&m, &q) == 1) {
 		echo = &q;
-		z = zone_find(n, q.name, zname, sizeof zname);
+		zs = zone_find(n, q.name, zname, sizeof zname, &nz);
+		z = nz ? zs[0] : NULL;
 	}
 
 	/* 2, 3. Source and rate. */
-	if (!cfg_notify_allowed(n->cfg, z, from)) {
+	for (size_t k = 0; k < nz && !allowed; k++)
+		allowed = cfg_notify_allowed(n->cfg, zs[k], from);
+	if (!allowed && !cfg_notify_allowed(n->cfg, NULL, from)) {
 		n->stats.dropped_acl++;
 		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
 		    "source not allowed", zname, src);
@@ -337,11 +388,12 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		goto answer;
 	}
 
-	/* 5. TSIG: the zone's key, or any configured key. */
-	if (z && z->tsig)
-		zkey = zone_key(n, z);
-	r->tsig = tsig_verify_request(&t, z && z->tsig ? zkey : n->keys,
-	    z && z->tsig ? (zkey ? 1 : 0) : n->nkeys, msg, len, now_s, NULL, &e);
+	/* 5. TSIG: the key every entry of the zone names, or any configured
+	 * key. */
+	if ((ck = common_key(zs, nz)))
+		zkey = zone_key(n, ck);
+	r->tsig = tsig_verify_request(&t, ck ? zkey : n->keys, ck ? (zkey ? 1 : 0) : n->nkeys, msg,
+	    len, now_s, NULL, &e);
 	if (r->tsig == -1) {
 		rcode = DNS_RCODE_FORMERR;
 		n->stats.formerr++;
@@ -357,14 +409,23 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		goto answer;
 	}
 
-	/* 6, 7, 8. Refusals. */
+	/* 6, 7, 8. Refusals. The entries of the zone the NOTIFY is for: by
+	 * its key (notify_kicks). */
 	rcode = DNS_RCODE_REFUSED;
+	if (r->tsig == TSIG_OK)
+		kname = key_name(n, t.key);
+	z = NULL;
+	for (size_t k = 0; k < nz && !z; k++)
+		if (notify_kicks(zs, nz, k, kname))
+			z = zs[k];
 	if (opcode != DNS_OPCODE_NOTIFY)
 		err_set(&e, "opcode %d is not NOTIFY", opcode);
-	else if (!z)
+	else if (!nz)
 		err_set(&e, "zone not configured");
-	else if (z->tsig && r->tsig == TSIG_NONE)
-		err_set(&e, "unsigned, the zone needs TSIG key %s", z->tsig->name);
+	else if (!z && !kname)
+		err_set(&e, "unsigned, the zone needs TSIG key %s", zs[0]->tsig->name);
+	else if (!z)
+		err_set(&e, "signed with key %s, which no entry of the zone names", kname);
 	if (e.set) {
 		n->stats.refused++;
 		note(n, NOTIFY_LOG_REFUSED, now_ms, "notify: message for %s from %s refused: %s", zname,
@@ -376,6 +437,9 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	rcode = DNS_RCODE_NOERROR;
 	n->stats.accepted++;
 	r->zone = z;
+	r->zones = zs;
+	r->nzones = nz;
+	r->key = kname;
 	if (r->has_serial)
 		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from %s%s",
 		    z->name, (unsigned long)r->serial, src, r->tsig == TSIG_OK ? " (TSIG)" : "");
@@ -398,6 +462,7 @@ answer:
 		/* The caller's buffer is smaller than NOTIFY_REPLY_MAX. */
 		r->verdict = NOTIFY_DROP;
 		r->zone = NULL;
+		r->nzones = 0;
 		return;
 	}
 	r->reply_len = (size_t)rl;
@@ -407,6 +472,15 @@ answer:
 }
 
 /* ---- sockets -------------------------------------------------------------------------- */
+
+/* on_notify for every entry r's NOTIFY kicks. */
+static void
+deliver(struct notify *n, const struct notify_result *r, const struct net_addr *from)
+{
+	for (size_t k = 0; k < r->nzones; k++)
+		if (notify_kicks(r->zones, r->nzones, k, r->key))
+			n->h.on_notify(n->h.arg, r->zones[k], r->has_serial, r->serial, from);
+}
 
 static void udp_read(struct loop_io *io, short revents);
 static void tcp_accept(struct loop_io *io, short revents);
@@ -621,7 +695,7 @@ udp_read(struct loop_io *io, short revents)
 			log_debug("notify: reply to %s not sent: %s",
 			    net_addr_ip_str(&from, a, sizeof a), strerror(errno));
 		if (r.verdict == NOTIFY_DELIVER)
-			n->h.on_notify(n->h.arg, r.zone, r.has_serial, r.serial, &from);
+			deliver(n, &r, &from);
 	}
 }
 
@@ -773,7 +847,7 @@ conn_process(struct notify_conn *c)
 		if ((w = conn_flush(c)) < 0)
 			return -1;
 		if (r.verdict == NOTIFY_DELIVER)
-			n->h.on_notify(n->h.arg, r.zone, r.has_serial, r.serial, &c->peer);
+			deliver(n, &r, &c->peer);
 	}
 	c->io.events = c->out_len ? POLLOUT : POLLIN;
 	return 0;

@@ -17,7 +17,8 @@
  *   1. Shorter than a header, or a response (QR set): dropped. Answering a
  *      response could start a loop between two servers.
  *   2. Source check: cfg_notify_allowed() with the zone of the question
- *      when it can be read (notify_servers, and that zone's primaries,
+ *      when it can be read (notify_servers, and the primaries of any entry
+ *      of that zone,
  *      RFC 1996 section 3.10), else notify_servers alone. Other sources are
  *      dropped with no reply, whatever the message: no reflection, and
  *      nothing learnt by probing.
@@ -28,9 +29,9 @@
  *      that cannot be interpreted (RFC 8945 section 5.2). The question is
  *      echoed when it was read.
  *   5. TSIG (RFC 8945 section 5.2): a signed message is verified against
- *      the zone's key when the zone has one, else against every configured
- *      key (a primary may sign although the zone names no key: accepted
- *      when the key verifies). BADKEY, BADSIG, BADTIME: NOTAUTH carrying
+ *      the zone's key when the zone has one (every entry of its name names
+ *      that key), else against every configured key (a primary may sign
+ *      although the zone names no key: accepted when the key verifies). BADKEY, BADSIG, BADTIME: NOTAUTH carrying
  *      the TSIG error (section 5.3.2). Every answer to a verified request
  *      is signed with its key.
  *   6. Opcode other than NOTIFY (QUERY, UPDATE...): REFUSED, as nsnotifyd
@@ -38,8 +39,12 @@
  *      tells a misdirected client more plainly than NOTIMP would.
  *   7. Zone not configured: REFUSED. RFC 1996 does not say; BIND answers
  *      NOTAUTH or REFUSED, Technitium REFUSED.
- *   8. Zone with a key and the NOTIFY unsigned: REFUSED.
- *   9. Otherwise NOERROR with AA set, and the NOTIFY is delivered. An SOA
+ *   8. No entry of the zone takes the NOTIFY (notify_kicks): unsigned and
+ *      every entry names a key, or signed with a key that no entry names
+ *      while every entry names one: REFUSED.
+ *   9. Otherwise NOERROR with AA set, and the NOTIFY is delivered to each
+ *      entry notify_kicks picks (one zone name may be configured several
+ *      times, one entry per view of a primary, cfg.h). An SOA
  *      for the zone in the answer section (optional, RFC 1996 section 3.7)
  *      is passed on as a serial hint: the daemon must still ask a primary
  *      (section 3.11: the hint is not to be trusted).
@@ -86,16 +91,18 @@
 	DNS_NAME_MAX + 10 + DNS_NAME_MAX + 16 + TSIG_MAC_MAX + 6 + 6)
 
 /* What the daemon gets. on_notify is called from the loop after the reply
- * has been sent (so answering never waits for the daemon), with the zone
- * (valid until the next notify_reload), the serial hint of the answer
- * section when there was one, and the source address and port. find_zone,
- * when not NULL, replaces the lookup in cfg->zones (zones learnt from Route
- * 53): name is lower-case presentation form with the trailing dot; the
- * zone it returns must live until the next notify_reload. */
+ * has been sent (so answering never waits for the daemon), once for each
+ * entry the NOTIFY kicks, with that entry (valid until the next
+ * notify_reload), the serial hint of the answer section when there was one,
+ * and the source address and port. find_zone, when not NULL, replaces the
+ * lookup in cfg->zones (zones learnt from Route 53): name is lower-case
+ * presentation form with the trailing dot; it returns the entries of that
+ * name and their number in *n (NULL or 0: none); they must live until the
+ * next notify_reload. */
 struct notify_handler {
 	void (*on_notify)(void *arg, const struct cfg_zone *zone, int has_serial, uint32_t serial,
 	    const struct net_addr *from);
-	const struct cfg_zone *(*find_zone)(void *arg, const char *name);
+	const struct cfg_zone *const *(*find_zone)(void *arg, const char *name, size_t *n);
 	void *arg;
 };
 
@@ -125,7 +132,10 @@ struct notify_result {
 	size_t reply_len;
 	int rcode;               /* of the reply (DNS_RCODE_*), -1 when dropped */
 	int tsig;                /* tsig_verify_request's result, or TSIG_NONE */
-	const struct cfg_zone *zone; /* DELIVER: the zone */
+	const struct cfg_zone *zone; /* DELIVER: the first entry it kicks */
+	const struct cfg_zone *const *zones; /* DELIVER: every entry of the name */
+	size_t nzones;
+	const char *key;         /* DELIVER: the verified key's name, or NULL */
 	int has_serial;          /* DELIVER: the answer section had the SOA */
 	uint32_t serial;
 };
@@ -242,6 +252,13 @@ void notify_free(struct notify *n);
 void notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net_addr *from,
     int tcp, int64_t now_ms, uint64_t now_s, uint8_t *reply, size_t cap,
     struct notify_result *r);
+
+/* Does a NOTIFY verified with the key named key (NULL: unsigned) kick
+ * zones[i] of the n entries of its zone name? An entry with a key takes
+ * only NOTIFYs signed with it, so a view's NOTIFY reaches only that view's
+ * entry; an entry without a key takes unsigned ones, and signed ones whose
+ * key no entry of the name names. */
+int notify_kicks(const struct cfg_zone *const *zones, size_t n, size_t i, const char *key);
 
 /* The counters. */
 const struct notify_stats *notify_stats(const struct notify *n);

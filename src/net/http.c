@@ -191,7 +191,8 @@ http_request_head(const struct http_request *r, const char *hostport, char *buf,
 
 	if (!r->method || !is_token(r->method))
 		return err_set(e, "http: bad request method");
-	if (!r->target || r->target[0] != '/')
+	/* Origin form, or the absolute form for a proxy (RFC 9112 section 3.2). */
+	if (!r->target || (r->target[0] != '/' && strncmp(r->target, "http://", 7)))
 		return err_set(e, "http: request target must start with /");
 	for (const char *t = r->target; *t; t++)
 		if ((unsigned char)*t <= 0x20 || (unsigned char)*t >= 0x7f)

@@ -56,7 +56,8 @@ struct http_header {
 
 struct http_request {
 	const char *method;   /* "GET", "POST", "PUT" */
-	const char *target;   /* path and query as on the wire: "/2013-04-01/hostedzone?maxitems=1" */
+	const char *target;   /* path and query as on the wire: "/2013-04-01/hostedzone?maxitems=1"
+	                         (http_client makes the absolute form for a proxy) */
 	/* Extra headers (pointers kept by the caller until completion). Host,
 	 * User-Agent and Content-Length are written by http_request_head; the
 	 * caller must not give them, nor Transfer-Encoding or Connection. */
@@ -73,7 +74,8 @@ int http_request_add(struct http_request *r, const char *name, const char *value
 /* Write the request head for r with Host: hostport into buf: request line,
  * Host, User-Agent, the headers in order, Content-Length (when there is a
  * body or the method is POST or PUT), empty line. Refuses a method that is
- * not a token, a target not starting with '/' or holding bytes outside
+ * not a token, a target not starting with '/' (or "http://", the absolute
+ * form a proxy gets, RFC 9112 section 3.2.2) or holding bytes outside
  * 0x21-0x7e, header names that are not tokens, values with control
  * characters (no header injection), and the headers the writer owns.
  * Returns the length, or -1 with e set (also when it does not fit). */

@@ -9,6 +9,12 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/secret.h"
+
+/* What a connection goes to, for messages: "proxy HOST:PORT" or the
+ * endpoint (printf "%s%.100s"). */
+#define PEER(c) (c)->proxy ? "proxy " : "", \
+	((c)->proxy ? (c)->proxy->url.hostport : (c)->url.hostport)
 
 void
 http_client_opts_default(struct http_client_opts *o)
@@ -53,6 +59,8 @@ finish_call(struct http_client *c, enum http_error error)
 
 	loop_timer_cancel(&c->call_timer);
 	c->active = NULL;
+	if (c->proxy && !c->url.tls && c->proxy->auth[0])
+		secret_wipe(c->out, sizeof c->out); /* Proxy-Authorization */
 	if (!call)
 		return;
 	call->queued = 0;
@@ -103,7 +111,10 @@ timed_out(struct http_client *c, const char *what, int ms)
 {
 	char msg[ERR_MSG_MAX];
 
-	snprintf(msg, sizeof msg, "%.100s: %s %d ms", c->url.hostport, what, ms);
+	snprintf(msg, sizeof msg, "%.100s: %s %d ms%s%.100s", c->url.hostport, what, ms,
+	    c->proxy ? " (through proxy " : "", c->proxy ? c->proxy->url.hostport : "");
+	if (c->proxy)
+		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ")");
 	fail_call(c, HTTP_ERR_TIMEOUT, msg);
 }
 
@@ -154,7 +165,7 @@ try_connect(struct http_client *c)
 		if ((fd = net_tcp_connect(a)) >= 0)
 			break;
 		e = errno;
-		snprintf(msg, sizeof msg, "connect to %.100s (%s): %s", c->url.hostport,
+		snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
 		    net_addr_str(a, addr, sizeof addr), strerror(e));
 	}
 	if (fd < 0) {
@@ -195,6 +206,7 @@ on_resolved(struct resolve_query *q)
 static void
 connect_start(struct http_client *c)
 {
+	const struct http_url *to = c->proxy ? &c->proxy->url : &c->url;
 	char msg[ERR_MSG_MAX];
 
 	c->reused = 0;
@@ -206,8 +218,8 @@ connect_start(struct http_client *c)
 		fail_call(c, HTTP_ERR_CLOCK, msg);
 		return;
 	}
-	if (c->url.host_is_ip) {
-		net_addr_parse(&c->addrs[0], c->url.host, c->url.port);
+	if (to->host_is_ip) {
+		net_addr_parse(&c->addrs[0], to->host, to->port);
 		c->naddrs = 1;
 		c->addr_next = 0;
 		try_connect(c);
@@ -215,7 +227,7 @@ connect_start(struct http_client *c)
 	}
 	c->state = HTTP_RESOLVING;
 	loop_timer_in(&c->conn_timer, c->opt.connect_timeout_ms);
-	resolve_start(&c->rq, c->url.host, c->url.port, c->opt.hosts, c->opt.resolv_conf);
+	resolve_start(&c->rq, to->host, to->port, c->opt.hosts, c->opt.resolv_conf);
 }
 
 /* An idle kept-alive connection the server has not closed: nothing to
@@ -230,6 +242,7 @@ conn_alive(struct http_client *c)
 }
 
 static void drive(struct http_client *c);
+static void proxy_refused(struct http_client *c, int status);
 
 /* (Re)start the active call: on the idle connection, else a new one. */
 static void
@@ -270,7 +283,24 @@ on_kick(struct loop_timer *t)
 	c->active = call;
 	c->retried = 0;
 	loop_timer_in(&c->call_timer, c->opt.total_timeout_ms);
-	n = http_request_head(&call->req, c->url.hostport, c->out, sizeof c->out, &call->err);
+	if (c->proxy && !c->url.tls && call->req.target && call->req.target[0] == '/') {
+		/* RFC 9112 section 3.2.2: the proxy gets the absolute form. */
+		struct http_request r = call->req;
+		char target[HTTP_MAX_REQUEST_HEAD];
+
+		r.target = target;
+		if ((size_t)snprintf(target, sizeof target, "http://%s%s", c->url.hostport,
+		    call->req.target) >= sizeof target ||
+		    (c->proxy->auth[0] && http_request_add(&r, "Proxy-Authorization",
+		    c->proxy->auth) < 0))
+			n = err_set(&call->err, "http: request too large for the proxy");
+		else
+			n = http_request_head(&r, c->url.hostport, c->out, sizeof c->out,
+			    &call->err);
+	} else {
+		n = http_request_head(&call->req, c->url.hostport, c->out, sizeof c->out,
+		    &call->err);
+	}
 	if (n < 0) {
 		finish_call(c, HTTP_ERR_REQUEST);
 		return;
@@ -302,6 +332,13 @@ http_client_send(struct http_client *c, struct http_call *call)
 static void
 response_done(struct http_client *c, int extra)
 {
+	/* Through a proxy to an http endpoint: AWS APIs answer a bad
+	 * signature with 403, never 401 or 407, which are the proxy's. */
+	if (c->proxy && !c->url.tls && (c->parser.resp.status == 407 ||
+	    c->parser.resp.status == 401)) {
+		proxy_refused(c, c->parser.resp.status);
+		return;
+	}
 	c->requests++;
 	if (c->parser.resp.keep_alive && !extra && !(c->tls && c->tls->eof)) {
 		c->state = HTTP_IDLE;
@@ -311,6 +348,24 @@ response_done(struct http_client *c, int extra)
 		close_conn(c);
 	}
 	finish_call(c, HTTP_OK);
+}
+
+/* The proxy answered status instead of forwarding. 407 asks for
+ * credentials (RFC 9110 section 15.5.8); tinyproxy answers 401 to wrong
+ * ones. */
+static void
+proxy_refused(struct http_client *c, int status)
+{
+	char msg[ERR_MSG_MAX];
+	int auth = status == 407 || status == 401, denied = status >= 400 && status < 500;
+
+	snprintf(msg, sizeof msg, "proxy %.60s %s %s %.60s: HTTP %d%s", c->proxy->url.hostport,
+	    denied ? "refused" : "could not pass", c->url.tls ? "CONNECT to" : "the request to",
+	    c->url.hostport, status,
+	    !auth ? "" : c->proxy->auth[0] ? " (authentication: the user and "
+	    "password of the proxy URL were refused)" : " (authentication required: the "
+	    "proxy URL has no user and password)");
+	fail_call(c, denied ? HTTP_ERR_PROXY_DENIED : HTTP_ERR_PROXY, msg);
 }
 
 /* Feed received bytes; returns 1 when the call ended (done or failed). */
@@ -510,10 +565,124 @@ drive(struct http_client *c)
 }
 
 static void
+handshake_start(struct http_client *c)
+{
+	struct err e = { 0 };
+
+	switch (tls_start(c->tls, c->opt.trust, c->url.host, wall(c), &e)) {
+	case 0:
+		break;
+	case TLS_CLOCK:
+		fail_call(c, HTTP_ERR_CLOCK, e.msg);
+		return;
+	default:
+		fail_call(c, HTTP_ERR_TLS, e.msg);
+		return;
+	}
+	c->state = HTTP_HANDSHAKE;
+	drive(c);
+}
+
+static void tunnel_drive(struct http_client *c);
+
+/* RFC 9110 section 9.3.6: "CONNECT host:port" in authority form, the same
+ * as Host, and the proxy's credentials. */
+static void
+tunnel_start(struct http_client *c)
+{
+	int v6 = c->url.hostport[0] == '[';
+	char au[HTTP_MAX_HOST + 16];
+
+	snprintf(au, sizeof au, "%s%s%s:%d", v6 ? "[" : "", c->url.host, v6 ? "]" : "",
+	    c->url.port);
+	c->tun_len = (size_t)snprintf(c->tun, PROXY_MAX_CONNECT,
+	    "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", au, au,
+	    c->proxy->auth[0] ? "Proxy-Authorization: " : "", c->proxy->auth,
+	    c->proxy->auth[0] ? "\r\n" : "");
+	c->tun_off = 0;
+	/* A 2xx answer to CONNECT has no body (RFC 9112 section 6.3); after
+	 * any other the connection is closed, its body unread. */
+	http_parser_init(&c->parser, 0, 1);
+	c->state = HTTP_TUNNEL;
+	log_debug("http %s: CONNECT through proxy %s", c->url.hostport, c->proxy->url.hostport);
+	tunnel_drive(c);
+}
+
+static void
+tunnel_failed(struct http_client *c, const char *what, const char *why)
+{
+	char msg[ERR_MSG_MAX];
+
+	snprintf(msg, sizeof msg, "proxy %.100s: %s%s%.200s", c->proxy->url.hostport, what,
+	    why ? ": " : "", why ? why : "");
+	fail_call(c, HTTP_ERR_PROXY, msg);
+}
+
+static void
+tunnel_drive(struct http_client *c)
+{
+	char buf[1024];
+	ssize_t n;
+	long r;
+
+	while (c->tun_off < c->tun_len) {
+		n = send(c->fd, c->tun + c->tun_off, c->tun_len - c->tun_off, MSG_NOSIGNAL);
+		if (n > 0) {
+			c->tun_off += (size_t)n;
+			if (c->tun_off == c->tun_len)
+				secret_wipe(c->tun, c->tun_len);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->io.events = POLLOUT;
+			return;
+		}
+		tunnel_failed(c, "send", strerror(errno));
+		return;
+	}
+	for (;;) {
+		n = recv(c->fd, buf, sizeof buf, 0);
+		if (n == 0) {
+			tunnel_failed(c, "connection closed before the answer to CONNECT", NULL);
+			return;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->io.events = POLLIN;
+			return;
+		}
+		if (n < 0) {
+			tunnel_failed(c, "receive", strerror(errno));
+			return;
+		}
+		if ((r = http_parser_feed(&c->parser, buf, (size_t)n)) == HTTP_PARSE_MORE)
+			continue;
+		if (r < 0) {
+			tunnel_failed(c, "bad answer to CONNECT", c->parser.err.msg);
+			return;
+		}
+		break;
+	}
+	if (c->parser.resp.status / 100 != 2) {
+		proxy_refused(c, c->parser.resp.status);
+		return;
+	}
+	/* The endpoint speaks only after our ClientHello. */
+	if (r < n) {
+		tunnel_failed(c, "data before the TLS handshake", NULL);
+		return;
+	}
+	http_parser_init(&c->parser, c->opt.body_max, !strcmp(c->active->req.method, "HEAD"));
+	handshake_start(c);
+}
+
+static void
 on_io(struct loop_io *io, short revents)
 {
 	struct http_client *c = LOOP_CONTAINER_OF(io, struct http_client, io);
-	struct err e = { 0 };
 	char msg[ERR_MSG_MAX], addr[NET_ADDR_STRLEN];
 
 	switch (c->state) {
@@ -521,7 +690,7 @@ on_io(struct loop_io *io, short revents)
 		if (net_connect_finish(c->fd) < 0) {
 			int en = errno;
 
-			snprintf(msg, sizeof msg, "connect to %.100s (%s): %s", c->url.hostport,
+			snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
 			    net_addr_str(&c->addrs[c->addr_next - 1], addr, sizeof addr),
 			    strerror(en));
 			loop_io_del(&c->io);
@@ -538,20 +707,14 @@ on_io(struct loop_io *io, short revents)
 			loop_timer_cancel(&c->conn_timer);
 			c->state = HTTP_SENDING;
 			drive(c);
-			return;
+		} else if (c->proxy) {
+			tunnel_start(c);
+		} else {
+			handshake_start(c);
 		}
-		switch (tls_start(c->tls, c->opt.trust, c->url.host, wall(c), &e)) {
-		case 0:
-			break;
-		case TLS_CLOCK:
-			fail_call(c, HTTP_ERR_CLOCK, e.msg);
-			return;
-		default:
-			fail_call(c, HTTP_ERR_TLS, e.msg);
-			return;
-		}
-		c->state = HTTP_HANDSHAKE;
-		drive(c);
+		return;
+	case HTTP_TUNNEL:
+		tunnel_drive(c);
 		return;
 	case HTTP_IDLE:
 		/* Input on an idle connection: the server closed it (or sent
@@ -582,10 +745,13 @@ http_client_init(struct http_client *c, const char *url, const struct http_clien
 		c->opt = *o;
 	else
 		http_client_opts_default(&c->opt);
+	if (c->opt.proxy)
+		c->proxy = proxy_pick(c->opt.proxy, &c->url);
 	if (c->url.tls) {
 		if (!c->opt.trust || c->opt.trust->n == 0)
 			return err_set(e, "endpoint %s: https needs trust anchors", url);
-		if (!(c->tls = calloc(1, sizeof *c->tls)))
+		if (!(c->tls = calloc(1, sizeof *c->tls)) ||
+		    (c->proxy && !(c->tun = malloc(PROXY_MAX_CONNECT))))
 			return err_set(e, "http: out of memory for a TLS context");
 	}
 	c->io.cb = on_io;
@@ -644,6 +810,12 @@ http_client_free(struct http_client *c)
 		c->active->queued = 0;
 	c->head = c->tail = c->active = NULL;
 	http_parser_free(&c->parser);
+	if (c->tun)
+		secret_wipe(c->tun, PROXY_MAX_CONNECT);
+	free(c->tun);
+	c->tun = NULL;
+	if (c->proxy && !c->url.tls)
+		secret_wipe(c->out, sizeof c->out);
 	if (c->tls)
 		tls_release(c->tls);
 	free(c->tls);

@@ -11,6 +11,12 @@
  * reused connection was closed before any response byte arrived (RFC 9112
  * section 9.3.1). Connect, idle and total timeouts are loop timers.
  *
+ * Through an HTTP proxy (src/net/proxy picks it): for https a CONNECT
+ * tunnel (RFC 9110 section 9.3.6), then TLS end to end with the endpoint,
+ * its certificate checked as without a proxy; for http the absolute-form
+ * request (RFC 9112 section 3.2.2). The Host header, which SigV4 signs, is
+ * always the endpoint's. A kept-alive tunnel carries the next calls.
+ *
  * Completion is a callback from the loop, never from inside http_client_send.
  * Error messages never contain header values (they may hold secrets).
  *
@@ -45,6 +51,7 @@
 #include "base/loop.h"
 #include "base/net.h"
 #include "net/http.h"
+#include "net/proxy.h"
 #include "net/resolve.h"
 #include "net/tls.h"
 
@@ -58,7 +65,11 @@ enum http_error {
 	HTTP_ERR_IO,        /* connection reset or closed before the response ended */
 	HTTP_ERR_PROTOCOL,  /* malformed response */
 	HTTP_ERR_TOO_LARGE, /* response body over the limit */
-	HTTP_ERR_REQUEST    /* the request itself is invalid (see http_request_head) */
+	HTTP_ERR_REQUEST,   /* the request itself is invalid (see http_request_head) */
+	HTTP_ERR_PROXY,     /* the proxy failed (5xx, closed, garbage); nothing reached
+	                       the endpoint: worth a retry */
+	HTTP_ERR_PROXY_DENIED /* the proxy refused with a 4xx (407: credentials):
+	                         its configuration, not worth a retry */
 };
 
 struct http_call;
@@ -91,6 +102,11 @@ struct http_client_opts {
 	const char *resolv_conf;  /* NULL: /etc/resolv.conf (for tests) */
 	const char *hosts;        /* NULL: /etc/hosts (for tests) */
 	time_t (*now)(void);      /* wall clock; NULL: time() (for tests) */
+	/* NULL: always direct (instance metadata and container endpoints must
+	 * never be proxied). Else the proxy settings (proxy_conf_init, kept by
+	 * the caller as long as the client) the endpoint's proxy is picked
+	 * from, NO_PROXY applied: for the AWS APIs (Route 53, STS). */
+	const struct proxy_conf *proxy;
 };
 
 /* Defaults from config.h: HTTP_CONNECT_TIMEOUT_MS, HTTP_TOTAL_TIMEOUT_MS,
@@ -101,6 +117,7 @@ enum http_conn_state {
 	HTTP_CLOSED,
 	HTTP_RESOLVING,
 	HTTP_CONNECTING,
+	HTTP_TUNNEL,       /* CONNECT sent to the proxy, waiting for its 2xx */
 	HTTP_HANDSHAKE,
 	HTTP_SENDING,
 	HTTP_RECEIVING,
@@ -124,6 +141,10 @@ struct http_client {
 	int got_response_bytes;
 	size_t out_len, out_off, body_off;
 	struct http_parser parser;
+	const struct proxy *proxy; /* NULL: direct; else in opt.proxy's settings */
+	size_t tun_len, tun_off;
+	char *tun;              /* heap, https through a proxy: the CONNECT request
+	                           (PROXY_MAX_CONNECT bytes), wiped once sent */
 	char out[HTTP_MAX_REQUEST_HEAD];
 	/* Counters for tests and logs. */
 	unsigned long connects, requests, resumed;

@@ -58,6 +58,28 @@ es(size_t n)
 }
 
 const char *
+sync_zone_text(const char *name, const char *zone_id, enum cfg_zone_kind kind, char *buf,
+    size_t cap)
+{
+	const char *k = kind == CFG_ZONE_PRIVATE ? "private " : kind == CFG_ZONE_PUBLIC ?
+	    "public " : "";
+
+	if ((!zone_id || !*zone_id) && kind == CFG_ZONE_ANY)
+		snprintf(buf, cap, "%s", name);
+	else
+		snprintf(buf, cap, "%s (%shosted zone%s%s)", name, k, zone_id && *zone_id ? " " : "",
+		    zone_id ? zone_id : "");
+	return buf;
+}
+
+const char *
+sync_job_zone(const struct sync_job *j, char *buf, size_t cap)
+{
+	return sync_zone_text(j->zone->name, j->zone_id, j->zone_id[0] ? (j->zone_private ?
+	    CFG_ZONE_PRIVATE : CFG_ZONE_PUBLIC) : j->zone->kind, buf, cap);
+}
+
+const char *
 sync_result(const struct sync_job *j, char *buf, size_t cap)
 {
 	const size_t *a = j->applied;
@@ -570,7 +592,19 @@ got_zone(struct r53_op *op)
 		    name, j->zone->name);
 		return;
 	}
+	/* An entry that says which kind it wants gets that kind: the other
+	 * view's content must never land in it. */
+	if (j->zone->kind != CFG_ZONE_ANY &&
+	    !op->zones[0].private_zone != (j->zone->kind == CFG_ZONE_PUBLIC)) {
+		int priv = op->zones[0].private_zone;
+
+		r53_op_free(op);
+		fail(j, "hosted_zone_id %s is a %s hosted zone, and the zone says \"private\": %s",
+		    j->zone->hosted_zone_id, priv ? "private" : "public", priv ? "false" : "true");
+		return;
+	}
 	snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[0].id);
+	j->zone_private = op->zones[0].private_zone;
 	r53_op_free(op);
 	have_zone(j);
 }
@@ -592,6 +626,7 @@ found_zone(struct r53_op *op)
 		return;
 	}
 	snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
+	j->zone_private = op->zones[i].private_zone;
 	r53_op_free(op);
 	have_zone(j);
 }

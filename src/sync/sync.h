@@ -136,6 +136,8 @@ struct sync_job {
 	 * job, the account's listing), else found by the job; holds the ID
 	 * used when done. */
 	char zone_id[R53_MAX_ID];
+	int zone_private;              /* with zone_id: 1 a private hosted zone,
+	                                * 0 a public one (Config/PrivateZone) */
 
 	/* ---- outputs, valid in done() until sync_free ---- */
 	enum sync_status status;
@@ -226,6 +228,24 @@ void sync_free(struct sync_job *j);
  * cap (at least 1); returns buf. SYNC_RESULT_MAX holds any of them: the
  * counts and every API call's name and count. */
 #define SYNC_RESULT_MAX 512
+
+/* A zone named with its hosted zone, the way every per-zone line of `plan`,
+ * `sync` and the daemon names it:
+ *   example.com. (private hosted zone Z0123456789ABC)
+ *   example.com. (public hosted zone Z1D633PJN98FT9)
+ *   example.com. (private hosted zone)     the ID not known (yet)
+ *   example.com. (hosted zone Z1D633PJN98FT9)  kind CFG_ZONE_ANY
+ *   example.com.                           neither known
+ * (one zone name may stand for a public and a private hosted zone, Amazon
+ * Route 53 Developer Guide, "Working with private hosted zones"). zone_id
+ * may be NULL or "". Cut to fit cap (at least 1); returns buf. */
+#define SYNC_ZONE_TEXT_MAX (DNS_NAME_TEXT_MAX + R53_MAX_ID + 32)
+const char *sync_zone_text(const char *name, const char *zone_id, enum cfg_zone_kind kind,
+    char *buf, size_t cap);
+
+/* sync_zone_text of j's zone and the hosted zone it found or was given
+ * (before that, the kind its config asks for). */
+const char *sync_job_zone(const struct sync_job *j, char *buf, size_t cap);
 const char *sync_result(const struct sync_job *j, char *buf, size_t cap);
 
 #endif

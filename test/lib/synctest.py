@@ -159,13 +159,17 @@ def sync_config(home, emu, zones, name="config.json", **top):
     return home.write(name, json.dumps(d))
 
 
-_LINE = re.compile(r"^(?P<zone>\S+): (?:serial (?P<serial>\d+) by (?P<xfer>\w+), )?"
+_LINE = re.compile(r"^(?P<zone>\S+)(?: \((?P<hz>(?:public |private )?hosted zone[^)]*)\))?: "
+                   r"(?:serial (?P<serial>\d+) by (?P<xfer>\w+), )?"
                    r"(?P<what>.*); API calls:(?P<calls>[^;]*); (?P<secs>[\d.]+) s$")
 
 
 def sync_lines(out):
     """`notify53 sync` stdout -> {zone: {"serial", "xfer", "created",
-    "updated", "deleted", "batches", "calls": {op: n}, "secs", "what"}}."""
+    "updated", "deleted", "batches", "calls": {op: n}, "secs", "what",
+    "hosted_zone"}}; hosted_zone is what the line names, as
+    "public hosted zone Z1..." (None when it names none). A zone name with
+    several entries (split horizon) keeps its last line."""
     res = {}
     for line in out.splitlines():
         m = _LINE.match(line)
@@ -173,7 +177,7 @@ def sync_lines(out):
             continue
         r = {"serial": int(m.group("serial") or 0), "xfer": m.group("xfer"),
              "what": m.group("what"), "secs": float(m.group("secs")),
-             "calls": {}}
+             "calls": {}, "hosted_zone": m.group("hz")}
         for kv in m.group("calls").split(","):
             kv = kv.strip()
             if kv and kv != "none":
