@@ -66,7 +66,7 @@ setup(void)
 {
 	static const char *const src[4] = { "192.0.2.1", "2001:db8::5", "198.51.100.9",
 		"203.0.113.1" };
-	static const struct notify_handler h = { on_notify, NULL, NULL };
+	static const struct notify_handler h = { .on_notify = on_notify };
 	struct err e = { 0 };
 
 	log_set_level(LOG_LEVEL_ERR); /* the listener's info lines: not the point */
