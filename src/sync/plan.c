@@ -129,18 +129,29 @@ plan_free(struct plan *p)
 		p->blocks = b->next;
 		free(b);
 	}
+	plan_release(p);
+	free(p->batches);
+	free(p->notes);
+	free(p->tally);
+	plan_init(p);
+}
+
+void
+plan_release(struct plan *p)
+{
 	free(p->view);
 	for (int k = 0; p->text && k < 2; k++) {
 		free(p->text[k].buf);
 		free(p->text[k].vals);
 	}
 	free(p->text);
-	free(p->batches);
-	free(p->notes);
 	free(p->vpool);
 	free(p->items);
-	free(p->tally);
-	plan_init(p);
+	p->view = NULL;
+	p->text = NULL;
+	p->vpool = NULL;
+	p->items = NULL;
+	p->view_cap = p->nvpool = p->vpool_cap = p->nitems = p->items_cap = p->nchanges = 0;
 }
 
 /* ---- storage ------------------------------------------------------------------- */

@@ -177,6 +177,11 @@ void plan_init(struct plan *p);
 /* Release everything; the plan can be planned again after plan_init. */
 void plan_free(struct plan *p);
 
+/* Release the changes once sent (they are no longer needed, and a large
+ * plan's are most of it): nchanges becomes 0; the counts, nbatches, notes
+ * and soa_value stay until plan_free. */
+void plan_release(struct plan *p);
+
 /* Full plan: the primary's zone desired (finished) against the hosted
  * zone's listing current, filtered by o. p must be fresh (plan_init).
  * The plan points into current, which must live as long as the plan.

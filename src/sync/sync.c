@@ -190,6 +190,10 @@ finish(struct sync_job *j, enum sync_status st)
 	if (j->reconciled)
 		j->last_full = (int64_t)time(NULL);
 	j->route53 = j->synced ? SYNC_R53_SYNCED : j->touched ? SYNC_R53_UNKNOWN : SYNC_R53_PREV;
+	/* Sent: the changes make room for the sync record's encoding (a
+	 * dry run prints them). */
+	if (!j->dry_run)
+		plan_release(&j->plan);
 	save_record(j);
 	j->done(j);
 }
