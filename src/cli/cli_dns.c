@@ -138,14 +138,19 @@ int
 cmd_xfr(const struct cmd_args *a)
 {
 	static struct xfr x;
-	static char obuf[64 * 1024];
+	/* Kept until exit, which flushes stdout from it; volatile: a
+	 * pointer only stored would be optimised away, and valgrind would
+	 * call the buffer lost. */
+	static char *volatile obuf;
 	int json = 0, rc = run(a, &x, &json);
 
 	if (rc != CMD_OK)
 		return rc;
 	/* musl's stdout buffer is 1 KB: a 100,000-record zone would take
-	 * thousands of writes. */
-	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	 * thousands of writes. On the heap: static, it would be in every
+	 * command's memory. Without it, output is only slower. */
+	if ((obuf = malloc(64 * 1024)))
+		setvbuf(stdout, obuf, _IOFBF, 64 * 1024);
 	switch (x.outcome) {
 	case XFR_GOT_CURRENT:
 		if (json)

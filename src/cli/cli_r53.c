@@ -45,7 +45,14 @@
 #include "codec/rr.h"
 #include "dns/zone.h"
 
-static struct r53 client;
+/* On the heap (cmd_r53): the client with its TLS buffers (about 180 KB)
+ * and one rdata buffer, which static storage would add to every command's
+ * memory. rd is used by set_rdata and canonical_value, neither calls the
+ * other. */
+static struct r53_cli {
+	struct r53 client;
+	uint8_t rd[DNS_RDATA_MAX];
+} *r;
 
 static void
 op_done(struct r53_op *op)
@@ -58,7 +65,7 @@ op_done(struct r53_op *op)
 static int
 run_op(struct r53_op *op)
 {
-	r53_submit(&client, op);
+	r53_submit(&r->client, op);
 	loop_run();
 	if (op->status == R53_OK)
 		return 0;
@@ -146,10 +153,10 @@ zone_id(const struct cfg *c, const char *arg, char *id)
 static int
 set_rdata(const struct r53list_set *s, const uint8_t *owner, struct zone *z, struct err *e)
 {
-	static uint8_t rd[DNS_RDATA_MAX];
+	uint8_t *rd = r->rd;
 
 	for (int k = 0; k < s->nvalues; k++) {
-		long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, sizeof rd, e);
+		long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, DNS_RDATA_MAX, e);
 
 		if (n < 0)
 			return -1;
@@ -164,9 +171,9 @@ set_rdata(const struct r53list_set *s, const uint8_t *owner, struct zone *z, str
 static char *
 canonical_value(const struct r53list_set *s, int k)
 {
-	static uint8_t rd[DNS_RDATA_MAX];
+	uint8_t *rd = r->rd;
 	char small[1024], *out;
-	long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, sizeof rd, NULL);
+	long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, DNS_RDATA_MAX, NULL);
 	long len;
 
 	if (n < 0 || (len = rr_to_r53(s->type, rd, (size_t)n, small, sizeof small, NULL)) < 0)
@@ -356,16 +363,26 @@ cmd_r53(const struct cmd_args *a)
 		have_cfg = 1;
 	}
 	defaults.max_requests_per_second = CFG_DEFAULT_AWS_RATE;
-	if (r53_init(&client, have_cfg ? &c.aws : &defaults, &e) < 0) {
+	if (!(r = calloc(1, sizeof *r))) {
+		fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *r);
+		if (have_cfg)
+			cfg_free(&c);
+		return CMD_FAIL;
+	}
+	if (r53_init(&r->client, have_cfg ? &c.aws : &defaults, &e) < 0) {
 		fprintf(stderr, "notify53: %s\n", e.msg);
-		r53_free(&client);
+		r53_free(&r->client);
+		free(r);
+		r = NULL;
 		if (have_cfg)
 			cfg_free(&c);
 		return CMD_FAIL;
 	}
 	rc = !a->noperands ? zones() : dump(have_cfg ? &c : NULL, a->operands[0],
 	    a->opt[CMD_OPT_JSON] != NULL);
-	r53_free(&client);
+	r53_free(&r->client);
+	free(r);
+	r = NULL;
 	if (have_cfg)
 		cfg_free(&c);
 	return rc;
