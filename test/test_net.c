@@ -1,8 +1,10 @@
 /* Unit tests of address parsing and printing, and a non-blocking loopback
  * TCP connect driven by poll. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "base/net.h"
@@ -27,6 +29,45 @@ refuses(const char *in)
 	ok(net_addr_parse(&a, in, 53) < 0, "refuse \"%s\"", in);
 }
 
+/* net_ip_text prints what the C library's inet_ntop does (RFC 5952), for
+ * addresses with runs of zero groups of every length and place, and
+ * IPv4-mapped ones. Not the deprecated IPv4-compatible ::a.b.c.d form,
+ * which glibc prints and RFC 5952 does not have. */
+static void
+ip_texts(void)
+{
+	int bad = 0;
+
+	srand(5952);
+	for (int i = 0; i < 20000; i++) {
+		uint8_t ip[16];
+		char got[NET_IP_TEXT], want[INET6_ADDRSTRLEN];
+		size_t n;
+		int v4 = i % 5 == 0, z = 0;
+
+		for (int k = 0; k < 16; k += 2) {
+			unsigned g = rand() % 3 ? 0 : rand() % 4 ? (unsigned)rand() & 0xffff :
+			    (unsigned)rand() & 0xf;
+
+			ip[k] = (uint8_t)(g >> 8);
+			ip[k + 1] = (uint8_t)g;
+		}
+		if (i % 7 == 0)
+			memcpy(ip, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
+		for (int k = 0; k < 12; k++)
+			z += ip[k] == 0;
+		if (!v4 && z == 12 && (ip[12] || ip[13]))
+			continue;
+		n = net_ip_text(ip, v4 ? 4 : 16, got);
+		inet_ntop(v4 ? AF_INET : AF_INET6, ip, want, sizeof want);
+		if (strcmp(got, want) || n != strlen(want)) {
+			if (bad++ < 10)
+				diag("net_ip_text %s, inet_ntop %s", got, want);
+		}
+	}
+	ok(!bad, "net_ip_text as inet_ntop: 20,000 addresses");
+}
+
 int
 main(void)
 {
@@ -36,6 +77,7 @@ main(void)
 	struct pollfd p;
 	int lfd, fd;
 
+	ip_texts();
 	parses("192.0.2.1", 53, "192.0.2.1:53");
 	parses("192.0.2.1:5300", 53, "192.0.2.1:5300");
 	parses("2001:db8::1", 53, "[2001:db8::1]:53");

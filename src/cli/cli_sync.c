@@ -37,6 +37,7 @@
 #include "config/cfg.h"
 #include "cli/cmd.h"
 #include "codec/dns.h"
+#include "base/fmt.h"
 #include "base/log.h"
 #include "base/loop.h"
 #include "cli/plan_print.h"
@@ -75,7 +76,7 @@ print_notes(const struct sync_job *j, const char *zone)
 		if (n->level == PLAN_INFO)
 			log_debug("%s: note: %s", zone, n->text);
 		else
-			fprintf(stderr, "notify53: %s: %s: %s\n", zone,
+			fmt_fprintf(stderr, "notify53: %s: %s: %s\n", zone,
 			    n->level == PLAN_WARN ? "warning" : "error", n->text);
 	}
 }
@@ -90,12 +91,12 @@ print_plan(struct sync_job *j)
 	if (!run->json && isatty(STDOUT_FILENO))
 		flags |= PLAN_PRINT_COLOR;
 	if (j->status == SYNC_FAILED) {
-		fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
+		fmt_fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
 		run->failed = 1;
 		return;
 	}
 	if (!run->json)
-		printf("# %s serial %lu\n", sync_job_zone(j, zone, sizeof zone),
+		fmt_printf("# %s serial %lu\n", sync_job_zone(j, zone, sizeof zone),
 		    (unsigned long)j->serial);
 	plan_opts_init(&o, j->zone);
 	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
@@ -119,11 +120,11 @@ print_sync(struct sync_job *j)
 		print_notes(j, zone);
 	}
 	for (size_t i = 0; i < j->nrefused; i++)
-		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
+		fmt_fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		fprintf(stderr, "notify53: %s: %s%s\n", zone,
+		fmt_fprintf(stderr, "notify53: %s: %s%s\n", zone,
 		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
-	printf("%s: %s\n", zone, sync_result(j, line, sizeof line));
+	fmt_printf("%s: %s\n", zone, sync_result(j, line, sizeof line));
 	/* A set the plan had to leave out (an error note: a value Route 53
 	 * cannot take) is missing from Route 53 as a refused one would be. */
 	if ((j->status != SYNC_OK && j->status != SYNC_CURRENT) || (j->plan.nerrors && !j->dry_run))
@@ -171,7 +172,7 @@ start_jobs(void)
 		size_t i = run->started;
 
 		if (!j) {
-			fprintf(stderr, "notify53: out of memory\n");
+			fmt_fprintf(stderr, "notify53: out of memory\n");
 			run->failed = 1;
 			loop_stop();
 			return;
@@ -185,7 +186,7 @@ start_jobs(void)
 		j->wait = run->wait;
 		j->done = job_done;
 		if (run->zone_ids[i]) {
-			snprintf(j->zone_id, sizeof j->zone_id, "%s", run->zone_ids[i]);
+			fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", run->zone_ids[i]);
 			j->zone_private = j->zone->kind == CFG_ZONE_PRIVATE;
 		}
 		sync_start(j);
@@ -214,9 +215,9 @@ account_zones(void)
 	r53_submit(&run->client, &op);
 	loop_run();
 	if (op.status != R53_OK)
-		fprintf(stderr, "notify53: domains_to_manage_from_aws: %s\n", op.err.msg);
+		fmt_fprintf(stderr, "notify53: domains_to_manage_from_aws: %s\n", op.err.msg);
 	else if (acct_zones(&run->cfg, &op, &run->aws, &run->naws, &e) < 0)
-		fprintf(stderr, "notify53: %s\n", e.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 	else
 		rc = 0;
 	r53_op_free(&op);
@@ -245,7 +246,7 @@ pick_zones(char **names, int nnames)
 	run->zone_ids = calloc(all + 1, sizeof *run->zone_ids);
 	run->jobs = calloc(all + 1, sizeof *run->jobs);
 	if (!run->zones || !run->zone_ids || !run->jobs) {
-		fprintf(stderr, "notify53: out of memory\n");
+		fmt_fprintf(stderr, "notify53: out of memory\n");
 		return -1;
 	}
 	for (size_t i = 0; i < all; i++) {
@@ -267,7 +268,7 @@ pick_zones(char **names, int nnames)
 		for (size_t i = 0; i < n && !found; i++)
 			found = zone_is(run->zones[i], names[k]);
 		if (!found) {
-			fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run->cfg.path,
+			fmt_fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run->cfg.path,
 			    run->cfg.zones_from_aws ? " nor in the account" : "");
 			return -1;
 		}
@@ -305,7 +306,7 @@ run_main(const struct cmd_args *a, int plan)
 	run->force = a->opt[CMD_OPT_FORCE] != NULL;
 	run->wait = a->opt[CMD_OPT_WAIT] != NULL;
 	if (cfg_load(&run->cfg, path, &e) < 0) {
-		fprintf(stderr, "notify53: %s\n", e.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 		return CMD_FAIL;
 	}
 	/* -v was applied by main. */
@@ -314,7 +315,7 @@ run_main(const struct cmd_args *a, int plan)
 	run->t0 = loop_refresh_now();
 	rc = CMD_FAIL;
 	if (r53_init(&run->client, &run->cfg.aws, &e) < 0)
-		fprintf(stderr, "notify53: %s\n", e.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 	else if ((!run->cfg.zones_from_aws || account_zones() == 0) &&
 	    pick_zones(a->operands, a->noperands) == 0) {
 		start_jobs();
@@ -323,7 +324,7 @@ run_main(const struct cmd_args *a, int plan)
 		if (!plan) {
 			char calls[256];
 
-			printf("%zu zone%s, %s; API calls: %s; %.2f s\n", run->nzones,
+			fmt_printf("%zu zone%s, %s; API calls: %s; %.2f s\n", run->nzones,
 			    run->nzones == 1 ? "" : "s",
 			    run->failed ? "some failed" : run->dry_run ? "dry run" : "all in sync",
 			    r53_calls_text(run->client.calls, calls, sizeof calls),
@@ -343,7 +344,7 @@ main_run(const struct cmd_args *a, int plan)
 	int rc;
 
 	if (!(run = calloc(1, sizeof *run))) {
-		fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *run);
+		fmt_fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *run);
 		return CMD_FAIL;
 	}
 	rc = run_main(a, plan);

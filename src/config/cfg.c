@@ -15,6 +15,7 @@
 #include "cJSON.h"
 #include "codec/dns.h"
 #include "base/buf.h"
+#include "base/fmt.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/num.h"
@@ -42,9 +43,9 @@ where_str(const struct where *w, char *buf, size_t len)
 	if ((size_t)n >= len)
 		return n;
 	if (w->key)
-		n += snprintf(buf + n, len - (size_t)n, "%s%s", n ? "." : "", w->key);
+		n += fmt_snprintf(buf + n, len - (size_t)n, "%s%s", n ? "." : "", w->key);
 	else
-		n += snprintf(buf + n, len - (size_t)n, "[%d]", w->index);
+		n += fmt_snprintf(buf + n, len - (size_t)n, "[%d]", w->index);
 	return n;
 }
 
@@ -57,7 +58,7 @@ bad(struct err *e, const struct where *w, const char *fmt, ...)
 	place[0] = '\0';
 	where_str(w, place, sizeof place);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	return err_set(e, "%s: %s", place[0] ? place : "config", msg);
 }
@@ -77,7 +78,7 @@ shown(const cJSON *v, char *buf, size_t len)
 			s = NULL;
 		}
 	}
-	snprintf(buf, len, "%s", s ? s : "?");
+	fmt_snprintf(buf, len, "%s", s ? s : "?");
 	if (s && n >= len && len > 4)
 		memcpy(buf + len - 4, "...", 4);
 	free(s);
@@ -828,7 +829,7 @@ finish_listen(struct parse *ps)
 		if (ps->listen_has_port[i])
 			continue;
 		net_addr_ip_str(&c->listen[i], ip, sizeof ip);
-		snprintf(spec, sizeof spec, c->listen[i].ss.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
+		fmt_snprintf(spec, sizeof spec, c->listen[i].ss.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
 		net_addr_parse(&c->listen[i], spec, port);
 	}
 }
@@ -1169,11 +1170,11 @@ cfg_ignored(const struct cfg_zone *z, const char *name, uint16_t type)
 	if (n && full[n - 1] == '.')
 		full[--n] = '\0';
 	if (n == zl)
-		snprintf(rel, sizeof rel, "@");
+		fmt_snprintf(rel, sizeof rel, "@");
 	else if (n > zl && full[n - zl - 1] == '.' && !strncmp(full + n - zl, z->name, zl))
-		snprintf(rel, sizeof rel, "%.*s", (int)(n - zl - 1), full);
+		fmt_snprintf(rel, sizeof rel, "%.*s", (int)(n - zl - 1), full);
 	else
-		snprintf(rel, sizeof rel, "%s", full);
+		fmt_snprintf(rel, sizeof rel, "%s", full);
 
 	for (int i = 0; i < z->nignore; i++) {
 		const struct cfg_ignore *ig = &z->ignore[i];

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "aws/acct.h"
+#include "base/fmt.h"
 #include "base/rnd.h"
 #include "base/log.h"
 #include "base/loop.h"
@@ -246,7 +247,7 @@ zone_id_reset(struct dzone *z)
 {
 	z->zone_id[0] = 0;
 	if (z->from_aws) {
-		snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
+		fmt_snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
 		z->zone_private = z->cz->kind == CFG_ZONE_PRIVATE;
 	}
 }
@@ -376,7 +377,7 @@ sd_state(enum sdnotify_state state)
 		else if (d->zones[i]->last_sync)
 			synced++;
 	}
-	snprintf(text, sizeof text, "%zu zones: %zu in sync, %zu failing, %zu not synced yet",
+	fmt_snprintf(text, sizeof text, "%zu zones: %zu in sync, %zu failing, %zu not synced yet",
 	    d->nzones, synced, failing, d->nzones - synced - failing);
 	sdnotify(state, text);
 }
@@ -476,9 +477,9 @@ job_done(struct sync_job *j)
 		z->error[0] = 0;
 	}
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		snprintf(z->error, sizeof z->error, "%s", j->err.msg);
+		fmt_snprintf(z->error, sizeof z->error, "%s", j->err.msg);
 	else if (j->nrefused)
-		snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
+		fmt_snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
 	if (j->has_soa && !unchanged && j->status != SYNC_CURRENT) {
 		z->tried = !(j->status == SYNC_OK && j->synced);
 		z->tried_serial = j->serial;
@@ -620,7 +621,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 		return NULL;
 	z->cz = cz;
 	z->from_aws = from_aws;
-	snprintf(z->label, sizeof z->label, "%s", cz->name);
+	fmt_snprintf(z->label, sizeof z->label, "%s", cz->name);
 	daemon_sched_init(&z->s, loop_now());
 	z->timer.cb = timer_due;
 	zone_id_reset(z);
@@ -889,7 +890,7 @@ u32(uint32_t v, int slot)
 {
 	static char buf[2][12];
 
-	snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
+	fmt_snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
 	return buf[slot];
 }
 
@@ -914,18 +915,18 @@ log_states(void)
 
 		r53_calls_text(z->calls, calls, sizeof calls);
 		if (z->job)
-			snprintf(when, sizeof when, "job running");
+			fmt_snprintf(when, sizeof when, "job running");
 		else if (z->queued)
-			snprintf(when, sizeof when, "waiting for a job slot");
+			fmt_snprintf(when, sizeof when, "waiting for a job slot");
 		else
-			snprintf(when, sizeof when, "next %s in %lld s",
+			fmt_snprintf(when, sizeof when, "next %s in %lld s",
 			    z->timer_full ? "reconcile" : "check",
 			    (long long)((z->timer.when - now) / 1000));
 		if (z->last_sync)
-			snprintf(last, sizeof last, "%s %lld s ago", z->result,
+			fmt_snprintf(last, sizeof last, "%s %lld s ago", z->result,
 			    (long long)(wall - z->last_sync));
 		else
-			snprintf(last, sizeof last, "none yet");
+			fmt_snprintf(last, sizeof last, "none yet");
 		log_info("zone %s: primary serial %s, synced serial %s, hosted zone %s, last job %s%s%s, "
 			 "%lu jobs, %lu NOTIFYs, %d failures%s, %s; API calls: %s",
 		    z->label, z->has_primary_serial ? u32(z->primary_serial, 0) : "-",

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
 #include "base/log.h"
 
 /* Accept errors such as EMFILE leave the listener readable: wait this long
@@ -66,7 +67,7 @@ note(struct notify *n, int kind, int64_t now, const char *fmt, ...)
 	}
 	l->n++;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	fmt_vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	log_msg(kind_level[kind], "%s", line);
 }

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "base/base64.h"
+#include "base/fmt.h"
 #include "base/net.h"
 #include "base/num.h"
 #include "base/secret.h"
@@ -75,7 +76,7 @@ proxy_parse(struct proxy *p, const char *url, const char *what, struct err *e)
 	}
 	if (strlen(s) >= sizeof buf - 8)
 		return err_set(e, "%s: proxy host name too long", what);
-	snprintf(buf, sizeof buf, "http://%s", s);
+	fmt_snprintf(buf, sizeof buf, "http://%s", s);
 	if (http_url_parse(&p->url, buf, &ue) < 0) {
 		proxy_free(p);
 		return err_set(e, "%s: proxy %s", what, ue.msg);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/fmt.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
 
@@ -224,7 +225,7 @@ note(struct plan *p, enum plan_level lv, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
@@ -1004,7 +1005,7 @@ refuse(struct plan *p, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->refusal, sizeof p->refusal, fmt, ap);
+	fmt_vsnprintf(p->refusal, sizeof p->refusal, fmt, ap);
 	va_end(ap);
 }
 
