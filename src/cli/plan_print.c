@@ -4,6 +4,7 @@
 
 #include "base/fmt.h"
 #include "base/json.h"
+#include "base/sort.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
 
@@ -79,7 +80,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		return -1;
 	for (size_t i = 0; i < p->nchanges; i++)
 		order[i] = &p->info[i];
-	qsort(order, p->nchanges, sizeof *order, by_group);
+	sort(order, p->nchanges, sizeof *order, by_group);
 	for (size_t i = 0; i < p->nchanges; i++) {
 		const struct plan_info *in = order[i];
 		const struct r53_change *ch = &p->changes[in - p->info];

@@ -11,6 +11,7 @@
 #include "base/fmt.h"
 #include "base/net.h"
 #include "base/num.h"
+#include "base/sort.h"
 
 /* ---- type names ---------------------------------------------------------------- */
 
@@ -1166,7 +1167,7 @@ svc_params_from_text(struct in *in, struct dns_writer *w)
 	while (more(in))
 		if (svc_param(in, params, &np, vals, &vlen, tmp) < 0)
 			goto done;
-	qsort(params, np, sizeof *params, svc_param_cmp);
+	sort(params, np, sizeof *params, svc_param_cmp);
 	for (size_t i = 0; i < np; i++) {
 		if (params[i].key == SVC_MANDATORY)
 			for (size_t j = 0; j < params[i].len; j += 2) {

@@ -12,6 +12,7 @@
 #include "base/rnd.h"
 #include "base/log.h"
 #include "base/loop.h"
+#include "base/sort.h"
 #include "dns/notify.h"
 #include "daemon/daemon_sched.h"
 #include "daemon/proc.h"
@@ -198,7 +199,7 @@ gen_index(struct gen *g)
 		v[k].aws = 1;
 		v[k++].cz = &g->aws[i];
 	}
-	qsort(v, n, sizeof *v, entry_cmp);
+	sort(v, n, sizeof *v, entry_cmp);
 	for (k = 0; k < n; k++) {
 		g->index[k] = v[k].cz;
 		g->from_aws[k] = (unsigned char)v[k].aws;

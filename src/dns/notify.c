@@ -17,6 +17,7 @@
 
 #include "base/fmt.h"
 #include "base/log.h"
+#include "base/sort.h"
 
 /* Accept errors such as EMFILE leave the listener readable: wait this long
  * before accepting again instead of spinning. */
@@ -169,7 +170,7 @@ prepare(const struct cfg *cfg, struct tsig_key **keys, const struct cfg_zone ***
 	for (int i = 0; i < cfg->nzones; i++)
 		(*index)[i] = &cfg->zones[i];
 	if (cfg->nzones)
-		qsort(*index, (size_t)cfg->nzones, sizeof **index, zone_cmp);
+		sort(*index, (size_t)cfg->nzones, sizeof **index, zone_cmp);
 	return 0;
 }
 
