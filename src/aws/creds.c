@@ -19,6 +19,7 @@
 #include "base/net.h"
 #include "base/secret.h"
 #include "base/num.h"
+#include "base/str.h"
 #include "aws/xml.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -646,7 +647,7 @@ int
 creds_ecs_uri(const char *uri, char *endpoint, size_t ecap, char *path, size_t pcap,
 	struct err *e)
 {
-	const char *hs = strstr(uri, "://"), *slash;
+	const char *hs = str_find(uri, "://"), *slash;
 	struct http_url u;
 	struct err ue = { 0 };
 	size_t n;

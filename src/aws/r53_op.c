@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/fmt.h"
 #include "base/num.h"
+#include "base/str.h"
 #include "codec/rr.h"
 
 #define R53_NS "https://route53.amazonaws.com/doc/2013-04-01/"
@@ -129,8 +130,8 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 		return R53_RETRY_THROTTLE;
 	if (!strcmp(code, "ExpiredToken") || !strcmp(code, "ExpiredTokenException"))
 		return R53_RETRY_CREDS;
-	if (code_in(code, skew_codes) || (message && (strstr(message, "Signature expired") ||
-	    strstr(message, "Signature not yet current"))))
+	if (code_in(code, skew_codes) || (message && (str_find(message, "Signature expired") ||
+	    str_find(message, "Signature not yet current"))))
 		return R53_RETRY_SKEW;
 	if (status == 500 || status == 502 || status == 503 || status == 504 ||
 	    !strcmp(code, "RequestTimeout") || !strcmp(code, "RequestTimeoutException"))

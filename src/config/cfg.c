@@ -20,6 +20,7 @@
 #include "base/log.h"
 #include "base/num.h"
 #include "base/secret.h"
+#include "base/str.h"
 #include "codec/rr.h"
 #include "codec/tsig.h"
 
@@ -342,7 +343,7 @@ has_port(const char *s)
 	const char *colon = strchr(s, ':');
 
 	if (s[0] == '[')
-		return strstr(s, "]:") != NULL;
+		return str_find(s, "]:") != NULL;
 	return colon && !strchr(colon + 1, ':');
 }
 
@@ -655,7 +656,7 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 
 	if (!strcmp(key, "role_arn")) {
 		/* arn:PARTITION:iam::ACCOUNT:role/NAME, 20-2048 characters. */
-		if (n < 20 || n > 2048 || strncmp(v, "arn:", 4) || !strstr(v, ":role/") ||
+		if (n < 20 || n > 2048 || strncmp(v, "arn:", 4) || !str_find(v, ":role/") ||
 		    !sts_chars(v, ":/"))
 			return err_set(e, "role_arn %s is not a role ARN "
 			    "(arn:aws:iam::ACCOUNT:role/NAME)", n <= 200 ? v : "(too long)");

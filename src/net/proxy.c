@@ -11,6 +11,7 @@
 #include "base/net.h"
 #include "base/num.h"
 #include "base/secret.h"
+#include "base/str.h"
 
 /* Percent-decode s[0..n) (RFC 3986 section 2.1) onto out[*len..cap);
  * refuses a bad escape, a control character (RFC 7617 section 2) and a
@@ -46,7 +47,7 @@ proxy_parse(struct proxy *p, const char *url, const char *what, struct err *e)
 	memset(p, 0, sizeof *p);
 	if (!strncmp(s, "http://", 7))
 		s += 7;
-	else if (strstr(s, "://"))
+	else if (str_find(s, "://"))
 		return err_set(e, "%s: a proxy URL must start with http:// (TLS to the proxy is "
 		    "not supported; the tunnel to AWS is TLS)", what);
 	end = s + strcspn(s, "/?#");

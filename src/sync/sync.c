@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/fmt.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
 
@@ -313,7 +314,7 @@ gone_set(const char *msg, uint8_t *name, size_t cap, char type[RR_TYPE_NAME_MAX]
 	    strcmp(msg + n - (sizeof tail - 1), tail))
 		return 0;
 	p += sizeof head - 1;
-	if (!(q = strstr(p, "', type='")) || (k = (size_t)(q - p)) >= sizeof text)
+	if (!(q = str_find(p, "', type='")) || (k = (size_t)(q - p)) >= sizeof text)
 		return 0;
 	memcpy(text, p, k);
 	text[k] = '\0';
