@@ -90,6 +90,18 @@
 #define CFG_MAX_TSIG_KEYS 64
 #endif
 
+/* Peers of an HA pair: a pair, or a few daemons, is what it is for; each
+ * costs a NOTIFY per synced serial. */
+#ifndef CFG_MAX_PEERS
+#define CFG_MAX_PEERS 4
+#endif
+
+/* Longest peer_wait, seconds: a standby that waits longer than the SOA
+ * retry of most zones would lag behind a dead active one for too long. */
+#ifndef CFG_MAX_PEER_WAIT
+#define CFG_MAX_PEER_WAIT 3600
+#endif
+
 /* NOTIFY port when the config names none (RFC 1996 uses port 53). */
 #ifndef CFG_DEFAULT_NOTIFY_PORT
 #define CFG_DEFAULT_NOTIFY_PORT 53
@@ -701,7 +713,53 @@
 #define SYNC_CLI_JOBS 4
 #endif
 
+/* ---- sync records (src/sync/cache) ------------------------------------------ */
+
+/* Where the per-zone sync records live when neither the cache_dir key nor
+ * systemd's $CACHE_DIRECTORY names a place (Filesystem Hierarchy Standard
+ * 3.0, /var/cache: data an application can make again). */
+#ifndef CACHE_DEFAULT_DIR
+#define CACHE_DEFAULT_DIR "/var/cache/notify53"
+#endif
+
+/* Largest record file read: a zone's RRs in wire form (DNS_MAX_ZONE_BYTES)
+ * plus 12 octets of framing per RR; a bigger file is not ours. */
+#ifndef CACHE_MAX_FILE
+#define CACHE_MAX_FILE (DNS_MAX_ZONE_BYTES + 12 * DNS_MAX_ZONE_RRS)
+#endif
+
+/* Zones without a hosted zone ID (none configured, no sync record) from
+ * which `sync`, `plan` and the daemon find them all with one paged
+ * ListHostedZones (100 zones a call) instead of one ListHostedZonesByName
+ * each: an account rarely holds more than 100 hosted zones per 4 managed. */
+#ifndef SYNC_LIST_ZONES_MIN
+#define SYNC_LIST_ZONES_MIN 4
+#endif
+
 /* ---- daemon (src/daemon/daemon) ----------------------------------------------- */
+
+/* NOTIFYs to HA peers waiting for their answer (src/daemon/peer), each with
+ * a UDP socket (LOOP_MAX_FDS); a pair with a few zones changing at once
+ * needs a handful. */
+#ifndef PEER_MAX_INFLIGHT
+#define PEER_MAX_INFLIGHT 8
+#endif
+
+/* Peer NOTIFY retransmission (RFC 1996 section 3.6): first after
+ * PEER_RETRY_MS, doubling, PEER_TRIES sends in all (1+2+4+8 s: longer than
+ * a typical peer_wait, after which the news is of no use to the peer). */
+#ifndef PEER_RETRY_MS
+#define PEER_RETRY_MS 1000
+#endif
+#ifndef PEER_TRIES
+#define PEER_TRIES 5
+#endif
+
+/* A peer NOTIFY: header, question and SOA of a 255-octet name, a TSIG RR
+ * with 255-octet key and algorithm names and a 64-octet MAC. */
+#ifndef PEER_MSG_MAX
+#define PEER_MSG_MAX 1024
+#endif
 
 /* Sync jobs running at once; other due zones wait their turn in order. Each
  * job holds a transfer socket (LOOP_MAX_FDS) and its zone's plan; Route 53
@@ -715,6 +773,14 @@
  * SOA queries and reconciles, and none is checked later than its SOA asks. */
 #ifndef DAEMON_JITTER_PERCENT
 #define DAEMON_JITTER_PERCENT 10
+#endif
+
+/* A zone's reconcile (full listing) comes up to this share of
+ * reconcile_interval early, at random: 1,000 zones listed together at a
+ * first start then list again spread over half the interval, never all at
+ * once (each listing costs ceil(N/300) calls of the account's rate). */
+#ifndef DAEMON_RECONCILE_SPREAD_PERCENT
+#define DAEMON_RECONCILE_SPREAD_PERCENT 50
 #endif
 
 /* Bounds on the zone's SOA timers, seconds: a retry of 0 or 1 must not make

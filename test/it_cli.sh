@@ -72,8 +72,8 @@ check_usage soa "usage: notify53 soa [-v] [--tsig NAME:ALG:SECRET] ZONE SERVER[:
 check_usage xfr "usage: notify53 xfr [-v] [--tsig NAME:ALG:SECRET] [--ixfr SERIAL] [--json] ZONE SERVER[:PORT]"
 check_usage r53 "usage: notify53 r53 zones [-c FILE] [-v]
        notify53 r53 dump [-c FILE] [-v] [--json] ZONE|ZONE_ID"
-check_usage plan "usage: notify53 plan [-c FILE] [-v] [--json] [ZONE...]"
-check_usage sync "usage: notify53 sync [-c FILE] [-v] [--dry-run] [--force] [--wait] [ZONE...]"
+check_usage plan "usage: notify53 plan [-c FILE] [-v] [--json] [--full] [ZONE...]"
+check_usage sync "usage: notify53 sync [-c FILE] [-v] [--dry-run] [--force] [--wait] [--full] [ZONE...]"
 check_usage daemon "usage: notify53 daemon [-c FILE] [-v] [--syslog] [--pidfile FILE]"
 check_usage check-config "usage: notify53 check-config [-c FILE] [-v]"
 run sync --help
@@ -169,6 +169,7 @@ tap_is "help --man: sync's lines" \
 .Op Fl -dry-run
 .Op Fl -force
 .Op Fl -wait
+.Op Fl -full
 .Op Ar zone ...
 .Nm'
 tap_ok "help --man: only mdoc macros" sh -c "! grep -v '^\.\(Nm\|Cm\|Op\|Ar\)\( \|$\)' '$tmp/out' | grep -q ."

@@ -36,6 +36,7 @@ it handled before.
 """
 import json
 import os
+import shutil
 import queue
 import re
 import signal
@@ -137,7 +138,10 @@ def write_config(path, port, ns_port, emu, zones, state, pidfile, broken=False, 
         aws["access_key_id"], aws["secret_access_key"] = emu.credentials[0].split(":", 1)
         c = {"listen": ["127.0.0.1:%d" % port], "notify_servers": ["127.0.0.1"],
              "tsig_keys": {"notify-key": {"algorithm": NKEY.alg, "secret": NKEY.secret}},
-             "zones": zl, "aws": aws, "state_file": state, "pidfile": pidfile}
+             "zones": zl, "aws": aws, "state_file": state, "pidfile": pidfile,
+             "cache_dir": os.path.join(os.path.dirname(path), "cache")}
+        os.makedirs(c["cache_dir"], exist_ok=True)
+        os.chmod(c["cache_dir"], 0o777)  # (g) runs as nobody
         c.update(extra or {})
         text = json.dumps(c)
     tmp = path + ".tmp"
@@ -237,9 +241,7 @@ def main():
                 d.stop()
                 if os.environ.get("IT_DAEMON_LOG"):
                     sys.stderr.write("\n".join(d.all) + "\n")
-            for f in os.listdir(tmp):
-                os.unlink(os.path.join(tmp, f))
-            os.rmdir(tmp)
+            shutil.rmtree(tmp, ignore_errors=True)
     tap.done()
 
 
@@ -448,9 +450,7 @@ def test_privdrop(ns, emu, home):
     finally:
         if d:
             d.stop()
-        for f in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, f))
-        os.rmdir(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # named listens on the addresses of interfaces only: 127.0.0.1, as
@@ -506,9 +506,7 @@ def test_aws(emu, home):
             if os.environ.get("IT_DAEMON_LOG"):
                 sys.stderr.write("\n".join(d.all) + "\n")
         ns.stop()
-        for f in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, f))
-        os.rmdir(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_incremental(d, ns, emu, zid):

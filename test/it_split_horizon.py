@@ -208,7 +208,10 @@ def cli(emu, ns, home, cfg, zids):
     p = run_notify53(["plan", "-c", cfg], home.env())
     ok(p.returncode == 2, "(a) plan: changes pending, exit 2", p.stdout + p.stderr)
     for view, serial in (("internal", 100), ("external", 500)):
-        ok("# %s serial %d" % (label[view], serial) in p.stdout.splitlines(),
+        # The line ends with the plan's basis (", compared with a full
+        # listing" here: no sync record yet).
+        ok("# %s serial %d, compared with a full listing" % (label[view], serial)
+           in p.stdout.splitlines(),
            "(a) plan names the %s hosted zone and the %s view's serial" % (
                "private" if view == "internal" else "public", view), p.stdout)
     p, _ = st.sync(home, cfg)
@@ -298,7 +301,13 @@ def ambiguous(emu, ns, home, port, zids):
         "HostedZone"]["Id"])
     since = emu.log()[-1]["seq"] if emu.log() else 0
     cfg = config(home, emu, ns, port, None)
+    # Through its sync record the public entry keeps the hosted zone it
+    # synced (one SOA check, no lookup by name); the full listing (--full,
+    # or the reconcile) looks the name up again and finds it ambiguous.
     p, _ = st.sync(home, cfg)
+    ok(p.returncode == 0 and "example.com. (public hosted zone %s): serial" % zids["external"]
+       in p.stdout, "(e) through the record: the hosted zone synced before", p.stdout + p.stderr)
+    p, _ = st.sync(home, cfg, ["--full"])
     ok(p.returncode == 1 and "2 public hosted zones are called example.com.: set hosted_zone_id"
        in p.stderr, "(e) two public zones of the name: the public entry fails, asking for "
        "hosted_zone_id", p.stdout + p.stderr)

@@ -373,6 +373,47 @@ main(void)
 	    from(&c, NULL, "192.0.2.0") && from(&c, NULL, "192.0.2.77") && from(&c, NULL, "192.0.2.255") &&
 	    !from(&c, NULL, "192.0.1.255"), "::ffff:192.0.2.0/120 allows 192.0.2.0/24 %s", e.msg);
 	cfg_free(&c);
+	/* HA peers: address, a key of their own, peer_wait. */
+#define PEER_CFG(peers, wait) \
+	"{\"tsig_keys\": {\"zk\": {\"secret\": \"c2VjcmV0LXNlY3JldC1zZWNyZXQ=\"}," \
+	" \"pk\": {\"secret\": \"cGVlci1zZWNyZXQtcGVlci1zZWNyZXQ=\"}}," \
+	" \"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"], \"tsig_key\": \"zk\"}]" \
+	peers wait "}"
+	ok(parse(&c, PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.9:5301\", \"tsig_key\": \"PK\"},"
+	       " {\"address\": \"2001:db8::9\", \"tsig_key\": \"pk.\"}]", ", \"peer_wait\": 5"), &e) == 0,
+	    "peers and peer_wait: %s", e.msg);
+	ok(c.npeers == 2 && addr_is(&c.peers[0].addr, "192.0.2.9:5301") &&
+	    addr_is(&c.peers[1].addr, "[2001:db8::9]:53") && c.peers[0].tsig == &c.tsig_keys[1] &&
+	    c.peers[1].tsig == &c.tsig_keys[1] && c.peer_wait == 5, "peers read, keys resolved");
+	{
+		struct net_addr a;
+
+		net_addr_parse(&a, "192.0.2.9", 4444);
+		ok(cfg_peer_find(&c, &a) == &c.peers[0], "cfg_peer_find: from any port");
+		net_addr_parse(&a, "192.0.2.1", 53);
+		ok(!cfg_peer_find(&c, &a), "cfg_peer_find: the primary is no peer");
+	}
+	cfg_free(&c);
+	ok(parse(&c, PEER_CFG("", ""), &e) == 0 && c.npeers == 0 && c.peer_wait == 0,
+	    "no peers: peer_wait 0 %s", e.msg);
+	cfg_free(&c);
+	refused(PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.9\"}]", ""),
+	    "peers[0]: needs an \"address\" and a \"tsig_key\" (peers sign their NOTIFYs)");
+	refused(PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.9\", \"tsig_key\": \"nokey\"}]", ""),
+	    "peers[0]: tsig_key nokey. is not in tsig_keys");
+	refused(PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.9\", \"tsig_key\": \"zk\"}]", ""),
+	    "peers[0]: tsig_key zk. is also zone a.test.'s key: give the peers a key of their own");
+	refused(PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.300\", \"tsig_key\": \"pk\"}]", ""),
+	    "peers[0].address: \"192.0.2.300\" is not an IP address");
+	refused(PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.9\", \"tsig_key\": \"pk\", \"x\": 1}]", ""),
+	    "peers[0]: unknown key \"x\" (use \"address\" and \"tsig_key\")");
+	refused(PEER_CFG("", ", \"peer_wait\": 5"), "test.json: peer_wait is set but there are no peers");
+	refused(PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.9\", \"tsig_key\": \"pk\"}]",
+	    ", \"peer_wait\": 3601"), "peer_wait: 3601 is not a whole number from 0 to 3600");
+	refused(PEER_CFG(", \"peers\": [{\"address\": \"192.0.2.1\", \"tsig_key\": \"pk\"},"
+	    "{\"address\": \"192.0.2.2\", \"tsig_key\": \"pk\"},{\"address\": \"192.0.2.3\", \"tsig_key\": \"pk\"},"
+	    "{\"address\": \"192.0.2.4\", \"tsig_key\": \"pk\"},{\"address\": \"192.0.2.5\", \"tsig_key\": \"pk\"}]",
+	    ""), "peers: more than 4 peers");
 	ok(parse(&c, "{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"192.0.2.1\"]}],"
 	       " \"aws\": {\"endpoint\": \"http://127.0.0.1:4566\", \"allow_http\": true}}", &e) == 0 &&
 	    c.aws.allow_http, "aws.allow_http: true %s", e.msg);

@@ -3,8 +3,8 @@
  * daemon_zone_same of src/daemon/daemon.h): jitter bounds, coalescing of
  * bursts into one running and one pending job, refresh and retry from the
  * SOA with their bounds, the reconcile deadline, the expire alarm said once
- * (counted from the last refresh, not the last SOA answer), and which
- * config changes keep a zone's state.
+ * (counted from the last refresh, not the last SOA answer), which config
+ * changes keep a zone's state, and an HA pair's waits and adoptions.
  */
 #include <stdio.h>
 #include <string.h>
@@ -183,6 +183,24 @@ test_timers(void)
 	t = daemon_sched_next(&s, 86400 * S, 60, 86400, 0, &full);
 	ok(t == 86400 * S && full == 1, "timers: the reconcile is retried (%lld, full %d)",
 	    (long long)t, full);
+
+	/* Spread: up to DAEMON_RECONCILE_SPREAD_PERCENT of the interval early,
+	 * by the zone's own draw, the same whatever rnd a refresh brings. */
+	daemon_sched_init(&s, 0);
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 0, 1, &z, 1, 1, &full);
+	s.refresh = 86400;
+	s.spread = 3600 * 1000;
+	is_int(daemon_sched_next(&s, 80000 * S, 60, 86400, 0, &full), (86400 - 3600) * S,
+	    "spread: the reconcile an hour early, as drawn");
+	is_int(daemon_sched_next(&s, 80000 * S, 60, 86400, 0xffffffffu, &full), (86400 - 3600) * S,
+	    "spread: another rnd does not move it");
+	s.spread = 0xffffffffu;
+	t = daemon_sched_next(&s, 40000 * S, 60, 86400, 0, &full);
+	ok(full && t >= (int64_t)86400 * S * (100 - DAEMON_RECONCILE_SPREAD_PERCENT) / 100 &&
+	    t <= 86400 * S,
+	    "spread: never earlier than %d%% of the interval (%lld)",
+	    100 - DAEMON_RECONCILE_SPREAD_PERCENT, (long long)t);
 }
 
 static void
@@ -279,6 +297,105 @@ test_same(void)
 	is_int(same(sec, p1, "Z1", "x", ", \"sync_soa\": false"), 0, "same: sync_soa");
 }
 
+/* A standby waits for 11, hears of 11, its adopt job starts, then a
+ * primary NOTIFY (has_serial, serial) comes, then the job adopts 11: does
+ * the wait end? want_waiting: the wait must still be on when it does not. */
+static int
+adopt_after_notify(int has_serial, uint32_t serial, int want_waiting)
+{
+	struct daemon_peer p;
+	unsigned long seq;
+	int over;
+
+	memset(&p, 0, sizeof p);
+	daemon_peer_notify(&p, 0, 5 * S, 1, 10, 1, 11);
+	daemon_peer_heard(&p, 1, 10, 11);
+	seq = p.seq;
+	daemon_peer_notify(&p, 1 * S, 5 * S, 1, 10, has_serial, serial);
+	over = daemon_peer_adopted(&p, 1, 11, seq);
+	if (p.waiting != want_waiting)
+		return -1;
+	return over;
+}
+
+/* HA pair: when a standby waits for its peer, what a peer's word starts,
+ * and when an adopted serial ends the wait. */
+static void
+test_peer(void)
+{
+	struct daemon_peer p;
+	uint32_t serial = 0;
+
+	memset(&p, 0, sizeof p);
+	is_int(daemon_peer_notify(&p, 0, 0, 1, 10, 1, 11), DAEMON_PEER_NOW,
+	    "peer: the active daemon (peer_wait 0) writes at once");
+	is_int(daemon_peer_notify(&p, 0, 5 * S, 0, 0, 1, 11), DAEMON_PEER_NOW,
+	    "peer: without kept state a standby syncs at once (a word cannot help)");
+	is_int(daemon_peer_notify(&p, 0, 5 * S, 1, 10, 1, 10), DAEMON_PEER_NOW,
+	    "peer: a serial already synced costs an SOA check at once");
+	is_int(daemon_peer_notify(&p, 0, 5 * S, 1, 10, 1, 9), DAEMON_PEER_NOW,
+	    "peer: an older serial too");
+	is_int(p.waiting, 0, "peer: none of these waits");
+
+	is_int(daemon_peer_notify(&p, 1 * S, 5 * S, 1, 10, 1, 11), DAEMON_PEER_WAIT,
+	    "peer: a standby waits for a newer serial");
+	is_int(p.until, 6 * S, "peer: until now + peer_wait");
+	is_int(daemon_peer_notify(&p, 3 * S, 5 * S, 1, 10, 1, 12), DAEMON_PEER_WAIT,
+	    "peer: a second NOTIFY waits too");
+	is_int(p.until, 6 * S, "peer: ... and keeps the deadline (a storm cannot hold it off)");
+	is_int(p.wait_serial, 12, "peer: the newest hinted serial is kept");
+
+	is_int(daemon_peer_heard(&p, 0, 0, 12), 0, "peer: a word is no use without kept state");
+	is_int(daemon_peer_heard(&p, 1, 12, 12), 0, "peer: a word of the synced serial: nothing");
+	is_int(daemon_peer_heard(&p, 1, 10, 11), 1, "peer: a word of a newer serial starts a job");
+	is_int(daemon_peer_heard(&p, 1, 10, 12), 1, "peer: and a newer one again");
+	is_int(daemon_peer_heard(&p, 1, 10, 11), 1, "peer: an older word after it ...");
+	is_int(daemon_peer_adopt(&p, 1, 10, &serial), 1, "peer: the job adopts");
+	is_int(serial, 12, "peer: ... the newest serial the peer wrote");
+	is_int(daemon_peer_adopt(&p, 1, 12, &serial), 0, "peer: not once synced at it");
+	is_int(daemon_peer_adopt(&p, 0, 0, &serial), 0, "peer: not without kept state");
+	is_int(daemon_peer_notify(&p, 4 * S, 5 * S, 1, 10, 1, 12), DAEMON_PEER_NOW,
+	    "peer: a NOTIFY of a serial a peer wrote goes to its adopt job at once");
+
+	/* The adopt job of 12 started after the two NOTIFYs: it covers them. */
+	is_int(daemon_peer_adopted(&p, 1, 12, p.seq), 1, "peer: adopted: the wait is over");
+	is_int(p.waiting, 0, "peer: not waiting");
+	is_int(p.heard, 0, "peer: the word is used");
+
+	/* A NOTIFY after the adopt job of 11 started: with no hint the
+	 * primary may be past 11, so the wait goes on; hinting 11, it is over. */
+	is_int(adopt_after_notify(0, 0, 1), 0,
+	    "peer: a NOTIFY during the adopt job, no hint: still waiting");
+	is_int(adopt_after_notify(1, 11, 0), 1,
+	    "peer: a NOTIFY during the job hinting the adopted serial: the wait is over");
+	memset(&p, 0, sizeof p);
+	daemon_peer_notify(&p, 0, 5 * S, 1, 10, 1, 12);
+	daemon_peer_heard(&p, 1, 10, 11);
+	is_int(daemon_peer_adopted(&p, 1, 11, p.seq - 1), 0,
+	    "peer: the hint is newer than the adopted serial: still waiting");
+	is_int(daemon_peer_adopted(&p, 0, 11, p.seq), 0, "peer: not adopted: still waiting");
+	is_int(p.heard, 0, "peer: not adopted: the word is dropped (no loop of adopt jobs)");
+	daemon_peer_expired(&p);
+	is_int(p.waiting, 0, "peer: the deadline passed: this daemon writes");
+	is_int(daemon_peer_notify(&p, 9 * S, 5 * S, 1, 10, 1, 13), DAEMON_PEER_WAIT,
+	    "peer: the next change waits again");
+	is_int(p.until, 14 * S, "peer: with a new deadline");
+
+	/* The standby wrote 20 itself while the word of 20 came: done with. */
+	memset(&p, 0, sizeof p);
+	daemon_peer_heard(&p, 1, 19, 20);
+	daemon_peer_synced(&p, 19);
+	is_int(p.heard, 1, "peer: a word newer than the synced serial stays");
+	daemon_peer_synced(&p, 20);
+	is_int(p.heard, 0, "peer: synced at the word's serial by the daemon's own job: done with");
+
+	/* RFC 1982 across the wrap. */
+	memset(&p, 0, sizeof p);
+	is_int(daemon_peer_heard(&p, 1, 0xfffffff0u, 5), 1, "peer: a word across the serial wrap");
+	is_int(daemon_peer_adopt(&p, 1, 0xfffffff0u, &serial) && serial == 5, 1,
+	    "peer: adopts across the wrap");
+}
+
 int
 main(void)
 {
@@ -288,5 +405,6 @@ main(void)
 	test_timers();
 	test_expire();
 	test_same();
+	test_peer();
 	return tap_done();
 }

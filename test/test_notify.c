@@ -26,12 +26,19 @@
 #define T0 1767225600u /* 2026-01-01T00:00:00Z */
 #define S1 "a2V5LW9uZS1mb3ItdGhlLW5vdGlmeS11bml0LXRlc3RzLTAwMDA="
 #define S2 "a2V5LXR3by1mb3ItdGhlLW5vdGlmeS11bml0LXRlc3RzLTExMTE="
+#define SP "cGVlci1rZXktZm9yLXRoZS1ub3RpZnktdW5pdC10ZXN0cy0yMg=="
+#define SQ "c2Vjb25kLXBlZXIta2V5LWZvci10aGUtbm90aWZ5LXRlc3RzLTM="
 
 static const char config_fmt[] =
 	"{\"listen\": [\"127.0.0.1:%d\"],"
 	" \"notify_servers\": [\"192.0.2.1\", \"2001:db8::/32\"],"
 	" \"tsig_keys\": {\"k1\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" S1 "\"},"
-	"                 \"k2\": {\"algorithm\": \"hmac-sha512\", \"secret\": \"" S2 "\"}},"
+	"                 \"k2\": {\"algorithm\": \"hmac-sha512\", \"secret\": \"" S2 "\"},"
+	"                 \"kp\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" SP "\"},"
+	"                 \"kq\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"" SQ "\"}},"
+	" \"peers\": [{\"address\": \"203.0.113.70:5301\", \"tsig_key\": \"kp\"},"
+	"             {\"address\": \"192.0.2.1:5302\", \"tsig_key\": \"kp\"},"
+	"             {\"address\": \"203.0.113.70:5303\", \"tsig_key\": \"kq\"}],"
 	" \"zones\": [{\"name\": \"example.com\", \"primaries\": [\"192.0.2.1\"]},"
 	"           {\"name\": \"signed.example\", \"primaries\": [\"192.0.2.1\"], \"tsig_key\": \"k1\"},"
 	"           {\"name\": \"prim.example\", \"primaries\": [\"198.51.100.9\"]},"
@@ -463,6 +470,77 @@ tsig(void)
 	    "the same over TCP: whole answer (%zu octets)", res.reply_len);
 }
 
+/* A peer's NOTIFY (cfg->peers): its address and its key, nothing less. */
+static void
+peers(void)
+{
+	struct tsig_key kp, kq, k2;
+	struct tsig_ctx c;
+	struct err e = { 0 };
+	uint8_t m[1024];
+	size_t n;
+
+	tsig_key_init(&kp, "kp", "hmac-sha256", SP, NULL);
+	tsig_key_init(&kq, "kq", "hmac-sha256", SQ, NULL);
+	tsig_key_init(&k2, "k2", "hmac-sha512", S2, NULL);
+
+	n = sign(&c, &kp, m, notify_msg(m, "example.com.", 1, 42), T0);
+	run(m, n, "203.0.113.70");
+	ok(res.verdict == NOTIFY_DELIVER && res.peer && res.peer == &cfg.peers[0] &&
+	    res.has_serial && res.serial == 42, "peer: signed with its key, from its address: a "
+	    "peer's NOTIFY of serial 42");
+	is_int(client_check(&c, T0, &e), 1, "peer: the answer is signed with its key: %s", e.msg);
+
+	n = notify_msg(m, "example.com.", 1, 43);
+	run(m, n, "203.0.113.70");
+	ok(res.verdict == NOTIFY_REPLY && res.rcode == DNS_RCODE_REFUSED && !res.peer,
+	    "peer: unsigned from its address: REFUSED, nothing delivered");
+
+	n = sign(&c, &k2, m, notify_msg(m, "example.com.", 1, 44), T0);
+	run(m, n, "203.0.113.70");
+	ok(res.verdict == NOTIFY_REPLY && res.rcode == DNS_RCODE_REFUSED && !res.peer,
+	    "peer: signed with another configured key from its address: REFUSED");
+
+	n = sign(&c, &kp, m, notify_msg(m, "example.com.", 1, 45), T0);
+	m[n - 10] ^= 0x40;
+	run(m, n, "203.0.113.70");
+	ok(res.rcode == DNS_RCODE_NOTAUTH && res.tsig == TSIG_BADSIG && !res.peer,
+	    "peer: its key, a bad MAC: NOTAUTH");
+
+	n = sign(&c, &kp, m, notify_msg(m, "example.com.", 0, 0), T0);
+	run(m, n, "203.0.113.70");
+	ok(res.rcode == DNS_RCODE_REFUSED && !res.peer, "peer: no SOA serial: REFUSED");
+
+	n = sign(&c, &kp, m, notify_msg(m, "example.com.", 1, 46), T0);
+	run(m, n, "198.51.100.77");
+	ok(res.verdict == NOTIFY_DROP, "peer: its key from another address: dropped (source)");
+
+	n = sign(&c, &kp, m, notify_msg(m, "signed.example.", 1, 47), T0);
+	run(m, n, "203.0.113.70");
+	ok(res.verdict == NOTIFY_DELIVER && res.peer && res.serial == 47,
+	    "peer: for a zone with its own key, the peer's key is what counts");
+
+	n = sign(&c, &kq, m, notify_msg(m, "example.com.", 1, 51), T0);
+	run(m, n, "203.0.113.70");
+	ok(res.verdict == NOTIFY_DELIVER && res.peer == &cfg.peers[2] && res.serial == 51,
+	    "peer: two peers on one host with keys of their own: the second's key is its word");
+	is_int(client_check(&c, T0, &e), 1, "peer: ... answered signed with that key: %s", e.msg);
+
+	/* The primary's host is a peer too: the key tells them apart. */
+	n = sign(&c, &kp, m, notify_msg(m, "example.com.", 1, 48), T0);
+	run(m, n, "192.0.2.1");
+	ok(res.verdict == NOTIFY_DELIVER && res.peer == &cfg.peers[1] && res.serial == 48,
+	    "peer on the primary's host, signed with the peer key: the peer's NOTIFY");
+	n = notify_msg(m, "example.com.", 1, 49);
+	run(m, n, "192.0.2.1");
+	ok(res.verdict == NOTIFY_DELIVER && !res.peer && res.serial == 49,
+	    "... unsigned from that host: the primary's NOTIFY, not a peer's");
+	n = sign(&c, &k2, m, notify_msg(m, "example.com.", 1, 50), T0);
+	run(m, n, "192.0.2.1");
+	ok(res.verdict == NOTIFY_DELIVER && !res.peer && res.tsig == TSIG_OK,
+	    "... signed with another key: the primary's NOTIFY");
+}
+
 /* The entries of res's zone the NOTIFY kicks, as "0", "01", "" (indexes
  * into res.zones, which are in the file's order): what the listener
  * delivers. */
@@ -498,7 +576,7 @@ split_horizon(void)
 		"           {\"name\": \"mixed.example\", \"private\": false},"
 		"           {\"name\": \"pair.example\", \"hosted_zone_id\": \"Z1\"},"
 		"           {\"name\": \"pair.example\", \"hosted_zone_id\": \"Z2\"}]}";
-	struct notify_handler h = { on_notify, NULL, NULL };
+	struct notify_handler h = { .on_notify = on_notify };
 	struct cfg c;
 	struct tsig_key k1, k2, k3;
 	struct tsig_ctx t;
@@ -622,7 +700,7 @@ find_aws(void *arg, const char *name, size_t *n)
 static void
 find_zone_hook(void)
 {
-	struct notify_handler h = { on_notify, find_aws, NULL };
+	struct notify_handler h = { .on_notify = on_notify, .find_zone = find_aws };
 	struct net_addr from = addr("192.0.2.1");
 	struct err e = { 0 };
 	uint8_t m[512];
@@ -754,7 +832,7 @@ tcp_exchange2(int port, const uint8_t *msg, size_t len, uint8_t *ans, size_t cap
 static void
 sockets(void)
 {
-	struct notify_handler h = { on_notify, NULL, NULL };
+	struct notify_handler h = { .on_notify = on_notify };
 	struct cfg c2, c3, c4;
 	struct err e = { 0 };
 	uint8_t m[512], ans[1200];
@@ -828,7 +906,7 @@ sockets(void)
 int
 main(void)
 {
-	struct notify_handler h = { on_notify, NULL, NULL };
+	struct notify_handler h = { .on_notify = on_notify };
 	struct err e = { 0 };
 
 	log_set_level(LOG_LEVEL_ERR);
@@ -841,6 +919,7 @@ main(void)
 	refused_and_dropped();
 	malformed();
 	tsig();
+	peers();
 	rate();
 	find_zone_hook();
 	split_horizon();

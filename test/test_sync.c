@@ -568,6 +568,58 @@ test_incremental(void)
 #define V2X "@ NS ns1.example.com.\nns1 A 192.0.2.1\nwww A 192.0.2.11\nnew AAAA 2001:db8::1\n" \
 	"x A 192.0.2.77"
 
+/* An adopt job of adopt_serial, prev at serial 2, the primary at 3 with the
+ * delta from from (2: the one test_gone uses; else the whole zone). */
+static void
+adopt_run(struct sync_job *j, uint32_t from, uint32_t adopt_serial)
+{
+	serve(3, V2X);
+	pri.from = from;
+	pri.del = "mail MX 10 mx.example.net.";
+	pri.add = "x A 192.0.2.77";
+	fake_reset(&srv);
+	job_new(j, 1);
+	j->adopt = 1;
+	j->adopt_serial = adopt_serial;
+	run(j);
+}
+
+/* A peer of an HA pair says Route 53 holds serial 3: taken from the IXFR
+ * (or the whole zone compared with prev) and the incremental plan with no
+ * request; not taken when the primary is at another serial. Route 53 and prev are left as
+ * they were (no keep). */
+static void
+test_adopt(void)
+{
+	static struct sync_job j;
+
+	adopt_run(&j, 2, 3);
+	ok(j.status == SYNC_ADOPTED, "adopt: adopted (%s)", j.err.msg);
+	is_str(requests(), "", "adopt: not a single Route 53 request");
+	ok(pri.nsoa == 1 && pri.nixfr == 1 && pri.naxfr == 0, "adopt: SOA query, then IXFR");
+	ok(j.route53 == SYNC_R53_SYNCED && j.synced && j.synced_serial == 3 &&
+	    zone_set_count(j.synced) == 6 && j.refreshed && !j.reconciled,
+	    "adopt: the primary's zone at serial 3 handed out as synced");
+	line_is(&j, "serial 3 by IXFR, adopted from a peer (Route 53 holds it); API calls: none; ",
+	    "adopt");
+	sync_free(&j);
+
+	adopt_run(&j, 2, 4);
+	ok(j.status == SYNC_PASSED, "adopt: the primary is at 3, the peer wrote 4: passed");
+	ok(pri.nsoa == 1 && pri.nixfr == 0 && pri.naxfr == 0 && !requests()[0],
+	    "adopt: passed after the SOA query: no transfer, no request");
+	ok(j.route53 == SYNC_R53_PREV && !j.synced, "adopt: passed: nothing handed out");
+	line_is(&j, "serial 3, passed: not the peer's serial 4; API calls: none; ", "adopt passed");
+	sync_free(&j);
+
+	/* The whole zone is compared with prev, as an IXFR's changes. */
+	adopt_run(&j, 1, 3);
+	ok(j.status == SYNC_ADOPTED && pri.nixfr == 1 && !requests()[0] && j.synced &&
+	    j.synced_serial == 3 && zone_set_count(j.synced) == 6,
+	    "adopt: the IXFR answered with the whole zone: compared with prev, adopted, no request");
+	sync_free(&j);
+}
+
 static void
 test_gone(void)
 {
@@ -907,6 +959,7 @@ main(void)
 
 	test_full();
 	test_incremental();
+	test_adopt();
 	test_gone();
 	test_current();
 	test_reconcile();

@@ -256,6 +256,42 @@ changes_text(const struct zone_changes *c)
 	return buf;
 }
 
+/* zone_diff: the sets in one zone only, and those whose TTL or rdatas
+ * differ, in canonical order; equal zones give none. */
+static void
+test_diff(void)
+{
+	struct zone a, b;
+	struct zone_changes ch;
+
+	zone_init(&a);
+	zone_init(&b);
+	zone_changes_init(&ch);
+	add(&a, "example.", 300, DNS_TYPE_SOA, "ns.example. h.example. 1 3600 600 86400 300");
+	add(&a, "a.example.", 300, DNS_TYPE_A, "192.0.2.1");
+	add(&a, "b.example.", 300, DNS_TYPE_A, "192.0.2.2");
+	add(&a, "b.example.", 300, DNS_TYPE_A, "192.0.2.3");
+	add(&a, "c.example.", 300, DNS_TYPE_TXT, "\"c\"");
+	add(&a, "d.example.", 300, DNS_TYPE_A, "192.0.2.4");
+	add(&b, "example.", 300, DNS_TYPE_SOA, "ns.example. h.example. 2 3600 600 86400 300");
+	add(&b, "a.example.", 300, DNS_TYPE_A, "192.0.2.1");
+	add(&b, "b.example.", 300, DNS_TYPE_A, "192.0.2.2");
+	add(&b, "c.example.", 60, DNS_TYPE_TXT, "\"c\"");
+	add(&b, "d.example.", 300, DNS_TYPE_A, "192.0.2.4");
+	add(&b, "d.example.", 300, DNS_TYPE_AAAA, "2001:db8::4");
+	add(&b, "e.example.", 300, DNS_TYPE_A, "192.0.2.5");
+	zone_finish(&a);
+	zone_finish(&b);
+	ok(zone_diff(&a, &b, &ch) == 0, "diff: done");
+	is_str(changes_text(&ch), "example. SOA, b.example. A, c.example. TXT, d.example. AAAA, "
+	    "e.example. A", "diff: SOA, a value gone, a TTL, a new type, a new name");
+	ok(zone_diff(&b, &a, &ch) == 0 && ch.n == 5, "diff: the same sets the other way");
+	ok(zone_diff(&a, &a, &ch) == 0 && ch.n == 0, "diff: a zone with itself: none");
+	zone_changes_free(&ch);
+	zone_free(&a);
+	zone_free(&b);
+}
+
 static void
 test_ixfr(void)
 {
@@ -404,6 +440,7 @@ main(void)
 	test_compare();
 	test_limits();
 	test_ixfr();
+	test_diff();
 	test_churn();
 	test_print();
 	return tap_done();

@@ -86,7 +86,7 @@ on_signal(int signo)
 int
 main(int argc, char **argv)
 {
-	struct notify_handler h = { on_notify, NULL, NULL };
+	struct notify_handler h = { .on_notify = on_notify };
 	struct err e = { 0 };
 
 	if (argc != 2) {

@@ -1,10 +1,13 @@
 #include "aws/acct.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec/dns.h"
+
+#include "base/fmt.h"
 
 int
 acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones, size_t *n,
@@ -53,4 +56,36 @@ acct_zones_free(struct cfg_zone *zones, size_t n)
 		free(zones[i].hosted_zone_id);
 	}
 	free(zones);
+}
+
+int
+acct_zone_id(const struct r53_zone *zones, size_t n, const struct cfg_zone *z, char *id,
+    int *private_zone)
+{
+	struct r53_op op;
+	struct r53_zone cand[4];
+	uint8_t want[DNS_NAME_MAX], w[DNS_NAME_MAX];
+	struct err e = { 0 };
+	int i;
+
+	if (dns_name_from_text(want, sizeof want, z->name, NULL, NULL) < 0)
+		return -1;
+	memset(&op, 0, sizeof op);
+	op.zones = cand;
+	op.name = z->name;
+	/* Rarely more than a public and a private zone of one name; with
+	 * more, the job's own lookup says what is wrong. */
+	for (size_t k = 0; k < n; k++) {
+		if (dns_name_from_r53(w, sizeof w, zones[k].name, NULL) < 0 ||
+		    !dns_name_equal(w, want))
+			continue;
+		if (op.nzones == sizeof cand / sizeof cand[0])
+			return -1;
+		cand[op.nzones++] = zones[k];
+	}
+	if ((i = r53_zone_pick(&op, z->kind, &e)) < 0)
+		return -1;
+	fmt_snprintf(id, R53_MAX_ID, "%s", cand[i].id);
+	*private_zone = cand[i].private_zone;
+	return 0;
 }

@@ -22,6 +22,15 @@
 int acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones, size_t *n,
     struct err *e);
 
+/* The ID of the hosted zone among zones[0..n) (an account's
+ * ListHostedZones answer) that z, a zone without hosted_zone_id, names,
+ * chosen as r53_zone_pick chooses, into id (R53_MAX_ID), and whether it is
+ * private into *private_zone. Returns 0, or -1
+ * when there is none or no single one: the sync job then looks the zone
+ * up by name itself and says why. */
+int acct_zone_id(const struct r53_zone *zones, size_t n, const struct cfg_zone *z, char *id,
+    int *private_zone);
+
 /* Free what acct_zones returned (NULL is fine). */
 void acct_zones_free(struct cfg_zone *zones, size_t n);
 

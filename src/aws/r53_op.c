@@ -634,6 +634,15 @@ r53_op_list_sets(struct r53_op *op, const char *zone_id, struct r53list *list,
 }
 
 void
+r53_op_get_soa(struct r53_op *op, const char *zone_id, const char *apex, struct r53list *list,
+	void (*done)(struct r53_op *))
+{
+	r53_op_list_sets(op, zone_id, list, done);
+	op->kind = R53_GET_SOA;
+	op->name = apex;
+}
+
+void
 r53_op_change(struct r53_op *op, const char *zone_id, const struct r53_change *changes,
 	size_t n, const char *comment, void (*done)(struct r53_op *))
 {
@@ -692,6 +701,7 @@ r53_kind_api(enum r53_kind k)
 	case R53_GET_ZONE:
 		return R53_API_GET_HOSTED_ZONE;
 	case R53_LIST_SETS:
+	case R53_GET_SOA:
 		return R53_API_LIST_RESOURCE_RECORD_SETS;
 	case R53_CHANGE:
 		return R53_API_CHANGE_RESOURCE_RECORD_SETS;
@@ -733,7 +743,7 @@ r53_op_prepare(struct r53_op *op, struct err *e)
 			return err_set(e, "zone name \"%.100s\": %s", op->name ? op->name : "",
 			    be.set ? be.msg : "too long"), R53_ERR_INVALID_INPUT;
 	}
-	if (op->kind == R53_LIST_SETS && !op->list)
+	if ((op->kind == R53_LIST_SETS || op->kind == R53_GET_SOA) && !op->list)
 		return err_set(e, "no list to fill"), R53_ERR_INVALID_INPUT;
 	if (op->kind == R53_CHANGE &&
 	    !(op->body = r53_change_body(op->changes, op->nchanges, op->comment, &op->body_len,
@@ -780,6 +790,14 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 		    pg->have && pg->cur[1][0] ? pg->cur[1] : NULL,
 		    pg->have && pg->cur[2][0] ? pg->cur[2] : NULL);
 		break;
+	case R53_GET_SOA:
+		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
+		rc = sigv4_query_add(query, qcap, "maxitems", "1");
+		if (rc == 0)
+			rc = sigv4_query_add(query, qcap, "name", op->name ? op->name : ".");
+		if (rc == 0)
+			rc = sigv4_query_add(query, qcap, "type", "SOA");
+		break;
 	case R53_CHANGE:
 		/* The model's requestUri has the trailing slash; it is signed
 		 * exactly as sent (Route 53 API Reference,
@@ -822,6 +840,11 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 				    "looping", next[0], next[1]);
 		}
 		return more;
+	}
+	if (op->kind == R53_GET_SOA) {
+		char next[3][DNS_NAME_TEXT_MAX];
+
+		return r53_parse_sets_page(body, len, op->list, &more, next, e) < 0 ? -1 : 0;
 	}
 	if (xml_parse(&d, body, len) < 0) {
 		err_set(e, "%s", d.err.msg);

@@ -88,6 +88,7 @@ enum r53_kind {
 	R53_FIND_ZONE,    /* ListHostedZonesByName: every zone with exactly that name */
 	R53_GET_ZONE,     /* GetHostedZone */
 	R53_LIST_SETS,    /* ListResourceRecordSets, every page, into a r53list */
+	R53_GET_SOA,      /* ListResourceRecordSets, one set from the apex SOA on */
 	R53_CHANGE,       /* ChangeResourceRecordSets */
 	R53_GET_CHANGE,   /* GetChange, once */
 	R53_WAIT_CHANGE   /* GetChange until INSYNC */
@@ -105,8 +106,9 @@ struct r53_op {
 	enum r53_kind kind;
 	void (*done)(struct r53_op *op);
 	char zone_id[R53_MAX_ID];   /* bare; GET_ZONE, LIST_SETS, CHANGE */
-	const char *name;           /* FIND_ZONE: the zone name (presentation text) */
-	struct r53list *list;       /* LIST_SETS: receives the sets (caller-owned, initialised) */
+	const char *name;           /* FIND_ZONE: the zone name (presentation text);
+	                               GET_SOA: the apex (Route 53 text) */
+	struct r53list *list;       /* LIST_SETS, GET_SOA: receives the sets (caller-owned, initialised) */
 	const struct r53_change *changes; /* CHANGE: caller-owned array */
 	size_t nchanges;
 	const char *comment;        /* CHANGE: ChangeBatch/Comment, or NULL */
@@ -161,6 +163,13 @@ void r53_op_get_zone(struct r53_op *op, const char *zone_id, void (*done)(struct
  * (R53_ERR_PROTOCOL), never a loop. */
 void r53_op_list_sets(struct r53_op *op, const char *zone_id, struct r53list *list,
 	void (*done)(struct r53_op *));
+
+/* The apex SOA of a hosted zone, one call: ListResourceRecordSets with
+ * name=apex (Route 53 text, as r53list names), type=SOA, maxitems=1, into
+ * list (caller-initialised). Route 53 lists from that set on (a cursor,
+ * not a filter), so the caller checks the set it got is the SOA. */
+void r53_op_get_soa(struct r53_op *op, const char *zone_id, const char *apex,
+	struct r53list *list, void (*done)(struct r53_op *));
 
 /* ChangeResourceRecordSets with changes[0..n) (kept by the caller until
  * done) and an optional comment: op->change_id (bare) and op->insync. The

@@ -80,6 +80,12 @@ cmd_check_config(const struct cmd_args *args)
 		print_zone(&c.zones[i]);
 	fmt_printf("refresh: at least every %ds; full reconcile every %ds\n", c.refresh_min,
 	    c.reconcile_interval);
+	for (int i = 0; i < c.npeers; i++)
+		fmt_printf("peer %s, tsig key %s\n", net_addr_str(&c.peers[i].addr, a, sizeof a),
+		    c.peers[i].tsig->name);
+	if (c.npeers)
+		fmt_printf("peer_wait: %ds (%s)\n", c.peer_wait, c.peer_wait ? "standby: a peer writes "
+		    "first" : "active: writes at once");
 	fmt_printf("safety: at most %d%% deleted, %d%% updated (from %d record sets)\n",
 	    c.safety.max_delete_percent, c.safety.max_update_percent, c.safety.min_existing);
 	fmt_printf("aws: %s, region %s, at most %g requests/s\n",

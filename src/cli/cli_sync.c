@@ -43,15 +43,20 @@
 #include "cli/plan_print.h"
 #include "sync/plan.h"
 #include "aws/r53.h"
+#include "sync/cache.h"
 #include "sync/sync.h"
 
 struct run {
 	struct cfg cfg;
 	struct r53 client;
 	int plan;                /* the plan command */
-	int json, dry_run, force, wait;
+	int json, dry_run, force, wait, full;
+	const char *cache_dir;   /* sync records, or NULL */
 	const struct cfg_zone **zones;
 	const char **zone_ids;   /* known hosted zone IDs (account listing) or NULL */
+	char (*found)[R53_MAX_ID]; /* IDs find_ids took from the listing */
+	int *found_private;      /* ... of private hosted zones */
+	struct r53_op listing;   /* the account's hosted zones, when listed */
 	size_t nzones;
 	struct cfg_zone *aws;    /* zones found in the account */
 	size_t naws;
@@ -96,8 +101,12 @@ print_plan(struct sync_job *j)
 		return;
 	}
 	if (!run->json)
-		fmt_printf("# %s serial %lu\n", sync_job_zone(j, zone, sizeof zone),
-		    (unsigned long)j->serial);
+		fmt_printf("# %s serial %lu, %s", sync_job_zone(j, zone, sizeof zone),
+		    (unsigned long)j->serial, j->basis == SYNC_BASIS_RECORD ?
+		    "compared with the sync record at serial " : j->status == SYNC_CURRENT ?
+		    "current as the sync record says\n" : "compared with a full listing\n");
+	if (!run->json && j->basis == SYNC_BASIS_RECORD)
+		fmt_printf("%lu\n", (unsigned long)j->record_serial);
 	plan_opts_init(&o, j->zone);
 	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
 	if (j->plan.nchanges)
@@ -184,10 +193,14 @@ start_jobs(void)
 		j->dry_run = run->plan || run->dry_run;
 		j->force = run->force;
 		j->wait = run->wait;
+		j->cache_dir = run->cache_dir;
+		j->reconcile = run->cfg.reconcile_interval;
+		j->full = run->full;
 		j->done = job_done;
 		if (run->zone_ids[i]) {
 			fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", run->zone_ids[i]);
-			j->zone_private = j->zone->kind == CFG_ZONE_PRIVATE;
+			j->zone_private = run->found && run->zone_ids[i] == run->found[i] ?
+			    run->found_private[i] : j->zone->kind == CFG_ZONE_PRIVATE;
 		}
 		sync_start(j);
 	}
@@ -202,26 +215,65 @@ listed_zones(struct r53_op *op)
 	loop_stop();
 }
 
+/* Every hosted zone of the account (ListHostedZones, paged) into
+ * run->listing. Returns 0, or -1 with the reason printed. */
+static int
+list_account(const char *why)
+{
+	r53_op_list_zones(&run->listing, listed_zones);
+	r53_submit(&run->client, &run->listing);
+	loop_run();
+	if (run->listing.status != R53_OK) {
+		fmt_fprintf(stderr, "notify53: %s: %s\n", why, run->listing.err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Every hosted zone of the account, transferred from notify_servers[0].
  * Returns 0, or -1 with the reason printed. */
 static int
 account_zones(void)
 {
-	struct r53_op op = { 0 };
 	struct err e = { 0 };
-	int rc = -1;
 
-	r53_op_list_zones(&op, listed_zones);
-	r53_submit(&run->client, &op);
-	loop_run();
-	if (op.status != R53_OK)
-		fmt_fprintf(stderr, "notify53: domains_to_manage_from_aws: %s\n", op.err.msg);
-	else if (acct_zones(&run->cfg, &op, &run->aws, &run->naws, &e) < 0)
+	if (list_account("domains_to_manage_from_aws") < 0)
+		return -1;
+	if (acct_zones(&run->cfg, &run->listing, &run->aws, &run->naws, &e) < 0) {
 		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
-	else
-		rc = 0;
-	r53_op_free(&op);
-	return rc;
+		return -1;
+	}
+	return 0;
+}
+
+/* Hosted zone IDs from the account's listing for the zones that have none
+ * (no hosted_zone_id, no sync record), when more than a few lack one: one
+ * ListHostedZones page per 100 zones of the account instead of one
+ * ListHostedZonesByName per zone. A zone it cannot tell is looked up by
+ * its job as before. Returns 0, or -1 with the reason printed. */
+static int
+find_ids(void)
+{
+	size_t lack = 0;
+
+	for (size_t i = 0; i < run->nzones; i++)
+		lack += !run->zone_ids[i] && !run->zones[i]->hosted_zone_id &&
+		    !(run->cache_dir && cache_exists(run->cache_dir, run->zones[i]));
+	if (lack < SYNC_LIST_ZONES_MIN)
+		return 0;
+	if (!run->cfg.zones_from_aws && list_account("finding the hosted zones") < 0)
+		return -1;
+	if (!(run->found = calloc(run->nzones + 1, sizeof *run->found)) ||
+	    !(run->found_private = calloc(run->nzones + 1, sizeof *run->found_private))) {
+		fmt_fprintf(stderr, "notify53: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < run->nzones; i++)
+		if (!run->zone_ids[i] && !run->zones[i]->hosted_zone_id &&
+		    acct_zone_id(run->listing.zones, run->listing.nzones, run->zones[i],
+		    run->found[i], &run->found_private[i]) == 0)
+			run->zone_ids[i] = run->found[i];
+	return 0;
 }
 
 /* Is z the zone called name (any case, trailing dot optional)? */
@@ -287,6 +339,9 @@ cleanup(void)
 		}
 	r53_free(&run->client);
 	acct_zones_free(run->aws, run->naws);
+	r53_op_free(&run->listing);
+	free(run->found);
+	free(run->found_private);
 	free(run->zones);
 	free(run->zone_ids);
 	free(run->jobs);
@@ -305,6 +360,7 @@ run_main(const struct cmd_args *a, int plan)
 	run->dry_run = a->opt[CMD_OPT_DRY_RUN] != NULL;
 	run->force = a->opt[CMD_OPT_FORCE] != NULL;
 	run->wait = a->opt[CMD_OPT_WAIT] != NULL;
+	run->full = a->opt[CMD_OPT_FULL] != NULL;
 	if (cfg_load(&run->cfg, path, &e) < 0) {
 		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 		return CMD_FAIL;
@@ -312,12 +368,13 @@ run_main(const struct cmd_args *a, int plan)
 	/* -v was applied by main. */
 	if (run->cfg.log_debug)
 		log_set_level(LOG_LEVEL_DEBUG);
+	run->cache_dir = cache_dir(&run->cfg);
 	run->t0 = loop_refresh_now();
 	rc = CMD_FAIL;
 	if (r53_init(&run->client, &run->cfg.aws, &e) < 0)
 		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 	else if ((!run->cfg.zones_from_aws || account_zones() == 0) &&
-	    pick_zones(a->operands, a->noperands) == 0) {
+	    pick_zones(a->operands, a->noperands) == 0 && find_ids() == 0) {
 		start_jobs();
 		if (run->nzones)
 			loop_run();

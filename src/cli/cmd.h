@@ -32,6 +32,7 @@ enum cmd_opt {
 	CMD_OPT_SYSLOG,  /* --syslog */
 	CMD_OPT_PIDFILE, /* --pidfile FILE */
 	CMD_OPT_MAN,     /* --man (help) */
+	CMD_OPT_FULL,    /* --full (sync, plan): list, not the sync record */
 	CMD_NOPTS
 };
 

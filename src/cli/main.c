@@ -30,6 +30,7 @@ static const struct {
 	[CMD_OPT_SYSLOG] = { "--syslog", "log to syslog instead of stderr" },
 	[CMD_OPT_PIDFILE] = { "--pidfile FILE", "write the process ID there" },
 	[CMD_OPT_MAN] = { "--man", "the man page's SYNOPSIS, as mdoc(7) source" },
+	[CMD_OPT_FULL] = { "--full", "list the hosted zone instead of trusting the sync record" },
 };
 
 /* struct cmd.opts holds one bit per option. */
@@ -42,9 +43,10 @@ static const struct cmd commands[] = {
 	{ "daemon", "", 0, 0, C | V | CMD_O(CMD_OPT_SYSLOG) | CMD_O(CMD_OPT_PIDFILE),
 	    "NOTIFY listener and zone timers", cmd_daemon },
 	{ "sync", "[ZONE...]", 0, -1,
-	    C | V | CMD_O(CMD_OPT_DRY_RUN) | CMD_O(CMD_OPT_FORCE) | CMD_O(CMD_OPT_WAIT),
+	    C | V | CMD_O(CMD_OPT_DRY_RUN) | CMD_O(CMD_OPT_FORCE) | CMD_O(CMD_OPT_WAIT) |
+	    CMD_O(CMD_OPT_FULL),
 	    "bring Route 53 in line with the primaries", cmd_sync },
-	{ "plan", "[ZONE...]", 0, -1, C | V | CMD_O(CMD_OPT_JSON),
+	{ "plan", "[ZONE...]", 0, -1, C | V | CMD_O(CMD_OPT_JSON) | CMD_O(CMD_OPT_FULL),
 	    "the changes a sync would make (exit 2: pending)", cmd_plan },
 	{ "check-config", "", 0, 0, C | V, "validate the configuration, print the zones",
 	    cmd_check_config },

@@ -14,6 +14,7 @@
 
 #include "cJSON.h"
 #include "codec/dns.h"
+#include "base/afile.h"
 #include "base/buf.h"
 #include "base/fmt.h"
 #include "base/json.h"
@@ -536,6 +537,49 @@ rd_zones(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 }
 
 static int
+rd_peer(struct cfg_peer *p, const cJSON *v, const struct where *w, struct err *e)
+{
+	const cJSON *a, *k;
+	struct where aw = { w, "address", 0 }, kw = { w, "tsig_key", 0 };
+
+	if (!cJSON_IsObject(v))
+		return bad(e, w, "must be {\"address\": \"192.0.2.2:53\", \"tsig_key\": \"name\"}");
+	for (const cJSON *m = v->child; m; m = m->next)
+		if (strcmp(m->string, "address") && strcmp(m->string, "tsig_key"))
+			return bad(e, w, "unknown key \"%s\" (use \"address\" and \"tsig_key\")",
+			    m->string);
+	a = cJSON_GetObjectItemCaseSensitive(v, "address");
+	k = cJSON_GetObjectItemCaseSensitive(v, "tsig_key");
+	if (!a || !k)
+		return bad(e, w, "needs an \"address\" and a \"tsig_key\" (peers sign their NOTIFYs)");
+	if (get_addr(a, &aw, e, CFG_DEFAULT_NOTIFY_PORT, &p->addr) < 0)
+		return -1;
+	return get_name(k, &kw, e, &p->key_name);
+}
+
+static int
+rd_peers(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg *c = ps->c;
+	int i = 0;
+
+	if (!cJSON_IsArray(v))
+		return bad(e, w, "must be a list of {\"address\": ..., \"tsig_key\": ...}");
+	if (cJSON_GetArraySize(v) > CFG_MAX_PEERS)
+		return bad(e, w, "more than %d peers", CFG_MAX_PEERS);
+	if (!(c->peers = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->peers)))
+		return bad(e, w, "out of memory");
+	for (const cJSON *p = v->child; p; p = p->next, i++) {
+		struct where pw = { w, NULL, i };
+
+		c->npeers++;
+		if (rd_peer(&c->peers[i], p, &pw, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, struct err *e)
 {
 	cJSON name = { .type = cJSON_String, .valuestring = k->string };
@@ -692,6 +736,7 @@ STR_FIELD(rd_user, user)
 STR_FIELD(rd_group, group)
 STR_FIELD(rd_pidfile, pidfile)
 STR_FIELD(rd_state_file, state_file)
+STR_FIELD(rd_cache_dir, cache_dir)
 
 #define INT_FIELD(fn, field, min, max) \
 	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
@@ -702,6 +747,7 @@ INT_FIELD(rd_max_delete_percent, safety.max_delete_percent, 0, 100)
 INT_FIELD(rd_max_update_percent, safety.max_update_percent, 0, 100)
 INT_FIELD(rd_min_existing, safety.min_existing, 0, 100000000)
 INT_FIELD(rd_reconcile, reconcile_interval, 60, 365 * 24 * 3600)
+INT_FIELD(rd_peer_wait, peer_wait, 0, CFG_MAX_PEER_WAIT)
 INT_FIELD(rd_aws_duration_seconds, aws.duration_seconds, 900, 43200)
 INT_FIELD(rd_aws_process_timeout, aws.credential_process_timeout, 1, 3600)
 
@@ -807,6 +853,9 @@ static const struct key top_keys[] = {
 	{ "pidfile", rd_pidfile, NULL },
 	{ "state_file", rd_state_file, NULL },
 	{ "reconcile_interval", rd_reconcile, NULL },
+	{ "peers", rd_peers, NULL },
+	{ "peer_wait", rd_peer_wait, NULL },
+	{ "cache_dir", rd_cache_dir, NULL },
 };
 
 /* ---- whole-file checks ----------------------------------------------------------- */
@@ -896,6 +945,26 @@ finish_zone(struct parse *ps, int i, struct err *e)
 	return 0;
 }
 
+/* A peer's key must be in tsig_keys and be no zone's: a NOTIFY signed with
+ * it says "a peer wrote this serial", which a primary never may. */
+static int
+finish_peer(struct cfg *c, int i, struct err *e)
+{
+	struct cfg_peer *p = &c->peers[i];
+	struct where w = { NULL, "peers", 0 }, pw = { &w, NULL, i };
+
+	for (int k = 0; k < c->ntsig_keys; k++)
+		if (!strcmp(c->tsig_keys[k].name, p->key_name))
+			p->tsig = &c->tsig_keys[k];
+	if (!p->tsig)
+		return bad(e, &pw, "tsig_key %s is not in tsig_keys", p->key_name);
+	for (int z = 0; z < c->nzones; z++)
+		if (c->zones[z].tsig == p->tsig)
+			return bad(e, &pw, "tsig_key %s is also zone %s's key: give the peers a key of "
+					   "their own", p->key_name, c->zones[z].name);
+	return 0;
+}
+
 /* The temporary-credential keys of "aws" that go together. */
 static int
 finish_aws(const struct cfg_aws *a, const char *path, struct err *e)
@@ -939,6 +1008,11 @@ finish(struct parse *ps, struct err *e)
 	for (int i = 0; i < c->nzones; i++)
 		if (finish_zone(ps, i, e) < 0)
 			return -1;
+	for (int i = 0; i < c->npeers; i++)
+		if (finish_peer(c, i, e) < 0)
+			return -1;
+	if (c->peer_wait && !c->npeers)
+		return err_set(e, "%s: peer_wait is set but there are no peers", c->path);
 	if (!c->nzones && !c->zones_from_aws)
 		return err_set(e, "%s: no zones: set \"domains_to_manage\", \"zones\" or "
 				  "\"domains_to_manage_from_aws\"",
@@ -1006,32 +1080,15 @@ cfg_load(struct cfg *c, const char *path, struct err *e)
 	struct stat st;
 	char *buf;
 	size_t n = 0;
-	int fd, rc;
+	int rc;
 
 	memset(c, 0, sizeof *c);
 	/* read(2), not stdio: a FILE's buffer would keep a copy of the
 	 * secrets that nothing wipes. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return err_set(e, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || st.st_size > CFG_MAX_FILE) {
-		close(fd);
-		return err_set(e, "%s: larger than %d bytes", path, CFG_MAX_FILE);
-	}
-	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return err_set(e, "%s: out of memory", path);
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	buf[n] = '\0';
+	if ((rc = afile_read(path, CFG_MAX_FILE, &buf, &n, e)) != 0)
+		return rc > 0 ? err_set(e, "%s: %s", path, strerror(ENOENT)) : -1;
+	if (stat(path, &st) < 0)
+		st.st_mode = 0;
 	if (memchr(buf, '\0', n))
 		rc = err_set(e, "%s: contains a NUL byte", path);
 	else
@@ -1065,6 +1122,9 @@ cfg_free(struct cfg *c)
 	}
 	free(c->tsig_keys);
 	free(c->notify_from);
+	for (int i = 0; i < c->npeers; i++)
+		free(c->peers[i].key_name);
+	free(c->peers);
 	free(c->aws.profile);
 	free(c->aws.credentials_file);
 	free(c->aws.access_key_id);
@@ -1088,6 +1148,7 @@ cfg_free(struct cfg *c)
 	free(c->group);
 	free(c->pidfile);
 	free(c->state_file);
+	free(c->cache_dir);
 	free(c->path);
 	memset(c, 0, sizeof *c);
 }
@@ -1120,6 +1181,15 @@ cfg_notify_allowed(const struct cfg *c, const struct cfg_zone *z, const struct n
 			if (net_addr_same_ip(&z->primaries[i], addr))
 				return 1;
 	return 0;
+}
+
+const struct cfg_peer *
+cfg_peer_find(const struct cfg *c, const struct net_addr *addr)
+{
+	for (int i = 0; i < c->npeers; i++)
+		if (net_addr_same_ip(&c->peers[i].addr, addr))
+			return &c->peers[i];
+	return NULL;
 }
 
 /* Does the glob pat match all of s? "*" matches any run of characters

@@ -63,6 +63,15 @@ struct cfg_zone {
 	int sync_soa; /* SOA timers and serial follow the primary */
 };
 
+/* The other daemon of an HA pair (README "Running an HA pair"): where it
+ * listens for NOTIFY, and the TSIG key the two sign their NOTIFYs with
+ * (required; a key of its own, no zone's). */
+struct cfg_peer {
+	struct net_addr addr;
+	char *key_name;                  /* as in the file */
+	const struct cfg_tsig_key *tsig; /* into cfg.tsig_keys */
+};
+
 struct cfg_aws {
 	char *profile;
 	char *credentials_file;
@@ -116,6 +125,13 @@ struct cfg {
 	struct cfg_tsig_key *tsig_keys;
 	int ntsig_keys;
 
+	/* HA pair: the peers this daemon tells of what it wrote, and how
+	 * long it waits for a peer's word before writing a change itself
+	 * (seconds; 0: it writes at once, the active daemon) */
+	struct cfg_peer *peers;
+	int npeers;
+	int peer_wait;
+
 	/* timers, seconds */
 	int refresh_min;        /* zone_refresh_wait_interval: refresh lower bound */
 	int reconcile_interval; /* full list + diff against drift */
@@ -128,6 +144,8 @@ struct cfg {
 	char *group;
 	char *pidfile;
 	char *state_file;
+	char *cache_dir;         /* per-zone sync records (src/sync/cache); NULL:
+	                          * $CACHE_DIRECTORY, else CACHE_DEFAULT_DIR; "": none */
 	int log_debug;
 	int log_syslog;
 };
@@ -159,6 +177,10 @@ const struct cfg_zone *cfg_zone_find(const struct cfg *c, const char *name);
  * notify_servers and, for a known zone, its primaries (RFC 1996 section 3.10:
  * a secondary accepts NOTIFY from its masters). */
 int cfg_notify_allowed(const struct cfg *c, const struct cfg_zone *z, const struct net_addr *addr);
+
+/* The first peer at addr's IP (any port: a NOTIFY leaves from any port),
+ * or NULL. */
+const struct cfg_peer *cfg_peer_find(const struct cfg *c, const struct net_addr *addr);
 
 /* Does an ignore rule of z cover (name, type)? name is the owner in
  * presentation form. */

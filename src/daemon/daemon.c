@@ -15,9 +15,11 @@
 #include "base/sort.h"
 #include "dns/notify.h"
 #include "daemon/daemon_sched.h"
+#include "daemon/peer.h"
 #include "daemon/proc.h"
 #include "daemon/sdnotify.h"
 #include "aws/r53.h"
+#include "sync/cache.h"
 #include "sync/sync.h"
 #include "dns/zone.h"
 
@@ -65,6 +67,9 @@ struct gen {
 	unsigned char *from_aws;       /* per index entry: an account zone */
 	size_t nindex;
 	unsigned refs;
+	const char *cache;             /* sync records' directory, or NULL */
+	struct r53_zone *listed;       /* the account's hosted zones, when listed */
+	size_t nlisted;
 };
 
 /* One zone: its schedule, the state kept from the last sync, counters. */
@@ -88,7 +93,13 @@ struct dzone {
 	struct zone *synced;
 	uint32_t synced_serial;
 	char *synced_soa;
+	int unverified;              /* synced is a sync record whose SOA Route 53
+	                              * has not been asked for yet (sync_job.verify) */
+	int64_t last_full;           /* when Route 53 was listed for synced, seconds
+	                              * since the epoch (sync_job.last_full) */
 	char zone_id[R53_MAX_ID];
+	char listed_id[R53_MAX_ID];  /* found in the account's listing, or "" */
+	int listed_private;          /* ... a private hosted zone */
 	int zone_private;            /* with zone_id: sync_job.zone_private */
 	/* Its name in the log and the state file: the zone's name, or with
 	 * the hosted zone its entry asks for when the name has several
@@ -102,6 +113,11 @@ struct dzone {
 	char error[ERR_MSG_MAX];     /* of the last job, "" when it did not fail */
 	unsigned long calls[R53_API_COUNT];
 	unsigned long notifies, jobs;
+	/* HA pair: the wait for a peer's word, and p.seq when the running
+	 * adopt job started. */
+	struct daemon_peer peer;
+	struct loop_timer wait_timer;
+	unsigned long adopt_seq;
 };
 
 /* The daemon's state, on the heap (daemon_run): with the r53 client's TLS
@@ -117,6 +133,7 @@ static struct daemon_state {
 	struct r53 r53;
 	struct notify notify;
 	int notify_inited;
+	struct peer peers;             /* NOTIFYs to the HA peers */
 	struct dzone *qhead, *qtail;   /* zones waiting for a job slot */
 	size_t running;                /* jobs running */
 	struct r53_op list_op;         /* the account's listing */
@@ -137,6 +154,9 @@ gen_free(struct gen *g)
 		return;
 	cfg_free(&g->cfg);
 	acct_zones_free(g->aws, g->naws);
+	for (size_t i = 0; i < g->nlisted; i++)
+		free(g->listed[i].name);
+	free(g->listed);
 	free(g->index);
 	free(g->from_aws);
 	free(g);
@@ -250,6 +270,9 @@ zone_id_reset(struct dzone *z)
 	if (z->from_aws) {
 		fmt_snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
 		z->zone_private = z->cz->kind == CFG_ZONE_PRIVATE;
+	} else if (z->listed_id[0]) {
+		memcpy(z->zone_id, z->listed_id, sizeof z->zone_id);
+		z->zone_private = z->listed_private;
 	}
 }
 
@@ -299,6 +322,7 @@ zone_destroy(struct dzone *z)
 	}
 	unqueue(z);
 	loop_timer_cancel(&z->timer);
+	loop_timer_cancel(&z->wait_timer);
 	drop_kept(z);
 	free(z);
 }
@@ -450,7 +474,9 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	else if (j->status == SYNC_UNCHANGED)
 		log_debug("zone %s: %s; next %s in %lld s", name, line, z->s.failures ? "try" : "check",
 		    (long long)(next_ms / 1000));
-	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL)
+	else if (j->status == SYNC_PASSED)
+		log_debug("zone %s: %s", name, line);
+	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL || j->status == SYNC_ADOPTED)
 		log_info("zone %s: %s", name, line);
 	else
 		log_err("zone %s: %s; %s; next try in %lld s", name, j->err.msg, line,
@@ -461,11 +487,14 @@ static void
 job_done(struct sync_job *j)
 {
 	struct dzone *z = j->user;
-	int unchanged = j->status == SYNC_UNCHANGED;
+	/* A peer's serial not adopted: nothing was tried either. */
+	int unchanged = j->status == SYNC_UNCHANGED || j->status == SYNC_PASSED;
 	/* daemon_sched_done: 1 in sync, 0 failed, -1 nothing tried. */
-	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT ? 1 : unchanged ? -1 : 0;
+	int ok = j->status == SYNC_OK || j->status == SYNC_CURRENT || j->status == SYNC_ADOPTED ?
+	    1 : unchanged ? -1 : 0;
 	int full, again, expired_before = z->s.expired;
 	int64_t now = loop_now();
+	uint32_t adopt;
 
 	d->running--;
 	z->jobs++;
@@ -481,7 +510,11 @@ job_done(struct sync_job *j)
 		fmt_snprintf(z->error, sizeof z->error, "%s", j->err.msg);
 	else if (j->nrefused)
 		fmt_snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
-	if (j->has_soa && !unchanged && j->status != SYNC_CURRENT) {
+	/* An adopt job tried no write: its failure must not make the write
+	 * that follows (the wait running out) end after its SOA query. */
+	if (j->status == SYNC_ADOPTED) {
+		z->tried = 0;
+	} else if (j->has_soa && !unchanged && j->status != SYNC_CURRENT && !j->adopt) {
 		z->tried = !(j->status == SYNC_OK && j->synced);
 		z->tried_serial = j->serial;
 	}
@@ -500,14 +533,35 @@ job_done(struct sync_job *j)
 		z->synced = j->synced;
 		z->synced_serial = j->synced_serial;
 		z->synced_soa = j->synced_soa;
+		z->unverified = j->status == SYNC_CURRENT && j->verify;
+		z->last_full = j->last_full;
 		j->synced = NULL;
 		j->synced_soa = NULL;
 	} else if (j->route53 == SYNC_R53_UNKNOWN) {
 		/* The next job starts from AXFR and a listing. */
 		drop_kept(z);
 	}
+	if (j->adopt && daemon_peer_adopted(&z->peer, j->status == SYNC_ADOPTED, j->adopt_serial,
+	    z->adopt_seq))
+		loop_timer_cancel(&z->wait_timer);
+	if (z->synced)
+		daemon_peer_synced(&z->peer, z->synced_serial);
+	/* Written to Route 53 by this daemon: its peers need not (src/daemon/peer). */
+	if (j->status == SYNC_OK && j->route53 == SYNC_R53_SYNCED)
+		peer_notify(&d->peers, &d->gen->cfg, z->cz->name, j->synced_serial);
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
 	    j->reconciled, &full);
+	if (j->reconciled)
+		z->s.spread = rnd_u32();
+	/* Kept from a sync record: the next reconcile counts from the
+	 * record's last listing, not from this start. */
+	if (!j->reconciled && z->synced && z->last_full > 0 && z->s.last_full < 0) {
+		int64_t age = (int64_t)time(NULL) - z->last_full;
+
+		z->s.last_full = now - (age > 0 ? age : 0) * 1000;
+		if (z->s.last_full == -1)
+			z->s.last_full = -2;
+	}
 	/* Nothing tried: the retry or refresh timer kept running (kick). A
 	 * timer's trigger dropped with the pending job is forgotten. */
 	if (!again)
@@ -526,8 +580,12 @@ job_done(struct sync_job *j)
 	z->job = NULL;
 	gen_put(z->job_gen);
 	z->job_gen = NULL;
-	if (again)
+	if (again) {
 		enqueue(z, full);
+	} else if (z->synced && daemon_peer_adopt(&z->peer, 1, z->synced_serial, &adopt)) {
+		/* A peer's word came during the job. */
+		kick(z, 0);
+	}
 	state_mark();
 	kick(NULL, 0);
 }
@@ -563,14 +621,23 @@ start_job(struct dzone *z)
 	j->done = job_done;
 	j->user = z;
 	memcpy(j->zone_id, z->zone_id, sizeof j->zone_id);
+	j->cache_dir = d->gen->cache;
+	j->reconcile = d->gen->cfg.reconcile_interval;
+	j->lazy = 1;
 	j->zone_private = z->zone_private;
 	if (z->synced) {
 		j->prev = z->synced;
 		j->prev_serial = z->synced_serial;
 		j->prev_soa = z->synced_soa;
+		j->verify = z->unverified;
+		j->last_full = z->last_full;
 		j->full = z->next_full;
 	}
-	if (may_skip(z, z->next_full)) {
+	if (z->synced && !z->next_full &&
+	    daemon_peer_adopt(&z->peer, 1, z->synced_serial, &j->adopt_serial)) {
+		j->adopt = 1;
+		z->adopt_seq = z->peer.seq;
+	} else if (may_skip(z, z->next_full)) {
 		j->tried = 1;
 		j->tried_serial = z->tried_serial;
 	}
@@ -580,7 +647,7 @@ start_job(struct dzone *z)
 	d->gen->refs++;
 	d->running++;
 	log_debug("zone %s: job started (%s)", z->label, !z->synced ? "AXFR and listing" :
-	    z->next_full ? "reconcile" : "SOA check");
+	    z->next_full ? "reconcile" : j->adopt ? "a peer's serial" : "SOA check");
 	sync_start(j);
 }
 
@@ -613,6 +680,18 @@ kick(struct dzone *z, int full)
 	}
 }
 
+/* No peer's word within peer_wait: this daemon writes the change itself. */
+static void
+wait_due(struct loop_timer *t)
+{
+	struct dzone *z = LOOP_CONTAINER_OF(t, struct dzone, wait_timer);
+
+	daemon_peer_expired(&z->peer);
+	log_info("zone %s: no peer wrote the change within peer_wait (%d s): writing it",
+	    z->label, d->gen->cfg.peer_wait);
+	kick(z, 0);
+}
+
 static struct dzone *
 zone_new(const struct cfg_zone *cz, int from_aws)
 {
@@ -624,7 +703,9 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 	z->from_aws = from_aws;
 	fmt_snprintf(z->label, sizeof z->label, "%s", cz->name);
 	daemon_sched_init(&z->s, loop_now());
+	z->s.spread = rnd_u32();
 	z->timer.cb = timer_due;
+	z->wait_timer.cb = wait_due;
 	zone_id_reset(z);
 	return z;
 }
@@ -653,8 +734,40 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 			log_debug("zone %s: NOTIFY from %s", z->label,
 			    net_addr_str(from, addr, sizeof addr));
 		z->notifies++;
+		/* A standby of an HA pair gives the active daemon peer_wait to
+		 * write the change and say so (daemon_sched.h). */
+		if (daemon_peer_notify(&z->peer, loop_now(), (int64_t)d->gen->cfg.peer_wait * 1000,
+		    z->synced != NULL, z->synced_serial, has_serial, serial) == DAEMON_PEER_WAIT) {
+			if (!z->wait_timer.armed) {
+				log_debug("zone %s: waiting up to %d s for a peer to write it", z->label,
+				    d->gen->cfg.peer_wait);
+				loop_timer_at(&z->wait_timer, z->peer.until);
+			}
+			continue;
+		}
 		kick(z, 0);
 	}
+}
+
+/* A peer wrote serial of zone cz to Route 53: adopt it (daemon_sched.h).
+ * A name with several entries (split horizon, or a public and a private
+ * hosted zone) is left alone: the word does not say which hosted zone the
+ * peer wrote, so each daemon writes its own. */
+static void
+on_peer(void *arg, const struct cfg_zone *cz, uint32_t serial, const struct cfg_peer *peer)
+{
+	char addr[NET_ADDR_STRLEN];
+	size_t first = zone_lookup(cz->name), end = first;
+
+	(void)arg;
+	while (end < d->nzones && !strcmp(d->zones[end]->cz->name, cz->name))
+		end++;
+	log_debug("zone %s: peer %s wrote serial %lu%s", cz->name,
+	    net_addr_ip_str(&peer->addr, addr, sizeof addr), (unsigned long)serial,
+	    end - first > 1 ? " (not adopted: the name has several hosted zones)" : "");
+	if (end - first == 1 && daemon_peer_heard(&d->zones[first]->peer,
+	    d->zones[first]->synced != NULL, d->zones[first]->synced_serial, serial))
+		kick(d->zones[first], 0);
 }
 
 static const struct cfg_zone *const *
@@ -679,13 +792,18 @@ zones_prepare(const struct gen *g)
 {
 	struct dzone **fresh = calloc(g->nindex + 1, sizeof *fresh);
 
-	for (size_t k = 0; fresh && k < g->nindex; k++)
+	for (size_t k = 0; fresh && k < g->nindex; k++) {
 		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k]))) {
 			while (k--)
 				free(fresh[k]);
 			free(fresh);
 			return NULL;
 		}
+		if (!g->from_aws[k] && !g->index[k]->hosted_zone_id && g->listed &&
+		    acct_zone_id(g->listed, g->nlisted, g->index[k], fresh[k]->listed_id,
+		    &fresh[k]->listed_private) == 0)
+			zone_id_reset(fresh[k]);
+	}
 	return fresh;
 }
 
@@ -810,7 +928,12 @@ listed(struct r53_op *op)
 	int reloading = d->gen != NULL;
 
 	d->loading = NULL;
-	if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
+	if (!g->cfg.zones_from_aws) {
+		/* Only to find hosted zone IDs: without it each job finds its own. */
+		if (op->status != R53_OK)
+			log_warn("daemon: listing the hosted zones: %s; each zone is looked up by name",
+			    op->err.msg);
+	} else if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
 		log_err("daemon: domains_to_manage_from_aws: %s%s",
 		    op->status != R53_OK ? op->err.msg : e.msg,
 		    reloading ? "; keeping the old configuration" : "");
@@ -821,12 +944,20 @@ listed(struct r53_op *op)
 			loop_stop();
 			return;
 		}
+		goto out;
 	} else {
 		log_info("daemon: %zu hosted zones in the account, %zu not in %s", op->nzones,
 		    g->naws, g->cfg.path);
-		r53_op_free(op);
-		gen_ready(g);
 	}
+	if (op->status == R53_OK) {
+		g->listed = op->zones;
+		g->nlisted = op->nzones;
+		op->zones = NULL;
+		op->nzones = 0;
+	}
+	r53_op_free(op);
+	gen_ready(g);
+out:
 	if (reloading)
 		sd_state(SDNOTIFY_READY);
 	if (d->reload_again) {
@@ -839,7 +970,16 @@ listed(struct r53_op *op)
 static void
 gen_load(struct gen *g)
 {
-	if (!g->cfg.zones_from_aws) {
+	/* After the privileges were dropped: the directory must be ours. */
+	size_t lack = 0;
+
+	g->cache = cache_dir(&g->cfg);
+	for (int i = 0; i < g->cfg.nzones; i++)
+		lack += !g->cfg.zones[i].hosted_zone_id &&
+		    !(g->cache && cache_exists(g->cache, &g->cfg.zones[i]));
+	/* The account's listing gives every hosted zone ID at 100 a call:
+	 * cheaper than a ListHostedZonesByName per zone once a few lack one. */
+	if (!g->cfg.zones_from_aws && lack < SYNC_LIST_ZONES_MIN) {
 		gen_ready(g);
 		return;
 	}
@@ -910,6 +1050,9 @@ log_states(void)
 		 "refused, %lu dropped; API calls: %s",
 	    d->nzones, d->running, waiting, ns->accepted, ns->refused,
 	    ns->dropped_acl + ns->dropped_rate + ns->dropped_bad, calls);
+	if (d->gen->cfg.npeers)
+		log_info("daemon: NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d->peers.sent,
+		    d->peers.answered, d->peers.given_up);
 	for (size_t i = 0; i < d->nzones; i++) {
 		const struct dzone *z = d->zones[i];
 		char when[64], last[64];
@@ -958,6 +1101,7 @@ stop(void)
 	d->zones = NULL;
 	d->nzones = 0;
 	loop_timer_cancel(&d->state_timer);
+	peer_free(&d->peers);
 	r53_free(&d->r53);
 	loop_stop();
 }
@@ -1009,6 +1153,10 @@ start_done(struct gen *g)
 	}
 	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d->nzones, d->nzones == 1 ? "" : "s",
 	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
+	if (g->cfg.npeers)
+		log_info("daemon: HA pair: %d peer%s; %s %d s", g->cfg.npeers,
+		    g->cfg.npeers == 1 ? "" : "s", g->cfg.peer_wait ? "a standby: peer_wait" :
+		    "the active daemon: peer_wait", g->cfg.peer_wait);
 	sd_state(SDNOTIFY_READY);
 }
 
@@ -1017,11 +1165,13 @@ daemon_main(const struct daemon_opts *o)
 {
 	struct gen *g;
 	struct proc_user u;
-	struct notify_handler h = { on_notify, find_zone, NULL };
+	struct notify_handler h = { .on_notify = on_notify, .find_zone = find_zone,
+		.on_peer = on_peer };
 	struct err e = { 0 };
 	int rc = 1;
 
 	d->o = o;
+	peer_init(&d->peers);
 	d->state_timer.cb = state_due;
 	if (!(g = calloc(1, sizeof *g))) {
 		log_err("daemon: out of memory");

@@ -64,6 +64,15 @@
  * may still be applied by Route 53, none is cut in half or started), SIGUSR1
  * logs one line per zone.
  *
+ * HA pair (README "Running an HA pair"): after a job that wrote the zone to
+ * Route 53 (SYNC_OK, synced) the daemon tells cfg->peers the serial
+ * (src/daemon/peer). A peer's word for a zone with kept state older than it
+ * starts an adopt job (sync_job.adopt), which takes the serial as synced
+ * with no API call. With peer_wait, a primary's NOTIFY of a newer serial
+ * arms the zone's wait timer instead of starting a job; an adoption that
+ * covers every NOTIFY waited for cancels it; when it runs out the daemon
+ * writes itself. The decisions are daemon_sched's daemon_peer_*.
+ *
  * The scheduling decisions behind coalescing, refresh, retry, expire,
  * reconcile and jitter are pure functions of src/daemon/daemon_sched; this
  * module is the process around them: config generations, the zone table,

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "codec/dns.h"
+
 void
 daemon_sched_init(struct daemon_sched *s, int64_t now)
 {
@@ -98,7 +100,10 @@ daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min, in
 	*full = s->last_full < 0;
 	if (s->last_full < 0 || reconcile <= 0)
 		return check;
-	rec = s->last_full + daemon_jitter((int64_t)reconcile * 1000, rnd >> 8);
+	/* Spread over the interval: zones listed together at a start (or
+	 * kept from records written together) list again apart. */
+	rec = s->last_full + (int64_t)reconcile * 1000 - (int64_t)(s->spread %
+	    ((uint64_t)reconcile * 10 * DAEMON_RECONCILE_SPREAD_PERCENT + 1));
 	if (rec <= check) {
 		*full = 1;
 		return rec > now ? rec : now;
@@ -115,4 +120,81 @@ daemon_sched_expired(struct daemon_sched *s, int64_t now)
 		return 0;
 	s->expired = 1;
 	return 1;
+}
+
+/* ---- HA pair ------------------------------------------------------------------------ */
+
+int
+daemon_peer_notify(struct daemon_peer *p, int64_t now, int64_t wait_ms, int has_synced,
+    uint32_t synced_serial, int has_serial, uint32_t serial)
+{
+	if (wait_ms <= 0 || !has_synced)
+		return DAEMON_PEER_NOW;
+	/* RFC 1982: not newer than what Route 53 holds, or than what a peer
+	 * wrote and this daemon is about to adopt. */
+	if (has_serial && (dns_serial_cmp(serial, synced_serial) != 1 ||
+	    (p->heard && dns_serial_cmp(serial, p->peer_serial) != 1)))
+		return DAEMON_PEER_NOW;
+	p->seq++;
+	if (!p->waiting) {
+		p->waiting = 1;
+		p->until = now + wait_ms;
+		p->wait_has_serial = has_serial;
+		p->wait_serial = serial;
+	} else if (!has_serial) {
+		p->wait_has_serial = 0;
+	} else if (p->wait_has_serial && dns_serial_cmp(serial, p->wait_serial) == 1) {
+		p->wait_serial = serial;
+	}
+	return DAEMON_PEER_WAIT;
+}
+
+int
+daemon_peer_heard(struct daemon_peer *p, int has_synced, uint32_t synced_serial, uint32_t serial)
+{
+	if (!has_synced || dns_serial_cmp(serial, synced_serial) != 1)
+		return 0;
+	if (!p->heard || dns_serial_cmp(serial, p->peer_serial) == 1)
+		p->peer_serial = serial;
+	p->heard = 1;
+	return 1;
+}
+
+int
+daemon_peer_adopt(const struct daemon_peer *p, int has_synced, uint32_t synced_serial,
+    uint32_t *serial)
+{
+	if (!p->heard || !has_synced || dns_serial_cmp(p->peer_serial, synced_serial) != 1)
+		return 0;
+	*serial = p->peer_serial;
+	return 1;
+}
+
+int
+daemon_peer_adopted(struct daemon_peer *p, int adopted, uint32_t serial, unsigned long seq_start)
+{
+	/* A newer word that came during the job stays; this one is done with,
+	 * taken or not (not taken: the primary's zone at it is gone). */
+	if (p->heard && dns_serial_cmp(p->peer_serial, serial) != 1)
+		p->heard = 0;
+	if (!adopted || !p->waiting)
+		return 0;
+	if (p->seq != seq_start &&
+	    !(p->wait_has_serial && dns_serial_cmp(p->wait_serial, serial) != 1))
+		return 0;
+	p->waiting = 0;
+	return 1;
+}
+
+void
+daemon_peer_synced(struct daemon_peer *p, uint32_t serial)
+{
+	if (p->heard && dns_serial_cmp(p->peer_serial, serial) != 1)
+		p->heard = 0;
+}
+
+void
+daemon_peer_expired(struct daemon_peer *p)
+{
+	p->waiting = 0;
 }

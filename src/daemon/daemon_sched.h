@@ -20,6 +20,10 @@ struct daemon_sched {
 	int failures;              /* consecutive failed jobs */
 	int64_t last_ok;           /* last successful refresh (start: zone creation) */
 	int64_t last_full;         /* the last full job succeeded; -1: never */
+	uint32_t spread;           /* how early the next reconcile comes (up to
+	                            * DAEMON_RECONCILE_SPREAD_PERCENT): drawn by
+	                            * the caller once per reconcile, so the
+	                            * deadline stays put between refreshes */
 	int expired;               /* the expire error has been logged */
 	int running;               /* a job runs or waits for a slot */
 	int pending, pending_full; /* one more job after it (full: a reconcile) */
@@ -61,5 +65,66 @@ int64_t daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh
 /* 1 once when the zone has not been refreshed for the SOA expire time at
  * now (the caller logs it), else 0. Rearmed by the next refresh. */
 int daemon_sched_expired(struct daemon_sched *s, int64_t now);
+
+/* ---- HA pair (README "Running an HA pair") ---------------------------------------- */
+
+/* One zone's coordination with the peers. The active daemon (peer_wait 0)
+ * writes on a primary's NOTIFY at once and tells its peers the serial it
+ * wrote (src/daemon/peer); a standby waits peer_wait for that word and
+ * then takes the peer's serial as synced (an adopt job: SOA, IXFR, plan,
+ * no API call); only if no word comes in time does it write itself. */
+struct daemon_peer {
+	int waiting;               /* a primary's NOTIFY waits for a peer's word */
+	int64_t until;             /* ... until then: then this daemon writes */
+	unsigned long seq;         /* primary NOTIFYs that made or extended the wait */
+	int wait_has_serial;       /* every one of them had a serial hint ... */
+	uint32_t wait_serial;      /* ... and this is the newest */
+	int heard;                 /* a peer wrote peer_serial, not adopted yet */
+	uint32_t peer_serial;
+};
+
+enum {
+	DAEMON_PEER_NOW,  /* start a job now, as without peers */
+	DAEMON_PEER_WAIT  /* wait for a peer's word until p->until (armed or kept) */
+};
+
+/* A primary's NOTIFY (has_serial: its SOA hint) at now, for a zone whose
+ * kept state is at synced_serial (has_synced: there is one). wait_ms: the
+ * config's peer_wait, 0 for the active daemon. NOW without a wait, without
+ * kept state (only an AXFR and a listing could sync it: a peer's word does
+ * not help), for a serial not newer than the synced one (a cheap SOA
+ * check) or one a peer already wrote (its adopt job follows); else WAIT:
+ * the first NOTIFY sets the deadline, later ones keep it. */
+int daemon_peer_notify(struct daemon_peer *p, int64_t now, int64_t wait_ms, int has_synced,
+    uint32_t synced_serial, int has_serial, uint32_t serial);
+
+/* A peer's word: Route 53 holds the primary's zone at serial. Returns 1
+ * when an adopt job is to be started (the zone has kept state older than
+ * serial), else 0 (nothing to learn: no state, or already there). */
+int daemon_peer_heard(struct daemon_peer *p, int has_synced, uint32_t synced_serial,
+    uint32_t serial);
+
+/* Is the job to start now an adopt job, and of which serial? 1 and *serial
+ * when a peer's word is newer than the kept state. */
+int daemon_peer_adopt(const struct daemon_peer *p, int has_synced, uint32_t synced_serial,
+    uint32_t *serial);
+
+/* An adopt job of a serial ended: adopted (1: the zone is now at serial) or
+ * not (0: the primary had moved on, or its zone at that serial could not
+ * be had incrementally: the word is dropped, the wait goes on). seq_start:
+ * p->seq when the job started. Returns 1 when the wait is over (cancel the
+ * timer): the adopted serial covers every NOTIFY waited for, because they
+ * all came before the job asked the primary's SOA, or their hints are not
+ * newer. */
+int daemon_peer_adopted(struct daemon_peer *p, int adopted, uint32_t serial,
+    unsigned long seq_start);
+
+/* The zone is now at serial (a job of any kind ended): a peer's word not
+ * newer than it is done with. */
+void daemon_peer_synced(struct daemon_peer *p, uint32_t serial);
+
+/* The wait ran out at its deadline: this daemon writes itself (the caller
+ * starts a job). */
+void daemon_peer_expired(struct daemon_peer *p);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "base/afile.h"
 #include "base/fmt.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -195,64 +196,6 @@ proc_drop_privileges(const struct proc_user *u, struct err *e)
 
 /* ---- files -------------------------------------------------------------------- */
 
-/* Write data to path.tmp (fsync'd when sync), give it to owner when root,
- * and rename it over path. path.tmp is made anew (O_EXCL, after removing a
- * stale one), never opened through a symlink: one planted there would have
- * root truncate and chown whatever it points at. Returns 0, or -1 with e
- * and path untouched. */
-static int
-write_atomic(const char *path, const char *data, size_t len, int sync,
-    const struct proc_user *owner, struct err *e)
-{
-	char tmp[CFG_MAX_STRING + 8];
-	const char *what = "write";
-	size_t off = 0;
-	int fd, saved;
-
-	if (strlen(path) > CFG_MAX_STRING)
-		return err_set(e, "%.64s...: path too long", path);
-	fmt_snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if (unlink(tmp) < 0 && errno != ENOENT)
-		return err_set(e, "cannot remove the stale %s: %s", tmp, strerror(errno));
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return err_set(e, "cannot create %s: %s", tmp, strerror(errno));
-	while (off < len) {
-		ssize_t k = write(fd, data + off, len - off);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			goto fail;
-		off += (size_t)k;
-	}
-	what = "fsync";
-	if (sync && fsync(fd) < 0)
-		goto fail;
-	what = "chown";
-	if (owner && geteuid() == 0 && (owner->has_uid || owner->has_gid) &&
-	    fchown(fd, owner->has_uid ? owner->uid : (uid_t)-1,
-		owner->has_gid ? owner->gid : (gid_t)-1) < 0)
-		goto fail;
-	what = "close";
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	what = "rename";
-	if (rename(tmp, path) < 0)
-		goto fail;
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return err_set(e, "%s %s: %s", what, !strcmp(what, "rename") ? path : tmp,
-	    strerror(saved));
-}
-
 /* The PID in a pidfile, or 0 when there is none or it is not a number. */
 static pid_t
 read_pid(const char *path)
@@ -313,7 +256,8 @@ proc_pidfile_write(const char *path, const struct proc_user *owner, struct err *
 	if (old > 0 && pid_live(old))
 		return err_set(e, "pidfile %s: already running as process %ld", path, (long)old);
 	fmt_snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	if (write_atomic(path, buf, strlen(buf), 0, owner, e) < 0)
+	if (afile_write(path, buf, strlen(buf), 0, owner && owner->has_uid ? (long)owner->uid : -1,
+	    owner && owner->has_gid ? (long)owner->gid : -1, e) < 0)
 		return -1;
 	if (old > 0 && old != getpid())
 		log_info("pidfile %s: replaced the stale one of process %ld", path, (long)old);
@@ -429,7 +373,7 @@ proc_state_commit(struct proc_state *s, const char *path, struct err *e)
 		proc_state_abort(s);
 		return err_set(e, "state file %s: out of memory", path);
 	}
-	rc = write_atomic(path, s->top_text, s->top_len, 1, NULL, e);
+	rc = afile_write(path, s->top_text, s->top_len, AFILE_SYNC, -1, -1, e);
 	proc_state_abort(s);
 	return rc;
 }

@@ -250,6 +250,34 @@ zone_key(const struct notify *n, const struct cfg_tsig_key *k)
 	return NULL;
 }
 
+/* Verify msg against the key of each peer at from's IP (two daemons on
+ * one host may have keys of their own) until one knows its name: *peer
+ * is the peer whose key verified it. Returns tsig_verify_request's result,
+ * TSIG_BADKEY when no peer's key has the name. */
+static int
+peer_verify(const struct notify *n, struct tsig_ctx *t, const uint8_t *msg, size_t len,
+    const struct net_addr *from, uint64_t now_s, const struct cfg_peer **peer, struct err *e)
+{
+	int rc = TSIG_BADKEY;
+
+	*peer = NULL;
+	for (int i = 0; i < n->cfg->npeers && rc == TSIG_BADKEY; i++) {
+		const struct cfg_peer *p = &n->cfg->peers[i];
+
+		if (!net_addr_same_ip(&p->addr, from))
+			continue;
+		for (size_t k = 0; k < n->nkeys; k++)
+			if (p->tsig == &n->cfg->tsig_keys[k]) {
+				err_clear(e);
+				rc = tsig_verify_request(t, &n->keys[k], 1, msg, len, now_s, NULL, e);
+				break;
+			}
+		if (rc == TSIG_OK)
+			*peer = p;
+	}
+	return rc;
+}
+
 /* The name of a parsed key (one of n->keys), as configured. */
 static const char *
 key_name(const struct notify *n, const struct tsig_key *k)
@@ -359,10 +387,13 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		z = nz ? zs[0] : NULL;
 	}
 
-	/* 2, 3. Source and rate. */
+	/* 2, 3. Source and rate. A peer's address is let through to the
+	 * TSIG check: only its key makes its NOTIFY count. */
 	for (size_t k = 0; k < nz && !allowed; k++)
 		allowed = cfg_notify_allowed(n->cfg, zs[k], from);
-	if (!allowed && !cfg_notify_allowed(n->cfg, NULL, from)) {
+	if (!allowed)
+		allowed = cfg_notify_allowed(n->cfg, NULL, from);
+	if (!allowed && !cfg_peer_find(n->cfg, from)) {
 		n->stats.dropped_acl++;
 		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
 		    "source not allowed", zname, src);
@@ -390,12 +421,17 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		goto answer;
 	}
 
-	/* 5. TSIG: the key every entry of the zone names, or any configured
-	 * key. */
-	if ((ck = common_key(zs, nz)))
-		zkey = zone_key(n, ck);
-	r->tsig = tsig_verify_request(&t, ck ? zkey : n->keys, ck ? (zkey ? 1 : 0) : n->nkeys, msg,
-	    len, now_s, NULL, &e);
+	/* 5. TSIG: from a peer's address, its key first (a NOTIFY signed with
+	 * it is the peer's word: README "Running an HA pair"); else the key
+	 * every entry of the zone names, or any configured key. */
+	r->tsig = peer_verify(n, &t, msg, len, from, now_s, &r->peer, &e);
+	if (r->tsig == TSIG_BADKEY) {
+		err_clear(&e);
+		if ((ck = common_key(zs, nz)))
+			zkey = zone_key(n, ck);
+		r->tsig = tsig_verify_request(&t, ck ? zkey : n->keys, ck ? (zkey ? 1 : 0) :
+		    n->nkeys, msg, len, now_s, NULL, &e);
+	}
 	if (r->tsig == -1) {
 		rcode = DNS_RCODE_FORMERR;
 		n->stats.formerr++;
@@ -416,7 +452,7 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	rcode = DNS_RCODE_REFUSED;
 	if (r->tsig == TSIG_OK)
 		kname = key_name(n, t.key);
-	z = NULL;
+	z = r->peer && nz ? zs[0] : NULL;
 	for (size_t k = 0; k < nz && !z; k++)
 		if (notify_kicks(zs, nz, k, kname))
 			z = zs[k];
@@ -424,6 +460,10 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		err_set(&e, "opcode %d is not NOTIFY", opcode);
 	else if (!nz)
 		err_set(&e, "zone not configured");
+	else if (!allowed && !r->peer)
+		err_set(&e, "from a peer's address but not signed with its key");
+	else if (r->peer && !r->has_serial)
+		err_set(&e, "a peer's NOTIFY without the SOA serial");
 	else if (!z && !kname)
 		err_set(&e, "unsigned, the zone needs TSIG key %s", zs[0]->tsig->name);
 	else if (!z)
@@ -442,7 +482,10 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	r->zones = zs;
 	r->nzones = nz;
 	r->key = kname;
-	if (r->has_serial)
+	if (r->peer)
+		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from peer %s "
+		    "(TSIG %s)", z->name, (unsigned long)r->serial, src, r->peer->tsig->name);
+	else if (r->has_serial)
 		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from %s%s",
 		    z->name, (unsigned long)r->serial, src, r->tsig == TSIG_OK ? " (TSIG)" : "");
 	else
@@ -469,16 +512,25 @@ answer:
 	}
 	r->reply_len = (size_t)rl;
 	r->verdict = rcode == DNS_RCODE_NOERROR ? NOTIFY_DELIVER : NOTIFY_REPLY;
-	if (r->verdict != NOTIFY_DELIVER)
+	if (r->verdict != NOTIFY_DELIVER) {
 		r->has_serial = 0;
+		r->peer = NULL;
+	}
 }
 
 /* ---- sockets -------------------------------------------------------------------------- */
 
-/* on_notify for every entry r's NOTIFY kicks. */
+/* Hand an accepted NOTIFY to the daemon: a peer's to on_peer (when set)
+ * with the first entry of its name, a primary's to on_notify for every
+ * entry it kicks. */
 static void
 deliver(struct notify *n, const struct notify_result *r, const struct net_addr *from)
 {
+	if (r->peer) {
+		if (n->h.on_peer)
+			n->h.on_peer(n->h.arg, r->zone, r->serial, r->peer);
+		return;
+	}
 	for (size_t k = 0; k < r->nzones; k++)
 		if (notify_kicks(r->zones, r->nzones, k, r->key))
 			n->h.on_notify(n->h.arg, r->zones[k], r->has_serial, r->serial, from);

@@ -16,9 +16,9 @@
  *
  *   1. Shorter than a header, or a response (QR set): dropped. Answering a
  *      response could start a loop between two servers.
- *   2. Source check: cfg_notify_allowed() with the zone of the question
- *      when it can be read (notify_servers, and the primaries of any entry
- *      of that zone,
+ *   2. Source check: a peer's address (cfg->peers), or
+ *      cfg_notify_allowed() with the zone of the question when it can be
+ *      read (notify_servers, and the primaries of any entry of that zone,
  *      RFC 1996 section 3.10), else notify_servers alone. Other sources are
  *      dropped with no reply, whatever the message: no reflection, and
  *      nothing learnt by probing.
@@ -28,10 +28,13 @@
  *      records that cannot be read, octets after the last record, a TSIG
  *      that cannot be interpreted (RFC 8945 section 5.2). The question is
  *      echoed when it was read.
- *   5. TSIG (RFC 8945 section 5.2): a signed message is verified against
- *      the zone's key when the zone has one (every entry of its name names
- *      that key), else against every configured key (a primary may sign
- *      although the zone names no key: accepted when the key verifies). BADKEY, BADSIG, BADTIME: NOTAUTH carrying
+ *   5. TSIG (RFC 8945 section 5.2): a message from a peer's address
+ *      (cfg->peers) signed with that peer's key is the peer's NOTIFY;
+ *      otherwise a signed message is verified against the zone's key when
+ *      the zone has one (every entry of its name names that key), else
+ *      against every configured key (a primary may sign although the zone
+ *      names no key: accepted when the key verifies). BADKEY, BADSIG,
+ *      BADTIME: NOTAUTH carrying
  *      the TSIG error (section 5.3.2). Every answer to a verified request
  *      is signed with its key.
  *   6. Opcode other than NOTIFY (QUERY, UPDATE...): REFUSED, as nsnotifyd
@@ -39,10 +42,13 @@
  *      tells a misdirected client more plainly than NOTIMP would.
  *   7. Zone not configured: REFUSED. RFC 1996 does not say; BIND answers
  *      NOTAUTH or REFUSED, Technitium REFUSED.
- *   8. No entry of the zone takes the NOTIFY (notify_kicks): unsigned and
- *      every entry names a key, or signed with a key that no entry names
- *      while every entry names one: REFUSED.
- *   9. Otherwise NOERROR with AA set, and the NOTIFY is delivered to each
+ *   8. From a peer's address only and not signed with its key, or a
+ *      peer's NOTIFY without the SOA serial: REFUSED. No entry of the zone
+ *      takes a primary's NOTIFY (notify_kicks): unsigned and every entry
+ *      names a key, or signed with a key that no entry names while every
+ *      entry names one: REFUSED.
+ *   9. Otherwise NOERROR with AA set, and the NOTIFY is delivered: a
+ *      peer's to on_peer once per entry of the name, a primary's to each
  *      entry notify_kicks picks (one zone name may be configured several
  *      times, one entry per view of a primary, cfg.h). An SOA
  *      for the zone in the answer section (optional, RFC 1996 section 3.7)
@@ -104,6 +110,12 @@ struct notify_handler {
 	    const struct net_addr *from);
 	const struct cfg_zone *const *(*find_zone)(void *arg, const char *name, size_t *n);
 	void *arg;
+	/* A NOTIFY from a configured peer (cfg->peers: its address, signed
+	 * with its key; README "Running an HA pair"), always with the SOA
+	 * serial: the peer says Route 53 holds the primary's zone at serial.
+	 * NULL: such NOTIFYs are answered and dropped. */
+	void (*on_peer)(void *arg, const struct cfg_zone *zone, uint32_t serial,
+	    const struct cfg_peer *peer);
 };
 
 /* Counters since notify_init, for the state file and the SIGUSR1 log. */
@@ -138,6 +150,7 @@ struct notify_result {
 	const char *key;         /* DELIVER: the verified key's name, or NULL */
 	int has_serial;          /* DELIVER: the answer section had the SOA */
 	uint32_t serial;
+	const struct cfg_peer *peer; /* DELIVER: from this peer, signed with its key */
 };
 
 struct notify;

@@ -648,6 +648,32 @@ changes_add(struct zone_changes *c, const uint8_t *a, uint32_t r)
 	return 0;
 }
 
+int
+zone_diff(const struct zone *a, const struct zone *b, struct zone_changes *c)
+{
+	size_t i = 0, j = 0;
+
+	c->n = c->len = 0;
+	while (i < a->nsets || j < b->nsets) {
+		int r = i == a->nsets ? 1 : j == b->nsets ? -1 : zone_set_cmp(a, i, b, j);
+		int rc = 0;
+
+		if (r < 0)
+			rc = changes_add(c, a->arena, a->idx[a->sets[i].first]);
+		else if (r > 0)
+			rc = changes_add(c, b->arena, b->idx[b->sets[j].first]);
+		else if (!zone_set_equal(a, i, b, j))
+			rc = changes_add(c, a->arena, a->idx[a->sets[i].first]);
+		if (rc < 0) {
+			c->n = 0;
+			return -1;
+		}
+		i += r <= 0;
+		j += r >= 0;
+	}
+	return 0;
+}
+
 /* Position in z->idx of the record equal (with rdata) to record r of arena
  * a, or -1. */
 static long

@@ -137,6 +137,12 @@ void zone_changes_free(struct zone_changes *c);
 /* Name (lower-case wire) of the i-th changed set, its type in *type. */
 const uint8_t *zone_changes_get(const struct zone_changes *c, size_t i, unsigned *type);
 
+/* The record sets that differ between the finished zones a and b (in one,
+ * not the other, or with another TTL or rdatas) into c (emptied first), in
+ * canonical order: an AXFR compared with the zone last synced, planned as
+ * an IXFR's changes would be. Returns 0, or -1 (out of memory; c empty). */
+int zone_diff(const struct zone *a, const struct zone *b, struct zone_changes *c);
+
 /* Apply d to the finished zone z: every deleted RR must be present when its
  * step deletes it (matched by owner, type and canonical rdata, TTL ignored),
  * else it is an error and the caller falls back to AXFR; an added RR that

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/fmt.h"
@@ -26,6 +27,10 @@ sync_status_name(enum sync_status s)
 		return "partial";
 	case SYNC_UNSAFE:
 		return "unsafe";
+	case SYNC_ADOPTED:
+		return "adopted";
+	case SYNC_PASSED:
+		return "passed";
 	default:
 		return "failed";
 	}
@@ -99,7 +104,11 @@ sync_result(const struct sync_job *j, char *buf, size_t cap)
 			add(buf, cap, &n, "serial %lu%s, ", (unsigned long)j->serial,
 			    j->xfer == SYNC_XFER_IXFR ? " by IXFR" : j->xfer == SYNC_XFER_AXFR ?
 			    " by AXFR" : "");
-		if (j->status == SYNC_FAILED)
+		if (j->status == SYNC_ADOPTED)
+			add(buf, cap, &n, "adopted from a peer (Route 53 holds it)");
+		else if (j->status == SYNC_PASSED)
+			add(buf, cap, &n, "passed: not the peer's serial %lu", (unsigned long)j->adopt_serial);
+		else if (j->status == SYNC_FAILED)
 			add(buf, cap, &n, "failed after %zu created, %zu updated, %zu deleted",
 			    a[PLAN_CREATE], a[PLAN_UPDATE], a[PLAN_DELETE]);
 		else if (j->status == SYNC_UNSAFE)
@@ -125,6 +134,33 @@ sync_result(const struct sync_job *j, char *buf, size_t cap)
 
 /* ---- ending ----------------------------------------------------------------- */
 
+/* The sync record after the job: what Route 53 now holds, or none when
+ * that is unknown (src/sync/cache). */
+static void
+save_record(struct sync_job *j)
+{
+	struct cache_rec r = { 0 };
+	struct err e = { 0 };
+
+	if (!j->cache_dir || j->dry_run || !j->zone->sync_soa)
+		return;
+	if (j->route53 == SYNC_R53_UNKNOWN) {
+		cache_remove(j->cache_dir, j->zone);
+		return;
+	}
+	/* Nothing new to write: nothing changed, or an unchecked record. */
+	if (j->route53 != SYNC_R53_SYNCED || j->status == SYNC_CURRENT || !j->zone_id[0])
+		return;
+	fmt_snprintf(r.zone_id, sizeof r.zone_id, "%s", j->zone_id);
+	r.private_zone = j->zone_private;
+	r.serial = j->synced_serial;
+	r.last_full = j->last_full;
+	r.soa = j->synced_soa;
+	r.zone = j->synced;
+	if (cache_save(j->cache_dir, j->zone, &r, &e) < 0)
+		log_warn("zone %s: sync record not written: %s", j->zone->name, e.msg);
+}
+
 static void
 finish(struct sync_job *j, enum sync_status st)
 {
@@ -134,7 +170,7 @@ finish(struct sync_job *j, enum sync_status st)
 	/* Hand out what Route 53 now holds, only when that is exactly the
 	 * primary's zone as planned: after a failure, a refused set or a set
 	 * the plan could not express, the next job starts from a listing. */
-	if (st == SYNC_OK && !j->dry_run && j->desired && !j->plan.nerrors) {
+	if ((st == SYNC_OK || st == SYNC_ADOPTED) && !j->dry_run && j->desired && !j->plan.nerrors) {
 		j->synced = j->desired;
 		j->desired = NULL;
 		j->synced_serial = j->serial;
@@ -143,9 +179,20 @@ finish(struct sync_job *j, enum sync_status st)
 			free(j->synced);
 			j->synced = NULL;
 		}
+	} else if (st == SYNC_CURRENT && j->rec.zone && !j->touched) {
+		/* The record read is what Route 53 holds (checked, or lazy:
+		 * verify says which): the caller keeps it as it would a sync. */
+		j->synced = j->rec.zone;
+		j->synced_soa = j->rec.soa;
+		j->synced_serial = j->rec.serial;
+		j->rec.zone = NULL;
+		j->rec.soa = NULL;
 	}
 	j->reconciled = st == SYNC_OK && !j->dry_run && j->have_list;
+	if (j->reconciled)
+		j->last_full = (int64_t)time(NULL);
 	j->route53 = j->synced ? SYNC_R53_SYNCED : j->touched ? SYNC_R53_UNKNOWN : SYNC_R53_PREV;
+	save_record(j);
 	j->done(j);
 }
 
@@ -203,6 +250,8 @@ plan_zone(struct sync_job *j)
 	plan_opts_init(&o, j->zone);
 	o.safety = j->safety;
 	o.force = j->force;
+	j->basis = !j->incremental ? SYNC_BASIS_LIST : j->rec.zone ? SYNC_BASIS_RECORD :
+	    SYNC_BASIS_PREV;
 	if (j->incremental)
 		rc = plan_incremental(&j->plan, j->prev, j->desired, &j->changes, j->prev_soa, &o);
 	else
@@ -218,7 +267,12 @@ plan_zone(struct sync_job *j)
 	    j->incremental ? " (incremental)" : "");
 	if (rc == PLAN_UNSAFE) {
 		err_set(&j->err, "%s", j->plan.refusal);
-		finish(j, SYNC_UNSAFE);
+		finish(j, j->adopt ? SYNC_PASSED : SYNC_UNSAFE);
+		return;
+	}
+	if (j->adopt) {
+		/* The peer sent this plan: Route 53 holds what it leads to. */
+		finish(j, j->plan.nerrors ? SYNC_PASSED : SYNC_ADOPTED);
 		return;
 	}
 	if (j->dry_run) {
@@ -708,6 +762,143 @@ apply_delta(struct sync_job *j)
 	return 0;
 }
 
+/* The primary's serial is known and prev holds: current, a reconcile at
+ * the same serial, or an IXFR. */
+static void
+soa_known(struct sync_job *j)
+{
+	struct xfr *x = &j->xfr;
+	int newer = dns_serial_cmp(j->serial, j->prev_serial) == 1;
+
+	if (!newer && j->serial != j->prev_serial)
+		log_warn("sync %s: the primary's serial %lu is not newer than the synced "
+			 "serial %lu (RFC 1982 section 3.2): nothing is synced until it is",
+		    j->zone->name, (unsigned long)j->serial, (unsigned long)j->prev_serial);
+	if (!newer) {
+		/* RFC 1035 section 3.3.13: the zone we have is the primary's,
+		 * a refresh like a transfer. */
+		j->refreshed = 1;
+		if (!j->full) {
+			finish(j, SYNC_CURRENT);
+			return;
+		}
+		/* A reconcile at the same serial: the zone we have. */
+		xfr_free(x);
+		if (copy_prev(j) == 0)
+			find_zone(j);
+		return;
+	}
+	transfer(j, XFR_IXFR);
+}
+
+/* Route 53's apex SOA against the record's: the same value (or, with no
+ * value recorded, the same serial) says Route 53 still holds what the
+ * record says, as far as one call can tell; else the record is only the
+ * IXFR base and the job lists the zone. */
+static void
+soa_checked(struct r53_op *op)
+{
+	struct sync_job *j = op_job(op);
+	struct r53list_set s;
+	const char *vals[R53LIST_MAX_VALUES];
+	uint8_t name[DNS_NAME_MAX], rd[DNS_RDATA_MAX];
+	struct rr_soa soa;
+	long n = -1;
+	int same = 0;
+
+	if (op->status == R53_ERR_NO_SUCH_ZONE) {
+		log_warn("zone %s: sync record not used: hosted zone %s: %s; finding it again",
+		    j->zone->name, j->zone_id, op->err.msg);
+		r53_op_free(op);
+		j->zone_id[0] = '\0';
+		j->full = 1;
+		soa_known(j);
+		return;
+	}
+	if (op->status != R53_OK) {
+		fail_op(j, "ListResourceRecordSets (SOA)");
+		return;
+	}
+	r53_op_free(op);
+	soa.serial = 0;
+	if (r53list_count(&j->list) >= 1) {
+		r53list_get(&j->list, 0, &s, vals);
+		if (s.type == DNS_TYPE_SOA && s.nvalues == 1 && !(s.flags & (R53LIST_ALIAS |
+		    R53LIST_ROUTING)) && dns_name_from_r53(name, sizeof name, s.name, NULL) >= 0 &&
+		    dns_name_equal(name, j->xfr.name) &&
+		    (n = rr_from_r53(DNS_TYPE_SOA, s.values[0], strlen(s.values[0]), rd, sizeof rd,
+		    NULL)) >= 0 && rr_soa_parse(&soa, rd, (size_t)n, NULL) == 0)
+			same = j->prev_soa ? !strcmp(j->prev_soa, s.values[0]) :
+			    soa.serial == j->prev_serial;
+	}
+	r53list_free(&j->list);
+	r53list_init(&j->list);
+	if (same) {
+		j->verify = 0;
+	} else {
+		if (n >= 0)
+			log_info("zone %s: Route 53's SOA (serial %lu) is not the one of the sync record "
+				 "(serial %lu): listing the hosted zone", j->zone->name,
+			    (unsigned long)soa.serial, (unsigned long)j->prev_serial);
+		else
+			log_info("zone %s: Route 53 has no usable apex SOA: listing the hosted zone",
+			    j->zone->name);
+		j->full = 1;
+	}
+	soa_known(j);
+}
+
+static void
+check_soa(struct sync_job *j)
+{
+	if (!j->zone_id[0]) {
+		/* The hosted zone is to be found again (an earlier job
+		 * failed): the record cannot be checked, list. */
+		j->full = 1;
+		soa_known(j);
+		return;
+	}
+	j->step = SYNC_ZONE;
+	r53_op_get_soa(&j->op, j->zone_id, j->apex, &j->list, soa_checked);
+	r53_submit(j->r53, &j->op);
+}
+
+/* The zone's sync record as prev, when there is a usable one and it may
+ * serve (not older than reconcile, no full listing asked for, sync_soa). */
+static void
+read_record(struct sync_job *j)
+{
+	struct err e = { 0 };
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	if (!j->cache_dir || j->prev || !j->zone->sync_soa)
+		return;
+	if ((rc = cache_load(j->cache_dir, j->zone, &j->rec, &e)) != 0) {
+		if (rc < 0)
+			log_warn("zone %s: sync record not used: %s; listing the hosted zone",
+			    j->zone->name, e.msg);
+		return;
+	}
+	j->record_serial = j->rec.serial;
+	if (j->full || (j->reconcile > 0 && (now - j->rec.last_full >= j->reconcile ||
+	    j->rec.last_full > now + 60))) {
+		log_debug("zone %s: %s: listing the hosted zone", j->zone->name, j->full ?
+		    "a full sync is asked for" : "the sync record is older than reconcile_interval");
+		cache_rec_free(&j->rec);
+		return;
+	}
+	j->prev = j->rec.zone;
+	j->prev_serial = j->rec.serial;
+	j->prev_soa = j->rec.soa;
+	j->last_full = j->rec.last_full;
+	j->verify = 1;
+	if (!j->zone_id[0]) {
+		fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", j->rec.zone_id);
+		j->zone_private = j->rec.private_zone;
+	}
+}
+
 static void
 transferred(struct xfr *x)
 {
@@ -733,29 +924,24 @@ transferred(struct xfr *x)
 			return;
 		}
 		if (!j->prev) {
+			if (j->adopt) {
+				finish(j, SYNC_PASSED);
+				return;
+			}
 			transfer(j, XFR_AXFR);
 			return;
 		}
-		if (!newer && x->soa.serial != j->prev_serial)
-			log_warn("sync %s: the primary's serial %lu is not newer than the synced "
-				 "serial %lu (RFC 1982 section 3.2): nothing is synced until it is",
-			    j->zone->name, (unsigned long)x->soa.serial,
-			    (unsigned long)j->prev_serial);
-		if (!newer) {
-			/* RFC 1035 section 3.3.13: the zone we have is the
-			 * primary's, a refresh like a transfer. */
-			j->refreshed = 1;
-			if (!j->full) {
-				finish(j, SYNC_CURRENT);
-				return;
-			}
-			/* A reconcile at the same serial: the zone we have. */
-			xfr_free(x);
-			if (copy_prev(j) == 0)
-				find_zone(j);
+		/* A peer's serial that is not the primary's: nothing to adopt
+		 * (before any check of Route 53). */
+		if (j->adopt && newer && x->soa.serial != j->adopt_serial) {
+			finish(j, SYNC_PASSED);
 			return;
 		}
-		transfer(j, XFR_IXFR);
+		if (j->verify && !(j->lazy && !newer) && !j->full) {
+			check_soa(j);
+			return;
+		}
+		soa_known(j);
 		return;
 	}
 	j->xfer_rrs += x->rrs;
@@ -765,7 +951,13 @@ transferred(struct xfr *x)
 		j->desired = x->zone;
 		x->zone = NULL;
 		j->xfer = SYNC_XFER_AXFR;
-		j->incremental = 0;
+		/* A primary that answers IXFR with the whole zone (or serves
+		 * AXFR only): compared with prev, as an IXFR's changes. */
+		j->incremental = j->prev && !j->full;
+		if (j->incremental && zone_diff(j->prev, j->desired, &j->changes) < 0) {
+			fail(j, "out of memory");
+			return;
+		}
 		break;
 	case XFR_GOT_DELTA: {
 		int rc = apply_delta(j);
@@ -797,6 +989,15 @@ transferred(struct xfr *x)
 	log_debug("sync %s: serial %lu by %s, %zu RRs, %zu record sets", j->zone->name,
 	    (unsigned long)j->serial, j->xfer == SYNC_XFER_IXFR ? "IXFR" : "AXFR", j->xfer_rrs,
 	    zone_set_count(j->desired));
+	if (j->adopt) {
+		/* Only the incremental plan at the peer's serial is what the
+		 * peer sent; anything else is left to the usual path. */
+		if (!j->incremental || j->serial != j->adopt_serial)
+			finish(j, SYNC_PASSED);
+		else
+			plan_zone(j);
+		return;
+	}
 	find_zone(j);
 }
 
@@ -821,6 +1022,11 @@ begin(struct loop_timer *t)
 		fail(j, "zone %s has no primary", j->zone->name);
 		return;
 	}
+	if (dns_name_to_r53(j->xfr.name, j->apex, sizeof j->apex) < 0) {
+		fail(j, "zone %s: name too long", j->zone->name);
+		return;
+	}
+	read_record(j);
 	/* The SOA first in every case: a serial seen before costs no transfer
 	 * and no listing. */
 	transfer(j, XFR_SOA);
@@ -865,6 +1071,7 @@ sync_free(struct sync_job *j)
 	}
 	free(j->synced_soa);
 	j->synced_soa = NULL;
+	cache_rec_free(&j->rec);
 	for (size_t i = 0; i < j->nrefused; i++)
 		free(j->refused[i]);
 	free(j->refused);

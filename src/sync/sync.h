@@ -54,6 +54,7 @@
 #include "config/cfg.h"
 #include "base/err.h"
 #include "base/loop.h"
+#include "sync/cache.h"
 #include "sync/plan.h"
 #include "aws/r53.h"
 #include "aws/r53list.h"
@@ -67,10 +68,16 @@ enum sync_status {
 	SYNC_UNCHANGED, /* serial not newer than tried_serial: nothing done */
 	SYNC_PARTIAL,  /* applied, except record sets Route 53 refused (refused[]) */
 	SYNC_UNSAFE,   /* the safety check refused the plan (err says why) */
-	SYNC_FAILED    /* err says why; nothing more was sent after the failure */
+	SYNC_FAILED,   /* err says why; nothing more was sent after the failure */
+	SYNC_ADOPTED,  /* adopt: Route 53 holds the primary's zone at adopt_serial
+	                * (a peer wrote it): taken as synced, nothing sent */
+	SYNC_PASSED    /* adopt: the primary's zone at adopt_serial could not be
+	                * had incrementally (the primary moved on, an AXFR, a plan
+	                * with errors or refused): nothing done, nothing kept */
 };
 
-/* "ok", "current", "unchanged", "partial", "unsafe", "failed". */
+/* "ok", "current", "unchanged", "partial", "unsafe", "failed", "adopted",
+ * "passed". */
 const char *sync_status_name(enum sync_status s);
 
 /* What Route 53 holds when the job ends, as far as the job knows. */
@@ -126,11 +133,41 @@ struct sync_job {
 	const char *prev_soa;
 	int full;
 
+	/* Sync records (src/sync/cache): their directory, or NULL for none.
+	 * The job writes its outcome there: the record of what Route 53 now
+	 * holds after SYNC_OK, none when what it holds is unknown. Without
+	 * prev (and without full, with sync_soa) it reads the zone's record
+	 * as prev, unless it is older than reconcile seconds (then it lists).
+	 * last_full: when Route 53 was last listed for prev (seconds since the
+	 * epoch; the record's, or the caller's), updated when the job lists.
+	 * verify: prev (a record) is not known to be what Route 53 holds: it
+	 * is only used once Route 53's apex SOA (one ListResourceRecordSets,
+	 * name=apex, type=SOA, maxitems=1) is the one recorded; any other
+	 * answer and the job lists the zone. lazy (the daemon): a primary
+	 * serial equal to prev's ends the job current without that check
+	 * (nothing is written from an unchecked record). */
+	const char *cache_dir;
+	int reconcile;
+	int64_t last_full;
+	int verify, lazy;
+
 	/* The primary's serial when an earlier job tried and did not leave
 	 * Route 53 in sync (the daemon, for a job a NOTIFY started): the same
 	 * serial again costs the SOA query and nothing more. */
 	int tried;
 	uint32_t tried_serial;
+
+	/* A peer of an HA pair says Route 53 holds the primary's zone at
+	 * adopt_serial (README "Running an HA pair"; needs prev): the job
+	 * asks the SOA and transfers by IXFR as usual and, when that gives the
+	 * zone at exactly adopt_serial, plans incrementally as usual and ends
+	 * SYNC_ADOPTED with the planned zone (and SOA value) handed out as
+	 * synced, without a single Route 53 request; otherwise SYNC_PASSED.
+	 * Never a deletion: if the peer was wrong, the next incremental batch
+	 * is refused and re-planned from a listing, and the reconcile repairs
+	 * what remains. */
+	int adopt;
+	uint32_t adopt_serial;
 
 	/* Hosted zone ID: set by the caller when known and trusted (a previous
 	 * job, the account's listing), else found by the job; holds the ID
@@ -155,7 +192,15 @@ struct sync_job {
 	                                * RFC 1035 section 3.3.13) for the daemon */
 	enum sync_xfer xfer;
 	size_t xfer_rrs, xfer_bytes;   /* RRs and octets transferred */
-	int incremental;               /* planned from the IXFR, without a listing */
+	int incremental;               /* planned from the IXFR, or from an AXFR
+	                                * compared with prev, without a listing */
+	enum sync_basis {
+		SYNC_BASIS_NONE,       /* no plan */
+		SYNC_BASIS_LIST,       /* a full listing */
+		SYNC_BASIS_PREV,       /* the zone kept from the last job */
+		SYNC_BASIS_RECORD      /* the sync record (record_serial) */
+	} basis;                       /* what the last plan compared with */
+	uint32_t record_serial;        /* the record's serial, when one was read */
 	struct plan plan;              /* the last plan (also printed by `plan`) */
 	size_t applied[3];             /* record sets created, updated, deleted
 	                                * (enum plan_kind), as Route 53 took them */
@@ -181,11 +226,16 @@ struct sync_job {
 	struct zone *synced;
 	uint32_t synced_serial;
 	char *synced_soa;
+	/* A job that read a record and ended current hands the record over
+	 * the same way; verify then says whether Route 53's SOA was checked
+	 * (0) or not (1: lazy). */
 
 	/* ---- private ---- */
 	enum sync_step step;
 	struct loop_timer kick;
 	struct tsig_key key;
+	struct cache_rec rec;          /* the record read, prev points into it */
+	char apex[DNS_NAME_TEXT_MAX];  /* the zone's name in Route 53 text */
 	struct xfr xfr;
 	struct r53_op op;
 	struct r53list list;
@@ -222,7 +272,8 @@ void sync_free(struct sync_job *j);
  * with ", some refused" (Route 53 refused record sets: refused[]), ", some
  * not synced" (the plan left sets out: error notes), ", INSYNC" (--wait),
  * "; N more batches whose answer was lost (not counted)"; instead of the
- * counts "serial N current", "dry run: would create N, update N, delete N in
+ * counts "adopted from a peer", "passed: not the peer's serial N",
+ * "serial N current", "dry run: would create N, update N, delete N in
  * N batches", "refused by the safety check (N to create, ...)" or "failed
  * after N created, N updated, N deleted" (the reason is err). Cut to fit
  * cap (at least 1); returns buf. SYNC_RESULT_MAX holds any of them: the

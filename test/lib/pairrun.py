@@ -6,6 +6,13 @@ test/bench/pair_bench.py with more updates).
 
     figures = run(NOTIFY53, updates=40, seed=1)
 
+The pair is configured as README "Running an HA pair" says: each names the
+other in "peers" with a TSIG key of their own; the first (the active one)
+has peer_wait 0, the second (the standby) PEER_WAIT seconds, longer than
+any sync on a loaded machine, so it writes nothing the active one writes.
+Each daemon signs its API requests with its own access key, so the
+emulator's log tells whose request each was.
+
 Each phase makes `updates` random dynamic updates (dnspython to named: add a
 host, delete one, change a value, add a value to a set, change a TTL, a TXT)
 one after the other, each once every running daemon has logged a job that
@@ -31,6 +38,9 @@ import synctest as st
 
 ZONE = "pair.example"
 KEY = Key("pair-key", "hmac-sha256", "cGFpci1rZXktZm9yLXRoZS10d28td3JpdGVyLXRlc3QtMDA=")
+PEER_KEY = Key("peer-key", "hmac-sha256", "cGVlci1rZXktb2YtdGhlLWhhLXBhaXItdGVzdC0wMDAwMDA=")
+CREDS = ("AKIDPAIRZERO:SECRETZERO", "AKIDPAIRONE:SECRETONE")
+PEER_WAIT = 60
 TEXT = """$ORIGIN pair.example.
 $TTL 300
 @   SOA ns1 hostmaster 1 3600 600 86400 300
@@ -48,6 +58,8 @@ class Figures(object):
         self.updates = 0
         self.converged = False
         self.diff = ""
+        self.by_daemon = []   # per daemon: {"changes": n, "calls": n}
+        self.adopted = []     # per daemon: serials taken from a peer (log lines)
 
     def calls(self):
         return self.changes + self.listings + self.other
@@ -89,13 +101,27 @@ def _update(ns, rnd, present, serial_box):
     return ns.serial(ZONE)
 
 
-def _config(tmp, name, port, ns, emu):
+def config(tmp, name, port, ns, emu, cred=0, peers=(), peer_wait=0, unsafe=False):
+    """A daemon's config file: listening on port, signing with
+    emu.credentials[cred], telling peers (ports on 127.0.0.1); unsafe: no
+    safety thresholds (a burst coalesced into one plan changes much of
+    this small zone)."""
     path = os.path.join(tmp, name)
     aws = {"endpoint": emu.url, "ca_file": emu.ca_file, "max_requests_per_second": 1000}
-    aws["access_key_id"], aws["secret_access_key"] = emu.credentials[0].split(":", 1)
+    aws["access_key_id"], aws["secret_access_key"] = emu.credentials[cred].split(":", 1)
+    cache = path + ".records"  # each daemon its own sync records
+    os.makedirs(cache, exist_ok=True)
+    c = {"listen": ["127.0.0.1:%d" % port], "notify_servers": ["127.0.0.1"],
+         "zones": [{"name": ZONE, "primaries": [ns.addr()]}], "aws": aws, "cache_dir": cache}
+    if unsafe:
+        c["safety"] = {"max_delete_percent": 100, "max_update_percent": 100}
+    if peers:
+        c["tsig_keys"] = {PEER_KEY.name: {"algorithm": PEER_KEY.alg, "secret": PEER_KEY.secret}}
+        c["peers"] = [{"address": "127.0.0.1:%d" % p, "tsig_key": PEER_KEY.name} for p in peers]
+        c["peer_wait"] = peer_wait
     with open(path, "w") as f:
-        json.dump({"listen": ["127.0.0.1:%d" % port], "notify_servers": ["127.0.0.1"],
-                   "zones": [{"name": ZONE, "primaries": [ns.addr()]}], "aws": aws}, f)
+        json.dump(c, f)
+    os.chmod(path, 0o600)
     return path
 
 
@@ -116,9 +142,15 @@ def _content(emu, zid):
     return out
 
 
-def _count(emu, since, fig):
+def _count(emu, since, fig, ndaemons):
+    keys = [c.split(":", 1)[0] for c in CREDS[:ndaemons]]
+    fig.by_daemon = [{"changes": 0, "calls": 0} for _ in keys]
     for x in emu.log(since):
         op = x.get("op")
+        if x.get("access_key") in keys and op not in (None, "Unknown", "IMDS", "ECS"):
+            b = fig.by_daemon[keys.index(x["access_key"])]
+            b["calls"] += 1
+            b["changes"] += op == "ChangeResourceRecordSets"
         if op == "ChangeResourceRecordSets":
             fig.changes += 1
             if x.get("code") == "InvalidChangeBatch":
@@ -129,26 +161,39 @@ def _count(emu, since, fig):
             fig.other += 1
 
 
-def _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present):
+def _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers, burst):
     """Start a daemon per port, wait for their first syncs, make the
-    updates, and count what they cost."""
+    updates (in groups of burst, one after the other without waiting, each
+    group waited for), and count what they cost."""
     fig = Figures()
     ds = []
     try:
         for i, port in enumerate(ports):
-            d = DaemonProc(binary, _config(tmp, "d%d.json" % i, port, ns, emu), ["-v"])
+            others = [p for p in ports if p != port] if peers else ()
+            # A config (and sync records) of its own per phase: each
+            # daemon starts afresh, by AXFR and a listing.
+            path = config(tmp, "d%d-of-%d.json" % (i, len(ports)), port, ns, emu, cred=i,
+                          peers=others,
+                          peer_wait=PEER_WAIT if i else 0, unsafe=burst)
+            d = DaemonProc(binary, path, ["-v"])
             ds.append(d)
             if not d.wait(r"zone %s\.: serial \d+ by AXFR" % ZONE, 60):
                 raise RuntimeError("daemon %d: no first sync:\n%s" % (i, d.tail()))
+        # A first sync's NOTIFY to the peer costs nothing: the peer is at
+        # that serial, or has nothing to adopt it on.
         since = emu.log()[-1]["seq"] if emu.log() else 0
-        for _ in range(updates):
+        starts = [d.mark() for d in ds]
+        while fig.updates < updates:
             marks = [d.mark() for d in ds]
-            serial = _update(ns, rnd, present, None)
+            for _ in range(min(burst or 1, updates - fig.updates)):
+                serial = _update(ns, rnd, present, None)
+                fig.updates += 1
             for d, m in zip(ds, marks):
-                if not _reached(d, serial, m):
+                if not _reached(d, serial, m, 120):
                     raise RuntimeError("serial %d not reached:\n%s" % (serial, d.tail()))
-            fig.updates += 1
-        _count(emu, since, fig)
+        _count(emu, since, fig, len(ds))
+        fig.adopted = [len(d.grep(r"zone %s\.: serial \d+ by IXFR, adopted from a peer" % ZONE, m))
+                       for d, m in zip(ds, starts)]
         want = st.expected(st.axfr(ns.port, ZONE), ZONE)
         got = _content(emu, zid)
         fig.converged = got == want
@@ -159,9 +204,13 @@ def _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present):
     return fig
 
 
-def run(binary, updates=40, seed=1):
+def run(binary, updates=40, seed=1, peers=True, burst=0):
     """(one daemon's Figures, the pair's Figures): the same number of random
-    updates for each, the pair's starting from where the first ended."""
+    updates for each, the pair's starting from where the first ended.
+    peers: the pair is configured as an HA pair (else two blind writers).
+    burst: the updates come in groups of that many, one after the other
+    without waiting for the daemons, which coalesce them as they can (the
+    figures then depend on the machine's speed); each group is waited for."""
     rnd = random.Random(seed)
     present = set("h%d" % i for i in range(20))
     ports = [pick_port()]
@@ -171,10 +220,10 @@ def run(binary, updates=40, seed=1):
                 also_notify=[("127.0.0.1", p) for p in ports])
     try:
         with Named([zone], keys=[KEY], options="notify-delay 0;") as ns, \
-                Emu(rate=1000, burst=1000) as emu:
+                Emu(credentials=CREDS, rate=1000, burst=1000) as emu:
             zid = bare(emu.create_zone(ZONE + "."))
-            one = _phase(binary, ns, emu, zid, tmp, ports[:1], updates, rnd, present)
-            two = _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present)
+            one = _phase(binary, ns, emu, zid, tmp, ports[:1], updates, rnd, present, False, burst)
+            two = _phase(binary, ns, emu, zid, tmp, ports, updates, rnd, present, peers, burst)
             return one, two
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

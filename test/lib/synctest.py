@@ -10,6 +10,7 @@ octal rules by r53_strings below), names in Route 53's escaped form.
 """
 import json
 import math
+import os
 import re
 
 import dns.name
@@ -155,7 +156,13 @@ def sync_config(home, emu, zones, name="config.json", **top):
          "aws": {"endpoint": emu.url, "ca_file": emu.ca_file,
                  "access_key_id": parts[0], "secret_access_key": parts[1],
                  "max_requests_per_second": 1000}}
+    # Sync records in the test's home, so every sync test runs with them
+    # (cache_dir=None in top: the daemon's default, no records here).
+    d["cache_dir"] = home.path("cache")
+    os.makedirs(d["cache_dir"], exist_ok=True)
     d.update(top)
+    if d["cache_dir"] is None:
+        del d["cache_dir"]
     return home.write(name, json.dumps(d))
 
 
