@@ -1078,7 +1078,7 @@ int
 cfg_load(struct cfg *c, const char *path, struct err *e)
 {
 	struct stat st;
-	char *buf;
+	char *buf = NULL;
 	size_t n = 0;
 	int rc;
 
