@@ -153,10 +153,12 @@ $(BEARSSL_LIB): $(BEARSSL_SRC)/inc/bearssl.h | cc-present
 # cJSON reads numbers with num_strtod (src/base/num.h), not libc's strtod:
 # musl's reads every form (hexadecimal, inf, nan) in long double precision,
 # 6 KB and more in a static binary where long double is software 128-bit.
-$(CJSON_OBJ): $(CJSON_SRC)/cJSON.c | cc-present
+# It prints with fmt_sprintf (src/base/fmt.h), not libc's sprintf, whose
+# printf core would be linked for it alone (10 KB and more).
+$(CJSON_OBJ): $(CJSON_SRC)/cJSON.c src/base/fmt.h | cc-present
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -Dstrtod=num_strtod -ffunction-sections -fdata-sections \
-		-c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -Dstrtod=num_strtod -Dsprintf=fmt_sprintf \
+		-include src/base/fmt.h -ffunction-sections -fdata-sections -c -o $@ $<
 
 # ---- notify53 --------------------------------------------------------------
 

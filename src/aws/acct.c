@@ -7,6 +7,8 @@
 
 #include "codec/dns.h"
 
+#include "base/fmt.h"
+
 int
 acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones, size_t *n,
     struct err *e)
@@ -83,7 +85,7 @@ acct_zone_id(const struct r53_zone *zones, size_t n, const struct cfg_zone *z, c
 	}
 	if ((i = r53_zone_pick(&op, z->kind, &e)) < 0)
 		return -1;
-	snprintf(id, R53_MAX_ID, "%s", cand[i].id);
+	fmt_snprintf(id, R53_MAX_ID, "%s", cand[i].id);
 	*private_zone = cand[i].private_zone;
 	return 0;
 }

@@ -14,10 +14,12 @@
 #include "cJSON.h"
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/fmt.h"
 #include "base/log.h"
 #include "base/net.h"
 #include "base/secret.h"
 #include "base/num.h"
+#include "base/str.h"
 #include "aws/xml.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -87,7 +89,7 @@ creds_check_mode(const char *path)
 		if (!strcmp(warned[i], path))
 			return;
 	if (i < sizeof warned / sizeof warned[0])
-		snprintf(warned[i], sizeof warned[i], "%s", path);
+		fmt_snprintf(warned[i], sizeof warned[i], "%s", path);
 	log_warn("%s holds AWS secrets and is readable by group or others (chmod 600 it)", path);
 }
 
@@ -500,7 +502,7 @@ creds_parse_sts(char *body, size_t len, int status, const char *action,
 			err_set(e, "%.64s: %.160s", code, msg ? msg : "(no message)");
 		goto out;
 	}
-	snprintf(path, sizeof path, "%sResult/Credentials", action);
+	fmt_snprintf(path, sizeof path, "%sResult/Credentials", action);
 	cr = xml_path(d.root, path);
 	id = xml_text(cr, "AccessKeyId");
 	secret = xml_text(cr, "SecretAccessKey");
@@ -645,7 +647,7 @@ int
 creds_ecs_uri(const char *uri, char *endpoint, size_t ecap, char *path, size_t pcap,
 	struct err *e)
 {
-	const char *hs = strstr(uri, "://"), *slash;
+	const char *hs = str_find(uri, "://"), *slash;
 	struct http_url u;
 	struct err ue = { 0 };
 	size_t n;
@@ -658,7 +660,7 @@ creds_ecs_uri(const char *uri, char *endpoint, size_t ecap, char *path, size_t p
 		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI is too long");
 	memcpy(endpoint, uri, n);
 	endpoint[n] = '\0';
-	snprintf(path, pcap, "%s", slash ? slash : "/");
+	fmt_snprintf(path, pcap, "%s", slash ? slash : "/");
 	if (http_url_parse(&u, endpoint, &ue) < 0)
 		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: %s", ue.msg);
 	if (!u.tls && !ecs_host_allowed(&u))
@@ -683,7 +685,7 @@ home_file(char *buf, size_t cap, const char *name)
 {
 	const char *home = env("HOME");
 
-	if (!home || snprintf(buf, cap, "%s/.aws/%s", home, name) >= (int)cap)
+	if (!home || fmt_snprintf(buf, cap, "%s/.aws/%s", home, name) >= (int)cap)
 		buf[0] = '\0';
 }
 
@@ -695,13 +697,13 @@ set_pair(struct creds_value *v, const char *id, const char *secret, const char *
 	char field[64];
 
 	memset(v, 0, sizeof *v);
-	snprintf(field, sizeof field, "%s access key ID", what);
+	fmt_snprintf(field, sizeof field, "%s access key ID", what);
 	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), field, e) < 0)
 		return -1;
-	snprintf(field, sizeof field, "%s secret access key", what);
+	fmt_snprintf(field, sizeof field, "%s secret access key", what);
 	if (put_field(v->secret, sizeof v->secret, secret, strlen(secret), field, e) < 0)
 		return -1;
-	snprintf(field, sizeof field, "%s session token", what);
+	fmt_snprintf(field, sizeof field, "%s session token", what);
 	if (token && put_field(v->token, sizeof v->token, token, strlen(token), field, e) < 0)
 		return -1;
 	return 0;
@@ -736,7 +738,7 @@ file_source(struct creds *c, const char *path, enum creds_source src, int *found
 		return -1;
 	use(c, &v, src);
 	value_wipe(&v);
-	snprintf(c->where, sizeof c->where, "profile %s in %s", c->profile, path);
+	fmt_snprintf(c->where, sizeof c->where, "profile %s in %s", c->profile, path);
 	return 1;
 }
 
@@ -745,13 +747,13 @@ static void
 file_paths(const struct creds *c, char shared[CREDS_MAX_PATH], char config[CREDS_MAX_PATH])
 {
 	if (c->credentials_file[0])
-		snprintf(shared, CREDS_MAX_PATH, "%s", c->credentials_file);
+		fmt_snprintf(shared, CREDS_MAX_PATH, "%s", c->credentials_file);
 	else if (env("AWS_SHARED_CREDENTIALS_FILE"))
-		snprintf(shared, CREDS_MAX_PATH, "%s", env("AWS_SHARED_CREDENTIALS_FILE"));
+		fmt_snprintf(shared, CREDS_MAX_PATH, "%s", env("AWS_SHARED_CREDENTIALS_FILE"));
 	else
 		home_file(shared, CREDS_MAX_PATH, "credentials");
 	if (env("AWS_CONFIG_FILE"))
-		snprintf(config, CREDS_MAX_PATH, "%s", env("AWS_CONFIG_FILE"));
+		fmt_snprintf(config, CREDS_MAX_PATH, "%s", env("AWS_CONFIG_FILE"));
 	else
 		home_file(config, CREDS_MAX_PATH, "config");
 }
@@ -826,11 +828,11 @@ profile_from_cfg(const struct cfg_aws *a, struct creds_profile *p, struct err *e
 	memset(p, 0, sizeof *p);
 	p->found = 1;
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (f[i].v && snprintf(f[i].dst, f[i].cap, "%s", f[i].v) >= (int)f[i].cap)
+		if (f[i].v && fmt_snprintf(f[i].dst, f[i].cap, "%s", f[i].v) >= (int)f[i].cap)
 			return err_set(e, "aws.%s is longer than %zu characters", f[i].key,
 			    f[i].cap - 1);
 	if (a->duration_seconds)
-		snprintf(p->duration_seconds, sizeof p->duration_seconds, "%d", a->duration_seconds);
+		fmt_snprintf(p->duration_seconds, sizeof p->duration_seconds, "%d", a->duration_seconds);
 	return 0;
 }
 
@@ -839,9 +841,9 @@ static void
 who_is(char *buf, size_t cap, const char *name)
 {
 	if (name)
-		snprintf(buf, cap, "profile \"%.128s\"", name);
+		fmt_snprintf(buf, cap, "profile \"%.128s\"", name);
 	else
-		snprintf(buf, cap, "notify53 config");
+		fmt_snprintf(buf, cap, "notify53 config");
 }
 
 /* The STS request for p's role_arn (name: p's profile, NULL for notify53's
@@ -868,9 +870,9 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 		*e = e2;
 		return -1;
 	}
-	snprintf(r->arn, sizeof r->arn, "%s", arn);
-	snprintf(r->external_id, sizeof r->external_id, "%s", p->external_id);
-	snprintf(r->session_name, sizeof r->session_name, "%s", session ? session : "");
+	fmt_snprintf(r->arn, sizeof r->arn, "%s", arn);
+	fmt_snprintf(r->external_id, sizeof r->external_id, "%s", p->external_id);
+	fmt_snprintf(r->session_name, sizeof r->session_name, "%s", session ? session : "");
 	if (p->duration_seconds[0] && num_parse(p->duration_seconds, 43200, &d) == 0)
 		r->duration = (int)d;
 	/* Region: aws.sts_region first for notify53's own role; for a
@@ -884,14 +886,14 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 		region = c->top_region[0] ? c->top_region : "us-east-1";
 	if (mode && !strcmp(mode, "legacy")) {
 		/* The global endpoint, always scoped to us-east-1. */
-		snprintf(r->region, sizeof r->region, "us-east-1");
-		snprintf(r->endpoint, sizeof r->endpoint, "https://sts.amazonaws.com");
+		fmt_snprintf(r->region, sizeof r->region, "us-east-1");
+		fmt_snprintf(r->endpoint, sizeof r->endpoint, "https://sts.amazonaws.com");
 	} else {
-		snprintf(r->region, sizeof r->region, "%.63s", region);
-		snprintf(r->endpoint, sizeof r->endpoint, "https://sts.%s.amazonaws.com%s",
+		fmt_snprintf(r->region, sizeof r->region, "%.63s", region);
+		fmt_snprintf(r->endpoint, sizeof r->endpoint, "https://sts.%s.amazonaws.com%s",
 		    r->region, strncmp(r->region, "cn-", 3) ? "" : ".cn");
 	}
-	if (url && snprintf(r->endpoint, sizeof r->endpoint, "%s", url) >= (int)sizeof r->endpoint)
+	if (url && fmt_snprintf(r->endpoint, sizeof r->endpoint, "%s", url) >= (int)sizeof r->endpoint)
 		return err_set(e, "%s: the STS endpoint URL is too long", r->who);
 	return 0;
 }
@@ -909,7 +911,7 @@ plan_web(struct creds *c, const char *name, const struct creds_profile *p, const
 		    "AWS_ROLE_ARN)", who);
 	if (role_fill(c, &c->web, name, p, arn, session, e) < 0)
 		return -1;
-	if (snprintf(c->token_file, sizeof c->token_file, "%s", file) >= (int)sizeof c->token_file)
+	if (fmt_snprintf(c->token_file, sizeof c->token_file, "%s", file) >= (int)sizeof c->token_file)
 		return err_set(e, "%s: web identity token file: path too long", c->web.who);
 	c->base = CREDS_WEB_IDENTITY;
 	return 0;
@@ -949,7 +951,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 		goto out;
 	}
 	c->nroles = 0;
-	snprintf(seen[nseen++], sizeof seen[0], "%s", name ? name : "");
+	fmt_snprintf(seen[nseen++], sizeof seen[0], "%s", name ? name : "");
 	for (;;) {
 		struct creds_role *r;
 		char who[160];
@@ -1029,15 +1031,15 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 				continue;
 			trail[0] = '\0';
 			for (int j = 0; j < nseen; j++)
-				snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s -> ",
+				fmt_snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s -> ",
 				    seen[j][0] ? seen[j] : "notify53 config");
-			snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s",
+			fmt_snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s",
 			    p->source_profile);
 			err_set(e, "%s: source_profile loop: %s", who, trail);
 			goto out;
 		}
 		if (sp->role_arn[0] && !sp->web_identity_token_file[0]) {
-			snprintf(seen[nseen++], sizeof seen[0], "%s", p->source_profile);
+			fmt_snprintf(seen[nseen++], sizeof seen[0], "%s", p->source_profile);
 			*cur = *sp;
 			p = cur;
 			nm = seen[nseen - 1];
@@ -1066,7 +1068,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 		c->roles[j] = t;
 	}
 	c->dynamic = CREDS_ASSUME_ROLE;
-	snprintf(c->where, sizeof c->where, "role %.200s (%s)", c->roles[c->nroles - 1].arn,
+	fmt_snprintf(c->where, sizeof c->where, "role %.200s (%s)", c->roles[c->nroles - 1].arn,
 	    c->roles[c->nroles - 1].who);
 	rc = 0;
 out:
@@ -1099,9 +1101,9 @@ plan_dynamic(struct creds *c, const char *name, const struct creds_profile *p, s
 		    arn ? arn : p->role_arn, sn ? sn : p->role_session_name, e) < 0)
 			return -1;
 		if (tf)
-			snprintf(c->web.who, sizeof c->web.who, "environment");
+			fmt_snprintf(c->web.who, sizeof c->web.who, "environment");
 		c->dynamic = CREDS_WEB_IDENTITY;
-		snprintf(c->where, sizeof c->where, "web identity, role %.200s (%s)", c->web.arn,
+		fmt_snprintf(c->where, sizeof c->where, "web identity, role %.200s (%s)", c->web.arn,
 		    c->web.who);
 		return 2;
 	}
@@ -1122,7 +1124,7 @@ resolve(struct creds *c, struct err *e)
 	c->dynamic = CREDS_NONE;
 	if (c->have_config_keys) {
 		use(c, &c->config_keys, CREDS_CONFIG);
-		snprintf(c->where, sizeof c->where, "notify53 config");
+		fmt_snprintf(c->where, sizeof c->where, "notify53 config");
 		return 1;
 	}
 	/* A profile named in notify53's config is as the AWS CLI's --profile:
@@ -1137,7 +1139,7 @@ resolve(struct creds *c, struct err *e)
 			return -1;
 		use(c, &v, CREDS_ENV);
 		value_wipe(&v);
-		snprintf(c->where, sizeof c->where, "environment");
+		fmt_snprintf(c->where, sizeof c->where, "environment");
 		return 1;
 	}
 	if ((id || secret) && !(id && secret))
@@ -1147,7 +1149,7 @@ resolve(struct creds *c, struct err *e)
 		return err_set(e, "out of memory");
 	rc = profile_load(c, c->profile, p, e);
 	if (rc == 0 && p->region[0])
-		snprintf(c->top_region, sizeof c->top_region, "%s", p->region);
+		fmt_snprintf(c->top_region, sizeof c->top_region, "%s", p->region);
 	if (rc == 0)
 		rc = plan_dynamic(c, c->profile, p, e);
 	if (rc == 0)
@@ -1157,7 +1159,7 @@ resolve(struct creds *c, struct err *e)
 	if (rc == 0 && p->credential_process[0]) {
 		rc = plan_process(c, c->profile, p->credential_process, e) < 0 ? -1 : 2;
 		c->dynamic = CREDS_PROCESS;
-		snprintf(c->where, sizeof c->where, "credential_process of %s", c->proc_who);
+		fmt_snprintf(c->where, sizeof c->where, "credential_process of %s", c->proc_who);
 	}
 	if (rc == 0)
 		rc = file_source(c, config, CREDS_CONFIG_FILE, &found_config, e);
@@ -1180,8 +1182,8 @@ choose_ecs(struct creds *c, struct err *e)
 	if (rel) {
 		if (rel[0] != '/' || strlen(rel) >= sizeof c->path)
 			return err_set(e, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path");
-		snprintf(c->endpoint, sizeof c->endpoint, "http://169.254.170.2");
-		snprintf(c->path, sizeof c->path, "%s", rel);
+		fmt_snprintf(c->endpoint, sizeof c->endpoint, "http://169.254.170.2");
+		fmt_snprintf(c->path, sizeof c->path, "%s", rel);
 	} else if (full) {
 		if (creds_ecs_uri(full, c->endpoint, sizeof c->endpoint, c->path, sizeof c->path,
 		    e) < 0)
@@ -1199,7 +1201,7 @@ choose_imds(struct creds *c)
 {
 	const char *imds = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 
-	snprintf(c->endpoint, sizeof c->endpoint, "%s", imds ? imds : "http://169.254.169.254");
+	fmt_snprintf(c->endpoint, sizeof c->endpoint, "%s", imds ? imds : "http://169.254.169.254");
 	/* A trailing slash is common in that variable; the paths add their own. */
 	if (strlen(c->endpoint) > 8 && c->endpoint[strlen(c->endpoint) - 1] == '/')
 		c->endpoint[strlen(c->endpoint) - 1] = '\0';
@@ -1242,16 +1244,16 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 	c->allow_http = aws->allow_http;
 	c->process_timeout_s = aws->credential_process_timeout ? aws->credential_process_timeout :
 	    CREDS_PROCESS_TIMEOUT_S;
-	if (aws->sts_endpoint && snprintf(c->sts_override, sizeof c->sts_override, "%s",
+	if (aws->sts_endpoint && fmt_snprintf(c->sts_override, sizeof c->sts_override, "%s",
 	    aws->sts_endpoint) >= (int)sizeof c->sts_override)
 		return err_set(e, "aws.sts_endpoint: URL too long");
 	profile = aws->profile ? aws->profile : env("AWS_PROFILE");
 	c->profile_explicit = profile != NULL;
 	c->profile_from_cfg = aws->profile != NULL;
-	if (snprintf(c->profile, sizeof c->profile, "%s", profile ? profile : "default") >=
+	if (fmt_snprintf(c->profile, sizeof c->profile, "%s", profile ? profile : "default") >=
 	    (int)sizeof c->profile)
 		return err_set(e, "AWS profile name too long");
-	if (aws->credentials_file && snprintf(c->credentials_file, sizeof c->credentials_file,
+	if (aws->credentials_file && fmt_snprintf(c->credentials_file, sizeof c->credentials_file,
 	    "%s", aws->credentials_file) >= (int)sizeof c->credentials_file)
 		return err_set(e, "aws.credentials_file: path too long");
 	if (aws->access_key_id || aws->secret_access_key) {
@@ -1275,7 +1277,7 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		} else if (rc == 0) {
 			rc = plan_process(c, NULL, p->credential_process, e) < 0 ? -1 : 2;
 			c->dynamic = CREDS_PROCESS;
-			snprintf(c->where, sizeof c->where, "credential_process of notify53 config");
+			fmt_snprintf(c->where, sizeof c->where, "credential_process of notify53 config");
 		}
 		secret_wipe(p, sizeof *p);
 		free(p);
@@ -1319,21 +1321,21 @@ send_step(struct creds *c)
 	r->method = "GET";
 	switch (c->step) {
 	case STEP_ECS:
-		snprintf(c->target, sizeof c->target, "%s", c->path);
+		fmt_snprintf(c->target, sizeof c->target, "%s", c->path);
 		if (c->auth[0])
 			http_request_add(r, "Authorization", c->auth);
 		break;
 	case STEP_IMDS_TOKEN:
 		r->method = "PUT";
-		snprintf(c->target, sizeof c->target, "/latest/api/token");
+		fmt_snprintf(c->target, sizeof c->target, "/latest/api/token");
 		http_request_add(r, "X-aws-ec2-metadata-token-ttl-seconds", "21600");
 		break;
 	case STEP_IMDS_ROLE:
-		snprintf(c->target, sizeof c->target, "/latest/meta-data/iam/security-credentials/");
+		fmt_snprintf(c->target, sizeof c->target, "/latest/meta-data/iam/security-credentials/");
 		http_request_add(r, "X-aws-ec2-metadata-token", c->imds_token);
 		break;
 	default:
-		if (snprintf(c->target, sizeof c->target,
+		if (fmt_snprintf(c->target, sizeof c->target,
 		    "/latest/meta-data/iam/security-credentials/%s", c->role) >= (int)sizeof c->target)
 			return err_set(&c->err, "instance metadata: role name too long");
 		http_request_add(r, "X-aws-ec2-metadata-token", c->imds_token);
@@ -1421,7 +1423,7 @@ stage_done(struct creds *c, struct creds_value *v)
 	value_wipe(&c->prev);
 	c->obtained = c->last_fetch;
 	if (c->dynamic == CREDS_ECS || c->dynamic == CREDS_IMDS)
-		snprintf(c->where, sizeof c->where, "%s %s", creds_source_name(c->dynamic),
+		fmt_snprintf(c->where, sizeof c->where, "%s %s", creds_source_name(c->dynamic),
 		    c->endpoint);
 	log_debug("AWS credentials: key %s from %s", c->cur.access_key, c->where);
 	fetch_end(c, 1);
@@ -1511,7 +1513,7 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 			    "credentials would travel in clear (\"allow_http\" is for tests)", r->who,
 			    action, r->endpoint);
 		}
-		snprintf(c->sts_url, sizeof c->sts_url, "%s", r->endpoint);
+		fmt_snprintf(c->sts_url, sizeof c->sts_url, "%s", r->endpoint);
 		c->sts_ready = 1;
 	}
 	if (!c->sts_body && !(c->sts_body = malloc(CREDS_STS_BODY_MAX)))
@@ -1519,10 +1521,10 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 	q = c->sts_body;
 	q[0] = '\0';
 	if (r->session_name[0])
-		snprintf(session, sizeof session, "%s", r->session_name);
+		fmt_snprintf(session, sizeof session, "%s", r->session_name);
 	else
-		snprintf(session, sizeof session, "notify53-%lld", (long long)c->last_fetch);
-	snprintf(dur, sizeof dur, "%d", r->duration);
+		fmt_snprintf(session, sizeof session, "notify53-%lld", (long long)c->last_fetch);
+	fmt_snprintf(dur, sizeof dur, "%d", r->duration);
 	if (sigv4_query_add(q, CREDS_STS_BODY_MAX, "Action", action) < 0 ||
 	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "Version", "2011-06-15") < 0 ||
 	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "RoleArn", r->arn) < 0 ||

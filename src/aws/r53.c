@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "base/log.h"
 #include "base/rnd.h"
 
@@ -98,7 +99,7 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	memset(r, 0, sizeof *r);
 	r->now = NULL;
 	r->wake.cb = on_wake;
-	snprintf(r->region, sizeof r->region, "%s", aws->region ? aws->region : R53_DEFAULT_REGION);
+	fmt_snprintf(r->region, sizeof r->region, "%s", aws->region ? aws->region : R53_DEFAULT_REGION);
 	if (ca_file ? tls_trust_load_file(&r->trust, ca_file, e) < 0 :
 	    tls_trust_add_builtin(&r->trust, e) < 0)
 		return -1;
@@ -326,7 +327,7 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	int rc;
 
 	rc = r53_op_request(op, &method, r->path, sizeof r->path, r->query, sizeof r->query);
-	if (rc < 0 || snprintf(r->target, sizeof r->target, "%s%s%s", r->path,
+	if (rc < 0 || fmt_snprintf(r->target, sizeof r->target, "%s%s%s", r->path,
 	    r->query[0] ? "?" : "", r->query) >= (int)sizeof r->target) {
 		finish(op, R53_ERR_INVALID_INPUT, "%s: request too long",
 		    r53_api_name(r53_kind_api(op->kind)));
@@ -586,7 +587,7 @@ on_http_done(struct http_call *call)
 		char more[48] = "";
 
 		if (op->nmessages > 1)
-			snprintf(more, sizeof more, " (and %zu more)", op->nmessages - 1);
+			fmt_snprintf(more, sizeof more, " (and %zu more)", op->nmessages - 1);
 		finish(op, st, "%s: %s%s%s%s%s", what, op->code, msg ? ": " : "", msg ? msg : "",
 		    more,
 		    cls == R53_RETRY_THROTTLE || cls == R53_RETRY_TRANSIENT ?

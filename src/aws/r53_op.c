@@ -8,7 +8,9 @@
 #include "aws/sigv4.h"
 #include "aws/xml.h"
 #include "base/buf.h"
+#include "base/fmt.h"
 #include "base/num.h"
+#include "base/str.h"
 #include "codec/rr.h"
 
 #define R53_NS "https://route53.amazonaws.com/doc/2013-04-01/"
@@ -47,10 +49,10 @@ r53_calls_text(const unsigned long *calls, char *buf, size_t cap)
 	buf[0] = '\0';
 	for (int a = 0; a < R53_API_COUNT && n < cap; a++)
 		if (calls[a])
-			n += (size_t)snprintf(buf + n, cap - n, "%s%s %lu", n ? ", " : "",
+			n += (size_t)fmt_snprintf(buf + n, cap - n, "%s%s %lu", n ? ", " : "",
 			    api_names[a], calls[a]);
 	if (!buf[0])
-		snprintf(buf, cap, "none");
+		fmt_snprintf(buf, cap, "none");
 	return buf;
 }
 
@@ -128,8 +130,8 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 		return R53_RETRY_THROTTLE;
 	if (!strcmp(code, "ExpiredToken") || !strcmp(code, "ExpiredTokenException"))
 		return R53_RETRY_CREDS;
-	if (code_in(code, skew_codes) || (message && (strstr(message, "Signature expired") ||
-	    strstr(message, "Signature not yet current"))))
+	if (code_in(code, skew_codes) || (message && (str_find(message, "Signature expired") ||
+	    str_find(message, "Signature not yet current"))))
 		return R53_RETRY_SKEW;
 	if (status == 500 || status == 502 || status == 503 || status == 504 ||
 	    !strcmp(code, "RequestTimeout") || !strcmp(code, "RequestTimeoutException"))
@@ -261,7 +263,7 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 	op->code[0] = '\0';
 	if (xml_parse(&d, body, len) < 0 || !d.root) {
 		xml_free(&d);
-		snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
+		fmt_snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
 		return code_status("", http_status);
 	}
 	if (!strcmp(d.root->name, "ErrorResponse")) {
@@ -288,9 +290,9 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 		if (rc == 0 && (msg = xml_text(d.root, "Message")))
 			rc = add_message(op, msg, strlen(msg));
 	}
-	snprintf(op->code, sizeof op->code, "%s", code && *code ? code : "");
+	fmt_snprintf(op->code, sizeof op->code, "%s", code && *code ? code : "");
 	if (!op->code[0])
-		snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
+		fmt_snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
 	xml_free(&d);
 	if (rc < 0)
 		err_set(&op->err, "out of memory for an error message");
@@ -341,7 +343,7 @@ r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 		xml_open(&w, "ResourceRecordSet", NULL);
 		xml_leaf(&w, "Name", s->name);
 		xml_leaf(&w, "Type", rr_type_name(s->type, tn));
-		snprintf(num, sizeof num, "%lu", (unsigned long)s->ttl);
+		fmt_snprintf(num, sizeof num, "%lu", (unsigned long)s->ttl);
 		xml_leaf(&w, "TTL", num);
 		xml_open(&w, "ResourceRecords", NULL);
 		for (int k = 0; k < s->nvalues; k++) {
@@ -394,7 +396,7 @@ bare_id(char *out, size_t cap, const char *id)
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
 			return -1;
-	snprintf(out, cap, "%s", s);
+	fmt_snprintf(out, cap, "%s", s);
 	return 0;
 }
 
@@ -537,7 +539,7 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 			err_set(e, "ListResourceRecordSets: %s too long", next_names[i]);
 			goto out;
 		}
-		snprintf(next[i], DNS_NAME_TEXT_MAX, "%s", s ? s : "");
+		fmt_snprintf(next[i], DNS_NAME_TEXT_MAX, "%s", s ? s : "");
 	}
 	if (*truncated && !next[0][0]) {
 		err_set(e, "ListResourceRecordSets: IsTruncated without NextRecordName");
@@ -715,7 +717,7 @@ r53_op_what(const struct r53_op *op, char *buf, size_t cap)
 	const char *arg = op->zone_id[0] ? op->zone_id : op->change_id[0] ? op->change_id :
 	    op->page && op->page->r53name[0] ? op->page->r53name : "";
 
-	snprintf(buf, cap, "%s%s%.100s", r53_api_name(r53_kind_api(op->kind)), *arg ? " " : "",
+	fmt_snprintf(buf, cap, "%s%s%.100s", r53_api_name(r53_kind_api(op->kind)), *arg ? " " : "",
 	    arg);
 	return buf;
 }
@@ -763,33 +765,33 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 	query[0] = '\0';
 	switch (op->kind) {
 	case R53_LIST_ZONES:
-		snprintf(path, pcap, "/2013-04-01/hostedzone");
+		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone");
 		if (pg->have)
 			rc = sigv4_query_add(query, qcap, "marker", pg->cur[0]);
 		if (rc == 0)
 			rc = sigv4_query_add(query, qcap, "maxitems", R53_ZONES_MAXITEMS);
 		break;
 	case R53_FIND_ZONE:
-		snprintf(path, pcap, "/2013-04-01/hostedzonesbyname");
+		fmt_snprintf(path, pcap, "/2013-04-01/hostedzonesbyname");
 		rc = sigv4_query_add(query, qcap, "dnsname",
 		    pg->have ? pg->cur[0] : pg->r53name);
 		if (rc == 0 && pg->have && pg->cur[1][0])
 			rc = sigv4_query_add(query, qcap, "hostedzoneid", pg->cur[1]);
-		snprintf(num, sizeof num, "%d", R53_FIND_MAXITEMS);
+		fmt_snprintf(num, sizeof num, "%d", R53_FIND_MAXITEMS);
 		if (rc == 0)
 			rc = sigv4_query_add(query, qcap, "maxitems", num);
 		break;
 	case R53_GET_ZONE:
-		snprintf(path, pcap, "/2013-04-01/hostedzone/%s", op->zone_id);
+		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s", op->zone_id);
 		break;
 	case R53_LIST_SETS:
-		snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
+		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
 		rc = r53_sets_query(query, qcap, pg->have ? pg->cur[0] : NULL,
 		    pg->have && pg->cur[1][0] ? pg->cur[1] : NULL,
 		    pg->have && pg->cur[2][0] ? pg->cur[2] : NULL);
 		break;
 	case R53_GET_SOA:
-		snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
+		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
 		rc = sigv4_query_add(query, qcap, "maxitems", "1");
 		if (rc == 0)
 			rc = sigv4_query_add(query, qcap, "name", op->name ? op->name : ".");
@@ -800,11 +802,11 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 		/* The model's requestUri has the trailing slash; it is signed
 		 * exactly as sent (Route 53 API Reference,
 		 * ChangeResourceRecordSets: the request's path). */
-		snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset/", op->zone_id);
+		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset/", op->zone_id);
 		*method = "POST";
 		break;
 	default:
-		snprintf(path, pcap, "/2013-04-01/change/%s", op->change_id);
+		fmt_snprintf(path, pcap, "/2013-04-01/change/%s", op->change_id);
 		break;
 	}
 	return rc;
@@ -881,8 +883,8 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 				err_set(e, "IsTruncated without a usable next cursor");
 				goto out;
 			}
-			snprintf(pg->cur[0], DNS_NAME_TEXT_MAX, "%s", a);
-			snprintf(pg->cur[1], DNS_NAME_TEXT_MAX, "%s", b);
+			fmt_snprintf(pg->cur[0], DNS_NAME_TEXT_MAX, "%s", a);
+			fmt_snprintf(pg->cur[1], DNS_NAME_TEXT_MAX, "%s", b);
 			pg->have = 1;
 			if (cursor_new(pg) < 0) {
 				err_set(e, "the page cursor %s came back: stopping instead of looping", a);

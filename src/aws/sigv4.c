@@ -5,6 +5,7 @@
 
 #include "bearssl.h"
 #include "base/date.h"
+#include "base/fmt.h"
 #include "base/num.h"
 
 static const char hexdig[] = "0123456789abcdef";
@@ -561,7 +562,7 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 		return err_set(e, "sigv4: time %lld out of range", (long long)now);
 	memcpy(date, sig->amz_date, 8);
 	date[8] = '\0';
-	snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, s->region, s->service);
+	fmt_snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, s->region, s->service);
 
 	br_sha256_init(&o.sha);
 	o.buf = NULL;
@@ -571,7 +572,7 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 		return -1;
 	br_sha256_out(&o.sha, h);
 	hex(hx, h, sizeof h);
-	n = snprintf(sig->string_to_sign, sizeof sig->string_to_sign,
+	n = fmt_snprintf(sig->string_to_sign, sizeof sig->string_to_sign,
 	    "AWS4-HMAC-SHA256\n%s\n%s\n%s", sig->amz_date, scope, hx);
 	if (n < 0 || (size_t)n >= sizeof sig->string_to_sign)
 		return err_set(e, "sigv4: string to sign too long");
@@ -596,7 +597,7 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 		so.overflow = 0;
 		list[0] = '\0';
 		emit_headers(&so, &l, 1);
-		n = snprintf(sig->authorization, sizeof sig->authorization,
+		n = fmt_snprintf(sig->authorization, sizeof sig->authorization,
 		    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s",
 		    c->access_key, scope, list, hx);
 		if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization)

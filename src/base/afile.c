@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
+
 int
 afile_write(const char *path, const void *data, size_t len, unsigned flags, long uid, long gid,
     struct err *e)
@@ -21,7 +23,7 @@ afile_write(const char *path, const void *data, size_t len, unsigned flags, long
 
 	if (strlen(path) > CFG_MAX_STRING)
 		return err_set(e, "%.64s...: path too long", path);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	fmt_snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if (unlink(tmp) < 0 && errno != ENOENT)
 		return err_set(e, "cannot remove the stale %s: %s", tmp, strerror(errno));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,

@@ -1,4 +1,5 @@
 #include "base/child.h"
+#include "base/fmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -258,11 +259,11 @@ const char *
 child_status_str(int status, char *buf, size_t cap)
 {
 	if (WIFEXITED(status))
-		snprintf(buf, cap, "exited with status %d", WEXITSTATUS(status));
+		fmt_snprintf(buf, cap, "exited with status %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		snprintf(buf, cap, "killed by signal %d", WTERMSIG(status));
+		fmt_snprintf(buf, cap, "killed by signal %d", WTERMSIG(status));
 	else
-		snprintf(buf, cap, "ended with wait status %d", status);
+		fmt_snprintf(buf, cap, "ended with wait status %d", status);
 	return buf;
 }
 

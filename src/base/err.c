@@ -1,4 +1,5 @@
 #include "base/err.h"
+#include "base/fmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +9,7 @@ err_vset(struct err *e, const char *fmt, va_list ap)
 {
 	if (e->set)
 		return -1;
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	fmt_vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	e->set = 1;
 	return -1;
 }

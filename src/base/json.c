@@ -4,6 +4,7 @@
 
 #include <cJSON.h>
 
+#include "base/fmt.h"
 #include "base/num.h"
 
 void
@@ -14,9 +15,9 @@ json_write_str(FILE *f, const char *s)
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
+			fmt_fprintf(f, "\\%c", ch);
 		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\u%04x", ch);
+			fmt_fprintf(f, "\\u%04x", ch);
 		else
 			putc(ch, f);
 	}
@@ -34,9 +35,9 @@ write_number(FILE *f, double d)
 	}
 	/* 15 significant digits always read back exactly for the numbers a
 	 * config holds; 17 are enough for any double (IEEE 754). */
-	snprintf(buf, sizeof buf, "%.15g", d);
+	fmt_snprintf(buf, sizeof buf, "%.15g", d);
 	if (num_strtod(buf, NULL) != d)
-		snprintf(buf, sizeof buf, "%.17g", d);
+		fmt_snprintf(buf, sizeof buf, "%.17g", d);
 	fputs(buf, f);
 }
 

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include "base/fmt.h"
+
 static enum log_level cur_level = LOG_LEVEL_INFO;
 
 /* Syslog state: a path is set once log_use_syslog was called; fd is -1
@@ -96,7 +98,7 @@ sl_line(enum log_level level, const char *line)
 	int n;
 
 	if (sl.dropped) {
-		n = snprintf(msg, sizeof msg, "<%u>notify53[%ld]: %lu log lines lost: syslog did not "
+		n = fmt_snprintf(msg, sizeof msg, "<%u>notify53[%ld]: %lu log lines lost: syslog did not "
 		    "take them", 3 * 8 + 4u, (long)getpid(), sl.dropped);
 		if (sl_send(msg, (size_t)n) < 0) {
 			sl.dropped++;
@@ -104,7 +106,7 @@ sl_line(enum log_level level, const char *line)
 		}
 		sl.dropped = 0;
 	}
-	n = snprintf(msg, sizeof msg, "<%u>notify53[%ld]: %s", 3 * 8u + severity[level],
+	n = fmt_snprintf(msg, sizeof msg, "<%u>notify53[%ld]: %s", 3 * 8u + severity[level],
 	    (long)getpid(), line);
 	if (n < 0)
 		return;
@@ -125,7 +127,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 	if (level > cur_level)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
+	n = fmt_vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
@@ -137,5 +139,5 @@ log_msg(enum log_level level, const char *fmt, ...)
 	if (sl.on)
 		sl_line(level, line);
 	else
-		fprintf(stderr, "notify53: %s: %s\n", tag[level], line);
+		fmt_fprintf(stderr, "notify53: %s: %s\n", tag[level], line);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
 #include "base/num.h"
 
 static int
@@ -96,11 +97,11 @@ net_cidr_parse(struct net_addr *a, int *prefix, const char *s)
 
 	if (n + 3 > sizeof tmp)
 		return NET_CIDR_BAD;
-	snprintf(tmp, sizeof tmp, "%.*s", (int)n, s);
+	fmt_snprintf(tmp, sizeof tmp, "%.*s", (int)n, s);
 	/* A bare IPv6 address would read its last group as a port: bracket it;
 	 * one colon (a port) is not an address. */
 	if (strchr(tmp, ':') && strchr(strchr(tmp, ':') + 1, ':'))
-		snprintf(tmp, sizeof tmp, "[%.*s]", (int)n, s);
+		fmt_snprintf(tmp, sizeof tmp, "[%.*s]", (int)n, s);
 	else if (strchr(tmp, ':'))
 		return NET_CIDR_BAD;
 	if (net_addr_parse(a, tmp, 53) < 0)
@@ -149,17 +150,79 @@ net_addr_port(const struct net_addr *a)
 	return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
 }
 
+/* Decimal or lower-case hex digits of v, no leading zeros. */
+static size_t
+uint_text(char *t, unsigned v, unsigned base)
+{
+	char d[8];
+	size_t n = 0, k = 0;
+
+	do
+		d[n++] = "0123456789abcdef"[v % base];
+	while ((v /= base));
+	while (n)
+		t[k++] = d[--n];
+	return k;
+}
+
+size_t
+net_ip_text(const uint8_t *p, size_t n, char *buf)
+{
+	unsigned g[8];
+	int best = -1, bestlen = 1;
+	size_t k = 0;
+
+	if (n == 4) {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				buf[k++] = '.';
+			k += uint_text(buf + k, p[i], 10);
+		}
+		buf[k] = '\0';
+		return k;
+	}
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j == i ? i + 1 : j;
+	}
+	if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
+		memcpy(buf, "::ffff:", 7);
+		return 7 + net_ip_text(p + 12, 4, buf + 7);
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			buf[k++] = ':';
+			buf[k++] = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		if (i && i != best + bestlen)
+			buf[k++] = ':';
+		k += uint_text(buf + k, g[i], 16);
+	}
+	buf[k] = '\0';
+	return k;
+}
+
 const char *
 net_addr_ip_str(const struct net_addr *a, char *buf, size_t len)
 {
-	const void *ip;
+	char t[NET_IP_TEXT];
 
 	if (a->ss.ss_family == AF_INET)
-		ip = &((const struct sockaddr_in *)&a->ss)->sin_addr;
+		net_ip_text((const uint8_t *)&((const struct sockaddr_in *)&a->ss)->sin_addr, 4, t);
 	else
-		ip = &((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
-	if (!inet_ntop(a->ss.ss_family, ip, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
+		net_ip_text((const uint8_t *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr, 16, t);
+	fmt_snprintf(buf, len, "%s", t);
 	return buf;
 }
 
@@ -170,9 +233,9 @@ net_addr_str(const struct net_addr *a, char *buf, size_t len)
 
 	net_addr_ip_str(a, ip, sizeof ip);
 	if (a->ss.ss_family == AF_INET6)
-		snprintf(buf, len, "[%s]:%d", ip, net_addr_port(a));
+		fmt_snprintf(buf, len, "[%s]:%d", ip, net_addr_port(a));
 	else
-		snprintf(buf, len, "%s:%d", ip, net_addr_port(a));
+		fmt_snprintf(buf, len, "%s:%d", ip, net_addr_port(a));
 	return buf;
 }
 

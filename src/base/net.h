@@ -9,6 +9,7 @@
 #define NOTIFY53_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 struct net_addr {
@@ -29,6 +30,15 @@ void net_addr_from_ip(struct net_addr *a, const unsigned char *ip, size_t iplen,
 
 /* "192.0.2.1:53" or "[2001:db8::1]:53" into buf (NET_ADDR_STRLEN bytes). */
 const char *net_addr_str(const struct net_addr *a, char *buf, size_t len);
+
+/* The text of the IPv4 (n 4) or IPv6 (n 16) address at p into buf (room
+ * for NET_IP_TEXT, NUL-terminated); returns its length. RFC 5952 section
+ * 4: lower case, no leading zeros, the longest run of two or more zero
+ * groups (the first of equal runs) as "::"; section 5: an IPv4-mapped
+ * address ends in dotted decimal. No printf (inet_ntop's would link the
+ * C library's printf core). */
+#define NET_IP_TEXT 46
+size_t net_ip_text(const uint8_t *p, size_t n, char *buf);
 
 /* The address without the port, e.g. for logs of NOTIFY sources. */
 const char *net_addr_ip_str(const struct net_addr *a, char *buf, size_t len);

@@ -96,6 +96,19 @@ big_shl(struct big *b, int64_t k)
 		b->n--;
 }
 
+/* The finite double of bits x (sign ignored) as M * 2^*e; returns M. */
+static uint64_t
+split(uint64_t x, int64_t *e)
+{
+	uint64_t m = x & (((uint64_t)1 << 52) - 1);
+	int64_t f = (int64_t)(x >> 52 & 0x7ff);
+
+	if (f)
+		m |= (uint64_t)1 << 52;
+	*e = f ? f - 1075 : -1074;
+	return m;
+}
+
 /*
  * The comparison of d * 10^e with the value halfway between the finite
  * double of bits x and the double above it, (2M + 1) * 2^(E - 1) for x =
@@ -105,13 +118,10 @@ static int
 half_cmp(const struct big *d, int64_t e, uint64_t x)
 {
 	struct big l = *d, r = { 0 };
-	uint64_t m = x & (((uint64_t)1 << 52) - 1);
-	int64_t f = (int64_t)(x >> 52);
+	int64_t f;
+	uint64_t m = 2 * split(x, &f) + 1;
 
-	if (f)
-		m |= (uint64_t)1 << 52;
-	f = (f ? f - 1075 : -1074) - 1;
-	m = 2 * m + 1;
+	f--;
 	r.w[0] = (uint32_t)m;
 	r.w[1] = (uint32_t)(m >> 32);
 	r.n = r.w[1] ? 2 : 1;
@@ -245,6 +255,61 @@ num_strtod(const char *s, char **end)
 		memcpy(&v, &x, sizeof v);
 	}
 	return neg ? -v : v;
+}
+
+/* b = b / d; returns the remainder. */
+static uint32_t
+big_div32(struct big *b, uint32_t d)
+{
+	uint64_t r = 0;
+
+	for (int i = b->n - 1; i >= 0; i--) {
+		r = r << 32 | b->w[i];
+		b->w[i] = (uint32_t)(r / d);
+		r %= d;
+	}
+	while (b->n && !b->w[b->n - 1])
+		b->n--;
+	return (uint32_t)r;
+}
+
+int
+num_digits(double v, char *dig, int *point)
+{
+	/* |v| = M * 2^E is the integer M * 2^E, or M * 5^-E / 10^-E; in
+	 * 9-digit groups, least significant first. 2^1024 and 2^53 * 5^1074
+	 * both fit in NUM_BIG_WORDS; the latter has 767 digits. */
+	uint32_t grp[NUM_DIGITS / 9 + 1];
+	struct big b = { 0 };
+	uint64_t x, m;
+	int64_t f;
+	int ng = 0, nd = 0;
+
+	memcpy(&x, &v, sizeof x);
+	m = split(x, &f);
+	*point = 1;
+	if (!m)
+		return 0;
+	b.w[0] = (uint32_t)m;
+	b.w[1] = (uint32_t)(m >> 32);
+	b.n = b.w[1] ? 2 : 1;
+	if (f >= 0)
+		big_shl(&b, f);
+	else
+		big_pow5(&b, -f);
+	while (b.n)
+		grp[ng++] = big_div32(&b, 1000000000u);
+	for (int i = ng - 1; i >= 0; i--)
+		for (uint32_t p = 100000000u; p; p /= 10) {
+			char c = (char)('0' + grp[i] / p % 10);
+
+			if (nd || c != '0')
+				dig[nd++] = c;
+		}
+	*point = nd - (f < 0 ? (int)-f : 0);
+	while (dig[nd - 1] == '0')
+		nd--;
+	return nd;
 }
 
 int

@@ -32,6 +32,16 @@ int num_parse_n(const char *s, size_t n, uint64_t max, uint64_t *out);
  */
 double num_strtod(const char *s, char **end);
 
+/*
+ * The exact decimal digits of the finite double |v| ('0' to '9', no
+ * leading or trailing zero, not NUL-terminated) into dig, which has room
+ * for NUM_DIGITS_MAX: |v| = 0.DIGITS * 10^*point. Returns their count, 0
+ * for zero (*point 1). For printf's %g, %e and %f (src/base/fmt.h), which
+ * round them.
+ */
+#define NUM_DIGITS_MAX 800
+int num_digits(double v, char *dig, int *point);
+
 /* The value of the hex digit c (either case), or -1. */
 int num_hex(int c);
 

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "base/fmt.h"
 #include "base/net.h"
 #include "cli/cmd.h"
 #include "codec/rr.h"
@@ -18,27 +19,27 @@ print_zone(const struct cfg_zone *z)
 {
 	char a[NET_ADDR_STRLEN];
 
-	printf("zone %s\n  primaries:", z->name);
+	fmt_printf("zone %s\n  primaries:", z->name);
 	for (int i = 0; i < z->nprimaries; i++)
-		printf(" %s", net_addr_str(&z->primaries[i], a, sizeof a));
-	printf("\n  hosted zone: %s\n",
+		fmt_printf(" %s", net_addr_str(&z->primaries[i], a, sizeof a));
+	fmt_printf("\n  hosted zone: %s\n",
 	    z->hosted_zone_id                 ? z->hosted_zone_id :
 		z->kind == CFG_ZONE_PRIVATE ? "by name, private" :
 		z->kind == CFG_ZONE_PUBLIC  ? "by name, public" :
 						    "by name, public preferred");
 	if (z->tsig)
-		printf("  tsig key: %s (%s)\n", z->tsig->name, z->tsig->algorithm);
-	printf("  sync soa: %s\n", z->sync_soa ? "yes" : "no");
+		fmt_printf("  tsig key: %s (%s)\n", z->tsig->name, z->tsig->algorithm);
+	fmt_printf("  sync soa: %s\n", z->sync_soa ? "yes" : "no");
 	for (int i = 0; i < z->nignore; i++) {
-		printf("  ignore: name %s, type", z->ignore[i].name ? z->ignore[i].name : "*");
+		fmt_printf("  ignore: name %s, type", z->ignore[i].name ? z->ignore[i].name : "*");
 		if (!z->ignore[i].ntypes)
-			printf(" any");
+			fmt_printf(" any");
 		for (int j = 0; j < z->ignore[i].ntypes; j++) {
 			char tbuf[RR_TYPE_NAME_MAX];
 
-			printf(" %s", rr_type_name(z->ignore[i].types[j], tbuf));
+			fmt_printf(" %s", rr_type_name(z->ignore[i].types[j], tbuf));
 		}
-		printf("\n");
+		fmt_printf("\n");
 	}
 }
 
@@ -46,9 +47,9 @@ static void
 print_proxy(const char *scheme, const struct proxy *p, const char *from)
 {
 	if (p->url.host[0])
-		printf(" %s via %s (%s)", scheme, p->url.hostport, from);
+		fmt_printf(" %s via %s (%s)", scheme, p->url.hostport, from);
 	else
-		printf(" %s direct", scheme);
+		fmt_printf(" %s direct", scheme);
 }
 
 int
@@ -61,45 +62,45 @@ cmd_check_config(const struct cmd_args *args)
 	char a[NET_ADDR_STRLEN];
 
 	if (cfg_load(&c, path, &e) < 0) {
-		fprintf(stderr, "notify53: %s\n", e.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 		return CMD_FAIL;
 	}
-	printf("%s: ok\nlisten:", path);
+	fmt_printf("%s: ok\nlisten:", path);
 	for (int i = 0; i < c.nlisten; i++)
-		printf(" %s", net_addr_str(&c.listen[i], a, sizeof a));
-	printf("\nnotify from:");
+		fmt_printf(" %s", net_addr_str(&c.listen[i], a, sizeof a));
+	fmt_printf("\nnotify from:");
 	for (int i = 0; i < c.nnotify_from; i++)
-		printf(" %s/%d", net_addr_ip_str(&c.notify_from[i].addr, a, sizeof a),
+		fmt_printf(" %s/%d", net_addr_ip_str(&c.notify_from[i].addr, a, sizeof a),
 		    c.notify_from[i].prefix);
-	printf("%s\n", c.nnotify_from ? "" : " each zone's primaries");
+	fmt_printf("%s\n", c.nnotify_from ? "" : " each zone's primaries");
 	if (c.zones_from_aws)
-		printf("zones: every hosted zone of the account, from %s\n",
+		fmt_printf("zones: every hosted zone of the account, from %s\n",
 		    net_addr_str(&c.notify_from[0].addr, a, sizeof a));
 	for (int i = 0; i < c.nzones; i++)
 		print_zone(&c.zones[i]);
-	printf("refresh: at least every %ds; full reconcile every %ds\n", c.refresh_min,
+	fmt_printf("refresh: at least every %ds; full reconcile every %ds\n", c.refresh_min,
 	    c.reconcile_interval);
 	for (int i = 0; i < c.npeers; i++)
-		printf("peer %s, tsig key %s\n", net_addr_str(&c.peers[i].addr, a, sizeof a),
+		fmt_printf("peer %s, tsig key %s\n", net_addr_str(&c.peers[i].addr, a, sizeof a),
 		    c.peers[i].tsig->name);
 	if (c.npeers)
-		printf("peer_wait: %ds (%s)\n", c.peer_wait, c.peer_wait ? "standby: a peer writes "
+		fmt_printf("peer_wait: %ds (%s)\n", c.peer_wait, c.peer_wait ? "standby: a peer writes "
 		    "first" : "active: writes at once");
-	printf("safety: at most %d%% deleted, %d%% updated (from %d record sets)\n",
+	fmt_printf("safety: at most %d%% deleted, %d%% updated (from %d record sets)\n",
 	    c.safety.max_delete_percent, c.safety.max_update_percent, c.safety.min_existing);
-	printf("aws: %s, region %s, at most %g requests/s\n",
+	fmt_printf("aws: %s, region %s, at most %g requests/s\n",
 	    c.aws.endpoint ? c.aws.endpoint : "https://route53.amazonaws.com",
 	    c.aws.region ? c.aws.region : "us-east-1", c.aws.max_requests_per_second);
 	if (proxy_conf_init(&pc, c.aws.proxy, &e) < 0) {
-		fprintf(stderr, "notify53: %s\n", e.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 		cfg_free(&c);
 		return CMD_FAIL;
 	}
-	printf("proxy:");
+	fmt_printf("proxy:");
 	print_proxy("https", &pc.https, pc.https_from);
-	printf(",");
+	fmt_printf(",");
 	print_proxy("http", &pc.http, pc.http_from);
-	printf("%s%.200s\n", pc.no_proxy ? "; NO_PROXY " : "", pc.no_proxy ? pc.no_proxy : "");
+	fmt_printf("%s%.200s\n", pc.no_proxy ? "; NO_PROXY " : "", pc.no_proxy ? pc.no_proxy : "");
 	proxy_conf_free(&pc);
 	cfg_free(&c);
 	return CMD_OK;

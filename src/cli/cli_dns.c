@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "base/fmt.h"
 #include "base/loop.h"
 #include "base/num.h"
 #include "dns/xfr.h"
@@ -55,13 +56,13 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 
 	if (a->opt[CMD_OPT_TSIG]) {
 		if (tsig_key_parse(&key, a->opt[CMD_OPT_TSIG], &e) < 0) {
-			fprintf(stderr, "notify53: --tsig: %s\n", e.msg);
+			fmt_fprintf(stderr, "notify53: --tsig: %s\n", e.msg);
 			return CMD_USAGE;
 		}
 		x->key = &key;
 	}
 	if (a->opt[CMD_OPT_IXFR] && parse_serial(a->opt[CMD_OPT_IXFR], &x->serial) < 0) {
-		fprintf(stderr, "notify53: --ixfr: \"%s\" is not a serial number\n",
+		fmt_fprintf(stderr, "notify53: --ixfr: \"%s\" is not a serial number\n",
 		    a->opt[CMD_OPT_IXFR]);
 		return CMD_USAGE;
 	}
@@ -69,11 +70,11 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 		*json = a->opt[CMD_OPT_JSON] != NULL;
 	if (dns_name_parse(x->name, sizeof x->name, zone, strlen(zone), DNS_NAME_DOT_OPT, NULL,
 	    &e) < 0) {
-		fprintf(stderr, "notify53: zone \"%s\": %s\n", zone, e.msg);
+		fmt_fprintf(stderr, "notify53: zone \"%s\": %s\n", zone, e.msg);
 		return CMD_USAGE;
 	}
 	if (net_addr_parse(&server, server_arg, 53) < 0) {
-		fprintf(stderr, "notify53: server \"%s\" is not IP[:PORT]\n", server_arg);
+		fmt_fprintf(stderr, "notify53: server \"%s\" is not IP[:PORT]\n", server_arg);
 		return CMD_USAGE;
 	}
 	x->kind = !json ? XFR_SOA : a->opt[CMD_OPT_IXFR] ? XFR_IXFR : XFR_AXFR;
@@ -83,7 +84,7 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 	xfr_start(x);
 	loop_run();
 	if (x->err.set) {
-		fprintf(stderr, "notify53: %s\n", x->err.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", x->err.msg);
 		xfr_free(x);
 		return CMD_FAIL;
 	}
@@ -101,7 +102,7 @@ cmd_soa(const struct cmd_args *a)
 		return rc;
 	dns_name_to_text(x.soa.mname, mname, sizeof mname);
 	dns_name_to_text(x.soa.rname, rname, sizeof rname);
-	printf("serial %u\nrefresh %u\nretry %u\nexpire %u\nminimum %u\nttl %u\nmname %s\n"
+	fmt_printf("serial %u\nrefresh %u\nretry %u\nexpire %u\nminimum %u\nttl %u\nmname %s\n"
 	    "rname %s\n", x.soa.serial, x.soa.refresh, x.soa.retry, x.soa.expire, x.soa.minimum,
 	    x.soa_ttl, mname, rname);
 	xfr_free(&x);
@@ -118,7 +119,7 @@ print_op(const struct zone *z, size_t i, char op, const struct xfr_step *s, int 
 	int rc;
 
 	if (!json) {
-		printf("%c ", op);
+		fmt_printf("%c ", op);
 		return zone_print_set(z, i, stdout, 0);
 	}
 	/* The zone's JSON object with "op", "from" and "to" in front. */
@@ -129,7 +130,7 @@ print_op(const struct zone *z, size_t i, char op, const struct xfr_step *s, int 
 		free(buf);
 		return -1;
 	}
-	printf("{\"op\":\"%c\",\"from\":%u,\"to\":%u,%s", op, s->from, s->to, buf + 1);
+	fmt_printf("{\"op\":\"%c\",\"from\":%u,\"to\":%u,%s", op, s->from, s->to, buf + 1);
 	free(buf);
 	return 0;
 }
@@ -138,20 +139,25 @@ int
 cmd_xfr(const struct cmd_args *a)
 {
 	static struct xfr x;
-	static char obuf[64 * 1024];
+	/* Kept until exit, which flushes stdout from it; volatile: a
+	 * pointer only stored would be optimised away, and valgrind would
+	 * call the buffer lost. */
+	static char *volatile obuf;
 	int json = 0, rc = run(a, &x, &json);
 
 	if (rc != CMD_OK)
 		return rc;
 	/* musl's stdout buffer is 1 KB: a 100,000-record zone would take
-	 * thousands of writes. */
-	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	 * thousands of writes. On the heap: static, it would be in every
+	 * command's memory. Without it, output is only slower. */
+	if ((obuf = malloc(64 * 1024)))
+		setvbuf(stdout, obuf, _IOFBF, 64 * 1024);
 	switch (x.outcome) {
 	case XFR_GOT_CURRENT:
 		if (json)
-			printf("{\"current\":true,\"serial\":%u}\n", x.soa.serial);
+			fmt_printf("{\"current\":true,\"serial\":%u}\n", x.soa.serial);
 		else
-			printf("current\n");
+			fmt_printf("current\n");
 		break;
 	case XFR_GOT_DELTA:
 		for (size_t i = 0; i < x.nsteps && rc == 0; i++) {
@@ -159,7 +165,7 @@ cmd_xfr(const struct cmd_args *a)
 			struct zone del, add;
 
 			if (!json)
-				printf("; %u -> %u\n", s->from, s->to);
+				fmt_printf("; %u -> %u\n", s->from, s->to);
 			/* One step's sets at a time: the delta holds the rest. */
 			zone_init(&del);
 			zone_init(&add);
@@ -180,7 +186,7 @@ cmd_xfr(const struct cmd_args *a)
 	}
 	xfr_free(&x);
 	if (rc < 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "notify53: cannot write the zone: %s\n", strerror(errno));
+		fmt_fprintf(stderr, "notify53: cannot write the zone: %s\n", strerror(errno));
 		return CMD_FAIL;
 	}
 	return CMD_OK;

@@ -38,6 +38,7 @@
 #include "config/cfg.h"
 #include "cli/cmd.h"
 #include "codec/dns.h"
+#include "base/fmt.h"
 #include "base/json.h"
 #include "base/loop.h"
 #include "aws/r53.h"
@@ -45,7 +46,14 @@
 #include "codec/rr.h"
 #include "dns/zone.h"
 
-static struct r53 client;
+/* On the heap (cmd_r53): the client with its TLS buffers (about 180 KB)
+ * and one rdata buffer, which static storage would add to every command's
+ * memory. rd is used by set_rdata and canonical_value, neither calls the
+ * other. */
+static struct r53_cli {
+	struct r53 client;
+	uint8_t rd[DNS_RDATA_MAX];
+} *r;
 
 static void
 op_done(struct r53_op *op)
@@ -58,13 +66,13 @@ op_done(struct r53_op *op)
 static int
 run_op(struct r53_op *op)
 {
-	r53_submit(&client, op);
+	r53_submit(&r->client, op);
 	loop_run();
 	if (op->status == R53_OK)
 		return 0;
-	fprintf(stderr, "notify53: %s\n", op->err.msg);
+	fmt_fprintf(stderr, "notify53: %s\n", op->err.msg);
 	for (size_t i = 1; i < op->nmessages; i++)
-		fprintf(stderr, "notify53:   %s\n", op->messages[i]);
+		fmt_fprintf(stderr, "notify53:   %s\n", op->messages[i]);
 	return -1;
 }
 
@@ -75,7 +83,7 @@ r53_to_text(const char *name, char *buf, size_t cap)
 	uint8_t w[DNS_NAME_MAX];
 
 	if (dns_name_from_r53(w, sizeof w, name, NULL) < 0 || dns_name_to_text(w, buf, cap) < 0)
-		snprintf(buf, cap, "%s", name);
+		fmt_snprintf(buf, cap, "%s", name);
 	return buf;
 }
 
@@ -91,7 +99,7 @@ zones(void)
 		return CMD_FAIL;
 	}
 	for (size_t i = 0; i < op.nzones; i++)
-		printf("%s %s %s %ld\n", op.zones[i].id, r53_to_text(op.zones[i].name, name,
+		fmt_printf("%s %s %s %ld\n", op.zones[i].id, r53_to_text(op.zones[i].name, name,
 		    sizeof name), op.zones[i].private_zone ? "private" : "public",
 		    op.zones[i].rrset_count);
 	r53_op_free(&op);
@@ -120,12 +128,12 @@ zone_id(const struct cfg *c, const char *arg, char *id)
 	int i;
 
 	if (looks_like_id(arg)) {
-		snprintf(id, R53_MAX_ID, "%s", arg);
+		fmt_snprintf(id, R53_MAX_ID, "%s", arg);
 		return 0;
 	}
 	z = c ? cfg_zone_find(c, arg) : NULL;
 	if (z && z->hosted_zone_id) {
-		snprintf(id, R53_MAX_ID, "%s", z->hosted_zone_id);
+		fmt_snprintf(id, R53_MAX_ID, "%s", z->hosted_zone_id);
 		return 0;
 	}
 	r53_op_find_zone(&op, arg, op_done);
@@ -134,9 +142,9 @@ zone_id(const struct cfg *c, const char *arg, char *id)
 		return -1;
 	}
 	if ((i = r53_zone_pick(&op, z ? z->kind : CFG_ZONE_ANY, &e)) < 0)
-		fprintf(stderr, "notify53: %s\n", e.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 	else
-		snprintf(id, R53_MAX_ID, "%s", op.zones[i].id);
+		fmt_snprintf(id, R53_MAX_ID, "%s", op.zones[i].id);
 	r53_op_free(&op);
 	return i < 0 ? -1 : 0;
 }
@@ -146,10 +154,10 @@ zone_id(const struct cfg *c, const char *arg, char *id)
 static int
 set_rdata(const struct r53list_set *s, const uint8_t *owner, struct zone *z, struct err *e)
 {
-	static uint8_t rd[DNS_RDATA_MAX];
+	uint8_t *rd = r->rd;
 
 	for (int k = 0; k < s->nvalues; k++) {
-		long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, sizeof rd, e);
+		long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, DNS_RDATA_MAX, e);
 
 		if (n < 0)
 			return -1;
@@ -164,9 +172,9 @@ set_rdata(const struct r53list_set *s, const uint8_t *owner, struct zone *z, str
 static char *
 canonical_value(const struct r53list_set *s, int k)
 {
-	static uint8_t rd[DNS_RDATA_MAX];
+	uint8_t *rd = r->rd;
 	char small[1024], *out;
-	long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, sizeof rd, NULL);
+	long n = rr_from_r53(s->type, s->values[k], strlen(s->values[k]), rd, DNS_RDATA_MAX, NULL);
 	long len;
 
 	if (n < 0 || (len = rr_to_r53(s->type, rd, (size_t)n, small, sizeof small, NULL)) < 0)
@@ -205,7 +213,7 @@ print_special(const struct r53list_set *s, const char *reason, int json)
 				fputs(",\"alias\":", f);
 				json_write_str(f, target);
 			} else {
-				fprintf(f, ",\"ttl\":%lu,\"values\":[", (unsigned long)s->ttl);
+				fmt_fprintf(f, ",\"ttl\":%lu,\"values\":[", (unsigned long)s->ttl);
 				for (int k = 0; !bad && k < s->nvalues; k++) {
 					char *v = canonical_value(s, k);
 
@@ -229,30 +237,30 @@ print_special(const struct r53list_set *s, const char *reason, int json)
 			bad |= fclose(f) != 0;
 		}
 		if (!bad)
-			printf("%s\n", text);
+			fmt_printf("%s\n", text);
 		free(text);
 		return bad ? -1 : 0;
 	}
 	if (alias) {
-		printf("%s ALIAS %s -> %s", name, type, target);
+		fmt_printf("%s ALIAS %s -> %s", name, type, target);
 	} else {
-		printf("%s %lu %s", name, (unsigned long)s->ttl, type);
+		fmt_printf("%s %lu %s", name, (unsigned long)s->ttl, type);
 		for (int k = 0; k < s->nvalues; k++) {
 			char *v = canonical_value(s, k);
 
 			if (!v)
 				return -1;
-			printf("%s%s", k ? " | " : " ", v);
+			fmt_printf("%s%s", k ? " | " : " ", v);
 			free(v);
 		}
 	}
 	if (s->set_identifier)
-		printf(" ; set-identifier=%s", s->set_identifier);
+		fmt_printf(" ; set-identifier=%s", s->set_identifier);
 	else if (s->flags & R53LIST_ROUTING)
-		printf(" ; traffic-policy");
+		fmt_printf(" ; traffic-policy");
 	if (reason)
-		printf(" ; not understood: %s", reason);
-	printf("\n");
+		fmt_printf(" ; not understood: %s", reason);
+	fmt_printf("\n");
 	return 0;
 }
 
@@ -282,12 +290,12 @@ print_list(const struct r53list *l, int json)
 			continue;
 		}
 		if (set_rdata(&s, owner, &z, &e) < 0) {
-			fprintf(stderr, "notify53: %s\n", e.msg);
+			fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 			goto out;
 		}
 	}
 	if (zone_finish(&z) < 0) {
-		fprintf(stderr, "notify53: %s\n", z.err.msg);
+		fmt_fprintf(stderr, "notify53: %s\n", z.err.msg);
 		goto out;
 	}
 	if (zone_print(&z, stdout, json) < 0)
@@ -325,7 +333,7 @@ dump(const struct cfg *c, const char *arg, int json)
 	r53_op_list_sets(&op, id, &l, op_done);
 	if (run_op(&op) == 0) {
 		if (print_list(&l, json) < 0 || fflush(stdout) != 0)
-			fprintf(stderr, "notify53: cannot print the record sets\n");
+			fmt_fprintf(stderr, "notify53: cannot print the record sets\n");
 		else
 			rc = CMD_OK;
 	}
@@ -350,22 +358,32 @@ cmd_r53(const struct cmd_args *a)
 		path = CFG_DEFAULT_PATH;
 	if (path) {
 		if (cfg_load(&c, path, &e) < 0) {
-			fprintf(stderr, "notify53: %s\n", e.msg);
+			fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 			return CMD_FAIL;
 		}
 		have_cfg = 1;
 	}
 	defaults.max_requests_per_second = CFG_DEFAULT_AWS_RATE;
-	if (r53_init(&client, have_cfg ? &c.aws : &defaults, &e) < 0) {
-		fprintf(stderr, "notify53: %s\n", e.msg);
-		r53_free(&client);
+	if (!(r = calloc(1, sizeof *r))) {
+		fmt_fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *r);
+		if (have_cfg)
+			cfg_free(&c);
+		return CMD_FAIL;
+	}
+	if (r53_init(&r->client, have_cfg ? &c.aws : &defaults, &e) < 0) {
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		r53_free(&r->client);
+		free(r);
+		r = NULL;
 		if (have_cfg)
 			cfg_free(&c);
 		return CMD_FAIL;
 	}
 	rc = !a->noperands ? zones() : dump(have_cfg ? &c : NULL, a->operands[0],
 	    a->opt[CMD_OPT_JSON] != NULL);
-	r53_free(&client);
+	r53_free(&r->client);
+	free(r);
+	r = NULL;
 	if (have_cfg)
 		cfg_free(&c);
 	return rc;

@@ -37,6 +37,7 @@
 #include "config/cfg.h"
 #include "cli/cmd.h"
 #include "codec/dns.h"
+#include "base/fmt.h"
 #include "base/log.h"
 #include "base/loop.h"
 #include "cli/plan_print.h"
@@ -65,7 +66,9 @@ struct run {
 	int64_t t0;
 };
 
-static struct run run;
+/* On the heap (main_run): the r53 client's TLS buffers make it about
+ * 180 KB, which static storage would add to every command's memory. */
+static struct run *run;
 
 /* ---- printing ------------------------------------------------------------------- */
 
@@ -78,7 +81,7 @@ print_notes(const struct sync_job *j, const char *zone)
 		if (n->level == PLAN_INFO)
 			log_debug("%s: note: %s", zone, n->text);
 		else
-			fprintf(stderr, "notify53: %s: %s: %s\n", zone,
+			fmt_fprintf(stderr, "notify53: %s: %s: %s\n", zone,
 			    n->level == PLAN_WARN ? "warning" : "error", n->text);
 	}
 }
@@ -87,27 +90,27 @@ static void
 print_plan(struct sync_job *j)
 {
 	struct plan_opts o;
-	unsigned flags = run.json ? PLAN_PRINT_JSON : 0;
+	unsigned flags = run->json ? PLAN_PRINT_JSON : 0;
 	char zone[SYNC_ZONE_TEXT_MAX];
 
-	if (!run.json && isatty(STDOUT_FILENO))
+	if (!run->json && isatty(STDOUT_FILENO))
 		flags |= PLAN_PRINT_COLOR;
 	if (j->status == SYNC_FAILED) {
-		fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
-		run.failed = 1;
+		fmt_fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
+		run->failed = 1;
 		return;
 	}
-	if (!run.json)
-		printf("# %s serial %lu, %s", sync_job_zone(j, zone, sizeof zone),
+	if (!run->json)
+		fmt_printf("# %s serial %lu, %s", sync_job_zone(j, zone, sizeof zone),
 		    (unsigned long)j->serial, j->basis == SYNC_BASIS_RECORD ?
 		    "compared with the sync record at serial " : j->status == SYNC_CURRENT ?
 		    "current as the sync record says\n" : "compared with a full listing\n");
-	if (!run.json && j->basis == SYNC_BASIS_RECORD)
-		printf("%lu\n", (unsigned long)j->record_serial);
+	if (!run->json && j->basis == SYNC_BASIS_RECORD)
+		fmt_printf("%lu\n", (unsigned long)j->record_serial);
 	plan_opts_init(&o, j->zone);
 	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
 	if (j->plan.nchanges)
-		run.pending = 1;
+		run->pending = 1;
 }
 
 static void
@@ -126,15 +129,15 @@ print_sync(struct sync_job *j)
 		print_notes(j, zone);
 	}
 	for (size_t i = 0; i < j->nrefused; i++)
-		fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
+		fmt_fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		fprintf(stderr, "notify53: %s: %s%s\n", zone,
+		fmt_fprintf(stderr, "notify53: %s: %s%s\n", zone,
 		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
-	printf("%s: %s\n", zone, sync_result(j, line, sizeof line));
+	fmt_printf("%s: %s\n", zone, sync_result(j, line, sizeof line));
 	/* A set the plan had to leave out (an error note: a value Route 53
 	 * cannot take) is missing from Route 53 as a refused one would be. */
 	if ((j->status != SYNC_OK && j->status != SYNC_CURRENT) || (j->plan.nerrors && !j->dry_run))
-		run.failed = 1;
+		run->failed = 1;
 }
 
 /* ---- jobs --------------------------------------------------------------------------- */
@@ -145,17 +148,17 @@ static void start_jobs(void);
 static void
 flush_jobs(void)
 {
-	while (run.printed < run.started && run.jobs[run.printed]->step == SYNC_DONE) {
-		struct sync_job *j = run.jobs[run.printed];
+	while (run->printed < run->started && run->jobs[run->printed]->step == SYNC_DONE) {
+		struct sync_job *j = run->jobs[run->printed];
 
-		if (run.plan)
+		if (run->plan)
 			print_plan(j);
 		else
 			print_sync(j);
 		fflush(stdout);
 		sync_free(j);
 		free(j);
-		run.jobs[run.printed++] = NULL;
+		run->jobs[run->printed++] = NULL;
 	}
 }
 
@@ -163,41 +166,41 @@ static void
 job_done(struct sync_job *j)
 {
 	(void)j;
-	run.ended++;
+	run->ended++;
 	flush_jobs();
 	start_jobs();
-	if (run.ended == run.nzones)
+	if (run->ended == run->nzones)
 		loop_stop();
 }
 
 static void
 start_jobs(void)
 {
-	while (run.started < run.nzones && run.started - run.printed < SYNC_CLI_JOBS) {
+	while (run->started < run->nzones && run->started - run->printed < SYNC_CLI_JOBS) {
 		struct sync_job *j = calloc(1, sizeof *j);
-		size_t i = run.started;
+		size_t i = run->started;
 
 		if (!j) {
-			fprintf(stderr, "notify53: out of memory\n");
-			run.failed = 1;
+			fmt_fprintf(stderr, "notify53: out of memory\n");
+			run->failed = 1;
 			loop_stop();
 			return;
 		}
-		run.jobs[run.started++] = j;
-		j->zone = run.zones[i];
-		j->r53 = &run.client;
-		j->safety = run.cfg.safety;
-		j->dry_run = run.plan || run.dry_run;
-		j->force = run.force;
-		j->wait = run.wait;
-		j->cache_dir = run.cache_dir;
-		j->reconcile = run.cfg.reconcile_interval;
-		j->full = run.full;
+		run->jobs[run->started++] = j;
+		j->zone = run->zones[i];
+		j->r53 = &run->client;
+		j->safety = run->cfg.safety;
+		j->dry_run = run->plan || run->dry_run;
+		j->force = run->force;
+		j->wait = run->wait;
+		j->cache_dir = run->cache_dir;
+		j->reconcile = run->cfg.reconcile_interval;
+		j->full = run->full;
 		j->done = job_done;
-		if (run.zone_ids[i]) {
-			snprintf(j->zone_id, sizeof j->zone_id, "%s", run.zone_ids[i]);
-			j->zone_private = run.found && run.zone_ids[i] == run.found[i] ?
-			    run.found_private[i] : j->zone->kind == CFG_ZONE_PRIVATE;
+		if (run->zone_ids[i]) {
+			fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", run->zone_ids[i]);
+			j->zone_private = run->found && run->zone_ids[i] == run->found[i] ?
+			    run->found_private[i] : j->zone->kind == CFG_ZONE_PRIVATE;
 		}
 		sync_start(j);
 	}
@@ -213,15 +216,15 @@ listed_zones(struct r53_op *op)
 }
 
 /* Every hosted zone of the account (ListHostedZones, paged) into
- * run.listing. Returns 0, or -1 with the reason printed. */
+ * run->listing. Returns 0, or -1 with the reason printed. */
 static int
 list_account(const char *why)
 {
-	r53_op_list_zones(&run.listing, listed_zones);
-	r53_submit(&run.client, &run.listing);
+	r53_op_list_zones(&run->listing, listed_zones);
+	r53_submit(&run->client, &run->listing);
 	loop_run();
-	if (run.listing.status != R53_OK) {
-		fprintf(stderr, "notify53: %s: %s\n", why, run.listing.err.msg);
+	if (run->listing.status != R53_OK) {
+		fmt_fprintf(stderr, "notify53: %s: %s\n", why, run->listing.err.msg);
 		return -1;
 	}
 	return 0;
@@ -236,8 +239,8 @@ account_zones(void)
 
 	if (list_account("domains_to_manage_from_aws") < 0)
 		return -1;
-	if (acct_zones(&run.cfg, &run.listing, &run.aws, &run.naws, &e) < 0) {
-		fprintf(stderr, "notify53: %s\n", e.msg);
+	if (acct_zones(&run->cfg, &run->listing, &run->aws, &run->naws, &e) < 0) {
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 		return -1;
 	}
 	return 0;
@@ -253,23 +256,23 @@ find_ids(void)
 {
 	size_t lack = 0;
 
-	for (size_t i = 0; i < run.nzones; i++)
-		lack += !run.zone_ids[i] && !run.zones[i]->hosted_zone_id &&
-		    !(run.cache_dir && cache_exists(run.cache_dir, run.zones[i]));
+	for (size_t i = 0; i < run->nzones; i++)
+		lack += !run->zone_ids[i] && !run->zones[i]->hosted_zone_id &&
+		    !(run->cache_dir && cache_exists(run->cache_dir, run->zones[i]));
 	if (lack < SYNC_LIST_ZONES_MIN)
 		return 0;
-	if (!run.cfg.zones_from_aws && list_account("finding the hosted zones") < 0)
+	if (!run->cfg.zones_from_aws && list_account("finding the hosted zones") < 0)
 		return -1;
-	if (!(run.found = calloc(run.nzones + 1, sizeof *run.found)) ||
-	    !(run.found_private = calloc(run.nzones + 1, sizeof *run.found_private))) {
-		fprintf(stderr, "notify53: out of memory\n");
+	if (!(run->found = calloc(run->nzones + 1, sizeof *run->found)) ||
+	    !(run->found_private = calloc(run->nzones + 1, sizeof *run->found_private))) {
+		fmt_fprintf(stderr, "notify53: out of memory\n");
 		return -1;
 	}
-	for (size_t i = 0; i < run.nzones; i++)
-		if (!run.zone_ids[i] && !run.zones[i]->hosted_zone_id &&
-		    acct_zone_id(run.listing.zones, run.listing.nzones, run.zones[i],
-		    run.found[i], &run.found_private[i]) == 0)
-			run.zone_ids[i] = run.found[i];
+	for (size_t i = 0; i < run->nzones; i++)
+		if (!run->zone_ids[i] && !run->zones[i]->hosted_zone_id &&
+		    acct_zone_id(run->listing.zones, run->listing.nzones, run->zones[i],
+		    run->found[i], &run->found_private[i]) == 0)
+			run->zone_ids[i] = run->found[i];
 	return 0;
 }
 
@@ -289,107 +292,121 @@ zone_is(const struct cfg_zone *z, const char *name)
 static int
 pick_zones(char **names, int nnames)
 {
-	size_t all = (size_t)run.cfg.nzones + run.naws, n = 0;
+	size_t all = (size_t)run->cfg.nzones + run->naws, n = 0;
 
-	run.zones = calloc(all + 1, sizeof *run.zones);
-	run.zone_ids = calloc(all + 1, sizeof *run.zone_ids);
-	run.jobs = calloc(all + 1, sizeof *run.jobs);
-	if (!run.zones || !run.zone_ids || !run.jobs) {
-		fprintf(stderr, "notify53: out of memory\n");
+	run->zones = calloc(all + 1, sizeof *run->zones);
+	run->zone_ids = calloc(all + 1, sizeof *run->zone_ids);
+	run->jobs = calloc(all + 1, sizeof *run->jobs);
+	if (!run->zones || !run->zone_ids || !run->jobs) {
+		fmt_fprintf(stderr, "notify53: out of memory\n");
 		return -1;
 	}
 	for (size_t i = 0; i < all; i++) {
-		const struct cfg_zone *z = i < (size_t)run.cfg.nzones ? &run.cfg.zones[i] :
-		    &run.aws[i - (size_t)run.cfg.nzones];
+		const struct cfg_zone *z = i < (size_t)run->cfg.nzones ? &run->cfg.zones[i] :
+		    &run->aws[i - (size_t)run->cfg.nzones];
 		int want = nnames == 0;
 
 		for (int k = 0; k < nnames && !want; k++)
 			want = zone_is(z, names[k]);
 		if (!want)
 			continue;
-		run.zones[n] = z;
+		run->zones[n] = z;
 		/* IDs from the account's listing need no GetHostedZone check. */
-		run.zone_ids[n++] = i < (size_t)run.cfg.nzones ? NULL : z->hosted_zone_id;
+		run->zone_ids[n++] = i < (size_t)run->cfg.nzones ? NULL : z->hosted_zone_id;
 	}
 	for (int k = 0; k < nnames; k++) {
 		int found = 0;
 
 		for (size_t i = 0; i < n && !found; i++)
-			found = zone_is(run.zones[i], names[k]);
+			found = zone_is(run->zones[i], names[k]);
 		if (!found) {
-			fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run.cfg.path,
-			    run.cfg.zones_from_aws ? " nor in the account" : "");
+			fmt_fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run->cfg.path,
+			    run->cfg.zones_from_aws ? " nor in the account" : "");
 			return -1;
 		}
 	}
-	run.nzones = n;
+	run->nzones = n;
 	return 0;
 }
 
 static void
 cleanup(void)
 {
-	for (size_t i = 0; i < run.started; i++)
-		if (run.jobs && run.jobs[i]) {
-			sync_cancel(run.jobs[i]);
-			free(run.jobs[i]);
+	for (size_t i = 0; i < run->started; i++)
+		if (run->jobs && run->jobs[i]) {
+			sync_cancel(run->jobs[i]);
+			free(run->jobs[i]);
 		}
-	r53_free(&run.client);
-	acct_zones_free(run.aws, run.naws);
-	r53_op_free(&run.listing);
-	free(run.found);
-	free(run.found_private);
-	free(run.zones);
-	free(run.zone_ids);
-	free(run.jobs);
-	cfg_free(&run.cfg);
+	r53_free(&run->client);
+	acct_zones_free(run->aws, run->naws);
+	r53_op_free(&run->listing);
+	free(run->found);
+	free(run->found_private);
+	free(run->zones);
+	free(run->zone_ids);
+	free(run->jobs);
+	cfg_free(&run->cfg);
 }
 
 static int
-main_run(const struct cmd_args *a, int plan)
+run_main(const struct cmd_args *a, int plan)
 {
 	const char *path = a->opt[CMD_OPT_CONFIG] ? a->opt[CMD_OPT_CONFIG] : CFG_DEFAULT_PATH;
 	int rc;
 	struct err e = { 0 };
 
-	memset(&run, 0, sizeof run);
-	run.plan = plan;
-	run.json = a->opt[CMD_OPT_JSON] != NULL;
-	run.dry_run = a->opt[CMD_OPT_DRY_RUN] != NULL;
-	run.force = a->opt[CMD_OPT_FORCE] != NULL;
-	run.wait = a->opt[CMD_OPT_WAIT] != NULL;
-	run.full = a->opt[CMD_OPT_FULL] != NULL;
-	if (cfg_load(&run.cfg, path, &e) < 0) {
-		fprintf(stderr, "notify53: %s\n", e.msg);
+	run->plan = plan;
+	run->json = a->opt[CMD_OPT_JSON] != NULL;
+	run->dry_run = a->opt[CMD_OPT_DRY_RUN] != NULL;
+	run->force = a->opt[CMD_OPT_FORCE] != NULL;
+	run->wait = a->opt[CMD_OPT_WAIT] != NULL;
+	run->full = a->opt[CMD_OPT_FULL] != NULL;
+	if (cfg_load(&run->cfg, path, &e) < 0) {
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 		return CMD_FAIL;
 	}
 	/* -v was applied by main. */
-	if (run.cfg.log_debug)
+	if (run->cfg.log_debug)
 		log_set_level(LOG_LEVEL_DEBUG);
-	run.cache_dir = cache_dir(&run.cfg);
-	run.t0 = loop_refresh_now();
+	run->cache_dir = cache_dir(&run->cfg);
+	run->t0 = loop_refresh_now();
 	rc = CMD_FAIL;
-	if (r53_init(&run.client, &run.cfg.aws, &e) < 0)
-		fprintf(stderr, "notify53: %s\n", e.msg);
-	else if ((!run.cfg.zones_from_aws || account_zones() == 0) &&
+	if (r53_init(&run->client, &run->cfg.aws, &e) < 0)
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+	else if ((!run->cfg.zones_from_aws || account_zones() == 0) &&
 	    pick_zones(a->operands, a->noperands) == 0 && find_ids() == 0) {
 		start_jobs();
-		if (run.nzones)
+		if (run->nzones)
 			loop_run();
 		if (!plan) {
 			char calls[256];
 
-			printf("%zu zone%s, %s; API calls: %s; %.2f s\n", run.nzones,
-			    run.nzones == 1 ? "" : "s",
-			    run.failed ? "some failed" : run.dry_run ? "dry run" : "all in sync",
-			    r53_calls_text(run.client.calls, calls, sizeof calls),
-			    (double)(loop_refresh_now() - run.t0) / 1000);
+			fmt_printf("%zu zone%s, %s; API calls: %s; %.2f s\n", run->nzones,
+			    run->nzones == 1 ? "" : "s",
+			    run->failed ? "some failed" : run->dry_run ? "dry run" : "all in sync",
+			    r53_calls_text(run->client.calls, calls, sizeof calls),
+			    (double)(loop_refresh_now() - run->t0) / 1000);
 		}
-		rc = run.failed || run.ended < run.nzones ? CMD_FAIL : plan && run.pending ? 2 : CMD_OK;
+		rc = run->failed || run->ended < run->nzones ? CMD_FAIL : plan && run->pending ? 2 : CMD_OK;
 	}
 	if (fflush(stdout) != 0)
 		rc = CMD_FAIL;
 	cleanup();
+	return rc;
+}
+
+static int
+main_run(const struct cmd_args *a, int plan)
+{
+	int rc;
+
+	if (!(run = calloc(1, sizeof *run))) {
+		fmt_fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *run);
+		return CMD_FAIL;
+	}
+	rc = run_main(a, plan);
+	free(run);
+	run = NULL;
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "base/fmt.h"
 #include "base/version.h"
 #include "cli/cmd.h"
 
@@ -20,15 +21,15 @@ int
 cmd_version(const struct cmd_args *a)
 {
 	(void)a;
-	printf("notify53 %s\n", NOTIFY53_VERSION);
-	printf("bearssl %s\n", BEARSSL_VERSION);
-	printf("cjson %s\n", cJSON_Version());
-	printf("build-time %lld\n", (long long)version_build_time());
-	printf("options:\n");
+	fmt_printf("notify53 %s\n", NOTIFY53_VERSION);
+	fmt_printf("bearssl %s\n", BEARSSL_VERSION);
+	fmt_printf("cjson %s\n", cJSON_Version());
+	fmt_printf("build-time %lld\n", (long long)version_build_time());
+	fmt_printf("options:\n");
 	for (const char *p = version_options; *p; p += strlen(p) + 1) {
 		const char *value = p + strlen(p) + 1;
 
-		printf("  %s=%s\n", p, value);
+		fmt_printf("  %s=%s\n", p, value);
 		p = value;
 	}
 	return CMD_OK;

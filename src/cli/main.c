@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "base/log.h"
 #include "cli/cmd.h"
 #include "config/cfg.h"
@@ -117,11 +118,11 @@ usage(FILE *f, const char *w)
 
 		if (!first_is(c, w))
 			continue;
-		fprintf(f, "%snotify53 %s", lead, c->name);
+		fmt_fprintf(f, "%snotify53 %s", lead, c->name);
 		for (int o = 0; o < CMD_NOPTS; o++)
 			if (c->opts & CMD_O(o))
-				fprintf(f, " [%s]", opts[o].spec);
-		fprintf(f, "%s%s\n", *c->operands ? " " : "", c->operands);
+				fmt_fprintf(f, " [%s]", opts[o].spec);
+		fmt_fprintf(f, "%s%s\n", *c->operands ? " " : "", c->operands);
 		lead = "       ";
 	}
 }
@@ -131,7 +132,7 @@ usage(FILE *f, const char *w)
 static int
 usage_error(const char *w, const char *why, const char *s1, const char *s2)
 {
-	fprintf(stderr, "notify53%s%s: %s%s%s\n", w ? " " : "", w ? w : "", why, s1, s2);
+	fmt_fprintf(stderr, "notify53%s%s: %s%s%s\n", w ? " " : "", w ? w : "", why, s1, s2);
 	usage(stderr, w);
 	return CMD_USAGE;
 }
@@ -143,7 +144,7 @@ help_all(void)
 	usage(stdout, NULL);
 	fputs("\ncommands:\n", stdout);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		printf("  %-12s %s\n", commands[i].name, commands[i].help);
+		fmt_printf("  %-12s %s\n", commands[i].name, commands[i].help);
 	fputs("\n'notify53 COMMAND --help' shows a command's options.\n", stdout);
 }
 
@@ -157,14 +158,14 @@ help_cmd(const char *w)
 	putchar('\n');
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (first_is(&commands[i], w)) {
-			printf("  %-12s %s\n", commands[i].name, commands[i].help);
+			fmt_printf("  %-12s %s\n", commands[i].name, commands[i].help);
 			all |= commands[i].opts;
 		}
 	for (int o = 0; o < CMD_NOPTS; o++) {
 		if (!(all & CMD_O(o)))
 			continue;
 		/* The heading before the first option. */
-		printf("%s  %-22s %s\n", all & (CMD_O(o) - 1) ? "" : "\noptions:\n", opts[o].spec,
+		fmt_printf("%s  %-22s %s\n", all & (CMD_O(o) - 1) ? "" : "\noptions:\n", opts[o].spec,
 		    opts[o].help);
 	}
 }
@@ -200,14 +201,14 @@ man(void)
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		const struct cmd *c = &commands[i];
 
-		printf(".Nm\n.Cm %s\n", c->name);
+		fmt_printf(".Nm\n.Cm %s\n", c->name);
 		for (int o = 0; o < CMD_NOPTS; o++) {
 			const char *arg = opt_arg(o);
 
 			if (!(c->opts & CMD_O(o)))
 				continue;
 			/* Fl writes one dash itself. */
-			printf(".Op Fl %.*s%s", (int)strcspn(opts[o].spec + 1, " "), opts[o].spec + 1,
+			fmt_printf(".Op Fl %.*s%s", (int)strcspn(opts[o].spec + 1, " "), opts[o].spec + 1,
 			    arg ? " Ar " : "");
 			man_args(arg ? arg : "", arg ? strlen(arg) : 0);
 			putchar('\n');

@@ -2,7 +2,9 @@
 
 #include <stdlib.h>
 
+#include "base/fmt.h"
 #include "base/json.h"
+#include "base/sort.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
 
@@ -21,15 +23,15 @@ present(const char *r53, char *buf, size_t cap)
 static void
 values_text(FILE *f, uint32_t ttl, int n, const char *const *v)
 {
-	fprintf(f, "%lu", (unsigned long)ttl);
+	fmt_fprintf(f, "%lu", (unsigned long)ttl);
 	for (int k = 0; k < n; k++)
-		fprintf(f, "%s%s", k ? " | " : " ", v[k]);
+		fmt_fprintf(f, "%s%s", k ? " | " : " ", v[k]);
 }
 
 static void
 values_json(FILE *f, const char *key, int n, const char *const *v)
 {
-	fprintf(f, ",\"%s\":[", key);
+	fmt_fprintf(f, ",\"%s\":[", key);
 	for (int k = 0; k < n; k++) {
 		if (k)
 			putc(',', f);
@@ -66,7 +68,7 @@ json_zone(FILE *f, const char *zone, const char *hosted_zone, int private_zone)
 	if (hosted_zone && *hosted_zone) {
 		fputs(",\"hosted_zone\":", f);
 		json_write_str(f, hosted_zone);
-		fprintf(f, ",\"private\":%s", private_zone ? "true" : "false");
+		fmt_fprintf(f, ",\"private\":%s", private_zone ? "true" : "false");
 	}
 }
 
@@ -87,7 +89,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		order[i].group = in.group;
 		order[i].i = i;
 	}
-	qsort(order, p->nchanges, sizeof *order, by_group);
+	sort(order, p->nchanges, sizeof *order, by_group);
 	for (size_t i = 0; i < p->nchanges; i++) {
 		struct plan_info info, *in = &info;
 		struct r53_change change, *ch = &change;
@@ -107,46 +109,46 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		present(ch->set.name, name, sizeof name);
 		if (json) {
 			json_zone(f, zone, hosted_zone, private_zone);
-			fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
+			fmt_fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
 			json_write_str(f, name);
-			fprintf(f, ",\"type\":\"%s\",\"ttl\":%lu", type, (unsigned long)ch->set.ttl);
+			fmt_fprintf(f, ",\"type\":\"%s\",\"ttl\":%lu", type, (unsigned long)ch->set.ttl);
 			values_json(f, "values", ch->set.nvalues, ch->set.values);
 			if (in->kind == PLAN_UPDATE) {
-				fprintf(f, ",\"old_ttl\":%lu", (unsigned long)in->old_ttl);
+				fmt_fprintf(f, ",\"old_ttl\":%lu", (unsigned long)in->old_ttl);
 				values_json(f, "old_values", in->old_nvalues, in->old_values);
 			}
 			fputs("}\n", f);
 			continue;
 		}
-		fprintf(f, "%s%c %s ", color ? col[in->kind] : "", sign[in->kind], name);
+		fmt_fprintf(f, "%s%c %s ", color ? col[in->kind] : "", sign[in->kind], name);
 		if (in->kind == PLAN_UPDATE) {
-			fprintf(f, "%s\n    old: ", type);
+			fmt_fprintf(f, "%s\n    old: ", type);
 			values_text(f, in->old_ttl, in->old_nvalues, in->old_values);
 			fputs("\n    new: ", f);
 		} else
-			fprintf(f, "%lu %s ", (unsigned long)ch->set.ttl, type);
+			fmt_fprintf(f, "%lu %s ", (unsigned long)ch->set.ttl, type);
 		if (in->kind == PLAN_UPDATE)
 			values_text(f, ch->set.ttl, ch->set.nvalues, ch->set.values);
 		else
 			for (int k = 0; k < ch->set.nvalues; k++)
-				fprintf(f, "%s%s", k ? " | " : "", ch->set.values[k]);
-		fprintf(f, "%s\n", color ? "\033[0m" : "");
+				fmt_fprintf(f, "%s%s", k ? " | " : "", ch->set.values[k]);
+		fmt_fprintf(f, "%s\n", color ? "\033[0m" : "");
 	}
 	for (size_t i = 0; i < p->nnotes; i++) {
 		if (json) {
 			json_zone(f, zone, hosted_zone, private_zone);
-			fprintf(f, ",\"note\":\"%s\",\"message\":", level_name[p->notes[i].level]);
+			fmt_fprintf(f, ",\"note\":\"%s\",\"message\":", level_name[p->notes[i].level]);
 			json_write_str(f, p->notes[i].text);
 			fputs("}\n", f);
 		} else
-			fprintf(f, "%s: %s\n", p->notes[i].level == PLAN_INFO ? "note" :
+			fmt_fprintf(f, "%s: %s\n", p->notes[i].level == PLAN_INFO ? "note" :
 			    level_name[p->notes[i].level], p->notes[i].text);
 	}
 	if (p->notes_dropped && !json)
-		fprintf(f, "note: %zu more notes not shown\n", p->notes_dropped);
+		fmt_fprintf(f, "note: %zu more notes not shown\n", p->notes_dropped);
 	if (json) {
 		json_zone(f, zone, hosted_zone, private_zone);
-		fprintf(f, ",\"summary\":{\"create\":%zu,\"update\":%zu,\"delete\":%zu,\"skipped\":%zu,"
+		fmt_fprintf(f, ",\"summary\":{\"create\":%zu,\"update\":%zu,\"delete\":%zu,\"skipped\":%zu,"
 		    "\"conflicts\":%zu,\"errors\":%zu,\"batches\":%zu,\"refused\":", p->ncreate,
 		    p->nupdate, p->ndelete, p->nskipped, p->nconflicts, p->nerrors, p->nbatches);
 		if (p->refusal[0])
@@ -156,9 +158,9 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		fputs("}}\n", f);
 	} else {
 		if (p->refusal[0])
-			fprintf(f, "%srefused: %s%s\n", color ? "\033[31m" : "", p->refusal,
+			fmt_fprintf(f, "%srefused: %s%s\n", color ? "\033[31m" : "", p->refusal,
 			    color ? "\033[0m" : "");
-		fprintf(f, "%zu to create, %zu to update, %zu to delete\n", p->ncreate, p->nupdate,
+		fmt_fprintf(f, "%zu to create, %zu to update, %zu to delete\n", p->ncreate, p->nupdate,
 		    p->ndelete);
 	}
 	free(order);

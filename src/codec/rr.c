@@ -8,7 +8,10 @@
 #include <strings.h>
 
 #include "base/base64.h"
+#include "base/fmt.h"
+#include "base/net.h"
 #include "base/num.h"
+#include "base/sort.h"
 
 /* ---- type names ---------------------------------------------------------------- */
 
@@ -73,7 +76,7 @@ rr_type_name(unsigned type, char *buf)
 
 	if (t)
 		return t->name;
-	snprintf(buf, RR_TYPE_NAME_MAX, "TYPE%u", type);
+	fmt_snprintf(buf, RR_TYPE_NAME_MAX, "TYPE%u", type);
 	return buf;
 }
 
@@ -197,50 +200,17 @@ put_quoted(struct out *o, const uint8_t *p, size_t n)
 static void
 put_ipv4(struct out *o, const uint8_t *p)
 {
-	for (int i = 0; i < 4; i++) {
-		if (i)
-			put(o, ".", 1);
-		put_uint(o, p[i], 10);
-	}
+	char t[NET_IP_TEXT];
+
+	put(o, t, net_ip_text(p, 4, t));
 }
 
-/* RFC 5952 section 4: lower case, no leading zeros, the longest run of two
- * or more zero groups (the first of equal runs) as "::"; section 5: an
- * IPv4-mapped address ends in dotted decimal. */
 static void
 put_ipv6(struct out *o, const uint8_t *p)
 {
-	unsigned g[8];
-	int best = -1, bestlen = 1;
+	char t[NET_IP_TEXT];
 
-	for (int i = 0; i < 8; i++)
-		g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
-	for (int i = 0; i < 8;) {
-		int j = i;
-
-		while (j < 8 && g[j] == 0)
-			j++;
-		if (j - i > bestlen) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j == i ? i + 1 : j;
-	}
-	if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
-		putstr(o, "::ffff:");
-		put_ipv4(o, p + 12);
-		return;
-	}
-	for (int i = 0; i < 8; i++) {
-		if (i == best) {
-			put(o, "::", 2);
-			i += bestlen - 1;
-			continue;
-		}
-		if (i && i != best + bestlen)
-			put(o, ":", 1);
-		put_uint(o, g[i], 16);
-	}
+	put(o, t, net_ip_text(p, 16, t));
 }
 
 static void
@@ -1197,7 +1167,7 @@ svc_params_from_text(struct in *in, struct dns_writer *w)
 	while (more(in))
 		if (svc_param(in, params, &np, vals, &vlen, tmp) < 0)
 			goto done;
-	qsort(params, np, sizeof *params, svc_param_cmp);
+	sort(params, np, sizeof *params, svc_param_cmp);
 	for (size_t i = 0; i < np; i++) {
 		if (params[i].key == SVC_MANDATORY)
 			for (size_t j = 0; j < params[i].len; j += 2) {

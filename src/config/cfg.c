@@ -16,10 +16,12 @@
 #include "codec/dns.h"
 #include "base/afile.h"
 #include "base/buf.h"
+#include "base/fmt.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/num.h"
 #include "base/secret.h"
+#include "base/str.h"
 #include "codec/rr.h"
 #include "codec/tsig.h"
 
@@ -43,9 +45,9 @@ where_str(const struct where *w, char *buf, size_t len)
 	if ((size_t)n >= len)
 		return n;
 	if (w->key)
-		n += snprintf(buf + n, len - (size_t)n, "%s%s", n ? "." : "", w->key);
+		n += fmt_snprintf(buf + n, len - (size_t)n, "%s%s", n ? "." : "", w->key);
 	else
-		n += snprintf(buf + n, len - (size_t)n, "[%d]", w->index);
+		n += fmt_snprintf(buf + n, len - (size_t)n, "[%d]", w->index);
 	return n;
 }
 
@@ -58,7 +60,7 @@ bad(struct err *e, const struct where *w, const char *fmt, ...)
 	place[0] = '\0';
 	where_str(w, place, sizeof place);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	return err_set(e, "%s: %s", place[0] ? place : "config", msg);
 }
@@ -78,7 +80,7 @@ shown(const cJSON *v, char *buf, size_t len)
 			s = NULL;
 		}
 	}
-	snprintf(buf, len, "%s", s ? s : "?");
+	fmt_snprintf(buf, len, "%s", s ? s : "?");
 	if (s && n >= len && len > 4)
 		memcpy(buf + len - 4, "...", 4);
 	free(s);
@@ -342,7 +344,7 @@ has_port(const char *s)
 	const char *colon = strchr(s, ':');
 
 	if (s[0] == '[')
-		return strstr(s, "]:") != NULL;
+		return str_find(s, "]:") != NULL;
 	return colon && !strchr(colon + 1, ':');
 }
 
@@ -698,7 +700,7 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 
 	if (!strcmp(key, "role_arn")) {
 		/* arn:PARTITION:iam::ACCOUNT:role/NAME, 20-2048 characters. */
-		if (n < 20 || n > 2048 || strncmp(v, "arn:", 4) || !strstr(v, ":role/") ||
+		if (n < 20 || n > 2048 || strncmp(v, "arn:", 4) || !str_find(v, ":role/") ||
 		    !sts_chars(v, ":/"))
 			return err_set(e, "role_arn %s is not a role ARN "
 			    "(arn:aws:iam::ACCOUNT:role/NAME)", n <= 200 ? v : "(too long)");
@@ -877,7 +879,7 @@ finish_listen(struct parse *ps)
 		if (ps->listen_has_port[i])
 			continue;
 		net_addr_ip_str(&c->listen[i], ip, sizeof ip);
-		snprintf(spec, sizeof spec, c->listen[i].ss.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
+		fmt_snprintf(spec, sizeof spec, c->listen[i].ss.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
 		net_addr_parse(&c->listen[i], spec, port);
 	}
 }
@@ -1239,11 +1241,11 @@ cfg_ignored(const struct cfg_zone *z, const char *name, uint16_t type)
 	if (n && full[n - 1] == '.')
 		full[--n] = '\0';
 	if (n == zl)
-		snprintf(rel, sizeof rel, "@");
+		fmt_snprintf(rel, sizeof rel, "@");
 	else if (n > zl && full[n - zl - 1] == '.' && !strncmp(full + n - zl, z->name, zl))
-		snprintf(rel, sizeof rel, "%.*s", (int)(n - zl - 1), full);
+		fmt_snprintf(rel, sizeof rel, "%.*s", (int)(n - zl - 1), full);
 	else
-		snprintf(rel, sizeof rel, "%s", full);
+		fmt_snprintf(rel, sizeof rel, "%s", full);
 
 	for (int i = 0; i < z->nignore; i++) {
 		const struct cfg_ignore *ig = &z->ignore[i];

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "aws/acct.h"
+#include "base/fmt.h"
 #include "base/rnd.h"
 #include "base/log.h"
 #include "base/loop.h"
+#include "base/sort.h"
 #include "dns/notify.h"
 #include "daemon/daemon_sched.h"
 #include "daemon/peer.h"
@@ -73,7 +75,7 @@ struct gen {
 /* One zone: its schedule, the state kept from the last sync, counters. */
 struct dzone {
 	struct daemon_sched s;
-	const struct cfg_zone *cz;   /* in d.gen */
+	const struct cfg_zone *cz;   /* in d->gen */
 	int from_aws;                /* its hosted zone ID comes from the account's listing */
 	struct sync_job *job;        /* running, or NULL */
 	struct gen *job_gen;         /* the generation job->zone belongs to */
@@ -118,11 +120,15 @@ struct dzone {
 	unsigned long adopt_seq;
 };
 
-static struct {
+/* The daemon's state, on the heap (daemon_run): with the r53 client's TLS
+ * buffers it is over 200 KB, which static storage would add to every
+ * command's memory and to the image (AArch64 releases are linked with
+ * -mcmodel=tiny: code and data within 1 MB). */
+static struct daemon_state {
 	const struct daemon_opts *o;
 	char *pidfile;                 /* heap: outlives the configurations */
 	struct gen *gen;               /* current */
-	struct dzone **zones;          /* by name, as d.gen->index */
+	struct dzone **zones;          /* by name, as d->gen->index */
 	size_t nzones;
 	struct r53 r53;
 	struct notify notify;
@@ -139,7 +145,7 @@ static struct {
 	int stopping;
 	int applying;                  /* zones_apply: queue jobs, start none */
 	int failed;                    /* start-up failed inside the loop */
-} d;
+} *d;
 
 static void
 gen_free(struct gen *g)
@@ -213,7 +219,7 @@ gen_index(struct gen *g)
 		v[k].aws = 1;
 		v[k++].cz = &g->aws[i];
 	}
-	qsort(v, n, sizeof *v, entry_cmp);
+	sort(v, n, sizeof *v, entry_cmp);
 	for (k = 0; k < n; k++) {
 		g->index[k] = v[k].cz;
 		g->from_aws[k] = (unsigned char)v[k].aws;
@@ -224,21 +230,21 @@ gen_index(struct gen *g)
 }
 
 /* Index of the first zone called name (lower-case presentation form with
- * the dot) in d.zones, or d.nzones when there is none. */
+ * the dot) in d->zones, or d->nzones when there is none. */
 static size_t
 zone_lookup(const char *name)
 {
-	size_t lo = 0, hi = d.nzones;
+	size_t lo = 0, hi = d->nzones;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(d.zones[mid]->cz->name, name) < 0)
+		if (strcmp(d->zones[mid]->cz->name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < d.nzones && !strcmp(d.zones[lo]->cz->name, name) ? lo : d.nzones;
+	return lo < d->nzones && !strcmp(d->zones[lo]->cz->name, name) ? lo : d->nzones;
 }
 
 static void
@@ -262,7 +268,7 @@ zone_id_reset(struct dzone *z)
 {
 	z->zone_id[0] = 0;
 	if (z->from_aws) {
-		snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
+		fmt_snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
 		z->zone_private = z->cz->kind == CFG_ZONE_PRIVATE;
 	} else if (z->listed_id[0]) {
 		memcpy(z->zone_id, z->listed_id, sizeof z->zone_id);
@@ -277,17 +283,17 @@ enqueue(struct dzone *z, int full)
 	z->next_full = full;
 	z->queued = 1;
 	z->qnext = NULL;
-	if (d.qtail)
-		d.qtail->qnext = z;
+	if (d->qtail)
+		d->qtail->qnext = z;
 	else
-		d.qhead = z;
-	d.qtail = z;
+		d->qhead = z;
+	d->qtail = z;
 }
 
 static void
 unqueue(struct dzone *z)
 {
-	struct dzone **p = &d.qhead, *prev = NULL;
+	struct dzone **p = &d->qhead, *prev = NULL;
 
 	if (!z->queued)
 		return;
@@ -297,8 +303,8 @@ unqueue(struct dzone *z)
 	}
 	if (*p)
 		*p = z->qnext;
-	if (d.qtail == z)
-		d.qtail = prev;
+	if (d->qtail == z)
+		d->qtail = prev;
 	z->qnext = NULL;
 	z->queued = 0;
 }
@@ -312,7 +318,7 @@ zone_destroy(struct dzone *z)
 		free(z->job);
 		z->job = NULL;
 		gen_put(z->job_gen);
-		d.running--;
+		d->running--;
 	}
 	unqueue(z);
 	loop_timer_cancel(&z->timer);
@@ -342,7 +348,7 @@ state_write(void)
 {
 	struct proc_state st;
 	struct proc_state_count api[R53_API_COUNT];
-	const struct notify_stats *ns = notify_stats(&d.notify);
+	const struct notify_stats *ns = notify_stats(&d->notify);
 	struct proc_state_count nc[] = {
 		{ "accepted", ns->accepted }, { "refused", ns->refused },
 		{ "formerr", ns->formerr }, { "tsig_failed", ns->tsig_failed },
@@ -352,13 +358,13 @@ state_write(void)
 	struct err e = { 0 };
 
 	if (proc_state_begin(&st, (int64_t)time(NULL)) < 0) {
-		log_err("state file %s: out of memory", d.gen->cfg.state_file);
+		log_err("state file %s: out of memory", d->gen->cfg.state_file);
 		return;
 	}
-	proc_state_counts(&st, "api_calls", api, call_counts(api, d.r53.calls));
+	proc_state_counts(&st, "api_calls", api, call_counts(api, d->r53.calls));
 	proc_state_counts(&st, "notify", nc, sizeof nc / sizeof nc[0]);
-	for (size_t i = 0; i < d.nzones; i++) {
-		struct dzone *z = d.zones[i];
+	for (size_t i = 0; i < d->nzones; i++) {
+		struct dzone *z = d->zones[i];
 		struct proc_state_count zc[R53_API_COUNT];
 		struct proc_state_zone sz = { 0 };
 
@@ -374,12 +380,12 @@ state_write(void)
 		sz.ncounts = call_counts(zc, z->calls);
 		proc_state_zone(&st, &sz);
 	}
-	if (proc_state_commit(&st, d.gen->cfg.state_file, &e) < 0) {
-		if (!d.state_failed)
+	if (proc_state_commit(&st, d->gen->cfg.state_file, &e) < 0) {
+		if (!d->state_failed)
 			log_err("state file: %s", e.msg);
-		d.state_failed = 1;
+		d->state_failed = 1;
 	} else {
-		d.state_failed = 0;
+		d->state_failed = 0;
 	}
 }
 
@@ -390,14 +396,14 @@ sd_state(enum sdnotify_state state)
 	char text[128];
 	size_t synced = 0, failing = 0;
 
-	for (size_t i = 0; i < d.nzones; i++) {
-		if (d.zones[i]->error[0])
+	for (size_t i = 0; i < d->nzones; i++) {
+		if (d->zones[i]->error[0])
 			failing++;
-		else if (d.zones[i]->last_sync)
+		else if (d->zones[i]->last_sync)
 			synced++;
 	}
-	snprintf(text, sizeof text, "%zu zones: %zu in sync, %zu failing, %zu not synced yet",
-	    d.nzones, synced, failing, d.nzones - synced - failing);
+	fmt_snprintf(text, sizeof text, "%zu zones: %zu in sync, %zu failing, %zu not synced yet",
+	    d->nzones, synced, failing, d->nzones - synced - failing);
 	sdnotify(state, text);
 }
 
@@ -405,8 +411,8 @@ static void
 state_due(struct loop_timer *t)
 {
 	(void)t;
-	d.state_last = loop_now();
-	if (d.gen->cfg.state_file)
+	d->state_last = loop_now();
+	if (d->gen->cfg.state_file)
 		state_write();
 	sd_state(SDNOTIFY_STATUS);
 }
@@ -417,11 +423,11 @@ state_due(struct loop_timer *t)
 static void
 state_mark(void)
 {
-	int64_t at = d.state_last + DAEMON_STATE_WRITE_MS;
+	int64_t at = d->state_last + DAEMON_STATE_WRITE_MS;
 
-	if (d.state_timer.armed)
+	if (d->state_timer.armed)
 		return;
-	loop_timer_at(&d.state_timer, at > loop_now() ? at : loop_now());
+	loop_timer_at(&d->state_timer, at > loop_now() ? at : loop_now());
 }
 
 /* ---- jobs ------------------------------------------------------------------------------- */
@@ -431,8 +437,8 @@ static void kick(struct dzone *z, int full);
 static void
 schedule(struct dzone *z)
 {
-	int64_t at = daemon_sched_next(&z->s, loop_now(), d.gen->cfg.refresh_min,
-	    d.gen->cfg.reconcile_interval, rnd_u32(), &z->timer_full);
+	int64_t at = daemon_sched_next(&z->s, loop_now(), d->gen->cfg.refresh_min,
+	    d->gen->cfg.reconcile_interval, rnd_u32(), &z->timer_full);
 
 	loop_timer_at(&z->timer, at);
 }
@@ -490,7 +496,7 @@ job_done(struct sync_job *j)
 	int64_t now = loop_now();
 	uint32_t adopt;
 
-	d.running--;
+	d->running--;
 	z->jobs++;
 	for (int a = 0; a < R53_API_COUNT; a++)
 		z->calls[a] += j->calls[a];
@@ -501,9 +507,9 @@ job_done(struct sync_job *j)
 		z->error[0] = 0;
 	}
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		snprintf(z->error, sizeof z->error, "%s", j->err.msg);
+		fmt_snprintf(z->error, sizeof z->error, "%s", j->err.msg);
 	else if (j->nrefused)
-		snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
+		fmt_snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
 	/* An adopt job tried no write: its failure must not make the write
 	 * that follows (the wait running out) end after its SOA query. */
 	if (j->status == SYNC_ADOPTED) {
@@ -542,7 +548,7 @@ job_done(struct sync_job *j)
 		daemon_peer_synced(&z->peer, z->synced_serial);
 	/* Written to Route 53 by this daemon: its peers need not (src/daemon/peer). */
 	if (j->status == SYNC_OK && j->route53 == SYNC_R53_SYNCED)
-		peer_notify(&d.peers, &d.gen->cfg, z->cz->name, j->synced_serial);
+		peer_notify(&d->peers, &d->gen->cfg, z->cz->name, j->synced_serial);
 	again = daemon_sched_done(&z->s, now, ok, j->has_soa ? &j->soa : NULL, j->refreshed,
 	    j->reconciled, &full);
 	if (j->reconciled)
@@ -610,13 +616,13 @@ start_job(struct dzone *z)
 		return;
 	}
 	j->zone = z->cz;
-	j->r53 = &d.r53;
-	j->safety = d.gen->cfg.safety;
+	j->r53 = &d->r53;
+	j->safety = d->gen->cfg.safety;
 	j->done = job_done;
 	j->user = z;
 	memcpy(j->zone_id, z->zone_id, sizeof j->zone_id);
-	j->cache_dir = d.gen->cache;
-	j->reconcile = d.gen->cfg.reconcile_interval;
+	j->cache_dir = d->gen->cache;
+	j->reconcile = d->gen->cfg.reconcile_interval;
 	j->lazy = 1;
 	j->zone_private = z->zone_private;
 	if (z->synced) {
@@ -637,9 +643,9 @@ start_job(struct dzone *z)
 	}
 	z->timer_kick = 0;
 	z->job = j;
-	z->job_gen = d.gen;
-	d.gen->refs++;
-	d.running++;
+	z->job_gen = d->gen;
+	d->gen->refs++;
+	d->running++;
 	log_debug("zone %s: job started (%s)", z->label, !z->synced ? "AXFR and listing" :
 	    z->next_full ? "reconcile" : j->adopt ? "a peer's serial" : "SOA check");
 	sync_start(j);
@@ -649,7 +655,7 @@ start_job(struct dzone *z)
 static void
 kick(struct dzone *z, int full)
 {
-	if (d.stopping)
+	if (d->stopping)
 		return;
 	if (z && z->queued) {
 		z->next_full |= full;
@@ -662,12 +668,12 @@ kick(struct dzone *z, int full)
 	} else if (z) {
 		log_debug("zone %s: a job is running; one more follows it", z->label);
 	}
-	while (!d.applying && d.running < DAEMON_MAX_JOBS && d.qhead) {
-		struct dzone *q = d.qhead;
+	while (!d->applying && d->running < DAEMON_MAX_JOBS && d->qhead) {
+		struct dzone *q = d->qhead;
 
-		d.qhead = q->qnext;
-		if (!d.qhead)
-			d.qtail = NULL;
+		d->qhead = q->qnext;
+		if (!d->qhead)
+			d->qtail = NULL;
 		q->qnext = NULL;
 		q->queued = 0;
 		start_job(q);
@@ -682,7 +688,7 @@ wait_due(struct loop_timer *t)
 
 	daemon_peer_expired(&z->peer);
 	log_info("zone %s: no peer wrote the change within peer_wait (%d s): writing it",
-	    z->label, d.gen->cfg.peer_wait);
+	    z->label, d->gen->cfg.peer_wait);
 	kick(z, 0);
 }
 
@@ -695,7 +701,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 		return NULL;
 	z->cz = cz;
 	z->from_aws = from_aws;
-	snprintf(z->label, sizeof z->label, "%s", cz->name);
+	fmt_snprintf(z->label, sizeof z->label, "%s", cz->name);
 	daemon_sched_init(&z->s, loop_now());
 	z->s.spread = rnd_u32();
 	z->timer.cb = timer_due;
@@ -715,9 +721,9 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 	(void)arg;
 	/* The listener picked the entries of the name this NOTIFY is for (by
 	 * its TSIG key, notify_kicks) and calls once for each. */
-	for (size_t i = zone_lookup(cz->name); i < d.nzones && !strcmp(d.zones[i]->cz->name,
+	for (size_t i = zone_lookup(cz->name); i < d->nzones && !strcmp(d->zones[i]->cz->name,
 	    cz->name); i++) {
-		struct dzone *z = d.zones[i];
+		struct dzone *z = d->zones[i];
 
 		if (z->cz != cz)
 			continue;
@@ -730,11 +736,11 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 		z->notifies++;
 		/* A standby of an HA pair gives the active daemon peer_wait to
 		 * write the change and say so (daemon_sched.h). */
-		if (daemon_peer_notify(&z->peer, loop_now(), (int64_t)d.gen->cfg.peer_wait * 1000,
+		if (daemon_peer_notify(&z->peer, loop_now(), (int64_t)d->gen->cfg.peer_wait * 1000,
 		    z->synced != NULL, z->synced_serial, has_serial, serial) == DAEMON_PEER_WAIT) {
 			if (!z->wait_timer.armed) {
 				log_debug("zone %s: waiting up to %d s for a peer to write it", z->label,
-				    d.gen->cfg.peer_wait);
+				    d->gen->cfg.peer_wait);
 				loop_timer_at(&z->wait_timer, z->peer.until);
 			}
 			continue;
@@ -754,14 +760,14 @@ on_peer(void *arg, const struct cfg_zone *cz, uint32_t serial, const struct cfg_
 	size_t first = zone_lookup(cz->name), end = first;
 
 	(void)arg;
-	while (end < d.nzones && !strcmp(d.zones[end]->cz->name, cz->name))
+	while (end < d->nzones && !strcmp(d->zones[end]->cz->name, cz->name))
 		end++;
 	log_debug("zone %s: peer %s wrote serial %lu%s", cz->name,
 	    net_addr_ip_str(&peer->addr, addr, sizeof addr), (unsigned long)serial,
 	    end - first > 1 ? " (not adopted: the name has several hosted zones)" : "");
-	if (end - first == 1 && daemon_peer_heard(&d.zones[first]->peer,
-	    d.zones[first]->synced != NULL, d.zones[first]->synced_serial, serial))
-		kick(d.zones[first], 0);
+	if (end - first == 1 && daemon_peer_heard(&d->zones[first]->peer,
+	    d->zones[first]->synced != NULL, d->zones[first]->synced_serial, serial))
+		kick(d->zones[first], 0);
 }
 
 static const struct cfg_zone *const *
@@ -770,11 +776,11 @@ find_zone(void *arg, const char *name, size_t *n)
 	size_t i = zone_lookup(name), k = i;
 
 	(void)arg;
-	while (k < d.nzones && !strcmp(d.zones[k]->cz->name, name))
+	while (k < d->nzones && !strcmp(d->zones[k]->cz->name, name))
 		k++;
 	*n = k - i;
-	/* d.gen->index is in d.zones' order (zones_apply). */
-	return k > i ? &d.gen->index[i] : NULL;
+	/* d->gen->index is in d->zones' order (zones_apply). */
+	return k > i ? &d->gen->index[i] : NULL;
 }
 
 /* ---- configuration ---------------------------------------------------------------------- */
@@ -809,11 +815,11 @@ zones_apply(struct gen *g, struct dzone **fresh)
 {
 	struct dzone **nz = fresh;
 	size_t i = 0, nfresh = 0, kept = 0, removed = 0;
-	int reload = d.gen != NULL;
+	int reload = d->gen != NULL;
 
 	/* Zones are queued on the way, started once g is current (a job
 	 * takes its cfg_zone from the current generation). */
-	d.applying = 1;
+	d->applying = 1;
 	for (size_t k = 0; k < g->nindex; k++) {
 		const struct cfg_zone *cz = g->index[k];
 		int c = 1;
@@ -824,45 +830,45 @@ zones_apply(struct gen *g, struct dzone **fresh)
 		    (k + 1 < g->nindex && !strcmp(g->index[k + 1]->name, cz->name)))
 			sync_zone_text(cz->name, cz->hosted_zone_id, cz->kind, nz[k]->label,
 			    sizeof nz[k]->label);
-		for (; i < d.nzones && (c = entry_same(d.zones[i]->cz, cz)) < 0; i++) {
-			log_info("zone %s: removed", d.zones[i]->label);
-			zone_destroy(d.zones[i]);
+		for (; i < d->nzones && (c = entry_same(d->zones[i]->cz, cz)) < 0; i++) {
+			log_info("zone %s: removed", d->zones[i]->label);
+			zone_destroy(d->zones[i]);
 			removed++;
 		}
-		if (i < d.nzones && !c && daemon_zone_same(d.zones[i]->cz, cz)) {
-			memcpy(d.zones[i]->label, nz[k]->label, sizeof nz[k]->label);
+		if (i < d->nzones && !c && daemon_zone_same(d->zones[i]->cz, cz)) {
+			memcpy(d->zones[i]->label, nz[k]->label, sizeof nz[k]->label);
 			free(nz[k]);
-			nz[k] = d.zones[i++];
+			nz[k] = d->zones[i++];
 			nz[k]->cz = cz;
 			nz[k]->from_aws = g->from_aws[k];
 			kept++;
 			continue;
 		}
-		if (i < d.nzones && !c) {
+		if (i < d->nzones && !c) {
 			log_info("zone %s: changed, starting afresh", nz[k]->label);
-			zone_destroy(d.zones[i++]);
+			zone_destroy(d->zones[i++]);
 		} else if (reload) {
 			log_info("zone %s: added", nz[k]->label);
 		}
 		kick(nz[k], 1);
 		nfresh++;
 	}
-	for (; i < d.nzones; i++) {
-		log_info("zone %s: removed", d.zones[i]->label);
-		zone_destroy(d.zones[i]);
+	for (; i < d->nzones; i++) {
+		log_info("zone %s: removed", d->zones[i]->label);
+		zone_destroy(d->zones[i]);
 		removed++;
 	}
-	free(d.zones);
-	d.zones = nz;
-	d.nzones = g->nindex;
-	gen_put(d.gen);
-	d.gen = g;
+	free(d->zones);
+	d->zones = nz;
+	d->nzones = g->nindex;
+	gen_put(d->gen);
+	d->gen = g;
 	g->refs++;
-	d.applying = 0;
+	d->applying = 0;
 	if (reload)
 		log_info("daemon: configuration reloaded: %zu zones (%zu kept, %zu new or changed, "
 			 "%zu removed)",
-		    d.nzones, kept, nfresh, removed);
+		    d->nzones, kept, nfresh, removed);
 	kick(NULL, 0);
 	state_mark();
 }
@@ -890,12 +896,12 @@ gen_ready(struct gen *g)
 	struct err e = { 0 };
 	struct dzone **fresh = NULL;
 
-	if (!d.gen) {
+	if (!d->gen) {
 		start_done(g);
 		return;
 	}
 	if (gen_index(g) < 0 || !(fresh = zones_prepare(g)) ||
-	    notify_reload(&d.notify, &g->cfg, &e) < 0) {
+	    notify_reload(&d->notify, &g->cfg, &e) < 0) {
 		log_err("daemon: reload: %s; keeping the old configuration",
 		    e.set ? e.msg : "out of memory");
 		for (size_t k = 0; fresh && k < g->nindex; k++)
@@ -904,8 +910,8 @@ gen_ready(struct gen *g)
 		gen_free(g);
 		return;
 	}
-	aws_changed(&d.gen->cfg.aws, &g->cfg.aws);
-	if (d.o->verbose || g->cfg.log_debug)
+	aws_changed(&d->gen->cfg.aws, &g->cfg.aws);
+	if (d->o->verbose || g->cfg.log_debug)
 		log_set_level(LOG_LEVEL_DEBUG);
 	else
 		log_set_level(LOG_LEVEL_INFO);
@@ -917,11 +923,11 @@ static void reload(void);
 static void
 listed(struct r53_op *op)
 {
-	struct gen *g = d.loading;
+	struct gen *g = d->loading;
 	struct err e = { 0 };
-	int reloading = d.gen != NULL;
+	int reloading = d->gen != NULL;
 
-	d.loading = NULL;
+	d->loading = NULL;
 	if (!g->cfg.zones_from_aws) {
 		/* Only to find hosted zone IDs: without it each job finds its own. */
 		if (op->status != R53_OK)
@@ -934,7 +940,7 @@ listed(struct r53_op *op)
 		r53_op_free(op);
 		gen_free(g);
 		if (!reloading) {
-			d.failed = 1;
+			d->failed = 1;
 			loop_stop();
 			return;
 		}
@@ -954,8 +960,8 @@ listed(struct r53_op *op)
 out:
 	if (reloading)
 		sd_state(SDNOTIFY_READY);
-	if (d.reload_again) {
-		d.reload_again = 0;
+	if (d->reload_again) {
+		d->reload_again = 0;
 		reload();
 	}
 }
@@ -977,10 +983,10 @@ gen_load(struct gen *g)
 		gen_ready(g);
 		return;
 	}
-	d.loading = g;
-	memset(&d.list_op, 0, sizeof d.list_op);
-	r53_op_list_zones(&d.list_op, listed);
-	r53_submit(&d.r53, &d.list_op);
+	d->loading = g;
+	memset(&d->list_op, 0, sizeof d->list_op);
+	r53_op_list_zones(&d->list_op, listed);
+	r53_submit(&d->r53, &d->list_op);
 }
 
 /* Load the config file again: made current, or refused with the old one
@@ -995,7 +1001,7 @@ reload_load(void)
 		log_err("daemon: reload: out of memory; keeping the old configuration");
 		return;
 	}
-	if (cfg_load(&g->cfg, d.o->cfg_path, &e) < 0) {
+	if (cfg_load(&g->cfg, d->o->cfg_path, &e) < 0) {
 		log_err("daemon: reload: %s; keeping the old configuration", e.msg);
 		free(g);
 		return;
@@ -1006,14 +1012,14 @@ reload_load(void)
 static void
 reload(void)
 {
-	if (d.loading) {
-		d.reload_again = 1;
+	if (d->loading) {
+		d->reload_again = 1;
 		return;
 	}
-	log_info("daemon: SIGHUP: reloading %s", d.o->cfg_path);
+	log_info("daemon: SIGHUP: reloading %s", d->o->cfg_path);
 	sdnotify(SDNOTIFY_RELOADING, "reloading the configuration");
 	reload_load();
-	if (!d.loading)
+	if (!d->loading)
 		sd_state(SDNOTIFY_READY);
 }
 
@@ -1025,7 +1031,7 @@ u32(uint32_t v, int slot)
 {
 	static char buf[2][12];
 
-	snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
+	fmt_snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
 	return buf[slot];
 }
 
@@ -1033,38 +1039,38 @@ static void
 log_states(void)
 {
 	int64_t now = loop_now(), wall = (int64_t)time(NULL);
-	const struct notify_stats *ns = notify_stats(&d.notify);
+	const struct notify_stats *ns = notify_stats(&d->notify);
 	char calls[256];
 	size_t waiting = 0;
 
-	for (const struct dzone *q = d.qhead; q; q = q->qnext)
+	for (const struct dzone *q = d->qhead; q; q = q->qnext)
 		waiting++;
-	r53_calls_text(d.r53.calls, calls, sizeof calls);
+	r53_calls_text(d->r53.calls, calls, sizeof calls);
 	log_info("daemon: %zu zones, %zu jobs running, %zu waiting; NOTIFY %lu accepted, %lu "
 		 "refused, %lu dropped; API calls: %s",
-	    d.nzones, d.running, waiting, ns->accepted, ns->refused,
+	    d->nzones, d->running, waiting, ns->accepted, ns->refused,
 	    ns->dropped_acl + ns->dropped_rate + ns->dropped_bad, calls);
-	if (d.gen->cfg.npeers)
-		log_info("daemon: NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d.peers.sent,
-		    d.peers.answered, d.peers.given_up);
-	for (size_t i = 0; i < d.nzones; i++) {
-		const struct dzone *z = d.zones[i];
+	if (d->gen->cfg.npeers)
+		log_info("daemon: NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d->peers.sent,
+		    d->peers.answered, d->peers.given_up);
+	for (size_t i = 0; i < d->nzones; i++) {
+		const struct dzone *z = d->zones[i];
 		char when[64], last[64];
 
 		r53_calls_text(z->calls, calls, sizeof calls);
 		if (z->job)
-			snprintf(when, sizeof when, "job running");
+			fmt_snprintf(when, sizeof when, "job running");
 		else if (z->queued)
-			snprintf(when, sizeof when, "waiting for a job slot");
+			fmt_snprintf(when, sizeof when, "waiting for a job slot");
 		else
-			snprintf(when, sizeof when, "next %s in %lld s",
+			fmt_snprintf(when, sizeof when, "next %s in %lld s",
 			    z->timer_full ? "reconcile" : "check",
 			    (long long)((z->timer.when - now) / 1000));
 		if (z->last_sync)
-			snprintf(last, sizeof last, "%s %lld s ago", z->result,
+			fmt_snprintf(last, sizeof last, "%s %lld s ago", z->result,
 			    (long long)(wall - z->last_sync));
 		else
-			snprintf(last, sizeof last, "none yet");
+			fmt_snprintf(last, sizeof last, "none yet");
 		log_info("zone %s: primary serial %s, synced serial %s, hosted zone %s, last job %s%s%s, "
 			 "%lu jobs, %lu NOTIFYs, %d failures%s, %s; API calls: %s",
 		    z->label, z->has_primary_serial ? u32(z->primary_serial, 0) : "-",
@@ -1077,33 +1083,33 @@ log_states(void)
 static void
 stop(void)
 {
-	d.stopping = 1;
-	notify_free(&d.notify);
-	d.notify_inited = 0;
-	if (d.loading) {
-		r53_cancel(&d.r53, &d.list_op);
-		r53_op_free(&d.list_op);
-		gen_free(d.loading);
-		d.loading = NULL;
+	d->stopping = 1;
+	notify_free(&d->notify);
+	d->notify_inited = 0;
+	if (d->loading) {
+		r53_cancel(&d->r53, &d->list_op);
+		r53_op_free(&d->list_op);
+		gen_free(d->loading);
+		d->loading = NULL;
 	}
-	for (size_t i = 0; i < d.nzones; i++)
-		if (d.zones[i]->job)
-			log_info("zone %s: job cancelled", d.zones[i]->label);
-	for (size_t i = 0; i < d.nzones; i++)
-		zone_destroy(d.zones[i]);
-	free(d.zones);
-	d.zones = NULL;
-	d.nzones = 0;
-	loop_timer_cancel(&d.state_timer);
-	peer_free(&d.peers);
-	r53_free(&d.r53);
+	for (size_t i = 0; i < d->nzones; i++)
+		if (d->zones[i]->job)
+			log_info("zone %s: job cancelled", d->zones[i]->label);
+	for (size_t i = 0; i < d->nzones; i++)
+		zone_destroy(d->zones[i]);
+	free(d->zones);
+	d->zones = NULL;
+	d->nzones = 0;
+	loop_timer_cancel(&d->state_timer);
+	peer_free(&d->peers);
+	r53_free(&d->r53);
 	loop_stop();
 }
 
 static void
 on_signal(int signo)
 {
-	if (d.stopping)
+	if (d->stopping)
 		return;
 	switch (signo) {
 	case SIGHUP:
@@ -1115,7 +1121,7 @@ on_signal(int signo)
 	default:
 		log_info("daemon: %s: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
 		sdnotify(SDNOTIFY_STOPPING, "stopping");
-		if (d.gen && d.gen->cfg.state_file && d.nzones)
+		if (d->gen && d->gen->cfg.state_file && d->nzones)
 			state_write();
 		stop();
 		break;
@@ -1134,18 +1140,18 @@ start_done(struct gen *g)
 	if (gen_index(g) < 0 || !(fresh = zones_prepare(g))) {
 		log_err("daemon: out of memory");
 		gen_free(g);
-		d.failed = 1;
+		d->failed = 1;
 		loop_stop();
 		return;
 	}
 	zones_apply(g, fresh);
-	if (notify_start(&d.notify, &e) < 0) {
+	if (notify_start(&d->notify, &e) < 0) {
 		log_err("daemon: %s", e.msg);
-		d.failed = 1;
+		d->failed = 1;
 		stop();
 		return;
 	}
-	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d.nzones, d.nzones == 1 ? "" : "s",
+	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d->nzones, d->nzones == 1 ? "" : "s",
 	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
 	if (g->cfg.npeers)
 		log_info("daemon: HA pair: %d peer%s; %s %d s", g->cfg.npeers,
@@ -1154,8 +1160,8 @@ start_done(struct gen *g)
 	sd_state(SDNOTIFY_READY);
 }
 
-int
-daemon_run(const struct daemon_opts *o)
+static int
+daemon_main(const struct daemon_opts *o)
 {
 	struct gen *g;
 	struct proc_user u;
@@ -1164,10 +1170,9 @@ daemon_run(const struct daemon_opts *o)
 	struct err e = { 0 };
 	int rc = 1;
 
-	memset(&d, 0, sizeof d);
-	d.o = o;
-	peer_init(&d.peers);
-	d.state_timer.cb = state_due;
+	d->o = o;
+	peer_init(&d->peers);
+	d->state_timer.cb = state_due;
 	if (!(g = calloc(1, sizeof *g))) {
 		log_err("daemon: out of memory");
 		return rc;
@@ -1182,7 +1187,7 @@ daemon_run(const struct daemon_opts *o)
 	if (o->verbose)
 		log_set_level(LOG_LEVEL_DEBUG);
 	if ((o->pidfile || g->cfg.pidfile) &&
-	    !(d.pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile))) {
+	    !(d->pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile))) {
 		log_err("daemon: out of memory");
 		gen_free(g);
 		return rc;
@@ -1191,14 +1196,14 @@ daemon_run(const struct daemon_opts *o)
 	 * the account, the pidfile, port 53, the credentials; then root is
 	 * given up for good (proc.h). */
 	if (proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
-	    (d.pidfile && proc_pidfile_write(d.pidfile, &u, &e) < 0)) {
+	    (d->pidfile && proc_pidfile_write(d->pidfile, &u, &e) < 0)) {
 		log_err("daemon: %s", e.msg);
 		gen_free(g);
-		free(d.pidfile);
+		free(d->pidfile);
 		return rc;
 	}
-	if (notify_init(&d.notify, &g->cfg, &h, &e) < 0 || (d.notify_inited = 1,
-	    notify_bind(&d.notify, &e) < 0) || r53_init(&d.r53, &g->cfg.aws, &e) < 0 ||
+	if (notify_init(&d->notify, &g->cfg, &h, &e) < 0 || (d->notify_inited = 1,
+	    notify_bind(&d->notify, &e) < 0) || r53_init(&d->r53, &g->cfg.aws, &e) < 0 ||
 	    proc_drop_privileges(&u, &e) < 0) {
 		log_err("daemon: %s", e.msg);
 		goto out;
@@ -1211,19 +1216,34 @@ daemon_run(const struct daemon_opts *o)
 	gen_load(g);
 	g = NULL;
 	loop_run();
-	if (!d.stopping)
+	if (!d->stopping)
 		stop();
-	rc = d.failed ? 1 : 0;
+	rc = d->failed ? 1 : 0;
 out:
-	if (d.notify_inited)
-		notify_free(&d.notify);
-	if (!d.stopping)
-		r53_free(&d.r53);
+	if (d->notify_inited)
+		notify_free(&d->notify);
+	if (!d->stopping)
+		r53_free(&d->r53);
 	gen_free(g);
-	gen_put(d.gen);
-	d.gen = NULL;
-	if (d.pidfile)
-		proc_pidfile_remove(d.pidfile);
-	free(d.pidfile);
+	gen_put(d->gen);
+	d->gen = NULL;
+	if (d->pidfile)
+		proc_pidfile_remove(d->pidfile);
+	free(d->pidfile);
+	return rc;
+}
+
+int
+daemon_run(const struct daemon_opts *o)
+{
+	int rc;
+
+	if (!(d = calloc(1, sizeof *d))) {
+		log_err("daemon: out of memory (%zu bytes of state)", sizeof *d);
+		return 1;
+	}
+	rc = daemon_main(o);
+	free(d);
+	d = NULL;
 	return rc;
 }

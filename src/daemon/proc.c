@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "base/afile.h"
+#include "base/fmt.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/num.h"
@@ -239,7 +240,7 @@ pid_live(pid_t pid)
 		return 0;
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return 0;
-	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	fmt_snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
 	read_line(path, theirs, sizeof theirs);
 	read_line("/proc/self/comm", ours, sizeof ours);
 	/* A PID reused by another program after a crash: stale. */
@@ -254,7 +255,7 @@ proc_pidfile_write(const char *path, const struct proc_user *owner, struct err *
 
 	if (old > 0 && pid_live(old))
 		return err_set(e, "pidfile %s: already running as process %ld", path, (long)old);
-	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	fmt_snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
 	if (afile_write(path, buf, strlen(buf), 0, owner && owner->has_uid ? (long)owner->uid : -1,
 	    owner && owner->has_gid ? (long)owner->gid : -1, e) < 0)
 		return -1;
@@ -287,7 +288,7 @@ proc_state_begin(struct proc_state *s, int64_t now)
 		proc_state_abort(s);
 		return -1;
 	}
-	fprintf(s->top, "{\"time\":%lld,\"pid\":%ld", (long long)now, (long)getpid());
+	fmt_fprintf(s->top, "{\"time\":%lld,\"pid\":%ld", (long long)now, (long)getpid());
 	return 0;
 }
 
@@ -300,7 +301,7 @@ put_counts(FILE *f, const char *key, const struct proc_state_count *counts, size
 	for (size_t i = 0; i < n; i++) {
 		putc(i ? ',' : '{', f);
 		json_write_str(f, counts[i].name);
-		fprintf(f, ":%llu", (unsigned long long)counts[i].value);
+		fmt_fprintf(f, ":%llu", (unsigned long long)counts[i].value);
 	}
 	fputs(n ? "}" : "{}", f);
 }
@@ -328,11 +329,11 @@ proc_state_zone(struct proc_state *s, const struct proc_state_zone *z)
 	json_write_str(f, z->name);
 	fputs(":{", f);
 	if (z->has_primary_serial)
-		fprintf(f, "\"primary_serial\":%lu,", (unsigned long)z->primary_serial);
+		fmt_fprintf(f, "\"primary_serial\":%lu,", (unsigned long)z->primary_serial);
 	if (z->has_synced_serial)
-		fprintf(f, "\"synced_serial\":%lu,", (unsigned long)z->synced_serial);
+		fmt_fprintf(f, "\"synced_serial\":%lu,", (unsigned long)z->synced_serial);
 	if (z->last_sync)
-		fprintf(f, "\"last_sync\":%lld,", (long long)z->last_sync);
+		fmt_fprintf(f, "\"last_sync\":%lld,", (long long)z->last_sync);
 	if (z->result) {
 		fputs("\"result\":", f);
 		json_write_str(f, z->result);
@@ -365,7 +366,7 @@ proc_state_commit(struct proc_state *s, const char *path, struct err *e)
 
 	if (s->top && s->zones && stream_close(&s->zones) == 0) {
 		/* One line more, so `cat` ends with a newline. */
-		fprintf(s->top, ",\"zones\":{%s}}\n", s->zones_len ? s->zones_text + 1 : "");
+		fmt_fprintf(s->top, ",\"zones\":{%s}}\n", s->zones_len ? s->zones_text + 1 : "");
 		rc = stream_close(&s->top);
 	}
 	if (rc < 0) {

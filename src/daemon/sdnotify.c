@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "base/fmt.h"
 #include "base/log.h"
 
 static struct {
@@ -75,17 +76,17 @@ sdnotify(enum sdnotify_state state, const char *status)
 		return -1;
 	switch (state) {
 	case SDNOTIFY_READY:
-		k = snprintf(msg, sizeof msg, "READY=1\n");
+		k = fmt_snprintf(msg, sizeof msg, "READY=1\n");
 		break;
 	case SDNOTIFY_RELOADING:
 		/* systemd.service(5), Type=notify-reload: RELOADING=1 carries
 		 * the CLOCK_MONOTONIC time the reload began, in microseconds. */
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		k = snprintf(msg, sizeof msg, "RELOADING=1\nMONOTONIC_USEC=%llu\n",
+		k = fmt_snprintf(msg, sizeof msg, "RELOADING=1\nMONOTONIC_USEC=%llu\n",
 		    (unsigned long long)ts.tv_sec * 1000000u + (unsigned long long)ts.tv_nsec / 1000u);
 		break;
 	case SDNOTIFY_STOPPING:
-		k = snprintf(msg, sizeof msg, "STOPPING=1\n");
+		k = fmt_snprintf(msg, sizeof msg, "STOPPING=1\n");
 		break;
 	case SDNOTIFY_STATUS:
 		break;

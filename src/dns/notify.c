@@ -15,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
 #include "base/log.h"
+#include "base/sort.h"
 
 /* Accept errors such as EMFILE leave the listener readable: wait this long
  * before accepting again instead of spinning. */
@@ -66,7 +68,7 @@ note(struct notify *n, int kind, int64_t now, const char *fmt, ...)
 	}
 	l->n++;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	fmt_vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	log_msg(kind_level[kind], "%s", line);
 }
@@ -168,7 +170,7 @@ prepare(const struct cfg *cfg, struct tsig_key **keys, const struct cfg_zone ***
 	for (int i = 0; i < cfg->nzones; i++)
 		(*index)[i] = &cfg->zones[i];
 	if (cfg->nzones)
-		qsort(*index, (size_t)cfg->nzones, sizeof **index, zone_cmp);
+		sort(*index, (size_t)cfg->nzones, sizeof **index, zone_cmp);
 	return 0;
 }
 

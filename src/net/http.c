@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "base/date.h"
+#include "base/fmt.h"
 #include "base/num.h"
 
 #ifndef NOTIFY53_VERSION
@@ -125,9 +126,9 @@ http_url_parse(struct http_url *u, const char *url, struct err *e)
 	u->host_is_ip = v6 || inet_pton(AF_INET, u->host, ip) == 1;
 	if (!u->host_is_ip && !host_name_ok(u->host))
 		return err_set(e, "endpoint %.200s: bad host name", url);
-	snprintf(u->hostport, sizeof u->hostport, "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
+	fmt_snprintf(u->hostport, sizeof u->hostport, "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
 	if (u->port != (u->tls ? 443 : 80))
-		snprintf(u->hostport + strlen(u->hostport), sizeof u->hostport - strlen(u->hostport),
+		fmt_snprintf(u->hostport + strlen(u->hostport), sizeof u->hostport - strlen(u->hostport),
 		    ":%d", u->port);
 	return 0;
 }
@@ -224,7 +225,7 @@ http_request_head(const struct http_request *r, const char *hostport, char *buf,
 	for (size_t i = 0; i < r->nheaders; i++)
 		out_header(&o, r->headers[i].name, r->headers[i].value);
 	if (r->body_len || !strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
-		snprintf(num, sizeof num, "%zu", r->body_len);
+		fmt_snprintf(num, sizeof num, "%zu", r->body_len);
 		out_header(&o, "Content-Length", num);
 	}
 	out_str(&o, "\r\n");
@@ -255,7 +256,7 @@ pfail(struct http_parser *p, const char *fmt, ...)
 
 	if (!p->err.set) {
 		va_start(ap, fmt);
-		vsnprintf(p->err.msg, sizeof p->err.msg, fmt, ap);
+		fmt_vsnprintf(p->err.msg, sizeof p->err.msg, fmt, ap);
 		va_end(ap);
 		p->err.set = 1;
 	}

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
 #include "base/log.h"
 #include "base/secret.h"
 
@@ -111,10 +112,10 @@ timed_out(struct http_client *c, const char *what, int ms)
 {
 	char msg[ERR_MSG_MAX];
 
-	snprintf(msg, sizeof msg, "%.100s: %s %d ms%s%.100s", c->url.hostport, what, ms,
+	fmt_snprintf(msg, sizeof msg, "%.100s: %s %d ms%s%.100s", c->url.hostport, what, ms,
 	    c->proxy ? " (through proxy " : "", c->proxy ? c->proxy->url.hostport : "");
 	if (c->proxy)
-		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ")");
+		fmt_snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ")");
 	fail_call(c, HTTP_ERR_TIMEOUT, msg);
 }
 
@@ -165,7 +166,7 @@ try_connect(struct http_client *c)
 		if ((fd = net_tcp_connect(a)) >= 0)
 			break;
 		e = errno;
-		snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
+		fmt_snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
 		    net_addr_str(a, addr, sizeof addr), strerror(e));
 	}
 	if (fd < 0) {
@@ -212,7 +213,7 @@ connect_start(struct http_client *c)
 	c->reused = 0;
 	c->active->attempts++;
 	if (c->url.tls && !tls_clock_ok(wall(c))) {
-		snprintf(msg, sizeof msg, "clock not set: the time is before this program was "
+		fmt_snprintf(msg, sizeof msg, "clock not set: the time is before this program was "
 		    "built, so the certificate of %.100s cannot be checked; waiting for NTP",
 		    c->url.host);
 		fail_call(c, HTTP_ERR_CLOCK, msg);
@@ -289,7 +290,7 @@ on_kick(struct loop_timer *t)
 		char target[HTTP_MAX_REQUEST_HEAD];
 
 		r.target = target;
-		if ((size_t)snprintf(target, sizeof target, "http://%s%s", c->url.hostport,
+		if ((size_t)fmt_snprintf(target, sizeof target, "http://%s%s", c->url.hostport,
 		    call->req.target) >= sizeof target ||
 		    (c->proxy->auth[0] && http_request_add(&r, "Proxy-Authorization",
 		    c->proxy->auth) < 0))
@@ -359,7 +360,7 @@ proxy_refused(struct http_client *c, int status)
 	char msg[ERR_MSG_MAX];
 	int auth = status == 407 || status == 401, denied = status >= 400 && status < 500;
 
-	snprintf(msg, sizeof msg, "proxy %.60s %s %s %.60s: HTTP %d%s", c->proxy->url.hostport,
+	fmt_snprintf(msg, sizeof msg, "proxy %.60s %s %s %.60s: HTTP %d%s", c->proxy->url.hostport,
 	    denied ? "refused" : "could not pass", c->url.tls ? "CONNECT to" : "the request to",
 	    c->url.hostport, status,
 	    !auth ? "" : c->proxy->auth[0] ? " (authentication: the user and "
@@ -447,7 +448,7 @@ drive_plain(struct http_client *c)
 			c->io.events = POLLOUT;
 			return;
 		}
-		snprintf(msg, sizeof msg, "send to %.100s: %s", c->url.hostport, strerror(errno));
+		fmt_snprintf(msg, sizeof msg, "send to %.100s: %s", c->url.hostport, strerror(errno));
 		conn_broken(c, msg, c->out_off > 0);
 		return;
 	}
@@ -468,7 +469,7 @@ drive_plain(struct http_client *c)
 			c->io.events = POLLIN;
 			return;
 		}
-		snprintf(msg, sizeof msg, "receive from %.100s: %s", c->url.hostport, strerror(errno));
+		fmt_snprintf(msg, sizeof msg, "receive from %.100s: %s", c->url.hostport, strerror(errno));
 		if (c->got_response_bytes)
 			fail_call(c, HTTP_ERR_IO, msg);
 		else
@@ -593,9 +594,9 @@ tunnel_start(struct http_client *c)
 	int v6 = c->url.hostport[0] == '[';
 	char au[HTTP_MAX_HOST + 16];
 
-	snprintf(au, sizeof au, "%s%s%s:%d", v6 ? "[" : "", c->url.host, v6 ? "]" : "",
+	fmt_snprintf(au, sizeof au, "%s%s%s:%d", v6 ? "[" : "", c->url.host, v6 ? "]" : "",
 	    c->url.port);
-	c->tun_len = (size_t)snprintf(c->tun, PROXY_MAX_CONNECT,
+	c->tun_len = (size_t)fmt_snprintf(c->tun, PROXY_MAX_CONNECT,
 	    "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", au, au,
 	    c->proxy->auth[0] ? "Proxy-Authorization: " : "", c->proxy->auth,
 	    c->proxy->auth[0] ? "\r\n" : "");
@@ -613,7 +614,7 @@ tunnel_failed(struct http_client *c, const char *what, const char *why)
 {
 	char msg[ERR_MSG_MAX];
 
-	snprintf(msg, sizeof msg, "proxy %.100s: %s%s%.200s", c->proxy->url.hostport, what,
+	fmt_snprintf(msg, sizeof msg, "proxy %.100s: %s%s%.200s", c->proxy->url.hostport, what,
 	    why ? ": " : "", why ? why : "");
 	fail_call(c, HTTP_ERR_PROXY, msg);
 }
@@ -690,7 +691,7 @@ on_io(struct loop_io *io, short revents)
 		if (net_connect_finish(c->fd) < 0) {
 			int en = errno;
 
-			snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
+			fmt_snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
 			    net_addr_str(&c->addrs[c->addr_next - 1], addr, sizeof addr),
 			    strerror(en));
 			loop_io_del(&c->io);

@@ -7,9 +7,11 @@
 #include <strings.h>
 
 #include "base/base64.h"
+#include "base/fmt.h"
 #include "base/net.h"
 #include "base/num.h"
 #include "base/secret.h"
+#include "base/str.h"
 
 /* Percent-decode s[0..n) (RFC 3986 section 2.1) onto out[*len..cap);
  * refuses a bad escape, a control character (RFC 7617 section 2) and a
@@ -45,7 +47,7 @@ proxy_parse(struct proxy *p, const char *url, const char *what, struct err *e)
 	memset(p, 0, sizeof *p);
 	if (!strncmp(s, "http://", 7))
 		s += 7;
-	else if (strstr(s, "://"))
+	else if (str_find(s, "://"))
 		return err_set(e, "%s: a proxy URL must start with http:// (TLS to the proxy is "
 		    "not supported; the tunnel to AWS is TLS)", what);
 	end = s + strcspn(s, "/?#");
@@ -75,7 +77,7 @@ proxy_parse(struct proxy *p, const char *url, const char *what, struct err *e)
 	}
 	if (strlen(s) >= sizeof buf - 8)
 		return err_set(e, "%s: proxy host name too long", what);
-	snprintf(buf, sizeof buf, "http://%s", s);
+	fmt_snprintf(buf, sizeof buf, "http://%s", s);
 	if (http_url_parse(&p->url, buf, &ue) < 0) {
 		proxy_free(p);
 		return err_set(e, "%s: proxy %s", what, ue.msg);

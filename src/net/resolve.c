@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "codec/dns.h"
+#include "base/fmt.h"
 #include "base/log.h"
 #include "base/num.h"
 #include "base/rnd.h"
@@ -504,7 +505,7 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 	q->io.cb = on_io;
 	err_clear(&q->err);
 	if (strlen(host) >= sizeof q->host) {
-		snprintf(q->host, sizeof q->host, "%.32s...", host);
+		fmt_snprintf(q->host, sizeof q->host, "%.32s...", host);
 		err_set(&q->err, "resolve %s: name too long", q->host);
 		deliver_later(q);
 		return;

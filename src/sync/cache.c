@@ -9,6 +9,7 @@
 #include <bearssl_hash.h>
 
 #include "base/afile.h"
+#include "base/fmt.h"
 #include "base/log.h"
 #include "codec/dns.h"
 
@@ -41,7 +42,7 @@ cache_dir(const struct cfg *c)
 	} else if ((s = getenv("CACHE_DIRECTORY")) && s[0] && strlen(s) <= CFG_MAX_STRING) {
 		/* systemd.exec(5), CacheDirectory=: several directories are
 		 * separated by colons. */
-		snprintf(env, sizeof env, "%s", s);
+		fmt_snprintf(env, sizeof env, "%s", s);
 		env[strcspn(env, ":")] = '\0';
 		dir = env;
 	} else {
@@ -308,7 +309,7 @@ bad:
 static int
 rec_path(char *buf, size_t cap, const char *dir, const struct cfg_zone *z)
 {
-	size_t n = (size_t)snprintf(buf, cap, "%s/", dir);
+	size_t n = (size_t)fmt_snprintf(buf, cap, "%s/", dir);
 
 	for (const char *s = z->name; *s && n + 8 < cap; s++) {
 		unsigned char ch = (unsigned char)*s;
@@ -317,11 +318,11 @@ rec_path(char *buf, size_t cap, const char *dir, const struct cfg_zone *z)
 		    ch == '_' || ch == '.')
 			buf[n++] = (char)ch;
 		else
-			n += (size_t)snprintf(buf + n, cap - n, "%%%02X", ch);
+			n += (size_t)fmt_snprintf(buf + n, cap - n, "%%%02X", ch);
 	}
 	if (n + 8 >= cap)
 		return -1;
-	n += (size_t)snprintf(buf + n, cap - n, "%s%s%srec", z->kind == CFG_ZONE_PRIVATE ?
+	n += (size_t)fmt_snprintf(buf + n, cap - n, "%s%s%srec", z->kind == CFG_ZONE_PRIVATE ?
 	    "private." : z->kind == CFG_ZONE_PUBLIC ? "public." : "",
 	    z->hosted_zone_id ? z->hosted_zone_id : "", z->hosted_zone_id ? "." : "");
 	return n < cap ? 0 : -1;

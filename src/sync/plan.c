@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/fmt.h"
+#include "base/sort.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
 
@@ -252,7 +254,7 @@ note(struct plan *p, enum plan_level lv, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
@@ -864,7 +866,7 @@ hold_back(struct ctx *c)
 		if (it->dropped && it->kind != PLAN_CREATE)
 			kept[n++] = it;
 	}
-	qsort(kept, nkept, sizeof *kept, item_cmp);
+	sort(kept, nkept, sizeof *kept, item_cmp);
 	for (size_t i = 0; i < p->nitems; i++) {
 		struct item *it = (struct item *)p->items + i;
 		size_t lo = 0, hi = nkept;
@@ -955,7 +957,7 @@ batch(struct ctx *c)
 	/* Planned in canonical order already, but for type changes, the SOA
 	 * and Route 53's unparsable sets. */
 	if (!sorted)
-		qsort(it, n, sizeof *it, item_sort_cmp);
+		sort(it, n, sizeof *it, item_sort_cmp);
 
 	for (size_t gs = 0; gs < n;) {
 		size_t ge = gs, grec = 0, gchr = 0;
@@ -1021,7 +1023,7 @@ refuse(struct plan *p, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->refusal, sizeof p->refusal, fmt, ap);
+	fmt_vsnprintf(p->refusal, sizeof p->refusal, fmt, ap);
 	va_end(ap);
 }
 
@@ -1428,7 +1430,7 @@ plan_full(struct plan *p, const struct zone *d, const struct r53list *l,
 		goto out;
 	}
 	if (c.nsp)
-		qsort(c.sp, c.nsp, sizeof *c.sp, special_cmp);
+		sort(c.sp, c.nsp, sizeof *c.sp, special_cmp);
 	for (size_t k = 0; k < r53list_count(l); k++)
 		nplain += cls[k] == L_PLAIN;
 	if (check_listed(&c, &cur, cls, nplain) < 0)
@@ -1616,7 +1618,7 @@ plan_split(struct plan *p, size_t first, size_t count)
 	 * before it. */
 	for (size_t i = 0; i < count; i++)
 		g[i] = it[i].group;
-	qsort(g, count, sizeof *g, u32_cmp);
+	sort(g, count, sizeof *g, u32_cmp);
 	for (size_t i = 1; i < count; i++) {
 		size_t d = i > count / 2 ? i - count / 2 : count / 2 - i;
 

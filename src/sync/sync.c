@@ -7,7 +7,9 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/fmt.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
 
@@ -49,7 +51,7 @@ add(char *buf, size_t cap, size_t *n, const char *fmt, ...)
 	if (*n >= cap)
 		return;
 	va_start(ap, fmt);
-	k = vsnprintf(buf + *n, cap - *n, fmt, ap);
+	k = fmt_vsnprintf(buf + *n, cap - *n, fmt, ap);
 	va_end(ap);
 	if (k > 0)
 		*n += (size_t)k;
@@ -70,9 +72,9 @@ sync_zone_text(const char *name, const char *zone_id, enum cfg_zone_kind kind, c
 	    "public " : "";
 
 	if ((!zone_id || !*zone_id) && kind == CFG_ZONE_ANY)
-		snprintf(buf, cap, "%s", name);
+		fmt_snprintf(buf, cap, "%s", name);
 	else
-		snprintf(buf, cap, "%s (%shosted zone%s%s)", name, k, zone_id && *zone_id ? " " : "",
+		fmt_snprintf(buf, cap, "%s (%shosted zone%s%s)", name, k, zone_id && *zone_id ? " " : "",
 		    zone_id ? zone_id : "");
 	return buf;
 }
@@ -149,7 +151,7 @@ save_record(struct sync_job *j)
 	/* Nothing new to write: nothing changed, or an unchecked record. */
 	if (j->route53 != SYNC_R53_SYNCED || j->status == SYNC_CURRENT || !j->zone_id[0])
 		return;
-	snprintf(r.zone_id, sizeof r.zone_id, "%s", j->zone_id);
+	fmt_snprintf(r.zone_id, sizeof r.zone_id, "%s", j->zone_id);
 	r.private_zone = j->zone_private;
 	r.serial = j->synced_serial;
 	r.last_full = j->last_full;
@@ -228,10 +230,10 @@ static void
 fail_op(struct sync_job *j, const char *what)
 {
 	char msg[ERR_MSG_MAX];
-	size_t n = (size_t)snprintf(msg, sizeof msg, "%s", j->op.err.msg);
+	size_t n = (size_t)fmt_snprintf(msg, sizeof msg, "%s", j->op.err.msg);
 
 	for (size_t i = 1; i < j->op.nmessages && n < sizeof msg; i++)
-		n += (size_t)snprintf(msg + n, sizeof msg - n, "; %s", j->op.messages[i]);
+		n += (size_t)fmt_snprintf(msg + n, sizeof msg - n, "; %s", j->op.messages[i]);
 	r53_op_free(&j->op);
 	fail(j, "%s: %s", what, msg);
 }
@@ -312,10 +314,10 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 
 	msg[0] = '\0';
 	for (size_t i = 0; i < j->op.nmessages && len < sizeof msg; i++)
-		len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s", i ? "; " : "",
+		len += (size_t)fmt_snprintf(msg + len, sizeof msg - len, "%s%s", i ? "; " : "",
 		    j->op.messages[i]);
 	if (!j->op.nmessages)
-		snprintf(msg, sizeof msg, "%s", j->op.err.msg);
+		fmt_snprintf(msg, sizeof msg, "%s", j->op.err.msg);
 	if (buf_grow(&j->refused, &j->refused_cap, j->nrefused, n, sizeof *j->refused) < 0)
 		return -1;
 	for (size_t i = first; i < first + n; i++) {
@@ -331,12 +333,12 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 			continue;
 		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
 		    dns_name_to_text(w, name, sizeof name) < 0)
-			snprintf(name, sizeof name, "%s", c->set.name);
-		ln = snprintf(NULL, 0, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+			fmt_snprintf(name, sizeof name, "%s", c->set.name);
+		ln = fmt_snprintf(NULL, 0, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
 		    r53_action_name(c->action), msg);
 		if (!(line = malloc((size_t)ln + 1)))
 			return -1;
-		snprintf(line, (size_t)ln + 1, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+		fmt_snprintf(line, (size_t)ln + 1, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
 		    r53_action_name(c->action), msg);
 		/* Not logged here: the caller reports refused[] (one line per
 		 * set, not two). */
@@ -373,7 +375,7 @@ gone_set(const char *msg, uint8_t *name, size_t cap, char type[RR_TYPE_NAME_MAX]
 	    strcmp(msg + n - (sizeof tail - 1), tail))
 		return 0;
 	p += sizeof head - 1;
-	if (!(q = strstr(p, "', type='")) || (k = (size_t)(q - p)) >= sizeof text)
+	if (!(q = str_find(p, "', type='")) || (k = (size_t)(q - p)) >= sizeof text)
 		return 0;
 	memcpy(text, p, k);
 	text[k] = '\0';
@@ -450,7 +452,7 @@ changed(struct r53_op *op)
 	switch (op->status) {
 	case R53_OK:
 		j->touched = 1;
-		snprintf(j->change_id, sizeof j->change_id, "%s", op->change_id);
+		fmt_snprintf(j->change_id, sizeof j->change_id, "%s", op->change_id);
 		for (size_t i = first; i < first + n; i++) {
 			struct plan_info in;
 
@@ -481,7 +483,7 @@ changed(struct r53_op *op)
 			 * holds now, once. */
 			char why[ERR_MSG_MAX];
 
-			snprintf(why, sizeof why, "a change batch was refused (%.200s)", op->err.msg);
+			fmt_snprintf(why, sizeof why, "a change batch was refused (%.200s)", op->err.msg);
 			j->retried_icb = 1;
 			r53_op_free(op);
 			replan(j, why);
@@ -508,7 +510,7 @@ changed(struct r53_op *op)
 
 		j->lost++;
 		j->touched = 1;
-		snprintf(why, sizeof why, "%s", op->err.msg);
+		fmt_snprintf(why, sizeof why, "%s", op->err.msg);
 		r53_op_free(op);
 		replan(j, why);
 		return;
@@ -549,7 +551,7 @@ static const char *
 batch_comment(struct sync_job *j)
 {
 	if (!j->op.user && (j->op.user = malloc(SYNC_COMMENT_MAX)))
-		snprintf(j->op.user, SYNC_COMMENT_MAX, "notify53: %s serial %lu", j->zone->name,
+		fmt_snprintf(j->op.user, SYNC_COMMENT_MAX, "notify53: %s serial %lu", j->zone->name,
 		    (unsigned long)j->serial);
 	return j->op.user;
 }
@@ -651,7 +653,7 @@ got_zone(struct r53_op *op)
 	if (op->nzones != 1 || !same_zone(j, op->zones[0].name)) {
 		char name[DNS_NAME_TEXT_MAX];
 
-		snprintf(name, sizeof name, "%s", op->nzones ? op->zones[0].name : "?");
+		fmt_snprintf(name, sizeof name, "%s", op->nzones ? op->zones[0].name : "?");
 		r53_op_free(op);
 		fail(j, "hosted_zone_id %s is the hosted zone %s, not %s", j->zone->hosted_zone_id,
 		    name, j->zone->name);
@@ -668,7 +670,7 @@ got_zone(struct r53_op *op)
 		    j->zone->hosted_zone_id, priv ? "private" : "public", priv ? "false" : "true");
 		return;
 	}
-	snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[0].id);
+	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[0].id);
 	j->zone_private = op->zones[0].private_zone;
 	r53_op_free(op);
 	have_zone(j);
@@ -690,7 +692,7 @@ found_zone(struct r53_op *op)
 		fail(j, "%s", e.msg);
 		return;
 	}
-	snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
+	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
 	j->zone_private = op->zones[i].private_zone;
 	r53_op_free(op);
 	have_zone(j);
@@ -903,7 +905,7 @@ read_record(struct sync_job *j)
 	j->last_full = j->rec.last_full;
 	j->verify = 1;
 	if (!j->zone_id[0]) {
-		snprintf(j->zone_id, sizeof j->zone_id, "%s", j->rec.zone_id);
+		fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", j->rec.zone_id);
 		j->zone_private = j->rec.private_zone;
 	}
 }

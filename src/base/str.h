@@ -1,0 +1,12 @@
+/*
+ * str: string helpers libc has in a larger form.
+ */
+#ifndef NOTIFY53_STR_H
+#define NOTIFY53_STR_H
+
+/* strstr: the first w in s, or NULL; w "" gives s. A plain scan, O(len(s)
+ * * len(w)): the callers look for short constant words in bounded texts,
+ * where musl's two-way strstr (1.3 KB) buys nothing. */
+const char *str_find(const char *s, const char *w);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * test_str: str_find as strstr: the empty word, no match, matches at the
+ * start, the end and overlapping partial ones, and 100,000 random texts and
+ * words over a two-letter alphabet (many near misses) against the C
+ * library's strstr.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	const char *s = "aab:a://x";
+	char t[24], w[6];
+	int bad = 0;
+
+	ok(str_find(s, "") == s, "the empty word is found at the start");
+	ok(str_find("", "") != NULL && str_find("", "a") == NULL, "in the empty text");
+	ok(str_find(s, "://") == s + 5, "\"://\" found where it is");
+	ok(str_find(s, "aab") == s && str_find(s, "//x") == s + 6, "at the start and the end");
+	ok(str_find(s, "//xy") == NULL && str_find("aaab", "aab") != NULL,
+	    "none past the end; a partial match then a real one");
+
+	srand(7);
+	for (int i = 0; i < 100000; i++) {
+		size_t n = (size_t)rand() % sizeof t, m = (size_t)rand() % sizeof w;
+
+		for (size_t k = 0; k < n; k++)
+			t[k] = "ab"[rand() % 2];
+		t[n] = '\0';
+		for (size_t k = 0; k < m; k++)
+			w[k] = "ab"[rand() % 2];
+		w[m] = '\0';
+		bad += str_find(t, w) != strstr(t, w);
+	}
+	ok(!bad, "100,000 random texts and words as strstr");
+	return tap_done();
+}
