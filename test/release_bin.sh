@@ -2,7 +2,7 @@
 # The release binary of one target (make release-check), before it meets
 # the network:
 #
-#   test/release_bin.sh ARCH BINARY UNSTRIPPED RUN BUDGET
+#   test/release_bin.sh ARCH BINARY UNSTRIPPED RUN CEILING TARGET
 #
 # UNSTRIPPED is BINARY before strip: its symbols tell the disassembler which
 # functions are MIPS16 or Thumb code, which a stripped file no longer says.
@@ -17,12 +17,12 @@
 # - a rate from the configuration, parsed by cJSON (num_strtod) and printed by
 #   `check-config` (printf %g), comes out as written: the soft-float routines
 #   compute correctly;
-# - it fits the size budget.
+# - it stays under the size ceiling (and says whether it meets the 300 KB target).
 set -u
 cd "$(dirname "$0")/.."
 . test/lib/tap.sh
 
-arch=$1 bin=$2 full=$3 run=$4 budget=$5
+arch=$1 bin=$2 full=$3 run=$4 ceiling=$5 target=$6
 triplet=$(sh tools/cross.sh triplet "$arch") || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -120,5 +120,7 @@ for rate in 2.5 0.1 987.625; do
 done
 
 size=$(wc -c <"$bin")
-tap_ok "stripped size $size bytes, budget $budget" test "$size" -le "$budget"
+# The ceiling fails the check; the target is said (make size reports it).
+if [ "$size" -le "$target" ]; then said="target $target met"; else said="target $target MISSED"; fi
+tap_ok "stripped size $size bytes, ceiling $ceiling ($said)" test "$size" -le "$ceiling"
 tap_done
