@@ -9,6 +9,13 @@
 #   make release | size | release-check [ARCH=...]   (tools/release.mk)
 #   make install | deb        see tools/install.mk
 #   make bench | fuzz | demo | clean
+#   make fuzz-long            every fuzz target to FUZZ_RUNS (10 million)
+#                             executions under libFuzzer, memory-bounded;
+#                             prints executions, coverage, crashes per target
+#   make soak                 the daemon over 10,000 NOTIFY-driven changes on
+#                             a 10,000-set zone (named, the emulator), a
+#                             reconcile every 500; prints RSS, fds, state
+#                             file size first/peak/last, fails on growth
 
 VERSION := 0.1.0
 # Maintainer field of the Debian and OpenWrt packages.
@@ -99,7 +106,7 @@ BEARSSL_LIB := $(O)/bearssl/libbearssl.a
 CJSON_OBJ := $(O)/cjson/cJSON.o
 LIBS := $(O)/libnotify53.a $(BEARSSL_LIB) $(CJSON_OBJ)
 
-.PHONY: all check check-build bench fuzz demo clean distclean
+.PHONY: all check check-build bench fuzz fuzz-build fuzz-long soak demo clean distclean
 .DELETE_ON_ERROR:
 
 all: notify53
@@ -212,15 +219,38 @@ $(O)/test/fuzz_%: test/fuzz_%.c $(FUZZ_MAIN) $(LIBS)
 	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(FUZZ_MAIN) $(LIBS) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS)
 
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz-build:
 	$(MAKE) O=build/fuzz CC=clang STATIC=0 CFLAGS="-O1 -g" \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined" FUZZ_MAIN= \
 		FUZZ_LDFLAGS=-fsanitize=fuzzer $(FUZZ_NAMES:%=build/fuzz/test/fuzz_%)
+
+fuzz: fuzz-build
 	@for n in $(FUZZ_NAMES); do \
 	  mkdir -p build/fuzz/corpus-$$n; \
 	  echo "fuzz_$$n: $(FUZZ_SECONDS)s"; \
 	  build/fuzz/test/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n test/corpus/$$n || exit 1; \
 	done
+
+# The long runs (not part of make check): FUZZ_RUNS executions of each of
+# FUZZ_TARGETS, one after the other, each stopped after FUZZ_LONG_SECONDS
+# at the latest (the table then says the runs were not reached), within
+# FUZZ_RSS_MB of memory and FUZZ_MALLOC_MB per allocation
+# (test/long/fuzz_long.sh says why); the table goes to build/fuzz-long/.
+FUZZ_RUNS ?= 10000000
+FUZZ_LONG_SECONDS ?= 3600
+FUZZ_RSS_MB ?= 512
+FUZZ_MALLOC_MB ?= 32
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+fuzz-long: fuzz-build
+	sh test/long/fuzz_long.sh build/fuzz/test build/fuzz-long $(FUZZ_RUNS) \
+		$(FUZZ_LONG_SECONDS) $(FUZZ_RSS_MB) $(FUZZ_MALLOC_MB) $(FUZZ_TARGETS)
+
+# The daemon over 10,000 NOTIFY-driven changes on a zone of 10,000 sets,
+# against named and the emulator (test/long/soak.py: tolerances, figures);
+# samples in build/soak/. SOAK_CHANGES, SOAK_SETS, SOAK_RECONCILE_EVERY
+# in the environment change its size.
+soak: notify53
+	/usr/bin/python3 test/long/soak.py
 
 CHECK_CC ?= gcc
 CHECK_O := build/check

@@ -188,6 +188,16 @@ to_list(const struct model *m, struct r53list *l)
 	}
 }
 
+/* The group of change i of p. */
+static uint32_t
+group_of(const struct plan *p, size_t i)
+{
+	struct plan_info in;
+
+	plan_change(p, i, NULL, &in);
+	return in.group;
+}
+
 /* The rules every batch keeps. */
 static void
 check_batches(const struct plan *p, const struct plan_opts *o)
@@ -204,8 +214,11 @@ check_batches(const struct plan *p, const struct plan_opts *o)
 		if (pb->count == 0)
 			abort();
 		for (size_t i = pb->first; i < pb->first + pb->count; i++) {
-			const struct r53_change *c = &p->changes[i];
-			int twice = c->action == R53_UPSERT ? 2 : 1;
+			struct r53_change ch, *c = &ch;
+			int twice;
+
+			plan_change(p, i, c, NULL);
+			twice = c->action == R53_UPSERT ? 2 : 1;
 
 			rec += (size_t)(c->set.nvalues * twice);
 			for (int k = 0; k < c->set.nvalues; k++)
@@ -217,7 +230,7 @@ check_batches(const struct plan *p, const struct plan_opts *o)
 			/* A name in one batch only. */
 			for (size_t j = 0; !split && j < p->nchanges; j++)
 				if ((j < pb->first || j >= pb->first + pb->count) &&
-				    p->info[j].group == p->info[i].group)
+				    group_of(p, j) == group_of(p, i))
 					abort();
 		}
 		if (rec != pb->records || chr != pb->chars || rec > o->max_records ||
@@ -241,12 +254,15 @@ check_split(struct plan *p)
 			int others = 0;
 
 			for (size_t i = s; i < e; i++) {
-				if (p->changes[i].action != R53_DELETE)
+				struct r53_change c;
+
+				plan_change(p, i, &c, NULL);
+				if (c.action != R53_DELETE)
 					others = 1;
 				else if (others)
 					abort();
 				for (size_t j = first; j < first + count; j++)
-					if ((j < s || j >= e) && p->info[j].group == p->info[i].group)
+					if ((j < s || j >= e) && group_of(p, j) == group_of(p, i))
 						abort();
 			}
 		}
@@ -395,8 +411,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_batches(&p1, &o);
 		plan_print(&p1, &o, NULL, 0, null, 0);
 		plan_print(&p1, &o, "Z0123456789", 1, null, PLAN_PRINT_JSON | PLAN_PRINT_COLOR);
-		for (size_t i = 0; i < p1.nchanges; i++)
-			apply(&m, &p1.changes[i]);
+		for (size_t i = 0; i < p1.nchanges; i++) {
+			struct r53_change c;
+
+			plan_change(&p1, i, &c, NULL);
+			apply(&m, &c);
+		}
 		r53list_init(&l2);
 		to_list(&m, &l2);
 		plan_init(&p2);

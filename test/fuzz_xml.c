@@ -40,15 +40,10 @@ round_trip(const uint8_t *data, size_t size)
 	xml_close(&w);
 	if (!(body = xml_writer_take(&w, &len)))
 		return;
-	/* What the reader must give back: CRLF and CR read as LF (XML 1.0
+	/* The reader must give the text back as it was: a CR too, which the
+	 * writer escapes since a reader turns a bare CR into LF (XML 1.0
 	 * section 2.11). */
-	for (size_t i = 0, o = 0;; i++) {
-		if (text[i] == '\r' && text[i + 1] == '\n')
-			continue;
-		want[o++] = text[i] == '\r' ? '\n' : text[i];
-		if (!text[i])
-			break;
-	}
+	memcpy(want, text, n + 1);
 	if (xml_parse(&d, body, len) < 0 || strcmp(xml_text(d.root, "v"), want))
 		abort(); /* the writer made something the reader refuses or alters */
 	xml_free(&d);

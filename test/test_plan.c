@@ -164,6 +164,29 @@ run(struct fx *f)
 
 #define APEX_NOTE "note: example.com. NS: apex NS left alone (Route 53's name servers)\n"
 
+/* Change i of p and its meaning (a few of each can be used at once). */
+static const struct r53_change *
+chg(const struct plan *p, size_t i)
+{
+	static struct r53_change c[8];
+	static unsigned k;
+
+	k = (k + 1) % 8;
+	plan_change(p, i, &c[k], NULL);
+	return &c[k];
+}
+
+static const struct plan_info *
+inf(const struct plan *p, size_t i)
+{
+	static struct plan_info in[8];
+	static unsigned k;
+
+	k = (k + 1) % 8;
+	plan_change(p, i, NULL, &in[k]);
+	return &in[k];
+}
+
 /* Batch b as "ACTION name TYPE n, ..." */
 static const char *
 batch_str(const struct plan *p, size_t b)
@@ -175,7 +198,7 @@ batch_str(const struct plan *p, size_t b)
 	buf[0] = '\0';
 	for (size_t i = p->batches[b].first; i < p->batches[b].first + p->batches[b].count &&
 	    n < sizeof buf - 200; i++) {
-		const struct r53_change *c = &p->changes[i];
+		const struct r53_change *c = chg(p, i);
 
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s %s %s %d", n ? ", " : "",
 		    r53_action_name(c->action), c->set.name, rr_type_name(c->set.type, tn),
@@ -276,13 +299,13 @@ test_changes(void)
 	    "1 to create, 2 to update, 1 to delete\n", "changes: create, update, TTL, delete");
 	is_int(f.p.nbatches, 1, "changes: one batch");
 	is_int(f.p.batches[0].records, 2 + 2 * 1 + 1 + 2 * 1, "changes: records, UPSERT twice");
-	c = &f.p.changes[0];
+	c = chg(&f.p, 0);
 	ok(c->action == R53_DELETE && c->set.nvalues == 2 && c->set.ttl == 120 &&
 	    c->set.values[0] == r53list_value(&f.l, 4, 0) &&
 	    c->set.values[1] == r53list_value(&f.l, 4, 1),
 	    "changes: DELETE carries Route 53's own values");
 	is_str(c->set.name, "old.example.com.", "changes: DELETE name as listed");
-	c = &f.p.changes[2];
+	c = chg(&f.p, 2);
 	ok(c->action == R53_CREATE && !strcmp(c->set.name, "new.example.com.") && c->set.ttl == 300,
 	    "changes: CREATE");
 	is_int(f.p.batches[0].chars, 36 + 2 * 9 + 9 + 2 * 6, "changes: characters, UPSERT twice");
@@ -315,7 +338,7 @@ test_apex_ns_soa(void)
 	is_str(f.p.soa_value,
 	    "ns-1.AWSDNS-1.com. awsdns-hostmaster.amazon.com. 2024010101 7200 900 1209600 60",
 	    "SOA: soa_value is the new value");
-	is_int(f.p.changes[0].action, R53_UPSERT, "SOA: UPSERT");
+	is_int(chg(&f.p, 0)->action, R53_UPSERT, "SOA: UPSERT");
 	is_int(f.p.nskipped, 1, "SOA: the apex NS counted once as skipped");
 	fx_free(&f);
 
@@ -565,9 +588,10 @@ test_type_change(void)
 	    "DELETE ftp.example.com. CNAME 1, DELETE www.example.com. A 1, "
 	    "DELETE www.example.com. TXT 1, CREATE ftp.example.com. A 1, "
 	    "CREATE www.example.com. CNAME 1", "type change: deletes first in the batch");
-	is_int(f.p.info[0].group, f.p.info[3].group, "type change: ftp is one group");
-	ok(f.p.info[1].group == f.p.info[2].group && f.p.info[2].group == f.p.info[4].group &&
-	    f.p.info[1].group != f.p.info[0].group, "type change: www is one group");
+	is_int(inf(&f.p, 0)->group, inf(&f.p, 3)->group, "type change: ftp is one group");
+	ok(inf(&f.p, 1)->group == inf(&f.p, 2)->group &&
+	    inf(&f.p, 2)->group == inf(&f.p, 4)->group &&
+	    inf(&f.p, 1)->group != inf(&f.p, 0)->group, "type change: www is one group");
 	fx_free(&f);
 }
 
@@ -764,7 +788,7 @@ test_left_out(void)
 	    "a-target-name-longer-than-the-limit.example.net.", NULL);
 	run(&f);
 	is_int(f.p.nchanges, 1, "left-out CNAME: only the unrelated CREATE is sent");
-	ok(f.p.nchanges == 1 && !strcmp(f.p.changes[0].set.name, "ok.example.com."),
+	ok(f.p.nchanges == 1 && !strcmp(chg(&f.p, 0)->set.name, "ok.example.com."),
 	    "left-out CNAME: ok.example.com. created");
 	is_int(f.p.nerrors, 2, "left-out CNAME: two sets not synced");
 	is_int(f.p.ncreate, 1, "left-out CNAME: one create counted");

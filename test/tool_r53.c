@@ -68,8 +68,9 @@ tool_clock(void)
 	return fixed_clock;
 }
 
-static const char *const kinds[] = { "zones", "find", "get", "list", "change", "getchange",
-	"wait" };
+/* Indexed by enum r53_kind (src/aws/r53_op.h), in its order. */
+static const char *const kinds[] = { "zones", "find", "get", "list", "soa", "change",
+	"getchange", "wait" };
 
 static void run_next(void);
 

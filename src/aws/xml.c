@@ -512,8 +512,11 @@ put_escaped(struct xml_writer *w, const char *s)
 		case '>': puts_(w, "&gt;"); break;
 		case '"': puts_(w, "&quot;"); break;
 		case '\'': puts_(w, "&apos;"); break;
+		/* A reader turns a CR into LF (XML 1.0 section 2.11); a
+		 * character reference keeps it. */
+		case '\r': puts_(w, "&#13;"); break;
 		default:
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+			if (c < 0x20 && c != '\t' && c != '\n') {
 				err_set(&w->err, "xml: control character 0x%02x in text", c);
 				return;
 			}

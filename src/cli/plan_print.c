@@ -44,15 +44,19 @@ static const char *const level_name[] = { "info", "warning", "error" };
 
 /* Changes in name order (batch order puts all DELETEs of a batch first):
  * a stable sort by group. */
+struct shown {
+	uint32_t group;
+	size_t i;
+};
+
 static int
 by_group(const void *a, const void *b)
 {
-	const struct plan_info *x = *(const struct plan_info *const *)a,
-	    *y = *(const struct plan_info *const *)b;
+	const struct shown *x = a, *y = b;
 
 	if (x->group != y->group)
 		return x->group < y->group ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 /* The start of a JSON line: {"zone":Z[,"hosted_zone":ID,"private":B] */
@@ -74,24 +78,34 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 {
 	int json = flags & PLAN_PRINT_JSON, color = (flags & PLAN_PRINT_COLOR) && !json;
 	const char *zone = o && o->zone && o->zone->name ? o->zone->name : ".";
-	const struct plan_info **order = malloc((p->nchanges + 1) * sizeof *order);
+	struct shown *order = malloc((p->nchanges + 1) * sizeof *order);
 
 	if (!order)
 		return -1;
-	for (size_t i = 0; i < p->nchanges; i++)
-		order[i] = &p->info[i];
+	for (size_t i = 0; i < p->nchanges; i++) {
+		struct plan_info in;
+
+		plan_change(p, i, NULL, &in);
+		order[i].group = in.group;
+		order[i].i = i;
+	}
 	sort(order, p->nchanges, sizeof *order, by_group);
 	for (size_t i = 0; i < p->nchanges; i++) {
-		const struct plan_info *in = order[i];
-		const struct r53_change *ch = &p->changes[in - p->info];
+		struct plan_info info, *in = &info;
+		struct r53_change change, *ch = &change;
 		char name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
-		const char *type = rr_type_name(ch->set.type, tn);
+		const char *type;
 		static const char *const act[] = { "create", "update", "delete" };
 		static const char *const sign = "+~-";
 		static const char *const col[] = { "\033[32m", "\033[33m", "\033[31m" };
 
+		if (plan_change(p, order[i].i, ch, in) < 0) {
+			free(order);
+			return -1;
+		}
 		if (in->hidden)
 			continue;
+		type = rr_type_name(ch->set.type, tn);
 		present(ch->set.name, name, sizeof name);
 		if (json) {
 			json_zone(f, zone, hosted_zone, private_zone);

@@ -362,11 +362,12 @@ zone_add(struct zone *z, const uint8_t *owner, unsigned type, unsigned class, ui
 }
 
 /* Group the sorted records idx[0..*n) of arena a into sets, dropping
- * duplicate RRs (their lowest TTL counts, RFC 2181 section 5.2); *n becomes
- * the records kept. Returns the sets (malloc'ed), NULL with *nsets 0 for
- * none, or NULL and an error. */
+ * duplicate RRs (their lowest TTL counts, RFC 2181 section 5.2, and is
+ * written into the record kept, so grouping again after an IXFR gives the
+ * set the same TTL); *n becomes the records kept. Returns the sets
+ * (malloc'ed), NULL with *nsets 0 for none, or NULL and an error. */
 static struct zone_setent *
-group(struct zone *z, const uint8_t *a, uint32_t *idx, size_t *n, size_t *nsets)
+group(struct zone *z, uint8_t *a, uint32_t *idx, size_t *n, size_t *nsets)
 {
 	struct zone_setent *sets;
 	size_t k = 0, ns = 0;
@@ -387,6 +388,8 @@ group(struct zone *z, const uint8_t *a, uint32_t *idx, size_t *n, size_t *nsets)
 
 		if (k && !rec_cmp(a, idx[k - 1], a, idx[i], 1)) {
 			/* Duplicate RR: keep one, with the lower TTL. */
+			if (ttl < rec_ttl(a, idx[k - 1]))
+				set32(a + idx[k - 1] + 6, ttl);
 			if (ttl < sets[ns - 1].ttl)
 				sets[ns - 1].ttl = ttl;
 			continue;

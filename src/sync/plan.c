@@ -20,12 +20,14 @@ struct plan_block {
 	char data[];
 };
 
-/* A change while planning (the final arrays are built once, in batch
- * order). Values are index ranges into p->vpool, which still grows. */
+/* A change: planned in any order, then sorted in place into batch order
+ * (the plan's changes, rendered as r53_change only when asked: plan_change,
+ * plan_changes). Values are index ranges into p->vpool, which still grows. */
 struct item {
 	const uint8_t *wname;  /* lower-case wire name, for the order */
 	const char *name;      /* as sent */
 	uint32_t ttl, old_ttl;
+	uint32_t group;        /* owner name, once batched (plan_info.group) */
 	uint32_t v, ov;        /* values and old values: first in vpool */
 	uint32_t chars, ochars; /* their characters (a listing is < 4 GB) */
 	uint16_t nv, nov;      /* how many (at most R53LIST_MAX_VALUES) */
@@ -36,6 +38,17 @@ struct item {
 	uint8_t soa;           /* the SOA update: not counted by the safety check */
 	uint8_t dropped;       /* left out: too large for any batch, malformed, or
 	                        * held back by another left out (hold_back) */
+	uint8_t lazy;          /* a set of p->src (v its index there): name and
+	                        * values rendered when asked (plan_text) */
+};
+
+/* The text of changes rendered from the primary's zone when asked for: one
+ * for plan_changes, one for plan_change. */
+struct plan_text {
+	char *buf;
+	size_t used, cap;
+	const char **vals;
+	size_t nvals, vcap;
 };
 
 /* Why a record set is left alone. */
@@ -118,14 +131,29 @@ plan_free(struct plan *p)
 		p->blocks = b->next;
 		free(b);
 	}
-	free(p->changes);
-	free(p->info);
+	plan_release(p);
 	free(p->batches);
 	free(p->notes);
-	free(p->vpool);
-	free(p->items);
 	free(p->tally);
 	plan_init(p);
+}
+
+void
+plan_release(struct plan *p)
+{
+	free(p->view);
+	for (int k = 0; p->text && k < 2; k++) {
+		free(p->text[k].buf);
+		free(p->text[k].vals);
+	}
+	free(p->text);
+	free(p->vpool);
+	free(p->items);
+	p->view = NULL;
+	p->text = NULL;
+	p->vpool = NULL;
+	p->items = NULL;
+	p->view_cap = p->nvpool = p->vpool_cap = p->nitems = p->items_cap = p->nchanges = 0;
 }
 
 /* ---- storage ------------------------------------------------------------------- */
@@ -521,9 +549,9 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 	return it;
 }
 
-/* Push the values of set i of z, rendered, to vpool: their count in *nv
- * and characters in *chars. -1 when one is malformed (why) or on no
- * memory (p->err). */
+/* Push the values of set i of z, rendered, to vpool (or, p NULL, only
+ * count them): their count in *nv and characters in *chars. -1 when one
+ * is malformed (why) or on no memory (p->err). */
 static int
 zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsigned type,
     size_t *nv, size_t *chars, struct err *why)
@@ -537,10 +565,17 @@ zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsign
 	for (size_t k = 0; k < count; k++) {
 		size_t len, n;
 		const uint8_t *rd = zone_set_rdata(z, i, k, &len);
-		const char *s = render(p, type, rd, len, &n, why);
+		long r;
 
-		if (!s || vpush(p, s) < 0)
+		if (p) {
+			const char *s = render(p, type, rd, len, &n, why);
+
+			if (!s || vpush(p, s) < 0)
+				return -1;
+		} else if ((r = rr_to_r53(type, rd, len, NULL, 0, why)) < 0)
 			return -1;
+		else
+			n = (size_t)r;
 		if (n > PLAN_MAX_VALUE_CHARS) {
 			err_set(why, "a value of %zu characters, Route 53 takes at most %d", n,
 			    PLAN_MAX_VALUE_CHARS);
@@ -580,24 +615,26 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 	struct plan *p = c->p;
 	struct err why = { 0 };
 	struct item *it;
-	size_t nv, chars, mark = p->nvpool;
+	size_t nv, chars;
 
-	if (!(it = item_new(c, s->name, NULL, s->type, k == PLAN_CREATE && !c->upsert_new ?
+	/* One zone for all: the primary's (plan_full) or the next one
+	 * (plan_incremental). */
+	p->src = z;
+	if (!(it = item_new(c, s->name, "", s->type, k == PLAN_CREATE && !c->upsert_new ?
 	    R53_CREATE : R53_UPSERT, k, s->ttl)))
 		return -1;
+	it->name = NULL;
+	it->lazy = 1;
+	it->v = (uint32_t)i;
 	it->ov = (uint32_t)ov;
 	it->nov = (uint16_t)nov;
 	it->ochars = (uint32_t)ochars;
 	it->old_ttl = old_ttl;
-	if (zone_values(p, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
+	if (zone_values(NULL, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
 		struct setname sn;
 
-		if (p->err.set)
-			return -1;
 		/* Left out, but kept in the items: Route 53 keeps the old
 		 * set of an UPDATE (hold_back). */
-		p->nvpool = mark;
-		it->v = (uint32_t)mark;
 		it->nv = 0;
 		it->chars = 0;
 		it->dropped = 1;
@@ -606,7 +643,6 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 		note(p, PLAN_ERROR, "%s %s: not synced: %s", sn.name, sn.t, why.msg);
 		return 0;
 	}
-	it->v = (uint32_t)mark;
 	it->nv = (uint16_t)nv;
 	it->chars = (uint32_t)chars;
 	return 0;
@@ -863,95 +899,77 @@ hold_back(struct ctx *c)
 	return 0;
 }
 
-/* Emit the changes of batch [bs, be) of order[] into the final arrays,
- * DELETEs first, and record the batch. */
+/* Record batch [bs, be) of the items (sorted), DELETEs first (*tmp, of
+ * *tmp_cap items, is room for the reordering). */
 static int
-emit_batch(struct plan *p, struct item **order, size_t bs, size_t be, const uint32_t *group,
+emit_batch(struct plan *p, struct item **tmp, size_t *tmp_cap, size_t bs, size_t be,
     size_t records, size_t chars)
 {
+	struct item *it = (struct item *)p->items;
 	struct plan_batch *b;
+	size_t k = 0;
 
 	if (bs == be)
 		return 0;
-	if (buf_grow(&p->batches, &p->batches_cap, p->nbatches, 1, sizeof *b) < 0)
+	if (buf_grow(&p->batches, &p->batches_cap, p->nbatches, 1, sizeof *b) < 0 ||
+	    buf_grow(tmp, tmp_cap, 0, be - bs, sizeof **tmp) < 0)
 		return oom(p);
 	b = &p->batches[p->nbatches++];
-	b->first = p->nchanges;
+	b->first = bs;
 	b->count = be - bs;
 	b->records = records;
 	b->chars = chars;
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = bs; i < be; i++) {
-			const struct item *it = order[i];
-			struct r53_change *ch = &p->changes[p->nchanges];
-			struct plan_info *in = &p->info[p->nchanges];
-
-			if ((it->action == R53_DELETE) != (pass == 0))
-				continue;
-			memset(ch, 0, sizeof *ch);
-			ch->action = (enum r53_action)it->action;
-			ch->set.name = it->name;
-			ch->set.type = it->type;
-			ch->set.ttl = it->ttl;
-			ch->set.nvalues = (int)it->nv;
-			ch->set.values = p->vpool + it->v;
-			memset(in, 0, sizeof *in);
-			in->kind = (enum plan_kind)it->kind;
-			in->group = group[i];
-			in->hidden = it->hidden;
-			in->old_ttl = it->old_ttl;
-			in->old_nvalues = (int)it->nov;
-			in->old_values = it->nov ? p->vpool + it->ov : NULL;
-			p->nchanges++;
-		}
+		for (size_t i = bs; i < be; i++)
+			if ((it[i].action == R53_DELETE) == (pass == 0))
+				(*tmp)[k++] = it[i];
+	memcpy(it + bs, *tmp, (be - bs) * sizeof **tmp);
 	return 0;
 }
 
-/* Order the items, group them by name and pack the groups into batches. */
+static int
+item_sort_cmp(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	return item_cmp(&x, &y);
+}
+
+/* Order the items (the left out go), group them by name and pack the
+ * groups into batches. */
 static int
 batch(struct ctx *c)
 {
 	struct plan *p = c->p;
 	const struct plan_opts *o = c->o;
-	struct item **order;
-	uint32_t *group;
-	size_t n = 0, bs = 0, rec = 0, chr = 0, ngroups = 0;
+	struct item *it = (struct item *)p->items, *tmp = NULL;
+	size_t n = 0, bs = 0, rec = 0, chr = 0, ngroups = 0, tmp_cap = 0;
 	int sorted = 1;
 
-	order = malloc((p->nitems ? p->nitems : 1) * sizeof *order);
-	group = malloc((p->nitems ? p->nitems : 1) * sizeof *group);
-	p->changes = malloc((p->nitems ? p->nitems : 1) * sizeof *p->changes);
-	p->info = malloc((p->nitems ? p->nitems : 1) * sizeof *p->info);
-	if (!order || !group || !p->changes || !p->info) {
-		free(order);
-		free(group);
-		return oom(p);
-	}
 	for (size_t i = 0; i < p->nitems; i++) {
-		struct item *it = (struct item *)p->items + i;
-
-		if (it->dropped)
+		if (it[i].dropped)
 			continue;
-		if (n && item_cmp(&order[n - 1], &it) > 0)
+		if (n && item_sort_cmp(&it[n - 1], &it[i]) > 0)
 			sorted = 0;
-		order[n++] = it;
+		it[n++] = it[i];
 	}
+	p->nitems = n;
 	/* Planned in canonical order already, but for type changes, the SOA
 	 * and Route 53's unparsable sets. */
 	if (!sorted)
-		sort(order, n, sizeof *order, item_cmp);
+		sort(it, n, sizeof *it, item_sort_cmp);
 
 	for (size_t gs = 0; gs < n;) {
 		size_t ge = gs, grec = 0, gchr = 0;
 
-		for (; ge < n && same_name(order[gs], order[ge]); ge++) {
-			grec += item_records(order[ge]);
-			gchr += item_chars(order[ge]);
-			group[ge] = (uint32_t)ngroups;
+		for (; ge < n && same_name(&it[gs], &it[ge]); ge++) {
+			grec += item_records(&it[ge]);
+			gchr += item_chars(&it[ge]);
+			it[ge].group = (uint32_t)ngroups;
 		}
 		ngroups++;
 		if (bs < gs && !fits(o, rec + grec, chr + gchr)) {
-			if (emit_batch(p, order, bs, gs, group, rec, chr) < 0)
+			if (emit_batch(p, &tmp, &tmp_cap, bs, gs, rec, chr) < 0)
 				goto fail;
 			bs = gs;
 			rec = chr = 0;
@@ -966,10 +984,10 @@ batch(struct ctx *c)
 			size_t parts = 1;
 
 			for (size_t i = gs; i < ge; i++) {
-				size_t r = item_records(order[i]), ch = item_chars(order[i]);
+				size_t r = item_records(&it[i]), ch = item_chars(&it[i]);
 
 				if (bs < i && !fits(o, rec + r, chr + ch)) {
-					if (emit_batch(p, order, bs, i, group, rec, chr) < 0)
+					if (emit_batch(p, &tmp, &tmp_cap, bs, i, rec, chr) < 0)
 						goto fail;
 					bs = i;
 					rec = chr = 0;
@@ -980,18 +998,17 @@ batch(struct ctx *c)
 			}
 			note(p, PLAN_WARN, "%s: its changes do not fit in one change batch: "
 			    "split over %zu batches, deletions first",
-			    setname(&sn, order[gs]->wname, 0)->name, parts);
+			    setname(&sn, it[gs].wname, 0)->name, parts);
 		}
 		gs = ge;
 	}
-	if (emit_batch(p, order, bs, n, group, rec, chr) < 0)
+	if (emit_batch(p, &tmp, &tmp_cap, bs, n, rec, chr) < 0)
 		goto fail;
-	free(order);
-	free(group);
+	p->nchanges = n;
+	free(tmp);
 	return 0;
 fail:
-	free(order);
-	free(group);
+	free(tmp);
 	return -1;
 }
 
@@ -1067,10 +1084,8 @@ finish(struct ctx *c)
 	rc = verdict(c);
 	if (!p->err.set)
 		batch(c);
-	/* The changes are in their final arrays now. */
-	free(p->items);
-	p->items = NULL;
-	p->nitems = p->items_cap = 0;
+	if (!p->err.set && !(p->text = calloc(2, sizeof *p->text)))
+		oom(p);
 	return p->err.set ? -1 : rc;
 }
 
@@ -1590,23 +1605,19 @@ u32_cmp(const void *a, const void *b)
 size_t
 plan_split(struct plan *p, size_t first, size_t count)
 {
-	struct r53_change *ch;
-	struct plan_info *in;
-	uint32_t *g, gm = 0;
+	const struct item *it = (const struct item *)p->items + first;
+	uint32_t *g, *from = NULL, gm = 0;
 	size_t best = 0, bestd = (size_t)-1, k = 0;
 
 	if (count < 2 || first > p->nchanges || count > p->nchanges - first)
 		return 0;
-	ch = malloc(count * sizeof *ch);
-	in = malloc(count * sizeof *in);
-	g = malloc(count * sizeof *g);
-	if (!ch || !in || !g)
+	if (!(g = malloc(count * sizeof *g)) || !(from = malloc(count * sizeof *from)))
 		goto out;
 	/* The name boundary closest to half of the changes: in the sorted
 	 * groups, before the first of a group come the changes of the names
 	 * before it. */
 	for (size_t i = 0; i < count; i++)
-		g[i] = p->info[first + i].group;
+		g[i] = it[i].group;
 	sort(g, count, sizeof *g, u32_cmp);
 	for (size_t i = 1; i < count; i++) {
 		size_t d = i > count / 2 ? i - count / 2 : count / 2 - i;
@@ -1622,19 +1633,128 @@ plan_split(struct plan *p, size_t first, size_t count)
 	/* Stable: the first half's DELETEs, its others, the second half's
 	 * DELETEs, its others. */
 	for (int pass = 0; pass < 4; pass++)
-		for (size_t i = first; i < first + count; i++) {
-			int second = p->info[i].group >= gm, del = p->changes[i].action == R53_DELETE;
+		for (size_t i = 0; i < count; i++) {
+			int second = it[i].group >= gm, del = it[i].action == R53_DELETE;
 
 			if (second != (pass >= 2) || del != (pass % 2 == 0))
 				continue;
-			ch[k] = p->changes[i];
-			in[k++] = p->info[i];
+			from[k++] = (uint32_t)i;
 		}
-	memcpy(p->changes + first, ch, count * sizeof *ch);
-	memcpy(p->info + first, in, count * sizeof *in);
+	if (plan_permute(p, first, count, from) < 0)
+		best = 0;
 out:
-	free(ch);
-	free(in);
+	free(from);
 	free(g);
 	return best;
+}
+
+/* ---- the changes ------------------------------------------------------------ */
+
+/* Items [first, first + count) as sent into chs, the text of the lazy
+ * ones into t (room made by text_render); with chs NULL, only t->used and
+ * t->nvals, the room needed. */
+static void
+text_fill(const struct plan *p, struct plan_text *t, size_t first, size_t count,
+    struct r53_change *chs)
+{
+	const struct item *it = (const struct item *)p->items + first;
+
+	t->used = t->nvals = 0;
+	for (size_t i = 0; i < count; i++, it++) {
+		struct r53_change *ch = chs ? &chs[i] : NULL;
+		char name[DNS_NAME_TEXT_MAX];
+		size_t n;
+
+		if (ch) {
+			memset(ch, 0, sizeof *ch);
+			ch->action = (enum r53_action)it->action;
+			ch->set.name = it->name;
+			ch->set.type = it->type;
+			ch->set.ttl = it->ttl;
+			ch->set.nvalues = (int)it->nv;
+			ch->set.values = p->vpool + it->v;
+		}
+		if (!it->lazy)
+			continue;
+		n = (size_t)dns_name_to_r53(it->wname, name, sizeof name) + 1;
+		if (ch) {
+			ch->set.name = memcpy(t->buf + t->used, name, n);
+			ch->set.values = t->vals + t->nvals;
+		}
+		t->used += n;
+		for (size_t k = 0; k < it->nv; k++) {
+			size_t len;
+			const uint8_t *rd = zone_set_rdata(p->src, it->v, k, &len);
+
+			if (ch)
+				t->vals[t->nvals] = t->buf + t->used;
+			t->nvals++;
+			t->used += (size_t)rr_to_r53(it->type, rd, len, ch ? t->buf + t->used : NULL,
+			    ch ? t->cap - t->used : 0, NULL) + 1;
+		}
+	}
+}
+
+/* Items [first, first + count) as sent into chs, their text in t. -1 when
+ * memory ran out. */
+static int
+text_render(const struct plan *p, struct plan_text *t, size_t first, size_t count,
+    struct r53_change *chs)
+{
+	text_fill(p, t, first, count, NULL);
+	if (buf_grow(&t->buf, &t->cap, 0, t->used + 1, 1) < 0 ||
+	    buf_grow(&t->vals, &t->vcap, 0, t->nvals + 1, sizeof *t->vals) < 0)
+		return -1;
+	text_fill(p, t, first, count, chs);
+	return 0;
+}
+
+int
+plan_change(const struct plan *p, size_t i, struct r53_change *ch, struct plan_info *in)
+{
+	const struct item *it = (const struct item *)p->items + i;
+
+	if (ch && text_render(p, &p->text[1], i, 1, ch) < 0)
+		return -1;
+	if (in) {
+		memset(in, 0, sizeof *in);
+		in->kind = (enum plan_kind)it->kind;
+		in->group = it->group;
+		in->hidden = it->hidden;
+		in->old_ttl = it->old_ttl;
+		in->old_nvalues = (int)it->nov;
+		in->old_values = it->nov ? p->vpool + it->ov : NULL;
+	}
+	return 0;
+}
+
+const struct r53_change *
+plan_changes(struct plan *p, size_t first, size_t count)
+{
+	if (first > p->nchanges || count > p->nchanges - first)
+		return NULL;
+	if (buf_grow(&p->view, &p->view_cap, 0, count ? count : 1, sizeof *p->view) < 0 ||
+	    text_render(p, &p->text[0], first, count, p->view) < 0) {
+		oom(p);
+		return NULL;
+	}
+	return p->view;
+}
+
+int
+plan_permute(struct plan *p, size_t first, size_t n, const uint32_t *from)
+{
+	struct item *it = (struct item *)p->items + first, *tmp;
+
+	if (first > p->nchanges || n > p->nchanges - first)
+		return -1;
+	if (!n)
+		return 0;
+	if (!(tmp = malloc(n * sizeof *tmp)))
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		tmp[k] = it[from[k]];
+	memcpy(it, tmp, n * sizeof *tmp);
+	free(tmp);
+	return 0;
 }

@@ -70,7 +70,7 @@ enum plan_kind {
 	PLAN_DELETE
 };
 
-/* Per change, parallel to plan.changes. */
+/* What change i means (plan_change). */
 struct plan_info {
 	enum plan_kind kind;
 	uint32_t group;  /* owner name: changes of one name share it */
@@ -103,14 +103,17 @@ struct plan_note {
 };
 
 struct plan_block; /* private: string storage */
+struct plan_text;  /* private: text rendered when asked for */
 
 struct plan {
 	/* What to send, batch after batch: batches[b] covers changes
-	 * [first, first + count). Strings point into the plan's own storage
-	 * or into the r53list given to plan_full, which must outlive the
-	 * plan. */
-	struct r53_change *changes;
-	struct plan_info *info;
+	 * [first, first + count) of the nchanges, read with plan_change and
+	 * plan_changes (the plan keeps them compact, not as r53_change
+	 * arrays). Strings point into the plan's own storage or into the
+	 * r53list given to plan_full, which must outlive the plan; the
+	 * names and values of the primary's sets are rendered from its zone
+	 * (desired, or next for plan_incremental) when asked for, so that
+	 * zone must outlive the plan too. */
 	size_t nchanges;
 	struct plan_batch *batches;
 	size_t nbatches;
@@ -141,8 +144,12 @@ struct plan {
 	struct plan_block *blocks;
 	const char **vpool;
 	size_t nvpool, vpool_cap;
-	void *items;
+	void *items; /* the changes, in batch order once planned */
 	size_t nitems, items_cap;
+	struct r53_change *view; /* plan_changes */
+	size_t view_cap;
+	const struct zone *src;   /* the zone the changes are rendered from */
+	struct plan_text *text;   /* their text: plan_changes, plan_change */
 	size_t batches_cap, notes_cap;
 	void *tally; /* per (reason, type) counts */
 	size_t ntally, ntally_cap;
@@ -170,6 +177,11 @@ void plan_init(struct plan *p);
 /* Release everything; the plan can be planned again after plan_init. */
 void plan_free(struct plan *p);
 
+/* Release the changes once sent (they are no longer needed, and a large
+ * plan's are most of it): nchanges becomes 0; the counts, nbatches, notes
+ * and soa_value stay until plan_free. */
+void plan_release(struct plan *p);
+
 /* Full plan: the primary's zone desired (finished) against the hosted
  * zone's listing current, filtered by o. p must be fresh (plan_init).
  * The plan points into current, which must live as long as the plan.
@@ -196,6 +208,22 @@ int plan_full(struct plan *p, const struct zone *desired, const struct r53list *
  * plan_full; the safety base is prev's managed sets. */
 int plan_incremental(struct plan *p, const struct zone *prev, const struct zone *next,
     const struct zone_changes *changed, const char *r53_soa, const struct plan_opts *o);
+
+/* Change i (< nchanges) as sent (ch) and what it means (in); either may be
+ * NULL. The pointers in in stay valid until plan_free, those in ch until
+ * the next plan_change or plan_free. Returns 0, or -1 when memory ran out
+ * for ch's text. */
+int plan_change(const struct plan *p, size_t i, struct r53_change *ch, struct plan_info *in);
+
+/* Changes [first, first + count) as one array for a request, with their
+ * text, valid until the next plan_changes, plan_permute, plan_split or
+ * plan_free; NULL when memory ran out (p->err). */
+const struct r53_change *plan_changes(struct plan *p, size_t first, size_t count);
+
+/* Reorder changes [first, first + n): change first + k becomes the one at
+ * first + from[k] (from is a permutation of 0..n-1). Returns 0, or -1 when
+ * memory ran out (nothing moved). */
+int plan_permute(struct plan *p, size_t first, size_t n, const uint32_t *from);
 
 /* Split changes [first, first + count) (a batch Route 53 refused, or part
  * of one) into two halves along owner names, for bisecting a refused

@@ -192,6 +192,10 @@ finish(struct sync_job *j, enum sync_status st)
 	if (j->reconciled)
 		j->last_full = (int64_t)time(NULL);
 	j->route53 = j->synced ? SYNC_R53_SYNCED : j->touched ? SYNC_R53_UNKNOWN : SYNC_R53_PREV;
+	/* Sent: the changes make room for the sync record's encoding (a
+	 * dry run prints them). */
+	if (!j->dry_run)
+		plan_release(&j->plan);
 	save_record(j);
 	j->done(j);
 }
@@ -317,12 +321,15 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 	if (buf_grow(&j->refused, &j->refused_cap, j->nrefused, n, sizeof *j->refused) < 0)
 		return -1;
 	for (size_t i = first; i < first + n; i++) {
-		const struct r53_change *c = &j->plan.changes[i];
+		struct r53_change ch, *c = &ch;
+		struct plan_info in;
 		uint8_t w[DNS_NAME_MAX];
 		char *line;
 		int ln;
 
-		if (j->plan.info[i].hidden)
+		if (plan_change(&j->plan, i, &ch, &in) < 0)
+			return -1;
+		if (in.hidden)
 			continue;
 		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
 		    dns_name_to_text(w, name, sizeof name) < 0)
@@ -389,14 +396,12 @@ gone_set(const char *msg, uint8_t *name, size_t cap, char type[RR_TYPE_NAME_MAX]
 static size_t
 drop_gone(struct sync_job *j, size_t first, size_t n)
 {
-	struct r53_change *ch = j->plan.changes + first;
-	struct plan_info *in = j->plan.info + first;
-	struct r53_change *tc = NULL;
-	struct plan_info *ti = NULL;
+	const struct r53_change *ch = plan_changes(&j->plan, first, n);
+	uint32_t *from = NULL;
 	unsigned char *gone;
 	size_t ngone = 0, k = 0;
 
-	if (!j->op.nmessages || !(gone = calloc(n, 1)))
+	if (!ch || !j->op.nmessages || !(gone = calloc(n, 1)))
 		return 0;
 	for (size_t m = 0; m < j->op.nmessages; m++) {
 		uint8_t name[DNS_NAME_MAX], w[DNS_NAME_MAX];
@@ -422,21 +427,18 @@ drop_gone(struct sync_job *j, size_t first, size_t n)
 	}
 	/* Stable: the changes still to send keep their order (DELETEs
 	 * first), the gone ones follow. */
-	if (!(tc = malloc(n * sizeof *tc)) || !(ti = malloc(n * sizeof *ti))) {
+	if (!(from = malloc(n * sizeof *from))) {
 		ngone = 0;
 		goto out;
 	}
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++)
-			if (gone[i] == pass) {
-				tc[k] = ch[i];
-				ti[k++] = in[i];
-			}
-	memcpy(ch, tc, n * sizeof *ch);
-	memcpy(in, ti, n * sizeof *in);
+			if (gone[i] == pass)
+				from[k++] = (uint32_t)i;
+	if (plan_permute(&j->plan, first, n, from) < 0)
+		ngone = 0;
 out:
-	free(tc);
-	free(ti);
+	free(from);
 	free(gone);
 	return ngone;
 }
@@ -451,9 +453,13 @@ changed(struct r53_op *op)
 	case R53_OK:
 		j->touched = 1;
 		fmt_snprintf(j->change_id, sizeof j->change_id, "%s", op->change_id);
-		for (size_t i = first; i < first + n; i++)
-			if (!j->plan.info[i].hidden)
-				j->applied[j->plan.info[i].kind]++;
+		for (size_t i = first; i < first + n; i++) {
+			struct plan_info in;
+
+			plan_change(&j->plan, i, NULL, &in);
+			if (!in.hidden)
+				j->applied[in.kind]++;
+		}
 		j->batches++;
 		r53_op_free(op);
 		send_next(j);
@@ -553,6 +559,7 @@ batch_comment(struct sync_job *j)
 static void
 send_next(struct sync_job *j)
 {
+	const struct r53_change *ch;
 	size_t first, count;
 
 	if (j->nstack) {
@@ -574,7 +581,11 @@ send_next(struct sync_job *j)
 	}
 	j->bisect_first = first;
 	j->bisect_count = count;
-	r53_op_change(&j->op, j->zone_id, j->plan.changes + first, count, batch_comment(j), changed);
+	if (!(ch = plan_changes(&j->plan, first, count))) {
+		fail(j, "%s", j->plan.err.msg);
+		return;
+	}
+	r53_op_change(&j->op, j->zone_id, ch, count, batch_comment(j), changed);
 	r53_submit(j->r53, &j->op);
 }
 
