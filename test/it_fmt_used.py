@@ -6,6 +6,9 @@ C's printf, which knows more conversions than fmt implements (it copies an
 unsupported one to the output as written). This reads every string literal
 of src/ (comments left out) and fails on a conversion specification outside
 fmt.h's list; a planted "%e", "%p", "%#x" and "%Lg" show it can fail.
+It also fails on a call of the C library's printf family, qsort or strstr
+in src/: fmt, sort and str_find replace them, and one such call would link
+the library's version back into the binary.
 """
 import os
 import re
@@ -62,6 +65,17 @@ def scan(files):
     return found
 
 
+# Calls that bring a replaced C library function back (C text, comments and
+# strings left out).
+LIBC_CALL = re.compile(r"(?<![\w.>])(printf|fprintf|sprintf|snprintf|vprintf|vfprintf|vsprintf|"
+                       r"vsnprintf|qsort|strstr)\s*\(")
+
+
+def libc_calls(text):
+    """The replaced C library functions text calls."""
+    return [m.group(1) for m in LIBC_CALL.finditer(TOKEN.sub(" ", text))]
+
+
 def main():
     files = []
     for d, _, names in os.walk(os.path.join(ROOT, "src")):
@@ -69,6 +83,16 @@ def main():
     tap.ok(len(files) > 50, "src/ read (%d files)" % len(files))
     found = scan(files)
     tap.ok(not found, "every conversion in src/ is one fmt.h supports", "\n".join(found))
+
+    calls = []
+    for path in files:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            calls += ["%s: %s" % (os.path.relpath(path, ROOT), c) for c in libc_calls(f.read())]
+    tap.ok(not calls, "src/ calls no printf, qsort or strstr of the C library", "\n".join(calls))
+    tap.eq(libc_calls('x = snprintf(b, n, "%d", 1); qsort(a, n, 1, c); /* printf() */'),
+           ["snprintf", "qsort"], "a planted snprintf and qsort are found, comments skipped")
+    tap.eq(libc_calls('fmt_snprintf(b, n, "printf(x)"); s.printf(1); str_find(a, b);'), [],
+           "fmt_snprintf, a string and a member are not such calls")
 
     for planted in ("%e", "%p", "%#x", "%Lg", "%lc", "%5%"):
         got = bad_specs("value " + planted + " and %s")
