@@ -11,8 +11,10 @@
 #include "codec/rr.h"
 
 /* Strings (names, rendered values, notes) live in blocks that never move,
- * so pointers to them stay valid while the plan grows. */
-#define BLOCK_SIZE 32768
+ * so pointers to them stay valid while the plan grows. A block is large
+ * enough for malloc to map it on its own: only the pages written count,
+ * where a smaller one is rounded up to the allocator's next size class. */
+#define BLOCK_SIZE 131072
 
 struct plan_block {
 	struct plan_block *next;
