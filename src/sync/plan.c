@@ -11,8 +11,10 @@
 #include "codec/rr.h"
 
 /* Strings (names, rendered values, notes) live in blocks that never move,
- * so pointers to them stay valid while the plan grows. */
-#define BLOCK_SIZE 32768
+ * so pointers to them stay valid while the plan grows. A block is large
+ * enough for malloc to map it on its own: only the pages written count,
+ * where a smaller one is rounded up to the allocator's next size class. */
+#define BLOCK_SIZE 131072
 
 struct plan_block {
 	struct plan_block *next;
@@ -26,21 +28,34 @@ struct plan_block {
 struct item {
 	const uint8_t *wname;  /* lower-case wire name, for the order */
 	const char *name;      /* as sent */
-	uint32_t ttl, old_ttl;
+	uint32_t ttl;
 	uint32_t group;        /* owner name, once batched (plan_info.group) */
-	uint32_t v, ov;        /* values and old values: first in vpool */
-	uint32_t chars, ochars; /* their characters (a listing is < 4 GB) */
-	uint16_t nv, nov;      /* how many (at most R53LIST_MAX_VALUES) */
+	uint32_t v;            /* values: first in vpool */
+	uint32_t chars;        /* their characters (a listing is < 4 GB) */
+	uint16_t nv;           /* how many (at most R53LIST_MAX_VALUES) */
 	uint16_t type;
-	uint8_t action;        /* enum r53_action */
-	uint8_t kind;          /* enum plan_kind */
-	uint8_t hidden;        /* DELETE half of an UPDATE */
-	uint8_t soa;           /* the SOA update: not counted by the safety check */
-	uint8_t dropped;       /* left out: too large for any batch, malformed, or
+	unsigned old:24;       /* an UPDATE's old set: 1 + its index in p->olds,
+	                        * or 0 (none); a side table keeps the items
+	                        * small (a full sync into an empty zone has
+	                        * 100,000s of CREATEs and no old set) */
+	unsigned action:2;     /* enum r53_action */
+	unsigned kind:2;       /* enum plan_kind */
+	unsigned hidden:1;     /* DELETE half of an UPDATE */
+	unsigned soa:1;        /* the SOA update: not counted by the safety check */
+	unsigned dropped:1;    /* left out: too large for any batch, malformed, or
 	                        * held back by another left out (hold_back) */
-	uint8_t lazy;          /* a set of p->src (v its index there): name and
+	unsigned lazy:1;       /* a set of p->src (v its index there): name and
 	                        * values rendered when asked (plan_text) */
 };
+
+/* The set an UPDATE replaces: TTL, values (first in vpool, how many,
+ * their characters). */
+struct old {
+	uint32_t ttl, v, chars;
+	uint16_t n;
+};
+
+#define MAX_OLDS ((1u << 24) - 2)
 
 /* The text of changes rendered from the primary's zone when asked for: one
  * for plan_changes, one for plan_change. */
@@ -122,15 +137,21 @@ plan_init(struct plan *p)
 	memset(p, 0, sizeof *p);
 }
 
+static void
+free_blocks(struct plan_block **head)
+{
+	while (*head) {
+		struct plan_block *b = *head;
+
+		*head = b->next;
+		free(b);
+	}
+}
+
 void
 plan_free(struct plan *p)
 {
-	while (p->blocks) {
-		struct plan_block *b = p->blocks;
-
-		p->blocks = b->next;
-		free(b);
-	}
+	free_blocks(&p->blocks);
 	plan_release(p);
 	free(p->batches);
 	free(p->notes);
@@ -149,6 +170,10 @@ plan_release(struct plan *p)
 	free(p->text);
 	free(p->vpool);
 	free(p->items);
+	free(p->olds);
+	free_blocks(&p->wblocks);
+	p->olds = NULL;
+	p->nolds = p->olds_cap = 0;
 	p->view = NULL;
 	p->text = NULL;
 	p->vpool = NULL;
@@ -165,11 +190,12 @@ oom(struct plan *p)
 }
 
 
-/* n octets that stay in place until plan_free, or NULL. */
+/* n octets that stay in place until plan_free (in p->blocks) or
+ * plan_release (p->wblocks), or NULL. */
 static char *
-store(struct plan *p, size_t n)
+store_in(struct plan *p, struct plan_block **head, size_t n)
 {
-	struct plan_block *b = p->blocks;
+	struct plan_block *b = *head;
 
 	if (!b || b->size - b->used < n) {
 		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
@@ -182,26 +208,38 @@ store(struct plan *p, size_t n)
 		b->used = 0;
 		/* A large string gets a block of its own behind the current
 		 * one, which keeps its free room. */
-		if (size > BLOCK_SIZE && p->blocks) {
-			b->next = p->blocks->next;
-			p->blocks->next = b;
+		if (size > BLOCK_SIZE && *head) {
+			b->next = (*head)->next;
+			(*head)->next = b;
 		} else {
-			b->next = p->blocks;
-			p->blocks = b;
+			b->next = *head;
+			*head = b;
 		}
 	}
 	b->used += n;
 	return b->data + b->used - n;
 }
 
-static void *
-keep(struct plan *p, const void *s, size_t n)
+static char *
+store(struct plan *p, size_t n)
 {
-	char *d = store(p, n);
+	return store_in(p, &p->blocks, n);
+}
+
+static void *
+keep_in(struct plan *p, struct plan_block **head, const void *s, size_t n)
+{
+	char *d = store_in(p, head, n);
 
 	if (d)
 		memcpy(d, s, n);
 	return d;
+}
+
+static void *
+keep(struct plan *p, const void *s, size_t n)
+{
+	return keep_in(p, &p->blocks, s, n);
 }
 
 /* The Route 53 value text of rdata, in plan storage; its length in *n.
@@ -528,7 +566,7 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 		oom(p);
 		return NULL;
 	}
-	if (!(w = keep(p, wire, dns_name_len(wire))))
+	if (!(w = keep_in(p, &p->wblocks, wire, dns_name_len(wire))))
 		return NULL;
 	if (!name) {
 		char text[DNS_NAME_TEXT_MAX];
@@ -547,6 +585,35 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 	it->ttl = ttl;
 	it->v = (uint32_t)p->nvpool;
 	return it;
+}
+
+/* Keep the set the UPDATE it replaces: TTL, values from v on (n of them,
+ * chars). Returns 0, or -1 on no memory (p->err). */
+static int
+set_old(struct plan *p, struct item *it, uint32_t ttl, size_t v, size_t n, size_t chars)
+{
+	struct old *o;
+
+	if (p->nolds >= MAX_OLDS)
+		return err_set(&p->err, "more than %u updates in one plan", MAX_OLDS);
+	if (buf_grow(&p->olds, &p->olds_cap, p->nolds, 1, sizeof *o) < 0)
+		return oom(p);
+	o = (struct old *)p->olds + p->nolds++;
+	o->ttl = ttl;
+	o->v = (uint32_t)v;
+	o->n = (uint16_t)n;
+	o->chars = (uint32_t)chars;
+	it->old = (unsigned)p->nolds;
+	return 0;
+}
+
+/* The set an item replaces, all 0 when none. */
+static struct old
+old_of(const struct plan *p, const struct item *it)
+{
+	struct old none = { 0, 0, 0, 0 };
+
+	return it->old ? ((const struct old *)p->olds)[it->old - 1] : none;
 }
 
 /* Push the values of set i of z, rendered, to vpool (or, p NULL, only
@@ -626,10 +693,8 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 	it->name = NULL;
 	it->lazy = 1;
 	it->v = (uint32_t)i;
-	it->ov = (uint32_t)ov;
-	it->nov = (uint16_t)nov;
-	it->ochars = (uint32_t)ochars;
-	it->old_ttl = old_ttl;
+	if (k == PLAN_UPDATE && set_old(p, it, old_ttl, ov, nov, ochars) < 0)
+		return -1;
 	if (zone_values(NULL, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
 		struct setname sn;
 
@@ -736,12 +801,8 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	if (!(it = item_new(c, c->apex, old_name, DNS_TYPE_SOA, R53_UPSERT, PLAN_UPDATE, s.ttl)))
 		return -1;
 	it->soa = 1;
-	it->old_ttl = r53_ttl;
-	it->ov = (uint32_t)p->nvpool;
-	if (vpush(p, r53) < 0)
+	if (set_old(p, it, r53_ttl, p->nvpool, 1, strlen(r53)) < 0 || vpush(p, r53) < 0)
 		return -1;
-	it->nov = 1;
-	it->ochars = (uint32_t)strlen(r53);
 	it->v = (uint32_t)p->nvpool;
 	if (vpush(p, text) < 0)
 		return -1;
@@ -781,6 +842,7 @@ oversize(struct ctx *c)
 
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = (struct item *)p->items + i, *del;
+		struct old o;
 		struct setname sn;
 
 		if (fits(c->o, item_records(it), item_chars(it)))
@@ -792,15 +854,16 @@ oversize(struct ctx *c)
 			it->action = R53_CREATE;
 			continue;
 		}
-		if (it->action == R53_UPSERT && fits(c->o, it->nov, it->ochars) &&
+		o = old_of(p, it);
+		if (it->action == R53_UPSERT && fits(c->o, o.n, o.chars) &&
 		    fits(c->o, it->nv, it->chars)) {
 			if (!(del = item_new(c, it->wname, it->name, it->type, R53_DELETE,
-			    PLAN_UPDATE, it->old_ttl)))
+			    PLAN_UPDATE, o.ttl)))
 				return -1;
 			it = (struct item *)p->items + i; /* items may have moved */
-			del->v = it->ov;
-			del->nv = it->nov;
-			del->chars = it->ochars;
+			del->v = o.v;
+			del->nv = o.n;
+			del->chars = o.chars;
 			del->hidden = 1;
 			it->action = R53_CREATE;
 			continue;
@@ -1717,13 +1780,15 @@ plan_change(const struct plan *p, size_t i, struct r53_change *ch, struct plan_i
 	if (ch && text_render(p, &p->text[1], i, 1, ch) < 0)
 		return -1;
 	if (in) {
+		struct old o = old_of(p, it);
+
 		memset(in, 0, sizeof *in);
 		in->kind = (enum plan_kind)it->kind;
 		in->group = it->group;
 		in->hidden = it->hidden;
-		in->old_ttl = it->old_ttl;
-		in->old_nvalues = (int)it->nov;
-		in->old_values = it->nov ? p->vpool + it->ov : NULL;
+		in->old_ttl = o.ttl;
+		in->old_nvalues = (int)o.n;
+		in->old_values = o.n ? p->vpool + o.v : NULL;
 	}
 	return 0;
 }

@@ -142,10 +142,13 @@ struct plan {
 
 	/* private */
 	struct plan_block *blocks;
+	struct plan_block *wblocks; /* the items' wire names, until plan_release */
 	const char **vpool;
 	size_t nvpool, vpool_cap;
 	void *items; /* the changes, in batch order once planned */
 	size_t nitems, items_cap;
+	void *olds; /* the sets UPDATEs replace */
+	size_t nolds, olds_cap;
 	struct r53_change *view; /* plan_changes */
 	size_t view_cap;
 	const struct zone *src;   /* the zone the changes are rendered from */
