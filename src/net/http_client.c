@@ -423,6 +423,24 @@ advance(struct http_client *c, size_t n)
 	c->active->sent = 1;
 }
 
+/* send(2) on the non-blocking socket, again after EINTR: the bytes sent; 0
+ * when it would block (the connection then waits for POLLOUT); -1 on an
+ * error, with errno. */
+static ssize_t
+send_some(struct http_client *c, const char *p, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = send(c->fd, p, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		c->io.events = POLLOUT;
+		return 0;
+	}
+	return n;
+}
+
 static void
 drive_plain(struct http_client *c)
 {
@@ -437,17 +455,13 @@ drive_plain(struct http_client *c)
 			c->state = HTTP_RECEIVING;
 			break;
 		}
-		n = send(c->fd, p, len, MSG_NOSIGNAL);
+		n = send_some(c, p, len);
 		if (n > 0) {
 			advance(c, (size_t)n);
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			c->io.events = POLLOUT;
+		if (n == 0)
 			return;
-		}
 		fmt_snprintf(msg, sizeof msg, "send to %.100s: %s", c->url.hostport, strerror(errno));
 		conn_broken(c, msg, c->out_off > 0);
 		return;
@@ -627,19 +641,15 @@ tunnel_drive(struct http_client *c)
 	long r;
 
 	while (c->tun_off < c->tun_len) {
-		n = send(c->fd, c->tun + c->tun_off, c->tun_len - c->tun_off, MSG_NOSIGNAL);
+		n = send_some(c, c->tun + c->tun_off, c->tun_len - c->tun_off);
 		if (n > 0) {
 			c->tun_off += (size_t)n;
 			if (c->tun_off == c->tun_len)
 				secret_wipe(c->tun, c->tun_len);
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			c->io.events = POLLOUT;
+		if (n == 0)
 			return;
-		}
 		tunnel_failed(c, "send", strerror(errno));
 		return;
 	}
