@@ -246,7 +246,7 @@ FUZZ_RSS_MB ?= 512
 FUZZ_MALLOC_MB ?= 32
 FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 FUZZ_SLOW := plan ixfr zone_apply dns creds
-FUZZ_TARGETS ?= $(filter $(FUZZ_SLOW),$(FUZZ_NAMES)) $(filter-out $(FUZZ_SLOW),$(FUZZ_NAMES))
+FUZZ_TARGETS ?= $(foreach n,$(FUZZ_SLOW),$(filter $(n),$(FUZZ_NAMES))) $(filter-out $(FUZZ_SLOW),$(FUZZ_NAMES))
 fuzz-long: fuzz-build
 	sh test/long/fuzz_long.sh build/fuzz/test build/fuzz-long $(FUZZ_RUNS) \
 		$(FUZZ_LONG_SECONDS) $(FUZZ_RSS_MB) $(FUZZ_MALLOC_MB) $(FUZZ_JOBS) $(FUZZ_TARGETS)
