@@ -391,10 +391,8 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 
 	/* 2, 3. Source and rate. A peer's address is let through to the
 	 * TSIG check: only its key makes its NOTIFY count. */
-	for (size_t k = 0; k < nz && !allowed; k++)
-		allowed = cfg_notify_allowed(n->cfg, zs[k], from);
-	if (!allowed)
-		allowed = cfg_notify_allowed(n->cfg, NULL, from);
+	for (size_t k = 0; k <= nz && !allowed; k++) /* each entry's primaries, then none */
+		allowed = cfg_notify_allowed(n->cfg, k < nz ? zs[k] : NULL, from);
 	if (!allowed && !cfg_peer_find(n->cfg, from)) {
 		n->stats.dropped_acl++;
 		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
