@@ -31,6 +31,16 @@ str_same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* Decimal text of v in one of two static buffers (slot 0 or 1). */
+static const char *
+u32(uint32_t v, int slot)
+{
+	static char buf[2][12];
+
+	fmt_snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
+	return buf[slot];
+}
+
 int
 daemon_zone_same(const struct cfg_zone *a, const struct cfg_zone *b)
 {
@@ -737,12 +747,8 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 
 		if (z->cz != cz)
 			continue;
-		if (has_serial)
-			log_debug("zone %s: NOTIFY from %s, serial %lu", z->label,
-			    net_addr_str(from, addr, sizeof addr), (unsigned long)serial);
-		else
-			log_debug("zone %s: NOTIFY from %s", z->label,
-			    net_addr_str(from, addr, sizeof addr));
+		log_debug("zone %s: NOTIFY from %s%s%s", z->label, net_addr_str(from, addr, sizeof addr),
+		    has_serial ? ", serial " : "", has_serial ? u32(serial, 0) : "");
 		z->notifies++;
 		/* A standby of an HA pair gives the active daemon peer_wait to
 		 * write the change and say so (daemon_sched.h). */
@@ -1045,16 +1051,6 @@ reload(void)
 
 /* ---- signals ------------------------------------------------------------------------------ */
 
-/* Decimal text of v in one of two static buffers (slot 0 or 1). */
-static const char *
-u32(uint32_t v, int slot)
-{
-	static char buf[2][12];
-
-	fmt_snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
-	return buf[slot];
-}
-
 static void
 log_states(void)
 {
@@ -1199,16 +1195,13 @@ daemon_main(const struct daemon_opts *o)
 	sdnotify_init();
 	if (o->verbose)
 		log_set_level(LOG_LEVEL_DEBUG);
-	if ((o->pidfile || g->cfg.pidfile) &&
-	    !(d->pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile))) {
-		log_err("daemon: out of memory");
-		gen_free(g);
-		return rc;
-	}
 	/* Everything that blocks or needs root, before the loop: names of
 	 * the account, the pidfile, port 53, the credentials; then root is
 	 * given up for good (proc.h). */
-	if (proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
+	if (((o->pidfile || g->cfg.pidfile) &&
+	    !(d->pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile)) &&
+	    err_set(&e, "out of memory")) ||
+	    proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
 	    (d->pidfile && proc_pidfile_write(d->pidfile, &u, &e) < 0)) {
 		log_err("daemon: %s", e.msg);
 		gen_free(g);

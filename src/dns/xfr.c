@@ -70,6 +70,16 @@ fail(struct xfr *x, const char *fmt, ...)
 	return -1;
 }
 
+/* A system call failed: "what: reason". With again set, EAGAIN and EINTR
+ * are no failure (0: wait for the next event). */
+static int
+fail_errno(struct xfr *x, const char *what, int again)
+{
+	if (again && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return fail(x, "%s: %s", what, strerror(errno));
+}
+
 /* ---- where the records go --------------------------------------------------------- */
 
 static void
@@ -329,9 +339,8 @@ answer_msg(struct xfr *x, const uint8_t *msg, size_t len, uint64_t now, int udp)
 			x->ixfr_refused = 1;
 			return fail(x, "does not do IXFR (%s)", xfr_rcode_str(rcode));
 		}
-		if (x->kind == XFR_SOA)
-			return fail(x, "refused the SOA query for %s (%s)", zname, xfr_rcode_str(rcode));
-		return fail(x, "refused the transfer of %s (%s)", zname, xfr_rcode_str(rcode));
+		return fail(x, "refused the %s %s (%s)", x->kind == XFR_SOA ? "SOA query for" :
+		    "transfer of", zname, xfr_rcode_str(rcode));
 	}
 	if (x->key && tsig_verify_response(&x->tsig, msg, len, now, NULL, &e) < 0)
 		return fail(x, "sent a %s answer failing TSIG: %s", kind_str(x), e.msg);
@@ -568,12 +577,12 @@ udp_send(struct xfr *x)
 		int fd = net_udp_connect(x->server);
 
 		if (fd < 0)
-			return fail(x, "could not be reached: %s", strerror(errno));
+			return fail_errno(x, "could not be reached", 0);
 		if (watch(x, fd, POLLIN) < 0 || build_query(x) < 0)
 			return -1;
 	}
 	if (send(x->io.fd, x->query + 2, x->qlen, 0) < 0 && errno != EAGAIN)
-		return fail(x, "could not be reached: %s", strerror(errno));
+		return fail_errno(x, "could not be reached", 0);
 	x->phase = XFR_UDP;
 	loop_timer_in(&x->timer, XFR_UDP_TIMEOUT_MS);
 	return 0;
@@ -585,7 +594,7 @@ tcp_connect(struct xfr *x)
 	int fd = net_tcp_connect(x->server);
 
 	if (fd < 0)
-		return fail(x, "could not be reached: %s", strerror(errno));
+		return fail_errno(x, "could not be reached", 0);
 	if (watch(x, fd, POLLOUT) < 0 || build_query(x) < 0)
 		return -1;
 	x->phase = XFR_CONNECTING;
@@ -629,8 +638,7 @@ on_udp(struct xfr *x)
 		return fail(x, "could not be read: out of memory");
 	n = recv(x->io.fd, x->buf, DNS_MAX_MSG, 0);
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 :
-		    fail(x, "could not be reached: %s", strerror(errno));
+		return fail_errno(x, "could not be reached", 1);
 	r = answer_msg(x, x->buf, (size_t)n, (uint64_t)time(NULL), 1);
 	if (r == MSG_IGNORED)
 		return 0;
@@ -657,15 +665,14 @@ on_tcp(struct xfr *x)
 	if (x->phase == XFR_CONNECTING) {
 		if (net_connect_finish(x->io.fd) < 0)
 			return errno == ECONNREFUSED ? fail(x, "refused the connection") :
-			    fail(x, "could not be reached: %s", strerror(errno));
+			    fail_errno(x, "could not be reached", 0);
 		x->phase = XFR_SENDING;
 		loop_timer_in(&x->timer, XFR_READ_TIMEOUT_MS);
 	}
 	if (x->phase == XFR_SENDING) {
 		n = send(x->io.fd, x->query + x->qsent, 2 + x->qlen - x->qsent, MSG_NOSIGNAL);
 		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 :
-			    fail(x, "closed the connection: %s", strerror(errno));
+			return fail_errno(x, "closed the connection", 1);
 		x->qsent += (size_t)n;
 		if (x->qsent < 2 + x->qlen)
 			return 0;
@@ -675,8 +682,7 @@ on_tcp(struct xfr *x)
 	}
 	n = read(x->io.fd, chunk, sizeof chunk);
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 :
-		    fail(x, "closed the connection: %s", strerror(errno));
+		return fail_errno(x, "closed the connection", 1);
 	if (n == 0)
 		return feed_end(x);
 	loop_timer_in(&x->timer, XFR_READ_TIMEOUT_MS);
