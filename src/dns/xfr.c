@@ -384,7 +384,8 @@ answer_msg(struct xfr *x, const uint8_t *msg, size_t len, uint64_t now, int udp)
 	return complete(x) < 0 ? -1 : 1;
 }
 
-void
+/* Out of line: inlined into both its callers it cost more code than a call. */
+__attribute__((noinline)) void
 xfr_parse_begin(struct xfr *x, uint16_t id)
 {
 	discard_result(x);
@@ -744,7 +745,9 @@ total_cb(struct loop_timer *t)
 	timed_out(LOOP_CONTAINER_OF(t, struct xfr, total), 1);
 }
 
-int
+/* Out of line: link-time optimisation would copy it into each caller
+ * (the CLI's xfr and sync jobs) for more code than a call. */
+__attribute__((noinline)) int
 xfr_start(struct xfr *x)
 {
 	err_clear(&x->err);
