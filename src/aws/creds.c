@@ -45,6 +45,44 @@ put_field(char *dst, size_t cap, const char *s, size_t n, const char *field, str
 	return 0;
 }
 
+/* The three fields of a creds_value by number: 0 the access key ID, 1 the
+ * secret, 2 the session token. */
+static const unsigned short key_off[3] = { offsetof(struct creds_value, access_key),
+	offsetof(struct creds_value, secret), offsetof(struct creds_value, token) };
+static const unsigned short key_cap[3] = { CREDS_MAX_KEY_ID, SIGV4_MAX_SECRET,
+	CREDS_MAX_TOKEN };
+
+/* The names of those fields in a credentials answer (STS, credential_process)
+ * and in the words of the notify53 config and the environment. */
+static const char *const names_api[3] = { "AccessKeyId", "SecretAccessKey", "SessionToken" };
+static const char *const names_pair[3] = { "access key ID", "secret access key",
+	"session token" };
+
+static int
+put_key(struct creds_value *v, int i, const char *s, size_t n, const char *field,
+	struct err *e)
+{
+	return put_field((char *)v + key_off[i], key_cap[i], s, n, field, e);
+}
+
+/* Keys s[0..2] (s[2] NULL: no token) into v; prefix and names[i] name them
+ * in a message. */
+static int
+put_keys(struct creds_value *v, const char *const s[3], const char *prefix,
+	const char *const names[3], struct err *e)
+{
+	char field[64];
+
+	for (int i = 0; i < 3; i++) {
+		if (!s[i])
+			continue;
+		fmt_snprintf(field, sizeof field, "%s%s", prefix, names[i]);
+		if (put_key(v, i, s[i], strlen(s[i]), field, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 const char *
 creds_source_name(enum creds_source s)
 {
@@ -186,77 +224,86 @@ int
 creds_ini_find(const char *text, size_t len, const char *profile, int config_file,
 	struct creds_value *v, int *section_found, struct err *e)
 {
+	/* Fields 0-2 of a creds_value, then the old name of the token. */
+	static const char *const keys[4] = { "aws_access_key_id", "aws_secret_access_key",
+		"aws_session_token", "aws_security_token" };
 	struct ini_it it = { text, text + len, profile, config_file, 0, 0 };
 	const char *k, *val;
 	size_t kn, vn;
-	int have_id = 0, have_secret = 0;
+	int have[3] = { 0, 0, 0 };
 
 	memset(v, 0, sizeof *v);
 	*section_found = 0;
 	while (ini_next(&it, &k, &kn, &val, &vn)) {
-		int rc = 0;
+		for (int i = 0; i < 4; i++) {
+			int f = i < 3 ? i : 2;
 
-		if (kn == 17 && !strncasecmp(k, "aws_access_key_id", kn)) {
-			rc = put_field(v->access_key, sizeof v->access_key, val, vn,
-			    "aws_access_key_id", e);
-			have_id = vn > 0;
-		} else if (kn == 21 && !strncasecmp(k, "aws_secret_access_key", kn)) {
-			rc = put_field(v->secret, sizeof v->secret, val, vn,
-			    "aws_secret_access_key", e);
-			have_secret = vn > 0;
-		} else if ((kn == 17 && !strncasecmp(k, "aws_session_token", kn)) ||
-		    (kn == 18 && !strncasecmp(k, "aws_security_token", kn))) {
-			rc = put_field(v->token, sizeof v->token, val, vn,
-			    "aws_session_token", e);
-		}
-		if (rc < 0) {
-			value_wipe(v);
-			return -1;
+			if (strlen(keys[i]) != kn || strncasecmp(k, keys[i], kn))
+				continue;
+			if (put_key(v, f, val, vn, keys[f], e) < 0) {
+				value_wipe(v);
+				return -1;
+			}
+			have[f] = vn > 0;
 		}
 	}
 	*section_found = it.found;
-	if (have_id && have_secret)
+	if (have[0] && have[1])
 		return 1;
-	if (have_id || have_secret) {
-		value_wipe(v);
-		return err_set(e, "profile %s has %s but no %s", profile,
-		    have_id ? "aws_access_key_id" : "aws_secret_access_key",
-		    have_id ? "aws_secret_access_key" : "aws_access_key_id");
-	}
 	value_wipe(v);
+	if (have[0] || have[1])
+		return err_set(e, "profile %s has %s but no %s", profile, keys[!have[0]],
+		    keys[have[0]]);
 	return 0;
 }
+
+/* A profile's settings: the AWS config file's key, which is also the name
+ * of the field of struct creds_profile, and the offset of the notify53 "aws"
+ * key of the same meaning in struct cfg_aws (0: none; aws.sts_region for
+ * region). */
+#define PF(f, cfg) { #f, offsetof(struct creds_profile, f), \
+	sizeof ((struct creds_profile *)0)->f, cfg }
+static const struct {
+	const char *key;
+	unsigned short off, cap;
+	unsigned char cfg;
+} pfields[] = {
+	PF(role_arn, offsetof(struct cfg_aws, role_arn)),
+	PF(source_profile, offsetof(struct cfg_aws, source_profile)),
+	PF(credential_source, offsetof(struct cfg_aws, credential_source)),
+	PF(external_id, offsetof(struct cfg_aws, external_id)),
+	PF(role_session_name, offsetof(struct cfg_aws, role_session_name)),
+	PF(duration_seconds, 0),
+	PF(sts_regional_endpoints, offsetof(struct cfg_aws, sts_regional_endpoints)),
+	PF(region, offsetof(struct cfg_aws, sts_region)),
+	PF(web_identity_token_file, offsetof(struct cfg_aws, web_identity_token_file)),
+	PF(credential_process, offsetof(struct cfg_aws, credential_process)),
+};
+#undef PF
+/* The offsets and sizes fit the table's types. */
+typedef char pfields_fit[sizeof(struct creds_profile) <= 0xffff &&
+    offsetof(struct cfg_aws, credential_process) <= 0xff ? 1 : -1];
 
 int
 creds_profile_read(const char *text, size_t len, const char *name, int config_file,
 	struct creds_profile *p, struct err *e)
 {
 	struct ini_it it = { text, text + len, name, config_file, 0, 0 };
-	const struct {
-		const char *key;
-		size_t off, cap;
-	} fields[] = {
-#define F(f) { #f, offsetof(struct creds_profile, f), sizeof p->f }
-		F(role_arn), F(source_profile), F(credential_source), F(external_id),
-		F(role_session_name), F(duration_seconds), F(sts_regional_endpoints), F(region),
-		F(web_identity_token_file), F(credential_process),
-#undef F
-	};
 	const char *k, *val;
 	size_t kn, vn;
 
 	while (ini_next(&it, &k, &kn, &val, &vn)) {
-		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-			char *dst = (char *)p + fields[i].off;
+		for (size_t i = 0; i < sizeof pfields / sizeof pfields[0]; i++) {
+			char *dst = (char *)p + pfields[i].off;
 
-			if (strlen(fields[i].key) != kn || strncasecmp(k, fields[i].key, kn))
+			if (strlen(pfields[i].key) != kn || strncasecmp(k, pfields[i].key, kn))
 				continue;
-			if (vn >= fields[i].cap)
+			if (vn >= pfields[i].cap)
 				return err_set(e, "profile \"%s\": %s is longer than %zu characters",
-				    name, fields[i].key, fields[i].cap - 1);
+				    name, pfields[i].key, (size_t)pfields[i].cap - 1);
 			memcpy(dst, val, vn);
 			dst[vn] = '\0';
-			if (vn && cfg_aws_value_check(fields[i].key, dst, e) < 0) {
+			if (vn && cfg_aws_value_check(pfields[i].key, dst, e) < 0) {
 				struct err e2 = { 0 };
 
 				err_set(&e2, "profile \"%s\": %s", name, e->msg);
@@ -414,7 +461,10 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 	struct err *e)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
-	const char *code, *id, *secret, *token, *exp, *what = process ?
+	/* The container/IMDS document names the token "Token". */
+	static const char *const names_json[3] = { "AccessKeyId", "SecretAccessKey", "Token" };
+	const char *const *names = process ? names_api : names_json;
+	const char *code, *s[3], *exp, *what = process ?
 	    "credential_process output" : "credentials answer";
 	const cJSON *ver;
 	int rc = -1;
@@ -425,9 +475,8 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 		goto out;
 	}
 	code = json_str(root, "Code");
-	id = json_str(root, "AccessKeyId");
-	secret = json_str(root, "SecretAccessKey");
-	token = json_str(root, process ? "SessionToken" : "Token");
+	for (int i = 0; i < 3; i++)
+		s[i] = json_str(root, names[i]);
 	exp = json_str(root, "Expiration");
 	ver = cJSON_GetObjectItemCaseSensitive(root, "Version");
 	if (process && (!cJSON_IsNumber(ver) || ver->valuedouble != 1)) {
@@ -439,15 +488,11 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 		err_set(e, "%s says Code \"%.40s\"", what, code);
 		goto out;
 	}
-	if (!id || !*id || !secret || !*secret) {
+	if (!s[0] || !*s[0] || !s[1] || !*s[1]) {
 		err_set(e, "%s has no AccessKeyId or SecretAccessKey", what);
 		goto out;
 	}
-	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), "AccessKeyId", e) < 0 ||
-	    put_field(v->secret, sizeof v->secret, secret, strlen(secret), "SecretAccessKey",
-	    e) < 0 ||
-	    (token && put_field(v->token, sizeof v->token, token, strlen(token),
-	    process ? "SessionToken" : "Token", e) < 0))
+	if (put_keys(v, s, "", names, e) < 0)
 		goto out;
 	if (exp && creds_parse_time(exp, &v->expiration) < 0) {
 		err_set(e, "%s has a bad Expiration \"%.40s\"", what, exp);
@@ -484,7 +529,7 @@ creds_parse_sts(char *body, size_t len, int status, const char *action,
 	struct xml_doc d = { 0 };
 	char path[80];
 	const struct xml_node *cr;
-	const char *id, *secret, *token, *exp, *code, *msg;
+	const char *s[3], *exp, *code, *msg;
 	int rc = -1;
 
 	memset(v, 0, sizeof *v);
@@ -504,19 +549,16 @@ creds_parse_sts(char *body, size_t len, int status, const char *action,
 	}
 	fmt_snprintf(path, sizeof path, "%sResult/Credentials", action);
 	cr = xml_path(d.root, path);
-	id = xml_text(cr, "AccessKeyId");
-	secret = xml_text(cr, "SecretAccessKey");
-	token = xml_text(cr, "SessionToken");
+	for (int i = 0; i < 3; i++)
+		if (!(s[i] = xml_text(cr, names_api[i])) || !*s[i])
+			s[0] = NULL;
 	exp = xml_text(cr, "Expiration");
-	if (!id || !*id || !secret || !*secret || !token || !*token || !exp) {
+	if (!s[0] || !exp) {
 		err_set(e, "the answer has no %sResult/Credentials with AccessKeyId, "
 		    "SecretAccessKey, SessionToken and Expiration", action);
 		goto out;
 	}
-	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), "AccessKeyId", e) < 0 ||
-	    put_field(v->secret, sizeof v->secret, secret, strlen(secret), "SecretAccessKey",
-	    e) < 0 ||
-	    put_field(v->token, sizeof v->token, token, strlen(token), "SessionToken", e) < 0)
+	if (put_keys(v, s, "", names_api, e) < 0)
 		goto out;
 	if (creds_parse_time(exp, &v->expiration) < 0) {
 		err_set(e, "the answer has a bad Expiration \"%.40s\"", exp);
@@ -689,24 +731,16 @@ home_file(char *buf, size_t cap, const char *name)
 		buf[0] = '\0';
 }
 
-/* Keys from a pair of strings (config or environment). */
+/* Keys from a pair of strings (config or environment); what: "AWS_* ",
+ * "aws ". */
 static int
 set_pair(struct creds_value *v, const char *id, const char *secret, const char *token,
 	const char *what, struct err *e)
 {
-	char field[64];
+	const char *const s[3] = { id, secret, token };
 
 	memset(v, 0, sizeof *v);
-	fmt_snprintf(field, sizeof field, "%s access key ID", what);
-	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), field, e) < 0)
-		return -1;
-	fmt_snprintf(field, sizeof field, "%s secret access key", what);
-	if (put_field(v->secret, sizeof v->secret, secret, strlen(secret), field, e) < 0)
-		return -1;
-	fmt_snprintf(field, sizeof field, "%s session token", what);
-	if (token && put_field(v->token, sizeof v->token, token, strlen(token), field, e) < 0)
-		return -1;
-	return 0;
+	return put_keys(v, s, what, names_pair, e);
 }
 
 static void
@@ -803,34 +837,18 @@ profile_load(const struct creds *c, const char *name, struct creds_profile *p, s
 static int
 profile_from_cfg(const struct cfg_aws *a, struct creds_profile *p, struct err *e)
 {
-	const struct {
-		const char *v;
-		char *dst;
-		size_t cap;
-		const char *key;
-	} f[] = {
-		{ a->role_arn, p->role_arn, sizeof p->role_arn, "role_arn" },
-		{ a->source_profile, p->source_profile, sizeof p->source_profile, "source_profile" },
-		{ a->credential_source, p->credential_source, sizeof p->credential_source,
-		    "credential_source" },
-		{ a->external_id, p->external_id, sizeof p->external_id, "external_id" },
-		{ a->role_session_name, p->role_session_name, sizeof p->role_session_name,
-		    "role_session_name" },
-		{ a->sts_regional_endpoints, p->sts_regional_endpoints,
-		    sizeof p->sts_regional_endpoints, "sts_regional_endpoints" },
-		{ a->sts_region, p->region, sizeof p->region, "sts_region" },
-		{ a->web_identity_token_file, p->web_identity_token_file,
-		    sizeof p->web_identity_token_file, "web_identity_token_file" },
-		{ a->credential_process, p->credential_process, sizeof p->credential_process,
-		    "credential_process" },
-	};
-
 	memset(p, 0, sizeof *p);
 	p->found = 1;
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (f[i].v && fmt_snprintf(f[i].dst, f[i].cap, "%s", f[i].v) >= (int)f[i].cap)
-			return err_set(e, "aws.%s is longer than %zu characters", f[i].key,
-			    f[i].cap - 1);
+	for (size_t i = 0; i < sizeof pfields / sizeof pfields[0]; i++) {
+		size_t cap = pfields[i].cap;
+		const char *v = pfields[i].cfg ?
+		    *(char *const *)(const void *)((const char *)a + pfields[i].cfg) : NULL;
+
+		if (v && fmt_snprintf((char *)p + pfields[i].off, cap, "%s", v) >= (int)cap)
+			return err_set(e, "aws.%s is longer than %zu characters",
+			    pfields[i].cfg == offsetof(struct cfg_aws, sts_region) ? "sts_region" :
+			    pfields[i].key, cap - 1);
+	}
 	if (a->duration_seconds)
 		fmt_snprintf(p->duration_seconds, sizeof p->duration_seconds, "%d", a->duration_seconds);
 	return 0;
@@ -981,7 +999,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 					    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set", who);
 					goto out;
 				}
-				if (set_pair(&c->base_keys, id, sec, tok, "AWS_*", e) < 0)
+				if (set_pair(&c->base_keys, id, sec, tok, "AWS_* ", e) < 0)
 					goto out;
 				c->base = CREDS_ENV;
 			} else if (!strcmp(p->credential_source, "EcsContainer")) {
@@ -1135,7 +1153,7 @@ resolve(struct creds *c, struct err *e)
 
 		if (!token)
 			token = env("AWS_SECURITY_TOKEN");
-		if (set_pair(&v, id, secret, token, "AWS_*", e) < 0)
+		if (set_pair(&v, id, secret, token, "AWS_* ", e) < 0)
 			return -1;
 		use(c, &v, CREDS_ENV);
 		value_wipe(&v);
@@ -1260,7 +1278,7 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		if (!aws->access_key_id || !aws->secret_access_key)
 			return err_set(e, "aws.access_key_id and aws.secret_access_key go together");
 		if (set_pair(&c->config_keys, aws->access_key_id, aws->secret_access_key,
-		    aws->session_token, "aws", e) < 0)
+		    aws->session_token, "aws ", e) < 0)
 			return -1;
 		c->have_config_keys = 1;
 	}
