@@ -379,35 +379,45 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 
 /* ---- JSON and times ----------------------------------------------------------- */
 
-/* The n digits at s, already checked to be digits. */
-static int
-digits(const char *s, size_t n)
+/* Match s with pattern (d: a digit; T: also t or a space), the numbers
+ * into f, one per separator and one at the end. Returns the end of the
+ * match, or NULL. */
+static const char *
+time_fields(const char *s, const char *pattern, int *f)
 {
-	uint64_t v = 0;
+	int v = 0;
 
-	num_parse_n(s, n, 9999, &v);
-	return (int)v;
+	for (;; s++, pattern++) {
+		if (*pattern == 'd') {
+			if (!isdigit((unsigned char)*s))
+				return NULL;
+			v = v * 10 + (*s - '0');
+			continue;
+		}
+		*f++ = v;
+		v = 0;
+		if (!*pattern)
+			return s;
+		if (*s != *pattern && !(*pattern == 'T' && (*s == 't' || *s == ' ')))
+			return NULL;
+	}
 }
 
 int
 creds_parse_time(const char *s, time_t *t)
 {
-	static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
 	struct date tm;
-	int off = 0;
+	int f[8], off = 0;
 	long long secs;
 
-	for (size_t i = 0; i < sizeof pattern - 1; i++)
-		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) :
-		    (s[i] != pattern[i] && !(pattern[i] == 'T' && (s[i] == 't' || s[i] == ' '))))
-			return -1;
-	tm.year = digits(s, 4);
-	tm.month = digits(s + 5, 2);
-	tm.day = digits(s + 8, 2);
-	tm.hour = digits(s + 11, 2);
-	tm.min = digits(s + 14, 2);
-	tm.sec = digits(s + 17, 2);
-	s += sizeof pattern - 1;
+	if (!(s = time_fields(s, "dddd-dd-ddTdd:dd:dd", f)))
+		return -1;
+	tm.year = f[0];
+	tm.month = f[1];
+	tm.day = f[2];
+	tm.hour = f[3];
+	tm.min = f[4];
+	tm.sec = f[5];
 	if (*s == '.') {
 		s++;
 		if (!isdigit((unsigned char)*s))
@@ -418,17 +428,11 @@ creds_parse_time(const char *s, time_t *t)
 	if (*s == 'Z' || *s == 'z') {
 		s++;
 	} else if (*s == '+' || *s == '-') {
-		int hh, mm;
+		int sign = *s == '+' ? 1 : -1;
 
-		if (!isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) || s[3] != ':' ||
-		    !isdigit((unsigned char)s[4]) || !isdigit((unsigned char)s[5]))
+		if (!(s = time_fields(s + 1, "dd:dd", f + 6)) || f[6] > 23 || f[7] > 59)
 			return -1;
-		hh = digits(s + 1, 2);
-		mm = digits(s + 4, 2);
-		if (hh > 23 || mm > 59)
-			return -1;
-		off = (hh * 60 + mm) * 60 * (*s == '+' ? 1 : -1);
-		s += 6;
+		off = (f[6] * 60 + f[7]) * 60 * sign;
 	} else {
 		return -1;
 	}
@@ -1457,16 +1461,14 @@ sts_done(struct http_call *call)
 	const char *action = c->stage < 0 ? "AssumeRoleWithWebIdentity" : "AssumeRole";
 	struct creds_value v;
 	struct err e = { 0 };
+	const char *why;
 
 	secret_wipe(c->sts_body, CREDS_STS_BODY_MAX);
-	if (call->error != HTTP_OK) {
-		err_set(&c->err, "%s: %s: %s", r->who, action, call->err.msg);
-		fetch_end(c, 0);
-		return;
-	}
-	if (creds_parse_sts(call->resp->body.data, call->resp->body.len, call->resp->status,
-	    action, &v, &e) < 0) {
-		err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
+	why = call->error != HTTP_OK ? call->err.msg :
+	    creds_parse_sts(call->resp->body.data, call->resp->body.len, call->resp->status,
+	    action, &v, &e) < 0 ? e.msg : NULL;
+	if (why) {
+		err_set(&c->err, "%s: %s: %s", r->who, action, why);
 		fetch_end(c, 0);
 		return;
 	}
@@ -1506,6 +1508,11 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 {
 	const char *action = k ? "AssumeRole" : "AssumeRoleWithWebIdentity";
 	static const char form[] = "application/x-www-form-urlencoded; charset=utf-8";
+	/* The parameters (STS API Reference, AssumeRole); a NULL value is left
+	 * out. */
+	static const char *const names[6] = { "Action", "Version", "RoleArn",
+		"RoleSessionName", "DurationSeconds", "ExternalId" };
+	const char *vals[6];
 	struct http_request *req = &c->sts_call.req;
 	struct http_client_opts o;
 	struct err e = { 0 };
@@ -1527,15 +1534,17 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 		}
 		if (!c->sts.url.tls && !c->allow_http) {
 			http_client_free(&c->sts);
-			return err_set(&c->err, "%s: %s: the STS endpoint %s is plain HTTP: "
-			    "credentials would travel in clear (\"allow_http\" is for tests)", r->who,
-			    action, r->endpoint);
+			err_set(&e, "the STS endpoint %s is plain HTTP: credentials would travel "
+			    "in clear (\"allow_http\" is for tests)", r->endpoint);
+			goto fail;
 		}
 		fmt_snprintf(c->sts_url, sizeof c->sts_url, "%s", r->endpoint);
 		c->sts_ready = 1;
 	}
-	if (!c->sts_body && !(c->sts_body = malloc(CREDS_STS_BODY_MAX)))
-		return err_set(&c->err, "%s: %s: out of memory", r->who, action);
+	if (!c->sts_body && !(c->sts_body = malloc(CREDS_STS_BODY_MAX))) {
+		err_set(&e, "out of memory");
+		goto fail;
+	}
 	q = c->sts_body;
 	q[0] = '\0';
 	if (r->session_name[0])
@@ -1543,14 +1552,17 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 	else
 		fmt_snprintf(session, sizeof session, "notify53-%lld", (long long)c->last_fetch);
 	fmt_snprintf(dur, sizeof dur, "%d", r->duration);
-	if (sigv4_query_add(q, CREDS_STS_BODY_MAX, "Action", action) < 0 ||
-	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "Version", "2011-06-15") < 0 ||
-	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "RoleArn", r->arn) < 0 ||
-	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "RoleSessionName", session) < 0 ||
-	    (r->duration && sigv4_query_add(q, CREDS_STS_BODY_MAX, "DurationSeconds", dur) < 0) ||
-	    (k && r->external_id[0] && sigv4_query_add(q, CREDS_STS_BODY_MAX, "ExternalId",
-	    r->external_id) < 0))
-		return err_set(&c->err, "%s: %s: request too long", r->who, action);
+	vals[0] = action;
+	vals[1] = "2011-06-15";
+	vals[2] = r->arn;
+	vals[3] = session;
+	vals[4] = r->duration ? dur : NULL;
+	vals[5] = k && r->external_id[0] ? r->external_id : NULL;
+	for (int i = 0; i < 6; i++)
+		if (vals[i] && sigv4_query_add(q, CREDS_STS_BODY_MAX, names[i], vals[i]) < 0) {
+			err_set(&e, "request too long");
+			goto fail;
+		}
 	if (!k && add_web_token(c, q, CREDS_STS_BODY_MAX) < 0)
 		return -1;
 	memset(&c->sts_call, 0, sizeof c->sts_call);
@@ -1569,12 +1581,14 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 
 		if (sigv4_init(&c->sts_signer, r->region, "sts", &e) < 0 ||
 		    sigv4_sign(&c->sts_signer, &sc, c->last_fetch, &sr, &c->sts_sig, &e) < 0)
-			return err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
+			goto fail;
 		for (size_t i = 0; i < c->sts_sig.nheaders; i++)
 			http_request_add(req, c->sts_sig.headers[i].name, c->sts_sig.headers[i].value);
 	}
 	http_client_send(&c->sts, &c->sts_call);
 	return 0;
+fail:
+	return err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
 }
 
 /* ---- credential_process ------------------------------------------------------- */
@@ -1604,35 +1618,29 @@ proc_done(struct child *ch)
 	struct creds *c = LOOP_CONTAINER_OF(ch, struct creds, child);
 	struct creds_value v;
 	struct err e = { 0 };
-	char st[64];
-	int ok = 0;
+	const char *why = e.msg;
 
 	switch (ch->end) {
 	case CHILD_TIMEOUT:
-		err_set(&c->err, "%s: credential_process %s: killed at its time limit (%d s)",
-		    c->proc_who, c->proc_argv[0], c->process_timeout_s);
+		err_set(&e, "killed at its time limit (%d s)", c->process_timeout_s);
 		break;
 	case CHILD_TOO_LARGE:
-		err_set(&c->err, "%s: credential_process %s: killed: more than %d bytes of output",
-		    c->proc_who, c->proc_argv[0], CREDS_PROCESS_MAX_OUTPUT);
+		err_set(&e, "killed: more than %d bytes of output", CREDS_PROCESS_MAX_OUTPUT);
 		break;
 	case CHILD_FAILED:
-		err_set(&c->err, "%s: credential_process %s: %s", c->proc_who, c->proc_argv[0],
-		    ch->err.msg);
+		why = ch->err.msg;
 		break;
 	default:
 		if (!WIFEXITED(ch->status) || WEXITSTATUS(ch->status))
-			err_set(&c->err, "%s: credential_process %s: %s", c->proc_who,
-			    c->proc_argv[0], child_status_str(ch->status, st, sizeof st));
+			child_status_str(ch->status, e.msg, sizeof e.msg);
 		else if (creds_parse_process(ch->out.data ? ch->out.data : "", ch->out.len, &v,
-		    &e) < 0)
-			err_set(&c->err, "%s: credential_process %s: %s", c->proc_who,
-			    c->proc_argv[0], e.msg);
-		else
-			ok = 1;
+		    &e) == 0)
+			why = NULL;
 	}
 	buf_free(&ch->out);
-	if (!ok) {
+	if (why) {
+		err_set(&c->err, "%s: credential_process %s: %s", c->proc_who, c->proc_argv[0],
+		    why);
 		log_stderr(c);
 		fetch_end(c, 0);
 		return;
@@ -1661,24 +1669,22 @@ static void
 fetch_done(struct http_call *call)
 {
 	struct creds *c = LOOP_CONTAINER_OF(call, struct creds, call);
+	static const char *const whats[] = { "container credentials", "instance metadata token",
+		"instance metadata role", "instance metadata credentials" };
 	const struct http_response *resp = call->resp;
-	const char *what = c->step == STEP_ECS ? "container credentials" :
-	    c->step == STEP_IMDS_TOKEN ? "instance metadata token" :
-	    c->step == STEP_IMDS_ROLE ? "instance metadata role" : "instance metadata credentials";
+	const char *what = whats[c->step];
 	struct creds_value v;
 	struct err e = { 0 };
 	size_t n;
 
 	if (call->error != HTTP_OK) {
 		err_set(&c->err, "%s: %s", what, call->err.msg);
-		fetch_end(c, 0);
-		return;
+		goto fail;
 	}
 	if (resp->status != 200) {
 		err_set(&c->err, "%s: HTTP %d%s", what, resp->status,
 		    c->step == STEP_IMDS_ROLE && resp->status == 404 ? " (no IAM role attached)" : "");
-		fetch_end(c, 0);
-		return;
+		goto fail;
 	}
 	switch (c->step) {
 	case STEP_IMDS_TOKEN:
@@ -1686,10 +1692,9 @@ fetch_done(struct http_call *call)
 		while (n && isspace((unsigned char)resp->body.data[n - 1]))
 			n--;
 		if (put_field(c->imds_token, sizeof c->imds_token, resp->body.data, n,
-		    "instance metadata token", &e) < 0 || !n) {
+		    what, &e) < 0 || !n) {
 			err_set(&c->err, "%s", n ? e.msg : "empty instance metadata token");
-			fetch_end(c, 0);
-			return;
+			goto fail;
 		}
 		c->step = STEP_IMDS_ROLE;
 		break;
@@ -1701,22 +1706,22 @@ fetch_done(struct http_call *call)
 		if (!n || put_field(c->role, sizeof c->role, resp->body.data, n, "role name", &e) < 0 ||
 		    strchr(c->role, '/') || strchr(c->role, '?') || strchr(c->role, '%')) {
 			err_set(&c->err, "instance metadata: no usable role name");
-			fetch_end(c, 0);
-			return;
+			goto fail;
 		}
 		c->step = STEP_IMDS_CREDS;
 		break;
 	default:
 		if (creds_parse_json(resp->body.data, resp->body.len, &v, &e) < 0) {
 			err_set(&c->err, "%s: %s", what, e.msg);
-			fetch_end(c, 0);
-			return;
+			goto fail;
 		}
 		stage_done(c, &v);
 		return;
 	}
-	if (send_step(c) < 0)
-		fetch_end(c, 0);
+	if (send_step(c) == 0)
+		return;
+fail:
+	fetch_end(c, 0);
 }
 
 /* Start a fetch of the chosen source. Returns 0 (running) or -1 with
