@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cJSON.h"
 #include "base/buf.h"
@@ -51,6 +53,18 @@ static int
 copy(char *dst, size_t cap, const char *s)
 {
 	return fmt_snprintf(dst, cap, "%s", s) >= (int)cap ? -1 : 0;
+}
+
+/* Put what e is about before its message: "profile \"WHAT\": " (quoted) or
+ * "WHAT: ". Returns -1. */
+static int
+err_about(struct err *e, int quoted, const char *what)
+{
+	struct err e2 = { 0 };
+
+	err_set(&e2, quoted ? "profile \"%s\": %s" : "%s: %s", what, e->msg);
+	*e = e2;
+	return -1;
 }
 
 /* The three fields of a creds_value by number: 0 the access key ID, 1 the
@@ -311,13 +325,8 @@ creds_profile_read(const char *text, size_t len, const char *name, int config_fi
 				    name, pfields[i].key, (size_t)pfields[i].cap - 1);
 			memcpy(dst, val, vn);
 			dst[vn] = '\0';
-			if (vn && cfg_aws_value_check(pfields[i].key, dst, e) < 0) {
-				struct err e2 = { 0 };
-
-				err_set(&e2, "profile \"%s\": %s", name, e->msg);
-				*e = e2;
-				return -1;
-			}
+			if (vn && cfg_aws_value_check(pfields[i].key, dst, e) < 0)
+				return err_about(e, 1, name);
 		}
 	}
 	if (it.found)
@@ -327,25 +336,30 @@ creds_profile_read(const char *text, size_t len, const char *name, int config_fi
 
 /* Read a whole small file (at most CREDS_MAX_FILE bytes) into a heap
  * buffer, NUL-terminated. Returns 0, 1 when it does not exist (skipped by
- * the chain), or -1 with e set. */
+ * the chain), or -1 with e set. With read(2), not stdio: nothing else in
+ * notify53 needs fread. */
 static int
 read_small_file(const char *path, char **out, size_t *len, struct err *e)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_CLOEXEC), bad = 0;
 	char chunk[1024];
 	struct buf b;
-	size_t got;
-	int bad;
+	ssize_t got;
 
-	if (!f)
+	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 1 :
 		    err_set(e, "%s: %s", path, strerror(errno));
 	buf_init(&b, CREDS_MAX_FILE);
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_put(&b, chunk, got) == 0)
-		;
+	while ((got = read(fd, chunk, sizeof chunk)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			bad = 1;
+		if (got < 0 || buf_put(&b, chunk, (size_t)got) < 0)
+			break;
+	}
 	secret_wipe(chunk, sizeof chunk);
-	bad = ferror(f);
-	fclose(f);
+	close(fd);
 	if (!b.failed && !bad && buf_reserve(&b, 0) == 0) {
 		*len = b.len;
 		*out = buf_take(&b);
@@ -374,12 +388,8 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 	rc = creds_ini_find(text, len, c->profile, config_file, v, found, e);
 	secret_wipe(text, len);
 	free(text);
-	if (rc < 0) {
-		struct err e2 = { 0 };
-
-		err_set(&e2, "%s: %s", path, e->msg);
-		*e = e2;
-	}
+	if (rc < 0)
+		err_about(e, 0, path);
 	if (rc > 0)
 		creds_check_mode(path);
 	return rc;
@@ -831,12 +841,8 @@ profile_load(const struct creds *c, const char *name, struct creds_profile *p, s
 			p->has_keys = r > 0;
 			rc = r < 0 ? -1 : 0;
 		}
-		if (rc < 0) {
-			struct err e2 = { 0 };
-
-			err_set(&e2, "%s: %s", paths[i], e->msg);
-			*e = e2;
-		}
+		if (rc < 0)
+			err_about(e, 0, paths[i]);
 		if (found)
 			p->found = 1;
 		secret_wipe(text, len);
@@ -893,13 +899,8 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 	if (!arn || !*arn)
 		return err_set(e, "%s: no role_arn", r->who);
 	if (cfg_aws_value_check("role_arn", arn, e) < 0 ||
-	    (session && *session && cfg_aws_value_check("role_session_name", session, e) < 0)) {
-		struct err e2 = { 0 };
-
-		err_set(&e2, "%s: %s", r->who, e->msg);
-		*e = e2;
-		return -1;
-	}
+	    (session && *session && cfg_aws_value_check("role_session_name", session, e) < 0))
+		return err_about(e, 0, r->who);
 	copy(r->arn, sizeof r->arn, arn);
 	copy(r->external_id, sizeof r->external_id, p->external_id);
 	copy(r->session_name, sizeof r->session_name, session ? session : "");
@@ -1342,33 +1343,35 @@ static void fetch_done(struct http_call *call);
 static int
 send_step(struct creds *c)
 {
+	static const char creds_path[] = "/latest/meta-data/iam/security-credentials/";
 	struct http_request *r = &c->call.req;
+	/* The IMDSv2 session token goes with the role and credentials steps;
+	 * the container's Authorization value when it has one. */
+	const char *path = creds_path, *hname = "X-aws-ec2-metadata-token",
+	    *hval = c->imds_token;
 
 	memset(&c->call, 0, sizeof c->call);
 	c->call.done = fetch_done;
 	r->method = "GET";
 	switch (c->step) {
 	case STEP_ECS:
-		copy(c->target, sizeof c->target, c->path);
-		if (c->auth[0])
-			http_request_add(r, "Authorization", c->auth);
+		path = c->path;
+		hname = "Authorization";
+		hval = c->auth;
 		break;
 	case STEP_IMDS_TOKEN:
 		r->method = "PUT";
-		fmt_snprintf(c->target, sizeof c->target, "/latest/api/token");
-		http_request_add(r, "X-aws-ec2-metadata-token-ttl-seconds", "21600");
-		break;
-	case STEP_IMDS_ROLE:
-		fmt_snprintf(c->target, sizeof c->target, "/latest/meta-data/iam/security-credentials/");
-		http_request_add(r, "X-aws-ec2-metadata-token", c->imds_token);
-		break;
-	default:
-		if (fmt_snprintf(c->target, sizeof c->target,
-		    "/latest/meta-data/iam/security-credentials/%s", c->role) >= (int)sizeof c->target)
-			return err_set(&c->err, "instance metadata: role name too long");
-		http_request_add(r, "X-aws-ec2-metadata-token", c->imds_token);
+		path = "/latest/api/token";
+		hname = "X-aws-ec2-metadata-token-ttl-seconds";
+		hval = "21600";
 		break;
 	}
+	/* Only the role name can make it too long. */
+	if (fmt_snprintf(c->target, sizeof c->target, "%s%s", path,
+	    c->step == STEP_IMDS_CREDS ? c->role : "") >= (int)sizeof c->target)
+		return err_set(&c->err, "instance metadata: role name too long");
+	if (*hval)
+		http_request_add(r, hname, hval);
 	r->target = c->target;
 	http_client_send(&c->meta, &c->call);
 	return 0;
