@@ -231,6 +231,55 @@ get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *
 	}
 }
 
+/* Is v a list (type cJSON_Array; cJSON_Object for one of named entries)
+ * of min to max entries? If not, says what it must be, or "more than MAX
+ * what". */
+static int
+list_check(const cJSON *v, const struct where *w, struct err *e, int type, int min, int max,
+    const char *must_be, const char *what)
+{
+	if ((v->type & 0xff) != type || cJSON_GetArraySize(v) < min)
+		return bad(e, w, "%s", must_be);
+	if (cJSON_GetArraySize(v) > max)
+		return bad(e, w, "more than %d %s", max, what);
+	return 0;
+}
+
+/* Room for the entries of list v, size bytes each (one more: calloc(0)
+ * may return NULL), or NULL after saying so. */
+static void *
+list_room(const cJSON *v, const struct where *w, struct err *e, size_t size)
+{
+	void *p = calloc((size_t)cJSON_GetArraySize(v) + 1, size);
+
+	if (!p)
+		bad(e, w, "out of memory");
+	return p;
+}
+
+/* The members of object v, which may have only the keys names[0] and
+ * names[1], into got[0] and got[1] (NULL when absent; the first of a
+ * name, as cJSON_GetObjectItemCaseSensitive finds it). If v is no object,
+ * says what it must be. */
+static int
+two_keys(const cJSON *v, const struct where *w, struct err *e, const char *const names[2],
+    const char *must_be, const cJSON *got[2])
+{
+	if (!cJSON_IsObject(v))
+		return bad(e, w, "%s", must_be);
+	got[0] = got[1] = NULL;
+	for (const cJSON *m = v->child; m; m = m->next) {
+		int i = !strcmp(m->string, names[0]) ? 0 : !strcmp(m->string, names[1]) ? 1 : -1;
+
+		if (i < 0)
+			return bad(e, w, "unknown key \"%s\" (use \"%s\" and \"%s\")", m->string,
+			    names[0], names[1]);
+		if (!got[i])
+			got[i] = m;
+	}
+	return 0;
+}
+
 /* ---- the original tool's keys ---------------------------------------------- */
 
 static int
@@ -255,14 +304,10 @@ rd_notify_servers(struct parse *ps, const cJSON *v, const struct where *w, struc
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsArray(v))
-		return bad(e, w, "must be a list of addresses or ranges");
-	if (cJSON_GetArraySize(v) > CFG_MAX_NOTIFY_FROM)
-		return bad(e, w, "more than %d entries", CFG_MAX_NOTIFY_FROM);
-	free(c->notify_from);
-	c->nnotify_from = 0;
-	if (!(c->notify_from = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->notify_from)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_NOTIFY_FROM,
+	    "must be a list of addresses or ranges", "entries") < 0 ||
+	    !(c->notify_from = list_room(v, w, e, sizeof *c->notify_from)))
+		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
@@ -332,10 +377,9 @@ rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
-		return bad(e, w, "must be a non-empty list of addresses");
-	if (cJSON_GetArraySize(v) > CFG_MAX_LISTEN)
-		return bad(e, w, "more than %d addresses", CFG_MAX_LISTEN);
+	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_LISTEN,
+	    "must be a non-empty list of addresses", "addresses") < 0)
+		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
@@ -350,15 +394,13 @@ rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e
 static int
 rd_ignore_rule(struct cfg_ignore *ig, const cJSON *r, const struct where *rw, struct err *e)
 {
-	const cJSON *name, *type;
+	static const char *const names[2] = { "name", "type" };
+	const cJSON *got[2], *name, *type;
 
-	if (!cJSON_IsObject(r))
-		return bad(e, rw, "must be an object with \"name\" and/or \"type\"");
-	for (const cJSON *m = r->child; m; m = m->next)
-		if (strcmp(m->string, "name") && strcmp(m->string, "type"))
-			return bad(e, rw, "unknown key \"%s\" (use \"name\" and \"type\")", m->string);
-	name = cJSON_GetObjectItemCaseSensitive(r, "name");
-	type = cJSON_GetObjectItemCaseSensitive(r, "type");
+	if (two_keys(r, rw, e, names, "must be an object with \"name\" and/or \"type\"", got) < 0)
+		return -1;
+	name = got[0];
+	type = got[1];
 	if (!name && !type)
 		return bad(e, rw, "needs \"name\", \"type\" or both");
 	if (name) {
@@ -398,12 +440,10 @@ rd_ignore(struct parse *ps, const cJSON *v, const struct where *w, struct err *e
 	struct cfg_zone *z = ps->zone;
 	int i = 0;
 
-	if (!cJSON_IsArray(v))
-		return bad(e, w, "must be a list of {\"name\": pattern, \"type\": type or list}");
-	if (cJSON_GetArraySize(v) > CFG_MAX_IGNORE)
-		return bad(e, w, "more than %d rules", CFG_MAX_IGNORE);
-	if (!(z->ignore = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *z->ignore)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_IGNORE,
+	    "must be a list of {\"name\": pattern, \"type\": type or list}", "rules") < 0 ||
+	    !(z->ignore = list_room(v, w, e, sizeof *z->ignore)))
+		return -1;
 	for (const cJSON *r = v->child; r; r = r->next, i++) {
 		struct where rw = { w, NULL, i };
 
@@ -441,10 +481,9 @@ rd_primaries(struct parse *ps, const cJSON *v, const struct where *w, struct err
 	struct cfg_zone *z = ps->zone;
 	int i = 0;
 
-	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
-		return bad(e, w, "must be a non-empty list of addresses");
-	if (cJSON_GetArraySize(v) > CFG_MAX_PRIMARIES)
-		return bad(e, w, "more than %d primaries", CFG_MAX_PRIMARIES);
+	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_PRIMARIES,
+	    "must be a non-empty list of addresses", "primaries") < 0)
+		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
@@ -499,22 +538,18 @@ rd_zones(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 static int
 rd_peer(struct cfg_peer *p, const cJSON *v, const struct where *w, struct err *e)
 {
-	const cJSON *a, *k;
+	static const char *const names[2] = { "address", "tsig_key" };
+	const cJSON *got[2];
 	struct where aw = { w, "address", 0 }, kw = { w, "tsig_key", 0 };
 
-	if (!cJSON_IsObject(v))
-		return bad(e, w, "must be {\"address\": \"192.0.2.2:53\", \"tsig_key\": \"name\"}");
-	for (const cJSON *m = v->child; m; m = m->next)
-		if (strcmp(m->string, "address") && strcmp(m->string, "tsig_key"))
-			return bad(e, w, "unknown key \"%s\" (use \"address\" and \"tsig_key\")",
-			    m->string);
-	a = cJSON_GetObjectItemCaseSensitive(v, "address");
-	k = cJSON_GetObjectItemCaseSensitive(v, "tsig_key");
-	if (!a || !k)
-		return bad(e, w, "needs an \"address\" and a \"tsig_key\" (peers sign their NOTIFYs)");
-	if (get_addr(a, &aw, e, CFG_DEFAULT_NOTIFY_PORT, &p->addr) < 0)
+	if (two_keys(v, w, e, names, "must be {\"address\": \"192.0.2.2:53\", \"tsig_key\": \"name\"}",
+	    got) < 0)
 		return -1;
-	return get_name(k, &kw, e, &p->key_name);
+	if (!got[0] || !got[1])
+		return bad(e, w, "needs an \"address\" and a \"tsig_key\" (peers sign their NOTIFYs)");
+	if (get_addr(got[0], &aw, e, CFG_DEFAULT_NOTIFY_PORT, &p->addr) < 0)
+		return -1;
+	return get_name(got[1], &kw, e, &p->key_name);
 }
 
 static int
@@ -523,12 +558,10 @@ rd_peers(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsArray(v))
-		return bad(e, w, "must be a list of {\"address\": ..., \"tsig_key\": ...}");
-	if (cJSON_GetArraySize(v) > CFG_MAX_PEERS)
-		return bad(e, w, "more than %d peers", CFG_MAX_PEERS);
-	if (!(c->peers = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->peers)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_PEERS,
+	    "must be a list of {\"address\": ..., \"tsig_key\": ...}", "peers") < 0 ||
+	    !(c->peers = list_room(v, w, e, sizeof *c->peers)))
+		return -1;
 	for (const cJSON *p = v->child; p; p = p->next, i++) {
 		struct where pw = { w, NULL, i };
 
@@ -544,20 +577,19 @@ rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, st
 {
 	cJSON name = { .type = cJSON_String, .valuestring = k->string };
 	struct where aw = { kw, "algorithm", 0 }, sw = { kw, "secret", 0 };
-	const cJSON *alg, *sec;
+	static const char *const names[2] = { "algorithm", "secret" };
+	const cJSON *got[2], *alg, *sec;
 	struct tsig_key parsed;
 	struct err te = { 0 };
 	int rc;
 
 	if (get_name(&name, kw, e, &key->name) < 0)
 		return -1;
-	if (!cJSON_IsObject(k))
-		return bad(e, kw, "must be {\"algorithm\": \"hmac-sha256\", \"secret\": \"base64...\"}");
-	for (const cJSON *m = k->child; m; m = m->next)
-		if (strcmp(m->string, "algorithm") && strcmp(m->string, "secret"))
-			return bad(e, kw, "unknown key \"%s\" (use \"algorithm\" and \"secret\")", m->string);
-	alg = cJSON_GetObjectItemCaseSensitive(k, "algorithm");
-	sec = cJSON_GetObjectItemCaseSensitive(k, "secret");
+	if (two_keys(k, kw, e, names,
+	    "must be {\"algorithm\": \"hmac-sha256\", \"secret\": \"base64...\"}", got) < 0)
+		return -1;
+	alg = got[0];
+	sec = got[1];
 	if (!alg) {
 		if (!(key->algorithm = strdup("hmac-sha256")))
 			return bad(e, kw, "out of memory");
@@ -583,12 +615,10 @@ rd_tsig_keys(struct parse *ps, const cJSON *v, const struct where *w, struct err
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsObject(v))
-		return bad(e, w, "must be an object: {\"key-name\": {\"algorithm\": ..., \"secret\": ...}}");
-	if (cJSON_GetArraySize(v) > CFG_MAX_TSIG_KEYS)
-		return bad(e, w, "more than %d keys", CFG_MAX_TSIG_KEYS);
-	if (!(c->tsig_keys = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->tsig_keys)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Object, 0, CFG_MAX_TSIG_KEYS,
+	    "must be an object: {\"key-name\": {\"algorithm\": ..., \"secret\": ...}}", "keys") < 0 ||
+	    !(c->tsig_keys = list_room(v, w, e, sizeof *c->tsig_keys)))
+		return -1;
 	for (const cJSON *k = v->child; k; k = k->next, i++) {
 		struct where kw = { w, k->string, 0 };
 
