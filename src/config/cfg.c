@@ -95,9 +95,11 @@ struct parse {
 	struct cfg *c;
 	int listen_port;
 	int listen_has_port[CFG_MAX_LISTEN];
-	char **zone_key; /* per zone: tsig_key name or NULL */
-	char (*zone_place)[64]; /* per zone: "zones[2]", "domains_to_manage[0]" */
-	size_t zones_cap, key_cap, place_cap; /* allocated: c->zones, zone_key, zone_place */
+	struct {
+		char *key;      /* tsig_key name or NULL */
+		char place[64]; /* "zones[2]", "domains_to_manage[0]" */
+	} *zone_more;           /* per zone */
+	size_t zones_cap, more_cap; /* allocated: c->zones, zone_more */
 	struct cfg_zone *zone; /* the zone object being read */
 };
 
@@ -328,11 +330,10 @@ add_zone(struct parse *ps, const struct where *w, struct err *e, struct cfg_zone
 	if (c->nzones >= CFG_MAX_ZONES)
 		return bad(e, w, "more than %d zones", CFG_MAX_ZONES);
 	if (buf_grow(&c->zones, &ps->zones_cap, n, 1, sizeof *c->zones) < 0 ||
-	    buf_grow(&ps->zone_key, &ps->key_cap, n, 1, sizeof *ps->zone_key) < 0 ||
-	    buf_grow(&ps->zone_place, &ps->place_cap, n, 1, sizeof *ps->zone_place) < 0)
+	    buf_grow(&ps->zone_more, &ps->more_cap, n, 1, sizeof *ps->zone_more) < 0)
 		return bad(e, w, "out of memory");
-	ps->zone_key[n] = NULL;
-	where_str(w, ps->zone_place[n], sizeof ps->zone_place[n]);
+	ps->zone_more[n].key = NULL;
+	where_str(w, ps->zone_more[n].place, sizeof ps->zone_more[n].place);
 	z = &c->zones[c->nzones++];
 	memset(z, 0, sizeof *z);
 	z->kind = CFG_ZONE_ANY;
@@ -509,7 +510,7 @@ rd_private(struct parse *ps, const cJSON *v, const struct where *w, struct err *
 static int
 rd_zone_tsig_key(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
-	return get_name(v, w, e, &ps->zone_key[ps->c->nzones - 1]);
+	return get_name(v, w, e, &ps->zone_more[ps->c->nzones - 1].key);
 }
 
 static const struct key zone_keys[];
@@ -969,24 +970,32 @@ same_entry(const struct cfg_zone *a, const struct cfg_zone *b, const struct wher
 	    "\"private\" true or false, or their own \"hosted_zone_id\")", b->name);
 }
 
+/* The last key of tsig_keys called name, or NULL. */
+static const struct cfg_tsig_key *
+find_key(const struct cfg *c, const char *name)
+{
+	const struct cfg_tsig_key *found = NULL;
+
+	for (int k = 0; k < c->ntsig_keys; k++)
+		if (!strcmp(c->tsig_keys[k].name, name))
+			found = &c->tsig_keys[k];
+	return found;
+}
+
 static int
 finish_zone(struct parse *ps, int i, struct err *e)
 {
 	struct cfg *c = ps->c;
 	struct cfg_zone *z = &c->zones[i];
-	struct where zw = { NULL, ps->zone_place[i], 0 };
+	struct where zw = { NULL, ps->zone_more[i].place, 0 };
+	const char *key = ps->zone_more[i].key;
 	int host_bits;
 
 	for (int j = 0; j < i; j++)
 		if (same_entry(&c->zones[j], z, &zw, e) < 0)
 			return -1;
-	if (ps->zone_key[i]) {
-		for (int k = 0; k < c->ntsig_keys; k++)
-			if (!strcmp(c->tsig_keys[k].name, ps->zone_key[i]))
-				z->tsig = &c->tsig_keys[k];
-		if (!z->tsig)
-			return bad(e, &zw, "tsig_key %s is not in tsig_keys", ps->zone_key[i]);
-	}
+	if (key && !(z->tsig = find_key(c, key)))
+		return bad(e, &zw, "tsig_key %s is not in tsig_keys", key);
 	if (z->nprimaries)
 		return 0;
 	/* The original transferred every zone from notify_servers[0]; so do
@@ -1010,10 +1019,7 @@ finish_peer(struct cfg *c, int i, struct err *e)
 	struct cfg_peer *p = &c->peers[i];
 	struct where w = { NULL, "peers", 0 }, pw = { &w, NULL, i };
 
-	for (int k = 0; k < c->ntsig_keys; k++)
-		if (!strcmp(c->tsig_keys[k].name, p->key_name))
-			p->tsig = &c->tsig_keys[k];
-	if (!p->tsig)
+	if (!(p->tsig = find_key(c, p->key_name)))
 		return bad(e, &pw, "tsig_key %s is not in tsig_keys", p->key_name);
 	for (int z = 0; z < c->nzones; z++)
 		if (c->zones[z].tsig == p->tsig)
@@ -1117,9 +1123,8 @@ cfg_parse(struct cfg *c, const char *json, const char *path, struct err *e)
 	if (rc == 0)
 		rc = finish(&ps, e);
 	for (int i = 0; i < c->nzones; i++)
-		free(ps.zone_key[i]);
-	free(ps.zone_key);
-	free(ps.zone_place);
+		free(ps.zone_more[i].key);
+	free(ps.zone_more);
 	if (rc < 0) {
 		cfg_free(c);
 		return -1;
