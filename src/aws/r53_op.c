@@ -403,18 +403,27 @@ r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 	return body;
 }
 
-int
-r53_sets_query(char *q, size_t cap, const char *name, const char *type, const char *identifier)
+/* The query of a ListResourceRecordSets request: maxitems, then the
+ * optional name, type and identifier (the order both requests use). */
+static int
+sets_query(char *q, size_t cap, const char *maxitems, const char *name, const char *type,
+    const char *identifier)
 {
 	if (!cap)
 		return -1;
 	q[0] = '\0';
-	if (sigv4_query_add(q, cap, "maxitems", R53_SETS_MAXITEMS) < 0 ||
+	if (sigv4_query_add(q, cap, "maxitems", maxitems) < 0 ||
 	    (name && sigv4_query_add(q, cap, "name", name) < 0) ||
 	    (type && sigv4_query_add(q, cap, "type", type) < 0) ||
 	    (identifier && sigv4_query_add(q, cap, "identifier", identifier) < 0))
 		return -1;
 	return 0;
+}
+
+int
+r53_sets_query(char *q, size_t cap, const char *name, const char *type, const char *identifier)
+{
+	return sets_query(q, cap, R53_SETS_MAXITEMS, name, type, identifier);
 }
 
 /* ---- response bodies --------------------------------------------------------------- */
@@ -791,6 +800,8 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 	char *query, size_t qcap)
 {
 	const struct r53_page *pg = op->page;
+	/* The path: "/2013-04-01/" base id tail. */
+	const char *base = "hostedzone/", *id = op->zone_id, *tail = "";
 	char num[16];
 	int rc = 0;
 
@@ -798,14 +809,16 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 	query[0] = '\0';
 	switch (op->kind) {
 	case R53_LIST_ZONES:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone");
+		base = "hostedzone";
+		id = "";
 		if (pg->have)
 			rc = sigv4_query_add(query, qcap, "marker", pg->cur[0]);
 		if (rc == 0)
 			rc = sigv4_query_add(query, qcap, "maxitems", R53_ZONES_MAXITEMS);
 		break;
 	case R53_FIND_ZONE:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzonesbyname");
+		base = "hostedzonesbyname";
+		id = "";
 		rc = sigv4_query_add(query, qcap, "dnsname",
 		    pg->have ? pg->cur[0] : pg->r53name);
 		if (rc == 0 && pg->have && pg->cur[1][0])
@@ -815,33 +828,30 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 			rc = sigv4_query_add(query, qcap, "maxitems", num);
 		break;
 	case R53_GET_ZONE:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s", op->zone_id);
 		break;
 	case R53_LIST_SETS:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
+		tail = "/rrset";
 		rc = r53_sets_query(query, qcap, pg->have ? pg->cur[0] : NULL,
 		    pg->have && pg->cur[1][0] ? pg->cur[1] : NULL,
 		    pg->have && pg->cur[2][0] ? pg->cur[2] : NULL);
 		break;
 	case R53_GET_SOA:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
-		rc = sigv4_query_add(query, qcap, "maxitems", "1");
-		if (rc == 0)
-			rc = sigv4_query_add(query, qcap, "name", op->name ? op->name : ".");
-		if (rc == 0)
-			rc = sigv4_query_add(query, qcap, "type", "SOA");
+		tail = "/rrset";
+		rc = sets_query(query, qcap, "1", op->name ? op->name : ".", "SOA", NULL);
 		break;
 	case R53_CHANGE:
 		/* The model's requestUri has the trailing slash; it is signed
 		 * exactly as sent (Route 53 API Reference,
 		 * ChangeResourceRecordSets: the request's path). */
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset/", op->zone_id);
+		tail = "/rrset/";
 		*method = "POST";
 		break;
 	default:
-		fmt_snprintf(path, pcap, "/2013-04-01/change/%s", op->change_id);
+		base = "change/";
+		id = op->change_id;
 		break;
 	}
+	fmt_snprintf(path, pcap, "/2013-04-01/%s%s%s", base, id, tail);
 	return rc;
 }
 
