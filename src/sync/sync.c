@@ -324,8 +324,7 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 		struct r53_change ch, *c = &ch;
 		struct plan_info in;
 		uint8_t w[DNS_NAME_MAX];
-		char *line;
-		int ln;
+		char line[DNS_NAME_TEXT_MAX + RR_TYPE_NAME_MAX + 16 + ERR_MSG_MAX];
 
 		if (plan_change(&j->plan, i, &ch, &in) < 0)
 			return -1;
@@ -334,15 +333,14 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
 		    dns_name_to_text(w, name, sizeof name) < 0)
 			fmt_snprintf(name, sizeof name, "%s", c->set.name);
-		ln = fmt_snprintf(NULL, 0, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
-		    r53_action_name(c->action), msg);
-		if (!(line = malloc((size_t)ln + 1)))
-			return -1;
-		fmt_snprintf(line, (size_t)ln + 1, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+		/* Room for all of it: the action is at most "DELETE". */
+		fmt_snprintf(line, sizeof line, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
 		    r53_action_name(c->action), msg);
 		/* Not logged here: the caller reports refused[] (one line per
 		 * set, not two). */
-		j->refused[j->nrefused++] = line;
+		if (!(j->refused[j->nrefused] = strdup(line)))
+			return -1;
+		j->nrefused++;
 	}
 	return 0;
 }
