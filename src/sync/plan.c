@@ -293,12 +293,17 @@ setname(struct setname *s, const uint8_t *wire, unsigned type)
 }
 
 /* A note, after "NAME TYPE: " when wire is given ("NAME: " for type 0):
- * one function for the notes about a set, which are most. */
+ * one function for the notes about a set, which are most, and the others
+ * (note). */
+static void note_set(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 static void
-vnote(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type, const char *fmt,
-    va_list ap)
+note_set(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type,
+    const char *fmt, ...)
 {
 	char buf[ERR_MSG_MAX + DNS_NAME_TEXT_MAX];
+	va_list ap;
 	int k = 0, n;
 
 	if (p->nnotes >= PLAN_MAX_NOTES) {
@@ -311,7 +316,9 @@ vnote(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type, co
 		setname(&sn, wire, type);
 		k = fmt_snprintf(buf, sizeof buf, type ? "%s %s: " : "%s: ", sn.name, sn.t);
 	}
+	va_start(ap, fmt);
 	n = fmt_vsnprintf(buf + k, sizeof buf - (size_t)k, fmt, ap);
+	va_end(ap);
 	if (n < 0)
 		return;
 	n += k;
@@ -326,33 +333,9 @@ vnote(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type, co
 	p->notes[p->nnotes++].level = lv;
 }
 
-static void note(struct plan *p, enum plan_level lv, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-note(struct plan *p, enum plan_level lv, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(p, lv, NULL, 0, fmt, ap);
-	va_end(ap);
-}
-
-/* A note about the set (wire, type). */
-static void note_set(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-note_set(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(p, lv, wire, type, fmt, ap);
-	va_end(ap);
-}
+/* A note about no set in particular: one variadic function (note_set),
+ * not two. */
+#define note(p, lv, ...) note_set(p, lv, NULL, 0, __VA_ARGS__)
 
 static void
 count_type(struct plan *p, enum filt f, unsigned type)
