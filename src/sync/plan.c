@@ -1078,19 +1078,6 @@ fail:
 
 /* ---- safety ------------------------------------------------------------------- */
 
-static void
-refuse(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-refuse(struct plan *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(p->refusal, sizeof p->refusal, fmt, ap);
-	va_end(ap);
-}
-
 /* Counts, then the safety verdict: PLAN_OK or PLAN_UNSAFE. */
 static int
 verdict(struct ctx *c)
@@ -1115,21 +1102,23 @@ verdict(struct ctx *c)
 	}
 	if (c->o->force)
 		return PLAN_OK;
-	if (!c->has_soa)
-		refuse(p, "the primary's zone has no SOA: not a complete transfer; use --force");
-	else if (c->managed == 0 && ex > 0 && ex >= (size_t)s->min_existing)
-		refuse(p, "transfer looks empty: the primary's zone has only its SOA and NS, Route 53 "
-		    "holds %zu record sets; use --force", ex);
-	else if (ex > 0 && ex >= (size_t)s->min_existing &&
-	    p->ndelete * 100 > (size_t)s->max_delete_percent * ex)
-		refuse(p, "would delete %zu of %zu record sets (%zu%%), more than "
-		    "max_delete_percent %d; use --force", p->ndelete, ex, p->ndelete * 100 / ex,
-		    s->max_delete_percent);
-	else if (ex > 0 && ex >= (size_t)s->min_existing &&
-	    upd * 100 > (size_t)s->max_update_percent * ex)
-		refuse(p, "would update %zu of %zu record sets (%zu%%), more than "
-		    "max_update_percent %d; use --force", upd, ex, upd * 100 / ex,
-		    s->max_update_percent);
+	if (!c->has_soa) {
+		fmt_snprintf(p->refusal, sizeof p->refusal, "the primary's zone has no SOA: not a "
+		    "complete transfer; use --force");
+	} else if (c->managed == 0 && ex > 0 && ex >= (size_t)s->min_existing) {
+		fmt_snprintf(p->refusal, sizeof p->refusal, "transfer looks empty: the primary's zone "
+		    "has only its SOA and NS, Route 53 holds %zu record sets; use --force", ex);
+	} else if (ex > 0 && ex >= (size_t)s->min_existing) {
+		/* Deletions first, then updates: one message for either. */
+		int del = p->ndelete * 100 > (size_t)s->max_delete_percent * ex;
+		size_t n = del ? p->ndelete : upd;
+		const char *what = del ? "delete" : "update";
+
+		if (del || upd * 100 > (size_t)s->max_update_percent * ex)
+			fmt_snprintf(p->refusal, sizeof p->refusal, "would %s %zu of %zu record sets "
+			    "(%zu%%), more than max_%s_percent %d; use --force", what, n, ex,
+			    n * 100 / ex, what, del ? s->max_delete_percent : s->max_update_percent);
+	}
 	return p->refusal[0] ? PLAN_UNSAFE : PLAN_OK;
 }
 
