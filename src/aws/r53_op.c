@@ -359,18 +359,14 @@ r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 	xml_open(&w, "Changes", NULL);
 	for (size_t i = 0; i < n && !w.err.set; i++) {
 		const struct r53list_set *s = &changes[i].set;
+		const char *bad = s->flags & (R53LIST_ALIAS | R53LIST_ROUTING) ? "alias and routing "
+		    "record sets are left alone (this client does not carry their fields)" :
+		    s->nvalues < 1 ? "a record set needs at least one value" :
+		    !rr_r53_supported(s->type) ? "type not supported by Route 53" : NULL;
 
-		if (s->flags & (R53LIST_ALIAS | R53LIST_ROUTING)) {
+		if (bad) {
 			xml_writer_free(&w);
-			return err_set(e, "%s %s: alias and routing record sets are left alone "
-			    "(this client does not carry their fields)", s->name,
-			    rr_type_name(s->type, tn)), NULL;
-		}
-		if (s->nvalues < 1 || !rr_r53_supported(s->type)) {
-			xml_writer_free(&w);
-			return err_set(e, "%s %s: %s", s->name, rr_type_name(s->type, tn),
-			    s->nvalues < 1 ? "a record set needs at least one value" :
-			    "type not supported by Route 53"), NULL;
+			return err_set(e, "%s %s: %s", s->name, rr_type_name(s->type, tn), bad), NULL;
 		}
 		xml_open(&w, "Change", NULL);
 		xml_leaf(&w, "Action", r53_action_name(changes[i].action));

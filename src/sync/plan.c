@@ -1307,12 +1307,15 @@ listed_index(const struct zone *cur, size_t j)
 static int
 check_listed(struct ctx *c, const struct zone *cur, uint8_t *cls, size_t nplain)
 {
+	uint8_t wire[DNS_NAME_MAX];
+	const uint8_t *name = NULL;
+	unsigned type = 0;
 	struct setname sn;
 
 	if (zone_set_count(cur) != nplain) {
-		uint8_t wire[DNS_NAME_MAX];
 		struct r53list_set s;
 
+		name = c->apex; /* never left: a merged set is still L_PLAIN */
 		for (size_t j = 0; j < zone_set_count(cur); j++)
 			cls[listed_index(cur, j)] = L_SKIP;
 		for (size_t i = 0; i < r53list_count(c->l); i++)
@@ -1320,23 +1323,26 @@ check_listed(struct ctx *c, const struct zone *cur, uint8_t *cls, size_t nplain)
 				r53list_get(c->l, i, &s, c->vals);
 				dns_name_from_r53(wire, sizeof wire, s.name, NULL);
 				dns_name_lower(wire);
-				setname(&sn, wire, s.type);
+				name = wire;
+				type = s.type;
 				break;
 			}
-		return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
 	}
-	for (size_t k = 0; k < c->nsp; k++) {
+	for (size_t k = 0; !name && k < c->nsp; k++) {
 		const struct special *a = &c->sp[k];
 
 		if (a->what != SP_BAD)
 			continue;
 		if (zone_find(cur, a->name, a->type) >= 0 || (k + 1 < c->nsp &&
 		    c->sp[k + 1].what == SP_BAD && !special_cmp(a, &c->sp[k + 1]))) {
-			setname(&sn, a->name, a->type);
-			return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
+			name = a->name;
+			type = a->type;
 		}
 	}
-	return 0;
+	if (!name)
+		return 0;
+	setname(&sn, name, type);
+	return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
 }
 
 /* Set i of the primary's zone d (TTL ttl) against set j of cur: listed as
@@ -1372,7 +1378,7 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 	const struct special *sp;
 	enum filt f;
 	size_t ov = p->nvpool, nov, ochars;
-	uint32_t old_ttl;
+	uint32_t old_ttl, idx;
 
 	zone_set_get(d, i, &s);
 	f = filter(c, s.name, s.type);
@@ -1407,20 +1413,19 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 		}
 	}
 	if (j >= 0) {
-		uint32_t idx = listed_index(cur, (size_t)j);
 		struct r53list_set ls;
 
+		idx = listed_index(cur, (size_t)j);
 		r53list_get(c->l, idx, &ls, c->vals);
 		if (same_set(d, i, &s, cur, (size_t)j, &ls))
 			return 0;
-		if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
-			return -1;
 	} else if (sp) {
 		((struct special *)sp)->used = 1;
-		if (list_values(c, sp->idx, &nov, &ochars, &old_ttl) < 0)
-			return -1;
+		idx = sp->idx;
 	} else
 		return put_desired(c, d, i, &s, PLAN_CREATE, 0, 0, 0, 0);
+	if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
+		return -1;
 	return put_desired(c, d, i, &s, PLAN_UPDATE, ov, nov, ochars, old_ttl);
 }
 
