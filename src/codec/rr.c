@@ -15,67 +15,27 @@
 
 /* ---- type names ---------------------------------------------------------------- */
 
-static const struct type {
-	uint16_t type; /* first: dns_type_entry */
-	const char *name;
-} types[] = {
-	{ DNS_TYPE_A, "A" },
-	{ DNS_TYPE_NS, "NS" },
-	{ DNS_TYPE_MD, "MD" },
-	{ DNS_TYPE_MF, "MF" },
-	{ DNS_TYPE_CNAME, "CNAME" },
-	{ DNS_TYPE_SOA, "SOA" },
-	{ DNS_TYPE_MB, "MB" },
-	{ DNS_TYPE_MG, "MG" },
-	{ DNS_TYPE_MR, "MR" },
-	{ DNS_TYPE_PTR, "PTR" },
-	{ DNS_TYPE_HINFO, "HINFO" },
-	{ DNS_TYPE_MINFO, "MINFO" },
-	{ DNS_TYPE_MX, "MX" },
-	{ DNS_TYPE_TXT, "TXT" },
-	{ DNS_TYPE_RP, "RP" },
-	{ DNS_TYPE_AFSDB, "AFSDB" },
-	{ DNS_TYPE_RT, "RT" },
-	{ DNS_TYPE_SIG, "SIG" },
-	{ DNS_TYPE_PX, "PX" },
-	{ DNS_TYPE_AAAA, "AAAA" },
-	{ DNS_TYPE_LOC, "LOC" },
-	{ DNS_TYPE_NXT, "NXT" },
-	{ DNS_TYPE_SRV, "SRV" },
-	{ DNS_TYPE_NAPTR, "NAPTR" },
-	{ DNS_TYPE_KX, "KX" },
-	{ DNS_TYPE_A6, "A6" },
-	{ DNS_TYPE_DNAME, "DNAME" },
-	{ DNS_TYPE_OPT, "OPT" },
-	{ DNS_TYPE_DS, "DS" },
-	{ DNS_TYPE_SSHFP, "SSHFP" },
-	{ DNS_TYPE_RRSIG, "RRSIG" },
-	{ DNS_TYPE_NSEC, "NSEC" },
-	{ DNS_TYPE_DNSKEY, "DNSKEY" },
-	{ DNS_TYPE_NSEC3, "NSEC3" },
-	{ DNS_TYPE_NSEC3PARAM, "NSEC3PARAM" },
-	{ DNS_TYPE_TLSA, "TLSA" },
-	{ DNS_TYPE_CDS, "CDS" },
-	{ DNS_TYPE_CDNSKEY, "CDNSKEY" },
-	{ DNS_TYPE_ZONEMD, "ZONEMD" },
-	{ DNS_TYPE_SVCB, "SVCB" },
-	{ DNS_TYPE_HTTPS, "HTTPS" },
-	{ DNS_TYPE_SPF, "SPF" },
-	{ DNS_TYPE_TSIG, "TSIG" },
-	{ DNS_TYPE_IXFR, "IXFR" },
-	{ DNS_TYPE_AXFR, "AXFR" },
-	{ DNS_TYPE_ANY, "ANY" },
-	{ DNS_TYPE_CAA, "CAA" },
-};
-#define NTYPES (sizeof types / sizeof types[0])
+/* The known types, in one list for the codes and the mnemonics: the names
+ * are one string of NUL-terminated words (no table of pointers). */
+#define TYPES(X) X(A) X(NS) X(MD) X(MF) X(CNAME) X(SOA) X(MB) X(MG) X(MR) X(PTR) X(HINFO) X(MINFO) \
+	X(MX) X(TXT) X(RP) X(AFSDB) X(RT) X(SIG) X(PX) X(AAAA) X(LOC) X(NXT) X(SRV) X(NAPTR) X(KX) X(A6) \
+	X(DNAME) X(OPT) X(DS) X(SSHFP) X(RRSIG) X(NSEC) X(DNSKEY) X(NSEC3) X(NSEC3PARAM) X(TLSA) X(CDS) \
+	X(CDNSKEY) X(ZONEMD) X(SVCB) X(HTTPS) X(SPF) X(TSIG) X(IXFR) X(AXFR) X(ANY) X(CAA)
+#define TYPE_CODE(t) DNS_TYPE_##t,
+#define TYPE_NAME(t) #t "\0"
+
+static const uint16_t type_codes[] = { TYPES(TYPE_CODE) };
+static const char type_names[] = TYPES(TYPE_NAME);
+#define NTYPES (sizeof type_codes / sizeof type_codes[0])
 
 const char *
 rr_type_name(unsigned type, char *buf)
 {
-	const struct type *t = dns_type_entry(types, NTYPES, sizeof types[0], type);
+	const char *s = type_names;
 
-	if (t)
-		return t->name;
+	for (size_t i = 0; i < NTYPES; i++, s += strlen(s) + 1)
+		if (type_codes[i] == type)
+			return s;
 	fmt_snprintf(buf, RR_TYPE_NAME_MAX, "TYPE%u", type);
 	return buf;
 }
@@ -92,9 +52,11 @@ decimal(const char *s, size_t n, uint32_t max)
 int
 rr_type_parse(const char *s, size_t n)
 {
-	for (size_t i = 0; i < NTYPES; i++)
-		if (strlen(types[i].name) == n && !strncasecmp(s, types[i].name, n))
-			return types[i].type;
+	const char *t = type_names;
+
+	for (size_t i = 0; i < NTYPES; i++, t += strlen(t) + 1)
+		if (strlen(t) == n && !strncasecmp(s, t, n))
+			return type_codes[i];
 	if (n > 4 && !strncasecmp(s, "TYPE", 4))
 		return (int)decimal(s + 4, n - 4, 65535);
 	return -1;
@@ -497,29 +459,29 @@ enum {
 static const struct layout {
 	uint16_t type; /* first: dns_type_entry */
 	uint8_t f[MAX_FIELDS];
-	const char *what[MAX_FIELDS]; /* field names for error messages */
+	/* Field names for error messages, one NUL-terminated word per field
+	 * (one string, not a table of pointers). */
+	const char *what;
 } layouts[] = {
-	{ DNS_TYPE_A, { L_IPV4 }, { "address" } },
-	{ DNS_TYPE_AAAA, { L_IPV6 }, { "address" } },
-	{ DNS_TYPE_CAA, { L_U8, L_CAA }, { "flags", "tag" } },
-	{ DNS_TYPE_CNAME, { L_NAME }, { "name" } },
-	{ DNS_TYPE_DS, { L_U16, L_U8, L_U8, L_HEX },
-	    { "key tag", "algorithm", "digest type", "digest" } },
-	{ DNS_TYPE_HTTPS, { L_U16, L_NAME, L_SVC }, { "SvcPriority", "TargetName" } },
-	{ DNS_TYPE_MX, { L_U16, L_NAME }, { "preference", "exchange" } },
+	{ DNS_TYPE_A, { L_IPV4 }, "address" },
+	{ DNS_TYPE_AAAA, { L_IPV6 }, "address" },
+	{ DNS_TYPE_CAA, { L_U8, L_CAA }, "flags\0tag" },
+	{ DNS_TYPE_CNAME, { L_NAME }, "name" },
+	{ DNS_TYPE_DS, { L_U16, L_U8, L_U8, L_HEX }, "key tag\0algorithm\0digest type\0digest" },
+	{ DNS_TYPE_HTTPS, { L_U16, L_NAME, L_SVC }, "SvcPriority\0TargetName\0SvcParams" },
+	{ DNS_TYPE_MX, { L_U16, L_NAME }, "preference\0exchange" },
 	{ DNS_TYPE_NAPTR, { L_U16, L_U16, L_STR, L_STR, L_STR, L_NAME },
-	    { "order", "preference", "flags", "service", "regexp", "replacement" } },
-	{ DNS_TYPE_NS, { L_NAME }, { "name" } },
-	{ DNS_TYPE_PTR, { L_NAME }, { "name" } },
+	    "order\0preference\0flags\0service\0regexp\0replacement" },
+	{ DNS_TYPE_NS, { L_NAME }, "name" },
+	{ DNS_TYPE_PTR, { L_NAME }, "name" },
 	{ DNS_TYPE_SOA, { L_NAME, L_NAME, L_U32, L_U32, L_U32, L_U32, L_U32 },
-	    { "mname", "rname", "serial", "refresh", "retry", "expire", "minimum" } },
-	{ DNS_TYPE_SPF, { L_TXT }, { "string" } },
-	{ DNS_TYPE_SRV, { L_U16, L_U16, L_U16, L_NAME }, { "priority", "weight", "port", "target" } },
-	{ DNS_TYPE_SSHFP, { L_U8, L_U8, L_HEX }, { "algorithm", "fingerprint type", "fingerprint" } },
-	{ DNS_TYPE_SVCB, { L_U16, L_NAME, L_SVC }, { "SvcPriority", "TargetName" } },
-	{ DNS_TYPE_TLSA, { L_U8, L_U8, L_U8, L_HEX },
-	    { "usage", "selector", "matching type", "data" } },
-	{ DNS_TYPE_TXT, { L_TXT }, { "string" } },
+	    "mname\0rname\0serial\0refresh\0retry\0expire\0minimum" },
+	{ DNS_TYPE_SPF, { L_TXT }, "string" },
+	{ DNS_TYPE_SRV, { L_U16, L_U16, L_U16, L_NAME }, "priority\0weight\0port\0target" },
+	{ DNS_TYPE_SSHFP, { L_U8, L_U8, L_HEX }, "algorithm\0fingerprint type\0fingerprint" },
+	{ DNS_TYPE_SVCB, { L_U16, L_NAME, L_SVC }, "SvcPriority\0TargetName\0SvcParams" },
+	{ DNS_TYPE_TLSA, { L_U8, L_U8, L_U8, L_HEX }, "usage\0selector\0matching type\0data" },
+	{ DNS_TYPE_TXT, { L_TXT }, "string" },
 };
 
 static const struct layout *
@@ -1201,15 +1163,14 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 	struct dns_writer w;
 	char tn[RR_TYPE_NAME_MAX];
 	uint8_t ip[16];
-	const char *p;
+	const char *p, *what = NULL;
 	size_t len;
 
 	dns_writer_init(&w, out, cap < DNS_RDATA_MAX ? cap : DNS_RDATA_MAX, 0, NULL);
 	if (!l)
 		in_fail(&in, "type %s is not supported by Route 53", rr_type_name(type, tn));
 	for (int i = 0; l && i < MAX_FIELDS && l->f[i] && !in.fail; i++) {
-		const char *what = l->what[i];
-
+		what = i ? what + strlen(what) + 1 : l->what;
 		switch (l->f[i]) {
 		case L_U8:
 			get_u8(&in, &w, what);
