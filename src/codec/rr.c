@@ -159,20 +159,13 @@ put_quoted(struct out *o, const uint8_t *p, size_t n)
 	put(o, "\"", 1);
 }
 
+/* An IPv4 (width 4) or IPv6 (width 16) address. */
 static void
-put_ipv4(struct out *o, const uint8_t *p)
+put_ip(struct out *o, const uint8_t *p, size_t width)
 {
 	char t[NET_IP_TEXT];
 
-	put(o, t, net_ip_text(p, 4, t));
-}
-
-static void
-put_ipv6(struct out *o, const uint8_t *p)
-{
-	char t[NET_IP_TEXT];
-
-	put(o, t, net_ip_text(p, 16, t));
+	put(o, t, net_ip_text(p, width, t));
 }
 
 static void
@@ -378,10 +371,7 @@ svc_value_to_text(struct out *o, struct dns_cursor *c, unsigned key, const uint8
 			break;
 		for (size_t i = 0; i < n; i += w) {
 			put(o, i ? "," : "=", 1);
-			if (w == 4)
-				put_ipv4(o, v + i);
-			else
-				put_ipv6(o, v + i);
+			put_ip(o, v + i, w);
 		}
 		return;
 	}
@@ -537,14 +527,13 @@ rr_to_r53(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t cap
 		case L_SVC:
 			svc_params_to_text(&o, &c);
 			break;
-		case L_IPV4:
-			if ((p = dns_get_span(&c, 4)))
-				put_ipv4(&o, p);
+		default: {
+			size_t w = l->f[i] == L_IPV4 ? 4 : 16;
+
+			if ((p = dns_get_span(&c, w)))
+				put_ip(&o, p, w);
 			break;
-		default:
-			if ((p = dns_get_span(&c, 16)))
-				put_ipv6(&o, p);
-			break;
+		}
 		}
 	}
 	if (!c.fail && c.pos != len)
@@ -813,6 +802,13 @@ parse_ipv6(const char *s, size_t n, uint8_t *out)
 	return inet_pton(AF_INET6, tmp, out) == 1 ? 0 : -1;
 }
 
+/* An IPv4 (width 4) or IPv6 (width 16) address; -1 when s[0..n) is not one. */
+static int
+parse_ip(const char *s, size_t n, uint8_t *out, size_t width)
+{
+	return width == 4 ? parse_ipv4(s, n, out) : parse_ipv6(s, n, out);
+}
+
 static void
 caa_from_text(struct in *in, struct dns_writer *w)
 {
@@ -870,11 +866,12 @@ svc_key_parse(const char *s, size_t n)
 }
 
 /* Split v[0..n) at commas; with esc, "\," and "\\" are a literal comma and
- * backslash (RFC 9460 Appendix A.1). Calls item() for each; -1 on error. */
+ * backslash (RFC 9460 Appendix A.1). Calls item() for each (with key, the
+ * SvcParam's); -1 on error. */
 static int
 svc_split(struct in *in, const uint8_t *v, size_t n, int esc,
-    int (*item)(struct in *, const uint8_t *, size_t, uint8_t *, size_t *), uint8_t *out,
-    size_t *outlen, size_t room)
+    unsigned key, int (*item)(struct in *, unsigned, const uint8_t *, size_t, uint8_t *, size_t *),
+    uint8_t *out, size_t *outlen, size_t room)
 {
 	uint8_t one[256];
 	size_t k = 0;
@@ -884,7 +881,7 @@ svc_split(struct in *in, const uint8_t *v, size_t n, int esc,
 			/* An item makes at most 256 octets (alpn). */
 			if (room - *outlen < 256)
 				return err_set(&in->err, "SvcParams longer than an rdata");
-			if (item(in, one, k, out, outlen) < 0)
+			if (item(in, key, one, k, out, outlen) < 0)
 				return -1;
 			k = 0;
 			continue;
@@ -899,8 +896,9 @@ svc_split(struct in *in, const uint8_t *v, size_t n, int esc,
 }
 
 static int
-alpn_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+alpn_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
 {
+	(void)key;
 	if (n == 0 || n > 255)
 		return err_set(&in->err, "alpn: empty protocol id");
 	out[(*len)++] = (uint8_t)n;
@@ -910,10 +908,12 @@ alpn_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
 }
 
 static int
-mandatory_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+mandatory_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out,
+    size_t *len)
 {
 	long k = svc_key_parse((const char *)p, n);
 
+	(void)key;
 	if (k < 0)
 		return err_set(&in->err, "mandatory: unknown key \"%.*s\"",
 		    (int)(n > 20 ? 20 : n), p);
@@ -924,23 +924,16 @@ mandatory_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *
 	return 0;
 }
 
+/* An address of ipv4hint or ipv6hint (key). */
 static int
-ipv4_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+hint_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
 {
-	if (parse_ipv4((const char *)p, n, out + *len) < 0)
-		return err_set(&in->err, "ipv4hint: bad address \"%.*s\"",
-		    (int)(n > 40 ? 40 : n), p);
-	*len += 4;
-	return 0;
-}
+	size_t w = key == SVC_IPV4HINT ? 4 : 16, max = w == 4 ? 40 : 46;
 
-static int
-ipv6_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
-{
-	if (parse_ipv6((const char *)p, n, out + *len) < 0)
-		return err_set(&in->err, "ipv6hint: bad address \"%.*s\"",
-		    (int)(n > 46 ? 46 : n), p);
-	*len += 16;
+	if (parse_ip((const char *)p, n, out + *len, w) < 0)
+		return err_set(&in->err, "%s: bad address \"%.*s\"", svc_keys[key],
+		    (int)(n > max ? max : n), p);
+	*len += w;
 	return 0;
 }
 
@@ -984,12 +977,12 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
 		return err_set(&in->err, "SvcParams longer than an rdata");
 	switch (key) {
 	case SVC_MANDATORY:
-		if (svc_split(in, v, n, 0, mandatory_item, out, &len, room) < 0 ||
+		if (svc_split(in, v, n, 0, key, mandatory_item, out, &len, room) < 0 ||
 		    mandatory_sort(in, out, len) < 0)
 			return -1;
 		break;
 	case SVC_ALPN:
-		if (svc_split(in, v, n, 1, alpn_item, out, &len, room) < 0)
+		if (svc_split(in, v, n, 1, key, alpn_item, out, &len, room) < 0)
 			return -1;
 		break;
 	case SVC_NO_DEFAULT_ALPN:
@@ -1004,11 +997,8 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
 		len = 2;
 		break;
 	case SVC_IPV4HINT:
-		if (svc_split(in, v, n, 0, ipv4_item, out, &len, room) < 0)
-			return -1;
-		break;
 	case SVC_IPV6HINT:
-		if (svc_split(in, v, n, 0, ipv6_item, out, &len, room) < 0)
+		if (svc_split(in, v, n, 0, key, hint_item, out, &len, room) < 0)
 			return -1;
 		break;
 	case SVC_ECH: {
@@ -1129,7 +1119,7 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 	char tn[RR_TYPE_NAME_MAX];
 	uint8_t ip[16];
 	const char *p, *what = NULL;
-	size_t len;
+	size_t len, width;
 
 	dns_writer_init(&w, out, cap < DNS_RDATA_MAX ? cap : DNS_RDATA_MAX, 0, NULL);
 	if (!l)
@@ -1167,12 +1157,13 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 		default:
 			if (word(&in, what, &p, &len) < 0)
 				break;
-			if ((l->f[i] == L_IPV4 ? parse_ipv4(p, len, ip) : parse_ipv6(p, len, ip)) < 0) {
+			width = l->f[i] == L_IPV4 ? 4 : 16;
+			if (parse_ip(p, len, ip, width) < 0) {
 				err_set(&in.err, "\"%.*s\" is not an IPv%c address",
-				    (int)(len > 46 ? 46 : len), p, l->f[i] == L_IPV4 ? '4' : '6');
+				    (int)(len > 46 ? 46 : len), p, width == 4 ? '4' : '6');
 				break;
 			}
-			dns_put_bytes(&w, ip, l->f[i] == L_IPV4 ? 4 : 16);
+			dns_put_bytes(&w, ip, width);
 			break;
 		}
 	}
