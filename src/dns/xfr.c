@@ -30,12 +30,16 @@ enum {
 const char *
 xfr_rcode_str(unsigned rcode)
 {
-	static const char *const names[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
-	};
+	/* RCODEs 0 to 10 as NUL-separated strings, not a table of pointers. */
+	static const char names[] = "NOERROR\0FORMERR\0SERVFAIL\0NXDOMAIN\0NOTIMP\0REFUSED\0"
+				    "YXDOMAIN\0YXRRSET\0NXRRSET\0NOTAUTH\0NOTZONE";
+	const char *p = names;
 
-	return rcode < sizeof names / sizeof names[0] ? names[rcode] : "unknown RCODE";
+	if (rcode > 10)
+		return "unknown RCODE";
+	while (rcode--)
+		p += strlen(p) + 1;
+	return p;
 }
 
 static const char *
