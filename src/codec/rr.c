@@ -955,22 +955,21 @@ hint_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out,
 	return 0;
 }
 
+/* Two 2-octet keys in wire (big-endian) order, which is numeric order. */
+static int
+key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 2);
+}
+
 /* Sort the mandatory list (2-octet keys) and refuse duplicates. */
 static int
 mandatory_sort(struct in *in, uint8_t *v, size_t n)
 {
+	sort(v, n / 2, 2, key_cmp);
 	for (size_t i = 2; i < n; i += 2)
-		for (size_t j = i; j >= 2 && (v[j - 2] << 8 | v[j - 1]) >= (v[j] << 8 | v[j + 1]);
-		    j -= 2) {
-			uint8_t t[2] = { v[j - 2], v[j - 1] };
-
-			if (v[j - 2] == v[j] && v[j - 1] == v[j + 1])
-				return err_set(&in->err, "mandatory lists a key twice");
-			v[j - 2] = v[j];
-			v[j - 1] = v[j + 1];
-			v[j] = t[0];
-			v[j + 1] = t[1];
-		}
+		if (!memcmp(v + i - 2, v + i, 2))
+			return err_set(&in->err, "mandatory lists a key twice");
 	return 0;
 }
 
@@ -983,17 +982,14 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
 	size_t len = 0;
 	long long port;
 
-	if (generic) {
-		if (n > room)
+	if (!generic) {
+		if (!has && key != SVC_NO_DEFAULT_ALPN && key < NSVC_KEYS)
+			return err_set(&in->err, "SvcParam %s needs a value", svc_keys[key]);
+		if (room < 2)
 			return err_set(&in->err, "SvcParams longer than an rdata");
-		memcpy(out, v, n);
-		return (long)n;
 	}
-	if (!has && key != SVC_NO_DEFAULT_ALPN && key < NSVC_KEYS)
-		return err_set(&in->err, "SvcParam %s needs a value", svc_keys[key]);
-	if (room < 2)
-		return err_set(&in->err, "SvcParams longer than an rdata");
-	switch (key) {
+	/* A keyNNNNN value is opaque (default), whatever the key. */
+	switch (generic ? SVC_INVALID : key) {
 	case SVC_MANDATORY:
 		if (svc_split(in, v, n, 0, key, mandatory_item, out, &len, room) < 0 ||
 		    mandatory_sort(in, out, len) < 0)
