@@ -100,3 +100,52 @@ afile_read(const char *path, size_t max, char **data, size_t *len, struct err *e
 	*len = n;
 	return 0;
 }
+
+int
+afile_lines(const char *path, char *buf, size_t cap, size_t max,
+    int (*fn)(void *arg, char *line, int whole), void *arg)
+{
+	size_t len = 0, total = 0;
+	int skip = 0, stop = 0, eof = 0, cut = 0, saved = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 1 : -1;
+	while (!stop && (len || !eof)) {
+		char *nl = memchr(buf, '\n', len);
+		size_t used, room = cap - 1 - len;
+
+		if (!nl && !eof && room) {
+			ssize_t k = read(fd, buf + len, room < max - total ? room : max - total);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				saved = errno;
+				break;
+			}
+			total += (size_t)k;
+			len += (size_t)k;
+			eof = k == 0 || total == max;
+			cut = k && total == max;
+			continue;
+		}
+		/* A whole line, the last one (no newline at the end of the file),
+		 * or the first cap - 1 octets of a longer one, or of one the bound
+		 * max cuts. */
+		used = nl ? (size_t)(nl - buf) : len;
+		buf[used] = '\0';
+		if (!skip)
+			stop = fn(arg, buf, nl || (eof && !cut));
+		skip = !nl && !eof;
+		used += nl != NULL;
+		memmove(buf, buf + used, len - used);
+		len -= used;
+	}
+	close(fd);
+	if (saved) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}

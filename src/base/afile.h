@@ -31,4 +31,15 @@ int afile_write(const char *path, const void *data, size_t len, unsigned flags, 
  * error, out of memory). */
 int afile_read(const char *path, size_t max, char **data, size_t *len, struct err *e);
 
+/* Call fn(arg, line, whole) for each line of path, its newline replaced by
+ * a NUL, read with read(2) through buf[0..cap): a line of cap octets or more
+ * is passed once, cut to cap - 1 octets, with whole 0, and the rest of it is
+ * skipped (cap is at least 2). Stops after max octets of the file (a line
+ * they cut is passed with whole 0), or when fn returns non-zero.
+ * Streams: the file may be larger than any buffer (passwd, hosts). Returns
+ * 0; 1 when the file does not exist; -1 with errno set when it cannot be
+ * opened or read. */
+int afile_lines(const char *path, char *buf, size_t cap, size_t max,
+    int (*fn)(void *arg, char *line, int whole), void *arg);
+
 #endif

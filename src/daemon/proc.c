@@ -41,41 +41,49 @@ parse_id(const char *s, uint64_t *v)
  * The first entry of a passwd(5) or group(5) file (name:password:IDs...:)
  * named name, or, when name is NULL, whose first ID is id: its nids IDs
  * (passwd: uid and gid; group: gid) in ids. Only the first
- * PROC_MAX_ACCOUNT_LINE bytes of a line are read: names and IDs come first,
- * group member lists may be long. Lines without the fields are skipped.
- * Returns 1 found, 0 not found (or no such file), -1 with e set.
+ * PROC_MAX_ACCOUNT_LINE - 1 bytes of a line are read: names and IDs come
+ * first, group member lists may be long. Lines without the fields are
+ * skipped. Returns 1 found, 0 not found (or no such file), -1 with e set.
  */
+struct account_find {
+	const char *name;
+	uint64_t id, *ids;
+	int nids, found;
+};
+
+static int
+account_line(void *arg, char *p, int whole)
+{
+	struct account_find *a = arg;
+	char *q;
+	int i;
+
+	(void)whole; /* a cut line still has its name and IDs */
+	if (!(q = strchr(p, ':')))
+		return 0;
+	*q = '\0';
+	if ((a->name && strcmp(p, a->name)) || !(p = strchr(q + 1, ':')))
+		return 0;
+	for (i = 0, p++; i < a->nids && (q = strchr(p, ':')); i++, p = q + 1) {
+		*q = '\0';
+		if (parse_id(p, &a->ids[i]) < 0)
+			break;
+	}
+	a->found = i == a->nids && (a->name || a->ids[0] == a->id);
+	return a->found;
+}
+
 static int
 account_find(const char *path, const char *name, uint64_t id, uint64_t *ids, int nids,
     struct err *e)
 {
 	char line[PROC_MAX_ACCOUNT_LINE];
-	FILE *f = fopen(path, "re");
-	int found = 0, at_start = 1;
+	struct account_find a = { name, id, ids, nids, 0 };
+	int rc = afile_lines(path, line, sizeof line, SIZE_MAX, account_line, &a);
 
-	if (!f)
-		return errno == ENOENT ? 0 : err_set(e, "cannot read %s: %s", path, strerror(errno));
-	while (!found && fgets(line, sizeof line, f)) {
-		char *p = line, *q;
-		int i, whole = at_start;
-
-		at_start = strchr(line, '\n') != NULL;
-		if (!whole || !(q = strchr(p, ':')))
-			continue;
-		*q = '\0';
-		if ((name && strcmp(p, name)) || !(p = strchr(q + 1, ':')))
-			continue;
-		for (i = 0, p++; i < nids && (q = strchr(p, ':')); i++, p = q + 1) {
-			*q = '\0';
-			if (parse_id(p, &ids[i]) < 0)
-				break;
-		}
-		found = i == nids && (name || ids[0] == id);
-	}
-	if (ferror(f))
-		found = err_set(e, "cannot read %s: %s", path, strerror(errno));
-	fclose(f);
-	return found;
+	if (rc < 0)
+		return err_set(e, "cannot read %s: %s", path, strerror(errno));
+	return rc == 0 && a.found;
 }
 
 int

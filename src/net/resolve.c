@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "codec/dns.h"
+#include "base/afile.h"
 #include "base/fmt.h"
 #include "base/log.h"
 #include "base/num.h"
@@ -140,39 +141,33 @@ localhost(struct resolve_query *q)
 	return 1;
 }
 
-/* Call fn for each line of path with comments removed; the file is bounded
- * by RESOLVE_MAX_FILE and lines by RESOLVE_MAX_LINE (longer ones are
+/* Calls fn for each line of path with comments removed; the file is
+ * bounded by RESOLVE_MAX_FILE and lines by RESOLVE_MAX_LINE (longer ones are
  * skipped). Returns -1 when the file cannot be read. */
+struct each_line {
+	struct resolve_query *q;
+	void (*fn)(struct resolve_query *, char *);
+};
+
+static int
+each_line_one(void *arg, char *line, int whole)
+{
+	struct each_line *el = arg;
+
+	if (whole) {
+		line[strcspn(line, "#;")] = '\0';
+		el->fn(el->q, line);
+	}
+	return 0;
+}
+
 static int
 each_line(const char *path, struct resolve_query *q, void (*fn)(struct resolve_query *, char *))
 {
 	char line[RESOLVE_MAX_LINE];
-	size_t total = 0;
-	int skip = 0;
-	FILE *f = fopen(path, "re");
+	struct each_line el = { q, fn };
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof line, f)) {
-		size_t n = strlen(line);
-		int nl = n && line[n - 1] == '\n';
-
-		total += n;
-		if (total > RESOLVE_MAX_FILE)
-			break;
-		if (skip) {
-			skip = !nl; /* the rest of an overlong line */
-			continue;
-		}
-		if (!nl && !feof(f)) {
-			skip = 1;
-			continue;
-		}
-		line[strcspn(line, "#;\n")] = '\0';
-		fn(q, line);
-	}
-	fclose(f);
-	return 0;
+	return afile_lines(path, line, sizeof line, RESOLVE_MAX_FILE, each_line_one, &el) ? -1 : 0;
 }
 
 static void
