@@ -948,18 +948,24 @@ plan_web(struct creds *c, const char *name, const struct creds_profile *p, const
 	return 0;
 }
 
-/* credential_process as the base. */
+/* credential_process as the base; top: also the source of the keys in
+ * use (then c->dynamic and c->where are set even when cmd is refused).
+ * Returns 0, or 2 when top, or -1. */
 static int
-plan_process(struct creds *c, const char *name, const char *cmd, struct err *e)
+plan_process(struct creds *c, const char *name, const char *cmd, int top, struct err *e)
 {
 	struct err se = { 0 };
 
 	who_is(c->proc_who, sizeof c->proc_who, name);
+	if (top) {
+		c->dynamic = CREDS_PROCESS;
+		fmt_snprintf(c->where, sizeof c->where, "credential_process of %s", c->proc_who);
+	}
 	if (creds_split_command(cmd, c->proc_words, sizeof c->proc_words, c->proc_argv,
 	    CREDS_MAX_ARGS, &se) < 0)
 		return err_set(e, "%s: %s", c->proc_who, se.msg);
 	c->base = CREDS_PROCESS;
-	return 0;
+	return top ? 2 : 0;
 }
 
 static int choose_ecs(struct creds *c, struct err *e);
@@ -1037,7 +1043,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 			break;
 		}
 		if (!nm && p->credential_process[0]) {
-			if (plan_process(c, NULL, p->credential_process, e) < 0)
+			if (plan_process(c, NULL, p->credential_process, 0, e) < 0)
 				goto out;
 			break;
 		}
@@ -1060,12 +1066,10 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 		for (int i = 0; i < nseen; i++) {
 			if (strcmp(seen[i], p->source_profile))
 				continue;
-			trail[0] = '\0';
-			for (int j = 0; j < nseen; j++)
-				fmt_snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s -> ",
-				    seen[j][0] ? seen[j] : "notify53 config");
-			fmt_snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s",
-			    p->source_profile);
+			for (int j = 0, n = 0; j <= nseen; j++, n = (int)strlen(trail))
+				fmt_snprintf(trail + n, sizeof trail - (size_t)n, j < nseen ? "%s -> " : "%s",
+				    j == nseen ? p->source_profile : seen[j][0] ? seen[j] :
+				    "notify53 config");
 			err_set(e, "%s: source_profile loop: %s", who, trail);
 			goto out;
 		}
@@ -1083,7 +1087,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 			break;
 		}
 		if (sp->credential_process[0]) {
-			if (plan_process(c, p->source_profile, sp->credential_process, e) < 0)
+			if (plan_process(c, p->source_profile, sp->credential_process, 0, e) < 0)
 				goto out;
 			break;
 		}
@@ -1187,11 +1191,8 @@ resolve(struct creds *c, struct err *e)
 		file_paths(c, shared, config);
 	if (rc == 0)
 		rc = file_source(c, shared, CREDS_SHARED_FILE, &found_shared, e);
-	if (rc == 0 && p->credential_process[0]) {
-		rc = plan_process(c, c->profile, p->credential_process, e) < 0 ? -1 : 2;
-		c->dynamic = CREDS_PROCESS;
-		fmt_snprintf(c->where, sizeof c->where, "credential_process of %s", c->proc_who);
-	}
+	if (rc == 0 && p->credential_process[0])
+		rc = plan_process(c, c->profile, p->credential_process, 1, e);
 	if (rc == 0)
 		rc = file_source(c, config, CREDS_CONFIG_FILE, &found_config, e);
 	if (rc == 0 && c->profile_explicit)
@@ -1304,9 +1305,7 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		if (rc == 0 && aws->role_arn) {
 			rc = plan_dynamic(c, NULL, p, e);
 		} else if (rc == 0) {
-			rc = plan_process(c, NULL, p->credential_process, e) < 0 ? -1 : 2;
-			c->dynamic = CREDS_PROCESS;
-			fmt_snprintf(c->where, sizeof c->where, "credential_process of notify53 config");
+			rc = plan_process(c, NULL, p->credential_process, 1, e);
 		}
 		secret_wipe(p, sizeof *p);
 		free(p);
@@ -1601,7 +1600,7 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 			{ "Content-Type", form } };
 		const struct sigv4_creds sc = { k->access_key, k->secret,
 			k->token[0] ? k->token : NULL };
-		struct sigv4_request sr = { "POST", "/", NULL, sh, 2, q, strlen(q) };
+		struct sigv4_request sr = { "POST", "/", NULL, sh, 2, q, req->body_len };
 
 		if (sigv4_init(&c->sts_signer, r->region, "sts", &e) < 0 ||
 		    sigv4_sign(&c->sts_signer, &sc, c->last_fetch, &sr, &c->sts_sig, &e) < 0)
