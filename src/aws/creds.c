@@ -26,6 +26,12 @@
 
 /* ---- small helpers ------------------------------------------------------------ */
 
+/* Environment variables that messages name as well. */
+static const char ENV_KEY_ID[] = "AWS_ACCESS_KEY_ID";
+static const char ENV_SECRET[] = "AWS_SECRET_ACCESS_KEY";
+static const char ENV_REL_URI[] = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+static const char ENV_FULL_URI[] = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+
 static void
 value_wipe(struct creds_value *v)
 {
@@ -717,19 +723,19 @@ creds_ecs_uri(const char *uri, char *endpoint, size_t ecap, char *path, size_t p
 	size_t n;
 
 	if (!hs)
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL");
+		return err_set(e, "%s is not a URL", ENV_FULL_URI);
 	slash = strchr(hs + 3, '/');
 	n = slash ? (size_t)(slash - uri) : strlen(uri);
 	if (n >= ecap || strlen(slash ? slash : "/") >= pcap)
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI is too long");
+		return err_set(e, "%s is too long", ENV_FULL_URI);
 	memcpy(endpoint, uri, n);
 	endpoint[n] = '\0';
 	copy(path, pcap, slash ? slash : "/");
 	if (http_url_parse(&u, endpoint, &ue) < 0)
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: %s", ue.msg);
+		return err_set(e, "%s: %s", ENV_FULL_URI, ue.msg);
 	if (!u.tls && !ecs_host_allowed(&u))
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: plain http only to a "
-		    "loopback address, 169.254.170.2 or 169.254.170.23, not %s", u.host);
+		return err_set(e, "%s: plain http only to a loopback address, 169.254.170.2 or "
+		    "169.254.170.23, not %s", ENV_FULL_URI, u.host);
 	return 0;
 }
 
@@ -1009,13 +1015,13 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 				goto out;
 			}
 			if (!strcmp(p->credential_source, "Environment")) {
-				const char *id = env("AWS_ACCESS_KEY_ID");
-				const char *sec = env("AWS_SECRET_ACCESS_KEY");
+				const char *id = env(ENV_KEY_ID);
+				const char *sec = env(ENV_SECRET);
 				const char *tok = env("AWS_SESSION_TOKEN");
 
 				if (!id || !sec) {
 					err_set(e, "%s: credential_source Environment, but "
-					    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set", who);
+					    "%s and %s are not set", who, ENV_KEY_ID, ENV_SECRET);
 					goto out;
 				}
 				if (set_pair(&c->base_keys, id, sec, tok, "AWS_* ", e) < 0)
@@ -1028,8 +1034,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 					goto out;
 				if (!r2) {
 					err_set(e, "%s: credential_source EcsContainer, but neither "
-					    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor "
-					    "AWS_CONTAINER_CREDENTIALS_FULL_URI is set", who);
+					    "%s nor %s is set", who, ENV_REL_URI, ENV_FULL_URI);
 					goto out;
 				}
 			} else {
@@ -1151,7 +1156,7 @@ static int
 resolve(struct creds *c, struct err *e)
 {
 	struct creds_value v;
-	const char *id = env("AWS_ACCESS_KEY_ID"), *secret = env("AWS_SECRET_ACCESS_KEY");
+	const char *id = env(ENV_KEY_ID), *secret = env(ENV_SECRET);
 	char shared[CREDS_MAX_PATH], config[CREDS_MAX_PATH];
 	struct creds_profile *p;
 	int found_shared = 0, found_config = 0, rc;
@@ -1178,8 +1183,8 @@ resolve(struct creds *c, struct err *e)
 		return 1;
 	}
 	if ((id || secret) && !(id && secret))
-		return err_set(e, "%s is set but %s is not", id ? "AWS_ACCESS_KEY_ID" :
-		    "AWS_SECRET_ACCESS_KEY", id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+		return err_set(e, "%s is set but %s is not", id ? ENV_KEY_ID : ENV_SECRET,
+		    id ? ENV_SECRET : ENV_KEY_ID);
 	if (!(p = malloc(sizeof *p)))
 		return err_set(e, "out of memory");
 	rc = profile_load(c, c->profile, p, e);
@@ -1208,12 +1213,12 @@ resolve(struct creds *c, struct err *e)
 static int
 choose_ecs(struct creds *c, struct err *e)
 {
-	const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *rel = env(ENV_REL_URI);
+	const char *full = env(ENV_FULL_URI);
 
 	if (rel) {
 		if (rel[0] != '/' || strlen(rel) >= sizeof c->path)
-			return err_set(e, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path");
+			return err_set(e, "%s must be a path", ENV_REL_URI);
 		fmt_snprintf(c->endpoint, sizeof c->endpoint, "http://169.254.170.2");
 		copy(c->path, sizeof c->path, rel);
 	} else if (full) {
@@ -1255,8 +1260,8 @@ choose_dynamic(struct creds *c, struct err *e)
 	}
 	if (off && !strcasecmp(off, "true")) {
 		err_set(&c->err, "no AWS credentials: set aws.access_key_id and "
-		    "aws.secret_access_key, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-		    "profile %s in ~/.aws/credentials (instance metadata is disabled)", c->profile);
+		    "aws.secret_access_key, %s and %s, or profile %s in ~/.aws/credentials "
+		    "(instance metadata is disabled)", ENV_KEY_ID, ENV_SECRET, c->profile);
 		return 0;
 	}
 	choose_imds(c);
