@@ -1,5 +1,6 @@
 #include "base/child.h"
 #include "base/fmt.h"
+#include "base/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -180,13 +181,6 @@ exec_child(struct child *ch, int out, int err, const sigset_t *none)
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-static int
-nonblock_cloexec(int fd)
-{
-	return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : 0;
-}
-
 int
 child_start(struct child *ch, struct err *e)
 {
@@ -214,7 +208,7 @@ child_start(struct child *ch, struct err *e)
 		goto close_all;
 	}
 	for (int i = 0; i < 4; i++)
-		if (nonblock_cloexec(fd[i]) < 0)
+		if (net_nonblock(fd[i]) < 0)
 			goto fail;
 	/* No signal handler of ours may run in the child before exec (it
 	 * would write to the loop's self-pipe): block them across fork. */
