@@ -94,10 +94,11 @@ put_key(struct creds_value *v, int i, const char *s, size_t n, const char *field
 }
 
 /* Keys s[0..2] (s[2] NULL: no token) into v; prefix and names[i] name them
- * in a message. */
+ * in a message. exp: their Expiration, or NULL; what names the document
+ * it is from. */
 static int
 put_keys(struct creds_value *v, const char *const s[3], const char *prefix,
-	const char *const names[3], struct err *e)
+	const char *const names[3], const char *exp, const char *what, struct err *e)
 {
 	char field[64];
 
@@ -108,6 +109,8 @@ put_keys(struct creds_value *v, const char *const s[3], const char *prefix,
 		if (put_key(v, i, s[i], strlen(s[i]), field, e) < 0)
 			return -1;
 	}
+	if (exp && creds_parse_time(exp, &v->expiration) < 0)
+		return err_set(e, "%s has a bad Expiration \"%.40s\"", what, exp);
 	return 0;
 }
 
@@ -520,12 +523,8 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 		err_set(e, "%s has no AccessKeyId or SecretAccessKey", what);
 		goto out;
 	}
-	if (put_keys(v, s, "", names, e) < 0)
+	if (put_keys(v, s, "", names, exp, what, e) < 0)
 		goto out;
-	if (exp && creds_parse_time(exp, &v->expiration) < 0) {
-		err_set(e, "%s has a bad Expiration \"%.40s\"", what, exp);
-		goto out;
-	}
 	rc = 0;
 out:
 	if (rc < 0)
@@ -586,12 +585,8 @@ creds_parse_sts(char *body, size_t len, int status, const char *action,
 		    "SecretAccessKey, SessionToken and Expiration", action);
 		goto out;
 	}
-	if (put_keys(v, s, "", names_api, e) < 0)
+	if (put_keys(v, s, "", names_api, exp, "the answer", e) < 0)
 		goto out;
-	if (creds_parse_time(exp, &v->expiration) < 0) {
-		err_set(e, "the answer has a bad Expiration \"%.40s\"", exp);
-		goto out;
-	}
 	rc = 0;
 out:
 	if (rc < 0)
@@ -768,7 +763,7 @@ set_pair(struct creds_value *v, const char *id, const char *secret, const char *
 	const char *const s[3] = { id, secret, token };
 
 	memset(v, 0, sizeof *v);
-	return put_keys(v, s, what, names_pair, e);
+	return put_keys(v, s, what, names_pair, NULL, NULL, e);
 }
 
 static void
