@@ -979,15 +979,15 @@ static int
 plan_roles(struct creds *c, const char *name, const struct creds_profile *top, struct err *e)
 {
 	char seen[CREDS_MAX_ROLES + 1][128], trail[CREDS_MAX_ROLES * 130 + 130];
-	struct creds_profile *sp = malloc(sizeof *sp), *cur = NULL;
+	/* sp: the source profile read; cur (sp + 1): the one being walked. */
+	struct creds_profile *sp = malloc(2 * sizeof *sp), *cur;
 	const struct creds_profile *p = top;
 	const char *nm = name;
 	int nseen = 0, rc = -1;
 
-	if (!sp || !(cur = malloc(sizeof *cur))) {
-		err_set(e, "out of memory");
-		goto out;
-	}
+	if (!sp)
+		return err_set(e, "out of memory");
+	cur = sp + 1;
 	c->nroles = 0;
 	copy(seen[nseen++], sizeof seen[0], name ? name : "");
 	for (;;) {
@@ -1107,12 +1107,8 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 	    c->roles[c->nroles - 1].who);
 	rc = 0;
 out:
-	if (sp)
-		secret_wipe(sp, sizeof *sp);
-	if (cur)
-		secret_wipe(cur, sizeof *cur);
+	secret_wipe(sp, 2 * sizeof *sp);
 	free(sp);
-	free(cur);
 	return rc;
 }
 
