@@ -26,6 +26,12 @@
 
 /* ---- small helpers ------------------------------------------------------------ */
 
+/* Environment variables that messages name as well. */
+static const char ENV_KEY_ID[] = "AWS_ACCESS_KEY_ID";
+static const char ENV_SECRET[] = "AWS_SECRET_ACCESS_KEY";
+static const char ENV_REL_URI[] = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+static const char ENV_FULL_URI[] = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+
 static void
 value_wipe(struct creds_value *v)
 {
@@ -88,10 +94,11 @@ put_key(struct creds_value *v, int i, const char *s, size_t n, const char *field
 }
 
 /* Keys s[0..2] (s[2] NULL: no token) into v; prefix and names[i] name them
- * in a message. */
+ * in a message. exp: their Expiration, or NULL; what names the document
+ * it is from. */
 static int
 put_keys(struct creds_value *v, const char *const s[3], const char *prefix,
-	const char *const names[3], struct err *e)
+	const char *const names[3], const char *exp, const char *what, struct err *e)
 {
 	char field[64];
 
@@ -102,6 +109,8 @@ put_keys(struct creds_value *v, const char *const s[3], const char *prefix,
 		if (put_key(v, i, s[i], strlen(s[i]), field, e) < 0)
 			return -1;
 	}
+	if (exp && creds_parse_time(exp, &v->expiration) < 0)
+		return err_set(e, "%s has a bad Expiration \"%.40s\"", what, exp);
 	return 0;
 }
 
@@ -514,12 +523,8 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 		err_set(e, "%s has no AccessKeyId or SecretAccessKey", what);
 		goto out;
 	}
-	if (put_keys(v, s, "", names, e) < 0)
+	if (put_keys(v, s, "", names, exp, what, e) < 0)
 		goto out;
-	if (exp && creds_parse_time(exp, &v->expiration) < 0) {
-		err_set(e, "%s has a bad Expiration \"%.40s\"", what, exp);
-		goto out;
-	}
 	rc = 0;
 out:
 	if (rc < 0)
@@ -580,12 +585,8 @@ creds_parse_sts(char *body, size_t len, int status, const char *action,
 		    "SecretAccessKey, SessionToken and Expiration", action);
 		goto out;
 	}
-	if (put_keys(v, s, "", names_api, e) < 0)
+	if (put_keys(v, s, "", names_api, exp, "the answer", e) < 0)
 		goto out;
-	if (creds_parse_time(exp, &v->expiration) < 0) {
-		err_set(e, "the answer has a bad Expiration \"%.40s\"", exp);
-		goto out;
-	}
 	rc = 0;
 out:
 	if (rc < 0)
@@ -717,19 +718,19 @@ creds_ecs_uri(const char *uri, char *endpoint, size_t ecap, char *path, size_t p
 	size_t n;
 
 	if (!hs)
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL");
+		return err_set(e, "%s is not a URL", ENV_FULL_URI);
 	slash = strchr(hs + 3, '/');
 	n = slash ? (size_t)(slash - uri) : strlen(uri);
 	if (n >= ecap || strlen(slash ? slash : "/") >= pcap)
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI is too long");
+		return err_set(e, "%s is too long", ENV_FULL_URI);
 	memcpy(endpoint, uri, n);
 	endpoint[n] = '\0';
 	copy(path, pcap, slash ? slash : "/");
 	if (http_url_parse(&u, endpoint, &ue) < 0)
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: %s", ue.msg);
+		return err_set(e, "%s: %s", ENV_FULL_URI, ue.msg);
 	if (!u.tls && !ecs_host_allowed(&u))
-		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: plain http only to a "
-		    "loopback address, 169.254.170.2 or 169.254.170.23, not %s", u.host);
+		return err_set(e, "%s: plain http only to a loopback address, 169.254.170.2 or "
+		    "169.254.170.23, not %s", ENV_FULL_URI, u.host);
 	return 0;
 }
 
@@ -762,7 +763,7 @@ set_pair(struct creds_value *v, const char *id, const char *secret, const char *
 	const char *const s[3] = { id, secret, token };
 
 	memset(v, 0, sizeof *v);
-	return put_keys(v, s, what, names_pair, e);
+	return put_keys(v, s, what, names_pair, NULL, NULL, e);
 }
 
 static void
@@ -948,18 +949,24 @@ plan_web(struct creds *c, const char *name, const struct creds_profile *p, const
 	return 0;
 }
 
-/* credential_process as the base. */
+/* credential_process as the base; top: also the source of the keys in
+ * use (then c->dynamic and c->where are set even when cmd is refused).
+ * Returns 0, or 2 when top, or -1. */
 static int
-plan_process(struct creds *c, const char *name, const char *cmd, struct err *e)
+plan_process(struct creds *c, const char *name, const char *cmd, int top, struct err *e)
 {
 	struct err se = { 0 };
 
 	who_is(c->proc_who, sizeof c->proc_who, name);
+	if (top) {
+		c->dynamic = CREDS_PROCESS;
+		fmt_snprintf(c->where, sizeof c->where, "credential_process of %s", c->proc_who);
+	}
 	if (creds_split_command(cmd, c->proc_words, sizeof c->proc_words, c->proc_argv,
 	    CREDS_MAX_ARGS, &se) < 0)
 		return err_set(e, "%s: %s", c->proc_who, se.msg);
 	c->base = CREDS_PROCESS;
-	return 0;
+	return top ? 2 : 0;
 }
 
 static int choose_ecs(struct creds *c, struct err *e);
@@ -972,15 +979,15 @@ static int
 plan_roles(struct creds *c, const char *name, const struct creds_profile *top, struct err *e)
 {
 	char seen[CREDS_MAX_ROLES + 1][128], trail[CREDS_MAX_ROLES * 130 + 130];
-	struct creds_profile *sp = malloc(sizeof *sp), *cur = NULL;
+	/* sp: the source profile read; cur (sp + 1): the one being walked. */
+	struct creds_profile *sp = malloc(2 * sizeof *sp), *cur;
 	const struct creds_profile *p = top;
 	const char *nm = name;
 	int nseen = 0, rc = -1;
 
-	if (!sp || !(cur = malloc(sizeof *cur))) {
-		err_set(e, "out of memory");
-		goto out;
-	}
+	if (!sp)
+		return err_set(e, "out of memory");
+	cur = sp + 1;
 	c->nroles = 0;
 	copy(seen[nseen++], sizeof seen[0], name ? name : "");
 	for (;;) {
@@ -1003,13 +1010,13 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 				goto out;
 			}
 			if (!strcmp(p->credential_source, "Environment")) {
-				const char *id = env("AWS_ACCESS_KEY_ID");
-				const char *sec = env("AWS_SECRET_ACCESS_KEY");
+				const char *id = env(ENV_KEY_ID);
+				const char *sec = env(ENV_SECRET);
 				const char *tok = env("AWS_SESSION_TOKEN");
 
 				if (!id || !sec) {
 					err_set(e, "%s: credential_source Environment, but "
-					    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set", who);
+					    "%s and %s are not set", who, ENV_KEY_ID, ENV_SECRET);
 					goto out;
 				}
 				if (set_pair(&c->base_keys, id, sec, tok, "AWS_* ", e) < 0)
@@ -1022,8 +1029,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 					goto out;
 				if (!r2) {
 					err_set(e, "%s: credential_source EcsContainer, but neither "
-					    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor "
-					    "AWS_CONTAINER_CREDENTIALS_FULL_URI is set", who);
+					    "%s nor %s is set", who, ENV_REL_URI, ENV_FULL_URI);
 					goto out;
 				}
 			} else {
@@ -1037,7 +1043,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 			break;
 		}
 		if (!nm && p->credential_process[0]) {
-			if (plan_process(c, NULL, p->credential_process, e) < 0)
+			if (plan_process(c, NULL, p->credential_process, 0, e) < 0)
 				goto out;
 			break;
 		}
@@ -1060,12 +1066,10 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 		for (int i = 0; i < nseen; i++) {
 			if (strcmp(seen[i], p->source_profile))
 				continue;
-			trail[0] = '\0';
-			for (int j = 0; j < nseen; j++)
-				fmt_snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s -> ",
-				    seen[j][0] ? seen[j] : "notify53 config");
-			fmt_snprintf(trail + strlen(trail), sizeof trail - strlen(trail), "%s",
-			    p->source_profile);
+			for (int j = 0, n = 0; j <= nseen; j++, n = (int)strlen(trail))
+				fmt_snprintf(trail + n, sizeof trail - (size_t)n, j < nseen ? "%s -> " : "%s",
+				    j == nseen ? p->source_profile : seen[j][0] ? seen[j] :
+				    "notify53 config");
 			err_set(e, "%s: source_profile loop: %s", who, trail);
 			goto out;
 		}
@@ -1083,7 +1087,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 			break;
 		}
 		if (sp->credential_process[0]) {
-			if (plan_process(c, p->source_profile, sp->credential_process, e) < 0)
+			if (plan_process(c, p->source_profile, sp->credential_process, 0, e) < 0)
 				goto out;
 			break;
 		}
@@ -1103,12 +1107,8 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 	    c->roles[c->nroles - 1].who);
 	rc = 0;
 out:
-	if (sp)
-		secret_wipe(sp, sizeof *sp);
-	if (cur)
-		secret_wipe(cur, sizeof *cur);
+	secret_wipe(sp, 2 * sizeof *sp);
 	free(sp);
-	free(cur);
 	return rc;
 }
 
@@ -1147,7 +1147,7 @@ static int
 resolve(struct creds *c, struct err *e)
 {
 	struct creds_value v;
-	const char *id = env("AWS_ACCESS_KEY_ID"), *secret = env("AWS_SECRET_ACCESS_KEY");
+	const char *id = env(ENV_KEY_ID), *secret = env(ENV_SECRET);
 	char shared[CREDS_MAX_PATH], config[CREDS_MAX_PATH];
 	struct creds_profile *p;
 	int found_shared = 0, found_config = 0, rc;
@@ -1174,8 +1174,8 @@ resolve(struct creds *c, struct err *e)
 		return 1;
 	}
 	if ((id || secret) && !(id && secret))
-		return err_set(e, "%s is set but %s is not", id ? "AWS_ACCESS_KEY_ID" :
-		    "AWS_SECRET_ACCESS_KEY", id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+		return err_set(e, "%s is set but %s is not", id ? ENV_KEY_ID : ENV_SECRET,
+		    id ? ENV_SECRET : ENV_KEY_ID);
 	if (!(p = malloc(sizeof *p)))
 		return err_set(e, "out of memory");
 	rc = profile_load(c, c->profile, p, e);
@@ -1187,11 +1187,8 @@ resolve(struct creds *c, struct err *e)
 		file_paths(c, shared, config);
 	if (rc == 0)
 		rc = file_source(c, shared, CREDS_SHARED_FILE, &found_shared, e);
-	if (rc == 0 && p->credential_process[0]) {
-		rc = plan_process(c, c->profile, p->credential_process, e) < 0 ? -1 : 2;
-		c->dynamic = CREDS_PROCESS;
-		fmt_snprintf(c->where, sizeof c->where, "credential_process of %s", c->proc_who);
-	}
+	if (rc == 0 && p->credential_process[0])
+		rc = plan_process(c, c->profile, p->credential_process, 1, e);
 	if (rc == 0)
 		rc = file_source(c, config, CREDS_CONFIG_FILE, &found_config, e);
 	if (rc == 0 && c->profile_explicit)
@@ -1207,12 +1204,12 @@ resolve(struct creds *c, struct err *e)
 static int
 choose_ecs(struct creds *c, struct err *e)
 {
-	const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *rel = env(ENV_REL_URI);
+	const char *full = env(ENV_FULL_URI);
 
 	if (rel) {
 		if (rel[0] != '/' || strlen(rel) >= sizeof c->path)
-			return err_set(e, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path");
+			return err_set(e, "%s must be a path", ENV_REL_URI);
 		fmt_snprintf(c->endpoint, sizeof c->endpoint, "http://169.254.170.2");
 		copy(c->path, sizeof c->path, rel);
 	} else if (full) {
@@ -1254,8 +1251,8 @@ choose_dynamic(struct creds *c, struct err *e)
 	}
 	if (off && !strcasecmp(off, "true")) {
 		err_set(&c->err, "no AWS credentials: set aws.access_key_id and "
-		    "aws.secret_access_key, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-		    "profile %s in ~/.aws/credentials (instance metadata is disabled)", c->profile);
+		    "aws.secret_access_key, %s and %s, or profile %s in ~/.aws/credentials "
+		    "(instance metadata is disabled)", ENV_KEY_ID, ENV_SECRET, c->profile);
 		return 0;
 	}
 	choose_imds(c);
@@ -1304,9 +1301,7 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		if (rc == 0 && aws->role_arn) {
 			rc = plan_dynamic(c, NULL, p, e);
 		} else if (rc == 0) {
-			rc = plan_process(c, NULL, p->credential_process, e) < 0 ? -1 : 2;
-			c->dynamic = CREDS_PROCESS;
-			fmt_snprintf(c->where, sizeof c->where, "credential_process of notify53 config");
+			rc = plan_process(c, NULL, p->credential_process, 1, e);
 		}
 		secret_wipe(p, sizeof *p);
 		free(p);
@@ -1601,7 +1596,7 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 			{ "Content-Type", form } };
 		const struct sigv4_creds sc = { k->access_key, k->secret,
 			k->token[0] ? k->token : NULL };
-		struct sigv4_request sr = { "POST", "/", NULL, sh, 2, q, strlen(q) };
+		struct sigv4_request sr = { "POST", "/", NULL, sh, 2, q, req->body_len };
 
 		if (sigv4_init(&c->sts_signer, r->region, "sts", &e) < 0 ||
 		    sigv4_sign(&c->sts_signer, &sc, c->last_fetch, &sr, &c->sts_sig, &e) < 0)

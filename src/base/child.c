@@ -1,5 +1,6 @@
 #include "base/child.h"
 #include "base/fmt.h"
+#include "base/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,16 @@ kill_child(struct child *ch, enum child_end why)
 	loop_timer_in(&ch->timer, 0);
 }
 
+/* Past its deadline and not killed yet: kill it (returns 1). */
+static int
+timed_out(struct child *ch)
+{
+	if (ch->end != CHILD_EXITED || loop_now() < ch->deadline)
+		return 0;
+	kill_child(ch, CHILD_TIMEOUT);
+	return 1;
+}
+
 /* Reap when it is gone; otherwise look again shortly. */
 static void
 try_reap(struct child *ch)
@@ -69,11 +80,8 @@ try_reap(struct child *ch)
 		finish(ch);
 		return;
 	}
-	if (ch->end == CHILD_EXITED && loop_now() >= ch->deadline) {
-		kill_child(ch, CHILD_TIMEOUT);
-		return;
-	}
-	loop_timer_in(&ch->timer, REAP_POLL_MS);
+	if (!timed_out(ch))
+		loop_timer_in(&ch->timer, REAP_POLL_MS);
 }
 
 static void
@@ -81,10 +89,8 @@ on_timer(struct loop_timer *t)
 {
 	struct child *ch = LOOP_CONTAINER_OF(t, struct child, timer);
 
-	if (ch->end == CHILD_EXITED && loop_now() >= ch->deadline) {
-		kill_child(ch, CHILD_TIMEOUT);
+	if (timed_out(ch))
 		return;
-	}
 	if (ch->out_io.fd < 0 && ch->err_io.fd < 0) {
 		try_reap(ch);
 		return;
@@ -99,16 +105,23 @@ after_eof(struct child *ch)
 		try_reap(ch);
 }
 
+/* Read what the pipe io holds: stdout (out) into ch->out, stderr into
+ * ch->errtext; at its end, reap once both are closed. */
 static void
-on_out(struct loop_io *io, short revents)
+drain(struct child *ch, struct loop_io *io, int out)
 {
-	struct child *ch = LOOP_CONTAINER_OF(io, struct child, out_io);
 	char chunk[4096];
 	ssize_t n;
 
-	(void)revents;
 	while ((n = read(io->fd, chunk, sizeof chunk)) > 0) {
-		if (buf_put(&ch->out, chunk, (size_t)n) < 0) {
+		size_t room = CHILD_STDERR_MAX - ch->errlen;
+		size_t take = (size_t)n < room ? (size_t)n : room;
+
+		if (!out) {
+			memcpy(ch->errtext + ch->errlen, chunk, take);
+			ch->errlen += take;
+			ch->errtext[ch->errlen] = '\0';
+		} else if (buf_put(&ch->out, chunk, (size_t)n) < 0) {
 			kill_child(ch, ch->out.failed == BUF_TOO_LARGE ? CHILD_TOO_LARGE :
 			    CHILD_FAILED);
 			if (ch->end == CHILD_FAILED)
@@ -125,25 +138,17 @@ on_out(struct loop_io *io, short revents)
 }
 
 static void
+on_out(struct loop_io *io, short revents)
+{
+	(void)revents;
+	drain(LOOP_CONTAINER_OF(io, struct child, out_io), io, 1);
+}
+
+static void
 on_err(struct loop_io *io, short revents)
 {
-	struct child *ch = LOOP_CONTAINER_OF(io, struct child, err_io);
-	char chunk[1024];
-	ssize_t n;
-
 	(void)revents;
-	while ((n = read(io->fd, chunk, sizeof chunk)) > 0) {
-		size_t room = CHILD_STDERR_MAX - ch->errlen;
-		size_t take = (size_t)n < room ? (size_t)n : room;
-
-		memcpy(ch->errtext + ch->errlen, chunk, take);
-		ch->errlen += take;
-		ch->errtext[ch->errlen] = '\0';
-	}
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		close_io(io);
-		after_eof(ch);
-	}
+	drain(LOOP_CONTAINER_OF(io, struct child, err_io), io, 0);
 }
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
@@ -176,13 +181,6 @@ exec_child(struct child *ch, int out, int err, const sigset_t *none)
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-static int
-nonblock_cloexec(int fd)
-{
-	return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : 0;
-}
-
 int
 child_start(struct child *ch, struct err *e)
 {
@@ -210,7 +208,7 @@ child_start(struct child *ch, struct err *e)
 		goto close_all;
 	}
 	for (int i = 0; i < 4; i++)
-		if (nonblock_cloexec(fd[i]) < 0)
+		if (net_nonblock(fd[i]) < 0)
 			goto fail;
 	/* No signal handler of ours may run in the child before exec (it
 	 * would write to the loop's self-pipe): block them across fork. */
