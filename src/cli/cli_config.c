@@ -14,14 +14,21 @@
 #include "config/cfg.h"
 #include "net/proxy.h"
 
+/* " ADDR" for each of a[0..n). */
+static void
+print_addrs(const struct net_addr *a, int n)
+{
+	char text[NET_ADDR_STRLEN];
+
+	for (int i = 0; i < n; i++)
+		fmt_printf(" %s", net_addr_str(&a[i], text, sizeof text));
+}
+
 static void
 print_zone(const struct cfg_zone *z)
 {
-	char a[NET_ADDR_STRLEN];
-
 	fmt_printf("zone %s\n  primaries:", z->name);
-	for (int i = 0; i < z->nprimaries; i++)
-		fmt_printf(" %s", net_addr_str(&z->primaries[i], a, sizeof a));
+	print_addrs(z->primaries, z->nprimaries);
 	fmt_printf("\n  hosted zone: %s\n",
 	    z->hosted_zone_id                 ? z->hosted_zone_id :
 		z->kind == CFG_ZONE_PRIVATE ? "by name, private" :
@@ -66,8 +73,7 @@ cmd_check_config(const struct cmd_args *args)
 		return CMD_FAIL;
 	}
 	fmt_printf("%s: ok\nlisten:", path);
-	for (int i = 0; i < c.nlisten; i++)
-		fmt_printf(" %s", net_addr_str(&c.listen[i], a, sizeof a));
+	print_addrs(c.listen, c.nlisten);
 	fmt_printf("\nnotify from:");
 	for (int i = 0; i < c.nnotify_from; i++)
 		fmt_printf(" %s/%d", net_addr_ip_str(&c.notify_from[i].addr, a, sizeof a),

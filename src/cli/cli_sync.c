@@ -86,15 +86,22 @@ print_notes(const struct sync_job *j, const char *zone)
 	}
 }
 
+/* j's plan on stdout: JSON Lines, or text coloured on a terminal. */
+static void
+show_plan(const struct sync_job *j, int json)
+{
+	struct plan_opts o;
+
+	plan_opts_init(&o, j->zone);
+	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
+	    json ? PLAN_PRINT_JSON : isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
+}
+
 static void
 print_plan(struct sync_job *j)
 {
-	struct plan_opts o;
-	unsigned flags = run->json ? PLAN_PRINT_JSON : 0;
 	char zone[SYNC_ZONE_TEXT_MAX];
 
-	if (!run->json && isatty(STDOUT_FILENO))
-		flags |= PLAN_PRINT_COLOR;
 	if (j->status == SYNC_FAILED) {
 		fmt_fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
 		run->failed = 1;
@@ -107,8 +114,7 @@ print_plan(struct sync_job *j)
 		    "current as the sync record says\n" : "compared with a full listing\n");
 	if (!run->json && j->basis == SYNC_BASIS_RECORD)
 		fmt_printf("%lu\n", (unsigned long)j->record_serial);
-	plan_opts_init(&o, j->zone);
-	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
+	show_plan(j, run->json);
 	if (j->plan.nchanges)
 		run->pending = 1;
 }
@@ -119,15 +125,10 @@ print_sync(struct sync_job *j)
 	char line[SYNC_RESULT_MAX], zone[SYNC_ZONE_TEXT_MAX];
 
 	sync_job_zone(j, zone, sizeof zone);
-	if (j->dry_run && j->status != SYNC_FAILED) {
-		struct plan_opts o;
-
-		plan_opts_init(&o, j->zone);
-		plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
-		    isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
-	} else {
+	if (j->dry_run && j->status != SYNC_FAILED)
+		show_plan(j, 0);
+	else
 		print_notes(j, zone);
-	}
 	for (size_t i = 0; i < j->nrefused; i++)
 		fmt_fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
