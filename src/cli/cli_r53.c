@@ -37,6 +37,7 @@
 
 #include "config/cfg.h"
 #include "cli/cmd.h"
+#include "cli/plan_print.h"
 #include "codec/dns.h"
 #include "base/fmt.h"
 #include "base/json.h"
@@ -76,17 +77,6 @@ run_op(struct r53_op *op)
 	return -1;
 }
 
-/* A Route 53 name in presentation form (as returned when it does not parse). */
-static const char *
-r53_to_text(const char *name, char *buf, size_t cap)
-{
-	uint8_t w[DNS_NAME_MAX];
-
-	if (dns_name_from_r53(w, sizeof w, name, NULL) < 0 || dns_name_to_text(w, buf, cap) < 0)
-		fmt_snprintf(buf, cap, "%s", name);
-	return buf;
-}
-
 static int
 zones(void)
 {
@@ -99,7 +89,7 @@ zones(void)
 		return CMD_FAIL;
 	}
 	for (size_t i = 0; i < op.nzones; i++)
-		fmt_printf("%s %s %s %ld\n", op.zones[i].id, r53_to_text(op.zones[i].name, name,
+		fmt_printf("%s %s %s %ld\n", op.zones[i].id, plan_print_name(op.zones[i].name, name,
 		    sizeof name), op.zones[i].private_zone ? "private" : "public",
 		    op.zones[i].rrset_count);
 	r53_op_free(&op);
@@ -189,9 +179,9 @@ print_special(const struct r53list_set *s, const char *reason, int json)
 	const char *type = rr_type_name(s->type, tn);
 	int alias = s->flags & R53LIST_ALIAS;
 
-	r53_to_text(s->name, name, sizeof name);
+	plan_print_name(s->name, name, sizeof name);
 	if (alias)
-		r53_to_text(s->alias_target, target, sizeof target);
+		plan_print_name(s->alias_target, target, sizeof target);
 	if (json) {
 		/* Built in memory first: one whole line or none. */
 		char *text = NULL;

@@ -8,19 +8,17 @@
 #include "codec/dns.h"
 #include "codec/rr.h"
 
-/* Presentation form of a Route 53 name (as given when it does not parse). */
-static const char *
-present(const char *r53, char *buf, size_t cap)
+const char *
+plan_print_name(const char *name, char *buf, size_t cap)
 {
 	uint8_t wire[DNS_NAME_MAX];
 
-	if (dns_name_from_r53(wire, sizeof wire, r53, NULL) < 0 ||
+	if (dns_name_from_r53(wire, sizeof wire, name, NULL) < 0 ||
 	    dns_name_to_text(wire, buf, cap) < 0)
-		return r53;
+		fmt_snprintf(buf, cap, "%s", name);
 	return buf;
 }
 
-/* The values, " | " between them, lead before the first. */
 static void
 values_text(FILE *f, const char *lead, int n, const char *const *v)
 {
@@ -106,7 +104,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		if (in->hidden)
 			continue;
 		type = rr_type_name(ch->set.type, tn);
-		present(ch->set.name, name, sizeof name);
+		plan_print_name(ch->set.name, name, sizeof name);
 		if (json) {
 			json_zone(f, zone, hosted_zone, private_zone);
 			fmt_fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
