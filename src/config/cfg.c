@@ -372,23 +372,37 @@ has_port(const char *s)
 	return colon && !strchr(colon + 1, ':');
 }
 
+/* A non-empty list of at most max addresses into out (port: where one
+ * gives none); returns how many, or -1. */
 static int
-rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+get_addrs(const cJSON *v, const struct where *w, struct err *e, int max, const char *what,
+    int port, struct net_addr *out)
 {
-	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_LISTEN,
-	    "must be a non-empty list of addresses", "addresses") < 0)
+	if (list_check(v, w, e, cJSON_Array, 1, max, "must be a non-empty list of addresses",
+	    what) < 0)
 		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
-		if (get_addr(a, &aw, e, CFG_DEFAULT_NOTIFY_PORT, &c->listen[i]) < 0)
+		if (get_addr(a, &aw, e, port, &out[i]) < 0)
 			return -1;
-		ps->listen_has_port[i] = has_port(a->valuestring);
 	}
-	c->nlisten = i;
+	return i;
+}
+
+static int
+rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg *c = ps->c;
+	int n = get_addrs(v, w, e, CFG_MAX_LISTEN, "addresses", CFG_DEFAULT_NOTIFY_PORT, c->listen);
+
+	if (n < 0)
+		return -1;
+	c->nlisten = 0;
+	for (const cJSON *a = v->child; a; a = a->next)
+		ps->listen_has_port[c->nlisten++] = has_port(a->valuestring);
 	return 0;
 }
 
@@ -480,18 +494,11 @@ static int
 rd_primaries(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
 	struct cfg_zone *z = ps->zone;
-	int i = 0;
+	int n = get_addrs(v, w, e, CFG_MAX_PRIMARIES, "primaries", 53, z->primaries);
 
-	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_PRIMARIES,
-	    "must be a non-empty list of addresses", "primaries") < 0)
+	if (n < 0)
 		return -1;
-	for (const cJSON *a = v->child; a; a = a->next, i++) {
-		struct where aw = { w, NULL, i };
-
-		if (get_addr(a, &aw, e, 53, &z->primaries[i]) < 0)
-			return -1;
-	}
-	z->nprimaries = i;
+	z->nprimaries = n;
 	return 0;
 }
 
