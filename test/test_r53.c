@@ -359,6 +359,11 @@ retries(void)
 		{ HTTP_OK, 1, 0, 400, "RequestExpired", NULL, R53_RETRY_SKEW },
 		{ HTTP_OK, 1, 0, 403, "ExpiredToken", "The security token included in the request "
 		    "is expired", R53_RETRY_CREDS },
+		{ HTTP_OK, 1, 0, 403, "ExpiredTokenException", NULL, R53_RETRY_CREDS },
+		{ HTTP_OK, 1, 0, 403, "ExpiredTokenExceptio", NULL, R53_RETRY_NO },
+		{ HTTP_OK, 1, 0, 400, "EC2ThrottledException", NULL, R53_RETRY_THROTTLE },
+		{ HTTP_OK, 1, 0, 400, "RequestInTheFuture", NULL, R53_RETRY_SKEW },
+		{ HTTP_OK, 1, 0, 400, "", NULL, R53_RETRY_NO },
 		{ HTTP_OK, 1, 0, 403, "InvalidClientTokenId", NULL, R53_RETRY_NO },
 		{ HTTP_OK, 1, 1, 400, "InvalidChangeBatch", "Tried to create", R53_RETRY_NO },
 		{ HTTP_OK, 1, 0, 404, "NoSuchHostedZone", NULL, R53_RETRY_NO },
@@ -370,6 +375,16 @@ retries(void)
 		    t[i].msg), t[i].want, "retry class: http error %d sent %d change %d status %d %s",
 		    t[i].herr, t[i].sent, t[i].change, t[i].status, t[i].code ? t[i].code : "-");
 
+	{
+		static const enum r53_api want[] = { R53_API_LIST_HOSTED_ZONES,
+			R53_API_LIST_HOSTED_ZONES_BY_NAME, R53_API_GET_HOSTED_ZONE,
+			R53_API_LIST_RESOURCE_RECORD_SETS, R53_API_LIST_RESOURCE_RECORD_SETS,
+			R53_API_CHANGE_RESOURCE_RECORD_SETS, R53_API_GET_CHANGE, R53_API_GET_CHANGE };
+
+		for (int k = R53_LIST_ZONES; k <= R53_WAIT_CHANGE; k++)
+			is_int(r53_kind_api((enum r53_kind)k), want[k], "kind %d: API %s", k,
+			    r53_api_name(want[k]));
+	}
 	is_int(r53_backoff_ms(1, 100, 20000, 0), 0, "backoff: rnd 0 is no wait");
 	is_int(r53_backoff_ms(1, 100, 20000, 0xffffffffu), 99, "retry 1: below 100 ms");
 	is_int(r53_backoff_ms(2, 100, 20000, 0xffffffffu), 199, "retry 2: below 200 ms");

@@ -453,17 +453,15 @@ again_at(struct r53 *r, struct r53_op *op, int64_t when)
 static int64_t
 retry_delay(struct r53 *r, struct r53_op *op, enum r53_retry cls)
 {
-	if (cls == R53_RETRY_THROTTLE) {
+	int throttle = cls == R53_RETRY_THROTTLE;
+	int *tries = throttle ? &op->throttle_tries : &op->transient_tries;
+
+	if (throttle)
 		r->throttled++;
-		if (++op->throttle_tries >= R53_THROTTLE_ATTEMPTS)
-			return -1;
-		return r53_backoff_ms(op->throttle_tries, R53_THROTTLE_BASE_MS, R53_BACKOFF_CAP_MS,
-		    rnd_u32());
-	}
-	if (++op->transient_tries >= R53_TRANSIENT_ATTEMPTS)
+	if (++*tries >= (throttle ? R53_THROTTLE_ATTEMPTS : R53_TRANSIENT_ATTEMPTS))
 		return -1;
-	return r53_backoff_ms(op->transient_tries, R53_TRANSIENT_BASE_MS, R53_BACKOFF_CAP_MS,
-	    rnd_u32());
+	return r53_backoff_ms(*tries, throttle ? R53_THROTTLE_BASE_MS : R53_TRANSIENT_BASE_MS,
+	    R53_BACKOFF_CAP_MS, rnd_u32());
 }
 
 /* After "Signature expired / not yet current": the server's Date gives the

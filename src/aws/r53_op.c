@@ -41,6 +41,15 @@ r53_api_name(enum r53_api a)
 	return (unsigned)a < R53_API_COUNT ? api_names[a] : "?";
 }
 
+/* Is name the root element of a's answer, "<a's name>Response"? */
+static int
+is_answer(const char *name, enum r53_api a)
+{
+	size_t n = strlen(api_names[a]);
+
+	return !strncmp(name, api_names[a], n) && !strcmp(name + n, "Response");
+}
+
 const char *
 r53_calls_text(const unsigned long *calls, char *buf, size_t cap)
 {
@@ -68,11 +77,14 @@ r53_status_name(enum r53_status s)
 
 /* ---- retry decisions ------------------------------------------------------------ */
 
+/* Is code one of list, a list of strings each ended by its NUL and the
+ * whole by an empty one? (One array of characters, not an array of
+ * pointers to them.) */
 static int
-code_in(const char *code, const char *const *list)
+code_in(const char *code, const char *list)
 {
-	for (; *list; list++)
-		if (!strcmp(code, *list))
+	for (; *list; list += strlen(list) + 1)
+		if (!strcmp(code, list))
 			return 1;
 	return 0;
 }
@@ -80,23 +92,49 @@ code_in(const char *code, const char *const *list)
 /* The throttling codes of the SDKs' "standard" retry mode (AWS SDKs and
  * Tools Reference Guide, "Retry behavior"), 429, and
  * PriorRequestNotComplete (a change on the zone is still being applied). */
-static const char *const throttle_codes[] = { "Throttling", "ThrottlingException",
-	"ThrottledException", "RequestThrottledException", "TooManyRequestsException",
-	"ProvisionedThroughputExceededException", "TransactionInProgressException",
-	"RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
-	"RequestThrottled", "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
-	NULL };
+static const char throttle_codes[] =
+	"Throttling\0"
+	"ThrottlingException\0"
+	"ThrottledException\0"
+	"RequestThrottledException\0"
+	"TooManyRequestsException\0"
+	"ProvisionedThroughputExceededException\0"
+	"TransactionInProgressException\0"
+	"RequestLimitExceeded\0"
+	"BandwidthLimitExceeded\0"
+	"LimitExceededException\0"
+	"RequestThrottled\0"
+	"SlowDown\0"
+	"PriorRequestNotComplete\0"
+	"EC2ThrottledException\0";
 
-static const char *const skew_codes[] = { "RequestTimeTooSkewed", "RequestExpired",
-	"RequestInTheFuture", NULL };
+static const char skew_codes[] =
+	"RequestTimeTooSkewed\0"
+	"RequestExpired\0"
+	"RequestInTheFuture\0";
 
-static const char *const access_codes[] = { "AccessDenied", "AccessDeniedException",
-	"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
-	"UnrecognizedClientException", "IncompleteSignature", "MissingAuthenticationToken",
-	"InvalidSignatureException", "AuthFailure", NULL };
+/* The expired-token codes end access_codes: they are a list of their
+ * own too (expired_codes). */
+#define EXPIRED_CODES "ExpiredToken\0ExpiredTokenException\0"
+#define ACCESS_CODES \
+	"AccessDenied\0" \
+	"AccessDeniedException\0" \
+	"InvalidClientTokenId\0" \
+	"SignatureDoesNotMatch\0" \
+	"UnrecognizedClientException\0" \
+	"IncompleteSignature\0" \
+	"MissingAuthenticationToken\0" \
+	"InvalidSignatureException\0" \
+	"AuthFailure\0"
+static const char access_codes[] = ACCESS_CODES EXPIRED_CODES;
+#define expired_codes (access_codes + sizeof ACCESS_CODES - 1)
 
-static const char *const input_codes[] = { "InvalidInput", "MalformedInput",
-	"InvalidDomainName", "InvalidArgument", "InvalidPaginationToken", NULL };
+static const char input_codes[] =
+	"InvalidInput\0"
+	"MalformedInput\0"
+	"InvalidDomainName\0"
+	"InvalidArgument\0"
+	"InvalidPaginationToken\0";
 
 enum r53_retry
 r53_retry_class(enum http_error herr, int sent, int change, int status, const char *code,
@@ -128,7 +166,7 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 		code = "";
 	if (status == 429 || code_in(code, throttle_codes))
 		return R53_RETRY_THROTTLE;
-	if (!strcmp(code, "ExpiredToken") || !strcmp(code, "ExpiredTokenException"))
+	if (code_in(code, expired_codes))
 		return R53_RETRY_CREDS;
 	if (code_in(code, skew_codes) || (message && (str_find(message, "Signature expired") ||
 	    str_find(message, "Signature not yet current"))))
@@ -321,18 +359,14 @@ r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 	xml_open(&w, "Changes", NULL);
 	for (size_t i = 0; i < n && !w.err.set; i++) {
 		const struct r53list_set *s = &changes[i].set;
+		const char *bad = s->flags & (R53LIST_ALIAS | R53LIST_ROUTING) ? "alias and routing "
+		    "record sets are left alone (this client does not carry their fields)" :
+		    s->nvalues < 1 ? "a record set needs at least one value" :
+		    !rr_r53_supported(s->type) ? "type not supported by Route 53" : NULL;
 
-		if (s->flags & (R53LIST_ALIAS | R53LIST_ROUTING)) {
+		if (bad) {
 			xml_writer_free(&w);
-			return err_set(e, "%s %s: alias and routing record sets are left alone "
-			    "(this client does not carry their fields)", s->name,
-			    rr_type_name(s->type, tn)), NULL;
-		}
-		if (s->nvalues < 1 || !rr_r53_supported(s->type)) {
-			xml_writer_free(&w);
-			return err_set(e, "%s %s: %s", s->name, rr_type_name(s->type, tn),
-			    s->nvalues < 1 ? "a record set needs at least one value" :
-			    "type not supported by Route 53"), NULL;
+			return err_set(e, "%s %s: %s", s->name, rr_type_name(s->type, tn), bad), NULL;
 		}
 		xml_open(&w, "Change", NULL);
 		xml_leaf(&w, "Action", r53_action_name(changes[i].action));
@@ -365,18 +399,27 @@ r53_change_body(const struct r53_change *changes, size_t n, const char *comment,
 	return body;
 }
 
-int
-r53_sets_query(char *q, size_t cap, const char *name, const char *type, const char *identifier)
+/* The query of a ListResourceRecordSets request: maxitems, then the
+ * optional name, type and identifier (the order both requests use). */
+static int
+sets_query(char *q, size_t cap, const char *maxitems, const char *name, const char *type,
+    const char *identifier)
 {
 	if (!cap)
 		return -1;
 	q[0] = '\0';
-	if (sigv4_query_add(q, cap, "maxitems", R53_SETS_MAXITEMS) < 0 ||
+	if (sigv4_query_add(q, cap, "maxitems", maxitems) < 0 ||
 	    (name && sigv4_query_add(q, cap, "name", name) < 0) ||
 	    (type && sigv4_query_add(q, cap, "type", type) < 0) ||
 	    (identifier && sigv4_query_add(q, cap, "identifier", identifier) < 0))
 		return -1;
 	return 0;
+}
+
+int
+r53_sets_query(char *q, size_t cap, const char *name, const char *type, const char *identifier)
+{
+	return sets_query(q, cap, R53_SETS_MAXITEMS, name, type, identifier);
 }
 
 /* ---- response bodies --------------------------------------------------------------- */
@@ -464,17 +507,18 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 	const char *vals[R53LIST_MAX_VALUES];
 	struct xml_doc d = { 0 };
 	struct xml_node *set;
+	struct err le = { 0 }; /* the error after "ListResourceRecordSets: " */
 	int rc = -1;
 
 	*truncated = 0;
 	for (int i = 0; i < 3; i++)
 		next[i][0] = '\0';
 	if (xml_parse(&d, body, len) < 0) {
-		err_set(e, "ListResourceRecordSets: %s", d.err.msg);
+		err_set(&le, "%s", d.err.msg);
 		goto out;
 	}
-	if (strcmp(d.root->name, "ListResourceRecordSetsResponse")) {
-		err_set(e, "ListResourceRecordSets: unexpected answer <%s>", d.root->name);
+	if (!is_answer(d.root->name, R53_API_LIST_RESOURCE_RECORD_SETS)) {
+		err_set(&le, "unexpected answer <%s>", d.root->name);
 		goto out;
 	}
 	set = xml_path(d.root, "ResourceRecordSets/ResourceRecordSet");
@@ -488,18 +532,18 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 		memset(&s, 0, sizeof s);
 		s.name = xml_text(set, "Name");
 		if (!s.name || !*s.name || !type) {
-			err_set(e, "ListResourceRecordSets: record set without Name or Type");
+			err_set(&le, "record set without Name or Type");
 			goto out;
 		}
 		if ((t = rr_type_parse(type, strlen(type))) < 0) {
-			err_set(e, "ListResourceRecordSets: %s has an unknown type \"%.20s\"", s.name,
+			err_set(&le, "%s has an unknown type \"%.20s\"", s.name,
 			    type);
 			goto out;
 		}
 		s.type = (uint16_t)t;
 		if (ttl) {
 			if (parse_count(ttl, &n) < 0 || n > 2147483647L) {
-				err_set(e, "ListResourceRecordSets: %s %s: bad TTL", s.name, type);
+				err_set(&le, "%s %s: bad TTL", s.name, type);
 				goto out;
 			}
 			s.ttl = (uint32_t)n;
@@ -519,7 +563,7 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 			if (!val)
 				continue;
 			if (s.nvalues == R53LIST_MAX_VALUES) {
-				err_set(e, "ListResourceRecordSets: %s %s has more than %d values",
+				err_set(&le, "%s %s has more than %d values",
 				    s.name, type, R53LIST_MAX_VALUES);
 				goto out;
 			}
@@ -536,17 +580,19 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 		const char *s = xml_text(d.root, next_names[i]);
 
 		if (s && strlen(s) >= DNS_NAME_TEXT_MAX) {
-			err_set(e, "ListResourceRecordSets: %s too long", next_names[i]);
+			err_set(&le, "%s too long", next_names[i]);
 			goto out;
 		}
 		fmt_snprintf(next[i], DNS_NAME_TEXT_MAX, "%s", s ? s : "");
 	}
 	if (*truncated && !next[0][0]) {
-		err_set(e, "ListResourceRecordSets: IsTruncated without NextRecordName");
+		err_set(&le, "IsTruncated without NextRecordName");
 		goto out;
 	}
 	rc = 0;
 out:
+	if (le.set)
+		err_set(e, "ListResourceRecordSets: %s", le.msg);
 	xml_free(&d);
 	return rc;
 }
@@ -693,21 +739,13 @@ r53_zone_pick(const struct r53_op *op, enum cfg_zone_kind kind, struct err *e)
 enum r53_api
 r53_kind_api(enum r53_kind k)
 {
-	switch (k) {
-	case R53_LIST_ZONES:
-		return R53_API_LIST_HOSTED_ZONES;
-	case R53_FIND_ZONE:
-		return R53_API_LIST_HOSTED_ZONES_BY_NAME;
-	case R53_GET_ZONE:
-		return R53_API_GET_HOSTED_ZONE;
-	case R53_LIST_SETS:
-	case R53_GET_SOA:
-		return R53_API_LIST_RESOURCE_RECORD_SETS;
-	case R53_CHANGE:
-		return R53_API_CHANGE_RESOURCE_RECORD_SETS;
-	default:
-		return R53_API_GET_CHANGE;
-	}
+	/* The kinds are in the order of the calls, with two kinds for
+	 * ListResourceRecordSets (LIST_SETS, GET_SOA) and two for GetChange. */
+	if ((unsigned)k <= R53_LIST_SETS)
+		return (enum r53_api)k;
+	if ((unsigned)k <= R53_CHANGE)
+		return (enum r53_api)(k - 1);
+	return R53_API_GET_CHANGE;
 }
 
 /* What the op is about, for messages: "ListResourceRecordSets Z123". */
@@ -758,6 +796,8 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 	char *query, size_t qcap)
 {
 	const struct r53_page *pg = op->page;
+	/* The path: "/2013-04-01/" base id tail. */
+	const char *base = "hostedzone/", *id = op->zone_id, *tail = "";
 	char num[16];
 	int rc = 0;
 
@@ -765,14 +805,16 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 	query[0] = '\0';
 	switch (op->kind) {
 	case R53_LIST_ZONES:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone");
+		base = "hostedzone";
+		id = "";
 		if (pg->have)
 			rc = sigv4_query_add(query, qcap, "marker", pg->cur[0]);
 		if (rc == 0)
 			rc = sigv4_query_add(query, qcap, "maxitems", R53_ZONES_MAXITEMS);
 		break;
 	case R53_FIND_ZONE:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzonesbyname");
+		base = "hostedzonesbyname";
+		id = "";
 		rc = sigv4_query_add(query, qcap, "dnsname",
 		    pg->have ? pg->cur[0] : pg->r53name);
 		if (rc == 0 && pg->have && pg->cur[1][0])
@@ -782,33 +824,30 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 			rc = sigv4_query_add(query, qcap, "maxitems", num);
 		break;
 	case R53_GET_ZONE:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s", op->zone_id);
 		break;
 	case R53_LIST_SETS:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
+		tail = "/rrset";
 		rc = r53_sets_query(query, qcap, pg->have ? pg->cur[0] : NULL,
 		    pg->have && pg->cur[1][0] ? pg->cur[1] : NULL,
 		    pg->have && pg->cur[2][0] ? pg->cur[2] : NULL);
 		break;
 	case R53_GET_SOA:
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset", op->zone_id);
-		rc = sigv4_query_add(query, qcap, "maxitems", "1");
-		if (rc == 0)
-			rc = sigv4_query_add(query, qcap, "name", op->name ? op->name : ".");
-		if (rc == 0)
-			rc = sigv4_query_add(query, qcap, "type", "SOA");
+		tail = "/rrset";
+		rc = sets_query(query, qcap, "1", op->name ? op->name : ".", "SOA", NULL);
 		break;
 	case R53_CHANGE:
 		/* The model's requestUri has the trailing slash; it is signed
 		 * exactly as sent (Route 53 API Reference,
 		 * ChangeResourceRecordSets: the request's path). */
-		fmt_snprintf(path, pcap, "/2013-04-01/hostedzone/%s/rrset/", op->zone_id);
+		tail = "/rrset/";
 		*method = "POST";
 		break;
 	default:
-		fmt_snprintf(path, pcap, "/2013-04-01/change/%s", op->change_id);
+		base = "change/";
+		id = op->change_id;
 		break;
 	}
+	fmt_snprintf(path, pcap, "/2013-04-01/%s%s%s", base, id, tail);
 	return rc;
 }
 
@@ -822,10 +861,6 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 	struct xml_node *n;
 	const char *s;
 	int more = 0, rc = -1;
-	static const char *const roots[] = { "ListHostedZonesResponse",
-		"ListHostedZonesByNameResponse", "GetHostedZoneResponse",
-		"ListResourceRecordSetsResponse", "ChangeResourceRecordSetsResponse",
-		"GetChangeResponse" };
 
 	if (op->kind == R53_LIST_SETS) {
 		char next[3][DNS_NAME_TEXT_MAX];
@@ -850,7 +885,7 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 		err_set(e, "%s", d.err.msg);
 		goto out;
 	}
-	if (strcmp(d.root->name, roots[r53_kind_api(op->kind)])) {
+	if (!is_answer(d.root->name, r53_kind_api(op->kind))) {
 		err_set(e, "unexpected answer <%s>", d.root->name);
 		goto out;
 	}

@@ -83,6 +83,7 @@ struct r53_zone {
 	long rrset_count;           /* ResourceRecordSetCount (SOA and NS included), -1 if absent */
 };
 
+/* In the order of enum r53_api, which r53_kind_api counts on. */
 enum r53_kind {
 	R53_LIST_ZONES,   /* ListHostedZones, every page */
 	R53_FIND_ZONE,    /* ListHostedZonesByName: every zone with exactly that name */

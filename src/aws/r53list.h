@@ -49,6 +49,7 @@ struct r53list {
 };
 
 void r53list_init(struct r53list *l);
+/* Release everything and leave l as r53list_init does: ready for use. */
 void r53list_free(struct r53list *l);
 
 /* Copy s into the list. Returns 0, or -1 with the reason in l->err (out of

@@ -277,36 +277,6 @@ vpush(struct plan *p, const char *s)
 
 /* ---- notes --------------------------------------------------------------------- */
 
-static void note(struct plan *p, enum plan_level lv, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-note(struct plan *p, enum plan_level lv, const char *fmt, ...)
-{
-	char buf[ERR_MSG_MAX + DNS_NAME_TEXT_MAX];
-	va_list ap;
-	int n;
-
-	if (p->nnotes >= PLAN_MAX_NOTES) {
-		p->notes_dropped++;
-		return;
-	}
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	if (buf_grow(&p->notes, &p->notes_cap, p->nnotes, 1, sizeof *p->notes) < 0) {
-		oom(p);
-		return;
-	}
-	if (!(p->notes[p->nnotes].text = keep(p, buf, (size_t)n + 1)))
-		return;
-	p->notes[p->nnotes++].level = lv;
-}
-
 /* "www.example.com. A" for notes. */
 struct setname {
 	char name[DNS_NAME_TEXT_MAX];
@@ -321,6 +291,51 @@ setname(struct setname *s, const uint8_t *wire, unsigned type)
 	s->t = rr_type_name(type, s->type);
 	return s;
 }
+
+/* A note, after "NAME TYPE: " when wire is given ("NAME: " for type 0):
+ * one function for the notes about a set, which are most, and the others
+ * (note). */
+static void note_set(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+note_set(struct plan *p, enum plan_level lv, const uint8_t *wire, unsigned type,
+    const char *fmt, ...)
+{
+	char buf[ERR_MSG_MAX + DNS_NAME_TEXT_MAX];
+	va_list ap;
+	int k = 0, n;
+
+	if (p->nnotes >= PLAN_MAX_NOTES) {
+		p->notes_dropped++;
+		return;
+	}
+	if (wire) {
+		struct setname sn;
+
+		setname(&sn, wire, type);
+		k = fmt_snprintf(buf, sizeof buf, type ? "%s %s: " : "%s: ", sn.name, sn.t);
+	}
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf + k, sizeof buf - (size_t)k, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	n += k;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	if (buf_grow(&p->notes, &p->notes_cap, p->nnotes, 1, sizeof *p->notes) < 0) {
+		oom(p);
+		return;
+	}
+	if (!(p->notes[p->nnotes].text = keep(p, buf, (size_t)n + 1)))
+		return;
+	p->notes[p->nnotes++].level = lv;
+}
+
+/* A note about no set in particular: one variadic function (note_set),
+ * not two. */
+#define note(p, lv, ...) note_set(p, lv, NULL, 0, __VA_ARGS__)
 
 static void
 count_type(struct plan *p, enum filt f, unsigned type)
@@ -410,13 +425,11 @@ filter(const struct ctx *c, const uint8_t *name, unsigned type)
 static void
 apex_ns_note(struct ctx *c)
 {
-	struct setname sn;
-
 	if (c->apex_ns_noted++)
 		return;
 	c->p->nskipped++;
-	note(c->p, PLAN_INFO, "%s NS: apex NS left alone (Route 53's name servers)",
-	    setname(&sn, c->apex, DNS_TYPE_NS)->name);
+	note_set(c->p, PLAN_INFO, c->apex, DNS_TYPE_NS,
+	    "apex NS left alone (Route 53's name servers)");
 }
 
 /* Note a set of the primary's zone that is left alone; on_r53 says Route
@@ -424,8 +437,6 @@ apex_ns_note(struct ctx *c)
 static void
 skip_desired(struct ctx *c, enum filt f, const uint8_t *name, unsigned type, int on_r53)
 {
-	struct setname sn;
-
 	switch (f) {
 	case F_APEX_NS:
 		apex_ns_note(c);
@@ -438,19 +449,16 @@ skip_desired(struct ctx *c, enum filt f, const uint8_t *name, unsigned type, int
 		if (on_r53)
 			break;
 		c->p->nskipped++;
-		setname(&sn, name, type);
-		note(c->p, PLAN_INFO, "%s %s: matched by an ignore rule, left alone", sn.name, sn.t);
+		note_set(c->p, PLAN_INFO, name, type, "matched by an ignore rule, left alone");
 		break;
 	case F_OUTSIDE:
 		c->p->nskipped++;
-		setname(&sn, name, type);
-		note(c->p, PLAN_WARN, "%s %s: the primary's zone has a name outside %s, not synced",
-		    sn.name, sn.t, c->o->zone->name);
+		note_set(c->p, PLAN_WARN, name, type,
+		    "the primary's zone has a name outside %s, not synced", c->o->zone->name);
 		break;
 	case F_SUB_SOA:
 		c->p->nskipped++;
-		setname(&sn, name, type);
-		note(c->p, PLAN_WARN, "%s SOA: an SOA below the apex is not synced", sn.name);
+		note_set(c->p, PLAN_WARN, name, DNS_TYPE_SOA, "an SOA below the apex is not synced");
 		break;
 	default:
 		break;
@@ -696,16 +704,13 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 	if (k == PLAN_UPDATE && set_old(p, it, old_ttl, ov, nov, ochars) < 0)
 		return -1;
 	if (zone_values(NULL, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
-		struct setname sn;
-
 		/* Left out, but kept in the items: Route 53 keeps the old
 		 * set of an UPDATE (hold_back). */
 		it->nv = 0;
 		it->chars = 0;
 		it->dropped = 1;
 		p->nerrors++;
-		setname(&sn, s->name, s->type);
-		note(p, PLAN_ERROR, "%s %s: not synced: %s", sn.name, sn.t, why.msg);
+		note_set(p, PLAN_ERROR, s->name, s->type, "not synced: %s", why.msg);
 		return 0;
 	}
 	it->nv = (uint16_t)nv;
@@ -843,7 +848,6 @@ oversize(struct ctx *c)
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = (struct item *)p->items + i, *del;
 		struct old o;
-		struct setname sn;
 
 		if (fits(c->o, item_records(it), item_chars(it)))
 			continue;
@@ -870,10 +874,10 @@ oversize(struct ctx *c)
 		}
 		it->dropped = 1;
 		p->nerrors++;
-		setname(&sn, it->wname, it->type);
-		note(p, PLAN_ERROR, "%s %s: not synced: %zu values of %zu characters do not fit in "
-		    "one change batch (%zu records, %zu characters, UPSERT counted twice)", sn.name,
-		    sn.t, (size_t)it->nv, (size_t)it->chars, c->o->max_records, c->o->max_chars);
+		note_set(p, PLAN_ERROR, it->wname, it->type, "not synced: %zu values of %zu "
+		    "characters do not fit in one change batch (%zu records, %zu characters, "
+		    "UPSERT counted twice)", (size_t)it->nv, (size_t)it->chars, c->o->max_records,
+		    c->o->max_chars);
 	}
 	return 0;
 }
@@ -945,16 +949,15 @@ hold_back(struct ctx *c)
 				hi = mid;
 		}
 		for (; lo < nkept && same_name(kept[lo], it); lo++) {
-			struct setname sn, kn;
+			char kt[RR_TYPE_NAME_MAX];
 
 			if ((kept[lo]->type == DNS_TYPE_CNAME) == (it->type == DNS_TYPE_CNAME))
 				continue;
 			it->dropped = 1;
 			p->nerrors++;
-			setname(&sn, it->wname, it->type);
-			note(p, PLAN_ERROR, "%s %s: not synced: Route 53 keeps its %s set here (left out "
-			    "above), and a CNAME cannot share its name", sn.name, sn.t,
-			    setname(&kn, kept[lo]->wname, kept[lo]->type)->t);
+			note_set(p, PLAN_ERROR, it->wname, it->type, "not synced: Route 53 keeps its %s "
+			    "set here (left out above), and a CNAME cannot share its name",
+			    rr_type_name(kept[lo]->type, kt));
 			break;
 		}
 	}
@@ -1043,7 +1046,6 @@ batch(struct ctx *c)
 		} else {
 			/* Too much for one batch: in order over several, each
 			 * change fitting alone (oversize() saw to that). */
-			struct setname sn;
 			size_t parts = 1;
 
 			for (size_t i = gs; i < ge; i++) {
@@ -1059,9 +1061,8 @@ batch(struct ctx *c)
 				rec += r;
 				chr += ch;
 			}
-			note(p, PLAN_WARN, "%s: its changes do not fit in one change batch: "
-			    "split over %zu batches, deletions first",
-			    setname(&sn, it[gs].wname, 0)->name, parts);
+			note_set(p, PLAN_WARN, it[gs].wname, 0, "its changes do not fit in one change "
+			    "batch: split over %zu batches, deletions first", parts);
 		}
 		gs = ge;
 	}
@@ -1076,19 +1077,6 @@ fail:
 }
 
 /* ---- safety ------------------------------------------------------------------- */
-
-static void
-refuse(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-refuse(struct plan *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(p->refusal, sizeof p->refusal, fmt, ap);
-	va_end(ap);
-}
 
 /* Counts, then the safety verdict: PLAN_OK or PLAN_UNSAFE. */
 static int
@@ -1114,21 +1102,23 @@ verdict(struct ctx *c)
 	}
 	if (c->o->force)
 		return PLAN_OK;
-	if (!c->has_soa)
-		refuse(p, "the primary's zone has no SOA: not a complete transfer; use --force");
-	else if (c->managed == 0 && ex > 0 && ex >= (size_t)s->min_existing)
-		refuse(p, "transfer looks empty: the primary's zone has only its SOA and NS, Route 53 "
-		    "holds %zu record sets; use --force", ex);
-	else if (ex > 0 && ex >= (size_t)s->min_existing &&
-	    p->ndelete * 100 > (size_t)s->max_delete_percent * ex)
-		refuse(p, "would delete %zu of %zu record sets (%zu%%), more than "
-		    "max_delete_percent %d; use --force", p->ndelete, ex, p->ndelete * 100 / ex,
-		    s->max_delete_percent);
-	else if (ex > 0 && ex >= (size_t)s->min_existing &&
-	    upd * 100 > (size_t)s->max_update_percent * ex)
-		refuse(p, "would update %zu of %zu record sets (%zu%%), more than "
-		    "max_update_percent %d; use --force", upd, ex, upd * 100 / ex,
-		    s->max_update_percent);
+	if (!c->has_soa) {
+		fmt_snprintf(p->refusal, sizeof p->refusal, "the primary's zone has no SOA: not a "
+		    "complete transfer; use --force");
+	} else if (c->managed == 0 && ex > 0 && ex >= (size_t)s->min_existing) {
+		fmt_snprintf(p->refusal, sizeof p->refusal, "transfer looks empty: the primary's zone "
+		    "has only its SOA and NS, Route 53 holds %zu record sets; use --force", ex);
+	} else if (ex > 0 && ex >= (size_t)s->min_existing) {
+		/* Deletions first, then updates: one message for either. */
+		int del = p->ndelete * 100 > (size_t)s->max_delete_percent * ex;
+		size_t n = del ? p->ndelete : upd;
+		const char *what = del ? "delete" : "update";
+
+		if (del || upd * 100 > (size_t)s->max_update_percent * ex)
+			fmt_snprintf(p->refusal, sizeof p->refusal, "would %s %zu of %zu record sets "
+			    "(%zu%%), more than max_%s_percent %d; use --force", what, n, ex,
+			    n * 100 / ex, what, del ? s->max_delete_percent : s->max_update_percent);
+	}
 	return p->refusal[0] ? PLAN_UNSAFE : PLAN_OK;
 }
 
@@ -1228,7 +1218,6 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 	for (size_t i = 0; i < n && !p->err.set; i++) {
 		struct r53list_set s;
 		struct err why = { 0 };
-		struct setname sn;
 		uint8_t wire[DNS_NAME_MAX];
 		int what = -1, r;
 
@@ -1241,15 +1230,13 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 			continue;
 		}
 		dns_name_lower(wire);
-		if (s.flags & (R53LIST_ROUTING | R53LIST_ALIAS))
-			setname(&sn, wire, s.type);
 		if (s.flags & R53LIST_ROUTING) {
 			what = SP_ROUTING;
-			note(p, PLAN_INFO, "%s %s: routing-policy record set (SetIdentifier \"%s\") "
-			    "left alone", sn.name, sn.t, s.set_identifier ? s.set_identifier : "");
+			note_set(p, PLAN_INFO, wire, s.type, "routing-policy record set (SetIdentifier "
+			    "\"%s\") left alone", s.set_identifier ? s.set_identifier : "");
 		} else if (s.flags & R53LIST_ALIAS) {
 			what = SP_ALIAS;
-			note(p, PLAN_INFO, "%s %s: alias record set left alone", sn.name, sn.t);
+			note_set(p, PLAN_INFO, wire, s.type, "alias record set left alone");
 		} else {
 			switch (filter(c, wire, s.type)) {
 			case F_KEEP:
@@ -1262,9 +1249,8 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 				if (r < 0)
 					return -1;
 				what = SP_BAD;
-				setname(&sn, wire, s.type);
-				note(p, PLAN_WARN, "%s %s: Route 53's value does not parse (%s): the set "
-				    "is replaced", sn.name, sn.t, why.msg);
+				note_set(p, PLAN_WARN, wire, s.type, "Route 53's value does not parse (%s): "
+				    "the set is replaced", why.msg);
 				break;
 			case F_SOA:
 				if (*soa >= 0) {
@@ -1282,21 +1268,17 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 				break;
 			case F_IGNORED:
 				what = SP_IGNORED;
-				setname(&sn, wire, s.type);
-				note(p, PLAN_INFO, "%s %s: matched by an ignore rule, left alone",
-				    sn.name, sn.t);
+				note_set(p, PLAN_INFO, wire, s.type, "matched by an ignore rule, left alone");
 				break;
 			case F_OUTSIDE:
 				p->nskipped++;
-				setname(&sn, wire, s.type);
-				note(p, PLAN_WARN, "%s %s: Route 53 lists a name outside %s, left alone",
-				    sn.name, sn.t, c->o->zone->name);
+				note_set(p, PLAN_WARN, wire, s.type, "Route 53 lists a name outside %s, "
+				    "left alone", c->o->zone->name);
 				continue;
 			default: /* DNSSEC, unsupported, an SOA below the apex */
 				what = SP_UNSUPPORTED;
-				setname(&sn, wire, s.type);
-				note(p, PLAN_WARN, "%s %s: a type notify53 does not manage, left alone",
-				    sn.name, sn.t);
+				note_set(p, PLAN_WARN, wire, s.type, "a type notify53 does not manage, "
+				    "left alone");
 				break;
 			}
 		}
@@ -1325,12 +1307,15 @@ listed_index(const struct zone *cur, size_t j)
 static int
 check_listed(struct ctx *c, const struct zone *cur, uint8_t *cls, size_t nplain)
 {
+	uint8_t wire[DNS_NAME_MAX];
+	const uint8_t *name = NULL;
+	unsigned type = 0;
 	struct setname sn;
 
 	if (zone_set_count(cur) != nplain) {
-		uint8_t wire[DNS_NAME_MAX];
 		struct r53list_set s;
 
+		name = c->apex; /* never left: a merged set is still L_PLAIN */
 		for (size_t j = 0; j < zone_set_count(cur); j++)
 			cls[listed_index(cur, j)] = L_SKIP;
 		for (size_t i = 0; i < r53list_count(c->l); i++)
@@ -1338,23 +1323,26 @@ check_listed(struct ctx *c, const struct zone *cur, uint8_t *cls, size_t nplain)
 				r53list_get(c->l, i, &s, c->vals);
 				dns_name_from_r53(wire, sizeof wire, s.name, NULL);
 				dns_name_lower(wire);
-				setname(&sn, wire, s.type);
+				name = wire;
+				type = s.type;
 				break;
 			}
-		return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
 	}
-	for (size_t k = 0; k < c->nsp; k++) {
+	for (size_t k = 0; !name && k < c->nsp; k++) {
 		const struct special *a = &c->sp[k];
 
 		if (a->what != SP_BAD)
 			continue;
 		if (zone_find(cur, a->name, a->type) >= 0 || (k + 1 < c->nsp &&
 		    c->sp[k + 1].what == SP_BAD && !special_cmp(a, &c->sp[k + 1]))) {
-			setname(&sn, a->name, a->type);
-			return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
+			name = a->name;
+			type = a->type;
 		}
 	}
-	return 0;
+	if (!name)
+		return 0;
+	setname(&sn, name, type);
+	return err_set(&c->p->err, "Route 53 lists %s %s twice", sn.name, sn.t);
 }
 
 /* Set i of the primary's zone d (TTL ttl) against set j of cur: listed as
@@ -1388,10 +1376,9 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 	struct plan *p = c->p;
 	struct zone_set s;
 	const struct special *sp;
-	struct setname sn;
 	enum filt f;
 	size_t ov = p->nvpool, nov, ochars;
-	uint32_t old_ttl;
+	uint32_t old_ttl, idx;
 
 	zone_set_get(d, i, &s);
 	f = filter(c, s.name, s.type);
@@ -1409,39 +1396,36 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 	sp = c->nsp && j < 0 ? special_find(c, s.name, s.type) : NULL;
 	if (sp && sp->what != SP_BAD) {
 		p->nconflicts++;
-		setname(&sn, s.name, s.type);
-		note(p, PLAN_WARN, "%s %s: conflict: Route 53 holds %s here, left alone; the "
-		    "primary's set is not synced", sn.name, sn.t, special_what(sp));
+		note_set(p, PLAN_WARN, s.name, s.type, "conflict: Route 53 holds %s here, left "
+		    "alone; the primary's set is not synced", special_what(sp));
 		return 0;
 	}
 	if (c->nsp) {
 		const struct special *x = cname_conflict(c, s.name, s.type);
-		struct setname xn;
+		char xt[RR_TYPE_NAME_MAX];
 
 		if (x) {
 			p->nconflicts++;
-			setname(&sn, s.name, s.type);
-			note(p, PLAN_WARN, "%s %s: conflict: Route 53 holds %s of type %s here, which "
-			    "a CNAME cannot share; not synced", sn.name, sn.t, special_what(x),
-			    setname(&xn, x->name, x->type)->t);
+			note_set(p, PLAN_WARN, s.name, s.type, "conflict: Route 53 holds %s of type %s "
+			    "here, which a CNAME cannot share; not synced", special_what(x),
+			    rr_type_name(x->type, xt));
 			return 0;
 		}
 	}
 	if (j >= 0) {
-		uint32_t idx = listed_index(cur, (size_t)j);
 		struct r53list_set ls;
 
+		idx = listed_index(cur, (size_t)j);
 		r53list_get(c->l, idx, &ls, c->vals);
 		if (same_set(d, i, &s, cur, (size_t)j, &ls))
 			return 0;
-		if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
-			return -1;
 	} else if (sp) {
 		((struct special *)sp)->used = 1;
-		if (list_values(c, sp->idx, &nov, &ochars, &old_ttl) < 0)
-			return -1;
+		idx = sp->idx;
 	} else
 		return put_desired(c, d, i, &s, PLAN_CREATE, 0, 0, 0, 0);
+	if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
+		return -1;
 	return put_desired(c, d, i, &s, PLAN_UPDATE, ov, nov, ochars, old_ttl);
 }
 
@@ -1571,7 +1555,6 @@ incremental(struct ctx *c, const struct zone *prev, long pi, const struct zone *
 {
 	struct plan *p = c->p;
 	struct zone_set ps, ns;
-	struct setname sn;
 	struct err why = { 0 };
 	size_t v = p->nvpool, nv, chars;
 
@@ -1589,9 +1572,7 @@ incremental(struct ctx *c, const struct zone *prev, long pi, const struct zone *
 		p->nvpool = v;
 		if (ni >= 0)
 			return put_desired(c, next, (size_t)ni, &ns, PLAN_CREATE, 0, 0, 0, 0);
-		setname(&sn, name, type);
-		note(p, PLAN_INFO, "%s %s: was not synced (%s), nothing to delete", sn.name, sn.t,
-		    why.msg);
+		note_set(p, PLAN_INFO, name, type, "was not synced (%s), nothing to delete", why.msg);
 		return 0;
 	}
 	if (ni >= 0)

@@ -177,7 +177,8 @@ void plan_opts_init(struct plan_opts *o, const struct cfg_zone *z);
 /* An empty plan. */
 void plan_init(struct plan *p);
 
-/* Release everything; the plan can be planned again after plan_init. */
+/* Release everything and leave p as plan_init does: ready to be planned
+ * again. */
 void plan_free(struct plan *p);
 
 /* Release the changes once sent (they are no longer needed, and a large

@@ -134,6 +134,17 @@ sync_result(const struct sync_job *j, char *buf, size_t cap)
 
 /* ---- ending ----------------------------------------------------------------- */
 
+/* Free a zone of the job's (desired, synced) and forget it. */
+static void
+zone_drop(struct zone **z)
+{
+	if (*z) {
+		zone_free(*z);
+		free(*z);
+		*z = NULL;
+	}
+}
+
 /* The sync record after the job: what Route 53 now holds, or none when
  * that is unknown (src/sync/cache). */
 static void
@@ -175,9 +186,7 @@ finish(struct sync_job *j, enum sync_status st)
 		j->desired = NULL;
 		j->synced_serial = j->serial;
 		if (j->plan.soa_value && !(j->synced_soa = strdup(j->plan.soa_value))) {
-			zone_free(j->synced);
-			free(j->synced);
-			j->synced = NULL;
+			zone_drop(&j->synced);
 		}
 	} else if (st == SYNC_CURRENT && j->rec.zone && !j->touched) {
 		/* The record read is what Route 53 holds (checked, or lazy:
@@ -250,7 +259,6 @@ plan_zone(struct sync_job *j)
 	int rc;
 
 	plan_free(&j->plan);
-	plan_init(&j->plan);
 	plan_opts_init(&o, j->zone);
 	o.safety = j->safety;
 	o.force = j->force;
@@ -324,8 +332,7 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 		struct r53_change ch, *c = &ch;
 		struct plan_info in;
 		uint8_t w[DNS_NAME_MAX];
-		char *line;
-		int ln;
+		char line[DNS_NAME_TEXT_MAX + RR_TYPE_NAME_MAX + 16 + ERR_MSG_MAX];
 
 		if (plan_change(&j->plan, i, &ch, &in) < 0)
 			return -1;
@@ -334,15 +341,14 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
 		    dns_name_to_text(w, name, sizeof name) < 0)
 			fmt_snprintf(name, sizeof name, "%s", c->set.name);
-		ln = fmt_snprintf(NULL, 0, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
-		    r53_action_name(c->action), msg);
-		if (!(line = malloc((size_t)ln + 1)))
-			return -1;
-		fmt_snprintf(line, (size_t)ln + 1, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+		/* Room for all of it: the action is at most "DELETE". */
+		fmt_snprintf(line, sizeof line, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
 		    r53_action_name(c->action), msg);
 		/* Not logged here: the caller reports refused[] (one line per
 		 * set, not two). */
-		j->refused[j->nrefused++] = line;
+		if (!(j->refused[j->nrefused] = strdup(line)))
+			return -1;
+		j->nrefused++;
 	}
 	return 0;
 }
@@ -613,9 +619,7 @@ list_zone(struct sync_job *j)
 {
 	/* The plan points into the old listing: drop it first. */
 	plan_free(&j->plan);
-	plan_init(&j->plan);
 	r53list_free(&j->list);
-	r53list_init(&j->list);
 	j->have_list = 0;
 	j->step = SYNC_LIST;
 	r53_op_list_sets(&j->op, j->zone_id, &j->list, listed);
@@ -765,9 +769,7 @@ apply_delta(struct sync_job *j)
 		log_warn("sync %s: the IXFR from serial %lu does not apply to the last synced zone "
 			 "(%s); trying AXFR",
 		    j->zone->name, (unsigned long)j->prev_serial, j->desired->err.msg);
-		zone_free(j->desired);
-		free(j->desired);
-		j->desired = NULL;
+		zone_drop(&j->desired);
 		return -1;
 	}
 	return 0;
@@ -843,7 +845,6 @@ soa_checked(struct r53_op *op)
 			    soa.serial == j->prev_serial;
 	}
 	r53list_free(&j->list);
-	r53list_init(&j->list);
 	if (same) {
 		j->verify = 0;
 	} else {
@@ -1066,20 +1067,10 @@ sync_free(struct sync_job *j)
 	free(j->op.user);
 	j->op.user = NULL;
 	plan_free(&j->plan);
-	plan_init(&j->plan);
 	r53list_free(&j->list);
-	r53list_init(&j->list);
 	zone_changes_free(&j->changes);
-	if (j->desired) {
-		zone_free(j->desired);
-		free(j->desired);
-		j->desired = NULL;
-	}
-	if (j->synced) {
-		zone_free(j->synced);
-		free(j->synced);
-		j->synced = NULL;
-	}
+	zone_drop(&j->desired);
+	zone_drop(&j->synced);
 	free(j->synced_soa);
 	j->synced_soa = NULL;
 	cache_rec_free(&j->rec);
