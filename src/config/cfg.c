@@ -482,11 +482,11 @@ rd_hosted_zone_id(struct parse *ps, const cJSON *v, const struct where *w, struc
 	 * goes into request paths (Route 53 API Reference, GetHostedZone). */
 	if ((id = strrchr(z->hosted_zone_id, '/')))
 		memmove(z->hosted_zone_id, id + 1, strlen(id));
-	if (!*z->hosted_zone_id || strlen(z->hosted_zone_id) > 32)
+	/* 1 to 32 letters and digits. */
+	for (id = z->hosted_zone_id; isalnum((unsigned char)*id); id++)
+		;
+	if (*id || id == z->hosted_zone_id || id - z->hosted_zone_id > 32)
 		return bad(e, w, "%s is not a hosted zone ID", shown(v, buf, sizeof buf));
-	for (const char *p = z->hosted_zone_id; *p; p++)
-		if (!isalnum((unsigned char)*p))
-			return bad(e, w, "%s is not a hosted zone ID", shown(v, buf, sizeof buf));
 	return 0;
 }
 
@@ -1275,7 +1275,8 @@ glob_match(const char *pat, const char *s)
 int
 cfg_ignored(const struct cfg_zone *z, const char *name, uint16_t type)
 {
-	char full[DNS_NAME_TEXT_MAX], rel[DNS_NAME_TEXT_MAX];
+	char full[DNS_NAME_TEXT_MAX], below[DNS_NAME_TEXT_MAX];
+	const char *rel = full;
 	size_t n = strlen(name), zl = strlen(z->name) - 1;
 
 	if (n >= sizeof full)
@@ -1286,12 +1287,12 @@ cfg_ignored(const struct cfg_zone *z, const char *name, uint16_t type)
 		full[i] = (char)tolower((unsigned char)name[i]);
 	if (n && full[n - 1] == '.')
 		full[--n] = '\0';
-	if (n == zl)
-		fmt_snprintf(rel, sizeof rel, "@");
-	else if (n > zl && full[n - zl - 1] == '.' && !strncmp(full + n - zl, z->name, zl))
-		fmt_snprintf(rel, sizeof rel, "%.*s", (int)(n - zl - 1), full);
-	else
-		fmt_snprintf(rel, sizeof rel, "%s", full);
+	if (n == zl) {
+		rel = "@";
+	} else if (n > zl && full[n - zl - 1] == '.' && !strncmp(full + n - zl, z->name, zl)) {
+		fmt_snprintf(below, sizeof below, "%.*s", (int)(n - zl - 1), full);
+		rel = below;
+	}
 
 	for (int i = 0; i < z->nignore; i++) {
 		const struct cfg_ignore *ig = &z->ignore[i];
