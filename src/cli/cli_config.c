@@ -14,14 +14,21 @@
 #include "config/cfg.h"
 #include "net/proxy.h"
 
+/* " ADDR" for each of a[0..n). */
+static void
+print_addrs(const struct net_addr *a, int n)
+{
+	char text[NET_ADDR_STRLEN];
+
+	for (int i = 0; i < n; i++)
+		fmt_printf(" %s", net_addr_str(&a[i], text, sizeof text));
+}
+
 static void
 print_zone(const struct cfg_zone *z)
 {
-	char a[NET_ADDR_STRLEN];
-
 	fmt_printf("zone %s\n  primaries:", z->name);
-	for (int i = 0; i < z->nprimaries; i++)
-		fmt_printf(" %s", net_addr_str(&z->primaries[i], a, sizeof a));
+	print_addrs(z->primaries, z->nprimaries);
 	fmt_printf("\n  hosted zone: %s\n",
 	    z->hosted_zone_id                 ? z->hosted_zone_id :
 		z->kind == CFG_ZONE_PRIVATE ? "by name, private" :
@@ -43,13 +50,14 @@ print_zone(const struct cfg_zone *z)
 	}
 }
 
+/* lead, then " SCHEME via HOST:PORT (FROM)" or " SCHEME direct". */
 static void
-print_proxy(const char *scheme, const struct proxy *p, const char *from)
+print_proxy(const char *lead, const char *scheme, const struct proxy *p, const char *from)
 {
 	if (p->url.host[0])
-		fmt_printf(" %s via %s (%s)", scheme, p->url.hostport, from);
+		fmt_printf("%s %s via %s (%s)", lead, scheme, p->url.hostport, from);
 	else
-		fmt_printf(" %s direct", scheme);
+		fmt_printf("%s %s direct", lead, scheme);
 }
 
 int
@@ -60,14 +68,14 @@ cmd_check_config(const struct cmd_args *args)
 	struct proxy_conf pc;
 	struct err e = { 0 };
 	char a[NET_ADDR_STRLEN];
+	int rc = CMD_OK;
 
 	if (cfg_load(&c, path, &e) < 0) {
 		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
 		return CMD_FAIL;
 	}
 	fmt_printf("%s: ok\nlisten:", path);
-	for (int i = 0; i < c.nlisten; i++)
-		fmt_printf(" %s", net_addr_str(&c.listen[i], a, sizeof a));
+	print_addrs(c.listen, c.nlisten);
 	fmt_printf("\nnotify from:");
 	for (int i = 0; i < c.nnotify_from; i++)
 		fmt_printf(" %s/%d", net_addr_ip_str(&c.notify_from[i].addr, a, sizeof a),
@@ -93,15 +101,14 @@ cmd_check_config(const struct cmd_args *args)
 	    c.aws.region ? c.aws.region : "us-east-1", c.aws.max_requests_per_second);
 	if (proxy_conf_init(&pc, c.aws.proxy, &e) < 0) {
 		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
-		cfg_free(&c);
-		return CMD_FAIL;
+		rc = CMD_FAIL;
+	} else {
+		print_proxy("proxy:", "https", &pc.https, pc.https_from);
+		print_proxy(",", "http", &pc.http, pc.http_from);
+		fmt_printf("%s%.200s\n", pc.no_proxy ? "; NO_PROXY " : "",
+		    pc.no_proxy ? pc.no_proxy : "");
+		proxy_conf_free(&pc);
 	}
-	fmt_printf("proxy:");
-	print_proxy("https", &pc.https, pc.https_from);
-	fmt_printf(",");
-	print_proxy("http", &pc.http, pc.http_from);
-	fmt_printf("%s%.200s\n", pc.no_proxy ? "; NO_PROXY " : "", pc.no_proxy ? pc.no_proxy : "");
-	proxy_conf_free(&pc);
 	cfg_free(&c);
-	return CMD_OK;
+	return rc;
 }

@@ -162,22 +162,24 @@ cmd_xfr(const struct cmd_args *a)
 	case XFR_GOT_DELTA:
 		for (size_t i = 0; i < x.nsteps && rc == 0; i++) {
 			const struct xfr_step *s = &x.steps[i];
-			struct zone del, add;
+			/* What the step deletes ("-"), then what it adds ("+"). */
+			struct zone part[2];
+			static const int kind[2] = { ZONE_DEL, ZONE_ADD };
 
 			if (!json)
 				fmt_printf("; %u -> %u\n", s->from, s->to);
 			/* One step's sets at a time: the delta holds the rest. */
-			zone_init(&del);
-			zone_init(&add);
-			if (zone_delta_part(&x.delta, s->first, s->end, ZONE_DEL, &del) < 0 ||
-			    zone_delta_part(&x.delta, s->first, s->end, ZONE_ADD, &add) < 0)
-				rc = -1;
-			for (size_t j = 0; j < zone_set_count(&del) && rc == 0; j++)
-				rc = print_op(&del, j, '-', s, json);
-			for (size_t j = 0; j < zone_set_count(&add) && rc == 0; j++)
-				rc = print_op(&add, j, '+', s, json);
-			zone_free(&del);
-			zone_free(&add);
+			for (int k = 0; k < 2; k++) {
+				zone_init(&part[k]);
+				if (rc == 0 && zone_delta_part(&x.delta, s->first, s->end, kind[k],
+				    &part[k]) < 0)
+					rc = -1;
+			}
+			for (int k = 0; k < 2; k++) {
+				for (size_t j = 0; j < zone_set_count(&part[k]) && rc == 0; j++)
+					rc = print_op(&part[k], j, "-+"[k], s, json);
+				zone_free(&part[k]);
+			}
 		}
 		break;
 	default:

@@ -37,6 +37,7 @@
 
 #include "config/cfg.h"
 #include "cli/cmd.h"
+#include "cli/plan_print.h"
 #include "codec/dns.h"
 #include "base/fmt.h"
 #include "base/json.h"
@@ -76,17 +77,6 @@ run_op(struct r53_op *op)
 	return -1;
 }
 
-/* A Route 53 name in presentation form (as returned when it does not parse). */
-static const char *
-r53_to_text(const char *name, char *buf, size_t cap)
-{
-	uint8_t w[DNS_NAME_MAX];
-
-	if (dns_name_from_r53(w, sizeof w, name, NULL) < 0 || dns_name_to_text(w, buf, cap) < 0)
-		fmt_snprintf(buf, cap, "%s", name);
-	return buf;
-}
-
 static int
 zones(void)
 {
@@ -99,7 +89,7 @@ zones(void)
 		return CMD_FAIL;
 	}
 	for (size_t i = 0; i < op.nzones; i++)
-		fmt_printf("%s %s %s %ld\n", op.zones[i].id, r53_to_text(op.zones[i].name, name,
+		fmt_printf("%s %s %s %ld\n", op.zones[i].id, plan_print_name(op.zones[i].name, name,
 		    sizeof name), op.zones[i].private_zone ? "private" : "public",
 		    op.zones[i].rrset_count);
 	r53_op_free(&op);
@@ -122,29 +112,24 @@ looks_like_id(const char *s)
 static int
 zone_id(const struct cfg *c, const char *arg, char *id)
 {
-	const struct cfg_zone *z;
+	const struct cfg_zone *z = NULL;
 	struct r53_op op = { 0 };
 	struct err e = { 0 };
-	int i;
+	const char *found = arg;
+	int i = 0;
 
-	if (looks_like_id(arg)) {
-		fmt_snprintf(id, R53_MAX_ID, "%s", arg);
-		return 0;
+	if (!looks_like_id(arg) && !((z = c ? cfg_zone_find(c, arg) : NULL) &&
+	    (found = z->hosted_zone_id))) {
+		r53_op_find_zone(&op, arg, op_done);
+		if (run_op(&op) < 0)
+			i = -1;
+		else if ((i = r53_zone_pick(&op, z ? z->kind : CFG_ZONE_ANY, &e)) < 0)
+			fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		else
+			found = op.zones[i].id;
 	}
-	z = c ? cfg_zone_find(c, arg) : NULL;
-	if (z && z->hosted_zone_id) {
-		fmt_snprintf(id, R53_MAX_ID, "%s", z->hosted_zone_id);
-		return 0;
-	}
-	r53_op_find_zone(&op, arg, op_done);
-	if (run_op(&op) < 0) {
-		r53_op_free(&op);
-		return -1;
-	}
-	if ((i = r53_zone_pick(&op, z ? z->kind : CFG_ZONE_ANY, &e)) < 0)
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
-	else
-		fmt_snprintf(id, R53_MAX_ID, "%s", op.zones[i].id);
+	if (i >= 0)
+		fmt_snprintf(id, R53_MAX_ID, "%s", found);
 	r53_op_free(&op);
 	return i < 0 ? -1 : 0;
 }
@@ -194,9 +179,9 @@ print_special(const struct r53list_set *s, const char *reason, int json)
 	const char *type = rr_type_name(s->type, tn);
 	int alias = s->flags & R53LIST_ALIAS;
 
-	r53_to_text(s->name, name, sizeof name);
+	plan_print_name(s->name, name, sizeof name);
 	if (alias)
-		r53_to_text(s->alias_target, target, sizeof target);
+		plan_print_name(s->alias_target, target, sizeof target);
 	if (json) {
 		/* Built in memory first: one whole line or none. */
 		char *text = NULL;
@@ -348,43 +333,30 @@ dump(const struct cfg *c, const char *arg, int json)
 int
 cmd_r53(const struct cmd_args *a)
 {
-	static struct cfg c;
+	static struct cfg c; /* empty without a file: cfg_free is harmless */
 	struct cfg_aws defaults = { 0 };
 	const char *path = a->opt[CMD_OPT_CONFIG];
 	struct err e = { 0 };
-	int have_cfg = 0, rc;
+	int rc = CMD_FAIL;
 
 	if (!path && access(CFG_DEFAULT_PATH, F_OK) == 0)
 		path = CFG_DEFAULT_PATH;
-	if (path) {
-		if (cfg_load(&c, path, &e) < 0) {
-			fmt_fprintf(stderr, "notify53: %s\n", e.msg);
-			return CMD_FAIL;
-		}
-		have_cfg = 1;
+	if (path && cfg_load(&c, path, &e) < 0) {
+		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		return CMD_FAIL;
 	}
 	defaults.max_requests_per_second = CFG_DEFAULT_AWS_RATE;
-	if (!(r = calloc(1, sizeof *r))) {
+	if (!(r = calloc(1, sizeof *r)))
 		fmt_fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *r);
-		if (have_cfg)
-			cfg_free(&c);
-		return CMD_FAIL;
-	}
-	if (r53_init(&r->client, have_cfg ? &c.aws : &defaults, &e) < 0) {
+	else if (r53_init(&r->client, path ? &c.aws : &defaults, &e) < 0)
 		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+	else
+		rc = !a->noperands ? zones() : dump(path ? &c : NULL, a->operands[0],
+		    a->opt[CMD_OPT_JSON] != NULL);
+	if (r)
 		r53_free(&r->client);
-		free(r);
-		r = NULL;
-		if (have_cfg)
-			cfg_free(&c);
-		return CMD_FAIL;
-	}
-	rc = !a->noperands ? zones() : dump(have_cfg ? &c : NULL, a->operands[0],
-	    a->opt[CMD_OPT_JSON] != NULL);
-	r53_free(&r->client);
 	free(r);
 	r = NULL;
-	if (have_cfg)
-		cfg_free(&c);
+	cfg_free(&c);
 	return rc;
 }

@@ -52,15 +52,19 @@ struct run {
 	int plan;                /* the plan command */
 	int json, dry_run, force, wait, full;
 	const char *cache_dir;   /* sync records, or NULL */
-	const struct cfg_zone **zones;
-	const char **zone_ids;   /* known hosted zone IDs (account listing) or NULL */
-	char (*found)[R53_MAX_ID]; /* IDs find_ids took from the listing */
-	int *found_private;      /* ... of private hosted zones */
+	struct pick {            /* per zone to work on */
+		const struct cfg_zone *zone;
+		const char *id;  /* known hosted zone ID (account listing) or NULL */
+		struct sync_job *job;
+	} *picks;
+	struct found {           /* per zone: the ID find_ids took from the listing */
+		char id[R53_MAX_ID];
+		int private_zone;
+	} *found;
 	struct r53_op listing;   /* the account's hosted zones, when listed */
 	size_t nzones;
 	struct cfg_zone *aws;    /* zones found in the account */
 	size_t naws;
-	struct sync_job **jobs;
 	size_t started, ended, printed;
 	int failed, pending;
 	int64_t t0;
@@ -86,15 +90,22 @@ print_notes(const struct sync_job *j, const char *zone)
 	}
 }
 
+/* j's plan on stdout: JSON Lines, or text coloured on a terminal. */
+static void
+show_plan(const struct sync_job *j, int json)
+{
+	struct plan_opts o;
+
+	plan_opts_init(&o, j->zone);
+	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
+	    json ? PLAN_PRINT_JSON : isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
+}
+
 static void
 print_plan(struct sync_job *j)
 {
-	struct plan_opts o;
-	unsigned flags = run->json ? PLAN_PRINT_JSON : 0;
 	char zone[SYNC_ZONE_TEXT_MAX];
 
-	if (!run->json && isatty(STDOUT_FILENO))
-		flags |= PLAN_PRINT_COLOR;
 	if (j->status == SYNC_FAILED) {
 		fmt_fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
 		run->failed = 1;
@@ -107,8 +118,7 @@ print_plan(struct sync_job *j)
 		    "current as the sync record says\n" : "compared with a full listing\n");
 	if (!run->json && j->basis == SYNC_BASIS_RECORD)
 		fmt_printf("%lu\n", (unsigned long)j->record_serial);
-	plan_opts_init(&o, j->zone);
-	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout, flags);
+	show_plan(j, run->json);
 	if (j->plan.nchanges)
 		run->pending = 1;
 }
@@ -119,15 +129,10 @@ print_sync(struct sync_job *j)
 	char line[SYNC_RESULT_MAX], zone[SYNC_ZONE_TEXT_MAX];
 
 	sync_job_zone(j, zone, sizeof zone);
-	if (j->dry_run && j->status != SYNC_FAILED) {
-		struct plan_opts o;
-
-		plan_opts_init(&o, j->zone);
-		plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
-		    isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
-	} else {
+	if (j->dry_run && j->status != SYNC_FAILED)
+		show_plan(j, 0);
+	else
 		print_notes(j, zone);
-	}
 	for (size_t i = 0; i < j->nrefused; i++)
 		fmt_fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
@@ -148,8 +153,8 @@ static void start_jobs(void);
 static void
 flush_jobs(void)
 {
-	while (run->printed < run->started && run->jobs[run->printed]->step == SYNC_DONE) {
-		struct sync_job *j = run->jobs[run->printed];
+	while (run->printed < run->started && run->picks[run->printed].job->step == SYNC_DONE) {
+		struct sync_job *j = run->picks[run->printed].job;
 
 		if (run->plan)
 			print_plan(j);
@@ -158,7 +163,7 @@ flush_jobs(void)
 		fflush(stdout);
 		sync_free(j);
 		free(j);
-		run->jobs[run->printed++] = NULL;
+		run->picks[run->printed++].job = NULL;
 	}
 }
 
@@ -178,7 +183,7 @@ start_jobs(void)
 {
 	while (run->started < run->nzones && run->started - run->printed < SYNC_CLI_JOBS) {
 		struct sync_job *j = calloc(1, sizeof *j);
-		size_t i = run->started;
+		const struct pick *pk = &run->picks[run->started];
 
 		if (!j) {
 			fmt_fprintf(stderr, "notify53: out of memory\n");
@@ -186,8 +191,8 @@ start_jobs(void)
 			loop_stop();
 			return;
 		}
-		run->jobs[run->started++] = j;
-		j->zone = run->zones[i];
+		run->picks[run->started++].job = j;
+		j->zone = pk->zone;
 		j->r53 = &run->client;
 		j->safety = run->cfg.safety;
 		j->dry_run = run->plan || run->dry_run;
@@ -197,10 +202,12 @@ start_jobs(void)
 		j->reconcile = run->cfg.reconcile_interval;
 		j->full = run->full;
 		j->done = job_done;
-		if (run->zone_ids[i]) {
-			fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", run->zone_ids[i]);
-			j->zone_private = run->found && run->zone_ids[i] == run->found[i] ?
-			    run->found_private[i] : j->zone->kind == CFG_ZONE_PRIVATE;
+		if (pk->id) {
+			const struct found *f = run->found ? &run->found[pk - run->picks] : NULL;
+
+			fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", pk->id);
+			j->zone_private = f && pk->id == f->id ? f->private_zone :
+			    j->zone->kind == CFG_ZONE_PRIVATE;
 		}
 		sync_start(j);
 	}
@@ -257,22 +264,21 @@ find_ids(void)
 	size_t lack = 0;
 
 	for (size_t i = 0; i < run->nzones; i++)
-		lack += !run->zone_ids[i] && !run->zones[i]->hosted_zone_id &&
-		    !(run->cache_dir && cache_exists(run->cache_dir, run->zones[i]));
+		lack += !run->picks[i].id && !run->picks[i].zone->hosted_zone_id &&
+		    !(run->cache_dir && cache_exists(run->cache_dir, run->picks[i].zone));
 	if (lack < SYNC_LIST_ZONES_MIN)
 		return 0;
 	if (!run->cfg.zones_from_aws && list_account("finding the hosted zones") < 0)
 		return -1;
-	if (!(run->found = calloc(run->nzones + 1, sizeof *run->found)) ||
-	    !(run->found_private = calloc(run->nzones + 1, sizeof *run->found_private))) {
+	if (!(run->found = calloc(run->nzones + 1, sizeof *run->found))) {
 		fmt_fprintf(stderr, "notify53: out of memory\n");
 		return -1;
 	}
 	for (size_t i = 0; i < run->nzones; i++)
-		if (!run->zone_ids[i] && !run->zones[i]->hosted_zone_id &&
-		    acct_zone_id(run->listing.zones, run->listing.nzones, run->zones[i],
-		    run->found[i], &run->found_private[i]) == 0)
-			run->zone_ids[i] = run->found[i];
+		if (!run->picks[i].id && !run->picks[i].zone->hosted_zone_id &&
+		    acct_zone_id(run->listing.zones, run->listing.nzones, run->picks[i].zone,
+		    run->found[i].id, &run->found[i].private_zone) == 0)
+			run->picks[i].id = run->found[i].id;
 	return 0;
 }
 
@@ -294,10 +300,7 @@ pick_zones(char **names, int nnames)
 {
 	size_t all = (size_t)run->cfg.nzones + run->naws, n = 0;
 
-	run->zones = calloc(all + 1, sizeof *run->zones);
-	run->zone_ids = calloc(all + 1, sizeof *run->zone_ids);
-	run->jobs = calloc(all + 1, sizeof *run->jobs);
-	if (!run->zones || !run->zone_ids || !run->jobs) {
+	if (!(run->picks = calloc(all + 1, sizeof *run->picks))) {
 		fmt_fprintf(stderr, "notify53: out of memory\n");
 		return -1;
 	}
@@ -310,15 +313,15 @@ pick_zones(char **names, int nnames)
 			want = zone_is(z, names[k]);
 		if (!want)
 			continue;
-		run->zones[n] = z;
+		run->picks[n].zone = z;
 		/* IDs from the account's listing need no GetHostedZone check. */
-		run->zone_ids[n++] = i < (size_t)run->cfg.nzones ? NULL : z->hosted_zone_id;
+		run->picks[n++].id = i < (size_t)run->cfg.nzones ? NULL : z->hosted_zone_id;
 	}
 	for (int k = 0; k < nnames; k++) {
 		int found = 0;
 
 		for (size_t i = 0; i < n && !found; i++)
-			found = zone_is(run->zones[i], names[k]);
+			found = zone_is(run->picks[i].zone, names[k]);
 		if (!found) {
 			fmt_fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run->cfg.path,
 			    run->cfg.zones_from_aws ? " nor in the account" : "");
@@ -333,18 +336,15 @@ static void
 cleanup(void)
 {
 	for (size_t i = 0; i < run->started; i++)
-		if (run->jobs && run->jobs[i]) {
-			sync_cancel(run->jobs[i]);
-			free(run->jobs[i]);
+		if (run->picks && run->picks[i].job) {
+			sync_cancel(run->picks[i].job);
+			free(run->picks[i].job);
 		}
 	r53_free(&run->client);
 	acct_zones_free(run->aws, run->naws);
 	r53_op_free(&run->listing);
 	free(run->found);
-	free(run->found_private);
-	free(run->zones);
-	free(run->zone_ids);
-	free(run->jobs);
+	free(run->picks);
 	cfg_free(&run->cfg);
 }
 

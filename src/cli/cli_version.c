@@ -21,11 +21,8 @@ int
 cmd_version(const struct cmd_args *a)
 {
 	(void)a;
-	fmt_printf("notify53 %s\n", NOTIFY53_VERSION);
-	fmt_printf("bearssl %s\n", BEARSSL_VERSION);
-	fmt_printf("cjson %s\n", cJSON_Version());
-	fmt_printf("build-time %lld\n", (long long)version_build_time());
-	fmt_printf("options:\n");
+	fmt_printf("notify53 %s\nbearssl %s\ncjson %s\nbuild-time %lld\noptions:\n",
+	    NOTIFY53_VERSION, BEARSSL_VERSION, cJSON_Version(), (long long)version_build_time());
 	for (const char *p = version_options; *p; p += strlen(p) + 1) {
 		const char *value = p + strlen(p) + 1;
 

@@ -137,14 +137,28 @@ usage_error(const char *w, const char *why, const char *s1, const char *s2)
 	return CMD_USAGE;
 }
 
+/* The help line of every command called w (NULL: of all); returns the
+ * options they take. */
+static unsigned
+help_lines(const char *w)
+{
+	unsigned all = 0;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!w || first_is(&commands[i], w)) {
+			fmt_printf("  %-12s %s\n", commands[i].name, commands[i].help);
+			all |= commands[i].opts;
+		}
+	return all;
+}
+
 /* `notify53 help`: the commands. */
 static void
 help_all(void)
 {
 	usage(stdout, NULL);
 	fputs("\ncommands:\n", stdout);
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fmt_printf("  %-12s %s\n", commands[i].name, commands[i].help);
+	help_lines(NULL);
 	fputs("\n'notify53 COMMAND --help' shows a command's options.\n", stdout);
 }
 
@@ -152,15 +166,11 @@ help_all(void)
 static void
 help_cmd(const char *w)
 {
-	unsigned all = 0;
+	unsigned all;
 
 	usage(stdout, w);
 	putchar('\n');
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (first_is(&commands[i], w)) {
-			fmt_printf("  %-12s %s\n", commands[i].name, commands[i].help);
-			all |= commands[i].opts;
-		}
+	all = help_lines(w);
 	for (int o = 0; o < CMD_NOPTS; o++) {
 		if (!(all & CMD_O(o)))
 			continue;

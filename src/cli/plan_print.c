@@ -8,24 +8,22 @@
 #include "codec/dns.h"
 #include "codec/rr.h"
 
-/* Presentation form of a Route 53 name (as given when it does not parse). */
-static const char *
-present(const char *r53, char *buf, size_t cap)
+const char *
+plan_print_name(const char *name, char *buf, size_t cap)
 {
 	uint8_t wire[DNS_NAME_MAX];
 
-	if (dns_name_from_r53(wire, sizeof wire, r53, NULL) < 0 ||
+	if (dns_name_from_r53(wire, sizeof wire, name, NULL) < 0 ||
 	    dns_name_to_text(wire, buf, cap) < 0)
-		return r53;
+		fmt_snprintf(buf, cap, "%s", name);
 	return buf;
 }
 
 static void
-values_text(FILE *f, uint32_t ttl, int n, const char *const *v)
+values_text(FILE *f, const char *lead, int n, const char *const *v)
 {
-	fmt_fprintf(f, "%lu", (unsigned long)ttl);
 	for (int k = 0; k < n; k++)
-		fmt_fprintf(f, "%s%s", k ? " | " : " ", v[k]);
+		fmt_fprintf(f, "%s%s", k ? " | " : lead, v[k]);
 }
 
 static void
@@ -106,7 +104,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		if (in->hidden)
 			continue;
 		type = rr_type_name(ch->set.type, tn);
-		present(ch->set.name, name, sizeof name);
+		plan_print_name(ch->set.name, name, sizeof name);
 		if (json) {
 			json_zone(f, zone, hosted_zone, private_zone);
 			fmt_fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
@@ -122,16 +120,13 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		}
 		fmt_fprintf(f, "%s%c %s ", color ? col[in->kind] : "", sign[in->kind], name);
 		if (in->kind == PLAN_UPDATE) {
-			fmt_fprintf(f, "%s\n    old: ", type);
-			values_text(f, in->old_ttl, in->old_nvalues, in->old_values);
-			fputs("\n    new: ", f);
-		} else
+			fmt_fprintf(f, "%s\n    old: %lu", type, (unsigned long)in->old_ttl);
+			values_text(f, " ", in->old_nvalues, in->old_values);
+			fmt_fprintf(f, "\n    new: %lu", (unsigned long)ch->set.ttl);
+		} else {
 			fmt_fprintf(f, "%lu %s ", (unsigned long)ch->set.ttl, type);
-		if (in->kind == PLAN_UPDATE)
-			values_text(f, ch->set.ttl, ch->set.nvalues, ch->set.values);
-		else
-			for (int k = 0; k < ch->set.nvalues; k++)
-				fmt_fprintf(f, "%s%s", k ? " | " : "", ch->set.values[k]);
+		}
+		values_text(f, in->kind == PLAN_UPDATE ? " " : "", ch->set.nvalues, ch->set.values);
 		fmt_fprintf(f, "%s\n", color ? "\033[0m" : "");
 	}
 	for (size_t i = 0; i < p->nnotes; i++) {

@@ -372,23 +372,37 @@ has_port(const char *s)
 	return colon && !strchr(colon + 1, ':');
 }
 
+/* A non-empty list of at most max addresses into out (port: where one
+ * gives none); returns how many, or -1. */
 static int
-rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+get_addrs(const cJSON *v, const struct where *w, struct err *e, int max, const char *what,
+    int port, struct net_addr *out)
 {
-	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_LISTEN,
-	    "must be a non-empty list of addresses", "addresses") < 0)
+	if (list_check(v, w, e, cJSON_Array, 1, max, "must be a non-empty list of addresses",
+	    what) < 0)
 		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
-		if (get_addr(a, &aw, e, CFG_DEFAULT_NOTIFY_PORT, &c->listen[i]) < 0)
+		if (get_addr(a, &aw, e, port, &out[i]) < 0)
 			return -1;
-		ps->listen_has_port[i] = has_port(a->valuestring);
 	}
-	c->nlisten = i;
+	return i;
+}
+
+static int
+rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	struct cfg *c = ps->c;
+	int n = get_addrs(v, w, e, CFG_MAX_LISTEN, "addresses", CFG_DEFAULT_NOTIFY_PORT, c->listen);
+
+	if (n < 0)
+		return -1;
+	c->nlisten = 0;
+	for (const cJSON *a = v->child; a; a = a->next)
+		ps->listen_has_port[c->nlisten++] = has_port(a->valuestring);
 	return 0;
 }
 
@@ -468,11 +482,11 @@ rd_hosted_zone_id(struct parse *ps, const cJSON *v, const struct where *w, struc
 	 * goes into request paths (Route 53 API Reference, GetHostedZone). */
 	if ((id = strrchr(z->hosted_zone_id, '/')))
 		memmove(z->hosted_zone_id, id + 1, strlen(id));
-	if (!*z->hosted_zone_id || strlen(z->hosted_zone_id) > 32)
+	/* 1 to 32 letters and digits. */
+	for (id = z->hosted_zone_id; isalnum((unsigned char)*id); id++)
+		;
+	if (*id || id == z->hosted_zone_id || id - z->hosted_zone_id > 32)
 		return bad(e, w, "%s is not a hosted zone ID", shown(v, buf, sizeof buf));
-	for (const char *p = z->hosted_zone_id; *p; p++)
-		if (!isalnum((unsigned char)*p))
-			return bad(e, w, "%s is not a hosted zone ID", shown(v, buf, sizeof buf));
 	return 0;
 }
 
@@ -480,18 +494,11 @@ static int
 rd_primaries(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
 	struct cfg_zone *z = ps->zone;
-	int i = 0;
+	int n = get_addrs(v, w, e, CFG_MAX_PRIMARIES, "primaries", 53, z->primaries);
 
-	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_PRIMARIES,
-	    "must be a non-empty list of addresses", "primaries") < 0)
+	if (n < 0)
 		return -1;
-	for (const cJSON *a = v->child; a; a = a->next, i++) {
-		struct where aw = { w, NULL, i };
-
-		if (get_addr(a, &aw, e, 53, &z->primaries[i]) < 0)
-			return -1;
-	}
-	z->nprimaries = i;
+	z->nprimaries = n;
 	return 0;
 }
 
@@ -1268,7 +1275,8 @@ glob_match(const char *pat, const char *s)
 int
 cfg_ignored(const struct cfg_zone *z, const char *name, uint16_t type)
 {
-	char full[DNS_NAME_TEXT_MAX], rel[DNS_NAME_TEXT_MAX];
+	char full[DNS_NAME_TEXT_MAX], below[DNS_NAME_TEXT_MAX];
+	const char *rel = full;
 	size_t n = strlen(name), zl = strlen(z->name) - 1;
 
 	if (n >= sizeof full)
@@ -1279,12 +1287,12 @@ cfg_ignored(const struct cfg_zone *z, const char *name, uint16_t type)
 		full[i] = (char)tolower((unsigned char)name[i]);
 	if (n && full[n - 1] == '.')
 		full[--n] = '\0';
-	if (n == zl)
-		fmt_snprintf(rel, sizeof rel, "@");
-	else if (n > zl && full[n - zl - 1] == '.' && !strncmp(full + n - zl, z->name, zl))
-		fmt_snprintf(rel, sizeof rel, "%.*s", (int)(n - zl - 1), full);
-	else
-		fmt_snprintf(rel, sizeof rel, "%s", full);
+	if (n == zl) {
+		rel = "@";
+	} else if (n > zl && full[n - zl - 1] == '.' && !strncmp(full + n - zl, z->name, zl)) {
+		fmt_snprintf(below, sizeof below, "%.*s", (int)(n - zl - 1), full);
+		rel = below;
+	}
 
 	for (int i = 0; i < z->nignore; i++) {
 		const struct cfg_ignore *ig = &z->ignore[i];
