@@ -454,6 +454,7 @@ changed(struct r53_op *op)
 {
 	struct sync_job *j = op_job(op);
 	size_t first = j->bisect_first, n = j->bisect_count, half;
+	int bad;
 
 	switch (op->status) {
 	case R53_OK:
@@ -477,10 +478,8 @@ changed(struct r53_op *op)
 				  "the batch", j->zone->name, half, half == 1 ? "" : "s",
 			    half == 1 ? "is" : "are");
 			r53_op_free(op);
-			if (half < n && push_range(j, first, n - half) < 0) {
-				fail(j, "out of memory");
-				return;
-			}
+			if (half < n && push_range(j, first, n - half) < 0)
+				goto nomem;
 			send_next(j);
 			return;
 		}
@@ -497,18 +496,12 @@ changed(struct r53_op *op)
 		}
 		/* Refused again: bisect along owner names until the sets
 		 * Route 53 refuses are alone; the halves go out in order. */
-		if ((half = plan_split(&j->plan, first, n)) > 0) {
-			if (push_range(j, first + half, n - half) < 0 || push_range(j, first, half) < 0) {
-				fail(j, "out of memory");
-				r53_op_free(op);
-				return;
-			}
-		} else if (refuse_range(j, first, n) < 0) {
-			r53_op_free(op);
-			fail(j, "out of memory");
-			return;
-		}
+		half = plan_split(&j->plan, first, n);
+		bad = half > 0 ? push_range(j, first + half, n - half) < 0 ||
+		    push_range(j, first, half) < 0 : refuse_range(j, first, n) < 0;
 		r53_op_free(op);
+		if (bad)
+			goto nomem;
 		send_next(j);
 		return;
 	case R53_ERR_UNKNOWN_OUTCOME: {
@@ -528,6 +521,8 @@ changed(struct r53_op *op)
 		fail_op(j, "ChangeResourceRecordSets");
 		return;
 	}
+nomem:
+	fail(j, "out of memory");
 }
 
 static void
@@ -635,6 +630,16 @@ have_zone(struct sync_job *j)
 		list_zone(j);
 }
 
+/* The hosted zone is zone i of op's answer: on to the plan or listing. */
+static void
+use_zone(struct sync_job *j, struct r53_op *op, size_t i)
+{
+	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
+	j->zone_private = op->zones[i].private_zone;
+	r53_op_free(op);
+	have_zone(j);
+}
+
 /* Is the Route 53 name r53 the zone's name? */
 static int
 same_zone(const struct sync_job *j, const char *r53)
@@ -674,10 +679,7 @@ got_zone(struct r53_op *op)
 		    j->zone->hosted_zone_id, priv ? "private" : "public", priv ? "false" : "true");
 		return;
 	}
-	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[0].id);
-	j->zone_private = op->zones[0].private_zone;
-	r53_op_free(op);
-	have_zone(j);
+	use_zone(j, op, 0);
 }
 
 static void
@@ -696,10 +698,7 @@ found_zone(struct r53_op *op)
 		fail(j, "%s", e.msg);
 		return;
 	}
-	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
-	j->zone_private = op->zones[i].private_zone;
-	r53_op_free(op);
-	have_zone(j);
+	use_zone(j, op, (size_t)i);
 }
 
 static void
