@@ -744,10 +744,11 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 {
 	struct plan *p = c->p;
 	struct zone_set s;
-	struct rr_soa cur, want;
+	struct rr_soa soa;
 	struct err why = { 0 };
-	uint8_t rd[2 * DNS_NAME_MAX + 20], old[2 * DNS_NAME_MAX + 20];
-	size_t len, n, ml, rl;
+	uint8_t rd[2 * DNS_NAME_MAX + 20];
+	const uint8_t *nums;
+	size_t n;
 	const char *text;
 	long ol;
 	struct item *it;
@@ -767,8 +768,8 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 		return 0;
 	}
 	zone_set_get(z, (size_t)i, &s);
-	if ((ol = rr_from_r53(DNS_TYPE_SOA, r53, strlen(r53), old, sizeof old, &why)) < 0 ||
-	    rr_soa_parse(&cur, old, (size_t)ol, &why) < 0) {
+	if ((ol = rr_from_r53(DNS_TYPE_SOA, r53, strlen(r53), rd, sizeof rd, &why)) < 0 ||
+	    rr_soa_parse(&soa, rd, (size_t)ol, &why) < 0) {
 		p->nskipped++;
 		note(p, PLAN_WARN, "SOA left alone: Route 53's value does not parse: %s", why.msg);
 		return 0;
@@ -777,31 +778,20 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 		size_t dl;
 		const uint8_t *d = zone_set_rdata(z, (size_t)i, 0, &dl);
 
-		if (s.count != 1 || rr_soa_parse(&want, d, dl, &why) < 0) {
+		if (s.count != 1 || rr_soa_parse(&soa, d, dl, &why) < 0) {
 			p->nerrors++;
 			note(p, PLAN_ERROR, "SOA not synced: the primary's SOA is malformed");
 			return 0;
 		}
+		nums = d + dl - 20;
 	}
-	if (cur.serial == want.serial && cur.refresh == want.refresh && cur.retry == want.retry &&
-	    cur.expire == want.expire && cur.minimum == want.minimum && r53_ttl == s.ttl)
+	/* Both parsed whole: each rdata is its two names, uncompressed, then
+	 * the five numbers in 20 octets (RFC 1035 section 3.3.13). Route 53's
+	 * names, as it spells them, and the primary's numbers. */
+	if (!memcmp(rd + ol - 20, nums, 20) && r53_ttl == s.ttl)
 		return 0;
-	/* Route 53's names, as it spells them, and the primary's numbers. */
-	ml = dns_name_len(cur.mname);
-	rl = dns_name_len(cur.rname);
-	memcpy(rd, cur.mname, ml);
-	memcpy(rd + ml, cur.rname, rl);
-	len = ml + rl;
-	for (int k = 0; k < 5; k++) {
-		uint32_t v = k == 0 ? want.serial : k == 1 ? want.refresh : k == 2 ? want.retry :
-		    k == 3 ? want.expire : want.minimum;
-
-		rd[len++] = (uint8_t)(v >> 24);
-		rd[len++] = (uint8_t)(v >> 16);
-		rd[len++] = (uint8_t)(v >> 8);
-		rd[len++] = (uint8_t)v;
-	}
-	if (!(text = render(p, DNS_TYPE_SOA, rd, len, &n, &why)))
+	memcpy(rd + ol - 20, nums, 20);
+	if (!(text = render(p, DNS_TYPE_SOA, rd, (size_t)ol, &n, &why)))
 		return -1; /* well formed by construction: only memory fails */
 	if (!(it = item_new(c, c->apex, old_name, DNS_TYPE_SOA, R53_UPSERT, PLAN_UPDATE, s.ttl)))
 		return -1;
