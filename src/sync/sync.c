@@ -95,10 +95,9 @@ sync_result(const struct sync_job *j, char *buf, size_t cap)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	if (j->status == SYNC_CURRENT) {
-		add(buf, cap, &n, "serial %lu current", (unsigned long)j->serial);
-	} else if (j->status == SYNC_UNCHANGED) {
-		add(buf, cap, &n, "serial %lu unchanged since the last try", (unsigned long)j->serial);
+	if (j->status == SYNC_CURRENT || j->status == SYNC_UNCHANGED) {
+		add(buf, cap, &n, "serial %lu %s", (unsigned long)j->serial,
+		    j->status == SYNC_CURRENT ? "current" : "unchanged since the last try");
 	} else {
 		if (j->has_soa)
 			add(buf, cap, &n, "serial %lu%s, ", (unsigned long)j->serial,
