@@ -28,10 +28,19 @@ make -s O="$tmp/o" CC=gcc STATIC=0 CFLAGS=-Os CPPFLAGS=-DLOOP_MAX_FDS=99 "$tmp/o
 tap_ok "an option overridden with CPPFLAGS is the compiled value" \
 	sh -c "strings -n 2 '$tmp/o/options.o' | grep -A1 -x LOOP_MAX_FDS | grep -qx 99"
 
-# Without musl-gcc: one line naming the package, nothing built.
+# The default compiler is the musl toolchain of this machine's release
+# target (the Makefile says why), when its gcc is installed.
+native=$(sh tools/cross.sh native)
+if [ -n "$native" ]; then
+	tap_ok "make's default CC is the $native release toolchain" sh -c \
+		"make -s -p -n notify53 2>/dev/null | grep -qx 'CC := $PWD/build/toolchain/$native/bin/musl-gcc'"
+fi
+
+# Without that gcc and without musl-gcc: one line naming the package,
+# nothing built.
 mkdir "$tmp/bin"
 for f in /usr/bin/* /bin/*; do
-	case "$(basename "$f")" in musl-gcc) continue ;; esac
+	case "$(basename "$f")" in musl-gcc | *-linux-gnu*-gcc) continue ;; esac
 	[ -e "$tmp/bin/$(basename "$f")" ] || ln -s "$f" "$tmp/bin/$(basename "$f")"
 done
 PATH=$tmp/bin make O="$tmp/nomusl" "$tmp/nomusl/notify53" >"$tmp/nomusl.log" 2>&1

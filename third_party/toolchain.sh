@@ -58,11 +58,16 @@ rm -rf "$out"
 mkdir -p "$out/musl" "$out/bin"
 
 # musl: the static library and the start files of a static non-PIE binary,
-# every part optimised for size.
+# every part optimised for size. Its malloc is musl's older one
+# (oldmalloc, the default before musl 1.2.1): 3.3 KB smaller than mallocng,
+# with the same peak memory in make bench's full syncs of 10,000 and
+# 100,000 sets (2.2 and 11.9 MB). What mallocng adds is detection of heap
+# corruption by the program; ours is checked by ASan, UBSan and valgrind in
+# make check and under the fuzzers instead.
 (
 	cd "$out/musl"
 	"$musl/configure" --target="$triplet" --prefix= --disable-shared --disable-wrapper \
-		--enable-optimize=size CC="$cc" CFLAGS="$abi $nopie $map" >configure.log 2>&1 ||
+		--enable-optimize=size --with-malloc=oldmalloc CC="$cc" CFLAGS="$abi $nopie $map" >configure.log 2>&1 ||
 		{ tail -n 20 configure.log >&2; exit 1; }
 	grep '^SUBARCH' config.mak | sed "s/^/toolchain: $arch: musl /"
 	$make -s CC="$cc" CFLAGS="$abi $nopie $map" CPPFLAGS= LDFLAGS= AR="$triplet-ar" \

@@ -5,6 +5,7 @@
 # from, and the qemu-user emulator and CPU model that run its binaries.
 #
 #   tools/cross.sh list [FIELD VALUE]   the targets (whose FIELD is VALUE)
+#   tools/cross.sh native               this machine's target, if its gcc is here
 #   tools/cross.sh FIELD ARCH           one field of a target:
 #     triplet   Debian's cross toolchain prefix (gcc-TRIPLET package)
 #     abi       flags for every object: musl, the support routines, ours
@@ -88,6 +89,19 @@ list)
 		[ $# -lt 3 ] || [ "$(field "$2")" = "$3" ] || continue
 		echo "$a"
 	done
+	;;
+native)
+	# The target of this machine, when its compiler is installed: the
+	# toolchain of the native build (Makefile).
+	case "$(uname -m)" in
+	x86_64) a=x86_64 ;;
+	aarch64) a=aarch64 ;;
+	i?86) a=i386 ;;
+	riscv64) a=riscv64 ;;
+	*) exit 0 ;;
+	esac
+	target "$a"
+	if command -v "$triplet-gcc" >/dev/null 2>&1; then echo "$a"; fi
 	;;
 check)
 	target "${2:-}"

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cJSON.h"
 #include "base/buf.h"
@@ -42,6 +44,64 @@ put_field(char *dst, size_t cap, const char *s, size_t n, const char *field, str
 			return err_set(e, "%s has a space or control character", field);
 	memcpy(dst, s, n);
 	dst[n] = '\0';
+	return 0;
+}
+
+/* fmt_snprintf(dst, cap, "%s", s) out of line: returns -1 when s did not
+ * fit (dst then holds its start), else 0. */
+static int
+copy(char *dst, size_t cap, const char *s)
+{
+	return fmt_snprintf(dst, cap, "%s", s) >= (int)cap ? -1 : 0;
+}
+
+/* Put what e is about before its message: "profile \"WHAT\": " (quoted) or
+ * "WHAT: ". Returns -1. */
+static int
+err_about(struct err *e, int quoted, const char *what)
+{
+	struct err e2 = { 0 };
+
+	err_set(&e2, quoted ? "profile \"%s\": %s" : "%s: %s", what, e->msg);
+	*e = e2;
+	return -1;
+}
+
+/* The three fields of a creds_value by number: 0 the access key ID, 1 the
+ * secret, 2 the session token. */
+static const unsigned short key_off[3] = { offsetof(struct creds_value, access_key),
+	offsetof(struct creds_value, secret), offsetof(struct creds_value, token) };
+static const unsigned short key_cap[3] = { CREDS_MAX_KEY_ID, SIGV4_MAX_SECRET,
+	CREDS_MAX_TOKEN };
+
+/* The names of those fields in a credentials answer (STS, credential_process)
+ * and in the words of the notify53 config and the environment. */
+static const char *const names_api[3] = { "AccessKeyId", "SecretAccessKey", "SessionToken" };
+static const char *const names_pair[3] = { "access key ID", "secret access key",
+	"session token" };
+
+static int
+put_key(struct creds_value *v, int i, const char *s, size_t n, const char *field,
+	struct err *e)
+{
+	return put_field((char *)v + key_off[i], key_cap[i], s, n, field, e);
+}
+
+/* Keys s[0..2] (s[2] NULL: no token) into v; prefix and names[i] name them
+ * in a message. */
+static int
+put_keys(struct creds_value *v, const char *const s[3], const char *prefix,
+	const char *const names[3], struct err *e)
+{
+	char field[64];
+
+	for (int i = 0; i < 3; i++) {
+		if (!s[i])
+			continue;
+		fmt_snprintf(field, sizeof field, "%s%s", prefix, names[i]);
+		if (put_key(v, i, s[i], strlen(s[i]), field, e) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -89,7 +149,7 @@ creds_check_mode(const char *path)
 		if (!strcmp(warned[i], path))
 			return;
 	if (i < sizeof warned / sizeof warned[0])
-		fmt_snprintf(warned[i], sizeof warned[i], "%s", path);
+		copy(warned[i], sizeof warned[i], path);
 	log_warn("%s holds AWS secrets and is readable by group or others (chmod 600 it)", path);
 }
 
@@ -186,83 +246,87 @@ int
 creds_ini_find(const char *text, size_t len, const char *profile, int config_file,
 	struct creds_value *v, int *section_found, struct err *e)
 {
+	/* Fields 0-2 of a creds_value, then the old name of the token. */
+	static const char *const keys[4] = { "aws_access_key_id", "aws_secret_access_key",
+		"aws_session_token", "aws_security_token" };
 	struct ini_it it = { text, text + len, profile, config_file, 0, 0 };
 	const char *k, *val;
 	size_t kn, vn;
-	int have_id = 0, have_secret = 0;
+	int have[3] = { 0, 0, 0 };
 
 	memset(v, 0, sizeof *v);
 	*section_found = 0;
 	while (ini_next(&it, &k, &kn, &val, &vn)) {
-		int rc = 0;
+		for (int i = 0; i < 4; i++) {
+			int f = i < 3 ? i : 2;
 
-		if (kn == 17 && !strncasecmp(k, "aws_access_key_id", kn)) {
-			rc = put_field(v->access_key, sizeof v->access_key, val, vn,
-			    "aws_access_key_id", e);
-			have_id = vn > 0;
-		} else if (kn == 21 && !strncasecmp(k, "aws_secret_access_key", kn)) {
-			rc = put_field(v->secret, sizeof v->secret, val, vn,
-			    "aws_secret_access_key", e);
-			have_secret = vn > 0;
-		} else if ((kn == 17 && !strncasecmp(k, "aws_session_token", kn)) ||
-		    (kn == 18 && !strncasecmp(k, "aws_security_token", kn))) {
-			rc = put_field(v->token, sizeof v->token, val, vn,
-			    "aws_session_token", e);
-		}
-		if (rc < 0) {
-			value_wipe(v);
-			return -1;
+			if (strlen(keys[i]) != kn || strncasecmp(k, keys[i], kn))
+				continue;
+			if (put_key(v, f, val, vn, keys[f], e) < 0) {
+				value_wipe(v);
+				return -1;
+			}
+			have[f] = vn > 0;
 		}
 	}
 	*section_found = it.found;
-	if (have_id && have_secret)
+	if (have[0] && have[1])
 		return 1;
-	if (have_id || have_secret) {
-		value_wipe(v);
-		return err_set(e, "profile %s has %s but no %s", profile,
-		    have_id ? "aws_access_key_id" : "aws_secret_access_key",
-		    have_id ? "aws_secret_access_key" : "aws_access_key_id");
-	}
 	value_wipe(v);
+	if (have[0] || have[1])
+		return err_set(e, "profile %s has %s but no %s", profile, keys[!have[0]],
+		    keys[have[0]]);
 	return 0;
 }
+
+/* A profile's settings: the AWS config file's key, which is also the name
+ * of the field of struct creds_profile, and the offset of the notify53 "aws"
+ * key of the same meaning in struct cfg_aws (0: none; aws.sts_region for
+ * region). */
+#define PF(f, cfg) { #f, offsetof(struct creds_profile, f), \
+	sizeof ((struct creds_profile *)0)->f, cfg }
+static const struct {
+	const char *key;
+	unsigned short off, cap;
+	unsigned char cfg;
+} pfields[] = {
+	PF(role_arn, offsetof(struct cfg_aws, role_arn)),
+	PF(source_profile, offsetof(struct cfg_aws, source_profile)),
+	PF(credential_source, offsetof(struct cfg_aws, credential_source)),
+	PF(external_id, offsetof(struct cfg_aws, external_id)),
+	PF(role_session_name, offsetof(struct cfg_aws, role_session_name)),
+	PF(duration_seconds, 0),
+	PF(sts_regional_endpoints, offsetof(struct cfg_aws, sts_regional_endpoints)),
+	PF(region, offsetof(struct cfg_aws, sts_region)),
+	PF(web_identity_token_file, offsetof(struct cfg_aws, web_identity_token_file)),
+	PF(credential_process, offsetof(struct cfg_aws, credential_process)),
+};
+#undef PF
+/* The offsets and sizes fit the table's types. */
+typedef char pfields_fit[sizeof(struct creds_profile) <= 0xffff &&
+    offsetof(struct cfg_aws, credential_process) <= 0xff ? 1 : -1];
 
 int
 creds_profile_read(const char *text, size_t len, const char *name, int config_file,
 	struct creds_profile *p, struct err *e)
 {
 	struct ini_it it = { text, text + len, name, config_file, 0, 0 };
-	const struct {
-		const char *key;
-		size_t off, cap;
-	} fields[] = {
-#define F(f) { #f, offsetof(struct creds_profile, f), sizeof p->f }
-		F(role_arn), F(source_profile), F(credential_source), F(external_id),
-		F(role_session_name), F(duration_seconds), F(sts_regional_endpoints), F(region),
-		F(web_identity_token_file), F(credential_process),
-#undef F
-	};
 	const char *k, *val;
 	size_t kn, vn;
 
 	while (ini_next(&it, &k, &kn, &val, &vn)) {
-		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-			char *dst = (char *)p + fields[i].off;
+		for (size_t i = 0; i < sizeof pfields / sizeof pfields[0]; i++) {
+			char *dst = (char *)p + pfields[i].off;
 
-			if (strlen(fields[i].key) != kn || strncasecmp(k, fields[i].key, kn))
+			if (strlen(pfields[i].key) != kn || strncasecmp(k, pfields[i].key, kn))
 				continue;
-			if (vn >= fields[i].cap)
+			if (vn >= pfields[i].cap)
 				return err_set(e, "profile \"%s\": %s is longer than %zu characters",
-				    name, fields[i].key, fields[i].cap - 1);
+				    name, pfields[i].key, (size_t)pfields[i].cap - 1);
 			memcpy(dst, val, vn);
 			dst[vn] = '\0';
-			if (vn && cfg_aws_value_check(fields[i].key, dst, e) < 0) {
-				struct err e2 = { 0 };
-
-				err_set(&e2, "profile \"%s\": %s", name, e->msg);
-				*e = e2;
-				return -1;
-			}
+			if (vn && cfg_aws_value_check(pfields[i].key, dst, e) < 0)
+				return err_about(e, 1, name);
 		}
 	}
 	if (it.found)
@@ -272,25 +336,30 @@ creds_profile_read(const char *text, size_t len, const char *name, int config_fi
 
 /* Read a whole small file (at most CREDS_MAX_FILE bytes) into a heap
  * buffer, NUL-terminated. Returns 0, 1 when it does not exist (skipped by
- * the chain), or -1 with e set. */
+ * the chain), or -1 with e set. With read(2), not stdio: nothing else in
+ * notify53 needs fread. */
 static int
 read_small_file(const char *path, char **out, size_t *len, struct err *e)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_CLOEXEC), bad = 0;
 	char chunk[1024];
 	struct buf b;
-	size_t got;
-	int bad;
+	ssize_t got;
 
-	if (!f)
+	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 1 :
 		    err_set(e, "%s: %s", path, strerror(errno));
 	buf_init(&b, CREDS_MAX_FILE);
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_put(&b, chunk, got) == 0)
-		;
+	while ((got = read(fd, chunk, sizeof chunk)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			bad = 1;
+		if (got < 0 || buf_put(&b, chunk, (size_t)got) < 0)
+			break;
+	}
 	secret_wipe(chunk, sizeof chunk);
-	bad = ferror(f);
-	fclose(f);
+	close(fd);
 	if (!b.failed && !bad && buf_reserve(&b, 0) == 0) {
 		*len = b.len;
 		*out = buf_take(&b);
@@ -319,12 +388,8 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 	rc = creds_ini_find(text, len, c->profile, config_file, v, found, e);
 	secret_wipe(text, len);
 	free(text);
-	if (rc < 0) {
-		struct err e2 = { 0 };
-
-		err_set(&e2, "%s: %s", path, e->msg);
-		*e = e2;
-	}
+	if (rc < 0)
+		err_about(e, 0, path);
 	if (rc > 0)
 		creds_check_mode(path);
 	return rc;
@@ -332,35 +397,45 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 
 /* ---- JSON and times ----------------------------------------------------------- */
 
-/* The n digits at s, already checked to be digits. */
-static int
-digits(const char *s, size_t n)
+/* Match s with pattern (d: a digit; T: also t or a space), the numbers
+ * into f, one per separator and one at the end. Returns the end of the
+ * match, or NULL. */
+static const char *
+time_fields(const char *s, const char *pattern, int *f)
 {
-	uint64_t v = 0;
+	int v = 0;
 
-	num_parse_n(s, n, 9999, &v);
-	return (int)v;
+	for (;; s++, pattern++) {
+		if (*pattern == 'd') {
+			if (!isdigit((unsigned char)*s))
+				return NULL;
+			v = v * 10 + (*s - '0');
+			continue;
+		}
+		*f++ = v;
+		v = 0;
+		if (!*pattern)
+			return s;
+		if (*s != *pattern && !(*pattern == 'T' && (*s == 't' || *s == ' ')))
+			return NULL;
+	}
 }
 
 int
 creds_parse_time(const char *s, time_t *t)
 {
-	static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
 	struct date tm;
-	int off = 0;
+	int f[8], off = 0;
 	long long secs;
 
-	for (size_t i = 0; i < sizeof pattern - 1; i++)
-		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) :
-		    (s[i] != pattern[i] && !(pattern[i] == 'T' && (s[i] == 't' || s[i] == ' '))))
-			return -1;
-	tm.year = digits(s, 4);
-	tm.month = digits(s + 5, 2);
-	tm.day = digits(s + 8, 2);
-	tm.hour = digits(s + 11, 2);
-	tm.min = digits(s + 14, 2);
-	tm.sec = digits(s + 17, 2);
-	s += sizeof pattern - 1;
+	if (!(s = time_fields(s, "dddd-dd-ddTdd:dd:dd", f)))
+		return -1;
+	tm.year = f[0];
+	tm.month = f[1];
+	tm.day = f[2];
+	tm.hour = f[3];
+	tm.min = f[4];
+	tm.sec = f[5];
 	if (*s == '.') {
 		s++;
 		if (!isdigit((unsigned char)*s))
@@ -371,17 +446,11 @@ creds_parse_time(const char *s, time_t *t)
 	if (*s == 'Z' || *s == 'z') {
 		s++;
 	} else if (*s == '+' || *s == '-') {
-		int hh, mm;
+		int sign = *s == '+' ? 1 : -1;
 
-		if (!isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) || s[3] != ':' ||
-		    !isdigit((unsigned char)s[4]) || !isdigit((unsigned char)s[5]))
+		if (!(s = time_fields(s + 1, "dd:dd", f + 6)) || f[6] > 23 || f[7] > 59)
 			return -1;
-		hh = digits(s + 1, 2);
-		mm = digits(s + 4, 2);
-		if (hh > 23 || mm > 59)
-			return -1;
-		off = (hh * 60 + mm) * 60 * (*s == '+' ? 1 : -1);
-		s += 6;
+		off = (f[6] * 60 + f[7]) * 60 * sign;
 	} else {
 		return -1;
 	}
@@ -414,7 +483,10 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 	struct err *e)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
-	const char *code, *id, *secret, *token, *exp, *what = process ?
+	/* The container/IMDS document names the token "Token". */
+	static const char *const names_json[3] = { "AccessKeyId", "SecretAccessKey", "Token" };
+	const char *const *names = process ? names_api : names_json;
+	const char *code, *s[3], *exp, *what = process ?
 	    "credential_process output" : "credentials answer";
 	const cJSON *ver;
 	int rc = -1;
@@ -425,9 +497,8 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 		goto out;
 	}
 	code = json_str(root, "Code");
-	id = json_str(root, "AccessKeyId");
-	secret = json_str(root, "SecretAccessKey");
-	token = json_str(root, process ? "SessionToken" : "Token");
+	for (int i = 0; i < 3; i++)
+		s[i] = json_str(root, names[i]);
 	exp = json_str(root, "Expiration");
 	ver = cJSON_GetObjectItemCaseSensitive(root, "Version");
 	if (process && (!cJSON_IsNumber(ver) || ver->valuedouble != 1)) {
@@ -439,15 +510,11 @@ parse_keys_json(const char *json, size_t len, int process, struct creds_value *v
 		err_set(e, "%s says Code \"%.40s\"", what, code);
 		goto out;
 	}
-	if (!id || !*id || !secret || !*secret) {
+	if (!s[0] || !*s[0] || !s[1] || !*s[1]) {
 		err_set(e, "%s has no AccessKeyId or SecretAccessKey", what);
 		goto out;
 	}
-	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), "AccessKeyId", e) < 0 ||
-	    put_field(v->secret, sizeof v->secret, secret, strlen(secret), "SecretAccessKey",
-	    e) < 0 ||
-	    (token && put_field(v->token, sizeof v->token, token, strlen(token),
-	    process ? "SessionToken" : "Token", e) < 0))
+	if (put_keys(v, s, "", names, e) < 0)
 		goto out;
 	if (exp && creds_parse_time(exp, &v->expiration) < 0) {
 		err_set(e, "%s has a bad Expiration \"%.40s\"", what, exp);
@@ -484,7 +551,7 @@ creds_parse_sts(char *body, size_t len, int status, const char *action,
 	struct xml_doc d = { 0 };
 	char path[80];
 	const struct xml_node *cr;
-	const char *id, *secret, *token, *exp, *code, *msg;
+	const char *s[3], *exp, *code, *msg;
 	int rc = -1;
 
 	memset(v, 0, sizeof *v);
@@ -504,19 +571,16 @@ creds_parse_sts(char *body, size_t len, int status, const char *action,
 	}
 	fmt_snprintf(path, sizeof path, "%sResult/Credentials", action);
 	cr = xml_path(d.root, path);
-	id = xml_text(cr, "AccessKeyId");
-	secret = xml_text(cr, "SecretAccessKey");
-	token = xml_text(cr, "SessionToken");
+	for (int i = 0; i < 3; i++)
+		if (!(s[i] = xml_text(cr, names_api[i])) || !*s[i])
+			s[0] = NULL;
 	exp = xml_text(cr, "Expiration");
-	if (!id || !*id || !secret || !*secret || !token || !*token || !exp) {
+	if (!s[0] || !exp) {
 		err_set(e, "the answer has no %sResult/Credentials with AccessKeyId, "
 		    "SecretAccessKey, SessionToken and Expiration", action);
 		goto out;
 	}
-	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), "AccessKeyId", e) < 0 ||
-	    put_field(v->secret, sizeof v->secret, secret, strlen(secret), "SecretAccessKey",
-	    e) < 0 ||
-	    put_field(v->token, sizeof v->token, token, strlen(token), "SessionToken", e) < 0)
+	if (put_keys(v, s, "", names_api, e) < 0)
 		goto out;
 	if (creds_parse_time(exp, &v->expiration) < 0) {
 		err_set(e, "the answer has a bad Expiration \"%.40s\"", exp);
@@ -660,7 +724,7 @@ creds_ecs_uri(const char *uri, char *endpoint, size_t ecap, char *path, size_t p
 		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI is too long");
 	memcpy(endpoint, uri, n);
 	endpoint[n] = '\0';
-	fmt_snprintf(path, pcap, "%s", slash ? slash : "/");
+	copy(path, pcap, slash ? slash : "/");
 	if (http_url_parse(&u, endpoint, &ue) < 0)
 		return err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: %s", ue.msg);
 	if (!u.tls && !ecs_host_allowed(&u))
@@ -689,24 +753,16 @@ home_file(char *buf, size_t cap, const char *name)
 		buf[0] = '\0';
 }
 
-/* Keys from a pair of strings (config or environment). */
+/* Keys from a pair of strings (config or environment); what: "AWS_* ",
+ * "aws ". */
 static int
 set_pair(struct creds_value *v, const char *id, const char *secret, const char *token,
 	const char *what, struct err *e)
 {
-	char field[64];
+	const char *const s[3] = { id, secret, token };
 
 	memset(v, 0, sizeof *v);
-	fmt_snprintf(field, sizeof field, "%s access key ID", what);
-	if (put_field(v->access_key, sizeof v->access_key, id, strlen(id), field, e) < 0)
-		return -1;
-	fmt_snprintf(field, sizeof field, "%s secret access key", what);
-	if (put_field(v->secret, sizeof v->secret, secret, strlen(secret), field, e) < 0)
-		return -1;
-	fmt_snprintf(field, sizeof field, "%s session token", what);
-	if (token && put_field(v->token, sizeof v->token, token, strlen(token), field, e) < 0)
-		return -1;
-	return 0;
+	return put_keys(v, s, what, names_pair, e);
 }
 
 static void
@@ -747,13 +803,13 @@ static void
 file_paths(const struct creds *c, char shared[CREDS_MAX_PATH], char config[CREDS_MAX_PATH])
 {
 	if (c->credentials_file[0])
-		fmt_snprintf(shared, CREDS_MAX_PATH, "%s", c->credentials_file);
+		copy(shared, CREDS_MAX_PATH, c->credentials_file);
 	else if (env("AWS_SHARED_CREDENTIALS_FILE"))
-		fmt_snprintf(shared, CREDS_MAX_PATH, "%s", env("AWS_SHARED_CREDENTIALS_FILE"));
+		copy(shared, CREDS_MAX_PATH, env("AWS_SHARED_CREDENTIALS_FILE"));
 	else
 		home_file(shared, CREDS_MAX_PATH, "credentials");
 	if (env("AWS_CONFIG_FILE"))
-		fmt_snprintf(config, CREDS_MAX_PATH, "%s", env("AWS_CONFIG_FILE"));
+		copy(config, CREDS_MAX_PATH, env("AWS_CONFIG_FILE"));
 	else
 		home_file(config, CREDS_MAX_PATH, "config");
 }
@@ -785,12 +841,8 @@ profile_load(const struct creds *c, const char *name, struct creds_profile *p, s
 			p->has_keys = r > 0;
 			rc = r < 0 ? -1 : 0;
 		}
-		if (rc < 0) {
-			struct err e2 = { 0 };
-
-			err_set(&e2, "%s: %s", paths[i], e->msg);
-			*e = e2;
-		}
+		if (rc < 0)
+			err_about(e, 0, paths[i]);
 		if (found)
 			p->found = 1;
 		secret_wipe(text, len);
@@ -803,34 +855,18 @@ profile_load(const struct creds *c, const char *name, struct creds_profile *p, s
 static int
 profile_from_cfg(const struct cfg_aws *a, struct creds_profile *p, struct err *e)
 {
-	const struct {
-		const char *v;
-		char *dst;
-		size_t cap;
-		const char *key;
-	} f[] = {
-		{ a->role_arn, p->role_arn, sizeof p->role_arn, "role_arn" },
-		{ a->source_profile, p->source_profile, sizeof p->source_profile, "source_profile" },
-		{ a->credential_source, p->credential_source, sizeof p->credential_source,
-		    "credential_source" },
-		{ a->external_id, p->external_id, sizeof p->external_id, "external_id" },
-		{ a->role_session_name, p->role_session_name, sizeof p->role_session_name,
-		    "role_session_name" },
-		{ a->sts_regional_endpoints, p->sts_regional_endpoints,
-		    sizeof p->sts_regional_endpoints, "sts_regional_endpoints" },
-		{ a->sts_region, p->region, sizeof p->region, "sts_region" },
-		{ a->web_identity_token_file, p->web_identity_token_file,
-		    sizeof p->web_identity_token_file, "web_identity_token_file" },
-		{ a->credential_process, p->credential_process, sizeof p->credential_process,
-		    "credential_process" },
-	};
-
 	memset(p, 0, sizeof *p);
 	p->found = 1;
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (f[i].v && fmt_snprintf(f[i].dst, f[i].cap, "%s", f[i].v) >= (int)f[i].cap)
-			return err_set(e, "aws.%s is longer than %zu characters", f[i].key,
-			    f[i].cap - 1);
+	for (size_t i = 0; i < sizeof pfields / sizeof pfields[0]; i++) {
+		size_t cap = pfields[i].cap;
+		const char *v = pfields[i].cfg ?
+		    *(char *const *)(const void *)((const char *)a + pfields[i].cfg) : NULL;
+
+		if (v && copy((char *)p + pfields[i].off, cap, v) < 0)
+			return err_set(e, "aws.%s is longer than %zu characters",
+			    pfields[i].cfg == offsetof(struct cfg_aws, sts_region) ? "sts_region" :
+			    pfields[i].key, cap - 1);
+	}
 	if (a->duration_seconds)
 		fmt_snprintf(p->duration_seconds, sizeof p->duration_seconds, "%d", a->duration_seconds);
 	return 0;
@@ -863,16 +899,11 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 	if (!arn || !*arn)
 		return err_set(e, "%s: no role_arn", r->who);
 	if (cfg_aws_value_check("role_arn", arn, e) < 0 ||
-	    (session && *session && cfg_aws_value_check("role_session_name", session, e) < 0)) {
-		struct err e2 = { 0 };
-
-		err_set(&e2, "%s: %s", r->who, e->msg);
-		*e = e2;
-		return -1;
-	}
-	fmt_snprintf(r->arn, sizeof r->arn, "%s", arn);
-	fmt_snprintf(r->external_id, sizeof r->external_id, "%s", p->external_id);
-	fmt_snprintf(r->session_name, sizeof r->session_name, "%s", session ? session : "");
+	    (session && *session && cfg_aws_value_check("role_session_name", session, e) < 0))
+		return err_about(e, 0, r->who);
+	copy(r->arn, sizeof r->arn, arn);
+	copy(r->external_id, sizeof r->external_id, p->external_id);
+	copy(r->session_name, sizeof r->session_name, session ? session : "");
 	if (p->duration_seconds[0] && num_parse(p->duration_seconds, 43200, &d) == 0)
 		r->duration = (int)d;
 	/* Region: aws.sts_region first for notify53's own role; for a
@@ -893,7 +924,7 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 		fmt_snprintf(r->endpoint, sizeof r->endpoint, "https://sts.%s.amazonaws.com%s",
 		    r->region, strncmp(r->region, "cn-", 3) ? "" : ".cn");
 	}
-	if (url && fmt_snprintf(r->endpoint, sizeof r->endpoint, "%s", url) >= (int)sizeof r->endpoint)
+	if (url && copy(r->endpoint, sizeof r->endpoint, url) < 0)
 		return err_set(e, "%s: the STS endpoint URL is too long", r->who);
 	return 0;
 }
@@ -911,7 +942,7 @@ plan_web(struct creds *c, const char *name, const struct creds_profile *p, const
 		    "AWS_ROLE_ARN)", who);
 	if (role_fill(c, &c->web, name, p, arn, session, e) < 0)
 		return -1;
-	if (fmt_snprintf(c->token_file, sizeof c->token_file, "%s", file) >= (int)sizeof c->token_file)
+	if (copy(c->token_file, sizeof c->token_file, file) < 0)
 		return err_set(e, "%s: web identity token file: path too long", c->web.who);
 	c->base = CREDS_WEB_IDENTITY;
 	return 0;
@@ -951,7 +982,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 		goto out;
 	}
 	c->nroles = 0;
-	fmt_snprintf(seen[nseen++], sizeof seen[0], "%s", name ? name : "");
+	copy(seen[nseen++], sizeof seen[0], name ? name : "");
 	for (;;) {
 		struct creds_role *r;
 		char who[160];
@@ -981,7 +1012,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 					    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set", who);
 					goto out;
 				}
-				if (set_pair(&c->base_keys, id, sec, tok, "AWS_*", e) < 0)
+				if (set_pair(&c->base_keys, id, sec, tok, "AWS_* ", e) < 0)
 					goto out;
 				c->base = CREDS_ENV;
 			} else if (!strcmp(p->credential_source, "EcsContainer")) {
@@ -1039,7 +1070,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 			goto out;
 		}
 		if (sp->role_arn[0] && !sp->web_identity_token_file[0]) {
-			fmt_snprintf(seen[nseen++], sizeof seen[0], "%s", p->source_profile);
+			copy(seen[nseen++], sizeof seen[0], p->source_profile);
 			*cur = *sp;
 			p = cur;
 			nm = seen[nseen - 1];
@@ -1135,7 +1166,7 @@ resolve(struct creds *c, struct err *e)
 
 		if (!token)
 			token = env("AWS_SECURITY_TOKEN");
-		if (set_pair(&v, id, secret, token, "AWS_*", e) < 0)
+		if (set_pair(&v, id, secret, token, "AWS_* ", e) < 0)
 			return -1;
 		use(c, &v, CREDS_ENV);
 		value_wipe(&v);
@@ -1149,7 +1180,7 @@ resolve(struct creds *c, struct err *e)
 		return err_set(e, "out of memory");
 	rc = profile_load(c, c->profile, p, e);
 	if (rc == 0 && p->region[0])
-		fmt_snprintf(c->top_region, sizeof c->top_region, "%s", p->region);
+		copy(c->top_region, sizeof c->top_region, p->region);
 	if (rc == 0)
 		rc = plan_dynamic(c, c->profile, p, e);
 	if (rc == 0)
@@ -1183,7 +1214,7 @@ choose_ecs(struct creds *c, struct err *e)
 		if (rel[0] != '/' || strlen(rel) >= sizeof c->path)
 			return err_set(e, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path");
 		fmt_snprintf(c->endpoint, sizeof c->endpoint, "http://169.254.170.2");
-		fmt_snprintf(c->path, sizeof c->path, "%s", rel);
+		copy(c->path, sizeof c->path, rel);
 	} else if (full) {
 		if (creds_ecs_uri(full, c->endpoint, sizeof c->endpoint, c->path, sizeof c->path,
 		    e) < 0)
@@ -1201,7 +1232,7 @@ choose_imds(struct creds *c)
 {
 	const char *imds = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 
-	fmt_snprintf(c->endpoint, sizeof c->endpoint, "%s", imds ? imds : "http://169.254.169.254");
+	copy(c->endpoint, sizeof c->endpoint, imds ? imds : "http://169.254.169.254");
 	/* A trailing slash is common in that variable; the paths add their own. */
 	if (strlen(c->endpoint) > 8 && c->endpoint[strlen(c->endpoint) - 1] == '/')
 		c->endpoint[strlen(c->endpoint) - 1] = '\0';
@@ -1244,23 +1275,21 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 	c->allow_http = aws->allow_http;
 	c->process_timeout_s = aws->credential_process_timeout ? aws->credential_process_timeout :
 	    CREDS_PROCESS_TIMEOUT_S;
-	if (aws->sts_endpoint && fmt_snprintf(c->sts_override, sizeof c->sts_override, "%s",
-	    aws->sts_endpoint) >= (int)sizeof c->sts_override)
+	if (aws->sts_endpoint && copy(c->sts_override, sizeof c->sts_override, aws->sts_endpoint) < 0)
 		return err_set(e, "aws.sts_endpoint: URL too long");
 	profile = aws->profile ? aws->profile : env("AWS_PROFILE");
 	c->profile_explicit = profile != NULL;
 	c->profile_from_cfg = aws->profile != NULL;
-	if (fmt_snprintf(c->profile, sizeof c->profile, "%s", profile ? profile : "default") >=
-	    (int)sizeof c->profile)
+	if (copy(c->profile, sizeof c->profile, profile ? profile : "default") < 0)
 		return err_set(e, "AWS profile name too long");
-	if (aws->credentials_file && fmt_snprintf(c->credentials_file, sizeof c->credentials_file,
-	    "%s", aws->credentials_file) >= (int)sizeof c->credentials_file)
+	if (aws->credentials_file && copy(c->credentials_file, sizeof c->credentials_file,
+	    aws->credentials_file) < 0)
 		return err_set(e, "aws.credentials_file: path too long");
 	if (aws->access_key_id || aws->secret_access_key) {
 		if (!aws->access_key_id || !aws->secret_access_key)
 			return err_set(e, "aws.access_key_id and aws.secret_access_key go together");
 		if (set_pair(&c->config_keys, aws->access_key_id, aws->secret_access_key,
-		    aws->session_token, "aws", e) < 0)
+		    aws->session_token, "aws ", e) < 0)
 			return -1;
 		c->have_config_keys = 1;
 	}
@@ -1314,33 +1343,35 @@ static void fetch_done(struct http_call *call);
 static int
 send_step(struct creds *c)
 {
+	static const char creds_path[] = "/latest/meta-data/iam/security-credentials/";
 	struct http_request *r = &c->call.req;
+	/* The IMDSv2 session token goes with the role and credentials steps;
+	 * the container's Authorization value when it has one. */
+	const char *path = creds_path, *hname = "X-aws-ec2-metadata-token",
+	    *hval = c->imds_token;
 
 	memset(&c->call, 0, sizeof c->call);
 	c->call.done = fetch_done;
 	r->method = "GET";
 	switch (c->step) {
 	case STEP_ECS:
-		fmt_snprintf(c->target, sizeof c->target, "%s", c->path);
-		if (c->auth[0])
-			http_request_add(r, "Authorization", c->auth);
+		path = c->path;
+		hname = "Authorization";
+		hval = c->auth;
 		break;
 	case STEP_IMDS_TOKEN:
 		r->method = "PUT";
-		fmt_snprintf(c->target, sizeof c->target, "/latest/api/token");
-		http_request_add(r, "X-aws-ec2-metadata-token-ttl-seconds", "21600");
-		break;
-	case STEP_IMDS_ROLE:
-		fmt_snprintf(c->target, sizeof c->target, "/latest/meta-data/iam/security-credentials/");
-		http_request_add(r, "X-aws-ec2-metadata-token", c->imds_token);
-		break;
-	default:
-		if (fmt_snprintf(c->target, sizeof c->target,
-		    "/latest/meta-data/iam/security-credentials/%s", c->role) >= (int)sizeof c->target)
-			return err_set(&c->err, "instance metadata: role name too long");
-		http_request_add(r, "X-aws-ec2-metadata-token", c->imds_token);
+		path = "/latest/api/token";
+		hname = "X-aws-ec2-metadata-token-ttl-seconds";
+		hval = "21600";
 		break;
 	}
+	/* Only the role name can make it too long. */
+	if (fmt_snprintf(c->target, sizeof c->target, "%s%s", path,
+	    c->step == STEP_IMDS_CREDS ? c->role : "") >= (int)sizeof c->target)
+		return err_set(&c->err, "instance metadata: role name too long");
+	if (*hval)
+		http_request_add(r, hname, hval);
 	r->target = c->target;
 	http_client_send(&c->meta, &c->call);
 	return 0;
@@ -1405,6 +1436,28 @@ fetch_end(struct creds *c, int ok)
 
 static int sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *k);
 
+/* The client h of url for STS (proxy: c's settings) or for the container
+ * or IMDS endpoint (timeout_ms: its time limits; proxy NULL). Returns 0, or
+ * -1 with e set and h freed. Out of line: LTO inlines it into both callers
+ * otherwise, 64 bytes more on x86_64. */
+static __attribute__((noinline)) int
+client_init(struct creds *c, struct http_client *h, const char *url, int timeout_ms,
+	const struct proxy_conf *proxy, struct err *e)
+{
+	struct http_client_opts o;
+
+	http_client_opts_default(&o);
+	if (timeout_ms)
+		o.connect_timeout_ms = o.total_timeout_ms = timeout_ms;
+	o.body_max = CREDS_MAX_BODY;
+	o.trust = c->trust;
+	o.proxy = proxy;
+	if (http_client_init(h, url, &o, e) == 0)
+		return 0;
+	http_client_free(h);
+	return -1;
+}
+
 /* The stage before gave keys v: assume the next role, or use them. */
 static void
 stage_done(struct creds *c, struct creds_value *v)
@@ -1439,16 +1492,14 @@ sts_done(struct http_call *call)
 	const char *action = c->stage < 0 ? "AssumeRoleWithWebIdentity" : "AssumeRole";
 	struct creds_value v;
 	struct err e = { 0 };
+	const char *why;
 
 	secret_wipe(c->sts_body, CREDS_STS_BODY_MAX);
-	if (call->error != HTTP_OK) {
-		err_set(&c->err, "%s: %s: %s", r->who, action, call->err.msg);
-		fetch_end(c, 0);
-		return;
-	}
-	if (creds_parse_sts(call->resp->body.data, call->resp->body.len, call->resp->status,
-	    action, &v, &e) < 0) {
-		err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
+	why = call->error != HTTP_OK ? call->err.msg :
+	    creds_parse_sts(call->resp->body.data, call->resp->body.len, call->resp->status,
+	    action, &v, &e) < 0 ? e.msg : NULL;
+	if (why) {
+		err_set(&c->err, "%s: %s: %s", r->who, action, why);
 		fetch_end(c, 0);
 		return;
 	}
@@ -1488,8 +1539,12 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 {
 	const char *action = k ? "AssumeRole" : "AssumeRoleWithWebIdentity";
 	static const char form[] = "application/x-www-form-urlencoded; charset=utf-8";
+	/* The parameters (STS API Reference, AssumeRole); a NULL value is left
+	 * out. */
+	static const char *const names[6] = { "Action", "Version", "RoleArn",
+		"RoleSessionName", "DurationSeconds", "ExternalId" };
+	const char *vals[6];
 	struct http_request *req = &c->sts_call.req;
-	struct http_client_opts o;
 	struct err e = { 0 };
 	char session[72], dur[16];
 	char *q;
@@ -1499,40 +1554,39 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 		c->sts_ready = 0;
 	}
 	if (!c->sts_ready) {
-		http_client_opts_default(&o);
-		o.trust = c->trust;
-		o.body_max = CREDS_MAX_BODY;
-		o.proxy = c->proxy;
-		if (http_client_init(&c->sts, r->endpoint, &o, &e) < 0) {
-			http_client_free(&c->sts);
+		if (client_init(c, &c->sts, r->endpoint, 0, c->proxy, &e) < 0)
 			return err_set(&c->err, "%s: %s: %s: %s", r->who, action, r->endpoint, e.msg);
-		}
 		if (!c->sts.url.tls && !c->allow_http) {
 			http_client_free(&c->sts);
-			return err_set(&c->err, "%s: %s: the STS endpoint %s is plain HTTP: "
-			    "credentials would travel in clear (\"allow_http\" is for tests)", r->who,
-			    action, r->endpoint);
+			err_set(&e, "the STS endpoint %s is plain HTTP: credentials would travel "
+			    "in clear (\"allow_http\" is for tests)", r->endpoint);
+			goto fail;
 		}
-		fmt_snprintf(c->sts_url, sizeof c->sts_url, "%s", r->endpoint);
+		copy(c->sts_url, sizeof c->sts_url, r->endpoint);
 		c->sts_ready = 1;
 	}
-	if (!c->sts_body && !(c->sts_body = malloc(CREDS_STS_BODY_MAX)))
-		return err_set(&c->err, "%s: %s: out of memory", r->who, action);
+	if (!c->sts_body && !(c->sts_body = malloc(CREDS_STS_BODY_MAX))) {
+		err_set(&e, "out of memory");
+		goto fail;
+	}
 	q = c->sts_body;
 	q[0] = '\0';
 	if (r->session_name[0])
-		fmt_snprintf(session, sizeof session, "%s", r->session_name);
+		copy(session, sizeof session, r->session_name);
 	else
 		fmt_snprintf(session, sizeof session, "notify53-%lld", (long long)c->last_fetch);
 	fmt_snprintf(dur, sizeof dur, "%d", r->duration);
-	if (sigv4_query_add(q, CREDS_STS_BODY_MAX, "Action", action) < 0 ||
-	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "Version", "2011-06-15") < 0 ||
-	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "RoleArn", r->arn) < 0 ||
-	    sigv4_query_add(q, CREDS_STS_BODY_MAX, "RoleSessionName", session) < 0 ||
-	    (r->duration && sigv4_query_add(q, CREDS_STS_BODY_MAX, "DurationSeconds", dur) < 0) ||
-	    (k && r->external_id[0] && sigv4_query_add(q, CREDS_STS_BODY_MAX, "ExternalId",
-	    r->external_id) < 0))
-		return err_set(&c->err, "%s: %s: request too long", r->who, action);
+	vals[0] = action;
+	vals[1] = "2011-06-15";
+	vals[2] = r->arn;
+	vals[3] = session;
+	vals[4] = r->duration ? dur : NULL;
+	vals[5] = k && r->external_id[0] ? r->external_id : NULL;
+	for (int i = 0; i < 6; i++)
+		if (vals[i] && sigv4_query_add(q, CREDS_STS_BODY_MAX, names[i], vals[i]) < 0) {
+			err_set(&e, "request too long");
+			goto fail;
+		}
 	if (!k && add_web_token(c, q, CREDS_STS_BODY_MAX) < 0)
 		return -1;
 	memset(&c->sts_call, 0, sizeof c->sts_call);
@@ -1551,12 +1605,14 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 
 		if (sigv4_init(&c->sts_signer, r->region, "sts", &e) < 0 ||
 		    sigv4_sign(&c->sts_signer, &sc, c->last_fetch, &sr, &c->sts_sig, &e) < 0)
-			return err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
+			goto fail;
 		for (size_t i = 0; i < c->sts_sig.nheaders; i++)
 			http_request_add(req, c->sts_sig.headers[i].name, c->sts_sig.headers[i].value);
 	}
 	http_client_send(&c->sts, &c->sts_call);
 	return 0;
+fail:
+	return err_set(&c->err, "%s: %s: %s", r->who, action, e.msg);
 }
 
 /* ---- credential_process ------------------------------------------------------- */
@@ -1586,35 +1642,29 @@ proc_done(struct child *ch)
 	struct creds *c = LOOP_CONTAINER_OF(ch, struct creds, child);
 	struct creds_value v;
 	struct err e = { 0 };
-	char st[64];
-	int ok = 0;
+	const char *why = e.msg;
 
 	switch (ch->end) {
 	case CHILD_TIMEOUT:
-		err_set(&c->err, "%s: credential_process %s: killed at its time limit (%d s)",
-		    c->proc_who, c->proc_argv[0], c->process_timeout_s);
+		err_set(&e, "killed at its time limit (%d s)", c->process_timeout_s);
 		break;
 	case CHILD_TOO_LARGE:
-		err_set(&c->err, "%s: credential_process %s: killed: more than %d bytes of output",
-		    c->proc_who, c->proc_argv[0], CREDS_PROCESS_MAX_OUTPUT);
+		err_set(&e, "killed: more than %d bytes of output", CREDS_PROCESS_MAX_OUTPUT);
 		break;
 	case CHILD_FAILED:
-		err_set(&c->err, "%s: credential_process %s: %s", c->proc_who, c->proc_argv[0],
-		    ch->err.msg);
+		why = ch->err.msg;
 		break;
 	default:
 		if (!WIFEXITED(ch->status) || WEXITSTATUS(ch->status))
-			err_set(&c->err, "%s: credential_process %s: %s", c->proc_who,
-			    c->proc_argv[0], child_status_str(ch->status, st, sizeof st));
+			child_status_str(ch->status, e.msg, sizeof e.msg);
 		else if (creds_parse_process(ch->out.data ? ch->out.data : "", ch->out.len, &v,
-		    &e) < 0)
-			err_set(&c->err, "%s: credential_process %s: %s", c->proc_who,
-			    c->proc_argv[0], e.msg);
-		else
-			ok = 1;
+		    &e) == 0)
+			why = NULL;
 	}
 	buf_free(&ch->out);
-	if (!ok) {
+	if (why) {
+		err_set(&c->err, "%s: credential_process %s: %s", c->proc_who, c->proc_argv[0],
+		    why);
 		log_stderr(c);
 		fetch_end(c, 0);
 		return;
@@ -1643,24 +1693,22 @@ static void
 fetch_done(struct http_call *call)
 {
 	struct creds *c = LOOP_CONTAINER_OF(call, struct creds, call);
+	static const char *const whats[] = { "container credentials", "instance metadata token",
+		"instance metadata role", "instance metadata credentials" };
 	const struct http_response *resp = call->resp;
-	const char *what = c->step == STEP_ECS ? "container credentials" :
-	    c->step == STEP_IMDS_TOKEN ? "instance metadata token" :
-	    c->step == STEP_IMDS_ROLE ? "instance metadata role" : "instance metadata credentials";
+	const char *what = whats[c->step];
 	struct creds_value v;
 	struct err e = { 0 };
 	size_t n;
 
 	if (call->error != HTTP_OK) {
 		err_set(&c->err, "%s: %s", what, call->err.msg);
-		fetch_end(c, 0);
-		return;
+		goto fail;
 	}
 	if (resp->status != 200) {
 		err_set(&c->err, "%s: HTTP %d%s", what, resp->status,
 		    c->step == STEP_IMDS_ROLE && resp->status == 404 ? " (no IAM role attached)" : "");
-		fetch_end(c, 0);
-		return;
+		goto fail;
 	}
 	switch (c->step) {
 	case STEP_IMDS_TOKEN:
@@ -1668,10 +1716,9 @@ fetch_done(struct http_call *call)
 		while (n && isspace((unsigned char)resp->body.data[n - 1]))
 			n--;
 		if (put_field(c->imds_token, sizeof c->imds_token, resp->body.data, n,
-		    "instance metadata token", &e) < 0 || !n) {
+		    what, &e) < 0 || !n) {
 			err_set(&c->err, "%s", n ? e.msg : "empty instance metadata token");
-			fetch_end(c, 0);
-			return;
+			goto fail;
 		}
 		c->step = STEP_IMDS_ROLE;
 		break;
@@ -1683,22 +1730,22 @@ fetch_done(struct http_call *call)
 		if (!n || put_field(c->role, sizeof c->role, resp->body.data, n, "role name", &e) < 0 ||
 		    strchr(c->role, '/') || strchr(c->role, '?') || strchr(c->role, '%')) {
 			err_set(&c->err, "instance metadata: no usable role name");
-			fetch_end(c, 0);
-			return;
+			goto fail;
 		}
 		c->step = STEP_IMDS_CREDS;
 		break;
 	default:
 		if (creds_parse_json(resp->body.data, resp->body.len, &v, &e) < 0) {
 			err_set(&c->err, "%s: %s", what, e.msg);
-			fetch_end(c, 0);
-			return;
+			goto fail;
 		}
 		stage_done(c, &v);
 		return;
 	}
-	if (send_step(c) < 0)
-		fetch_end(c, 0);
+	if (send_step(c) == 0)
+		return;
+fail:
+	fetch_end(c, 0);
 }
 
 /* Start a fetch of the chosen source. Returns 0 (running) or -1 with
@@ -1706,7 +1753,6 @@ fetch_done(struct http_call *call)
 static int
 fetch_start(struct creds *c, time_t now)
 {
-	struct http_client_opts o;
 	struct err e = { 0 };
 
 	c->fetching = 1;
@@ -1729,15 +1775,9 @@ fetch_start(struct creds *c, time_t now)
 		return sts_send(c, &c->roles[0], &c->prev);
 	}
 	if (!c->http_ready) {
-		http_client_opts_default(&o);
-		o.connect_timeout_ms = o.total_timeout_ms = c->base == CREDS_IMDS ?
-		    CREDS_IMDS_TIMEOUT_MS : CREDS_ECS_TIMEOUT_MS;
-		o.body_max = CREDS_MAX_BODY;
-		o.trust = c->trust;
-		if (http_client_init(&c->meta, c->endpoint, &o, &e) < 0) {
-			http_client_free(&c->meta);
+		if (client_init(c, &c->meta, c->endpoint, c->base == CREDS_IMDS ?
+		    CREDS_IMDS_TIMEOUT_MS : CREDS_ECS_TIMEOUT_MS, NULL, &e) < 0)
 			return err_set(&c->err, "%s: %s", creds_source_name(c->base), e.msg);
-		}
 		c->http_ready = 1;
 	}
 	if (c->base == CREDS_ECS && ecs_auth(c) < 0)

@@ -186,7 +186,8 @@ nonblock_cloexec(int fd)
 int
 child_start(struct child *ch, struct err *e)
 {
-	int po[2], pe[2];
+	/* The stdout pipe's read and write ends, then stderr's. */
+	int fd[4] = { -1, -1, -1, -1 };
 	sigset_t all, old, none;
 
 	struct sigaction sc;
@@ -204,16 +205,12 @@ child_start(struct child *ch, struct err *e)
 	err_clear(&ch->err);
 	buf_init(&ch->out, ch->out_max);
 	ch->out_io.fd = ch->err_io.fd = -1;
-	if (pipe(po) < 0)
-		return err_set(e, "pipe: %s", strerror(errno));
-	if (pipe(pe) < 0) {
+	if (pipe(fd) < 0 || pipe(fd + 2) < 0) {
 		err_set(e, "pipe: %s", strerror(errno));
-		close(po[0]);
-		close(po[1]);
-		return -1;
+		goto close_all;
 	}
-	for (int i = 0; i < 2; i++)
-		if (nonblock_cloexec(po[i]) < 0 || nonblock_cloexec(pe[i]) < 0)
+	for (int i = 0; i < 4; i++)
+		if (nonblock_cloexec(fd[i]) < 0)
 			goto fail;
 	/* No signal handler of ours may run in the child before exec (it
 	 * would write to the loop's self-pipe): block them across fork. */
@@ -222,18 +219,18 @@ child_start(struct child *ch, struct err *e)
 	sigprocmask(SIG_SETMASK, &all, &old);
 	ch->pid = fork();
 	if (ch->pid == 0)
-		exec_child(ch, po[1], pe[1], &none);
+		exec_child(ch, fd[1], fd[3], &none);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ch->pid < 0)
 		goto fail;
-	close(po[1]);
-	close(pe[1]);
+	close(fd[1]);
+	close(fd[3]);
 	ch->running = 1;
 	ch->deadline = loop_now() + ch->timeout_ms;
-	ch->out_io.fd = po[0];
+	ch->out_io.fd = fd[0];
 	ch->out_io.events = POLLIN;
 	ch->out_io.cb = on_out;
-	ch->err_io.fd = pe[0];
+	ch->err_io.fd = fd[2];
 	ch->err_io.events = POLLIN;
 	ch->err_io.cb = on_err;
 	ch->timer.cb = on_timer;
@@ -247,10 +244,10 @@ child_start(struct child *ch, struct err *e)
 	return 0;
 fail:
 	err_set(e, "cannot start %s: %s", ch->argv[0], strerror(errno));
-	close(po[0]);
-	close(po[1]);
-	close(pe[0]);
-	close(pe[1]);
+close_all:
+	for (int i = 0; i < 4; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
 	ch->pid = 0;
 	return -1;
 }

@@ -1,7 +1,6 @@
 #include "codec/rr.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,67 +14,28 @@
 
 /* ---- type names ---------------------------------------------------------------- */
 
-static const struct type {
-	uint16_t type; /* first: dns_type_entry */
-	const char *name;
-} types[] = {
-	{ DNS_TYPE_A, "A" },
-	{ DNS_TYPE_NS, "NS" },
-	{ DNS_TYPE_MD, "MD" },
-	{ DNS_TYPE_MF, "MF" },
-	{ DNS_TYPE_CNAME, "CNAME" },
-	{ DNS_TYPE_SOA, "SOA" },
-	{ DNS_TYPE_MB, "MB" },
-	{ DNS_TYPE_MG, "MG" },
-	{ DNS_TYPE_MR, "MR" },
-	{ DNS_TYPE_PTR, "PTR" },
-	{ DNS_TYPE_HINFO, "HINFO" },
-	{ DNS_TYPE_MINFO, "MINFO" },
-	{ DNS_TYPE_MX, "MX" },
-	{ DNS_TYPE_TXT, "TXT" },
-	{ DNS_TYPE_RP, "RP" },
-	{ DNS_TYPE_AFSDB, "AFSDB" },
-	{ DNS_TYPE_RT, "RT" },
-	{ DNS_TYPE_SIG, "SIG" },
-	{ DNS_TYPE_PX, "PX" },
-	{ DNS_TYPE_AAAA, "AAAA" },
-	{ DNS_TYPE_LOC, "LOC" },
-	{ DNS_TYPE_NXT, "NXT" },
-	{ DNS_TYPE_SRV, "SRV" },
-	{ DNS_TYPE_NAPTR, "NAPTR" },
-	{ DNS_TYPE_KX, "KX" },
-	{ DNS_TYPE_A6, "A6" },
-	{ DNS_TYPE_DNAME, "DNAME" },
-	{ DNS_TYPE_OPT, "OPT" },
-	{ DNS_TYPE_DS, "DS" },
-	{ DNS_TYPE_SSHFP, "SSHFP" },
-	{ DNS_TYPE_RRSIG, "RRSIG" },
-	{ DNS_TYPE_NSEC, "NSEC" },
-	{ DNS_TYPE_DNSKEY, "DNSKEY" },
-	{ DNS_TYPE_NSEC3, "NSEC3" },
-	{ DNS_TYPE_NSEC3PARAM, "NSEC3PARAM" },
-	{ DNS_TYPE_TLSA, "TLSA" },
-	{ DNS_TYPE_CDS, "CDS" },
-	{ DNS_TYPE_CDNSKEY, "CDNSKEY" },
-	{ DNS_TYPE_ZONEMD, "ZONEMD" },
-	{ DNS_TYPE_SVCB, "SVCB" },
-	{ DNS_TYPE_HTTPS, "HTTPS" },
-	{ DNS_TYPE_SPF, "SPF" },
-	{ DNS_TYPE_TSIG, "TSIG" },
-	{ DNS_TYPE_IXFR, "IXFR" },
-	{ DNS_TYPE_AXFR, "AXFR" },
-	{ DNS_TYPE_ANY, "ANY" },
-	{ DNS_TYPE_CAA, "CAA" },
-};
-#define NTYPES (sizeof types / sizeof types[0])
+/* The known types, in one list for the codes and the mnemonics: the names
+ * are one string of NUL-terminated words (no table of pointers). */
+#define TYPES(X) \
+	X(A) X(NS) X(MD) X(MF) X(CNAME) X(SOA) X(MB) X(MG) X(MR) X(PTR) X(HINFO) X(MINFO) X(MX) \
+	X(TXT) X(RP) X(AFSDB) X(RT) X(SIG) X(PX) X(AAAA) X(LOC) X(NXT) X(SRV) X(NAPTR) X(KX) X(A6) \
+	X(DNAME) X(OPT) X(DS) X(SSHFP) X(RRSIG) X(NSEC) X(DNSKEY) X(NSEC3) X(NSEC3PARAM) X(TLSA) \
+	X(CDS) X(CDNSKEY) X(ZONEMD) X(SVCB) X(HTTPS) X(SPF) X(TSIG) X(IXFR) X(AXFR) X(ANY) X(CAA)
+#define TYPE_CODE(t) DNS_TYPE_##t,
+#define TYPE_NAME(t) #t "\0"
+
+static const uint16_t type_codes[] = { TYPES(TYPE_CODE) };
+static const char type_names[] = TYPES(TYPE_NAME);
+#define NTYPES (sizeof type_codes / sizeof type_codes[0])
 
 const char *
 rr_type_name(unsigned type, char *buf)
 {
-	const struct type *t = dns_type_entry(types, NTYPES, sizeof types[0], type);
+	const char *s = type_names;
 
-	if (t)
-		return t->name;
+	for (size_t i = 0; i < NTYPES; i++, s += strlen(s) + 1)
+		if (type_codes[i] == type)
+			return s;
 	fmt_snprintf(buf, RR_TYPE_NAME_MAX, "TYPE%u", type);
 	return buf;
 }
@@ -92,9 +52,11 @@ decimal(const char *s, size_t n, uint32_t max)
 int
 rr_type_parse(const char *s, size_t n)
 {
-	for (size_t i = 0; i < NTYPES; i++)
-		if (strlen(types[i].name) == n && !strncasecmp(s, types[i].name, n))
-			return types[i].type;
+	const char *t = type_names;
+
+	for (size_t i = 0; i < NTYPES; i++, t += strlen(t) + 1)
+		if (strlen(t) == n && !strncasecmp(s, t, n))
+			return type_codes[i];
 	if (n > 4 && !strncasecmp(s, "TYPE", 4))
 		return (int)decimal(s + 4, n - 4, 65535);
 	return -1;
@@ -197,20 +159,13 @@ put_quoted(struct out *o, const uint8_t *p, size_t n)
 	put(o, "\"", 1);
 }
 
+/* An IPv4 (width 4) or IPv6 (width 16) address. */
 static void
-put_ipv4(struct out *o, const uint8_t *p)
+put_ip(struct out *o, const uint8_t *p, size_t width)
 {
 	char t[NET_IP_TEXT];
 
-	put(o, t, net_ip_text(p, 4, t));
-}
-
-static void
-put_ipv6(struct out *o, const uint8_t *p)
-{
-	char t[NET_IP_TEXT];
-
-	put(o, t, net_ip_text(p, 16, t));
+	put(o, t, net_ip_text(p, width, t));
 }
 
 static void
@@ -238,22 +193,18 @@ put_name(struct out *o, struct dns_cursor *c)
 	putstr(o, text);
 }
 
+/* An unsigned field of width octets (1, 2 or 4), in decimal. */
 static void
-put_u8(struct out *o, struct dns_cursor *c)
+put_number(struct out *o, struct dns_cursor *c, size_t width)
 {
-	put_uint(o, dns_get8(c), 10);
-}
+	const uint8_t *p = dns_get_span(c, width);
+	uint32_t v = 0;
 
-static void
-put_u16(struct out *o, struct dns_cursor *c)
-{
-	put_uint(o, dns_get16(c), 10);
-}
-
-static void
-put_u32(struct out *o, struct dns_cursor *c)
-{
-	put_uint(o, dns_get32(c), 10);
+	if (!p)
+		return;
+	for (size_t i = 0; i < width; i++)
+		v = v << 8 | p[i];
+	put_uint(o, v, 10);
 }
 
 /* The rest of the rdata in hex, at least one octet. */
@@ -420,10 +371,7 @@ svc_value_to_text(struct out *o, struct dns_cursor *c, unsigned key, const uint8
 			break;
 		for (size_t i = 0; i < n; i += w) {
 			put(o, i ? "," : "=", 1);
-			if (w == 4)
-				put_ipv4(o, v + i);
-			else
-				put_ipv6(o, v + i);
+			put_ip(o, v + i, w);
 		}
 		return;
 	}
@@ -479,7 +427,7 @@ svc_params_to_text(struct out *o, struct dns_cursor *c)
  * here exactly when rr_r53_supported says Route 53 can hold it. */
 enum {
 	L_END,
-	L_U8,
+	L_U8,   /* unsigned numbers of 1, 2 and 4 octets (U_WIDTH) */
 	L_U16,
 	L_U32,
 	L_NAME,
@@ -492,34 +440,35 @@ enum {
 	L_IPV6
 };
 
+#define U_WIDTH(f) ((size_t)1 << ((f) - L_U8))
 #define MAX_FIELDS 7
 
 static const struct layout {
 	uint16_t type; /* first: dns_type_entry */
 	uint8_t f[MAX_FIELDS];
-	const char *what[MAX_FIELDS]; /* field names for error messages */
+	/* Field names for error messages, one NUL-terminated word per field
+	 * (one string, not a table of pointers). */
+	const char *what;
 } layouts[] = {
-	{ DNS_TYPE_A, { L_IPV4 }, { "address" } },
-	{ DNS_TYPE_AAAA, { L_IPV6 }, { "address" } },
-	{ DNS_TYPE_CAA, { L_U8, L_CAA }, { "flags", "tag" } },
-	{ DNS_TYPE_CNAME, { L_NAME }, { "name" } },
-	{ DNS_TYPE_DS, { L_U16, L_U8, L_U8, L_HEX },
-	    { "key tag", "algorithm", "digest type", "digest" } },
-	{ DNS_TYPE_HTTPS, { L_U16, L_NAME, L_SVC }, { "SvcPriority", "TargetName" } },
-	{ DNS_TYPE_MX, { L_U16, L_NAME }, { "preference", "exchange" } },
+	{ DNS_TYPE_A, { L_IPV4 }, "address" },
+	{ DNS_TYPE_AAAA, { L_IPV6 }, "address" },
+	{ DNS_TYPE_CAA, { L_U8, L_CAA }, "flags\0tag" },
+	{ DNS_TYPE_CNAME, { L_NAME }, "name" },
+	{ DNS_TYPE_DS, { L_U16, L_U8, L_U8, L_HEX }, "key tag\0algorithm\0digest type\0digest" },
+	{ DNS_TYPE_HTTPS, { L_U16, L_NAME, L_SVC }, "SvcPriority\0TargetName\0SvcParams" },
+	{ DNS_TYPE_MX, { L_U16, L_NAME }, "preference\0exchange" },
 	{ DNS_TYPE_NAPTR, { L_U16, L_U16, L_STR, L_STR, L_STR, L_NAME },
-	    { "order", "preference", "flags", "service", "regexp", "replacement" } },
-	{ DNS_TYPE_NS, { L_NAME }, { "name" } },
-	{ DNS_TYPE_PTR, { L_NAME }, { "name" } },
+	    "order\0preference\0flags\0service\0regexp\0replacement" },
+	{ DNS_TYPE_NS, { L_NAME }, "name" },
+	{ DNS_TYPE_PTR, { L_NAME }, "name" },
 	{ DNS_TYPE_SOA, { L_NAME, L_NAME, L_U32, L_U32, L_U32, L_U32, L_U32 },
-	    { "mname", "rname", "serial", "refresh", "retry", "expire", "minimum" } },
-	{ DNS_TYPE_SPF, { L_TXT }, { "string" } },
-	{ DNS_TYPE_SRV, { L_U16, L_U16, L_U16, L_NAME }, { "priority", "weight", "port", "target" } },
-	{ DNS_TYPE_SSHFP, { L_U8, L_U8, L_HEX }, { "algorithm", "fingerprint type", "fingerprint" } },
-	{ DNS_TYPE_SVCB, { L_U16, L_NAME, L_SVC }, { "SvcPriority", "TargetName" } },
-	{ DNS_TYPE_TLSA, { L_U8, L_U8, L_U8, L_HEX },
-	    { "usage", "selector", "matching type", "data" } },
-	{ DNS_TYPE_TXT, { L_TXT }, { "string" } },
+	    "mname\0rname\0serial\0refresh\0retry\0expire\0minimum" },
+	{ DNS_TYPE_SPF, { L_TXT }, "string" },
+	{ DNS_TYPE_SRV, { L_U16, L_U16, L_U16, L_NAME }, "priority\0weight\0port\0target" },
+	{ DNS_TYPE_SSHFP, { L_U8, L_U8, L_HEX }, "algorithm\0fingerprint type\0fingerprint" },
+	{ DNS_TYPE_SVCB, { L_U16, L_NAME, L_SVC }, "SvcPriority\0TargetName\0SvcParams" },
+	{ DNS_TYPE_TLSA, { L_U8, L_U8, L_U8, L_HEX }, "usage\0selector\0matching type\0data" },
+	{ DNS_TYPE_TXT, { L_TXT }, "string" },
 };
 
 static const struct layout *
@@ -556,13 +505,9 @@ rr_to_r53(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t cap
 			put(&o, " ", 1);
 		switch (l->f[i]) {
 		case L_U8:
-			put_u8(&o, &c);
-			break;
 		case L_U16:
-			put_u16(&o, &c);
-			break;
 		case L_U32:
-			put_u32(&o, &c);
+			put_number(&o, &c, U_WIDTH(l->f[i]));
 			break;
 		case L_NAME:
 			put_name(&o, &c);
@@ -582,14 +527,13 @@ rr_to_r53(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t cap
 		case L_SVC:
 			svc_params_to_text(&o, &c);
 			break;
-		case L_IPV4:
-			if ((p = dns_get_span(&c, 4)))
-				put_ipv4(&o, p);
+		default: {
+			size_t w = l->f[i] == L_IPV4 ? 4 : 16;
+
+			if ((p = dns_get_span(&c, w)))
+				put_ip(&o, p, w);
 			break;
-		default:
-			if ((p = dns_get_span(&c, 16)))
-				put_ipv6(&o, p);
-			break;
+		}
 		}
 	}
 	if (!c.fail && c.pos != len)
@@ -630,31 +574,13 @@ rr_to_text(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t ca
 
 /* ---- text -> wire ---------------------------------------------------------------- */
 
+/* The text being read; the first failure is kept in err (err.set: failed,
+ * the later steps do nothing). */
 struct in {
 	const char *s;
 	size_t n, pos;
-	struct err *err;
-	int fail;
+	struct err err;
 };
-
-static int
-in_fail(struct in *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-in_fail(struct in *in, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (in->fail)
-		return -1;
-	in->fail = 1;
-	if (in->err) {
-		va_start(ap, fmt);
-		err_vset(in->err, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static int
 is_blank(int ch)
@@ -668,7 +594,7 @@ more(struct in *in)
 {
 	while (in->pos < in->n && is_blank(in->s[in->pos]))
 		in->pos++;
-	return !in->fail && in->pos < in->n;
+	return !in->err.set && in->pos < in->n;
 }
 
 /* The next blank-delimited word (a backslash protects the next character). */
@@ -678,7 +604,7 @@ word(struct in *in, const char *what, const char **p, size_t *len)
 	size_t start;
 
 	if (!more(in))
-		return in_fail(in, "%s missing", what);
+		return err_set(&in->err, "%s missing", what);
 	start = in->pos;
 	while (in->pos < in->n && !is_blank(in->s[in->pos]))
 		in->pos += in->s[in->pos] == '\\' && in->pos + 1 < in->n ? 2 : 1;
@@ -697,7 +623,7 @@ number(struct in *in, const char *what, uint32_t max)
 	if (word(in, what, &p, &n) < 0)
 		return -1;
 	if ((v = decimal(p, n, max)) < 0)
-		return in_fail(in, "%s \"%.*s\" is not a number from 0 to %lu", what,
+		return err_set(&in->err, "%s \"%.*s\" is not a number from 0 to %lu", what,
 		    (int)(n > 20 ? 20 : n), p, (unsigned long)max);
 	return v;
 }
@@ -714,12 +640,12 @@ unescape(struct in *in, const char *s, size_t n, uint8_t *out, size_t cap)
 
 		if (b == '\\') {
 			if (++i == n)
-				return in_fail(in, "text ends with a backslash");
+				return err_set(&in->err, "text ends with a backslash");
 			b = (unsigned char)s[i];
 			if (b >= '0' && b <= '9') {
 				if (n - i < 3 || s[i] > '3' || s[i + 1] < '0' || s[i + 1] > '7' ||
 				    s[i + 2] < '0' || s[i + 2] > '7')
-					return in_fail(in, "bad escape \"\\%.*s\": a backslash and a "
+					return err_set(&in->err, "bad escape \"\\%.*s\": a backslash and a "
 					    "digit must be an octal \\ooo from \\000 to \\377",
 					    (int)(n - i < 3 ? n - i : 3), s + i);
 				b = (unsigned)(s[i] - '0') << 6 | (unsigned)(s[i + 1] - '0') << 3 |
@@ -728,7 +654,7 @@ unescape(struct in *in, const char *s, size_t n, uint8_t *out, size_t cap)
 			}
 		}
 		if (k == cap)
-			return in_fail(in, "character string longer than %zu octets", cap);
+			return err_set(&in->err, "character string longer than %zu octets", cap);
 		out[k++] = (uint8_t)b;
 	}
 	return (long)k;
@@ -743,12 +669,12 @@ string(struct in *in, const char *what, int quotes, uint8_t *out, size_t cap)
 	size_t start;
 
 	if (!more(in))
-		return in_fail(in, "%s missing", what);
+		return err_set(&in->err, "%s missing", what);
 	if (in->s[in->pos] != '"') {
 		size_t n;
 
 		if (quotes)
-			return in_fail(in, "%s must be in double quotes", what);
+			return err_set(&in->err, "%s must be in double quotes", what);
 		word(in, what, &p, &n);
 		return unescape(in, p, n, out, cap);
 	}
@@ -756,10 +682,10 @@ string(struct in *in, const char *what, int quotes, uint8_t *out, size_t cap)
 	while (in->pos < in->n && in->s[in->pos] != '"')
 		in->pos += in->s[in->pos] == '\\' && in->pos + 1 < in->n ? 2 : 1;
 	if (in->pos >= in->n)
-		return in_fail(in, "%s: no closing double quote", what);
+		return err_set(&in->err, "%s: no closing double quote", what);
 	in->pos++;
 	if (in->pos < in->n && !is_blank(in->s[in->pos]) && in->s[in->pos] != '"')
-		return in_fail(in, "%s: text right after the closing quote", what);
+		return err_set(&in->err, "%s: text right after the closing quote", what);
 	return unescape(in, in->s + start, in->pos - 1 - start, out, cap);
 }
 
@@ -785,38 +711,25 @@ get_name(struct in *in, struct dns_writer *w, const char *what)
 	if (word(in, what, &p, &n) < 0)
 		return;
 	if (dns_name_parse(name, sizeof name, p, n, DNS_NAME_OCTAL | DNS_NAME_DOT_OPT, NULL,
-	    in->err) < 0) {
-		in_fail(in, "bad %s", what);
+	    &in->err) < 0) {
+		err_set(&in->err, "bad %s", what);
 		return;
 	}
 	dns_put_name(w, name);
 }
 
+/* A number for an unsigned field of width octets (1, 2 or 4). */
 static void
-get_u8(struct in *in, struct dns_writer *w, const char *what)
+get_number(struct in *in, struct dns_writer *w, const char *what, size_t width)
 {
-	long v = number(in, what, 255);
+	long long v = number(in, what, (uint32_t)(UINT64_C(0xffffffff) >> (32 - 8 * width)));
+	uint8_t b[4];
 
-	if (v >= 0)
-		dns_put8(w, (unsigned)v);
-}
-
-static void
-get_u16(struct in *in, struct dns_writer *w, const char *what)
-{
-	long v = number(in, what, 65535);
-
-	if (v >= 0)
-		dns_put16(w, (unsigned)v);
-}
-
-static void
-get_u32(struct in *in, struct dns_writer *w, const char *what)
-{
-	long long v = number(in, what, UINT32_C(4294967295));
-
-	if (v >= 0)
-		dns_put32(w, (uint32_t)v);
+	if (v < 0)
+		return;
+	for (size_t i = width; i--; v >>= 8)
+		b[i] = (uint8_t)v;
+	dns_put_bytes(w, b, width);
 }
 
 /* Hex digits to the end of the text, blanks between them allowed. */
@@ -835,7 +748,7 @@ get_hex_rest(struct in *in, struct dns_writer *w, const char *what)
 		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
 			v = (ch | 0x20) - 'a' + 10;
 		else {
-			in_fail(in, "%s: \"%c\" is not a hex digit", what, ch);
+			err_set(&in->err, "%s: \"%c\" is not a hex digit", what, ch);
 			return;
 		}
 		if (hi < 0) {
@@ -847,9 +760,9 @@ get_hex_rest(struct in *in, struct dns_writer *w, const char *what)
 		any = 1;
 	}
 	if (hi >= 0)
-		in_fail(in, "%s: odd number of hex digits", what);
+		err_set(&in->err, "%s: odd number of hex digits", what);
 	else if (!any)
-		in_fail(in, "%s missing", what);
+		err_set(&in->err, "%s missing", what);
 }
 
 /* Dotted-quad IPv4 address, each part 0-255 without leading zeros. */
@@ -889,6 +802,13 @@ parse_ipv6(const char *s, size_t n, uint8_t *out)
 	return inet_pton(AF_INET6, tmp, out) == 1 ? 0 : -1;
 }
 
+/* An IPv4 (width 4) or IPv6 (width 16) address; -1 when s[0..n) is not one. */
+static int
+parse_ip(const char *s, size_t n, uint8_t *out, size_t width)
+{
+	return width == 4 ? parse_ipv4(s, n, out) : parse_ipv6(s, n, out);
+}
+
 static void
 caa_from_text(struct in *in, struct dns_writer *w)
 {
@@ -901,7 +821,7 @@ caa_from_text(struct in *in, struct dns_writer *w)
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (!is_alnum((unsigned char)tag[i]) || n > 255) {
-			in_fail(in, "CAA tag \"%.*s\" is not 1-255 letters and digits",
+			err_set(&in->err, "CAA tag \"%.*s\" is not 1-255 letters and digits",
 			    (int)(n > 20 ? 20 : n), tag);
 			return;
 		}
@@ -909,7 +829,7 @@ caa_from_text(struct in *in, struct dns_writer *w)
 	dns_put_bytes(w, tag, n);
 	/* The value has no length octet: it fills the rest of the rdata. */
 	if (!(v = malloc(DNS_RDATA_MAX))) {
-		in_fail(in, "out of memory");
+		err_set(&in->err, "out of memory");
 		return;
 	}
 	vl = string(in, "value", 0, v, DNS_RDATA_MAX);
@@ -946,11 +866,12 @@ svc_key_parse(const char *s, size_t n)
 }
 
 /* Split v[0..n) at commas; with esc, "\," and "\\" are a literal comma and
- * backslash (RFC 9460 Appendix A.1). Calls item() for each; -1 on error. */
+ * backslash (RFC 9460 Appendix A.1). Calls item() for each (with key, the
+ * SvcParam's); -1 on error. */
 static int
 svc_split(struct in *in, const uint8_t *v, size_t n, int esc,
-    int (*item)(struct in *, const uint8_t *, size_t, uint8_t *, size_t *), uint8_t *out,
-    size_t *outlen, size_t room)
+    unsigned key, int (*item)(struct in *, unsigned, const uint8_t *, size_t, uint8_t *, size_t *),
+    uint8_t *out, size_t *outlen, size_t room)
 {
 	uint8_t one[256];
 	size_t k = 0;
@@ -959,8 +880,8 @@ svc_split(struct in *in, const uint8_t *v, size_t n, int esc,
 		if (i == n || v[i] == ',') {
 			/* An item makes at most 256 octets (alpn). */
 			if (room - *outlen < 256)
-				return in_fail(in, "SvcParams longer than an rdata");
-			if (item(in, one, k, out, outlen) < 0)
+				return err_set(&in->err, "SvcParams longer than an rdata");
+			if (item(in, key, one, k, out, outlen) < 0)
 				return -1;
 			k = 0;
 			continue;
@@ -968,17 +889,18 @@ svc_split(struct in *in, const uint8_t *v, size_t n, int esc,
 		if (esc && v[i] == '\\' && i + 1 < n)
 			i++;
 		if (k == sizeof one)
-			return in_fail(in, "SvcParam list item longer than 255 octets");
+			return err_set(&in->err, "SvcParam list item longer than 255 octets");
 		one[k++] = v[i];
 	}
 	return 0;
 }
 
 static int
-alpn_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+alpn_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
 {
+	(void)key;
 	if (n == 0 || n > 255)
-		return in_fail(in, "alpn: empty protocol id");
+		return err_set(&in->err, "alpn: empty protocol id");
 	out[(*len)++] = (uint8_t)n;
 	memcpy(out + *len, p, n);
 	*len += n;
@@ -986,34 +908,32 @@ alpn_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
 }
 
 static int
-mandatory_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+mandatory_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out,
+    size_t *len)
 {
 	long k = svc_key_parse((const char *)p, n);
 
+	(void)key;
 	if (k < 0)
-		return in_fail(in, "mandatory: unknown key \"%.*s\"", (int)(n > 20 ? 20 : n), p);
+		return err_set(&in->err, "mandatory: unknown key \"%.*s\"",
+		    (int)(n > 20 ? 20 : n), p);
 	if (k == SVC_MANDATORY)
-		return in_fail(in, "mandatory lists itself (RFC 9460 section 8)");
+		return err_set(&in->err, "mandatory lists itself (RFC 9460 section 8)");
 	out[(*len)++] = (uint8_t)(k >> 8);
 	out[(*len)++] = (uint8_t)k;
 	return 0;
 }
 
+/* An address of ipv4hint or ipv6hint (key). */
 static int
-ipv4_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
+hint_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
 {
-	if (parse_ipv4((const char *)p, n, out + *len) < 0)
-		return in_fail(in, "ipv4hint: bad address \"%.*s\"", (int)(n > 40 ? 40 : n), p);
-	*len += 4;
-	return 0;
-}
+	size_t w = key == SVC_IPV4HINT ? 4 : 16, max = w == 4 ? 40 : 46;
 
-static int
-ipv6_item(struct in *in, const uint8_t *p, size_t n, uint8_t *out, size_t *len)
-{
-	if (parse_ipv6((const char *)p, n, out + *len) < 0)
-		return in_fail(in, "ipv6hint: bad address \"%.*s\"", (int)(n > 46 ? 46 : n), p);
-	*len += 16;
+	if (parse_ip((const char *)p, n, out + *len, w) < 0)
+		return err_set(&in->err, "%s: bad address \"%.*s\"", svc_keys[key],
+		    (int)(n > max ? max : n), p);
+	*len += w;
 	return 0;
 }
 
@@ -1027,7 +947,7 @@ mandatory_sort(struct in *in, uint8_t *v, size_t n)
 			uint8_t t[2] = { v[j - 2], v[j - 1] };
 
 			if (v[j - 2] == v[j] && v[j - 1] == v[j + 1])
-				return in_fail(in, "mandatory lists a key twice");
+				return err_set(&in->err, "mandatory lists a key twice");
 			v[j - 2] = v[j];
 			v[j - 1] = v[j + 1];
 			v[j] = t[0];
@@ -1047,54 +967,51 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
 
 	if (generic) {
 		if (n > room)
-			return in_fail(in, "SvcParams longer than an rdata");
+			return err_set(&in->err, "SvcParams longer than an rdata");
 		memcpy(out, v, n);
 		return (long)n;
 	}
 	if (!has && key != SVC_NO_DEFAULT_ALPN && key < NSVC_KEYS)
-		return in_fail(in, "SvcParam %s needs a value", svc_keys[key]);
+		return err_set(&in->err, "SvcParam %s needs a value", svc_keys[key]);
 	if (room < 2)
-		return in_fail(in, "SvcParams longer than an rdata");
+		return err_set(&in->err, "SvcParams longer than an rdata");
 	switch (key) {
 	case SVC_MANDATORY:
-		if (svc_split(in, v, n, 0, mandatory_item, out, &len, room) < 0 ||
+		if (svc_split(in, v, n, 0, key, mandatory_item, out, &len, room) < 0 ||
 		    mandatory_sort(in, out, len) < 0)
 			return -1;
 		break;
 	case SVC_ALPN:
-		if (svc_split(in, v, n, 1, alpn_item, out, &len, room) < 0)
+		if (svc_split(in, v, n, 1, key, alpn_item, out, &len, room) < 0)
 			return -1;
 		break;
 	case SVC_NO_DEFAULT_ALPN:
 		if (n)
-			return in_fail(in, "no-default-alpn takes no value");
+			return err_set(&in->err, "no-default-alpn takes no value");
 		break;
 	case SVC_PORT:
 		if ((port = decimal((const char *)v, n, 65535)) < 0)
-			return in_fail(in, "port: not a number from 0 to 65535");
+			return err_set(&in->err, "port: not a number from 0 to 65535");
 		out[0] = (uint8_t)(port >> 8);
 		out[1] = (uint8_t)port;
 		len = 2;
 		break;
 	case SVC_IPV4HINT:
-		if (svc_split(in, v, n, 0, ipv4_item, out, &len, room) < 0)
-			return -1;
-		break;
 	case SVC_IPV6HINT:
-		if (svc_split(in, v, n, 0, ipv6_item, out, &len, room) < 0)
+		if (svc_split(in, v, n, 0, key, hint_item, out, &len, room) < 0)
 			return -1;
 		break;
 	case SVC_ECH: {
 		long k = n ? base64_decode(out, room, (const char *)v, n) : -1;
 
 		if (k <= 0)
-			return in_fail(in, "ech: not base64");
+			return err_set(&in->err, "ech: not base64");
 		len = (size_t)k;
 		break;
 	}
 	default:
 		if (n > room)
-			return in_fail(in, "SvcParams longer than an rdata");
+			return err_set(&in->err, "SvcParams longer than an rdata");
 		memcpy(out, v, n);
 		len = n;
 		break;
@@ -1116,7 +1033,8 @@ svc_param(struct in *in, struct svc_param *params, size_t *np, uint8_t *vals, si
 		klen++;
 	key = svc_key_parse(s, klen);
 	if (key < 0)
-		return in_fail(in, "unknown SvcParam key \"%.*s\"", (int)(klen > 20 ? 20 : klen), s);
+		return err_set(&in->err, "unknown SvcParam key \"%.*s\"",
+		    (int)(klen > 20 ? 20 : klen), s);
 	/* Section 2.1: keyNNNNN gives the wire value itself. */
 	generic = klen > 3 && !memcmp(s, "key", 3);
 	in->pos += klen;
@@ -1136,12 +1054,12 @@ svc_param(struct in *in, struct svc_param *params, size_t *np, uint8_t *vals, si
 	}
 	for (size_t i = 0; i < *np; i++)
 		if (params[i].key == (unsigned)key)
-			return in_fail(in, "SvcParam key \"%.*s\" given twice", (int)klen, s);
+			return err_set(&in->err, "SvcParam key \"%.*s\" given twice", (int)klen, s);
 	if ((len = svc_value(in, (unsigned)key, generic, tmp, n, has, vals + *vlen,
 	    DNS_RDATA_MAX - *vlen)) < 0)
 		return -1;
 	if (*vlen + (size_t)len + 4 * (*np + 1) > DNS_RDATA_MAX)
-		return in_fail(in, "SvcParams longer than an rdata");
+		return err_set(&in->err, "SvcParams longer than an rdata");
 	params[*np].key = (unsigned)key;
 	params[*np].off = *vlen;
 	params[*np].len = (size_t)len;
@@ -1161,7 +1079,7 @@ svc_params_from_text(struct in *in, struct dns_writer *w)
 	size_t np = 0, vlen = 0;
 
 	if (!params || !vals) {
-		in_fail(in, "out of memory");
+		err_set(&in->err, "out of memory");
 		goto done;
 	}
 	while (more(in))
@@ -1178,7 +1096,7 @@ svc_params_from_text(struct in *in, struct dns_writer *w)
 				while (m < np && params[m].key != k)
 					m++;
 				if (m == np) {
-					in_fail(in, "mandatory key %u is missing (RFC 9460 "
+					err_set(&in->err, "mandatory key %u is missing (RFC 9460 "
 					    "section 8)", k);
 					goto done;
 				}
@@ -1196,29 +1114,23 @@ long
 rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap, struct err *e)
 {
 	const struct layout *l = layout_of(type);
-	struct err why = { 0 };
-	struct in in = { text, n, 0, &why, 0 };
+	struct in in = { text, n, 0, { 0 } };
 	struct dns_writer w;
 	char tn[RR_TYPE_NAME_MAX];
 	uint8_t ip[16];
-	const char *p;
-	size_t len;
+	const char *p, *what = NULL;
+	size_t len, width;
 
 	dns_writer_init(&w, out, cap < DNS_RDATA_MAX ? cap : DNS_RDATA_MAX, 0, NULL);
 	if (!l)
-		in_fail(&in, "type %s is not supported by Route 53", rr_type_name(type, tn));
-	for (int i = 0; l && i < MAX_FIELDS && l->f[i] && !in.fail; i++) {
-		const char *what = l->what[i];
-
+		err_set(&in.err, "type %s is not supported by Route 53", rr_type_name(type, tn));
+	for (int i = 0; l && i < MAX_FIELDS && l->f[i] && !in.err.set; i++) {
+		what = i ? what + strlen(what) + 1 : l->what;
 		switch (l->f[i]) {
 		case L_U8:
-			get_u8(&in, &w, what);
-			break;
 		case L_U16:
-			get_u16(&in, &w, what);
-			break;
 		case L_U32:
-			get_u32(&in, &w, what);
+			get_number(&in, &w, what, U_WIDTH(l->f[i]));
 			break;
 		case L_NAME:
 			get_name(&in, &w, what);
@@ -1234,7 +1146,7 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 			 * Guide, "Supported DNS record types", TXT). */
 			do
 				get_string(&in, &w, what, 1);
-			while (!in.fail && more(&in));
+			while (!in.err.set && more(&in));
 			break;
 		case L_CAA:
 			caa_from_text(&in, &w);
@@ -1245,28 +1157,29 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 		default:
 			if (word(&in, what, &p, &len) < 0)
 				break;
-			if ((l->f[i] == L_IPV4 ? parse_ipv4(p, len, ip) : parse_ipv6(p, len, ip)) < 0) {
-				in_fail(&in, "\"%.*s\" is not an IPv%c address",
-				    (int)(len > 46 ? 46 : len), p, l->f[i] == L_IPV4 ? '4' : '6');
+			width = l->f[i] == L_IPV4 ? 4 : 16;
+			if (parse_ip(p, len, ip, width) < 0) {
+				err_set(&in.err, "\"%.*s\" is not an IPv%c address",
+				    (int)(len > 46 ? 46 : len), p, width == 4 ? '4' : '6');
 				break;
 			}
-			dns_put_bytes(&w, ip, l->f[i] == L_IPV4 ? 4 : 16);
+			dns_put_bytes(&w, ip, width);
 			break;
 		}
 	}
-	if (!in.fail && more(&in))
-		in_fail(&in, "unexpected \"%.*s\" after the value", (int)(n - in.pos > 20 ? 20 :
+	if (!in.err.set && more(&in))
+		err_set(&in.err, "unexpected \"%.*s\" after the value", (int)(n - in.pos > 20 ? 20 :
 		    n - in.pos), text + in.pos);
-	if (!in.fail && w.fail)
-		in_fail(&in, "rdata longer than %zu octets", w.cap);
+	if (!in.err.set && w.fail)
+		err_set(&in.err, "rdata longer than %zu octets", w.cap);
 	/* keyNNNNN gives any octets for a known key too (RFC 9460 section
 	 * 2.1): they must still form that key's value. */
-	if (!in.fail && l->f[2] == L_SVC && rr_to_r53(type, out, w.len, NULL, 0, &why) < 0)
-		in.fail = 1;
-	if (in.fail) {
+	if (!in.err.set && l->f[2] == L_SVC)
+		rr_to_r53(type, out, w.len, NULL, 0, &in.err);
+	if (in.err.set) {
 		if (e)
 			err_set(e, "bad %s value \"%.*s%s\": %s", rr_type_name(type, tn),
-			    (int)(n > 60 ? 60 : n), text, n > 60 ? "..." : "", why.msg);
+			    (int)(n > 60 ? 60 : n), text, n > 60 ? "..." : "", in.err.msg);
 		return -1;
 	}
 	return (long)w.len;

@@ -9,25 +9,23 @@
 #include "base/base64.h"
 #include "codec/dns.h"
 
-/* Algorithm names in wire form (RFC 8945 section 6). */
+/* Algorithm names in wire form (RFC 8945 section 6): one label and the
+ * root. The text name is the label itself (ALG_NAME), NUL-terminated by
+ * the string literal. */
 static const struct {
-	const char *name;
 	const uint8_t *wire;
-	size_t wire_len;
 	const br_hash_class *hash;
 	size_t out;
 } algs[] = {
-	[TSIG_HMAC_SHA1] = { "hmac-sha1", (const uint8_t *)"\x09hmac-sha1", 11, &br_sha1_vtable, 20 },
-	[TSIG_HMAC_SHA224] = { "hmac-sha224", (const uint8_t *)"\x0bhmac-sha224", 13,
-	    &br_sha224_vtable, 28 },
-	[TSIG_HMAC_SHA256] = { "hmac-sha256", (const uint8_t *)"\x0bhmac-sha256", 13,
-	    &br_sha256_vtable, 32 },
-	[TSIG_HMAC_SHA384] = { "hmac-sha384", (const uint8_t *)"\x0bhmac-sha384", 13,
-	    &br_sha384_vtable, 48 },
-	[TSIG_HMAC_SHA512] = { "hmac-sha512", (const uint8_t *)"\x0bhmac-sha512", 13,
-	    &br_sha512_vtable, 64 },
+	[TSIG_HMAC_SHA1] = { (const uint8_t *)"\x09hmac-sha1", &br_sha1_vtable, 20 },
+	[TSIG_HMAC_SHA224] = { (const uint8_t *)"\x0bhmac-sha224", &br_sha224_vtable, 28 },
+	[TSIG_HMAC_SHA256] = { (const uint8_t *)"\x0bhmac-sha256", &br_sha256_vtable, 32 },
+	[TSIG_HMAC_SHA384] = { (const uint8_t *)"\x0bhmac-sha384", &br_sha384_vtable, 48 },
+	[TSIG_HMAC_SHA512] = { (const uint8_t *)"\x0bhmac-sha512", &br_sha512_vtable, 64 },
 };
 #define NALGS (sizeof algs / sizeof algs[0])
+#define ALG_NAME(a) ((const char *)algs[a].wire + 1)
+#define ALG_WIRE_LEN(a) ((size_t)algs[a].wire[0] + 2)
 
 /* Most unsigned messages between two signed ones (RFC 8945 section 5.3.1:
  * every 100th message at least must be signed). */
@@ -53,7 +51,7 @@ struct tsig_rr {
 const char *
 tsig_alg_name(enum tsig_alg alg)
 {
-	return algs[alg].name;
+	return ALG_NAME(alg);
 }
 
 int
@@ -71,7 +69,7 @@ tsig_key_init(struct tsig_key *k, const char *name, const char *alg, const char 
 	if (alen && alg[alen - 1] == '.')
 		alen--;
 	for (a = 0; a < (int)NALGS; a++)
-		if (strlen(algs[a].name) == alen && !strncasecmp(alg, algs[a].name, alen))
+		if (strlen(ALG_NAME(a)) == alen && !strncasecmp(alg, ALG_NAME(a), alen))
 			break;
 	if (a == (int)NALGS)
 		return err_set(e, "TSIG key %s: unsupported algorithm \"%s\" (use hmac-sha256, "
@@ -313,11 +311,11 @@ sign(const struct tsig_key *k, const uint8_t *req_mac, size_t req_mac_len, uint8
 	if (req_mac)
 		digest_mac(&h, req_mac, req_mac_len);
 	digest_msg(&h, msg, len, id, get16(msg + 10));
-	digest_vars(&h, 1, k->name, k->name_len, algs[k->alg].wire, algs[k->alg].wire_len, time,
+	digest_vars(&h, 1, k->name, k->name_len, algs[k->alg].wire, ALG_WIRE_LEN(k->alg), time,
 	    TSIG_FUDGE, error, other, other_len);
 	n = br_hmac_out(&h, mac);
 	return append_rr(msg, len, cap, k->name, k->name_len, algs[k->alg].wire,
-	    algs[k->alg].wire_len, time, mac, n, id, error, other, other_len);
+	    ALG_WIRE_LEN(k->alg), time, mac, n, id, error, other, other_len);
 }
 
 long
@@ -335,14 +333,44 @@ tsig_sign_query(struct tsig_ctx *t, const struct tsig_key *key, uint8_t *msg, si
 	return n;
 }
 
-/* The shortest MAC accepted (RFC 8945 section 5.2.2.1): half the hash
- * output, and never under 10 octets. */
-static size_t
-mac_min(enum tsig_alg a)
+/* Was rr signed with key k (names compared in lower case)? */
+static int
+signed_with(const struct tsig_rr *rr, const struct tsig_key *k)
 {
-	size_t half = (algs[a].out + 1) / 2;
+	return name_equal(rr->key, rr->key_len, k->name, k->name_len) &&
+	    name_equal(rr->alg, rr->alg_len, algs[k->alg].wire, ALG_WIRE_LEN(k->alg));
+}
 
-	return half > 10 ? half : 10;
+/* The MAC length of rr against algorithm a: from the shortest accepted
+ * (RFC 8945 section 5.2.2.1: half the hash output, and never under 10
+ * octets) to the whole output. -1 with the error naming it ("TSIG MAC of
+ * N octets" where what and kname say, e.g. "in response" or "from key "
+ * and its name). */
+static int
+mac_len_check(const struct tsig_rr *rr, enum tsig_alg a, const char *what, const char *kname,
+    struct err *e)
+{
+	size_t half = (algs[a].out + 1) / 2, min = half > 10 ? half : 10;
+
+	if (rr->mac_len > algs[a].out || rr->mac_len < min)
+		return err_set(e, "TSIG MAC of %zu octets %s%s (%s needs %zu to %zu)", rr->mac_len,
+		    what, kname, ALG_NAME(a), min, algs[a].out);
+	return 0;
+}
+
+/* Digest the message before rr (RFC 8945 section 4.3.2) and rr's
+ * variables (all of them with full, else the timers: section 4.3.1) into
+ * h, which holds what comes before; 1 when the result is rr's MAC. */
+static int
+mac_matches(br_hmac_context *h, const uint8_t *msg, const struct tsig_rr *rr, int full)
+{
+	uint8_t mac[TSIG_MAC_MAX];
+
+	digest_msg(h, msg, rr->start, rr->orig_id, get16(msg + 10) - 1);
+	digest_vars(h, full, rr->key, rr->key_len, rr->alg, rr->alg_len, rr->time, rr->fudge,
+	    rr->error, rr->other, rr->other_len);
+	br_hmac_out(h, mac);
+	return mac_equal(mac, rr->mac, rr->mac_len);
 }
 
 static const char *
@@ -373,10 +401,9 @@ tsig_verify_response(struct tsig_ctx *t, const uint8_t *msg, size_t len, uint64_
     size_t *len_nosig, struct err *e)
 {
 	const struct tsig_key *k = t->key;
-	uint8_t mac[TSIG_MAC_MAX];
 	char kname[DNS_NAME_TEXT_MAX];
 	struct tsig_rr rr;
-	int found = find_tsig(msg, len, &rr, e);
+	int found = find_tsig(msg, len, &rr, e), ok;
 
 	if (found < 0)
 		return -1;
@@ -404,24 +431,19 @@ tsig_verify_response(struct tsig_ctx *t, const uint8_t *msg, size_t len, uint64_
 	if (rr.error == TSIG_BADKEY || rr.error == TSIG_BADSIG)
 		return err_set(e, "server rejected TSIG key %s (%s): check the key name, algorithm "
 		    "and secret", kname, tsig_error_str(rr.error));
-	if (!name_equal(rr.key, rr.key_len, k->name, k->name_len) ||
-	    !name_equal(rr.alg, rr.alg_len, algs[k->alg].wire, algs[k->alg].wire_len))
+	if (!signed_with(&rr, k))
 		return err_set(e, "response signed with another TSIG key or algorithm than %s "
-		    "(%s)", kname, algs[k->alg].name);
-	if (rr.mac_len > algs[k->alg].out || rr.mac_len < mac_min(k->alg))
-		return err_set(e, "TSIG MAC of %zu octets in response (%s needs %zu to %zu)",
-		    rr.mac_len, algs[k->alg].name, mac_min(k->alg), algs[k->alg].out);
+		    "(%s)", kname, ALG_NAME(k->alg));
+	if (mac_len_check(&rr, k->alg, "in response", "", e) < 0)
+		return -1;
 	if (!t->chaining) {
 		hmac_start(&t->hmac, k);
 		digest_mac(&t->hmac, t->mac, t->mac_len);
 	}
-	digest_msg(&t->hmac, msg, rr.start, rr.orig_id, get16(msg + 10) - 1);
-	digest_vars(&t->hmac, t->nsigned == 0, k->name, k->name_len, algs[k->alg].wire,
-	    algs[k->alg].wire_len, rr.time, rr.fudge, rr.error, rr.other,
-	    rr.other_len);
-	br_hmac_out(&t->hmac, mac);
+	/* The key and algorithm names in rr are k's (signed_with). */
+	ok = mac_matches(&t->hmac, msg, &rr, t->nsigned == 0);
 	t->chaining = 0;
-	if (!mac_equal(mac, rr.mac, rr.mac_len))
+	if (!ok)
 		return err_set(e, "bad TSIG signature in response (BADSIG): the server does not "
 		    "have the same secret for key %s", kname);
 	if (rr.error == TSIG_BADTIME)
@@ -454,7 +476,6 @@ tsig_verify_request(struct tsig_ctx *t, const struct tsig_key *keys, size_t nkey
     const uint8_t *msg, size_t len, uint64_t now, size_t *len_nosig, struct err *e)
 {
 	br_hmac_context h;
-	uint8_t mac[TSIG_MAC_MAX];
 	char kname[DNS_NAME_TEXT_MAX];
 	struct tsig_rr rr;
 	int found;
@@ -475,24 +496,17 @@ tsig_verify_request(struct tsig_ctx *t, const struct tsig_key *keys, size_t nkey
 	t->req_alg_len = rr.alg_len;
 	dns_name_to_text(rr.key, kname, sizeof kname);
 	for (size_t i = 0; i < nkeys && !t->key; i++)
-		if (name_equal(rr.key, rr.key_len, keys[i].name, keys[i].name_len) &&
-		    name_equal(rr.alg, rr.alg_len, algs[keys[i].alg].wire, algs[keys[i].alg].wire_len))
+		if (signed_with(&rr, &keys[i]))
 			t->key = &keys[i];
 	if (!t->key) {
 		t->error = TSIG_BADKEY;
 		err_set(e, "request signed with unknown TSIG key %s (BADKEY)", kname);
 		return TSIG_BADKEY;
 	}
-	if (rr.mac_len > algs[t->key->alg].out || rr.mac_len < mac_min(t->key->alg))
-		return err_set(e, "TSIG MAC of %zu octets from key %s (%s needs %zu to %zu)",
-		    rr.mac_len, kname, algs[t->key->alg].name, mac_min(t->key->alg),
-		    algs[t->key->alg].out);
+	if (mac_len_check(&rr, t->key->alg, "from key ", kname, e) < 0)
+		return -1;
 	hmac_start(&h, t->key);
-	digest_msg(&h, msg, rr.start, rr.orig_id, get16(msg + 10) - 1);
-	digest_vars(&h, 1, rr.key, rr.key_len, rr.alg, rr.alg_len, rr.time, rr.fudge, rr.error,
-	    rr.other, rr.other_len);
-	br_hmac_out(&h, mac);
-	if (!mac_equal(mac, rr.mac, rr.mac_len)) {
+	if (!mac_matches(&h, msg, &rr, 1)) {
 		t->error = TSIG_BADSIG;
 		err_set(e, "bad TSIG signature from key %s (BADSIG)", kname);
 		return TSIG_BADSIG;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,51 +95,42 @@ struct parse {
 	struct cfg *c;
 	int listen_port;
 	int listen_has_port[CFG_MAX_LISTEN];
-	char **zone_key; /* per zone: tsig_key name or NULL */
-	char (*zone_place)[64]; /* per zone: "zones[2]", "domains_to_manage[0]" */
-	size_t zones_cap, key_cap, place_cap; /* allocated: c->zones, zone_key, zone_place */
+	struct {
+		char *key;      /* tsig_key name or NULL */
+		char place[64]; /* "zones[2]", "domains_to_manage[0]" */
+	} *zone_more;           /* per zone */
+	size_t zones_cap, more_cap; /* allocated: c->zones, zone_more */
+	struct cfg_zone *zone; /* the zone object being read */
 };
 
-/* One allowed key of an object and how it is read. The reader gets the
- * member's value and its place. */
+/* One allowed key of an object and how it is read: most are a field of
+ * the struct the object fills (struct cfg, struct cfg_zone), at offset off
+ * from its start (base), read by kind; the others by a reader of their
+ * own. One table per object instead of one function per key. */
+enum key_kind {
+	KEY_STR,    /* get_str into the char * at off */
+	KEY_STS,    /* the same, then cfg_aws_value_check by the key's name */
+	KEY_NAME,   /* get_name into the char * at off */
+	KEY_INT,    /* get_int into the int at off, within int_range[arg] */
+	KEY_BOOL,   /* get_bool into the int at off */
+	KEY_OBJ,    /* an object of the keys objects[arg], same base */
+	KEY_READ,   /* readers[arg] */
+	KEY_NOTICE  /* accepted but unused: say so (notices[arg]) */
+};
+
 struct key {
-	const char *name;
-	int (*read)(struct parse *ps, const cJSON *v, const struct where *w, struct err *e);
-	const char *notice; /* accepted but unused: say so once */
+	const char *name; /* NULL ends a table */
+	unsigned short off;
+	unsigned char kind, arg;
 };
 
-static int
-walk_object(struct parse *ps, const cJSON *obj, const struct where *w, const struct key *keys,
-    size_t nkeys, struct err *e)
-{
-	if (!cJSON_IsObject(obj))
-		return bad(e, w, "must be an object");
-	for (const cJSON *m = obj->child; m; m = m->next) {
-		struct where mw = { w, m->string, 0 };
-		const struct key *k = NULL;
-		char place[256];
+typedef char cfg_offsets_fit[sizeof(struct cfg) <= 65535 ? 1 : -1];
 
-		for (const cJSON *p = obj->child; p != m; p = p->next)
-			if (!strcmp(p->string, m->string))
-				return bad(e, &mw, "duplicate key");
-		for (size_t i = 0; i < nkeys; i++)
-			if (!strcmp(keys[i].name, m->string))
-				k = &keys[i];
-		if (!k) {
-			where_str(&mw, place, sizeof place);
-			log_warn("config %s: unknown key %s (ignored)", ps->c->path, place);
-			continue;
-		}
-		if (k->notice) {
-			where_str(&mw, place, sizeof place);
-			log_info("config %s: %s is accepted for compatibility: %s", ps->c->path, place,
-			    k->notice);
-		}
-		if (k->read && k->read(ps, m, &mw, e) < 0)
-			return -1;
-	}
-	return 0;
-}
+/* A KEY_READ reader: gets the member's value and its place. */
+typedef int reader(struct parse *ps, const cJSON *v, const struct where *w, struct err *e);
+
+static int walk_object(struct parse *ps, const cJSON *obj, const struct where *w,
+    const struct key *keys, void *base, struct err *e);
 
 /* ---- typed readers ------------------------------------------------------ */
 
@@ -241,6 +233,55 @@ get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *
 	}
 }
 
+/* Is v a list (type cJSON_Array; cJSON_Object for one of named entries)
+ * of min to max entries? If not, says what it must be, or "more than MAX
+ * what". */
+static int
+list_check(const cJSON *v, const struct where *w, struct err *e, int type, int min, int max,
+    const char *must_be, const char *what)
+{
+	if ((v->type & 0xff) != type || cJSON_GetArraySize(v) < min)
+		return bad(e, w, "%s", must_be);
+	if (cJSON_GetArraySize(v) > max)
+		return bad(e, w, "more than %d %s", max, what);
+	return 0;
+}
+
+/* Room for the entries of list v, size bytes each (one more: calloc(0)
+ * may return NULL), or NULL after saying so. */
+static void *
+list_room(const cJSON *v, const struct where *w, struct err *e, size_t size)
+{
+	void *p = calloc((size_t)cJSON_GetArraySize(v) + 1, size);
+
+	if (!p)
+		bad(e, w, "out of memory");
+	return p;
+}
+
+/* The members of object v, which may have only the keys names[0] and
+ * names[1], into got[0] and got[1] (NULL when absent; the first of a
+ * name, as cJSON_GetObjectItemCaseSensitive finds it). If v is no object,
+ * says what it must be. */
+static int
+two_keys(const cJSON *v, const struct where *w, struct err *e, const char *const names[2],
+    const char *must_be, const cJSON *got[2])
+{
+	if (!cJSON_IsObject(v))
+		return bad(e, w, "%s", must_be);
+	got[0] = got[1] = NULL;
+	for (const cJSON *m = v->child; m; m = m->next) {
+		int i = !strcmp(m->string, names[0]) ? 0 : !strcmp(m->string, names[1]) ? 1 : -1;
+
+		if (i < 0)
+			return bad(e, w, "unknown key \"%s\" (use \"%s\" and \"%s\")", m->string,
+			    names[0], names[1]);
+		if (!got[i])
+			got[i] = m;
+	}
+	return 0;
+}
+
 /* ---- the original tool's keys ---------------------------------------------- */
 
 static int
@@ -265,14 +306,10 @@ rd_notify_servers(struct parse *ps, const cJSON *v, const struct where *w, struc
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsArray(v))
-		return bad(e, w, "must be a list of addresses or ranges");
-	if (cJSON_GetArraySize(v) > CFG_MAX_NOTIFY_FROM)
-		return bad(e, w, "more than %d entries", CFG_MAX_NOTIFY_FROM);
-	free(c->notify_from);
-	c->nnotify_from = 0;
-	if (!(c->notify_from = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->notify_from)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_NOTIFY_FROM,
+	    "must be a list of addresses or ranges", "entries") < 0 ||
+	    !(c->notify_from = list_room(v, w, e, sizeof *c->notify_from)))
+		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
@@ -293,11 +330,10 @@ add_zone(struct parse *ps, const struct where *w, struct err *e, struct cfg_zone
 	if (c->nzones >= CFG_MAX_ZONES)
 		return bad(e, w, "more than %d zones", CFG_MAX_ZONES);
 	if (buf_grow(&c->zones, &ps->zones_cap, n, 1, sizeof *c->zones) < 0 ||
-	    buf_grow(&ps->zone_key, &ps->key_cap, n, 1, sizeof *ps->zone_key) < 0 ||
-	    buf_grow(&ps->zone_place, &ps->place_cap, n, 1, sizeof *ps->zone_place) < 0)
+	    buf_grow(&ps->zone_more, &ps->more_cap, n, 1, sizeof *ps->zone_more) < 0)
 		return bad(e, w, "out of memory");
-	ps->zone_key[n] = NULL;
-	where_str(w, ps->zone_place[n], sizeof ps->zone_place[n]);
+	ps->zone_more[n].key = NULL;
+	where_str(w, ps->zone_more[n].place, sizeof ps->zone_more[n].place);
 	z = &c->zones[c->nzones++];
 	memset(z, 0, sizeof *z);
 	z->kind = CFG_ZONE_ANY;
@@ -323,18 +359,6 @@ rd_domains(struct parse *ps, const cJSON *v, const struct where *w, struct err *
 	return 0;
 }
 
-static int
-rd_from_aws(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	return get_bool(v, w, e, &ps->c->zones_from_aws);
-}
-
-static int
-rd_refresh_wait(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	return get_int(v, w, e, 1, 7 * 24 * 3600, &ps->c->refresh_min);
-}
-
 /* ---- extensions --------------------------------------------------------------- */
 
 /* Does an address text carry a port ("192.0.2.1:53", "[::1]:53")? */
@@ -354,10 +378,9 @@ rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
-		return bad(e, w, "must be a non-empty list of addresses");
-	if (cJSON_GetArraySize(v) > CFG_MAX_LISTEN)
-		return bad(e, w, "more than %d addresses", CFG_MAX_LISTEN);
+	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_LISTEN,
+	    "must be a non-empty list of addresses", "addresses") < 0)
+		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
@@ -372,15 +395,13 @@ rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e
 static int
 rd_ignore_rule(struct cfg_ignore *ig, const cJSON *r, const struct where *rw, struct err *e)
 {
-	const cJSON *name, *type;
+	static const char *const names[2] = { "name", "type" };
+	const cJSON *got[2], *name, *type;
 
-	if (!cJSON_IsObject(r))
-		return bad(e, rw, "must be an object with \"name\" and/or \"type\"");
-	for (const cJSON *m = r->child; m; m = m->next)
-		if (strcmp(m->string, "name") && strcmp(m->string, "type"))
-			return bad(e, rw, "unknown key \"%s\" (use \"name\" and \"type\")", m->string);
-	name = cJSON_GetObjectItemCaseSensitive(r, "name");
-	type = cJSON_GetObjectItemCaseSensitive(r, "type");
+	if (two_keys(r, rw, e, names, "must be an object with \"name\" and/or \"type\"", got) < 0)
+		return -1;
+	name = got[0];
+	type = got[1];
 	if (!name && !type)
 		return bad(e, rw, "needs \"name\", \"type\" or both");
 	if (name) {
@@ -415,16 +436,15 @@ rd_ignore_rule(struct cfg_ignore *ig, const cJSON *r, const struct where *rw, st
 }
 
 static int
-rd_ignore(struct cfg_zone *z, const cJSON *v, const struct where *w, struct err *e)
+rd_ignore(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
+	struct cfg_zone *z = ps->zone;
 	int i = 0;
 
-	if (!cJSON_IsArray(v))
-		return bad(e, w, "must be a list of {\"name\": pattern, \"type\": type or list}");
-	if (cJSON_GetArraySize(v) > CFG_MAX_IGNORE)
-		return bad(e, w, "more than %d rules", CFG_MAX_IGNORE);
-	if (!(z->ignore = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *z->ignore)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_IGNORE,
+	    "must be a list of {\"name\": pattern, \"type\": type or list}", "rules") < 0 ||
+	    !(z->ignore = list_room(v, w, e, sizeof *z->ignore)))
+		return -1;
 	for (const cJSON *r = v->child; r; r = r->next, i++) {
 		struct where rw = { w, NULL, i };
 
@@ -436,8 +456,9 @@ rd_ignore(struct cfg_zone *z, const cJSON *v, const struct where *w, struct err 
 }
 
 static int
-rd_hosted_zone_id(struct cfg_zone *z, const cJSON *v, const struct where *w, struct err *e)
+rd_hosted_zone_id(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
+	struct cfg_zone *z = ps->zone;
 	const char *id;
 	char buf[80];
 
@@ -456,14 +477,14 @@ rd_hosted_zone_id(struct cfg_zone *z, const cJSON *v, const struct where *w, str
 }
 
 static int
-rd_primaries(struct cfg_zone *z, const cJSON *v, const struct where *w, struct err *e)
+rd_primaries(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
+	struct cfg_zone *z = ps->zone;
 	int i = 0;
 
-	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
-		return bad(e, w, "must be a non-empty list of addresses");
-	if (cJSON_GetArraySize(v) > CFG_MAX_PRIMARIES)
-		return bad(e, w, "more than %d primaries", CFG_MAX_PRIMARIES);
+	if (list_check(v, w, e, cJSON_Array, 1, CFG_MAX_PRIMARIES,
+	    "must be a non-empty list of addresses", "primaries") < 0)
+		return -1;
 	for (const cJSON *a = v->child; a; a = a->next, i++) {
 		struct where aw = { w, NULL, i };
 
@@ -475,50 +496,24 @@ rd_primaries(struct cfg_zone *z, const cJSON *v, const struct where *w, struct e
 }
 
 static int
-rd_zone(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+rd_private(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
-	struct cfg_zone *z = NULL;
-	int idx = ps->c->nzones;
+	int priv = 0;
 
-	if (!cJSON_IsObject(v))
-		return bad(e, w, "must be an object such as {\"name\": \"example.com\"}");
-	if (add_zone(ps, w, e, &z) < 0)
+	if (get_bool(v, w, e, &priv) < 0)
 		return -1;
-	for (const cJSON *m = v->child; m; m = m->next) {
-		struct where mw = { w, m->string, 0 };
-		int rc = 0, priv = 0;
-
-		for (const cJSON *p = v->child; p != m; p = p->next)
-			if (!strcmp(p->string, m->string))
-				return bad(e, &mw, "duplicate key");
-		if (!strcmp(m->string, "name"))
-			rc = get_name(m, &mw, e, &z->name);
-		else if (!strcmp(m->string, "primaries"))
-			rc = rd_primaries(z, m, &mw, e);
-		else if (!strcmp(m->string, "hosted_zone_id"))
-			rc = rd_hosted_zone_id(z, m, &mw, e);
-		else if (!strcmp(m->string, "private")) {
-			if ((rc = get_bool(m, &mw, e, &priv)) == 0)
-				z->kind = priv ? CFG_ZONE_PRIVATE : CFG_ZONE_PUBLIC;
-		} else if (!strcmp(m->string, "tsig_key"))
-			rc = get_name(m, &mw, e, &ps->zone_key[idx]);
-		else if (!strcmp(m->string, "ignore"))
-			rc = rd_ignore(z, m, &mw, e);
-		else if (!strcmp(m->string, "sync_soa"))
-			rc = get_bool(m, &mw, e, &z->sync_soa);
-		else {
-			char place[256];
-
-			where_str(&mw, place, sizeof place);
-			log_warn("config %s: unknown key %s (ignored)", ps->c->path, place);
-		}
-		if (rc < 0)
-			return -1;
-	}
-	if (!z->name)
-		return bad(e, w, "needs a \"name\"");
+	ps->zone->kind = priv ? CFG_ZONE_PRIVATE : CFG_ZONE_PUBLIC;
 	return 0;
 }
+
+/* A zone's key is found by name once tsig_keys is read (finish_zone). */
+static int
+rd_zone_tsig_key(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+{
+	return get_name(v, w, e, &ps->zone_more[ps->c->nzones - 1].key);
+}
+
+static const struct key zone_keys[];
 
 static int
 rd_zones(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
@@ -530,8 +525,13 @@ rd_zones(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 	for (const cJSON *z = v->child; z; z = z->next, i++) {
 		struct where zw = { w, NULL, i };
 
-		if (rd_zone(ps, z, &zw, e) < 0)
+		if (!cJSON_IsObject(z))
+			return bad(e, &zw, "must be an object such as {\"name\": \"example.com\"}");
+		if (add_zone(ps, &zw, e, &ps->zone) < 0 ||
+		    walk_object(ps, z, &zw, zone_keys, ps->zone, e) < 0)
 			return -1;
+		if (!ps->zone->name)
+			return bad(e, &zw, "needs a \"name\"");
 	}
 	return 0;
 }
@@ -539,22 +539,18 @@ rd_zones(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 static int
 rd_peer(struct cfg_peer *p, const cJSON *v, const struct where *w, struct err *e)
 {
-	const cJSON *a, *k;
+	static const char *const names[2] = { "address", "tsig_key" };
+	const cJSON *got[2];
 	struct where aw = { w, "address", 0 }, kw = { w, "tsig_key", 0 };
 
-	if (!cJSON_IsObject(v))
-		return bad(e, w, "must be {\"address\": \"192.0.2.2:53\", \"tsig_key\": \"name\"}");
-	for (const cJSON *m = v->child; m; m = m->next)
-		if (strcmp(m->string, "address") && strcmp(m->string, "tsig_key"))
-			return bad(e, w, "unknown key \"%s\" (use \"address\" and \"tsig_key\")",
-			    m->string);
-	a = cJSON_GetObjectItemCaseSensitive(v, "address");
-	k = cJSON_GetObjectItemCaseSensitive(v, "tsig_key");
-	if (!a || !k)
-		return bad(e, w, "needs an \"address\" and a \"tsig_key\" (peers sign their NOTIFYs)");
-	if (get_addr(a, &aw, e, CFG_DEFAULT_NOTIFY_PORT, &p->addr) < 0)
+	if (two_keys(v, w, e, names, "must be {\"address\": \"192.0.2.2:53\", \"tsig_key\": \"name\"}",
+	    got) < 0)
 		return -1;
-	return get_name(k, &kw, e, &p->key_name);
+	if (!got[0] || !got[1])
+		return bad(e, w, "needs an \"address\" and a \"tsig_key\" (peers sign their NOTIFYs)");
+	if (get_addr(got[0], &aw, e, CFG_DEFAULT_NOTIFY_PORT, &p->addr) < 0)
+		return -1;
+	return get_name(got[1], &kw, e, &p->key_name);
 }
 
 static int
@@ -563,12 +559,10 @@ rd_peers(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsArray(v))
-		return bad(e, w, "must be a list of {\"address\": ..., \"tsig_key\": ...}");
-	if (cJSON_GetArraySize(v) > CFG_MAX_PEERS)
-		return bad(e, w, "more than %d peers", CFG_MAX_PEERS);
-	if (!(c->peers = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->peers)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_PEERS,
+	    "must be a list of {\"address\": ..., \"tsig_key\": ...}", "peers") < 0 ||
+	    !(c->peers = list_room(v, w, e, sizeof *c->peers)))
+		return -1;
 	for (const cJSON *p = v->child; p; p = p->next, i++) {
 		struct where pw = { w, NULL, i };
 
@@ -584,20 +578,19 @@ rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, st
 {
 	cJSON name = { .type = cJSON_String, .valuestring = k->string };
 	struct where aw = { kw, "algorithm", 0 }, sw = { kw, "secret", 0 };
-	const cJSON *alg, *sec;
+	static const char *const names[2] = { "algorithm", "secret" };
+	const cJSON *got[2], *alg, *sec;
 	struct tsig_key parsed;
 	struct err te = { 0 };
 	int rc;
 
 	if (get_name(&name, kw, e, &key->name) < 0)
 		return -1;
-	if (!cJSON_IsObject(k))
-		return bad(e, kw, "must be {\"algorithm\": \"hmac-sha256\", \"secret\": \"base64...\"}");
-	for (const cJSON *m = k->child; m; m = m->next)
-		if (strcmp(m->string, "algorithm") && strcmp(m->string, "secret"))
-			return bad(e, kw, "unknown key \"%s\" (use \"algorithm\" and \"secret\")", m->string);
-	alg = cJSON_GetObjectItemCaseSensitive(k, "algorithm");
-	sec = cJSON_GetObjectItemCaseSensitive(k, "secret");
+	if (two_keys(k, kw, e, names,
+	    "must be {\"algorithm\": \"hmac-sha256\", \"secret\": \"base64...\"}", got) < 0)
+		return -1;
+	alg = got[0];
+	sec = got[1];
 	if (!alg) {
 		if (!(key->algorithm = strdup("hmac-sha256")))
 			return bad(e, kw, "out of memory");
@@ -623,12 +616,10 @@ rd_tsig_keys(struct parse *ps, const cJSON *v, const struct where *w, struct err
 	struct cfg *c = ps->c;
 	int i = 0;
 
-	if (!cJSON_IsObject(v))
-		return bad(e, w, "must be an object: {\"key-name\": {\"algorithm\": ..., \"secret\": ...}}");
-	if (cJSON_GetArraySize(v) > CFG_MAX_TSIG_KEYS)
-		return bad(e, w, "more than %d keys", CFG_MAX_TSIG_KEYS);
-	if (!(c->tsig_keys = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *c->tsig_keys)))
-		return bad(e, w, "out of memory");
+	if (list_check(v, w, e, cJSON_Object, 0, CFG_MAX_TSIG_KEYS,
+	    "must be an object: {\"key-name\": {\"algorithm\": ..., \"secret\": ...}}", "keys") < 0 ||
+	    !(c->tsig_keys = list_room(v, w, e, sizeof *c->tsig_keys)))
+		return -1;
 	for (const cJSON *k = v->child; k; k = k->next, i++) {
 		struct where kw = { w, k->string, 0 };
 
@@ -639,45 +630,6 @@ rd_tsig_keys(struct parse *ps, const cJSON *v, const struct where *w, struct err
 		if (rd_tsig_key(&c->tsig_keys[i], k, &kw, e) < 0)
 			return -1;
 	}
-	return 0;
-}
-
-#define STR_FIELD(fn, field) \
-	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
-	{ \
-		return get_str(v, w, e, &ps->c->field); \
-	}
-STR_FIELD(rd_aws_profile, aws.profile)
-STR_FIELD(rd_aws_credentials_file, aws.credentials_file)
-STR_FIELD(rd_aws_access_key_id, aws.access_key_id)
-STR_FIELD(rd_aws_secret_access_key, aws.secret_access_key)
-STR_FIELD(rd_aws_session_token, aws.session_token)
-STR_FIELD(rd_aws_endpoint, aws.endpoint)
-STR_FIELD(rd_aws_region, aws.region)
-STR_FIELD(rd_aws_ca_file, aws.ca_file)
-STR_FIELD(rd_aws_sts_endpoint, aws.sts_endpoint)
-STR_FIELD(rd_aws_sts_region, aws.sts_region)
-STR_FIELD(rd_aws_web_identity_token_file, aws.web_identity_token_file)
-STR_FIELD(rd_aws_credential_process, aws.credential_process)
-
-/* A string key of "aws" whose value cfg_aws_value_check knows: the field
- * by its name (w->key). */
-static int
-rd_aws_sts(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	struct cfg_aws *a = &ps->c->aws;
-	char **f = !strcmp(w->key, "role_arn") ? &a->role_arn :
-	    !strcmp(w->key, "source_profile") ? &a->source_profile :
-	    !strcmp(w->key, "credential_source") ? &a->credential_source :
-	    !strcmp(w->key, "external_id") ? &a->external_id :
-	    !strcmp(w->key, "role_session_name") ? &a->role_session_name :
-	    &a->sts_regional_endpoints;
-	struct err ve = { 0 };
-
-	if (get_str(v, w, e, f) < 0)
-		return -1;
-	if (cfg_aws_value_check(w->key, *f, &ve) < 0)
-		return bad(e, w, "%s", ve.msg);
 	return 0;
 }
 
@@ -731,26 +683,6 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 	}
 	return 0;
 }
-STR_FIELD(rd_aws_proxy, aws.proxy)
-STR_FIELD(rd_user, user)
-STR_FIELD(rd_group, group)
-STR_FIELD(rd_pidfile, pidfile)
-STR_FIELD(rd_state_file, state_file)
-STR_FIELD(rd_cache_dir, cache_dir)
-
-#define INT_FIELD(fn, field, min, max) \
-	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
-	{ \
-		return get_int(v, w, e, min, max, &ps->c->field); \
-	}
-INT_FIELD(rd_max_delete_percent, safety.max_delete_percent, 0, 100)
-INT_FIELD(rd_max_update_percent, safety.max_update_percent, 0, 100)
-INT_FIELD(rd_min_existing, safety.min_existing, 0, 100000000)
-INT_FIELD(rd_reconcile, reconcile_interval, 60, 365 * 24 * 3600)
-INT_FIELD(rd_peer_wait, peer_wait, 0, CFG_MAX_PEER_WAIT)
-INT_FIELD(rd_aws_duration_seconds, aws.duration_seconds, 900, 43200)
-INT_FIELD(rd_aws_process_timeout, aws.credential_process_timeout, 1, 3600)
-
 static int
 rd_aws_rate(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
@@ -772,91 +704,217 @@ rd_log_level(struct parse *ps, const cJSON *v, const struct where *w, struct err
 	return 0;
 }
 
-static int
-rd_log_syslog(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	return get_bool(v, w, e, &ps->c->log_syslog);
-}
+/* ---- the tables --------------------------------------------------------------- */
 
-static int
-rd_aws_allow_http(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	return get_bool(v, w, e, &ps->c->aws.allow_http);
-}
+enum { R_REFRESH, R_PERCENT, R_MIN_EXISTING, R_RECONCILE, R_PEER_WAIT, R_DURATION, R_TIMEOUT };
+
+static const struct {
+	int min, max;
+} int_range[] = {
+	[R_REFRESH] = { 1, 7 * 24 * 3600 },
+	[R_PERCENT] = { 0, 100 },
+	[R_MIN_EXISTING] = { 0, 100000000 },
+	[R_RECONCILE] = { 60, 365 * 24 * 3600 },
+	[R_PEER_WAIT] = { 0, CFG_MAX_PEER_WAIT },
+	[R_DURATION] = { 900, 43200 },
+	[R_TIMEOUT] = { 1, 3600 },
+};
+
+enum {
+	RD_LISTEN_IP, RD_LISTEN_PORT, RD_NOTIFY_SERVERS, RD_DOMAINS, RD_LISTEN, RD_ZONES,
+	RD_TSIG_KEYS, RD_PEERS, RD_AWS_RATE, RD_LOG_LEVEL, RD_PRIMARIES, RD_HOSTED_ZONE_ID,
+	RD_PRIVATE, RD_ZONE_TSIG_KEY, RD_IGNORE
+};
+
+static reader *const readers[] = {
+	[RD_LISTEN_IP] = rd_listen_ip,
+	[RD_LISTEN_PORT] = rd_listen_port,
+	[RD_NOTIFY_SERVERS] = rd_notify_servers,
+	[RD_DOMAINS] = rd_domains,
+	[RD_LISTEN] = rd_listen,
+	[RD_ZONES] = rd_zones,
+	[RD_TSIG_KEYS] = rd_tsig_keys,
+	[RD_PEERS] = rd_peers,
+	[RD_AWS_RATE] = rd_aws_rate,
+	[RD_LOG_LEVEL] = rd_log_level,
+	[RD_PRIMARIES] = rd_primaries,
+	[RD_HOSTED_ZONE_ID] = rd_hosted_zone_id,
+	[RD_PRIVATE] = rd_private,
+	[RD_ZONE_TSIG_KEY] = rd_zone_tsig_key,
+	[RD_IGNORE] = rd_ignore,
+};
+
+static const char *const notices[] = {
+	"notify53 has no botocore; use DEBUG=1 or -v for debug logs",
+	"the original tool never used it; configure \"tsig_keys\" and a zone's \"tsig_key\"",
+};
+
+#define F(kind, name, field, arg) { name, offsetof(struct cfg, field), kind, arg }
+#define Z(kind, name, field, arg) { name, offsetof(struct cfg_zone, field), kind, arg }
+#define READ(name, rd) { name, 0, KEY_READ, rd }
+
+static const struct key zone_keys[] = {
+	Z(KEY_NAME, "name", name, 0),
+	READ("primaries", RD_PRIMARIES),
+	READ("hosted_zone_id", RD_HOSTED_ZONE_ID),
+	READ("private", RD_PRIVATE),
+	READ("tsig_key", RD_ZONE_TSIG_KEY),
+	READ("ignore", RD_IGNORE),
+	Z(KEY_BOOL, "sync_soa", sync_soa, 0),
+	{ NULL, 0, 0, 0 },
+};
 
 static const struct key aws_keys[] = {
-	{ "profile", rd_aws_profile, NULL },
-	{ "credentials_file", rd_aws_credentials_file, NULL },
-	{ "access_key_id", rd_aws_access_key_id, NULL },
-	{ "secret_access_key", rd_aws_secret_access_key, NULL },
-	{ "session_token", rd_aws_session_token, NULL },
-	{ "endpoint", rd_aws_endpoint, NULL },
-	{ "region", rd_aws_region, NULL },
-	{ "ca_file", rd_aws_ca_file, NULL },
-	{ "max_requests_per_second", rd_aws_rate, NULL },
-	{ "allow_http", rd_aws_allow_http, NULL },
-	{ "role_arn", rd_aws_sts, NULL },
-	{ "source_profile", rd_aws_sts, NULL },
-	{ "credential_source", rd_aws_sts, NULL },
-	{ "external_id", rd_aws_sts, NULL },
-	{ "role_session_name", rd_aws_sts, NULL },
-	{ "duration_seconds", rd_aws_duration_seconds, NULL },
-	{ "sts_regional_endpoints", rd_aws_sts, NULL },
-	{ "sts_endpoint", rd_aws_sts_endpoint, NULL },
-	{ "sts_region", rd_aws_sts_region, NULL },
-	{ "web_identity_token_file", rd_aws_web_identity_token_file, NULL },
-	{ "credential_process", rd_aws_credential_process, NULL },
-	{ "credential_process_timeout", rd_aws_process_timeout, NULL },
-	{ "proxy", rd_aws_proxy, NULL },
+	F(KEY_STR, "profile", aws.profile, 0),
+	F(KEY_STR, "credentials_file", aws.credentials_file, 0),
+	F(KEY_STR, "access_key_id", aws.access_key_id, 0),
+	F(KEY_STR, "secret_access_key", aws.secret_access_key, 0),
+	F(KEY_STR, "session_token", aws.session_token, 0),
+	F(KEY_STR, "endpoint", aws.endpoint, 0),
+	F(KEY_STR, "region", aws.region, 0),
+	F(KEY_STR, "ca_file", aws.ca_file, 0),
+	READ("max_requests_per_second", RD_AWS_RATE),
+	F(KEY_BOOL, "allow_http", aws.allow_http, 0),
+	F(KEY_STS, "role_arn", aws.role_arn, 0),
+	F(KEY_STS, "source_profile", aws.source_profile, 0),
+	F(KEY_STS, "credential_source", aws.credential_source, 0),
+	F(KEY_STS, "external_id", aws.external_id, 0),
+	F(KEY_STS, "role_session_name", aws.role_session_name, 0),
+	F(KEY_INT, "duration_seconds", aws.duration_seconds, R_DURATION),
+	F(KEY_STS, "sts_regional_endpoints", aws.sts_regional_endpoints, 0),
+	F(KEY_STR, "sts_endpoint", aws.sts_endpoint, 0),
+	F(KEY_STR, "sts_region", aws.sts_region, 0),
+	F(KEY_STR, "web_identity_token_file", aws.web_identity_token_file, 0),
+	F(KEY_STR, "credential_process", aws.credential_process, 0),
+	F(KEY_INT, "credential_process_timeout", aws.credential_process_timeout, R_TIMEOUT),
+	F(KEY_STR, "proxy", aws.proxy, 0),
+	{ NULL, 0, 0, 0 },
 };
 
 static const struct key safety_keys[] = {
-	{ "max_delete_percent", rd_max_delete_percent, NULL },
-	{ "max_update_percent", rd_max_update_percent, NULL },
-	{ "min_existing", rd_min_existing, NULL },
+	F(KEY_INT, "max_delete_percent", safety.max_delete_percent, R_PERCENT),
+	F(KEY_INT, "max_update_percent", safety.max_update_percent, R_PERCENT),
+	F(KEY_INT, "min_existing", safety.min_existing, R_MIN_EXISTING),
+	{ NULL, 0, 0, 0 },
 };
 
 static const struct key log_keys[] = {
-	{ "level", rd_log_level, NULL },
-	{ "syslog", rd_log_syslog, NULL },
+	READ("level", RD_LOG_LEVEL),
+	F(KEY_BOOL, "syslog", log_syslog, 0),
+	{ NULL, 0, 0, 0 },
 };
 
-#define OBJ_FIELD(fn, keys) \
-	static int fn(struct parse *ps, const cJSON *v, const struct where *w, struct err *e) \
-	{ \
-		return walk_object(ps, v, w, keys, sizeof keys / sizeof keys[0], e); \
-	}
-OBJ_FIELD(rd_aws, aws_keys)
-OBJ_FIELD(rd_safety, safety_keys)
-OBJ_FIELD(rd_logging, log_keys)
+enum { OBJ_AWS, OBJ_SAFETY, OBJ_LOG };
+
+static const struct key *const objects[] = {
+	[OBJ_AWS] = aws_keys,
+	[OBJ_SAFETY] = safety_keys,
+	[OBJ_LOG] = log_keys,
+};
 
 static const struct key top_keys[] = {
 	/* the original tool's keys */
-	{ "listen_ip", rd_listen_ip, NULL },
-	{ "listen_port", rd_listen_port, NULL },
-	{ "notify_servers", rd_notify_servers, NULL },
-	{ "domains_to_manage", rd_domains, NULL },
-	{ "domains_to_manage_from_aws", rd_from_aws, NULL },
-	{ "zone_refresh_wait_interval", rd_refresh_wait, NULL },
-	{ "mute_botocore_debug", NULL, "notify53 has no botocore; use DEBUG=1 or -v for debug logs" },
-	{ "tsig_secret", NULL,
-	    "the original tool never used it; configure \"tsig_keys\" and a zone's \"tsig_key\"" },
+	READ("listen_ip", RD_LISTEN_IP),
+	READ("listen_port", RD_LISTEN_PORT),
+	READ("notify_servers", RD_NOTIFY_SERVERS),
+	READ("domains_to_manage", RD_DOMAINS),
+	F(KEY_BOOL, "domains_to_manage_from_aws", zones_from_aws, 0),
+	F(KEY_INT, "zone_refresh_wait_interval", refresh_min, R_REFRESH),
+	{ "mute_botocore_debug", 0, KEY_NOTICE, 0 },
+	{ "tsig_secret", 0, KEY_NOTICE, 1 },
 	/* extensions */
-	{ "listen", rd_listen, NULL },
-	{ "zones", rd_zones, NULL },
-	{ "tsig_keys", rd_tsig_keys, NULL },
-	{ "aws", rd_aws, NULL },
-	{ "safety", rd_safety, NULL },
-	{ "logging", rd_logging, NULL },
-	{ "user", rd_user, NULL },
-	{ "group", rd_group, NULL },
-	{ "pidfile", rd_pidfile, NULL },
-	{ "state_file", rd_state_file, NULL },
-	{ "reconcile_interval", rd_reconcile, NULL },
-	{ "peers", rd_peers, NULL },
-	{ "peer_wait", rd_peer_wait, NULL },
-	{ "cache_dir", rd_cache_dir, NULL },
+	READ("listen", RD_LISTEN),
+	READ("zones", RD_ZONES),
+	READ("tsig_keys", RD_TSIG_KEYS),
+	{ "aws", 0, KEY_OBJ, OBJ_AWS },
+	{ "safety", 0, KEY_OBJ, OBJ_SAFETY },
+	{ "logging", 0, KEY_OBJ, OBJ_LOG },
+	F(KEY_STR, "user", user, 0),
+	F(KEY_STR, "group", group, 0),
+	F(KEY_STR, "pidfile", pidfile, 0),
+	F(KEY_STR, "state_file", state_file, 0),
+	F(KEY_INT, "reconcile_interval", reconcile_interval, R_RECONCILE),
+	READ("peers", RD_PEERS),
+	F(KEY_INT, "peer_wait", peer_wait, R_PEER_WAIT),
+	F(KEY_STR, "cache_dir", cache_dir, 0),
+	{ NULL, 0, 0, 0 },
 };
+
+/* Read the members of obj by keys into the struct at base. */
+static int
+walk_object(struct parse *ps, const cJSON *obj, const struct where *w, const struct key *keys,
+    void *base, struct err *e)
+{
+	if (!cJSON_IsObject(obj))
+		return bad(e, w, "must be an object");
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		struct where mw = { w, m->string, 0 };
+		const struct key *k = keys;
+		void *field;
+		char place[256];
+
+		for (const cJSON *p = obj->child; p != m; p = p->next)
+			if (!strcmp(p->string, m->string))
+				return bad(e, &mw, "duplicate key");
+		while (k->name && strcmp(k->name, m->string))
+			k++;
+		if (!k->name || k->kind == KEY_NOTICE) {
+			where_str(&mw, place, sizeof place);
+			if (!k->name)
+				log_warn("config %s: unknown key %s (ignored)", ps->c->path, place);
+			else
+				log_info("config %s: %s is accepted for compatibility: %s", ps->c->path,
+				    place, notices[k->arg]);
+			continue;
+		}
+		field = (char *)base + k->off;
+		switch (k->kind) {
+		case KEY_STR:
+		case KEY_STS: {
+			struct err ve = { 0 };
+
+			if (get_str(m, &mw, e, field) < 0)
+				return -1;
+			if (k->kind == KEY_STS && cfg_aws_value_check(k->name, *(char **)field, &ve) < 0)
+				return bad(e, &mw, "%s", ve.msg);
+			break;
+		}
+		case KEY_NAME:
+			if (get_name(m, &mw, e, field) < 0)
+				return -1;
+			break;
+		case KEY_INT:
+			if (get_int(m, &mw, e, int_range[k->arg].min, int_range[k->arg].max, field) < 0)
+				return -1;
+			break;
+		case KEY_BOOL:
+			if (get_bool(m, &mw, e, field) < 0)
+				return -1;
+			break;
+		case KEY_OBJ:
+			if (walk_object(ps, m, &mw, objects[k->arg], base, e) < 0)
+				return -1;
+			break;
+		default:
+			if (readers[k->arg](ps, m, &mw, e) < 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Free the strings of the keys at base (a secret's wiped, as every one
+ * is: one loop instead of a list of which are secrets). */
+static void
+free_strings(const struct key *keys, void *base)
+{
+	for (const struct key *k = keys; k->name; k++)
+		if (k->kind == KEY_STR || k->kind == KEY_STS || k->kind == KEY_NAME)
+			secret_free(*(char **)((char *)base + k->off));
+		else if (k->kind == KEY_OBJ)
+			free_strings(objects[k->arg], base);
+}
 
 /* ---- whole-file checks ----------------------------------------------------------- */
 
@@ -912,24 +970,32 @@ same_entry(const struct cfg_zone *a, const struct cfg_zone *b, const struct wher
 	    "\"private\" true or false, or their own \"hosted_zone_id\")", b->name);
 }
 
+/* The last key of tsig_keys called name, or NULL. */
+static const struct cfg_tsig_key *
+find_key(const struct cfg *c, const char *name)
+{
+	const struct cfg_tsig_key *found = NULL;
+
+	for (int k = 0; k < c->ntsig_keys; k++)
+		if (!strcmp(c->tsig_keys[k].name, name))
+			found = &c->tsig_keys[k];
+	return found;
+}
+
 static int
 finish_zone(struct parse *ps, int i, struct err *e)
 {
 	struct cfg *c = ps->c;
 	struct cfg_zone *z = &c->zones[i];
-	struct where zw = { NULL, ps->zone_place[i], 0 };
+	struct where zw = { NULL, ps->zone_more[i].place, 0 };
+	const char *key = ps->zone_more[i].key;
 	int host_bits;
 
 	for (int j = 0; j < i; j++)
 		if (same_entry(&c->zones[j], z, &zw, e) < 0)
 			return -1;
-	if (ps->zone_key[i]) {
-		for (int k = 0; k < c->ntsig_keys; k++)
-			if (!strcmp(c->tsig_keys[k].name, ps->zone_key[i]))
-				z->tsig = &c->tsig_keys[k];
-		if (!z->tsig)
-			return bad(e, &zw, "tsig_key %s is not in tsig_keys", ps->zone_key[i]);
-	}
+	if (key && !(z->tsig = find_key(c, key)))
+		return bad(e, &zw, "tsig_key %s is not in tsig_keys", key);
 	if (z->nprimaries)
 		return 0;
 	/* The original transferred every zone from notify_servers[0]; so do
@@ -953,10 +1019,7 @@ finish_peer(struct cfg *c, int i, struct err *e)
 	struct cfg_peer *p = &c->peers[i];
 	struct where w = { NULL, "peers", 0 }, pw = { &w, NULL, i };
 
-	for (int k = 0; k < c->ntsig_keys; k++)
-		if (!strcmp(c->tsig_keys[k].name, p->key_name))
-			p->tsig = &c->tsig_keys[k];
-	if (!p->tsig)
+	if (!(p->tsig = find_key(c, p->key_name)))
 		return bad(e, &pw, "tsig_key %s is not in tsig_keys", p->key_name);
 	for (int z = 0; z < c->nzones; z++)
 		if (c->zones[z].tsig == p->tsig)
@@ -1053,16 +1116,15 @@ cfg_parse(struct cfg *c, const char *json, const char *path, struct err *e)
 		cfg_free(c);
 		return -1;
 	}
-	rc = walk_object(&ps, root, NULL, top_keys, sizeof top_keys / sizeof top_keys[0], e);
+	rc = walk_object(&ps, root, NULL, top_keys, c, e);
 	/* cJSON's copies of the strings hold the secrets too. */
 	secret_wipe_json(root);
 	cJSON_Delete(root);
 	if (rc == 0)
 		rc = finish(&ps, e);
 	for (int i = 0; i < c->nzones; i++)
-		free(ps.zone_key[i]);
-	free(ps.zone_key);
-	free(ps.zone_place);
+		free(ps.zone_more[i].key);
+	free(ps.zone_more);
 	if (rc < 0) {
 		cfg_free(c);
 		return -1;
@@ -1108,7 +1170,7 @@ cfg_free(struct cfg *c)
 	for (int i = 0; i < c->nzones; i++) {
 		struct cfg_zone *z = &c->zones[i];
 
-		free(z->name);
+		free_strings(zone_keys, z);
 		free(z->hosted_zone_id);
 		for (int j = 0; j < z->nignore; j++)
 			free(z->ignore[j].name);
@@ -1125,30 +1187,7 @@ cfg_free(struct cfg *c)
 	for (int i = 0; i < c->npeers; i++)
 		free(c->peers[i].key_name);
 	free(c->peers);
-	free(c->aws.profile);
-	free(c->aws.credentials_file);
-	free(c->aws.access_key_id);
-	secret_free(c->aws.secret_access_key);
-	secret_free(c->aws.session_token);
-	free(c->aws.endpoint);
-	free(c->aws.region);
-	free(c->aws.ca_file);
-	free(c->aws.role_arn);
-	free(c->aws.source_profile);
-	free(c->aws.credential_source);
-	free(c->aws.external_id);
-	free(c->aws.role_session_name);
-	free(c->aws.sts_regional_endpoints);
-	free(c->aws.sts_endpoint);
-	free(c->aws.sts_region);
-	free(c->aws.web_identity_token_file);
-	free(c->aws.credential_process);
-	secret_free(c->aws.proxy);
-	free(c->user);
-	free(c->group);
-	free(c->pidfile);
-	free(c->state_file);
-	free(c->cache_dir);
+	free_strings(top_keys, c);
 	free(c->path);
 	memset(c, 0, sizeof *c);
 }

@@ -1,6 +1,7 @@
 #include "daemon/daemon.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,10 +456,12 @@ timer_due(struct loop_timer *t)
 static void
 log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 {
-	char line[SYNC_RESULT_MAX], label[SYNC_ZONE_TEXT_MAX];
+	char line[SYNC_RESULT_MAX], label[SYNC_ZONE_TEXT_MAX], when[48] = "";
 	/* With several entries of its name, the hosted zone the job found. */
 	const char *name = strcmp(z->label, z->cz->name) ? sync_job_zone(j, label, sizeof label) :
 	    z->label;
+	const char *reason = "", *sep = "", *next = NULL;
+	enum log_level level;
 
 	for (size_t i = 0; i < j->plan.nnotes; i++) {
 		const struct plan_note *n = &j->plan.notes[i];
@@ -469,18 +472,25 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	for (size_t i = 0; i < j->nrefused; i++)
 		log_err("zone %s: Route 53 refused %s", name, j->refused[i]);
 	sync_result(j, line, sizeof line);
-	if (j->status == SYNC_CURRENT)
-		log_debug("zone %s: %s; next check in %lld s", name, line, (long long)(next_ms / 1000));
-	else if (j->status == SYNC_UNCHANGED)
-		log_debug("zone %s: %s; next %s in %lld s", name, line, z->s.failures ? "try" : "check",
+	/* "; next check in N s" after a check, "; next try in N s" after a
+	 * failure (its reason first), nothing after a write or a passed job. */
+	if (j->status == SYNC_CURRENT || j->status == SYNC_UNCHANGED) {
+		level = LOG_LEVEL_DEBUG;
+		next = j->status == SYNC_UNCHANGED && z->s.failures ? "try" : "check";
+	} else if (j->status == SYNC_PASSED) {
+		level = LOG_LEVEL_DEBUG;
+	} else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL || j->status == SYNC_ADOPTED) {
+		level = LOG_LEVEL_INFO;
+	} else {
+		level = LOG_LEVEL_ERR;
+		reason = j->err.msg;
+		sep = "; ";
+		next = "try";
+	}
+	if (next)
+		fmt_snprintf(when, sizeof when, "; next %s in %lld s", next,
 		    (long long)(next_ms / 1000));
-	else if (j->status == SYNC_PASSED)
-		log_debug("zone %s: %s", name, line);
-	else if (j->status == SYNC_OK || j->status == SYNC_PARTIAL || j->status == SYNC_ADOPTED)
-		log_info("zone %s: %s", name, line);
-	else
-		log_err("zone %s: %s; %s; next try in %lld s", name, j->err.msg, line,
-		    (long long)(next_ms / 1000));
+	log_msg(level, "zone %s: %s%s%s%s", name, reason, sep, line, when);
 }
 
 static void
@@ -876,46 +886,56 @@ zones_apply(struct gen *g, struct dzone **fresh)
 static void
 aws_changed(const struct cfg_aws *a, const struct cfg_aws *b)
 {
-	if (!str_same(a->endpoint, b->endpoint) || !str_same(a->region, b->region) ||
-	    !str_same(a->profile, b->profile) || !str_same(a->access_key_id, b->access_key_id) ||
-	    !str_same(a->secret_access_key, b->secret_access_key) ||
-	    !str_same(a->session_token, b->session_token) ||
-	    !str_same(a->credentials_file, b->credentials_file) ||
-	    !str_same(a->ca_file, b->ca_file) || !str_same(a->proxy, b->proxy) ||
-	    a->max_requests_per_second != b->max_requests_per_second)
+	/* The settings compared, as offsets of their strings in struct cfg_aws. */
+	static const unsigned char keys[] = {
+		offsetof(struct cfg_aws, endpoint), offsetof(struct cfg_aws, region),
+		offsetof(struct cfg_aws, profile), offsetof(struct cfg_aws, access_key_id),
+		offsetof(struct cfg_aws, secret_access_key), offsetof(struct cfg_aws, session_token),
+		offsetof(struct cfg_aws, credentials_file), offsetof(struct cfg_aws, ca_file),
+		offsetof(struct cfg_aws, proxy),
+	};
+	int changed = a->max_requests_per_second != b->max_requests_per_second;
+
+	for (size_t i = 0; i < sizeof keys && !changed; i++)
+		changed = !str_same(*(char *const *)((const char *)a + keys[i]),
+		    *(char *const *)((const char *)b + keys[i]));
+	if (changed)
 		log_warn("daemon: reload: the aws settings changed; they take effect at the next "
 			 "restart");
 }
 
 static void start_done(struct gen *g);
 
-/* g loaded (and its account zones listed): make it current. */
+/* g loaded (and its account zones listed): make it current (at start-up,
+ * start_done follows). */
 static void
 gen_ready(struct gen *g)
 {
 	struct err e = { 0 };
 	struct dzone **fresh = NULL;
+	int reload = d->gen != NULL;
 
-	if (!d->gen) {
-		start_done(g);
-		return;
-	}
 	if (gen_index(g) < 0 || !(fresh = zones_prepare(g)) ||
-	    notify_reload(&d->notify, &g->cfg, &e) < 0) {
-		log_err("daemon: reload: %s; keeping the old configuration",
-		    e.set ? e.msg : "out of memory");
+	    (reload && notify_reload(&d->notify, &g->cfg, &e) < 0)) {
+		log_err("daemon: %s%s%s", reload ? "reload: " : "", e.set ? e.msg : "out of memory",
+		    reload ? "; keeping the old configuration" : "");
 		for (size_t k = 0; fresh && k < g->nindex; k++)
 			free(fresh[k]);
 		free(fresh);
 		gen_free(g);
+		if (!reload) {
+			d->failed = 1;
+			loop_stop();
+		}
 		return;
 	}
-	aws_changed(&d->gen->cfg.aws, &g->cfg.aws);
-	if (d->o->verbose || g->cfg.log_debug)
-		log_set_level(LOG_LEVEL_DEBUG);
-	else
-		log_set_level(LOG_LEVEL_INFO);
+	if (reload) {
+		aws_changed(&d->gen->cfg.aws, &g->cfg.aws);
+		log_set_level(d->o->verbose || g->cfg.log_debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	}
 	zones_apply(g, fresh);
+	if (!reload)
+		start_done(g);
 }
 
 static void reload(void);
@@ -1055,22 +1075,23 @@ log_states(void)
 		    d->peers.answered, d->peers.given_up);
 	for (size_t i = 0; i < d->nzones; i++) {
 		const struct dzone *z = d->zones[i];
-		char when[64], last[64];
+		char next[64], ago[64];
+		const char *when = next, *last = ago;
 
 		r53_calls_text(z->calls, calls, sizeof calls);
 		if (z->job)
-			fmt_snprintf(when, sizeof when, "job running");
+			when = "job running";
 		else if (z->queued)
-			fmt_snprintf(when, sizeof when, "waiting for a job slot");
+			when = "waiting for a job slot";
 		else
-			fmt_snprintf(when, sizeof when, "next %s in %lld s",
+			fmt_snprintf(next, sizeof next, "next %s in %lld s",
 			    z->timer_full ? "reconcile" : "check",
 			    (long long)((z->timer.when - now) / 1000));
 		if (z->last_sync)
-			fmt_snprintf(last, sizeof last, "%s %lld s ago", z->result,
+			fmt_snprintf(ago, sizeof ago, "%s %lld s ago", z->result,
 			    (long long)(wall - z->last_sync));
 		else
-			fmt_snprintf(last, sizeof last, "none yet");
+			last = "none yet";
 		log_info("zone %s: primary serial %s, synced serial %s, hosted zone %s, last job %s%s%s, "
 			 "%lu jobs, %lu NOTIFYs, %d failures%s, %s; API calls: %s",
 		    z->label, z->has_primary_serial ? u32(z->primary_serial, 0) : "-",
@@ -1130,21 +1151,13 @@ on_signal(int signo)
 
 /* ---- start-up ------------------------------------------------------------------------------- */
 
+/* g made current at start-up: listen, say ready. */
 static void
 start_done(struct gen *g)
 {
 	struct err e = { 0 };
-	struct dzone **fresh;
 	char addr[NET_ADDR_STRLEN];
 
-	if (gen_index(g) < 0 || !(fresh = zones_prepare(g))) {
-		log_err("daemon: out of memory");
-		gen_free(g);
-		d->failed = 1;
-		loop_stop();
-		return;
-	}
-	zones_apply(g, fresh);
 	if (notify_start(&d->notify, &e) < 0) {
 		log_err("daemon: %s", e.msg);
 		d->failed = 1;

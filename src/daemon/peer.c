@@ -169,6 +169,7 @@ notify_one(struct peer *p, const struct cfg_peer *cp, const uint8_t *zone, uint3
 	struct tsig_key key;
 	struct err e = { 0 };
 	char a[NET_ADDR_STRLEN], z[DNS_NAME_TEXT_MAX];
+	const char *what, *why;
 	int rc;
 
 	msg_close(m);
@@ -184,24 +185,23 @@ notify_one(struct peer *p, const struct cfg_peer *cp, const uint8_t *zone, uint3
 	if (rc == 0)
 		rc = msg_build(m, &key);
 	secret_wipe(&key, sizeof key);
-	if (rc < 0) {
-		log_err("zone %s: NOTIFY to peer %s not made: %s", msg_zone(m, z, sizeof z),
-		    net_addr_str(&m->to, a, sizeof a), e.set ? e.msg : "message too large");
-		return;
-	}
+	what = " not made: ";
+	why = e.set ? e.msg : "message too large";
+	if (rc < 0)
+		goto fail;
+	what = ": no socket: ";
 	if ((m->io.fd = net_udp_connect(&m->to)) < 0) {
-		log_err("zone %s: NOTIFY to peer %s: no socket: %s", msg_zone(m, z, sizeof z),
-		    net_addr_str(&m->to, a, sizeof a), strerror(errno));
-		return;
+		why = strerror(errno);
+		goto fail;
 	}
 	m->io.events = POLLIN;
 	m->io.cb = msg_read;
 	if (loop_io_add(&m->io) < 0) {
-		log_err("zone %s: NOTIFY to peer %s: too many open sockets",
-		    msg_zone(m, z, sizeof z), net_addr_str(&m->to, a, sizeof a));
+		what = ": too many open sockets";
+		why = "";
 		close(m->io.fd);
 		m->io.fd = -1;
-		return;
+		goto fail;
 	}
 	m->timer.cb = msg_timer;
 	m->delay = PEER_RETRY_MS;
@@ -209,6 +209,10 @@ notify_one(struct peer *p, const struct cfg_peer *cp, const uint8_t *zone, uint3
 	loop_timer_in(&m->timer, m->delay);
 	log_debug("zone %s: NOTIFY of serial %lu to peer %s", msg_zone(m, z, sizeof z),
 	    (unsigned long)serial, net_addr_str(&m->to, a, sizeof a));
+	return;
+fail:
+	log_err("zone %s: NOTIFY to peer %s%s%s", msg_zone(m, z, sizeof z),
+	    net_addr_str(&m->to, a, sizeof a), what, why);
 }
 
 void

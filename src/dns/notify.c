@@ -363,9 +363,11 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	int allowed = 0;
 	const struct dns_question *echo = NULL;
 	char src[NET_ADDR_STRLEN], zname[DNS_NAME_TEXT_MAX] = "?";
-	int rcode, opcode;
+	int rcode, opcode, kind;
 	size_t limit;
 	long rl;
+	unsigned long *count;
+	const char *what, *how = "";
 
 	memset(r, 0, sizeof *r);
 	r->verdict = NOTIFY_DROP;
@@ -389,10 +391,8 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 
 	/* 2, 3. Source and rate. A peer's address is let through to the
 	 * TSIG check: only its key makes its NOTIFY count. */
-	for (size_t k = 0; k < nz && !allowed; k++)
-		allowed = cfg_notify_allowed(n->cfg, zs[k], from);
-	if (!allowed)
-		allowed = cfg_notify_allowed(n->cfg, NULL, from);
+	for (size_t k = 0; k <= nz && !allowed; k++) /* each entry's primaries, then none */
+		allowed = cfg_notify_allowed(n->cfg, k < nz ? zs[k] : NULL, from);
 	if (!allowed && !cfg_peer_find(n->cfg, from)) {
 		n->stats.dropped_acl++;
 		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
@@ -413,13 +413,12 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		err_set(&e, "question type %u class %u, not SOA IN", q.type, q.class);
 	else
 		read_records(&m, &q, r, &e);
-	if (e.set) {
-		rcode = DNS_RCODE_FORMERR;
-		n->stats.formerr++;
-		note(n, NOTIFY_LOG_FORMERR, now_ms, "notify: malformed message for %s from %s: %s",
-		    zname, src, e.msg);
-		goto answer;
-	}
+	rcode = DNS_RCODE_FORMERR;
+	kind = NOTIFY_LOG_FORMERR;
+	count = &n->stats.formerr;
+	what = "malformed message";
+	if (e.set)
+		goto reject;
 
 	/* 5. TSIG: from a peer's address, its key first (a NOTIFY signed with
 	 * it is the peer's word: README "Running an HA pair"); else the key
@@ -432,19 +431,15 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		r->tsig = tsig_verify_request(&t, ck ? zkey : n->keys, ck ? (zkey ? 1 : 0) :
 		    n->nkeys, msg, len, now_s, NULL, &e);
 	}
-	if (r->tsig == -1) {
-		rcode = DNS_RCODE_FORMERR;
-		n->stats.formerr++;
-		note(n, NOTIFY_LOG_FORMERR, now_ms, "notify: message for %s from %s: %s", zname,
-		    src, e.msg);
-		goto answer;
-	}
+	what = "message";
+	if (r->tsig == -1)
+		goto reject;
 	if (r->tsig != TSIG_NONE && r->tsig != TSIG_OK) {
 		rcode = DNS_RCODE_NOTAUTH;
-		n->stats.tsig_failed++;
-		note(n, NOTIFY_LOG_TSIG, now_ms, "notify: NOTIFY for %s from %s: %s", zname, src,
-		    e.msg);
-		goto answer;
+		kind = NOTIFY_LOG_TSIG;
+		count = &n->stats.tsig_failed;
+		what = "NOTIFY";
+		goto reject;
 	}
 
 	/* 6, 7, 8. Refusals. The entries of the zone the NOTIFY is for: by
@@ -468,12 +463,11 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		err_set(&e, "unsigned, the zone needs TSIG key %s", zs[0]->tsig->name);
 	else if (!z)
 		err_set(&e, "signed with key %s, which no entry of the zone names", kname);
-	if (e.set) {
-		n->stats.refused++;
-		note(n, NOTIFY_LOG_REFUSED, now_ms, "notify: message for %s from %s refused: %s", zname,
-		    src, e.msg);
-		goto answer;
-	}
+	kind = NOTIFY_LOG_REFUSED;
+	count = &n->stats.refused;
+	how = " refused";
+	if (e.set)
+		goto reject;
 
 	/* 9. Accepted. */
 	rcode = DNS_RCODE_NOERROR;
@@ -491,7 +485,12 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	else
 		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s from %s%s", z->name, src,
 		    r->tsig == TSIG_OK ? " (TSIG)" : "");
+	goto answer;
 
+reject:
+	/* Malformed, failing TSIG or refused: one line, one count. */
+	(*count)++;
+	note(n, kind, now_ms, "notify: %s for %s from %s%s: %s", what, zname, src, how, e.msg);
 answer:
 	r->rcode = rcode;
 	rl = put_reply(&m, echo, rcode, rcode == DNS_RCODE_NOERROR ? DNS_AA : 0, reply, cap);

@@ -72,8 +72,9 @@ host_name_ok(const char *h)
 	return 1;
 }
 
-int
-http_url_parse(struct http_url *u, const char *url, struct err *e)
+/* http_url_parse without the error: NULL, or what is wrong with url. */
+static const char *
+url_parse(struct http_url *u, const char *url)
 {
 	const char *p, *end, *hs, *he, *ps = NULL;
 	unsigned char ip[16];
@@ -89,21 +90,21 @@ http_url_parse(struct http_url *u, const char *url, struct err *e)
 		u->port = 80;
 		p = url + 7;
 	} else {
-		return err_set(e, "endpoint %.200s: must start with https:// or http://", url);
+		return "must start with https:// or http://";
 	}
 	end = p + strcspn(p, "/?#");
 	if (*end && (*end != '/' || end[1]))
-		return err_set(e, "endpoint %.200s: no path, query or fragment allowed", url);
+		return "no path, query or fragment allowed";
 	if (memchr(p, '@', (size_t)(end - p)))
-		return err_set(e, "endpoint %.200s: no user information allowed", url);
+		return "no user information allowed";
 	if (*p == '[') {
 		bracket = 1;
 		hs = p + 1;
 		if (!(he = memchr(p, ']', (size_t)(end - p))))
-			return err_set(e, "endpoint %.200s: unterminated [IPv6 address]", url);
+			return "unterminated [IPv6 address]";
 		if (he + 1 < end) {
 			if (he[1] != ':')
-				return err_set(e, "endpoint %.200s: junk after ]", url);
+				return "junk after ]";
 			ps = he + 2;
 		}
 	} else {
@@ -115,22 +116,30 @@ http_url_parse(struct http_url *u, const char *url, struct err *e)
 	}
 	hl = (size_t)(he - hs);
 	if (hl == 0 || hl >= sizeof u->host)
-		return err_set(e, "endpoint %.200s: host name empty or too long", url);
+		return "host name empty or too long";
 	memcpy(u->host, hs, hl);
 	u->host[hl] = '\0';
 	if (ps && parse_port(ps, end, &u->port) < 0)
-		return err_set(e, "endpoint %.200s: bad port", url);
+		return "bad port";
 	v6 = inet_pton(AF_INET6, u->host, ip) == 1;
 	if (bracket != v6)
-		return err_set(e, "endpoint %.200s: an IPv6 address needs brackets, and only it", url);
+		return "an IPv6 address needs brackets, and only it";
 	u->host_is_ip = v6 || inet_pton(AF_INET, u->host, ip) == 1;
 	if (!u->host_is_ip && !host_name_ok(u->host))
-		return err_set(e, "endpoint %.200s: bad host name", url);
+		return "bad host name";
 	fmt_snprintf(u->hostport, sizeof u->hostport, "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
 	if (u->port != (u->tls ? 443 : 80))
 		fmt_snprintf(u->hostport + strlen(u->hostport), sizeof u->hostport - strlen(u->hostport),
 		    ":%d", u->port);
-	return 0;
+	return NULL;
+}
+
+int
+http_url_parse(struct http_url *u, const char *url, struct err *e)
+{
+	const char *why = url_parse(u, url);
+
+	return why ? err_set(e, "endpoint %.200s: %s", url, why) : 0;
 }
 
 /* ---- requests ------------------------------------------------------------------ */
@@ -249,14 +258,17 @@ enum {
 	P_ERROR
 };
 
+/* The parser's error: "http: " and fmt (written once here, not in every
+ * message). */
 static long __attribute__((format(printf, 2, 3)))
 pfail(struct http_parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!p->err.set) {
+		memcpy(p->err.msg, "http: ", 6);
 		va_start(ap, fmt);
-		fmt_vsnprintf(p->err.msg, sizeof p->err.msg, fmt, ap);
+		fmt_vsnprintf(p->err.msg + 6, sizeof p->err.msg - 6, fmt, ap);
 		va_end(ap);
 		p->err.set = 1;
 	}
@@ -328,7 +340,7 @@ body_reserve(struct http_parser *p, size_t n)
 	if (buf_reserve(&p->resp.body, n) == 0)
 		return 0;
 	return p->resp.body.failed == BUF_TOO_LARGE ? too_large(p) :
-	    pfail(p, "http: out of memory for the response body");
+	    pfail(p, "out of memory for the response body");
 }
 
 static long
@@ -432,7 +444,7 @@ head_done(struct http_parser *p)
 
 	if (r->status >= 100 && r->status < 200) {
 		if (r->status == 101)
-			return pfail(p, "http: unexpected 101 Switching Protocols");
+			return pfail(p, "unexpected 101 Switching Protocols");
 		/* Interim response: skip it, the final one follows. */
 		r->nheaders = 0;
 		p->head_len = p->line_start = 0;
@@ -448,16 +460,16 @@ head_done(struct http_parser *p)
 		if (!strcasecmp(r->headers[i].name, "Transfer-Encoding"))
 			te = r->headers[i].value;
 	if ((has_cl = content_length(p, &cl)) < 0)
-		return pfail(p, "http: bad or conflicting Content-Length");
+		return pfail(p, "bad or conflicting Content-Length");
 	if (p->no_body || r->status == 204 || r->status == 304)
 		return finish(p);
 	if (te) {
 		/* Both framings at once is a smuggling attempt, not a
 		 * message to guess at. */
 		if (has_cl)
-			return pfail(p, "http: both Transfer-Encoding and Content-Length");
+			return pfail(p, "both Transfer-Encoding and Content-Length");
 		if (!last_is_chunked(te))
-			return pfail(p, "http: unsupported Transfer-Encoding");
+			return pfail(p, "unsupported Transfer-Encoding");
 		p->chunked = 1;
 		p->state = P_CHUNK_SIZE;
 		p->line_len = 0;
@@ -488,7 +500,7 @@ status_line(struct http_parser *p, char *l, size_t n)
 	if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ' ||
 	    l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' ||
 	    l[11] > '9' || (n > 12 && l[12] != ' '))
-		return pfail(p, "http: bad status line");
+		return pfail(p, "bad status line");
 	r->minor = l[7] - '0';
 	r->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
 	l[n] = '\0';
@@ -506,13 +518,13 @@ header_line(struct http_parser *p, char *l, size_t n)
 	char *colon = memchr(l, ':', n), *v, *end = l + n;
 
 	if (!colon || colon == l)
-		return pfail(p, "http: header line without a name");
+		return pfail(p, "header line without a name");
 	*colon = '\0';
 	/* RFC 9112 section 5.1: no whitespace before the colon. */
 	if (!is_token(l))
-		return pfail(p, "http: bad header name");
+		return pfail(p, "bad header name");
 	if (r->nheaders == HTTP_MAX_HEADERS)
-		return pfail(p, "http: more than %d headers", HTTP_MAX_HEADERS);
+		return pfail(p, "more than %d headers", HTTP_MAX_HEADERS);
 	v = colon + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
@@ -563,7 +575,7 @@ head_byte(struct http_parser *p, unsigned char c)
 	if (p->cr) {
 		p->cr = 0;
 		if (c != '\n')
-			return pfail(p, "http: CR without LF in the response head");
+			return pfail(p, "CR without LF in the response head");
 		return end_line(p);
 	}
 	if (c == '\r') {
@@ -573,13 +585,13 @@ head_byte(struct http_parser *p, unsigned char c)
 	if (c == '\n')
 		return end_line(p);
 	if ((c < 0x20 && c != '\t') || c == 0x7f)
-		return pfail(p, "http: control character in the response head");
+		return pfail(p, "control character in the response head");
 	if (p->state == P_HEADERS && p->head_len == p->line_start && !p->fold &&
 	    (c == ' ' || c == '\t')) {
 		const char *v;
 
 		if (p->resp.nheaders == 0)
-			return pfail(p, "http: continuation line before any header");
+			return pfail(p, "continuation line before any header");
 		v = p->resp.headers[p->resp.nheaders - 1].value;
 		/* The previous value's NUL becomes the joining space (none
 		 * after an empty value); leading whitespace is skipped. */
@@ -593,7 +605,7 @@ head_byte(struct http_parser *p, unsigned char c)
 	if (p->fold == 1 && (c == ' ' || c == '\t'))
 		return 0;
 	if (p->head_len + 2 > sizeof p->head)
-		return pfail(p, "http: response head longer than %d bytes", HTTP_MAX_HEAD);
+		return pfail(p, "response head longer than %d bytes", HTTP_MAX_HEAD);
 	p->head[p->head_len++] = (char)c;
 	if (p->fold)
 		p->fold = 2;
@@ -608,7 +620,7 @@ line_byte(struct http_parser *p, unsigned char c)
 	if (p->cr) {
 		p->cr = 0;
 		if (c != '\n')
-			return pfail(p, "http: CR without LF in a chunked body");
+			return pfail(p, "CR without LF in a chunked body");
 		return 1;
 	}
 	if (c == '\r') {
@@ -618,15 +630,15 @@ line_byte(struct http_parser *p, unsigned char c)
 	if (c == '\n')
 		return 1;
 	if ((c < 0x20 && c != '\t') || c == 0x7f)
-		return pfail(p, "http: control character in a chunked body line");
+		return pfail(p, "control character in a chunked body line");
 	if (p->state == P_TRAILERS) {
 		if (++p->trailer_len > HTTP_MAX_HEAD)
-			return pfail(p, "http: trailers longer than %d bytes", HTTP_MAX_HEAD);
+			return pfail(p, "trailers longer than %d bytes", HTTP_MAX_HEAD);
 		p->line_len++;
 		return 0;
 	}
 	if (p->line_len + 1 >= sizeof p->line)
-		return pfail(p, "http: chunk size line too long");
+		return pfail(p, "chunk size line too long");
 	p->line[p->line_len++] = (char)c;
 	return 0;
 }
@@ -651,15 +663,15 @@ chunk_size(struct http_parser *p)
 		else
 			break;
 		if (i == 15)
-			return pfail(p, "http: chunk size too large");
+			return pfail(p, "chunk size too large");
 		n = n * 16 + (uint64_t)v;
 	}
 	if (i == 0)
-		return pfail(p, "http: bad chunk size");
+		return pfail(p, "bad chunk size");
 	while (i < p->line_len && (p->line[i] == ' ' || p->line[i] == '\t'))
 		i++;
 	if (i < p->line_len && p->line[i] != ';')
-		return pfail(p, "http: bad chunk size");
+		return pfail(p, "bad chunk size");
 	p->line_len = 0;
 	if (n == 0) {
 		p->state = P_TRAILERS;
@@ -715,7 +727,7 @@ http_parser_feed(struct http_parser *p, const void *data, size_t len)
 			if ((r = line_byte(p, d[i++])) < 0)
 				return HTTP_PARSE_ERROR;
 			if (r == 0 && !p->cr)
-				return pfail(p, "http: chunk data longer than its size");
+				return pfail(p, "chunk data longer than its size");
 			if (r == 1)
 				p->state = P_CHUNK_SIZE;
 			break;
@@ -753,15 +765,15 @@ http_parser_eof(struct http_parser *p)
 		return -1;
 	case P_STATUS:
 		if (p->head_len == 0 && !p->cr)
-			return (int)pfail(p, "http: connection closed before any response");
-		return (int)pfail(p, "http: connection closed inside the status line");
+			return (int)pfail(p, "connection closed before any response");
+		return (int)pfail(p, "connection closed inside the status line");
 	case P_HEADERS:
-		return (int)pfail(p, "http: connection closed inside the response headers");
+		return (int)pfail(p, "connection closed inside the response headers");
 	case P_BODY_LEN:
-		return (int)pfail(p, "http: connection closed %llu bytes before the end of the body",
+		return (int)pfail(p, "connection closed %llu bytes before the end of the body",
 		    (unsigned long long)p->left);
 	default:
-		return (int)pfail(p, "http: connection closed inside a chunked body");
+		return (int)pfail(p, "connection closed inside a chunked body");
 	}
 }
 
