@@ -905,23 +905,26 @@ static int
 hold_back(struct ctx *c)
 {
 	struct plan *p = c->p;
-	struct item **kept;
-	size_t nkept = 0, n = 0;
+	struct item **kept = NULL;
+	size_t nkept = 0;
 
-	for (size_t i = 0; i < p->nitems; i++) {
-		const struct item *it = (const struct item *)p->items + i;
+	/* The left-out sets that keep one: counted, then (kept allocated)
+	 * listed. */
+	for (int pass = 0; pass < 2; pass++) {
+		nkept = 0;
+		for (size_t i = 0; i < p->nitems; i++) {
+			struct item *it = (struct item *)p->items + i;
 
-		nkept += it->dropped && it->kind != PLAN_CREATE;
-	}
-	if (!nkept)
-		return 0;
-	if (!(kept = malloc(nkept * sizeof *kept)))
-		return oom(p);
-	for (size_t i = 0; i < p->nitems; i++) {
-		struct item *it = (struct item *)p->items + i;
-
-		if (it->dropped && it->kind != PLAN_CREATE)
-			kept[n++] = it;
+			if (it->dropped && it->kind != PLAN_CREATE) {
+				if (kept)
+					kept[nkept] = it;
+				nkept++;
+			}
+		}
+		if (!nkept)
+			return 0;
+		if (!kept && !(kept = malloc(nkept * sizeof *kept)))
+			return oom(p);
 	}
 	sort(kept, nkept, sizeof *kept, item_cmp);
 	for (size_t i = 0; i < p->nitems; i++) {
@@ -955,31 +958,52 @@ hold_back(struct ctx *c)
 	return 0;
 }
 
-/* Record batch [bs, be) of the items (sorted), DELETEs first (*tmp, of
- * *tmp_cap items, is room for the reordering). */
+/* The batch being packed: items [bs, the next one) of records and chars,
+ * and room for the reordering (tmp). */
+struct packer {
+	struct item *tmp;
+	size_t tmp_cap, bs, rec, chr, parts;
+};
+
+/* Record batch [k->bs, be) of the items (sorted), DELETEs first, and open
+ * the next one at be. */
 static int
-emit_batch(struct plan *p, struct item **tmp, size_t *tmp_cap, size_t bs, size_t be,
-    size_t records, size_t chars)
+emit_batch(struct plan *p, struct packer *k, size_t be)
 {
 	struct item *it = (struct item *)p->items;
 	struct plan_batch *b;
-	size_t k = 0;
+	size_t bs = k->bs, n = 0;
 
 	if (bs == be)
 		return 0;
 	if (buf_grow(&p->batches, &p->batches_cap, p->nbatches, 1, sizeof *b) < 0 ||
-	    buf_grow(tmp, tmp_cap, 0, be - bs, sizeof **tmp) < 0)
+	    buf_grow(&k->tmp, &k->tmp_cap, 0, be - bs, sizeof *k->tmp) < 0)
 		return oom(p);
 	b = &p->batches[p->nbatches++];
 	b->first = bs;
 	b->count = be - bs;
-	b->records = records;
-	b->chars = chars;
+	b->records = k->rec;
+	b->chars = k->chr;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = bs; i < be; i++)
 			if ((it[i].action == R53_DELETE) == (pass == 0))
-				(*tmp)[k++] = it[i];
-	memcpy(it + bs, *tmp, (be - bs) * sizeof **tmp);
+				k->tmp[n++] = it[i];
+	memcpy(it + bs, k->tmp, (be - bs) * sizeof *k->tmp);
+	k->bs = be;
+	k->rec = k->chr = 0;
+	return 0;
+}
+
+/* Close the batch before item i when r more records and ch more chars do
+ * not fit in it. */
+static int
+make_room(struct plan *p, const struct plan_opts *o, struct packer *k, size_t i, size_t r,
+    size_t ch)
+{
+	if (k->bs < i && !fits(o, k->rec + r, k->chr + ch)) {
+		k->parts++;
+		return emit_batch(p, k, i);
+	}
 	return 0;
 }
 
@@ -998,9 +1022,10 @@ batch(struct ctx *c)
 {
 	struct plan *p = c->p;
 	const struct plan_opts *o = c->o;
-	struct item *it = (struct item *)p->items, *tmp = NULL;
-	size_t n = 0, bs = 0, rec = 0, chr = 0, ngroups = 0, tmp_cap = 0;
-	int sorted = 1;
+	struct item *it = (struct item *)p->items;
+	struct packer k = { 0 };
+	size_t n = 0, ngroups = 0;
+	int sorted = 1, rc = -1;
 
 	for (size_t i = 0; i < p->nitems; i++) {
 		if (it[i].dropped)
@@ -1024,46 +1049,35 @@ batch(struct ctx *c)
 			it[ge].group = (uint32_t)ngroups;
 		}
 		ngroups++;
-		if (bs < gs && !fits(o, rec + grec, chr + gchr)) {
-			if (emit_batch(p, &tmp, &tmp_cap, bs, gs, rec, chr) < 0)
-				goto fail;
-			bs = gs;
-			rec = chr = 0;
-		}
+		if (make_room(p, o, &k, gs, grec, gchr) < 0)
+			goto out;
 		if (fits(o, grec, gchr)) {
-			rec += grec;
-			chr += gchr;
+			k.rec += grec;
+			k.chr += gchr;
 		} else {
 			/* Too much for one batch: in order over several, each
 			 * change fitting alone (oversize() saw to that). */
-			size_t parts = 1;
-
+			k.parts = 1;
 			for (size_t i = gs; i < ge; i++) {
 				size_t r = item_records(&it[i]), ch = item_chars(&it[i]);
 
-				if (bs < i && !fits(o, rec + r, chr + ch)) {
-					if (emit_batch(p, &tmp, &tmp_cap, bs, i, rec, chr) < 0)
-						goto fail;
-					bs = i;
-					rec = chr = 0;
-					parts++;
-				}
-				rec += r;
-				chr += ch;
+				if (make_room(p, o, &k, i, r, ch) < 0)
+					goto out;
+				k.rec += r;
+				k.chr += ch;
 			}
 			note_set(p, PLAN_WARN, it[gs].wname, 0, "its changes do not fit in one change "
-			    "batch: split over %zu batches, deletions first", parts);
+			    "batch: split over %zu batches, deletions first", k.parts);
 		}
 		gs = ge;
 	}
-	if (emit_batch(p, &tmp, &tmp_cap, bs, n, rec, chr) < 0)
-		goto fail;
+	if (emit_batch(p, &k, n) < 0)
+		goto out;
 	p->nchanges = n;
-	free(tmp);
-	return 0;
-fail:
-	free(tmp);
-	return -1;
+	rc = 0;
+out:
+	free(k.tmp);
+	return rc;
 }
 
 /* ---- safety ------------------------------------------------------------------- */
