@@ -823,8 +823,7 @@ soa_checked(struct r53_op *op)
 		r53_op_free(op);
 		j->zone_id[0] = '\0';
 		j->full = 1;
-		soa_known(j);
-		return;
+		goto known;
 	}
 	if (op->status != R53_OK) {
 		fail_op(j, "ListResourceRecordSets (SOA)");
@@ -855,6 +854,7 @@ soa_checked(struct r53_op *op)
 			    j->zone->name);
 		j->full = 1;
 	}
+known:
 	soa_known(j);
 }
 
