@@ -486,13 +486,15 @@ sigv4_amz_date(time_t t, char out[SIGV4_DATE_LEN + 1])
 	date_of((int64_t)t, &d);
 	if (d.year < 0 || d.year > 9999)
 		return -1;
-	put_digits(out, (int)d.year, 4);
-	put_digits(out + 4, d.month, 2);
-	put_digits(out + 6, d.day, 2);
+	{
+		/* YYYYMMDDTHHMMSSZ: where each field goes. */
+		static const unsigned char at[6] = { 0, 4, 6, 9, 11, 13 };
+		const int v[6] = { (int)d.year, d.month, d.day, d.hour, d.min, d.sec };
+
+		for (int k = 0; k < 6; k++)
+			put_digits(out + at[k], v[k], k ? 2 : 4);
+	}
 	out[8] = 'T';
-	put_digits(out + 9, d.hour, 2);
-	put_digits(out + 11, d.min, 2);
-	put_digits(out + 13, d.sec, 2);
 	out[15] = 'Z';
 	out[16] = '\0';
 	return 0;
