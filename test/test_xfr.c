@@ -1001,10 +1001,21 @@ test_job(void)
 	xfr_free(&x);
 }
 
+/* The RCODE names: both ends of the list and past it. */
+static void
+test_rcode_str(void)
+{
+	ok(!strcmp(xfr_rcode_str(0), "NOERROR"), "rcode 0 is NOERROR");
+	ok(!strcmp(xfr_rcode_str(5), "REFUSED"), "rcode 5 is REFUSED");
+	ok(!strcmp(xfr_rcode_str(10), "NOTZONE"), "rcode 10 is NOTZONE");
+	ok(!strcmp(xfr_rcode_str(11), "unknown RCODE"), "rcode 11 is unknown");
+}
+
 int
 main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	test_rcode_str();
 	test_axfr();
 	test_ixfr();
 	test_tiny_steps();

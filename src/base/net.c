@@ -217,11 +217,10 @@ const char *
 net_addr_ip_str(const struct net_addr *a, char *buf, size_t len)
 {
 	char t[NET_IP_TEXT];
+	int v4 = a->ss.ss_family == AF_INET;
 
-	if (a->ss.ss_family == AF_INET)
-		net_ip_text((const uint8_t *)&((const struct sockaddr_in *)&a->ss)->sin_addr, 4, t);
-	else
-		net_ip_text((const uint8_t *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr, 16, t);
+	net_ip_text(v4 ? (const uint8_t *)&((const struct sockaddr_in *)&a->ss)->sin_addr :
+	    (const uint8_t *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr, v4 ? 4 : 16, t);
 	fmt_snprintf(buf, len, "%s", t);
 	return buf;
 }
@@ -231,11 +230,10 @@ net_addr_str(const struct net_addr *a, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN];
 
+	int v6 = a->ss.ss_family == AF_INET6;
+
 	net_addr_ip_str(a, ip, sizeof ip);
-	if (a->ss.ss_family == AF_INET6)
-		fmt_snprintf(buf, len, "[%s]:%d", ip, net_addr_port(a));
-	else
-		fmt_snprintf(buf, len, "%s:%d", ip, net_addr_port(a));
+	fmt_snprintf(buf, len, "%s%s%s:%d", v6 ? "[" : "", ip, v6 ? "]" : "", net_addr_port(a));
 	return buf;
 }
 
@@ -281,10 +279,12 @@ net_nonblock(int fd)
 	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-int
-net_tcp_connect(const struct net_addr *a)
+/* A non-blocking socket of type connected (TCP: connecting) to a. A UDP
+ * connect() never answers EINPROGRESS: it only sets the peer. */
+static int
+sock_connect(const struct net_addr *a, int type)
 {
-	int fd = socket(a->ss.ss_family, SOCK_STREAM, 0);
+	int fd = socket(a->ss.ss_family, type, 0);
 
 	if (fd < 0)
 		return -1;
@@ -297,6 +297,12 @@ net_tcp_connect(const struct net_addr *a)
 		return -1;
 	}
 	return fd;
+}
+
+int
+net_tcp_connect(const struct net_addr *a)
+{
+	return sock_connect(a, SOCK_STREAM);
 }
 
 int
@@ -317,16 +323,5 @@ net_connect_finish(int fd)
 int
 net_udp_connect(const struct net_addr *a)
 {
-	int fd = socket(a->ss.ss_family, SOCK_DGRAM, 0);
-
-	if (fd < 0)
-		return -1;
-	if (net_nonblock(fd) < 0 || connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
+	return sock_connect(a, SOCK_DGRAM);
 }

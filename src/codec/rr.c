@@ -441,34 +441,50 @@ enum {
 };
 
 #define U_WIDTH(f) ((size_t)1 << ((f) - L_U8))
-#define MAX_FIELDS 7
+
+/* A layout's fields are one string (no arrays of pointers): per field, its
+ * kind as one character (the L_ value, written K_) and its name for error
+ * messages, NUL-terminated; the string's own NUL ends the list. */
+#define K_U8 "\1"
+#define K_U16 "\2"
+#define K_U32 "\3"
+#define K_NAME "\4"
+#define K_STR "\5"
+#define K_HEX "\6"
+#define K_TXT "\7"
+#define K_CAA "\10"
+#define K_SVC "\11"
+#define K_IPV4 "\12"
+#define K_IPV6 "\13"
+#define F(kind, name) kind name "\0"
 
 static const struct layout {
 	uint16_t type; /* first: dns_type_entry */
-	uint8_t f[MAX_FIELDS];
-	/* Field names for error messages, one NUL-terminated word per field
-	 * (one string, not a table of pointers). */
-	const char *what;
+	const char *fields;
 } layouts[] = {
-	{ DNS_TYPE_A, { L_IPV4 }, "address" },
-	{ DNS_TYPE_AAAA, { L_IPV6 }, "address" },
-	{ DNS_TYPE_CAA, { L_U8, L_CAA }, "flags\0tag" },
-	{ DNS_TYPE_CNAME, { L_NAME }, "name" },
-	{ DNS_TYPE_DS, { L_U16, L_U8, L_U8, L_HEX }, "key tag\0algorithm\0digest type\0digest" },
-	{ DNS_TYPE_HTTPS, { L_U16, L_NAME, L_SVC }, "SvcPriority\0TargetName\0SvcParams" },
-	{ DNS_TYPE_MX, { L_U16, L_NAME }, "preference\0exchange" },
-	{ DNS_TYPE_NAPTR, { L_U16, L_U16, L_STR, L_STR, L_STR, L_NAME },
-	    "order\0preference\0flags\0service\0regexp\0replacement" },
-	{ DNS_TYPE_NS, { L_NAME }, "name" },
-	{ DNS_TYPE_PTR, { L_NAME }, "name" },
-	{ DNS_TYPE_SOA, { L_NAME, L_NAME, L_U32, L_U32, L_U32, L_U32, L_U32 },
-	    "mname\0rname\0serial\0refresh\0retry\0expire\0minimum" },
-	{ DNS_TYPE_SPF, { L_TXT }, "string" },
-	{ DNS_TYPE_SRV, { L_U16, L_U16, L_U16, L_NAME }, "priority\0weight\0port\0target" },
-	{ DNS_TYPE_SSHFP, { L_U8, L_U8, L_HEX }, "algorithm\0fingerprint type\0fingerprint" },
-	{ DNS_TYPE_SVCB, { L_U16, L_NAME, L_SVC }, "SvcPriority\0TargetName\0SvcParams" },
-	{ DNS_TYPE_TLSA, { L_U8, L_U8, L_U8, L_HEX }, "usage\0selector\0matching type\0data" },
-	{ DNS_TYPE_TXT, { L_TXT }, "string" },
+	{ DNS_TYPE_A, F(K_IPV4, "address") },
+	{ DNS_TYPE_AAAA, F(K_IPV6, "address") },
+	{ DNS_TYPE_CAA, F(K_U8, "flags") F(K_CAA, "tag") },
+	{ DNS_TYPE_CNAME, F(K_NAME, "name") },
+	{ DNS_TYPE_DS, F(K_U16, "key tag") F(K_U8, "algorithm") F(K_U8, "digest type")
+	    F(K_HEX, "digest") },
+	{ DNS_TYPE_HTTPS, F(K_U16, "SvcPriority") F(K_NAME, "TargetName") F(K_SVC, "SvcParams") },
+	{ DNS_TYPE_MX, F(K_U16, "preference") F(K_NAME, "exchange") },
+	{ DNS_TYPE_NAPTR, F(K_U16, "order") F(K_U16, "preference") F(K_STR, "flags")
+	    F(K_STR, "service") F(K_STR, "regexp") F(K_NAME, "replacement") },
+	{ DNS_TYPE_NS, F(K_NAME, "name") },
+	{ DNS_TYPE_PTR, F(K_NAME, "name") },
+	{ DNS_TYPE_SOA, F(K_NAME, "mname") F(K_NAME, "rname") F(K_U32, "serial")
+	    F(K_U32, "refresh") F(K_U32, "retry") F(K_U32, "expire") F(K_U32, "minimum") },
+	{ DNS_TYPE_SPF, F(K_TXT, "string") },
+	{ DNS_TYPE_SRV, F(K_U16, "priority") F(K_U16, "weight") F(K_U16, "port")
+	    F(K_NAME, "target") },
+	{ DNS_TYPE_SSHFP, F(K_U8, "algorithm") F(K_U8, "fingerprint type")
+	    F(K_HEX, "fingerprint") },
+	{ DNS_TYPE_SVCB, F(K_U16, "SvcPriority") F(K_NAME, "TargetName") F(K_SVC, "SvcParams") },
+	{ DNS_TYPE_TLSA, F(K_U8, "usage") F(K_U8, "selector") F(K_U8, "matching type")
+	    F(K_HEX, "data") },
+	{ DNS_TYPE_TXT, F(K_TXT, "string") },
 };
 
 static const struct layout *
@@ -500,14 +516,16 @@ rr_to_r53(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t cap
 	}
 	dns_cursor_init(&c, rdata, len, &why);
 	c.nocomp = 1;
-	for (int i = 0; i < MAX_FIELDS && l->f[i] && !c.fail; i++) {
-		if (i && l->f[i] != L_SVC)
+	for (const char *d = l->fields; *d && !c.fail; d += strlen(d) + 1) {
+		int f = *d;
+
+		if (d != l->fields && f != L_SVC)
 			put(&o, " ", 1);
-		switch (l->f[i]) {
+		switch (f) {
 		case L_U8:
 		case L_U16:
 		case L_U32:
-			put_number(&o, &c, U_WIDTH(l->f[i]));
+			put_number(&o, &c, U_WIDTH(f));
 			break;
 		case L_NAME:
 			put_name(&o, &c);
@@ -528,7 +546,7 @@ rr_to_r53(unsigned type, const uint8_t *rdata, size_t len, char *buf, size_t cap
 			svc_params_to_text(&o, &c);
 			break;
 		default: {
-			size_t w = l->f[i] == L_IPV4 ? 4 : 16;
+			size_t w = f == L_IPV4 ? 4 : 16;
 
 			if ((p = dns_get_span(&c, w)))
 				put_ip(&o, p, w);
@@ -937,22 +955,21 @@ hint_item(struct in *in, unsigned key, const uint8_t *p, size_t n, uint8_t *out,
 	return 0;
 }
 
+/* Two 2-octet keys in wire (big-endian) order, which is numeric order. */
+static int
+key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 2);
+}
+
 /* Sort the mandatory list (2-octet keys) and refuse duplicates. */
 static int
 mandatory_sort(struct in *in, uint8_t *v, size_t n)
 {
+	sort(v, n / 2, 2, key_cmp);
 	for (size_t i = 2; i < n; i += 2)
-		for (size_t j = i; j >= 2 && (v[j - 2] << 8 | v[j - 1]) >= (v[j] << 8 | v[j + 1]);
-		    j -= 2) {
-			uint8_t t[2] = { v[j - 2], v[j - 1] };
-
-			if (v[j - 2] == v[j] && v[j - 1] == v[j + 1])
-				return err_set(&in->err, "mandatory lists a key twice");
-			v[j - 2] = v[j];
-			v[j - 1] = v[j + 1];
-			v[j] = t[0];
-			v[j + 1] = t[1];
-		}
+		if (!memcmp(v + i - 2, v + i, 2))
+			return err_set(&in->err, "mandatory lists a key twice");
 	return 0;
 }
 
@@ -965,17 +982,14 @@ svc_value(struct in *in, unsigned key, int generic, const uint8_t *v, size_t n, 
 	size_t len = 0;
 	long long port;
 
-	if (generic) {
-		if (n > room)
+	if (!generic) {
+		if (!has && key != SVC_NO_DEFAULT_ALPN && key < NSVC_KEYS)
+			return err_set(&in->err, "SvcParam %s needs a value", svc_keys[key]);
+		if (room < 2)
 			return err_set(&in->err, "SvcParams longer than an rdata");
-		memcpy(out, v, n);
-		return (long)n;
 	}
-	if (!has && key != SVC_NO_DEFAULT_ALPN && key < NSVC_KEYS)
-		return err_set(&in->err, "SvcParam %s needs a value", svc_keys[key]);
-	if (room < 2)
-		return err_set(&in->err, "SvcParams longer than an rdata");
-	switch (key) {
+	/* A keyNNNNN value is opaque (default), whatever the key. */
+	switch (generic ? SVC_INVALID : key) {
 	case SVC_MANDATORY:
 		if (svc_split(in, v, n, 0, key, mandatory_item, out, &len, room) < 0 ||
 		    mandatory_sort(in, out, len) < 0)
@@ -1118,19 +1132,22 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 	struct dns_writer w;
 	char tn[RR_TYPE_NAME_MAX];
 	uint8_t ip[16];
-	const char *p, *what = NULL;
+	const char *p;
 	size_t len, width;
+	int svc = 0;
 
 	dns_writer_init(&w, out, cap < DNS_RDATA_MAX ? cap : DNS_RDATA_MAX, 0, NULL);
 	if (!l)
 		err_set(&in.err, "type %s is not supported by Route 53", rr_type_name(type, tn));
-	for (int i = 0; l && i < MAX_FIELDS && l->f[i] && !in.err.set; i++) {
-		what = i ? what + strlen(what) + 1 : l->what;
-		switch (l->f[i]) {
+	for (const char *d = l ? l->fields : ""; *d && !in.err.set; d += strlen(d) + 1) {
+		const char *what = d + 1;
+		int f = *d;
+
+		switch (f) {
 		case L_U8:
 		case L_U16:
 		case L_U32:
-			get_number(&in, &w, what, U_WIDTH(l->f[i]));
+			get_number(&in, &w, what, U_WIDTH(f));
 			break;
 		case L_NAME:
 			get_name(&in, &w, what);
@@ -1153,11 +1170,12 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 			break;
 		case L_SVC:
 			svc_params_from_text(&in, &w);
+			svc = 1;
 			break;
 		default:
 			if (word(&in, what, &p, &len) < 0)
 				break;
-			width = l->f[i] == L_IPV4 ? 4 : 16;
+			width = f == L_IPV4 ? 4 : 16;
 			if (parse_ip(p, len, ip, width) < 0) {
 				err_set(&in.err, "\"%.*s\" is not an IPv%c address",
 				    (int)(len > 46 ? 46 : len), p, width == 4 ? '4' : '6');
@@ -1174,7 +1192,7 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 		err_set(&in.err, "rdata longer than %zu octets", w.cap);
 	/* keyNNNNN gives any octets for a known key too (RFC 9460 section
 	 * 2.1): they must still form that key's value. */
-	if (!in.err.set && l->f[2] == L_SVC)
+	if (!in.err.set && svc)
 		rr_to_r53(type, out, w.len, NULL, 0, &in.err);
 	if (in.err.set) {
 		if (e)

@@ -1,6 +1,7 @@
 #include "daemon/daemon.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,35 @@ static int
 str_same(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A log line about the zone called name ("zone NAME: ..."), or, with name
+ * NULL, about the daemon ("daemon: ..."). */
+static void __attribute__((format(printf, 3, 4)))
+say(enum log_level level, const char *name, const char *fmt, ...)
+{
+	char text[LOG_LINE_MAX];
+	va_list ap;
+
+	if (level > log_get_level())
+		return;
+	va_start(ap, fmt);
+	fmt_vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (name)
+		log_msg(level, "zone %s: %s", name, text);
+	else
+		log_msg(level, "daemon: %s", text);
+}
+
+/* Decimal text of v in one of two static buffers (slot 0 or 1). */
+static const char *
+u32(uint32_t v, int slot)
+{
+	static char buf[2][12];
+
+	fmt_snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
+	return buf[slot];
 }
 
 int
@@ -466,11 +496,11 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	for (size_t i = 0; i < j->plan.nnotes; i++) {
 		const struct plan_note *n = &j->plan.notes[i];
 
-		log_msg(n->level == PLAN_INFO ? LOG_LEVEL_DEBUG : n->level == PLAN_WARN ?
-		    LOG_LEVEL_WARN : LOG_LEVEL_ERR, "zone %s: %s", name, n->text);
+		say(n->level == PLAN_INFO ? LOG_LEVEL_DEBUG : n->level == PLAN_WARN ?
+		    LOG_LEVEL_WARN : LOG_LEVEL_ERR, name, "%s", n->text);
 	}
 	for (size_t i = 0; i < j->nrefused; i++)
-		log_err("zone %s: Route 53 refused %s", name, j->refused[i]);
+		say(LOG_LEVEL_ERR, name, "Route 53 refused %s", j->refused[i]);
 	sync_result(j, line, sizeof line);
 	/* "; next check in N s" after a check, "; next try in N s" after a
 	 * failure (its reason first), nothing after a write or a passed job. */
@@ -490,7 +520,7 @@ log_job(const struct dzone *z, const struct sync_job *j, int64_t next_ms)
 	if (next)
 		fmt_snprintf(when, sizeof when, "; next %s in %lld s", next,
 		    (long long)(next_ms / 1000));
-	log_msg(level, "zone %s: %s%s%s%s", name, reason, sep, line, when);
+	say(level, name, "%s%s%s%s", reason, sep, line, when);
 }
 
 static void
@@ -580,11 +610,11 @@ job_done(struct sync_job *j)
 		schedule(z);
 	log_job(z, j, again ? 0 : z->timer.when - now);
 	if (expired_before && !z->s.expired)
-		log_info("zone %s: the primary answers again", z->label);
+		say(LOG_LEVEL_INFO, z->label, "the primary answers again");
 	if (daemon_sched_expired(&z->s, now))
-		log_err("zone %s: expired: no primary has answered with the zone for %lu s (SOA "
-			"expire); Route 53 keeps serving the last synced data",
-		    z->label, (unsigned long)z->s.expire);
+		say(LOG_LEVEL_ERR, z->label, "expired: no primary has answered with the zone for "
+		    "%lu s (SOA expire); Route 53 keeps serving the last synced data",
+		    (unsigned long)z->s.expire);
 	sync_free(j);
 	free(j);
 	z->job = NULL;
@@ -618,7 +648,7 @@ start_job(struct dzone *z)
 		/* Counted as a failed job: retried later, like any other. */
 		int full;
 
-		log_err("zone %s: out of memory", z->label);
+		say(LOG_LEVEL_ERR, z->label, "out of memory");
 		daemon_sched_done(&z->s, loop_now(), 0, NULL, 0, 0, &full);
 		z->s.running = 0;
 		z->s.pending = 0;
@@ -656,7 +686,7 @@ start_job(struct dzone *z)
 	z->job_gen = d->gen;
 	d->gen->refs++;
 	d->running++;
-	log_debug("zone %s: job started (%s)", z->label, !z->synced ? "AXFR and listing" :
+	say(LOG_LEVEL_DEBUG, z->label, "job started (%s)", !z->synced ? "AXFR and listing" :
 	    z->next_full ? "reconcile" : j->adopt ? "a peer's serial" : "SOA check");
 	sync_start(j);
 }
@@ -676,7 +706,7 @@ kick(struct dzone *z, int full)
 			loop_timer_cancel(&z->timer);
 		enqueue(z, full);
 	} else if (z) {
-		log_debug("zone %s: a job is running; one more follows it", z->label);
+		say(LOG_LEVEL_DEBUG, z->label, "a job is running; one more follows it");
 	}
 	while (!d->applying && d->running < DAEMON_MAX_JOBS && d->qhead) {
 		struct dzone *q = d->qhead;
@@ -697,8 +727,8 @@ wait_due(struct loop_timer *t)
 	struct dzone *z = LOOP_CONTAINER_OF(t, struct dzone, wait_timer);
 
 	daemon_peer_expired(&z->peer);
-	log_info("zone %s: no peer wrote the change within peer_wait (%d s): writing it",
-	    z->label, d->gen->cfg.peer_wait);
+	say(LOG_LEVEL_INFO, z->label, "no peer wrote the change within peer_wait (%d s): writing it",
+	    d->gen->cfg.peer_wait);
 	kick(z, 0);
 }
 
@@ -737,19 +767,15 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
 
 		if (z->cz != cz)
 			continue;
-		if (has_serial)
-			log_debug("zone %s: NOTIFY from %s, serial %lu", z->label,
-			    net_addr_str(from, addr, sizeof addr), (unsigned long)serial);
-		else
-			log_debug("zone %s: NOTIFY from %s", z->label,
-			    net_addr_str(from, addr, sizeof addr));
+		say(LOG_LEVEL_DEBUG, z->label, "NOTIFY from %s%s%s", net_addr_str(from, addr, sizeof addr),
+		    has_serial ? ", serial " : "", has_serial ? u32(serial, 0) : "");
 		z->notifies++;
 		/* A standby of an HA pair gives the active daemon peer_wait to
 		 * write the change and say so (daemon_sched.h). */
 		if (daemon_peer_notify(&z->peer, loop_now(), (int64_t)d->gen->cfg.peer_wait * 1000,
 		    z->synced != NULL, z->synced_serial, has_serial, serial) == DAEMON_PEER_WAIT) {
 			if (!z->wait_timer.armed) {
-				log_debug("zone %s: waiting up to %d s for a peer to write it", z->label,
+				say(LOG_LEVEL_DEBUG, z->label, "waiting up to %d s for a peer to write it",
 				    d->gen->cfg.peer_wait);
 				loop_timer_at(&z->wait_timer, z->peer.until);
 			}
@@ -772,7 +798,7 @@ on_peer(void *arg, const struct cfg_zone *cz, uint32_t serial, const struct cfg_
 	(void)arg;
 	while (end < d->nzones && !strcmp(d->zones[end]->cz->name, cz->name))
 		end++;
-	log_debug("zone %s: peer %s wrote serial %lu%s", cz->name,
+	say(LOG_LEVEL_DEBUG, cz->name, "peer %s wrote serial %lu%s",
 	    net_addr_ip_str(&peer->addr, addr, sizeof addr), (unsigned long)serial,
 	    end - first > 1 ? " (not adopted: the name has several hosted zones)" : "");
 	if (end - first == 1 && daemon_peer_heard(&d->zones[first]->peer,
@@ -841,7 +867,7 @@ zones_apply(struct gen *g, struct dzone **fresh)
 			sync_zone_text(cz->name, cz->hosted_zone_id, cz->kind, nz[k]->label,
 			    sizeof nz[k]->label);
 		for (; i < d->nzones && (c = entry_same(d->zones[i]->cz, cz)) < 0; i++) {
-			log_info("zone %s: removed", d->zones[i]->label);
+			say(LOG_LEVEL_INFO, d->zones[i]->label, "removed");
 			zone_destroy(d->zones[i]);
 			removed++;
 		}
@@ -855,16 +881,16 @@ zones_apply(struct gen *g, struct dzone **fresh)
 			continue;
 		}
 		if (i < d->nzones && !c) {
-			log_info("zone %s: changed, starting afresh", nz[k]->label);
+			say(LOG_LEVEL_INFO, nz[k]->label, "changed, starting afresh");
 			zone_destroy(d->zones[i++]);
 		} else if (reload) {
-			log_info("zone %s: added", nz[k]->label);
+			say(LOG_LEVEL_INFO, nz[k]->label, "added");
 		}
 		kick(nz[k], 1);
 		nfresh++;
 	}
 	for (; i < d->nzones; i++) {
-		log_info("zone %s: removed", d->zones[i]->label);
+		say(LOG_LEVEL_INFO, d->zones[i]->label, "removed");
 		zone_destroy(d->zones[i]);
 		removed++;
 	}
@@ -876,7 +902,7 @@ zones_apply(struct gen *g, struct dzone **fresh)
 	g->refs++;
 	d->applying = 0;
 	if (reload)
-		log_info("daemon: configuration reloaded: %zu zones (%zu kept, %zu new or changed, "
+		say(LOG_LEVEL_INFO, NULL, "configuration reloaded: %zu zones (%zu kept, %zu new or changed, "
 			 "%zu removed)",
 		    d->nzones, kept, nfresh, removed);
 	kick(NULL, 0);
@@ -900,7 +926,7 @@ aws_changed(const struct cfg_aws *a, const struct cfg_aws *b)
 		changed = !str_same(*(char *const *)((const char *)a + keys[i]),
 		    *(char *const *)((const char *)b + keys[i]));
 	if (changed)
-		log_warn("daemon: reload: the aws settings changed; they take effect at the next "
+		say(LOG_LEVEL_WARN, NULL, "reload: the aws settings changed; they take effect at the next "
 			 "restart");
 }
 
@@ -917,7 +943,7 @@ gen_ready(struct gen *g)
 
 	if (gen_index(g) < 0 || !(fresh = zones_prepare(g)) ||
 	    (reload && notify_reload(&d->notify, &g->cfg, &e) < 0)) {
-		log_err("daemon: %s%s%s", reload ? "reload: " : "", e.set ? e.msg : "out of memory",
+		say(LOG_LEVEL_ERR, NULL, "%s%s%s", reload ? "reload: " : "", e.set ? e.msg : "out of memory",
 		    reload ? "; keeping the old configuration" : "");
 		for (size_t k = 0; fresh && k < g->nindex; k++)
 			free(fresh[k]);
@@ -951,10 +977,10 @@ listed(struct r53_op *op)
 	if (!g->cfg.zones_from_aws) {
 		/* Only to find hosted zone IDs: without it each job finds its own. */
 		if (op->status != R53_OK)
-			log_warn("daemon: listing the hosted zones: %s; each zone is looked up by name",
+			say(LOG_LEVEL_WARN, NULL, "listing the hosted zones: %s; each zone is looked up by name",
 			    op->err.msg);
 	} else if (op->status != R53_OK || acct_zones(&g->cfg, op, &g->aws, &g->naws, &e) < 0) {
-		log_err("daemon: domains_to_manage_from_aws: %s%s",
+		say(LOG_LEVEL_ERR, NULL, "domains_to_manage_from_aws: %s%s",
 		    op->status != R53_OK ? op->err.msg : e.msg,
 		    reloading ? "; keeping the old configuration" : "");
 		r53_op_free(op);
@@ -966,7 +992,7 @@ listed(struct r53_op *op)
 		}
 		goto out;
 	} else {
-		log_info("daemon: %zu hosted zones in the account, %zu not in %s", op->nzones,
+		say(LOG_LEVEL_INFO, NULL, "%zu hosted zones in the account, %zu not in %s", op->nzones,
 		    g->naws, g->cfg.path);
 	}
 	if (op->status == R53_OK) {
@@ -1018,11 +1044,11 @@ reload_load(void)
 	struct err e = { 0 };
 
 	if (!(g = calloc(1, sizeof *g))) {
-		log_err("daemon: reload: out of memory; keeping the old configuration");
+		say(LOG_LEVEL_ERR, NULL, "reload: out of memory; keeping the old configuration");
 		return;
 	}
 	if (cfg_load(&g->cfg, d->o->cfg_path, &e) < 0) {
-		log_err("daemon: reload: %s; keeping the old configuration", e.msg);
+		say(LOG_LEVEL_ERR, NULL, "reload: %s; keeping the old configuration", e.msg);
 		free(g);
 		return;
 	}
@@ -1036,7 +1062,7 @@ reload(void)
 		d->reload_again = 1;
 		return;
 	}
-	log_info("daemon: SIGHUP: reloading %s", d->o->cfg_path);
+	say(LOG_LEVEL_INFO, NULL, "SIGHUP: reloading %s", d->o->cfg_path);
 	sdnotify(SDNOTIFY_RELOADING, "reloading the configuration");
 	reload_load();
 	if (!d->loading)
@@ -1044,16 +1070,6 @@ reload(void)
 }
 
 /* ---- signals ------------------------------------------------------------------------------ */
-
-/* Decimal text of v in one of two static buffers (slot 0 or 1). */
-static const char *
-u32(uint32_t v, int slot)
-{
-	static char buf[2][12];
-
-	fmt_snprintf(buf[slot], sizeof buf[slot], "%lu", (unsigned long)v);
-	return buf[slot];
-}
 
 static void
 log_states(void)
@@ -1066,12 +1082,12 @@ log_states(void)
 	for (const struct dzone *q = d->qhead; q; q = q->qnext)
 		waiting++;
 	r53_calls_text(d->r53.calls, calls, sizeof calls);
-	log_info("daemon: %zu zones, %zu jobs running, %zu waiting; NOTIFY %lu accepted, %lu "
+	say(LOG_LEVEL_INFO, NULL, "%zu zones, %zu jobs running, %zu waiting; NOTIFY %lu accepted, %lu "
 		 "refused, %lu dropped; API calls: %s",
 	    d->nzones, d->running, waiting, ns->accepted, ns->refused,
 	    ns->dropped_acl + ns->dropped_rate + ns->dropped_bad, calls);
 	if (d->gen->cfg.npeers)
-		log_info("daemon: NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d->peers.sent,
+		say(LOG_LEVEL_INFO, NULL, "NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d->peers.sent,
 		    d->peers.answered, d->peers.given_up);
 	for (size_t i = 0; i < d->nzones; i++) {
 		const struct dzone *z = d->zones[i];
@@ -1092,9 +1108,9 @@ log_states(void)
 			    (long long)(wall - z->last_sync));
 		else
 			last = "none yet";
-		log_info("zone %s: primary serial %s, synced serial %s, hosted zone %s, last job %s%s%s, "
-			 "%lu jobs, %lu NOTIFYs, %d failures%s, %s; API calls: %s",
-		    z->label, z->has_primary_serial ? u32(z->primary_serial, 0) : "-",
+		say(LOG_LEVEL_INFO, z->label, "primary serial %s, synced serial %s, hosted zone %s, "
+		    "last job %s%s%s, %lu jobs, %lu NOTIFYs, %d failures%s, %s; API calls: %s",
+		    z->has_primary_serial ? u32(z->primary_serial, 0) : "-",
 		    z->synced ? u32(z->synced_serial, 1) : "-", z->zone_id[0] ? z->zone_id : "-",
 		    last, z->error[0] ? ": " : "", z->error, z->jobs, z->notifies, z->s.failures,
 		    z->s.expired ? ", expired" : "", when, calls);
@@ -1115,7 +1131,7 @@ stop(void)
 	}
 	for (size_t i = 0; i < d->nzones; i++)
 		if (d->zones[i]->job)
-			log_info("zone %s: job cancelled", d->zones[i]->label);
+			say(LOG_LEVEL_INFO, d->zones[i]->label, "job cancelled");
 	for (size_t i = 0; i < d->nzones; i++)
 		zone_destroy(d->zones[i]);
 	free(d->zones);
@@ -1140,7 +1156,7 @@ on_signal(int signo)
 		log_states();
 		break;
 	default:
-		log_info("daemon: %s: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+		say(LOG_LEVEL_INFO, NULL, "%s: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
 		sdnotify(SDNOTIFY_STOPPING, "stopping");
 		if (d->gen && d->gen->cfg.state_file && d->nzones)
 			state_write();
@@ -1159,15 +1175,16 @@ start_done(struct gen *g)
 	char addr[NET_ADDR_STRLEN];
 
 	if (notify_start(&d->notify, &e) < 0) {
-		log_err("daemon: %s", e.msg);
+		say(LOG_LEVEL_ERR, NULL, "%s", e.msg);
 		d->failed = 1;
 		stop();
 		return;
 	}
-	log_info("daemon: ready: %zu zone%s, NOTIFY on %s%s", d->nzones, d->nzones == 1 ? "" : "s",
+	say(LOG_LEVEL_INFO, NULL, "ready: %zu zone%s, NOTIFY on %s%s", d->nzones,
+	    d->nzones == 1 ? "" : "s",
 	    net_addr_str(&g->cfg.listen[0], addr, sizeof addr), g->cfg.nlisten > 1 ? " and more" : "");
 	if (g->cfg.npeers)
-		log_info("daemon: HA pair: %d peer%s; %s %d s", g->cfg.npeers,
+		say(LOG_LEVEL_INFO, NULL, "HA pair: %d peer%s; %s %d s", g->cfg.npeers,
 		    g->cfg.npeers == 1 ? "" : "s", g->cfg.peer_wait ? "a standby: peer_wait" :
 		    "the active daemon: peer_wait", g->cfg.peer_wait);
 	sd_state(SDNOTIFY_READY);
@@ -1187,7 +1204,7 @@ daemon_main(const struct daemon_opts *o)
 	peer_init(&d->peers);
 	d->state_timer.cb = state_due;
 	if (!(g = calloc(1, sizeof *g))) {
-		log_err("daemon: out of memory");
+		say(LOG_LEVEL_ERR, NULL, "out of memory");
 		return rc;
 	}
 	if (cfg_load(&g->cfg, o->cfg_path, &e) < 0) {
@@ -1199,18 +1216,15 @@ daemon_main(const struct daemon_opts *o)
 	sdnotify_init();
 	if (o->verbose)
 		log_set_level(LOG_LEVEL_DEBUG);
-	if ((o->pidfile || g->cfg.pidfile) &&
-	    !(d->pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile))) {
-		log_err("daemon: out of memory");
-		gen_free(g);
-		return rc;
-	}
 	/* Everything that blocks or needs root, before the loop: names of
 	 * the account, the pidfile, port 53, the credentials; then root is
 	 * given up for good (proc.h). */
-	if (proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
+	if (((o->pidfile || g->cfg.pidfile) &&
+	    !(d->pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile)) &&
+	    err_set(&e, "out of memory")) ||
+	    proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
 	    (d->pidfile && proc_pidfile_write(d->pidfile, &u, &e) < 0)) {
-		log_err("daemon: %s", e.msg);
+		say(LOG_LEVEL_ERR, NULL, "%s", e.msg);
 		gen_free(g);
 		free(d->pidfile);
 		return rc;
@@ -1218,12 +1232,12 @@ daemon_main(const struct daemon_opts *o)
 	if (notify_init(&d->notify, &g->cfg, &h, &e) < 0 || (d->notify_inited = 1,
 	    notify_bind(&d->notify, &e) < 0) || r53_init(&d->r53, &g->cfg.aws, &e) < 0 ||
 	    proc_drop_privileges(&u, &e) < 0) {
-		log_err("daemon: %s", e.msg);
+		say(LOG_LEVEL_ERR, NULL, "%s", e.msg);
 		goto out;
 	}
 	if (loop_signal(SIGHUP, on_signal) < 0 || loop_signal(SIGTERM, on_signal) < 0 ||
 	    loop_signal(SIGINT, on_signal) < 0 || loop_signal(SIGUSR1, on_signal) < 0) {
-		log_err("daemon: cannot set up signal handling");
+		say(LOG_LEVEL_ERR, NULL, "cannot set up signal handling");
 		goto out;
 	}
 	gen_load(g);
@@ -1252,7 +1266,7 @@ daemon_run(const struct daemon_opts *o)
 	int rc;
 
 	if (!(d = calloc(1, sizeof *d))) {
-		log_err("daemon: out of memory (%zu bytes of state)", sizeof *d);
+		say(LOG_LEVEL_ERR, NULL, "out of memory (%zu bytes of state)", sizeof *d);
 		return 1;
 	}
 	rc = daemon_main(o);

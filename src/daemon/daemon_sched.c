@@ -35,7 +35,9 @@ daemon_sched_trigger(struct daemon_sched *s, int full)
 	return 1;
 }
 
-int
+/* Out of line: link-time optimisation copied it into both of the daemon's
+ * callers for more code than a call. */
+__attribute__((noinline)) int
 daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct rr_soa *soa,
     int refreshed, int was_full, int *full)
 {

@@ -94,14 +94,14 @@ msg_read(struct loop_io *io, short revents)
 		flags = (unsigned)(buf[2] << 8 | buf[3]);
 		if (!(flags & DNS_QR) || DNS_OPCODE(flags) != DNS_OPCODE_NOTIFY)
 			continue;
+		msg_zone(m, z, sizeof z);
+		net_addr_str(&m->to, a, sizeof a);
 		if (DNS_RCODE(flags) != DNS_RCODE_NOERROR)
 			log_warn("zone %s: peer %s answered the NOTIFY of serial %lu with rcode %u "
 				 "(is this daemon in its peers, with the same tsig_key?)",
-			    msg_zone(m, z, sizeof z), net_addr_str(&m->to, a, sizeof a),
-			    (unsigned long)m->serial, DNS_RCODE(flags));
+			    z, a, (unsigned long)m->serial, DNS_RCODE(flags));
 		else
-			log_debug("zone %s: peer %s took serial %lu", msg_zone(m, z, sizeof z),
-			    net_addr_str(&m->to, a, sizeof a), (unsigned long)m->serial);
+			log_debug("zone %s: peer %s took serial %lu", z, a, (unsigned long)m->serial);
 		m->owner->answered++;
 		msg_close(m);
 		return;
@@ -181,6 +181,8 @@ notify_one(struct peer *p, const struct cfg_peer *cp, const uint8_t *zone, uint3
 	m->serial = serial;
 	m->id = (uint16_t)rnd_u32();
 	m->born = ++p->born;
+	msg_zone(m, z, sizeof z);
+	net_addr_str(&m->to, a, sizeof a);
 	rc = tsig_key_init(&key, cp->tsig->name, cp->tsig->algorithm, cp->tsig->secret, &e);
 	if (rc == 0)
 		rc = msg_build(m, &key);
@@ -207,12 +209,10 @@ notify_one(struct peer *p, const struct cfg_peer *cp, const uint8_t *zone, uint3
 	m->delay = PEER_RETRY_MS;
 	msg_send(m);
 	loop_timer_in(&m->timer, m->delay);
-	log_debug("zone %s: NOTIFY of serial %lu to peer %s", msg_zone(m, z, sizeof z),
-	    (unsigned long)serial, net_addr_str(&m->to, a, sizeof a));
+	log_debug("zone %s: NOTIFY of serial %lu to peer %s", z, (unsigned long)serial, a);
 	return;
 fail:
-	log_err("zone %s: NOTIFY to peer %s%s%s", msg_zone(m, z, sizeof z),
-	    net_addr_str(&m->to, a, sizeof a), what, why);
+	log_err("zone %s: NOTIFY to peer %s%s%s", z, a, what, why);
 }
 
 void

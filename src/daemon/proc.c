@@ -171,14 +171,17 @@ id_setuid(uid_t uid)
 int
 proc_drop_privileges(const struct proc_user *u, struct err *e)
 {
+	const char *call = "setgroups";
+
 	if (geteuid() != 0 || (!u->has_uid && !u->has_gid))
 		return 0;
 	if (u->has_gid) {
 		/* Supplementary groups first: root's would survive setgid. */
 		if (id_setgroups1(u->gid) < 0)
-			return err_set(e, "setgroups(%lu): %s", (unsigned long)u->gid, strerror(errno));
+			goto fail_gid;
+		call = "setgid";
 		if (id_setgid(u->gid) < 0)
-			return err_set(e, "setgid(%lu): %s", (unsigned long)u->gid, strerror(errno));
+			goto fail_gid;
 		if (getgid() != u->gid || getegid() != u->gid)
 			return err_set(e, "setgid(%lu) did not change the group", (unsigned long)u->gid);
 	}
@@ -192,6 +195,8 @@ proc_drop_privileges(const struct proc_user *u, struct err *e)
 			    (unsigned long)u->uid);
 	}
 	return 1;
+fail_gid:
+	return err_set(e, "%s(%lu): %s", call, (unsigned long)u->gid, strerror(errno));
 }
 
 /* ---- files -------------------------------------------------------------------- */

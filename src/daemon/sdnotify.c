@@ -74,22 +74,15 @@ sdnotify(enum sdnotify_state state, const char *status)
 
 	if (sd.fd < 0)
 		return -1;
-	switch (state) {
-	case SDNOTIFY_READY:
-		k = fmt_snprintf(msg, sizeof msg, "READY=1\n");
-		break;
-	case SDNOTIFY_RELOADING:
+	if (state == SDNOTIFY_RELOADING) {
 		/* systemd.service(5), Type=notify-reload: RELOADING=1 carries
 		 * the CLOCK_MONOTONIC time the reload began, in microseconds. */
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		k = fmt_snprintf(msg, sizeof msg, "RELOADING=1\nMONOTONIC_USEC=%llu\n",
 		    (unsigned long long)ts.tv_sec * 1000000u + (unsigned long long)ts.tv_nsec / 1000u);
-		break;
-	case SDNOTIFY_STOPPING:
-		k = fmt_snprintf(msg, sizeof msg, "STOPPING=1\n");
-		break;
-	case SDNOTIFY_STATUS:
-		break;
+	} else if (state != SDNOTIFY_STATUS) {
+		k = fmt_snprintf(msg, sizeof msg, "%s=1\n", state == SDNOTIFY_READY ? "READY" :
+		    "STOPPING");
 	}
 	if (k > 0)
 		n = (size_t)k;

@@ -41,7 +41,7 @@ static const enum log_level kind_level[NOTIFY_LOG_KINDS] = {
 	[NOTIFY_LOG_DROPPED] = LOG_LEVEL_DEBUG,
 };
 
-/* One line for an event of this kind, unless NOTIFY_LOG_PER_SEC lines of
+/* One line ("notify: " and the text) for an event of this kind, unless NOTIFY_LOG_PER_SEC lines of
  * the kind were logged in the current second; what is left out is counted
  * and reported in one line when the next second begins. */
 static void __attribute__((format(printf, 4, 5)))
@@ -70,7 +70,7 @@ note(struct notify *n, int kind, int64_t now, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	log_msg(kind_level[kind], "%s", line);
+	log_msg(kind_level[kind], "notify: %s", line);
 }
 
 /* ---- rate limit ---------------------------------------------------------------- */
@@ -378,7 +378,7 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	/* 1. Nothing to answer. */
 	if (dns_msg_init(&m, msg, len, &e) < 0 || (m.hdr.flags & DNS_QR)) {
 		n->stats.dropped_bad++;
-		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: %zu-octet %s from %s dropped", len,
+		note(n, NOTIFY_LOG_DROPPED, now_ms, "%zu-octet %s from %s dropped", len,
 		    len < DNS_HEADER_LEN ? "message" : "response", src);
 		return;
 	}
@@ -395,13 +395,13 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 		allowed = cfg_notify_allowed(n->cfg, k < nz ? zs[k] : NULL, from);
 	if (!allowed && !cfg_peer_find(n->cfg, from)) {
 		n->stats.dropped_acl++;
-		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message for %s from %s dropped: "
+		note(n, NOTIFY_LOG_DROPPED, now_ms, "message for %s from %s dropped: "
 		    "source not allowed", zname, src);
 		return;
 	}
 	if (!rate_take(n, from, now_ms)) {
 		n->stats.dropped_rate++;
-		note(n, NOTIFY_LOG_DROPPED, now_ms, "notify: message from %s dropped: over %d a second",
+		note(n, NOTIFY_LOG_DROPPED, now_ms, "message from %s dropped: over %d a second",
 		    src, NOTIFY_RATE_PER_SEC);
 		return;
 	}
@@ -477,20 +477,20 @@ notify_packet(struct notify *n, const uint8_t *msg, size_t len, const struct net
 	r->nzones = nz;
 	r->key = kname;
 	if (r->peer)
-		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from peer %s "
+		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "NOTIFY for %s serial %lu from peer %s "
 		    "(TSIG %s)", z->name, (unsigned long)r->serial, src, r->peer->tsig->name);
 	else if (r->has_serial)
-		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s serial %lu from %s%s",
+		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "NOTIFY for %s serial %lu from %s%s",
 		    z->name, (unsigned long)r->serial, src, r->tsig == TSIG_OK ? " (TSIG)" : "");
 	else
-		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "notify: NOTIFY for %s from %s%s", z->name, src,
+		note(n, NOTIFY_LOG_ACCEPTED, now_ms, "NOTIFY for %s from %s%s", z->name, src,
 		    r->tsig == TSIG_OK ? " (TSIG)" : "");
 	goto answer;
 
 reject:
 	/* Malformed, failing TSIG or refused: one line, one count. */
 	(*count)++;
-	note(n, kind, now_ms, "notify: %s for %s from %s%s: %s", what, zname, src, how, e.msg);
+	note(n, kind, now_ms, "%s for %s from %s%s: %s", what, zname, src, how, e.msg);
 answer:
 	r->rcode = rcode;
 	rl = put_reply(&m, echo, rcode, rcode == DNS_RCODE_NOERROR ? DNS_AA : 0, reply, cap);

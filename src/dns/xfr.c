@@ -30,12 +30,16 @@ enum {
 const char *
 xfr_rcode_str(unsigned rcode)
 {
-	static const char *const names[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
-	};
+	/* RCODEs 0 to 10 as NUL-separated strings, not a table of pointers. */
+	static const char names[] = "NOERROR\0FORMERR\0SERVFAIL\0NXDOMAIN\0NOTIMP\0REFUSED\0"
+				    "YXDOMAIN\0YXRRSET\0NXRRSET\0NOTAUTH\0NOTZONE";
+	const char *p = names;
 
-	return rcode < sizeof names / sizeof names[0] ? names[rcode] : "unknown RCODE";
+	if (rcode > 10)
+		return "unknown RCODE";
+	while (rcode--)
+		p += strlen(p) + 1;
+	return p;
 }
 
 static const char *
@@ -68,6 +72,16 @@ fail(struct xfr *x, const char *fmt, ...)
 	err_vset(&x->attempt, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* A system call failed: "what: reason". With again set, EAGAIN and EINTR
+ * are no failure (0: wait for the next event). */
+static int
+fail_errno(struct xfr *x, const char *what, int again)
+{
+	if (again && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return fail(x, "%s: %s", what, strerror(errno));
 }
 
 /* ---- where the records go --------------------------------------------------------- */
@@ -329,9 +343,8 @@ answer_msg(struct xfr *x, const uint8_t *msg, size_t len, uint64_t now, int udp)
 			x->ixfr_refused = 1;
 			return fail(x, "does not do IXFR (%s)", xfr_rcode_str(rcode));
 		}
-		if (x->kind == XFR_SOA)
-			return fail(x, "refused the SOA query for %s (%s)", zname, xfr_rcode_str(rcode));
-		return fail(x, "refused the transfer of %s (%s)", zname, xfr_rcode_str(rcode));
+		return fail(x, "refused the %s %s (%s)", x->kind == XFR_SOA ? "SOA query for" :
+		    "transfer of", zname, xfr_rcode_str(rcode));
 	}
 	if (x->key && tsig_verify_response(&x->tsig, msg, len, now, NULL, &e) < 0)
 		return fail(x, "sent a %s answer failing TSIG: %s", kind_str(x), e.msg);
@@ -375,7 +388,8 @@ answer_msg(struct xfr *x, const uint8_t *msg, size_t len, uint64_t now, int udp)
 	return complete(x) < 0 ? -1 : 1;
 }
 
-void
+/* Out of line: inlined into both its callers it cost more code than a call. */
+__attribute__((noinline)) void
 xfr_parse_begin(struct xfr *x, uint16_t id)
 {
 	discard_result(x);
@@ -568,12 +582,12 @@ udp_send(struct xfr *x)
 		int fd = net_udp_connect(x->server);
 
 		if (fd < 0)
-			return fail(x, "could not be reached: %s", strerror(errno));
+			return fail_errno(x, "could not be reached", 0);
 		if (watch(x, fd, POLLIN) < 0 || build_query(x) < 0)
 			return -1;
 	}
 	if (send(x->io.fd, x->query + 2, x->qlen, 0) < 0 && errno != EAGAIN)
-		return fail(x, "could not be reached: %s", strerror(errno));
+		return fail_errno(x, "could not be reached", 0);
 	x->phase = XFR_UDP;
 	loop_timer_in(&x->timer, XFR_UDP_TIMEOUT_MS);
 	return 0;
@@ -585,7 +599,7 @@ tcp_connect(struct xfr *x)
 	int fd = net_tcp_connect(x->server);
 
 	if (fd < 0)
-		return fail(x, "could not be reached: %s", strerror(errno));
+		return fail_errno(x, "could not be reached", 0);
 	if (watch(x, fd, POLLOUT) < 0 || build_query(x) < 0)
 		return -1;
 	x->phase = XFR_CONNECTING;
@@ -629,8 +643,7 @@ on_udp(struct xfr *x)
 		return fail(x, "could not be read: out of memory");
 	n = recv(x->io.fd, x->buf, DNS_MAX_MSG, 0);
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 :
-		    fail(x, "could not be reached: %s", strerror(errno));
+		return fail_errno(x, "could not be reached", 1);
 	r = answer_msg(x, x->buf, (size_t)n, (uint64_t)time(NULL), 1);
 	if (r == MSG_IGNORED)
 		return 0;
@@ -657,15 +670,14 @@ on_tcp(struct xfr *x)
 	if (x->phase == XFR_CONNECTING) {
 		if (net_connect_finish(x->io.fd) < 0)
 			return errno == ECONNREFUSED ? fail(x, "refused the connection") :
-			    fail(x, "could not be reached: %s", strerror(errno));
+			    fail_errno(x, "could not be reached", 0);
 		x->phase = XFR_SENDING;
 		loop_timer_in(&x->timer, XFR_READ_TIMEOUT_MS);
 	}
 	if (x->phase == XFR_SENDING) {
 		n = send(x->io.fd, x->query + x->qsent, 2 + x->qlen - x->qsent, MSG_NOSIGNAL);
 		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 :
-			    fail(x, "closed the connection: %s", strerror(errno));
+			return fail_errno(x, "closed the connection", 1);
 		x->qsent += (size_t)n;
 		if (x->qsent < 2 + x->qlen)
 			return 0;
@@ -675,8 +687,7 @@ on_tcp(struct xfr *x)
 	}
 	n = read(x->io.fd, chunk, sizeof chunk);
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 :
-		    fail(x, "closed the connection: %s", strerror(errno));
+		return fail_errno(x, "closed the connection", 1);
 	if (n == 0)
 		return feed_end(x);
 	loop_timer_in(&x->timer, XFR_READ_TIMEOUT_MS);
@@ -738,7 +749,9 @@ total_cb(struct loop_timer *t)
 	timed_out(LOOP_CONTAINER_OF(t, struct xfr, total), 1);
 }
 
-int
+/* Out of line: link-time optimisation would copy it into each caller
+ * (the CLI's xfr and sync jobs) for more code than a call. */
+__attribute__((noinline)) int
 xfr_start(struct xfr *x)
 {
 	err_clear(&x->err);

@@ -525,7 +525,9 @@ zone_find(const struct zone *z, const uint8_t *name, unsigned type)
 	return i < 0 ? -1 : i;
 }
 
-int
+/* Out of line: link-time optimisation would copy it into zone_diff and the
+ * planner for more code than a call. */
+__attribute__((noinline)) int
 zone_set_cmp(const struct zone *a, size_t i, const struct zone *b, size_t j)
 {
 	return rec_cmp(a->arena, set_rec(a, i), b->arena, set_rec(b, j), 0);

@@ -779,97 +779,68 @@ http_parser_eof(struct http_parser *p)
 
 /* ---- dates ----------------------------------------------------------------------- */
 
-/* n decimal digits (space-padded when pad) at *s; -1 when not there. */
+/* The date at s in the form p, into f (year, month, day, hour, minute,
+ * second): in p, "b" is a month name (Jan...Dec), "d" a two-digit day, "_"
+ * a day of one digit after a space or of two, "Y" a four-digit year, "y" a
+ * two-digit one (1970-2069), "h", "i", "s" two-digit hour, minute and
+ * second; any other character stands for itself. 0 when all of s matches. */
 static int
-date_num(const char **s, size_t n, int pad)
-{
-	uint64_t v;
-
-	if (pad && **s == ' ') {
-		(*s)++;
-		n--;
-	}
-	if (num_parse_n(*s, n, 9999, &v) < 0)
-		return -1;
-	*s += n;
-	return (int)v;
-}
-
-static int
-date_lit(const char **s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (strncmp(*s, lit, n))
-		return -1;
-	*s += n;
-	return 0;
-}
-
-static int
-date_month(const char **s)
+date_scan(const char *s, const char *p, int f[6])
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char fields[] = "Yy_dhis", slot[] = { 0, 0, 2, 2, 3, 4, 5 };
 
-	for (int m = 0; m < 12; m++) {
-		if (!strncmp(*s, months + 3 * m, 3)) {
-			*s += 3;
-			return m + 1;
+	for (; *p; p++) {
+		const char *c = strchr(fields, *p);
+		size_t n = *p == 'Y' ? 4 : 2;
+		uint64_t v;
+		int m;
+
+		if (*p == 'b') {
+			for (m = 0; m < 12 && strncmp(s, months + 3 * m, 3); m++)
+				;
+			if (m == 12)
+				return -1;
+			f[1] = m + 1;
+			s += 3;
+			continue;
 		}
+		if (!c) {
+			if (*s++ != *p)
+				return -1;
+			continue;
+		}
+		if (*p == '_' && *s == ' ') {
+			s++;
+			n = 1;
+		}
+		if (num_parse_n(s, n, 9999, &v) < 0)
+			return -1;
+		s += n;
+		f[(int)slot[c - fields]] = (int)v + (*p == 'y' ? (v < 70 ? 2000 : 1900) : 0);
 	}
-	return -1;
-}
-
-/* HH:MM:SS */
-static int
-date_time(const char **s, int *h, int *mi, int *sec)
-{
-	if ((*h = date_num(s, 2, 0)) < 0 || date_lit(s, ":") < 0 ||
-	    (*mi = date_num(s, 2, 0)) < 0 || date_lit(s, ":") < 0 ||
-	    (*sec = date_num(s, 2, 0)) < 0)
-		return -1;
-	return *h > 23 || *mi > 59 || *sec > 60 ? -1 : 0;
+	return *s ? -1 : 0;
 }
 
 int
 http_date_parse(const char *s, time_t *t)
 {
-	int y, mo, d, h, mi, sec;
+	/* RFC 9110 section 5.6.7: IMF-fixdate, RFC 850 and asctime, after
+	 * the day name. */
+	static const char *const forms[] = {
+		", d b Y h:i:s GMT", ", d-b-y h:i:s GMT", " b _ h:i:s Y"
+	};
+	int f[6];
+	size_t i = 0;
 	int64_t secs;
 
 	while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
 		s++;
-	if (*s == ',') {
-		s++;
-		if (date_lit(&s, " ") < 0 || (d = date_num(&s, 2, 0)) < 0)
-			return -1;
-		if (*s == ' ') {
-			/* IMF-fixdate */
-			s++;
-			if ((mo = date_month(&s)) < 0 || date_lit(&s, " ") < 0 ||
-			    (y = date_num(&s, 4, 0)) < 0)
-				return -1;
-		} else {
-			/* RFC 850: two-digit year, 1970-2069 */
-			if (date_lit(&s, "-") < 0 || (mo = date_month(&s)) < 0 ||
-			    date_lit(&s, "-") < 0 || (y = date_num(&s, 2, 0)) < 0)
-				return -1;
-			y += y < 70 ? 2000 : 1900;
-		}
-		if (date_lit(&s, " ") < 0 || date_time(&s, &h, &mi, &sec) < 0 ||
-		    date_lit(&s, " GMT") < 0)
-			return -1;
-	} else {
-		/* asctime: "Sun Nov  6 08:49:37 1994" */
-		if (date_lit(&s, " ") < 0 || (mo = date_month(&s)) < 0 || date_lit(&s, " ") < 0 ||
-		    (d = date_num(&s, 2, 1)) < 0 || date_lit(&s, " ") < 0 ||
-		    date_time(&s, &h, &mi, &sec) < 0 || date_lit(&s, " ") < 0 ||
-		    (y = date_num(&s, 4, 0)) < 0)
-			return -1;
-	}
-	if (*s || d < 1 || d > 31)
+	while (i < 3 && date_scan(s, forms[i], f) < 0)
+		i++;
+	if (i == 3 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60)
 		return -1;
-	secs = date_secs(&(struct date){ y, mo, d, h, mi, sec });
+	secs = date_secs(&(struct date){ f[0], f[1], f[2], f[3], f[4], f[5] });
 	if ((int64_t)(time_t)secs != secs)
 		return -1; /* beyond a 32-bit time_t */
 	*t = (time_t)secs;

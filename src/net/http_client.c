@@ -106,16 +106,25 @@ conn_broken(struct http_client *c, const char *msg, int attempt_sent)
 
 static void try_connect(struct http_client *c);
 
+/* The connection to this address failed: drop it, try the next one. */
+static void
+next_addr(struct http_client *c)
+{
+	loop_io_del(&c->io);
+	close(c->fd);
+	c->fd = -1;
+	try_connect(c);
+}
+
 /* A deadline passed: "HOST: WHAT MS ms". */
 static void
 timed_out(struct http_client *c, const char *what, int ms)
 {
 	char msg[ERR_MSG_MAX];
 
-	fmt_snprintf(msg, sizeof msg, "%.100s: %s %d ms%s%.100s", c->url.hostport, what, ms,
-	    c->proxy ? " (through proxy " : "", c->proxy ? c->proxy->url.hostport : "");
-	if (c->proxy)
-		fmt_snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ")");
+	fmt_snprintf(msg, sizeof msg, "%.100s: %s %d ms%s%.100s%s", c->url.hostport, what, ms,
+	    c->proxy ? " (through proxy " : "", c->proxy ? c->proxy->url.hostport : "",
+	    c->proxy ? ")" : "");
 	fail_call(c, HTTP_ERR_TIMEOUT, msg);
 }
 
@@ -126,10 +135,7 @@ on_conn_timeout(struct loop_timer *t)
 
 	if (c->state == HTTP_CONNECTING && c->addr_next < c->naddrs) {
 		/* This address does not answer; the next one may. */
-		loop_io_del(&c->io);
-		close(c->fd);
-		c->fd = -1;
-		try_connect(c);
+		next_addr(c);
 		return;
 	}
 	timed_out(c, "connect timed out after", c->opt.connect_timeout_ms);
@@ -272,6 +278,9 @@ on_kick(struct loop_timer *t)
 {
 	struct http_client *c = LOOP_CONTAINER_OF(t, struct http_client, kick);
 	struct http_call *call;
+	const struct http_request *req;
+	struct http_request r;
+	char target[HTTP_MAX_REQUEST_HEAD];
 	long n;
 
 	if (c->active || !c->head)
@@ -284,24 +293,22 @@ on_kick(struct loop_timer *t)
 	c->active = call;
 	c->retried = 0;
 	loop_timer_in(&c->call_timer, c->opt.total_timeout_ms);
+	req = &call->req;
 	if (c->proxy && !c->url.tls && call->req.target && call->req.target[0] == '/') {
 		/* RFC 9112 section 3.2.2: the proxy gets the absolute form. */
-		struct http_request r = call->req;
-		char target[HTTP_MAX_REQUEST_HEAD];
-
+		r = call->req;
 		r.target = target;
+		req = &r;
 		if ((size_t)fmt_snprintf(target, sizeof target, "http://%s%s", c->url.hostport,
 		    call->req.target) >= sizeof target ||
 		    (c->proxy->auth[0] && http_request_add(&r, "Proxy-Authorization",
 		    c->proxy->auth) < 0))
-			n = err_set(&call->err, "http: request too large for the proxy");
-		else
-			n = http_request_head(&r, c->url.hostport, c->out, sizeof c->out,
-			    &call->err);
-	} else {
-		n = http_request_head(&call->req, c->url.hostport, c->out, sizeof c->out,
-		    &call->err);
+			req = NULL;
 	}
+	if (!req)
+		n = err_set(&call->err, "http: request too large for the proxy");
+	else
+		n = http_request_head(req, c->url.hostport, c->out, sizeof c->out, &call->err);
 	if (n < 0) {
 		finish_call(c, HTTP_ERR_REQUEST);
 		return;
@@ -704,14 +711,11 @@ on_io(struct loop_io *io, short revents)
 			fmt_snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
 			    net_addr_str(&c->addrs[c->addr_next - 1], addr, sizeof addr),
 			    strerror(en));
-			loop_io_del(&c->io);
-			close(c->fd);
-			c->fd = -1;
 			if (c->addr_next < c->naddrs) {
-				try_connect(c);
+				next_addr(c);
 				return;
 			}
-			fail_call(c, HTTP_ERR_CONNECT, msg);
+			fail_call(c, HTTP_ERR_CONNECT, msg); /* closes the socket */
 			return;
 		}
 		if (!c->tls) {

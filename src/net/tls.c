@@ -331,17 +331,11 @@ profile(struct tls_conn *t, const struct tls_trust *trust)
 		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 	};
 	/* SHA-1 for certificate signatures only (older intermediates in a
-	 * ca_file chain); the handshake signs with SHA-256 or better. */
-	static const struct {
-		int id;
-		const br_hash_class *h;
-		int engine;
-	} hashes[] = {
-		{ br_sha1_ID, &br_sha1_vtable, 0 },
-		{ br_sha224_ID, &br_sha224_vtable, 1 },
-		{ br_sha256_ID, &br_sha256_vtable, 1 },
-		{ br_sha384_ID, &br_sha384_vtable, 1 },
-		{ br_sha512_ID, &br_sha512_vtable, 1 },
+	 * ca_file chain); the handshake signs with SHA-256 or better. Each
+	 * class's ID is in its desc (bearssl_hash.h, BR_HASHDESC_ID). */
+	static const br_hash_class *const hashes[] = {
+		&br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable, &br_sha384_vtable,
+		&br_sha512_vtable,
 	};
 	br_ssl_client_context *cc = &t->cc;
 	br_x509_minimal_context *xc = &t->xc;
@@ -361,9 +355,11 @@ profile(struct tls_conn *t, const struct tls_trust *trust)
 	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(&cc->eng),
 	    br_ssl_engine_get_ecdsa(&cc->eng));
 	for (size_t i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
-		if (hashes[i].engine)
-			br_ssl_engine_set_hash(&cc->eng, hashes[i].id, hashes[i].h);
-		br_x509_minimal_set_hash(xc, hashes[i].id, hashes[i].h);
+		int id = (int)(hashes[i]->desc >> BR_HASHDESC_ID_OFF & BR_HASHDESC_ID_MASK);
+
+		if (id != br_sha1_ID)
+			br_ssl_engine_set_hash(&cc->eng, id, hashes[i]);
+		br_x509_minimal_set_hash(xc, id, hashes[i]);
 	}
 	br_ssl_engine_set_x509(&cc->eng, &xc->vtable);
 	br_ssl_engine_set_prf_sha256(&cc->eng, &br_tls12_sha256_prf);
