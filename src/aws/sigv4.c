@@ -20,6 +20,20 @@ struct emit {
 	int overflow;
 };
 
+/* o empty, its text going to buf (cap octets, NUL-terminated) or, buf
+ * NULL, only into the hash. */
+static void
+emit_init(struct emit *o, char *buf, size_t cap)
+{
+	br_sha256_init(&o->sha);
+	o->buf = buf;
+	o->cap = cap;
+	o->len = 0;
+	o->overflow = 0;
+	if (buf)
+		buf[0] = '\0';
+}
+
 static void
 emit(struct emit *o, const void *p, size_t n)
 {
@@ -408,18 +422,15 @@ emit_headers(struct emit *o, const struct hlist *l, int signed_list)
 	}
 }
 
-/* The canonical request into o (hash, and text when o has a buffer). */
+/* The canonical request into o (hash, and text when o has a buffer), its
+ * headers l (hlist_build). */
 static int
-canonical(struct emit *o, const struct sigv4_request *r, const char *amz_date,
-	const char *token, struct err *e)
+canonical(struct emit *o, const struct sigv4_request *r, const struct hlist *l, struct err *e)
 {
-	struct hlist l;
 	br_sha256_context bh;
 	unsigned char h[32];
 	char hx[65];
 
-	if (hlist_build(&l, r, amz_date, token, e) < 0)
-		return -1;
 	emit_str(o, r->method);
 	emit(o, "\n", 1);
 	if (emit_path(o, r->path, e) < 0)
@@ -428,9 +439,9 @@ canonical(struct emit *o, const struct sigv4_request *r, const char *amz_date,
 	if (emit_query(o, r->query, e) < 0)
 		return -1;
 	emit(o, "\n", 1);
-	emit_headers(o, &l, 0);
+	emit_headers(o, l, 0);
 	emit(o, "\n", 1);
-	emit_headers(o, &l, 1);
+	emit_headers(o, l, 1);
 	emit(o, "\n", 1);
 	br_sha256_init(&bh);
 	br_sha256_update(&bh, r->body, r->body_len);
@@ -445,16 +456,12 @@ sigv4_canonical_request(const struct sigv4_request *r, const char *amz_date,
 	const char *token, char *buf, size_t cap, struct err *e)
 {
 	struct emit o;
+	struct hlist l;
 
 	if (cap == 0)
 		return err_set(e, "sigv4: no room for the canonical request");
-	br_sha256_init(&o.sha);
-	o.buf = buf;
-	o.cap = cap;
-	o.len = 0;
-	o.overflow = 0;
-	buf[0] = '\0';
-	if (canonical(&o, r, amz_date, token, e) < 0)
+	emit_init(&o, buf, cap);
+	if (hlist_build(&l, r, amz_date, token, e) < 0 || canonical(&o, r, &l, e) < 0)
 		return -1;
 	if (o.overflow)
 		return err_set(e, "sigv4: canonical request longer than %zu bytes", cap - 1);
@@ -479,13 +486,15 @@ sigv4_amz_date(time_t t, char out[SIGV4_DATE_LEN + 1])
 	date_of((int64_t)t, &d);
 	if (d.year < 0 || d.year > 9999)
 		return -1;
-	put_digits(out, (int)d.year, 4);
-	put_digits(out + 4, d.month, 2);
-	put_digits(out + 6, d.day, 2);
+	{
+		/* YYYYMMDDTHHMMSSZ: where each field goes. */
+		static const unsigned char at[6] = { 0, 4, 6, 9, 11, 13 };
+		const int v[6] = { (int)d.year, d.month, d.day, d.hour, d.min, d.sec };
+
+		for (int k = 0; k < 6; k++)
+			put_digits(out + at[k], v[k], k ? 2 : 4);
+	}
 	out[8] = 'T';
-	put_digits(out + 9, d.hour, 2);
-	put_digits(out + 11, d.min, 2);
-	put_digits(out + 13, d.sec, 2);
 	out[15] = 'Z';
 	out[16] = '\0';
 	return 0;
@@ -548,9 +557,11 @@ int
 sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	const struct sigv4_request *r, struct sigv4_signature *sig, struct err *e)
 {
-	struct emit o;
+	struct emit o, so;
+	struct hlist l;
 	unsigned char h[32];
 	char hx[65], date[9], scope[8 + 1 + SIGV4_MAX_SCOPE_NAME * 2 + 16];
+	char list[SIGV4_AUTH_MAX];
 	int n;
 
 	memset(sig, 0, sizeof *sig);
@@ -564,11 +575,8 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	date[8] = '\0';
 	fmt_snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, s->region, s->service);
 
-	br_sha256_init(&o.sha);
-	o.buf = NULL;
-	o.len = o.cap = 0;
-	o.overflow = 0;
-	if (canonical(&o, r, sig->amz_date, c->token, e) < 0)
+	emit_init(&o, NULL, 0);
+	if (hlist_build(&l, r, sig->amz_date, c->token, e) < 0 || canonical(&o, r, &l, e) < 0)
 		return -1;
 	br_sha256_out(&o.sha, h);
 	hex(hx, h, sizeof h);
@@ -581,29 +589,16 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	hmac(h, s->key, 32, sig->string_to_sign, (size_t)n);
 	hex(hx, h, sizeof h);
 
-	/* The signed header list is the canonical one, so build it the same
-	 * way into the Authorization value. */
-	{
-		struct hlist l;
-		struct emit so;
-		char list[SIGV4_AUTH_MAX];
-
-		if (hlist_build(&l, r, sig->amz_date, c->token, e) < 0)
-			return -1;
-		br_sha256_init(&so.sha);
-		so.buf = list;
-		so.cap = sizeof list;
-		so.len = 0;
-		so.overflow = 0;
-		list[0] = '\0';
-		emit_headers(&so, &l, 1);
-		n = fmt_snprintf(sig->authorization, sizeof sig->authorization,
-		    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s",
-		    c->access_key, scope, list, hx);
-		if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization)
-			return err_set(e, "sigv4: Authorization header longer than %d bytes",
-			    SIGV4_AUTH_MAX - 1);
-	}
+	/* The signed header list is the canonical one (the same l), into the
+	 * Authorization value. */
+	emit_init(&so, list, sizeof list);
+	emit_headers(&so, &l, 1);
+	n = fmt_snprintf(sig->authorization, sizeof sig->authorization,
+	    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+	    c->access_key, scope, list, hx);
+	if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization)
+		return err_set(e, "sigv4: Authorization header longer than %d bytes",
+		    SIGV4_AUTH_MAX - 1);
 	sig->headers[0].name = "X-Amz-Date";
 	sig->headers[0].value = sig->amz_date;
 	sig->nheaders = 1;

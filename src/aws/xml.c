@@ -525,6 +525,15 @@ put_escaped(struct xml_writer *w, const char *s)
 	}
 }
 
+/* "<name>" (open "<") or "</name>" (open "</"). */
+static void
+tag(struct xml_writer *w, const char *open, const char *name)
+{
+	puts_(w, open);
+	puts_(w, name);
+	puts_(w, ">");
+}
+
 void
 xml_writer_init(struct xml_writer *w, size_t max)
 {
@@ -558,21 +567,15 @@ xml_close(struct xml_writer *w)
 		err_set(&w->err, "xml: close without an open element");
 		return;
 	}
-	puts_(w, "</");
-	puts_(w, w->open[--w->depth]);
-	puts_(w, ">");
+	tag(w, "</", w->open[--w->depth]);
 }
 
 void
 xml_leaf(struct xml_writer *w, const char *name, const char *text)
 {
-	puts_(w, "<");
-	puts_(w, name);
-	puts_(w, ">");
+	tag(w, "<", name);
 	put_escaped(w, text);
-	puts_(w, "</");
-	puts_(w, name);
-	puts_(w, ">");
+	tag(w, "</", name);
 }
 
 char *

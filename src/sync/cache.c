@@ -227,6 +227,7 @@ cache_decode(const uint8_t *data, size_t len, const uint8_t *apex, struct cache_
 	const uint8_t *p;
 	uint32_t nsets, hi;
 	size_t l;
+	int zerr;
 
 	memset(r, 0, sizeof *r);
 	if (len < sizeof magic + 1 + HASH_LEN || memcmp(data, magic, sizeof magic))
@@ -258,9 +259,9 @@ cache_decode(const uint8_t *data, size_t len, const uint8_t *apex, struct cache_
 	l = get(&c, 2);
 	if (!(p = take(&c, l)))
 		goto bad;
-	if (l && (memchr(p, '\0', l) || !(r->soa = malloc(l + 1))))
-		goto bad;
 	if (l) {
+		if (memchr(p, '\0', l) || !(r->soa = malloc(l + 1)))
+			goto bad;
 		memcpy(r->soa, p, l);
 		r->soa[l] = '\0';
 	}
@@ -292,10 +293,8 @@ cache_decode(const uint8_t *data, size_t len, const uint8_t *apex, struct cache_
 		goto bad;
 	return 0;
 bad:
-	if (r->zone && r->zone->err.set)
-		err_set(e, "bad content: %s", r->zone->err.msg);
-	else
-		err_set(e, "bad content");
+	zerr = r->zone && r->zone->err.set;
+	err_set(e, "bad content%s%s", zerr ? ": " : "", zerr ? r->zone->err.msg : "");
 	cache_rec_free(r);
 	return -1;
 }

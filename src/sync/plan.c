@@ -744,10 +744,11 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 {
 	struct plan *p = c->p;
 	struct zone_set s;
-	struct rr_soa cur, want;
+	struct rr_soa soa;
 	struct err why = { 0 };
-	uint8_t rd[2 * DNS_NAME_MAX + 20], old[2 * DNS_NAME_MAX + 20];
-	size_t len, n, ml, rl;
+	uint8_t rd[2 * DNS_NAME_MAX + 20];
+	const uint8_t *nums;
+	size_t n;
 	const char *text;
 	long ol;
 	struct item *it;
@@ -767,8 +768,8 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 		return 0;
 	}
 	zone_set_get(z, (size_t)i, &s);
-	if ((ol = rr_from_r53(DNS_TYPE_SOA, r53, strlen(r53), old, sizeof old, &why)) < 0 ||
-	    rr_soa_parse(&cur, old, (size_t)ol, &why) < 0) {
+	if ((ol = rr_from_r53(DNS_TYPE_SOA, r53, strlen(r53), rd, sizeof rd, &why)) < 0 ||
+	    rr_soa_parse(&soa, rd, (size_t)ol, &why) < 0) {
 		p->nskipped++;
 		note(p, PLAN_WARN, "SOA left alone: Route 53's value does not parse: %s", why.msg);
 		return 0;
@@ -777,31 +778,20 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 		size_t dl;
 		const uint8_t *d = zone_set_rdata(z, (size_t)i, 0, &dl);
 
-		if (s.count != 1 || rr_soa_parse(&want, d, dl, &why) < 0) {
+		if (s.count != 1 || rr_soa_parse(&soa, d, dl, &why) < 0) {
 			p->nerrors++;
 			note(p, PLAN_ERROR, "SOA not synced: the primary's SOA is malformed");
 			return 0;
 		}
+		nums = d + dl - 20;
 	}
-	if (cur.serial == want.serial && cur.refresh == want.refresh && cur.retry == want.retry &&
-	    cur.expire == want.expire && cur.minimum == want.minimum && r53_ttl == s.ttl)
+	/* Both parsed whole: each rdata is its two names, uncompressed, then
+	 * the five numbers in 20 octets (RFC 1035 section 3.3.13). Route 53's
+	 * names, as it spells them, and the primary's numbers. */
+	if (!memcmp(rd + ol - 20, nums, 20) && r53_ttl == s.ttl)
 		return 0;
-	/* Route 53's names, as it spells them, and the primary's numbers. */
-	ml = dns_name_len(cur.mname);
-	rl = dns_name_len(cur.rname);
-	memcpy(rd, cur.mname, ml);
-	memcpy(rd + ml, cur.rname, rl);
-	len = ml + rl;
-	for (int k = 0; k < 5; k++) {
-		uint32_t v = k == 0 ? want.serial : k == 1 ? want.refresh : k == 2 ? want.retry :
-		    k == 3 ? want.expire : want.minimum;
-
-		rd[len++] = (uint8_t)(v >> 24);
-		rd[len++] = (uint8_t)(v >> 16);
-		rd[len++] = (uint8_t)(v >> 8);
-		rd[len++] = (uint8_t)v;
-	}
-	if (!(text = render(p, DNS_TYPE_SOA, rd, len, &n, &why)))
+	memcpy(rd + ol - 20, nums, 20);
+	if (!(text = render(p, DNS_TYPE_SOA, rd, (size_t)ol, &n, &why)))
 		return -1; /* well formed by construction: only memory fails */
 	if (!(it = item_new(c, c->apex, old_name, DNS_TYPE_SOA, R53_UPSERT, PLAN_UPDATE, s.ttl)))
 		return -1;
@@ -915,23 +905,26 @@ static int
 hold_back(struct ctx *c)
 {
 	struct plan *p = c->p;
-	struct item **kept;
-	size_t nkept = 0, n = 0;
+	struct item **kept = NULL;
+	size_t nkept = 0;
 
-	for (size_t i = 0; i < p->nitems; i++) {
-		const struct item *it = (const struct item *)p->items + i;
+	/* The left-out sets that keep one: counted, then (kept allocated)
+	 * listed. */
+	for (int pass = 0; pass < 2; pass++) {
+		nkept = 0;
+		for (size_t i = 0; i < p->nitems; i++) {
+			struct item *it = (struct item *)p->items + i;
 
-		nkept += it->dropped && it->kind != PLAN_CREATE;
-	}
-	if (!nkept)
-		return 0;
-	if (!(kept = malloc(nkept * sizeof *kept)))
-		return oom(p);
-	for (size_t i = 0; i < p->nitems; i++) {
-		struct item *it = (struct item *)p->items + i;
-
-		if (it->dropped && it->kind != PLAN_CREATE)
-			kept[n++] = it;
+			if (it->dropped && it->kind != PLAN_CREATE) {
+				if (kept)
+					kept[nkept] = it;
+				nkept++;
+			}
+		}
+		if (!nkept)
+			return 0;
+		if (!kept && !(kept = malloc(nkept * sizeof *kept)))
+			return oom(p);
 	}
 	sort(kept, nkept, sizeof *kept, item_cmp);
 	for (size_t i = 0; i < p->nitems; i++) {
@@ -965,31 +958,52 @@ hold_back(struct ctx *c)
 	return 0;
 }
 
-/* Record batch [bs, be) of the items (sorted), DELETEs first (*tmp, of
- * *tmp_cap items, is room for the reordering). */
+/* The batch being packed: items [bs, the next one) of records and chars,
+ * and room for the reordering (tmp). */
+struct packer {
+	struct item *tmp;
+	size_t tmp_cap, bs, rec, chr, parts;
+};
+
+/* Record batch [k->bs, be) of the items (sorted), DELETEs first, and open
+ * the next one at be. */
 static int
-emit_batch(struct plan *p, struct item **tmp, size_t *tmp_cap, size_t bs, size_t be,
-    size_t records, size_t chars)
+emit_batch(struct plan *p, struct packer *k, size_t be)
 {
 	struct item *it = (struct item *)p->items;
 	struct plan_batch *b;
-	size_t k = 0;
+	size_t bs = k->bs, n = 0;
 
 	if (bs == be)
 		return 0;
 	if (buf_grow(&p->batches, &p->batches_cap, p->nbatches, 1, sizeof *b) < 0 ||
-	    buf_grow(tmp, tmp_cap, 0, be - bs, sizeof **tmp) < 0)
+	    buf_grow(&k->tmp, &k->tmp_cap, 0, be - bs, sizeof *k->tmp) < 0)
 		return oom(p);
 	b = &p->batches[p->nbatches++];
 	b->first = bs;
 	b->count = be - bs;
-	b->records = records;
-	b->chars = chars;
+	b->records = k->rec;
+	b->chars = k->chr;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = bs; i < be; i++)
 			if ((it[i].action == R53_DELETE) == (pass == 0))
-				(*tmp)[k++] = it[i];
-	memcpy(it + bs, *tmp, (be - bs) * sizeof **tmp);
+				k->tmp[n++] = it[i];
+	memcpy(it + bs, k->tmp, (be - bs) * sizeof *k->tmp);
+	k->bs = be;
+	k->rec = k->chr = 0;
+	return 0;
+}
+
+/* Close the batch before item i when r more records and ch more chars do
+ * not fit in it. */
+static int
+make_room(struct plan *p, const struct plan_opts *o, struct packer *k, size_t i, size_t r,
+    size_t ch)
+{
+	if (k->bs < i && !fits(o, k->rec + r, k->chr + ch)) {
+		k->parts++;
+		return emit_batch(p, k, i);
+	}
 	return 0;
 }
 
@@ -1008,9 +1022,10 @@ batch(struct ctx *c)
 {
 	struct plan *p = c->p;
 	const struct plan_opts *o = c->o;
-	struct item *it = (struct item *)p->items, *tmp = NULL;
-	size_t n = 0, bs = 0, rec = 0, chr = 0, ngroups = 0, tmp_cap = 0;
-	int sorted = 1;
+	struct item *it = (struct item *)p->items;
+	struct packer k = { 0 };
+	size_t n = 0, ngroups = 0;
+	int sorted = 1, rc = -1;
 
 	for (size_t i = 0; i < p->nitems; i++) {
 		if (it[i].dropped)
@@ -1034,46 +1049,35 @@ batch(struct ctx *c)
 			it[ge].group = (uint32_t)ngroups;
 		}
 		ngroups++;
-		if (bs < gs && !fits(o, rec + grec, chr + gchr)) {
-			if (emit_batch(p, &tmp, &tmp_cap, bs, gs, rec, chr) < 0)
-				goto fail;
-			bs = gs;
-			rec = chr = 0;
-		}
+		if (make_room(p, o, &k, gs, grec, gchr) < 0)
+			goto out;
 		if (fits(o, grec, gchr)) {
-			rec += grec;
-			chr += gchr;
+			k.rec += grec;
+			k.chr += gchr;
 		} else {
 			/* Too much for one batch: in order over several, each
 			 * change fitting alone (oversize() saw to that). */
-			size_t parts = 1;
-
+			k.parts = 1;
 			for (size_t i = gs; i < ge; i++) {
 				size_t r = item_records(&it[i]), ch = item_chars(&it[i]);
 
-				if (bs < i && !fits(o, rec + r, chr + ch)) {
-					if (emit_batch(p, &tmp, &tmp_cap, bs, i, rec, chr) < 0)
-						goto fail;
-					bs = i;
-					rec = chr = 0;
-					parts++;
-				}
-				rec += r;
-				chr += ch;
+				if (make_room(p, o, &k, i, r, ch) < 0)
+					goto out;
+				k.rec += r;
+				k.chr += ch;
 			}
 			note_set(p, PLAN_WARN, it[gs].wname, 0, "its changes do not fit in one change "
-			    "batch: split over %zu batches, deletions first", parts);
+			    "batch: split over %zu batches, deletions first", k.parts);
 		}
 		gs = ge;
 	}
-	if (emit_batch(p, &tmp, &tmp_cap, bs, n, rec, chr) < 0)
-		goto fail;
+	if (emit_batch(p, &k, n) < 0)
+		goto out;
 	p->nchanges = n;
-	free(tmp);
-	return 0;
-fail:
-	free(tmp);
-	return -1;
+	rc = 0;
+out:
+	free(k.tmp);
+	return rc;
 }
 
 /* ---- safety ------------------------------------------------------------------- */

@@ -95,10 +95,9 @@ sync_result(const struct sync_job *j, char *buf, size_t cap)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	if (j->status == SYNC_CURRENT) {
-		add(buf, cap, &n, "serial %lu current", (unsigned long)j->serial);
-	} else if (j->status == SYNC_UNCHANGED) {
-		add(buf, cap, &n, "serial %lu unchanged since the last try", (unsigned long)j->serial);
+	if (j->status == SYNC_CURRENT || j->status == SYNC_UNCHANGED) {
+		add(buf, cap, &n, "serial %lu %s", (unsigned long)j->serial,
+		    j->status == SYNC_CURRENT ? "current" : "unchanged since the last try");
 	} else {
 		if (j->has_soa)
 			add(buf, cap, &n, "serial %lu%s, ", (unsigned long)j->serial,
@@ -454,6 +453,7 @@ changed(struct r53_op *op)
 {
 	struct sync_job *j = op_job(op);
 	size_t first = j->bisect_first, n = j->bisect_count, half;
+	int bad;
 
 	switch (op->status) {
 	case R53_OK:
@@ -477,10 +477,8 @@ changed(struct r53_op *op)
 				  "the batch", j->zone->name, half, half == 1 ? "" : "s",
 			    half == 1 ? "is" : "are");
 			r53_op_free(op);
-			if (half < n && push_range(j, first, n - half) < 0) {
-				fail(j, "out of memory");
-				return;
-			}
+			if (half < n && push_range(j, first, n - half) < 0)
+				goto nomem;
 			send_next(j);
 			return;
 		}
@@ -497,18 +495,12 @@ changed(struct r53_op *op)
 		}
 		/* Refused again: bisect along owner names until the sets
 		 * Route 53 refuses are alone; the halves go out in order. */
-		if ((half = plan_split(&j->plan, first, n)) > 0) {
-			if (push_range(j, first + half, n - half) < 0 || push_range(j, first, half) < 0) {
-				fail(j, "out of memory");
-				r53_op_free(op);
-				return;
-			}
-		} else if (refuse_range(j, first, n) < 0) {
-			r53_op_free(op);
-			fail(j, "out of memory");
-			return;
-		}
+		half = plan_split(&j->plan, first, n);
+		bad = half > 0 ? push_range(j, first + half, n - half) < 0 ||
+		    push_range(j, first, half) < 0 : refuse_range(j, first, n) < 0;
 		r53_op_free(op);
+		if (bad)
+			goto nomem;
 		send_next(j);
 		return;
 	case R53_ERR_UNKNOWN_OUTCOME: {
@@ -528,6 +520,8 @@ changed(struct r53_op *op)
 		fail_op(j, "ChangeResourceRecordSets");
 		return;
 	}
+nomem:
+	fail(j, "out of memory");
 }
 
 static void
@@ -635,6 +629,16 @@ have_zone(struct sync_job *j)
 		list_zone(j);
 }
 
+/* The hosted zone is zone i of op's answer: on to the plan or listing. */
+static void
+use_zone(struct sync_job *j, struct r53_op *op, size_t i)
+{
+	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
+	j->zone_private = op->zones[i].private_zone;
+	r53_op_free(op);
+	have_zone(j);
+}
+
 /* Is the Route 53 name r53 the zone's name? */
 static int
 same_zone(const struct sync_job *j, const char *r53)
@@ -674,10 +678,7 @@ got_zone(struct r53_op *op)
 		    j->zone->hosted_zone_id, priv ? "private" : "public", priv ? "false" : "true");
 		return;
 	}
-	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[0].id);
-	j->zone_private = op->zones[0].private_zone;
-	r53_op_free(op);
-	have_zone(j);
+	use_zone(j, op, 0);
 }
 
 static void
@@ -696,10 +697,7 @@ found_zone(struct r53_op *op)
 		fail(j, "%s", e.msg);
 		return;
 	}
-	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
-	j->zone_private = op->zones[i].private_zone;
-	r53_op_free(op);
-	have_zone(j);
+	use_zone(j, op, (size_t)i);
 }
 
 static void
@@ -825,8 +823,7 @@ soa_checked(struct r53_op *op)
 		r53_op_free(op);
 		j->zone_id[0] = '\0';
 		j->full = 1;
-		soa_known(j);
-		return;
+		goto known;
 	}
 	if (op->status != R53_OK) {
 		fail_op(j, "ListResourceRecordSets (SOA)");
@@ -857,6 +854,7 @@ soa_checked(struct r53_op *op)
 			    j->zone->name);
 		j->full = 1;
 	}
+known:
 	soa_known(j);
 }
 
