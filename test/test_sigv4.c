@@ -460,6 +460,7 @@ errors(void)
 	struct sigv4_request r = { "GET", "/", NULL, h, 1, "", 0 };
 	struct sigv4_creds none = { "", "", NULL };
 	char q[SIGV4_MAX_QUERY * 4 + 8] = "";
+	char want[64];
 
 	for (size_t i = 0; i <= SIGV4_MAX_HEADERS; i++) {
 		h[i].name = "X-Test";
@@ -469,6 +470,17 @@ errors(void)
 	err_clear(&e);
 	ok(sigv4_init(&s, "a-region-name-that-is-far-too-long", "route53", &e) < 0,
 	    "overlong region refused");
+	snprintf(want, sizeof want, "sigv4: region must be 1 to %d characters",
+	    SIGV4_MAX_SCOPE_NAME - 1);
+	is_str(e.msg, want, "overlong region message");
+	err_clear(&e);
+	ok(sigv4_init(&s, "us-east-1", "", &e) < 0, "empty service refused");
+	snprintf(want, sizeof want, "sigv4: service must be 1 to %d characters",
+	    SIGV4_MAX_SCOPE_NAME - 1);
+	is_str(e.msg, want, "empty service message");
+	err_clear(&e);
+	ok(sigv4_init(&s, "us-east-1", "a-service-name-that-is-far-too-long", &e) < 0,
+	    "overlong service refused");
 	err_clear(&e);
 	sigv4_init(&s, "us-east-1", "route53", &e);
 

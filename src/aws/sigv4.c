@@ -503,13 +503,17 @@ sigv4_amz_date(time_t t, char out[SIGV4_DATE_LEN + 1])
 int
 sigv4_init(struct sigv4_signer *s, const char *region, const char *service, struct err *e)
 {
+	const char *v[2] = { region, service }, *what[2] = { "region", "service" };
+	char *dst[2] = { s->region, s->service };
+
 	memset(s, 0, sizeof *s);
-	if (!*region || strlen(region) >= sizeof s->region)
-		return err_set(e, "sigv4: region must be 1 to %zu characters", sizeof s->region - 1);
-	if (!*service || strlen(service) >= sizeof s->service)
-		return err_set(e, "sigv4: service must be 1 to %zu characters", sizeof s->service - 1);
-	strcpy(s->region, region);
-	strcpy(s->service, service);
+	/* Both SIGV4_MAX_SCOPE_NAME octets. */
+	for (int k = 0; k < 2; k++) {
+		if (!*v[k] || strlen(v[k]) >= SIGV4_MAX_SCOPE_NAME)
+			return err_set(e, "sigv4: %s must be 1 to %d characters", what[k],
+			    SIGV4_MAX_SCOPE_NAME - 1);
+		strcpy(dst[k], v[k]);
+	}
 	return 0;
 }
 
