@@ -891,6 +891,23 @@ chains(void)
 		    "aws.role_arn with aws keys: aws.sts_region's STS, not aws.region %s", e.msg);
 		creds_free(&c);
 	}
+	/* A source profile whose keys are in the config file only, beside a
+	 * credentials file without that profile: its keys stay. */
+	write_file(".aws/config", "[profile cfgkeys]\naws_access_key_id = AKIDINCONFIG\n"
+	    "aws_secret_access_key = SINCONFIG\n"
+	    "[profile viacfg]\nrole_arn = arn:aws:iam::1:role/vc\nsource_profile = cfgkeys\n", 0600);
+	setenv("AWS_PROFILE", "viacfg", 1);
+	{
+		struct cfg_aws aws = { 0 };
+		struct err e = { 0 };
+
+		ok(creds_init(&c, &aws, NULL, &e) == 0 && c.nroles == 1 &&
+		    c.base == CREDS_SHARED_FILE && !strcmp(c.base_keys.access_key, "AKIDINCONFIG") &&
+		    !strcmp(c.base_keys.secret, "SINCONFIG"),
+		    "source_profile keys in the config file, a credentials file beside it: "
+		    "those keys assume the role (%s)", e.msg);
+		creds_free(&c);
+	}
 	unsetenv("AWS_REGION");
 	unsetenv("AWS_STS_REGIONAL_ENDPOINTS");
 	unsetenv("AWS_ENDPOINT_URL_STS");

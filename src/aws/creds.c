@@ -822,6 +822,7 @@ static int
 profile_load(const struct creds *c, const char *name, struct creds_profile *p, struct err *e)
 {
 	char paths[2][CREDS_MAX_PATH];
+	struct creds_value keys;
 	int rc = 0;
 
 	memset(p, 0, sizeof *p);
@@ -836,12 +837,17 @@ profile_load(const struct creds *c, const char *name, struct creds_profile *p, s
 		if (r < 0)
 			return -1;
 		rc = creds_profile_read(text, len, name, i == 0, p, e);
-		if (rc == 0 && (r = creds_ini_find(text, len, name, i == 0, &p->keys, &found,
-		    e)) != 0) {
-			/* The credentials file's keys win. */
-			p->has_keys = r > 0;
+		/* Keys found in the credentials file win over the config
+		 * file's; a credentials file without them keeps those (the
+		 * lookup clears what it is given, hence the copy). */
+		if (rc == 0 && (r = creds_ini_find(text, len, name, i == 0, &keys, &found, e)) != 0) {
+			if (r > 0) {
+				p->keys = keys;
+				p->has_keys = 1;
+			}
 			rc = r < 0 ? -1 : 0;
 		}
+		secret_wipe(&keys, sizeof keys);
 		if (rc < 0)
 			err_about(e, 0, paths[i]);
 		if (found)
