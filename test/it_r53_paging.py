@@ -148,9 +148,18 @@ def markers(e, home, cfg, zid):
         {"name": "w.example.com.", "type": "A", "ttl": 60, "values": ["192.0.2.9"],
          "set_identifier": "eu west", "weight": 10},
         {"name": "w.example.com.", "type": "A", "ttl": 60, "values": ["192.0.2.10"],
-         "set_identifier": "us", "weight": 20}])
+         "set_identifier": "us", "weight": 20},
+        # A plain set whose value notify53 cannot read (seeded past the
+        # emulator's validation): listed after the others, with the reason.
+        {"name": "bad.example.com.", "type": "MX", "ttl": 300, "values": ["ten mx.example."]}])
     d = run_notify53(["r53", "dump", ZONE, "-c", cfg], home.env())
     lines = d.stdout.splitlines()
+    bad = [x for x in lines if x.startswith("bad.example.com. 300 MX ten mx.example. ; "
+                                            "not understood: ")]
+    ok(len(bad) == 1 and len(bad[0]) > len("bad.example.com. 300 MX ten mx.example. ; "
+                                           "not understood: "),
+       "a value it cannot read: its line says why", "\n".join(
+           x for x in lines if x.startswith("bad.")))
     ok("lb.example.com. ALIAS A -> d111.cloudfront.net." in lines, "alias line")
     ok("w.example.com. 60 A 192.0.2.9 ; set-identifier=eu west" in lines and
        "w.example.com. 60 A 192.0.2.10 ; set-identifier=us" in lines,
@@ -163,6 +172,10 @@ def markers(e, home, cfg, zid):
        "alias in JSON")
     ok({"name": "w.example.com.", "type": "A", "ttl": 60, "values": ["192.0.2.9"],
         "set_identifier": "eu west"} in objs, "weighted set in JSON")
+    bad = [o for o in objs if o.get("name") == "bad.example.com."]
+    ok(len(bad) == 1 and bad[0].get("values") == ["ten mx.example."] and
+       bad[0].get("not_understood"), "... and in JSON, its not_understood", repr(bad))
+    e.unseed(zid, [{"name": "bad.example.com.", "type": "MX"}])
 
 
 def many_zones(e, home, cfg):

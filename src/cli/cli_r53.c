@@ -291,7 +291,7 @@ print_list(const struct r53list *l, int json)
 		r53list_get(l, i, &s, vals);
 		err_clear(&e);
 		if (!(s.flags & (R53LIST_ALIAS | R53LIST_ROUTING)) &&
-		    dns_name_from_r53(owner, sizeof owner, s.name, &e) == 0)
+		    dns_name_from_r53(owner, sizeof owner, s.name, &e) >= 0)
 			set_rdata(&s, owner, NULL, &e);
 		if (print_special(&s, e.set ? e.msg : NULL, json) < 0)
 			goto out;
