@@ -2,8 +2,10 @@
  * test_date: the calendar of src/base/date against known dates (the epoch,
  * leap days of 2000 and 2024, the 32-bit time_t limit, before the epoch,
  * year 9999) and against itself: date_of(date_secs(d)) == d for every day
- * of 1600-2400 and around the epoch, checked against a day-by-day walk.
+ * of 1600-2400 and around the epoch, checked against a day-by-day walk;
+ * date_days at the edges of its range.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/date.h"
@@ -68,6 +70,26 @@ main(void)
 		}
 	}
 	ok(!bad, "every day of 1600-2399: date_of and date_secs agree with the walk");
+	{
+		/* Whole days rounded down, before the epoch too, and far from
+		 * it (the 64-bit division before the int arithmetic). */
+		static const int64_t in[] = { 0, 86399, 86400, -1, -86400, -86401,
+			INT64_MAX, INT64_MIN };
+		static const int64_t want[] = { 0, 0, 1, -1, -1, -2, 106751991167300LL,
+			-106751991167301LL };
+		static const int wsod[] = { 0, 86399, 0, 86399, 0, 86399, 55807, 30592 };
+		int sod, days_ok = 1;
+
+		for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+			int64_t z = date_days(in[i], &sod);
+
+			if (z != want[i] || sod != wsod[i]) {
+				diag("date_days(%lld): %lld, %d", (long long)in[i], (long long)z, sod);
+				days_ok = 0;
+			}
+		}
+		ok(days_ok, "date_days: whole days rounded down and the seconds into the last");
+	}
 	d = (struct date){ 2026, 1, 31, 0, 0, 60 };
 	date_of(date_secs(&d), &got);
 	ok(got.month == 1 && got.day == 31 && got.min == 1 && got.sec == 0,

@@ -22,6 +22,10 @@ struct date {
  * past the month's end runs on into the next month. */
 int64_t date_secs(const struct date *d);
 
+/* The whole days of secs seconds since 1970-01-01T00:00:00Z (rounded
+ * down: before it too), *sod the seconds into the last one (0-86399). */
+int64_t date_days(int64_t secs, int *sod);
+
 /* The date of secs seconds since 1970-01-01T00:00:00Z (before it too). */
 void date_of(int64_t secs, struct date *d);
 

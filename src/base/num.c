@@ -14,8 +14,9 @@ num_parse_n(const char *s, size_t n, uint64_t max, uint64_t *out)
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = (unsigned)(s[i] - '0');
 
-		/* v * 10 + d <= max, checked without overflowing. */
-		if (s[i] < '0' || s[i] > '9' || d > max || v > (max - d) / 10)
+		/* v * 10 + d <= max, checked without overflowing and without
+		 * a 64-bit division (a libgcc call on 32-bit targets). */
+		if (s[i] < '0' || s[i] > '9' || d > max || v > UINT64_MAX / 10 || v * 10 > max - d)
 			return -1;
 		v = v * 10 + d;
 	}

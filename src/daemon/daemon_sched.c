@@ -12,6 +12,14 @@ daemon_sched_init(struct daemon_sched *s, int64_t now)
 	s->last_full = -1;
 }
 
+/* r % m (m >= 1) without a 64-bit division (a libgcc call on 32-bit
+ * targets): r is below 2^32, so it is its own remainder when m is larger. */
+static uint32_t
+mod32(uint32_t r, uint64_t m)
+{
+	return m > UINT32_MAX ? r : r % (uint32_t)m;
+}
+
 int64_t
 daemon_jitter(int64_t delay_ms, uint32_t rnd)
 {
@@ -20,7 +28,7 @@ daemon_jitter(int64_t delay_ms, uint32_t rnd)
 	if (delay_ms <= 0)
 		return 0;
 	span = delay_ms * DAEMON_JITTER_PERCENT / 100;
-	return delay_ms - (int64_t)(rnd % ((uint64_t)span + 1));
+	return delay_ms - mod32(rnd, (uint64_t)span + 1);
 }
 
 int
@@ -104,8 +112,8 @@ daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min, in
 		return check;
 	/* Spread over the interval: zones listed together at a start (or
 	 * kept from records written together) list again apart. */
-	rec = s->last_full + (int64_t)reconcile * 1000 - (int64_t)(s->spread %
-	    ((uint64_t)reconcile * 10 * DAEMON_RECONCILE_SPREAD_PERCENT + 1));
+	rec = s->last_full + (int64_t)reconcile * 1000 - mod32(s->spread,
+	    (uint64_t)reconcile * 10 * DAEMON_RECONCILE_SPREAD_PERCENT + 1);
 	if (rec <= check) {
 		*full = 1;
 		return rec > now ? rec : now;

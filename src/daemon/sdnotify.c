@@ -76,10 +76,12 @@ sdnotify(enum sdnotify_state state, const char *status)
 		return -1;
 	if (state == SDNOTIFY_RELOADING) {
 		/* systemd.service(5), Type=notify-reload: RELOADING=1 carries
-		 * the CLOCK_MONOTONIC time the reload began, in microseconds. */
+		 * the CLOCK_MONOTONIC time the reload began, in microseconds;
+		 * tv_nsec is below 10^9, so its division is a 32-bit one (no
+		 * libgcc call on 32-bit targets). */
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		k = fmt_snprintf(msg, sizeof msg, "RELOADING=1\nMONOTONIC_USEC=%llu\n",
-		    (unsigned long long)ts.tv_sec * 1000000u + (unsigned long long)ts.tv_nsec / 1000u);
+		    (unsigned long long)ts.tv_sec * 1000000u + (unsigned long)ts.tv_nsec / 1000u);
 	} else if (state != SDNOTIFY_STATUS) {
 		k = fmt_snprintf(msg, sizeof msg, "%s=1\n", state == SDNOTIFY_READY ? "READY" :
 		    "STOPPING");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/version.h"
 
 /* ---- trust anchors ------------------------------------------------------- */
@@ -230,13 +231,9 @@ tls_x509_time(time_t now, uint32_t *days, uint32_t *seconds)
 {
 	/* 719528 days from 0000-01-01 to 1970-01-01 (proleptic Gregorian),
 	 * the origin br_x509_minimal_set_time counts from. */
-	int64_t t = (int64_t)now, d = t / 86400, s = t % 86400;
+	int s;
 
-	if (s < 0) {
-		s += 86400;
-		d--;
-	}
-	*days = (uint32_t)(d + 719528);
+	*days = (uint32_t)(date_days((int64_t)now, &s) + 719528);
 	*seconds = (uint32_t)s;
 }
 
