@@ -88,6 +88,13 @@ addr_key(const struct net_addr *a, uint8_t ip[16])
 	return 16;
 }
 
+/* Tokens and the refill are 32-bit (64-bit arithmetic is a longer sequence
+ * on 32-bit targets): a full bucket plus the refill of a full bucket's time,
+ * BURST * 1000 * (PER_SEC + 1), must fit. */
+#if (NOTIFY_RATE_BURST) * 1000LL * ((NOTIFY_RATE_PER_SEC) + 1) > 2147483647
+#error "NOTIFY_RATE_BURST * 1000 * (NOTIFY_RATE_PER_SEC + 1) must fit 32 bits"
+#endif
+
 /* Take one token from the source's bucket: 1 when it had one, 0 when the
  * message is over the rate. Tokens are thousandths of a message. */
 static int
@@ -96,7 +103,7 @@ rate_take(struct notify *n, const struct net_addr *from, int64_t now)
 	struct notify_rate *r = NULL, *victim = NULL;
 	uint8_t ip[16];
 	size_t len = addr_key(from, ip);
-	int64_t elapsed;
+	int32_t elapsed;
 
 	for (int i = 0; i < NOTIFY_RATE_SLOTS; i++) {
 		struct notify_rate *s = &n->rate[i];
@@ -115,15 +122,15 @@ rate_take(struct notify *n, const struct net_addr *from, int64_t now)
 		memcpy(r->ip, ip, len);
 		r->iplen = (uint8_t)len;
 		r->seen = now;
-		r->tokens = (int64_t)NOTIFY_RATE_BURST * 1000;
+		r->tokens = NOTIFY_RATE_BURST * 1000;
 	}
-	elapsed = now > r->seen ? now - r->seen : 0;
+	/* At most a full bucket's time: no overflow below. */
+	elapsed = now <= r->seen ? 0 : now - r->seen > NOTIFY_RATE_BURST * 1000 ?
+	    NOTIFY_RATE_BURST * 1000 : (int32_t)(now - r->seen);
 	r->seen = now;
-	if (elapsed > (int64_t)NOTIFY_RATE_BURST * 1000)
-		elapsed = (int64_t)NOTIFY_RATE_BURST * 1000; /* no overflow below */
 	r->tokens += elapsed * NOTIFY_RATE_PER_SEC;
-	if (r->tokens > (int64_t)NOTIFY_RATE_BURST * 1000)
-		r->tokens = (int64_t)NOTIFY_RATE_BURST * 1000;
+	if (r->tokens > NOTIFY_RATE_BURST * 1000)
+		r->tokens = NOTIFY_RATE_BURST * 1000;
 	if (r->tokens < 1000)
 		return 0;
 	r->tokens -= 1000;

@@ -182,7 +182,9 @@ struct notify_rate {
 	uint8_t ip[16];
 	uint8_t iplen;         /* 0: slot free */
 	int64_t seen;          /* loop_now() of the last message */
-	int64_t tokens;        /* thousandths of a message */
+	int32_t tokens;        /* thousandths of a message, at most
+	                        * NOTIFY_RATE_BURST * 1000 (notify.c checks
+	                        * the bound fits) */
 };
 
 /* Kinds of events for the log limiter. */
