@@ -39,7 +39,9 @@ log_use_syslog(const char *path)
 {
 	memset(&sl.addr, 0, sizeof sl.addr);
 	sl.addr.sun_family = AF_UNIX;
-	strncpy(sl.addr.sun_path, path, sizeof sl.addr.sun_path - 1);
+	/* The address is zeroed: a copy cut to fit keeps its NUL (strncpy's
+	 * padding, and its libc code, are not needed). */
+	memcpy(sl.addr.sun_path, path, strnlen(path, sizeof sl.addr.sun_path - 1));
 	if (sl.fd >= 0)
 		close(sl.fd);
 	sl.fd = -1;
