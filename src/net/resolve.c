@@ -170,16 +170,32 @@ each_line(const char *path, struct resolve_query *q, void (*fn)(struct resolve_q
 	return afile_lines(path, line, sizeof line, RESOLVE_MAX_FILE, each_line_one, &el) ? -1 : 0;
 }
 
+/* The next word of *s (between blanks: space, tab, CR), NUL-terminated in
+ * place, *s moved past it; NULL when none is left. strtok_r's split, without
+ * its libc code. */
+static char *
+next_word(char **s)
+{
+	char *w = *s + strspn(*s, " \t\r");
+	size_t n = strcspn(w, " \t\r");
+
+	if (!*w)
+		return NULL;
+	*s = w + n + (w[n] != '\0');
+	w[n] = '\0';
+	return w;
+}
+
 static void
 hosts_line(struct resolve_query *q, char *line)
 {
-	char *save = NULL, *ip = strtok_r(line, " \t\r", &save), *name;
+	char *ip = next_word(&line), *name;
 	size_t hl = strlen(q->host);
 	int match = 0;
 
 	if (!ip)
 		return;
-	while ((name = strtok_r(NULL, " \t\r", &save))) {
+	while ((name = next_word(&line))) {
 		size_t nl = strlen(name);
 
 		/* "name" and "name." are the same host. */
@@ -209,19 +225,19 @@ option_value(const char *opt, const char *name, int lo, int hi, int *out)
 static void
 resolv_line(struct resolve_query *q, char *line)
 {
-	char *save = NULL, *key = strtok_r(line, " \t\r", &save), *arg;
+	char *key = next_word(&line), *arg;
 
 	if (!key)
 		return;
 	if (!strcmp(key, "nameserver")) {
-		arg = strtok_r(NULL, " \t\r", &save);
+		arg = next_word(&line);
 		/* A port after the address ("127.0.0.1:5300", "[::1]:5300")
 		 * is an extension for tests; libc resolvers ignore the line. */
 		if (arg && q->nservers < RESOLVE_MAX_SERVERS &&
 		    net_addr_parse(&q->servers[q->nservers], arg, 53) == 0)
 			q->nservers++;
 	} else if (!strcmp(key, "options")) {
-		while ((arg = strtok_r(NULL, " \t\r", &save))) {
+		while ((arg = next_word(&line))) {
 			int v;
 
 			if (option_value(arg, "timeout:", 1, 30, &v))
