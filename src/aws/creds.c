@@ -686,7 +686,7 @@ ecs_host_allowed(const struct http_url *u)
 	static const char *const ok_ips[] = { "169.254.170.2", "169.254.170.23", "fd00:ec2::23" };
 	struct net_addr a;
 
-	if (!strcasecmp(u->host, "localhost"))
+	if (!str_casecmp(u->host, "localhost"))
 		return 1;
 	if (!u->host_is_ip || net_addr_parse(&a, u->host, 80) < 0)
 		return 0;
@@ -1255,7 +1255,7 @@ choose_dynamic(struct creds *c, struct err *e)
 		c->dynamic = CREDS_ECS;
 		return rc < 0 ? -1 : 0;
 	}
-	if (off && !strcasecmp(off, "true")) {
+	if (off && !str_casecmp(off, "true")) {
 		err_set(&c->err, "no AWS credentials: set aws.access_key_id and "
 		    "aws.secret_access_key, %s and %s, or profile %s in ~/.aws/credentials "
 		    "(instance metadata is disabled)", ENV_KEY_ID, ENV_SECRET, c->profile);

@@ -4,9 +4,20 @@
 #ifndef NOTIFY53_STR_H
 #define NOTIFY53_STR_H
 
+#include <stddef.h>
+#include <strings.h>
+
 /* strstr: the first w in s, or NULL; w "" gives s. A plain scan, O(len(s)
  * * len(w)): the callers look for short constant words in bounded texts,
  * where musl's two-way strstr (1.3 KB) buys nothing. */
 const char *str_find(const char *s, const char *w);
+
+/* strcasecmp (ASCII case folding) as strncasecmp with no length bound: the
+ * callers need strncasecmp anyway, so musl's strcasecmp is not linked too. */
+static inline int
+str_casecmp(const char *a, const char *b)
+{
+	return strncasecmp(a, b, (size_t)-1);
+}
 
 #endif

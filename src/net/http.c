@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/fmt.h"
 #include "base/num.h"
+#include "base/str.h"
 
 #ifndef NOTIFY53_VERSION
 #define NOTIFY53_VERSION "0"
@@ -214,7 +215,7 @@ http_request_head(const struct http_request *r, const char *hostport, char *buf,
 		if (!is_token(h->name))
 			return err_set(e, "http: bad header name");
 		for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
-			if (!strcasecmp(h->name, owned[k]))
+			if (!str_casecmp(h->name, owned[k]))
 				return err_set(e, "http: header %s is written by the client", owned[k]);
 		/* RFC 9110 section 5.5: no CR, LF or NUL (header injection);
 		 * other controls but HT are refused too. The value is not
@@ -317,7 +318,7 @@ const char *
 http_response_header(const struct http_response *r, const char *name)
 {
 	for (size_t i = 0; i < r->nheaders; i++)
-		if (!strcasecmp(r->headers[i].name, name))
+		if (!str_casecmp(r->headers[i].name, name))
 			return r->headers[i].value;
 	return NULL;
 }
@@ -404,7 +405,7 @@ content_length(struct http_parser *p, uint64_t *len)
 	for (size_t i = 0; i < p->resp.nheaders; i++) {
 		const char *v = p->resp.headers[i].value;
 
-		if (strcasecmp(p->resp.headers[i].name, "Content-Length"))
+		if (str_casecmp(p->resp.headers[i].name, "Content-Length"))
 			continue;
 		for (;;) {
 			uint64_t n;
@@ -457,7 +458,7 @@ head_done(struct http_parser *p)
 	else if (conn && list_has(conn, "keep-alive"))
 		r->keep_alive = 1;
 	for (size_t i = 0; i < r->nheaders; i++)
-		if (!strcasecmp(r->headers[i].name, "Transfer-Encoding"))
+		if (!str_casecmp(r->headers[i].name, "Transfer-Encoding"))
 			te = r->headers[i].value;
 	if ((has_cl = content_length(p, &cl)) < 0)
 		return pfail(p, "bad or conflicting Content-Length");

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/num.h"
 #include "base/rnd.h"
+#include "base/str.h"
 
 /* Our EDNS UDP size (RFC 6891; 1232 avoids fragmentation, DNS flag day
  * 2020), and the receive buffer that holds any such answer. */
@@ -54,7 +55,7 @@ cache_put(const struct resolve_query *q)
 		return;
 	/* The same name, else a free or expired slot, else the oldest. */
 	for (size_t i = 0; i < RESOLVE_CACHE; i++) {
-		if (!strcasecmp(cache[i].host, q->host)) {
+		if (!str_casecmp(cache[i].host, q->host)) {
 			slot = &cache[i];
 			break;
 		}
@@ -73,7 +74,7 @@ cache_get(struct resolve_query *q)
 	int64_t now = loop_now();
 
 	for (size_t i = 0; i < RESOLVE_CACHE; i++) {
-		if (cache[i].n && cache[i].expires > now && !strcasecmp(cache[i].host, q->host)) {
+		if (cache[i].n && cache[i].expires > now && !str_casecmp(cache[i].host, q->host)) {
 			memcpy(q->addrs, cache[i].addrs, cache[i].n * sizeof q->addrs[0]);
 			q->naddrs = cache[i].n;
 			return 1;
@@ -134,7 +135,7 @@ localhost(struct resolve_query *q)
 	memcpy(h, q->host, n + 1);
 	if (n && h[n - 1] == '.')
 		h[--n] = '\0';
-	if (strcasecmp(h, "localhost") && !(n > 10 && !strcasecmp(h + n - 10, ".localhost")))
+	if (str_casecmp(h, "localhost") && !(n > 10 && !str_casecmp(h + n - 10, ".localhost")))
 		return 0;
 	add_addr(q, v4, 4);
 	add_addr(q, v6, 16);
@@ -203,7 +204,7 @@ hosts_line(struct resolve_query *q, char *line)
 			name[--nl] = '\0';
 		if (hl && q->host[hl - 1] == '.' && nl == hl - 1 && !strncasecmp(name, q->host, nl))
 			match = 1;
-		else if (!strcasecmp(name, q->host))
+		else if (!str_casecmp(name, q->host))
 			match = 1;
 	}
 	if (match)
