@@ -2,7 +2,7 @@
  * test_str: str_find as strstr: the empty word, no match, matches at the
  * start, the end and overlapping partial ones, and 100,000 random texts and
  * words over a two-letter alphabet (many near misses) against the C
- * library's strstr.
+ * library's strstr; str_after_last.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,11 @@ main(void)
 	ok(str_find(s, "//xy") == NULL && str_find("aaab", "aab") != NULL,
 	    "none past the end; a partial match then a real one");
 
+	ok(!strcmp(str_after_last("/hostedzone/Z1", '/'), "Z1") &&
+	    !strcmp(str_after_last("gzip, chunked", ','), " chunked"),
+	    "str_after_last: the field after the last separator");
+	ok(!strcmp(str_after_last("Z1", '/'), "Z1") && !*str_after_last("a/", '/') &&
+	    !*str_after_last("", '/'), "str_after_last: none, at the end, the empty text");
 	srand(7);
 	for (int i = 0; i < 100000; i++) {
 		size_t n = (size_t)rand() % sizeof t, m = (size_t)rand() % sizeof w;

@@ -430,9 +430,8 @@ r53_sets_query(char *q, size_t cap, const char *name, const char *type, const ch
 static int
 bare_id(char *out, size_t cap, const char *id)
 {
-	const char *s = strrchr(id, '/');
+	const char *s = str_after_last(id, '/');
 
-	s = s ? s + 1 : id;
 	if (!*s || strlen(s) >= cap)
 		return -1;
 	/* IDs go into request paths: letters and digits only. */

@@ -16,3 +16,14 @@ str_find(const char *s, const char *w)
 			return NULL;
 	}
 }
+
+const char *
+str_after_last(const char *s, int c)
+{
+	const char *r = s;
+
+	for (; *s; s++)
+		if (*s == c)
+			r = s + 1;
+	return r;
+}

@@ -12,6 +12,11 @@
  * where musl's two-way strstr (1.3 KB) buys nothing. */
 const char *str_find(const char *s, const char *w);
 
+/* Past the last c (not NUL) in s, or s when it has none: the last field of
+ * a list ("gzip, chunked" -> " chunked", "/hostedzone/Z1" -> "Z1"). One
+ * scan, instead of strrchr and its libc code. */
+const char *str_after_last(const char *s, int c);
+
 /* strcasecmp (ASCII case folding) as strncasecmp with no length bound: the
  * callers need strncasecmp anyway, so musl's strcasecmp is not linked too. */
 static inline int

@@ -480,8 +480,8 @@ rd_hosted_zone_id(struct parse *ps, const cJSON *v, const struct where *w, struc
 		return -1;
 	/* Route 53 returns IDs as "/hostedzone/Z..."; keep the bare ID that
 	 * goes into request paths (Route 53 API Reference, GetHostedZone). */
-	if ((id = strrchr(z->hosted_zone_id, '/')))
-		memmove(z->hosted_zone_id, id + 1, strlen(id));
+	id = str_after_last(z->hosted_zone_id, '/');
+	memmove(z->hosted_zone_id, id, strlen(id) + 1);
 	/* 1 to 32 letters and digits. */
 	for (id = z->hosted_zone_id; isalnum((unsigned char)*id); id++)
 		;

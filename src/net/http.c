@@ -390,9 +390,7 @@ list_has(const char *v, const char *tok)
 static int
 last_is_chunked(const char *v)
 {
-	const char *last = strrchr(v, ',');
-
-	return list_has(last ? last + 1 : v, "chunked");
+	return list_has(str_after_last(v, ','), "chunked");
 }
 
 /* Content-Length: every value of every such header must be the same
