@@ -2,7 +2,8 @@
  * test_str: str_find as strstr: the empty word, no match, matches at the
  * start, the end and overlapping partial ones, and 100,000 random texts and
  * words over a two-letter alphabet (many near misses) against the C
- * library's strstr; str_after_last.
+ * library's strstr; str_span against strspn and strcspn the same way;
+ * str_after_last.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,5 +43,18 @@ main(void)
 		bad += str_find(t, w) != strstr(t, w);
 	}
 	ok(!bad, "100,000 random texts and words as strstr");
+	bad = 0;
+	for (int i = 0; i < 100000; i++) {
+		size_t n = (size_t)rand() % sizeof t, m = (size_t)rand() % sizeof w;
+
+		for (size_t k = 0; k < n; k++)
+			t[k] = "abc "[rand() % 4];
+		t[n] = '\0';
+		for (size_t k = 0; k < m; k++)
+			w[k] = "ab "[rand() % 3];
+		w[m] = '\0';
+		bad += str_span(t, w, 1) != strspn(t, w) || str_span(t, w, 0) != strcspn(t, w);
+	}
+	ok(!bad, "str_span: 100,000 random texts and sets as strspn and strcspn");
 	return tap_done();
 }

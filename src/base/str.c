@@ -1,6 +1,7 @@
 #include "base/str.h"
 
 #include <stddef.h>
+#include <string.h>
 
 const char *
 str_find(const char *s, const char *w)
@@ -26,4 +27,14 @@ str_after_last(const char *s, int c)
 		if (*s == c)
 			r = s + 1;
 	return r;
+}
+
+size_t
+str_span(const char *s, const char *set, int in)
+{
+	size_t n = 0;
+
+	while (s[n] && (strchr(set, s[n]) != NULL) == in)
+		n++;
+	return n;
 }

@@ -12,6 +12,11 @@
  * where musl's two-way strstr (1.3 KB) buys nothing. */
 const char *str_find(const char *s, const char *w);
 
+/* The length of the run at s of characters in set (in 1: strspn) or not
+ * in it (in 0: strcspn; the NUL ends the run either way). A scan of the
+ * short sets the callers use, smaller than libc's two bitmap versions. */
+size_t str_span(const char *s, const char *set, int in);
+
 /* Past the last c (not NUL) in s, or s when it has none: the last field of
  * a list ("gzip, chunked" -> " chunked", "/hostedzone/Z1" -> "Z1"). One
  * scan, instead of strrchr and its libc code. */

@@ -9,6 +9,7 @@
 
 #include "base/fmt.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "cli/cmd.h"
 #include "config/cfg.h"
 
@@ -70,7 +71,7 @@ static const struct cmd commands[] = {
 static int
 first_is(const struct cmd *c, const char *w)
 {
-	size_t n = strcspn(c->name, " ");
+	size_t n = str_span(c->name, " ", 0);
 
 	return strlen(w) == n && !strncmp(c->name, w, n);
 }
@@ -97,7 +98,7 @@ static int
 opt_find(const char *s)
 {
 	for (int o = 0; o < CMD_NOPTS; o++) {
-		size_t n = strcspn(opts[o].spec, " ");
+		size_t n = str_span(opts[o].spec, " ", 0);
 
 		if (strlen(s) == n && !strncmp(opts[o].spec, s, n))
 			return o;
@@ -218,13 +219,13 @@ man(void)
 			if (!(c->opts & CMD_O(o)))
 				continue;
 			/* Fl writes one dash itself. */
-			fmt_printf(".Op Fl %.*s%s", (int)strcspn(opts[o].spec + 1, " "), opts[o].spec + 1,
+			fmt_printf(".Op Fl %.*s%s", (int)str_span(opts[o].spec + 1, " ", 0), opts[o].spec + 1,
 			    arg ? " Ar " : "");
 			man_args(arg ? arg : "", arg ? strlen(arg) : 0);
 			putchar('\n');
 		}
-		for (const char *w = c->operands; *w; w += strspn(w, " ")) {
-			size_t n = strcspn(w, " ");
+		for (const char *w = c->operands; *w; w += str_span(w, " ", 1)) {
+			size_t n = str_span(w, " ", 0);
 			int opt = *w == '[';
 
 			fputs(opt ? ".Op Ar " : ".Ar ", stdout);

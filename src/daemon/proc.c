@@ -17,6 +17,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/num.h"
+#include "base/str.h"
 
 void
 proc_log_setup(const struct cfg *c, int syslog_opt)
@@ -240,7 +241,7 @@ read_line(const char *path, char *buf, size_t cap)
 	if (fd >= 0)
 		close(fd);
 	buf[k > 0 ? k : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	buf[str_span(buf, "\n", 0)] = '\0';
 }
 
 /* Does pid run, and (where /proc says) the same program as we do? */

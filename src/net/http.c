@@ -93,7 +93,7 @@ url_parse(struct http_url *u, const char *url)
 	} else {
 		return "must start with https:// or http://";
 	}
-	end = p + strcspn(p, "/?#");
+	end = p + str_span(p, "/?#", 0);
 	if (*end && (*end != '/' || end[1]))
 		return "no path, query or fragment allowed";
 	if (memchr(p, '@', (size_t)(end - p)))

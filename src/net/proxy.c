@@ -50,7 +50,7 @@ proxy_parse(struct proxy *p, const char *url, const char *what, struct err *e)
 	else if (str_find(s, "://"))
 		return err_set(e, "%s: a proxy URL must start with http:// (TLS to the proxy is "
 		    "not supported; the tunnel to AWS is TLS)", what);
-	end = s + strcspn(s, "/?#");
+	end = s + str_span(s, "/?#", 0);
 	for (const char *q = s; q < end; q++)
 		if (*q == '@')
 			at = q;
@@ -140,8 +140,8 @@ proxy_bypass(const char *no_proxy, const struct http_url *u)
 	for (const char *s = no_proxy; s && *s;) {
 		size_t n;
 
-		s += strspn(s, sep);
-		n = strcspn(s, sep);
+		s += str_span(s, sep, 1);
+		n = str_span(s, sep, 0);
 		if (n && n < sizeof ent) {
 			memcpy(ent, s, n);
 			ent[n] = '\0';

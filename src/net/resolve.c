@@ -156,7 +156,7 @@ each_line_one(void *arg, char *line, int whole)
 	struct each_line *el = arg;
 
 	if (whole) {
-		line[strcspn(line, "#;")] = '\0';
+		line[str_span(line, "#;", 0)] = '\0';
 		el->fn(el->q, line);
 	}
 	return 0;
@@ -177,8 +177,8 @@ each_line(const char *path, struct resolve_query *q, void (*fn)(struct resolve_q
 static char *
 next_word(char **s)
 {
-	char *w = *s + strspn(*s, " \t\r");
-	size_t n = strcspn(w, " \t\r");
+	char *w = *s + str_span(*s, " \t\r", 1);
+	size_t n = str_span(w, " \t\r", 0);
 
 	if (!*w)
 		return NULL;

@@ -11,6 +11,7 @@
 #include "base/afile.h"
 #include "base/fmt.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "codec/dns.h"
 
 static const uint8_t magic[4] = { 'N', '5', '3', 'R' };
@@ -43,7 +44,7 @@ cache_dir(const struct cfg *c)
 		/* systemd.exec(5), CacheDirectory=: several directories are
 		 * separated by colons. */
 		fmt_snprintf(env, sizeof env, "%s", s);
-		env[strcspn(env, ":")] = '\0';
+		env[str_span(env, ":", 0)] = '\0';
 		dir = env;
 	} else {
 		named = 0;
