@@ -11,6 +11,17 @@
 #include "base/str.h"
 #include "tap.h"
 
+/* A random text of fewer than cap characters from the alphabet abc. */
+static void
+random_text(char *t, size_t cap, const char *abc)
+{
+	size_t n = (size_t)rand() % cap;
+
+	for (size_t k = 0; k < n; k++)
+		t[k] = abc[(size_t)rand() % strlen(abc)];
+	t[n] = '\0';
+}
+
 int
 main(void)
 {
@@ -32,27 +43,15 @@ main(void)
 	    !*str_after_last("", '/'), "str_after_last: none, at the end, the empty text");
 	srand(7);
 	for (int i = 0; i < 100000; i++) {
-		size_t n = (size_t)rand() % sizeof t, m = (size_t)rand() % sizeof w;
-
-		for (size_t k = 0; k < n; k++)
-			t[k] = "ab"[rand() % 2];
-		t[n] = '\0';
-		for (size_t k = 0; k < m; k++)
-			w[k] = "ab"[rand() % 2];
-		w[m] = '\0';
+		random_text(t, sizeof t, "ab");
+		random_text(w, sizeof w, "ab");
 		bad += str_find(t, w) != strstr(t, w);
 	}
 	ok(!bad, "100,000 random texts and words as strstr");
 	bad = 0;
 	for (int i = 0; i < 100000; i++) {
-		size_t n = (size_t)rand() % sizeof t, m = (size_t)rand() % sizeof w;
-
-		for (size_t k = 0; k < n; k++)
-			t[k] = "abc "[rand() % 4];
-		t[n] = '\0';
-		for (size_t k = 0; k < m; k++)
-			w[k] = "ab "[rand() % 3];
-		w[m] = '\0';
+		random_text(t, sizeof t, "abc ");
+		random_text(w, sizeof w, "ab ");
 		bad += str_span(t, w, 1) != strspn(t, w) || str_span(t, w, 0) != strcspn(t, w);
 	}
 	ok(!bad, "str_span: 100,000 random texts and sets as strspn and strcspn");
