@@ -655,20 +655,28 @@ long_:
 	return err_set(e, "credential_process is longer than %zu characters", cap - 1);
 }
 
+/* cap, or the keys' life (obtained to expiration, when both are known)
+ * shifted right by shift when that is shorter: keys issued for a short life.
+ * The life is positive, so an unsigned shift (no signed 64-bit division). */
+static time_t
+life_part(time_t expiration, time_t obtained, int shift, time_t cap)
+{
+	uint64_t part = obtained && expiration > obtained ?
+	    (uint64_t)(expiration - obtained) >> shift : UINT64_MAX;
+
+	return part < (uint64_t)cap ? (time_t)part : cap;
+}
+
 enum creds_refresh
 creds_refresh_state(time_t expiration, time_t obtained, time_t now)
 {
-	time_t advisory = CREDS_ADVISORY_S, mandatory = CREDS_MANDATORY_S;
+	/* A short life: refresh within its last half, at the latest in its
+	 * last quarter. */
+	time_t advisory = life_part(expiration, obtained, 1, CREDS_ADVISORY_S);
+	time_t mandatory = life_part(expiration, obtained, 2, CREDS_MANDATORY_S);
 
 	if (!expiration)
 		return CREDS_FRESH;
-	/* Keys issued for a short life: refresh within its last half. */
-	if (obtained && expiration > obtained) {
-		if ((expiration - obtained) / 2 < advisory)
-			advisory = (expiration - obtained) / 2;
-		if ((expiration - obtained) / 4 < mandatory)
-			mandatory = (expiration - obtained) / 4;
-	}
 	if (now >= expiration - mandatory)
 		return CREDS_MANDATORY;
 	if (now >= expiration - advisory)
@@ -1792,7 +1800,7 @@ creds_get(struct creds *c, time_t now)
 {
 	enum creds_refresh st;
 	struct err e = { 0 };
-	time_t min_gap = CREDS_REFETCH_MIN_S;
+	time_t min_gap;
 
 	if (c->have && c->cur.expiration && now >= c->cur.expiration) {
 		value_wipe(&c->cur);
@@ -1822,9 +1830,7 @@ creds_get(struct creds *c, time_t now)
 	}
 	st = creds_refresh_state(c->cur.expiration, c->obtained, now);
 	/* Keys with a short life: no more than a fetch per quarter of it. */
-	if (c->obtained && c->cur.expiration > c->obtained &&
-	    (c->cur.expiration - c->obtained) / 4 < min_gap)
-		min_gap = (c->cur.expiration - c->obtained) / 4;
+	min_gap = life_part(c->cur.expiration, c->obtained, 2, CREDS_REFETCH_MIN_S);
 	if (st != CREDS_FRESH && c->dynamic != CREDS_NONE && now - c->last_fetch >= min_gap) {
 		if (fetch_start(c, now) < 0)
 			c->fetching = 0;
