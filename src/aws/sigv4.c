@@ -512,7 +512,7 @@ sigv4_init(struct sigv4_signer *s, const char *region, const char *service, stru
 		if (!*v[k] || strlen(v[k]) >= SIGV4_MAX_SCOPE_NAME)
 			return err_set(e, "sigv4: %s must be 1 to %d characters", what[k],
 			    SIGV4_MAX_SCOPE_NAME - 1);
-		strcpy(dst[k], v[k]);
+		fmt_snprintf(dst[k], SIGV4_MAX_SCOPE_NAME, "%s", v[k]);
 	}
 	return 0;
 }

@@ -62,7 +62,7 @@ cache_put(const struct resolve_query *q)
 		if (cache[i].expires < slot->expires)
 			slot = &cache[i];
 	}
-	strcpy(slot->host, q->host);
+	fmt_snprintf(slot->host, sizeof slot->host, "%s", q->host);
 	memcpy(slot->addrs, q->addrs, q->naddrs * sizeof q->addrs[0]);
 	slot->n = q->naddrs;
 	slot->expires = now + (int64_t)ttl * 1000;
@@ -522,7 +522,7 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 		deliver_later(q);
 		return;
 	}
-	strcpy(q->host, host);
+	fmt_snprintf(q->host, sizeof q->host, "%s", host);
 	if (literal(q, host) || localhost(q)) {
 		deliver_later(q);
 		return;

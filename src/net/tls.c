@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/fmt.h"
 #include "base/version.h"
 
 /* ---- trust anchors ------------------------------------------------------- */
@@ -554,7 +555,7 @@ tls_start(struct tls_conn *t, const struct tls_trust *trust, const char *host, t
 		return err_set(e, "tls: host name %.64s... too long", host);
 	if (!trust || trust->n == 0)
 		return err_set(e, "tls: no trust anchors");
-	strcpy(t->host, host);
+	fmt_snprintf(t->host, sizeof t->host, "%s", host);
 	t->resumed = 0;
 	t->eof = 0;
 	profile(t, trust);
@@ -748,7 +749,7 @@ tls_save_session(struct tls_conn *t)
 	    !memcmp(p.session_id, t->session.session_id, p.session_id_len) &&
 	    p.session_id_len > 0;
 	t->session = p;
-	strcpy(t->session_host, t->host);
+	fmt_snprintf(t->session_host, sizeof t->session_host, "%s", t->host);
 	t->have_session = p.session_id_len > 0;
 }
 
