@@ -1,6 +1,9 @@
+/* pipe2 is a GNU extension in glibc's headers (musl's and POSIX.1-2024
+ * have it too). */
+#define _GNU_SOURCE
+
 #include "base/child.h"
 #include "base/fmt.h"
-#include "base/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -203,13 +206,10 @@ child_start(struct child *ch, struct err *e)
 	err_clear(&ch->err);
 	buf_init(&ch->out, ch->out_max);
 	ch->out_io.fd = ch->err_io.fd = -1;
-	if (pipe(fd) < 0 || pipe(fd + 2) < 0) {
+	if (pipe2(fd, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(fd + 2, O_NONBLOCK | O_CLOEXEC) < 0) {
 		err_set(e, "pipe: %s", strerror(errno));
 		goto close_all;
 	}
-	for (int i = 0; i < 4; i++)
-		if (net_nonblock(fd[i]) < 0)
-			goto fail;
 	/* No signal handler of ours may run in the child before exec (it
 	 * would write to the loop's self-pipe): block them across fork. */
 	sigfillset(&all);

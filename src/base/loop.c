@@ -1,3 +1,7 @@
+/* pipe2 is a GNU extension in glibc's headers (musl's and POSIX.1-2024
+ * have it too). */
+#define _GNU_SOURCE
+
 #include "base/loop.h"
 
 #include <errno.h>
@@ -152,12 +156,8 @@ loop_signal(int signo, void (*cb)(int signo))
 	if (signo <= 0 || signo >= NSIG || signo > 255)
 		return -1;
 	if (sigpipe[0] < 0) {
-		if (pipe(sigpipe) < 0)
+		if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
 			return -1;
-		for (int i = 0; i < 2; i++) {
-			fcntl(sigpipe[i], F_SETFL, fcntl(sigpipe[i], F_GETFL) | O_NONBLOCK);
-			fcntl(sigpipe[i], F_SETFD, FD_CLOEXEC);
-		}
 		sig_io.fd = sigpipe[0];
 		sig_io.events = POLLIN;
 		sig_io.cb = sig_read;

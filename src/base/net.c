@@ -284,12 +284,11 @@ net_nonblock(int fd)
 static int
 sock_connect(const struct net_addr *a, int type)
 {
-	int fd = socket(a->ss.ss_family, type, 0);
+	int fd = socket(a->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -1;
-	if (net_nonblock(fd) < 0 ||
-	    (connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0 && errno != EINPROGRESS)) {
+	if ((connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0 && errno != EINPROGRESS)) {
 		int e = errno;
 
 		close(fd);

@@ -563,10 +563,9 @@ bind_one(const struct net_addr *a, int tcp, struct err *e)
 	int fd, on = 1, saved;
 	char s[NET_ADDR_STRLEN];
 
-	fd = socket(a->ss.ss_family, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	fd = socket(a->ss.ss_family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
 	if (fd < 0)
-		goto fail;
-	if (net_nonblock(fd) < 0)
 		goto fail;
 	/* 0.0.0.0 and :: on one port: each socket takes its own family. */
 	if (a->ss.ss_family == AF_INET6 &&
@@ -802,7 +801,8 @@ tcp_accept(struct loop_io *io, short revents)
 
 		memset(&peer, 0, sizeof peer);
 		peer.len = sizeof peer.ss;
-		fd = accept(io->fd, (struct sockaddr *)&peer.ss, &peer.len);
+		fd = accept4(io->fd, (struct sockaddr *)&peer.ss, &peer.len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
 			    errno == ECONNABORTED)
@@ -817,10 +817,6 @@ tcp_accept(struct loop_io *io, short revents)
 			accept_events(n, 0);
 			loop_timer_in(&n->pause, ACCEPT_PAUSE_MS);
 			return;
-		}
-		if (net_nonblock(fd) < 0) {
-			close(fd);
-			continue;
 		}
 		/* A free slot, else the least recently active connection goes. */
 		for (int k = 0; k < NOTIFY_TCP_CLIENTS; k++) {
