@@ -17,6 +17,13 @@
 #define LOG_LINE_MAX 1024
 #endif
 
+/* Octets of output a stream (src/base/fmt: stdout, stderr) holds before
+ * writing them: a 100,000-record zone printed in a few hundred writes, not
+ * thousands. On the heap, only once something is printed. */
+#ifndef FMT_OUT_BUF
+#define FMT_OUT_BUF (64 * 1024)
+#endif
+
 /* Longest error message kept by a sticky error (struct err). */
 #ifndef ERR_MSG_MAX
 #define ERR_MSG_MAX 256
