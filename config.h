@@ -668,6 +668,15 @@
 #define CHILD_MAX_FD 65536
 #endif
 
+/* 1: the child is started with _Fork (POSIX.1-2024; musl 1.2.2, glibc
+ * 2.34), fork without the atfork handlers and the locking done for other
+ * threads: notify53 has one thread and no handlers, and musl's fork()
+ * brings 1.4 KB of locks and timed waits into a static binary for them.
+ * 0: fork(), for an older C library. */
+#ifndef CHILD_RAW_FORK
+#define CHILD_RAW_FORK 1
+#endif
+
 /* ---- plan (src/sync/plan) -------------------------------------------------- */
 
 /* Route 53's limits per ChangeResourceRecordSets request (Route 53
