@@ -15,6 +15,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,16 @@ file_text(int fd)
 	return text;
 }
 
+static void FMT_PRINTF(2, 3)
+line(struct fmt_stream *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vline(s, "lead: ", fmt, ap);
+	va_end(ap);
+}
+
 /* w, with more appended, is what the file behind fd holds now. */
 static void
 is_file(int fd, char *w, const char *more, const char *what)
@@ -278,6 +289,8 @@ files(void)
 	s.mode = FMT_UNBUF;
 	fmt_fprintf(&s, "e%d", 5);
 	is_file(fd, w, "e5", "unbuffered: written at the end of the call");
+	line(&s, "%s=%d", "x", 7);
+	is_file(fd, w, "lead: x=7\n", "fmt_vline: the lead, the message, a newline");
 
 	/* A terminal is not a regular file: FMT_AUTO becomes FMT_FULL at
 	 * the first write. */

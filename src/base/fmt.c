@@ -507,6 +507,18 @@ fmt_vfprintf(struct fmt_stream *f, const char *fmt, va_list ap)
 	return result(&o);
 }
 
+void
+fmt_vline(struct fmt_stream *f, const char *lead, const char *fmt, va_list ap)
+{
+	struct out o = { 0 };
+
+	o.f = f;
+	put(f, lead, strlen(lead));
+	core(&o, fmt, ap);
+	put(f, "\n", 1);
+	settle(f);
+}
+
 int
 fmt_fprintf(struct fmt_stream *f, const char *fmt, ...)
 {

@@ -90,4 +90,9 @@ int fmt_fprintf(struct fmt_stream *s, const char *fmt, ...) FMT_PRINTF(2, 3);
 int fmt_printf(const char *fmt, ...) FMT_PRINTF(1, 2);
 int fmt_vfprintf(struct fmt_stream *s, const char *fmt, va_list ap) FMT_PRINTF(2, 0);
 
+/* lead, then fmt as vfprintf, then a newline: one line, written in one
+ * piece by an unbuffered stream (FMT_STDERR). */
+void fmt_vline(struct fmt_stream *s, const char *lead, const char *fmt, va_list ap)
+    FMT_PRINTF(3, 0);
+
 #endif

@@ -56,13 +56,13 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 
 	if (a->opt[CMD_OPT_TSIG]) {
 		if (tsig_key_parse(&key, a->opt[CMD_OPT_TSIG], &e) < 0) {
-			fmt_fprintf(FMT_STDERR, "notify53: --tsig: %s\n", e.msg);
+			cmd_error("--tsig: %s", e.msg);
 			return CMD_USAGE;
 		}
 		x->key = &key;
 	}
 	if (a->opt[CMD_OPT_IXFR] && parse_serial(a->opt[CMD_OPT_IXFR], &x->serial) < 0) {
-		fmt_fprintf(FMT_STDERR, "notify53: --ixfr: \"%s\" is not a serial number\n",
+		cmd_error("--ixfr: \"%s\" is not a serial number",
 		    a->opt[CMD_OPT_IXFR]);
 		return CMD_USAGE;
 	}
@@ -70,11 +70,11 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 		*json = a->opt[CMD_OPT_JSON] != NULL;
 	if (dns_name_parse(x->name, sizeof x->name, zone, strlen(zone), DNS_NAME_DOT_OPT, NULL,
 	    &e) < 0) {
-		fmt_fprintf(FMT_STDERR, "notify53: zone \"%s\": %s\n", zone, e.msg);
+		cmd_error("zone \"%s\": %s", zone, e.msg);
 		return CMD_USAGE;
 	}
 	if (net_addr_parse(&server, server_arg, 53) < 0) {
-		fmt_fprintf(FMT_STDERR, "notify53: server \"%s\" is not IP[:PORT]\n", server_arg);
+		cmd_error("server \"%s\" is not IP[:PORT]", server_arg);
 		return CMD_USAGE;
 	}
 	x->kind = !json ? XFR_SOA : a->opt[CMD_OPT_IXFR] ? XFR_IXFR : XFR_AXFR;
@@ -84,7 +84,7 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 	xfr_start(x);
 	loop_run();
 	if (x->err.set) {
-		fmt_fprintf(FMT_STDERR, "notify53: %s\n", x->err.msg);
+		cmd_error("%s", x->err.msg);
 		xfr_free(x);
 		return CMD_FAIL;
 	}
@@ -176,7 +176,7 @@ cmd_xfr(const struct cmd_args *a)
 	}
 	xfr_free(&x);
 	if (rc < 0 || fmt_fflush(FMT_STDOUT) != 0) {
-		fmt_fprintf(FMT_STDERR, "notify53: cannot write the zone: %s\n", strerror(errno));
+		cmd_error("cannot write the zone: %s", strerror(errno));
 		return CMD_FAIL;
 	}
 	return CMD_OK;

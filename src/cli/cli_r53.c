@@ -71,9 +71,9 @@ run_op(struct r53_op *op)
 	loop_run();
 	if (op->status == R53_OK)
 		return 0;
-	fmt_fprintf(FMT_STDERR, "notify53: %s\n", op->err.msg);
+	cmd_error("%s", op->err.msg);
 	for (size_t i = 1; i < op->nmessages; i++)
-		fmt_fprintf(FMT_STDERR, "notify53:   %s\n", op->messages[i]);
+		cmd_error("  %s", op->messages[i]);
 	return -1;
 }
 
@@ -124,7 +124,7 @@ zone_id(const struct cfg *c, const char *arg, char *id)
 		if (run_op(&op) < 0)
 			i = -1;
 		else if ((i = r53_zone_pick(&op, z ? z->kind : CFG_ZONE_ANY, &e)) < 0)
-			fmt_fprintf(FMT_STDERR, "notify53: %s\n", e.msg);
+			cmd_error("%s", e.msg);
 		else
 			found = op.zones[i].id;
 	}
@@ -272,12 +272,12 @@ print_list(const struct r53list *l, int json)
 			continue;
 		}
 		if (set_rdata(&s, owner, &z, &e) < 0) {
-			fmt_fprintf(FMT_STDERR, "notify53: %s\n", e.msg);
+			cmd_error("%s", e.msg);
 			goto out;
 		}
 	}
 	if (zone_finish(&z) < 0) {
-		fmt_fprintf(FMT_STDERR, "notify53: %s\n", z.err.msg);
+		cmd_error("%s", z.err.msg);
 		goto out;
 	}
 	if (zone_print(&z, FMT_STDOUT, json) < 0)
@@ -315,7 +315,7 @@ dump(const struct cfg *c, const char *arg, int json)
 	r53_op_list_sets(&op, id, &l, op_done);
 	if (run_op(&op) == 0) {
 		if (print_list(&l, json) < 0 || fmt_fflush(FMT_STDOUT) != 0)
-			fmt_fprintf(FMT_STDERR, "notify53: cannot print the record sets\n");
+			cmd_error("cannot print the record sets");
 		else
 			rc = CMD_OK;
 	}
@@ -339,14 +339,14 @@ cmd_r53(const struct cmd_args *a)
 	if (!path && access(CFG_DEFAULT_PATH, F_OK) == 0)
 		path = CFG_DEFAULT_PATH;
 	if (path && cfg_load(&c, path, &e) < 0) {
-		fmt_fprintf(FMT_STDERR, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 		return CMD_FAIL;
 	}
 	defaults.max_requests_per_second = CFG_DEFAULT_AWS_RATE;
 	if (!(r = calloc(1, sizeof *r)))
-		fmt_fprintf(FMT_STDERR, "notify53: out of memory (%zu bytes)\n", sizeof *r);
+		cmd_error("out of memory (%zu bytes)", sizeof *r);
 	else if (r53_init(&r->client, path ? &c.aws : &defaults, &e) < 0)
-		fmt_fprintf(FMT_STDERR, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 	else
 		rc = !a->noperands ? zones() : dump(path ? &c : NULL, a->operands[0],
 		    a->opt[CMD_OPT_JSON] != NULL);

@@ -4,6 +4,7 @@
  * --help`, the usage errors and the man page's SYNOPSIS (`notify53 help
  * --man`) all read it.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -343,6 +344,16 @@ dispatch(int argc, char **argv)
 	if (a.opt[CMD_OPT_VERBOSE])
 		log_set_level(LOG_LEVEL_DEBUG);
 	return c->run(&a);
+}
+
+void
+cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vline(FMT_STDERR, "notify53: ", fmt, ap);
+	va_end(ap);
 }
 
 /* What stdio's exit does for its stdout: what waits is written, and a
