@@ -165,11 +165,12 @@ $(BEARSSL_LIB): $(BEARSSL_SRC)/inc/bearssl.h | cc-present
 # musl's reads every form (hexadecimal, inf, nan) in long double precision,
 # 6 KB and more in a static binary where long double is software 128-bit.
 # It prints with fmt_sprintf (src/base/fmt.h), not libc's sprintf, whose
-# printf core would be linked for it alone (10 KB and more).
-$(CJSON_OBJ): $(CJSON_SRC)/cJSON.c src/base/fmt.h | cc-present
+# printf core would be linked for it alone (10 KB and more). fmt.h names
+# the headers it needs by their path under src/.
+$(CJSON_OBJ): $(CJSON_SRC)/cJSON.c src/base/fmt.h src/base/buf.h | cc-present
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -Dstrtod=num_strtod -Dsprintf=fmt_sprintf \
-		-include src/base/fmt.h -ffunction-sections -fdata-sections -c -o $@ $<
+		-iquote src -include src/base/fmt.h -ffunction-sections -fdata-sections -c -o $@ $<
 
 # ---- notify53 --------------------------------------------------------------
 

@@ -17,6 +17,13 @@
 #define LOG_LINE_MAX 1024
 #endif
 
+/* Octets of output a stream (src/base/fmt: stdout, stderr) holds before
+ * writing them: a 100,000-record zone printed in a few hundred writes, not
+ * thousands. On the heap, only once something is printed. */
+#ifndef FMT_OUT_BUF
+#define FMT_OUT_BUF (64 * 1024)
+#endif
+
 /* Longest error message kept by a sticky error (struct err). */
 #ifndef ERR_MSG_MAX
 #define ERR_MSG_MAX 256
@@ -659,6 +666,15 @@
 #endif
 #ifndef CHILD_MAX_FD
 #define CHILD_MAX_FD 65536
+#endif
+
+/* 1: the child is started with _Fork (POSIX.1-2024; musl 1.2.2, glibc
+ * 2.34), fork without the atfork handlers and the locking done for other
+ * threads: notify53 has one thread and no handlers, and musl's fork()
+ * brings 1.4 KB of locks and timed waits into a static binary for them.
+ * 0: fork(), for an older C library. */
+#ifndef CHILD_RAW_FORK
+#define CHILD_RAW_FORK 1
 #endif
 
 /* ---- plan (src/sync/plan) -------------------------------------------------- */

@@ -17,6 +17,7 @@
 # - a rate from the configuration, parsed by cJSON (num_strtod) and printed by
 #   `check-config` (printf %g), comes out as written: the soft-float routines
 #   compute correctly;
+# - no stdio of the C library is linked (nm);
 # - it stays under the size ceiling (and says whether it meets the 300 KB target).
 set -u
 cd "$(dirname "$0")/.."
@@ -118,6 +119,12 @@ for rate in 2.5 0.1 987.625; do
 		grep -q "at most $rate requests/s\$" "$tmp/check"
 	grep 'requests/s' "$tmp/check" | sed 's/^/#   /'
 done
+
+# Output goes through src/base/fmt's streams: none of libc's stdio is
+# linked (about 3 KB).
+"$triplet-nm" "$full" | grep -E ' (fwrite|fflush|fclose|__stdio_write|__stdout_FILE|__stderr_FILE|open_memstream|vfprintf)$' >"$tmp/stdio"
+tap_ok "nm: no stdio linked" test ! -s "$tmp/stdio"
+[ ! -s "$tmp/stdio" ] || sed 's/^/#   /' "$tmp/stdio"
 
 size=$(wc -c <"$bin")
 # The ceiling fails the check; the target is said (make size reports it).

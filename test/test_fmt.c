@@ -6,17 +6,24 @@
  * 0.1, halfway cases that round to even) and random doubles with %.17g
  * (which must read back to the same double), %.15g and %g; output cut at
  * every n including 0; the unsupported conversion copied as written;
- * fmt_fprintf through a FILE.
+ * the streams: fmt_fprintf to a file descriptor fully, line- and
+ * unbuffered, output larger than the buffer, a failed write (/dev/full),
+ * a memory stream.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/fmt.h"
+#include "config.h"
 #include "tap.h"
 
 static int mismatches;
@@ -216,28 +223,124 @@ unsupported(void)
 	is_str(got, "a%e %d", "an unsupported conversion is copied as written, and the rest");
 }
 
+/* What the file behind fd holds now. */
+static const char *
+file_text(int fd)
+{
+	static char text[80000];
+	ssize_t n = pread(fd, text, sizeof text - 1, 0);
+
+	text[n > 0 ? n : 0] = '\0';
+	return text;
+}
+
+static void FMT_PRINTF(2, 3)
+line(struct fmt_stream *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vline(s, "lead: ", fmt, ap);
+	va_end(ap);
+}
+
+/* w, with more appended, is what the file behind fd holds now. */
+static void
+is_file(int fd, char *w, const char *more, const char *what)
+{
+	strcat(w, more);
+	is_str(file_text(fd), w, "%s", what);
+}
+
 static void
 files(void)
 {
-	FILE *f = tmpfile();
-	char buf[8192], big[3000];
-	size_t n;
-	int r;
+	char name[] = "/tmp/test_fmt.XXXXXX", big[3000];
+	static char huge[FMT_OUT_BUF + 10];
+	int fd = mkstemp(name), r;
+	struct fmt_stream s = { { 0 }, fd, FMT_FULL, 0 };
+	struct fmt_stream m;
+	static char w[FMT_OUT_BUF + 4096];
 
-	if (!ok(f != NULL, "tmpfile"))
+	if (!ok(fd >= 0, "temporary file"))
 		return;
+	unlink(name);
+	buf_init(&s.b, FMT_OUT_BUF);
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	r = fmt_fprintf(f, "%s:%05d:%.2f:%s|", "a", 42, 2.675, big);
-	rewind(f);
-	n = fread(buf, 1, sizeof buf - 1, f);
-	buf[n] = '\0';
-	snprintf(want, sizeof want, "%s:%05d:%.2f:", "a", 42, 2.675);
-	is_int(r, (int)(strlen(want) + strlen(big) + 1), "fmt_fprintf returns the count");
-	ok(n == (size_t)r && !strncmp(buf, want, strlen(want)) &&
-	    !strncmp(buf + strlen(want), big, strlen(big)) && buf[n - 1] == '|',
-	    "fmt_fprintf writes it all through fwrite (longer than its buffer)");
-	fclose(f);
+	r = fmt_fprintf(&s, "%s:%05d:%.2f:%s|", "a", 42, 2.675, big);
+	snprintf(w, sizeof w, "%s:%05d:%.2f:", "a", 42, 2.675);
+	is_int(r, (int)(strlen(w) + strlen(big) + 1), "fmt_fprintf returns the count");
+	is_str(file_text(fd), "", "fully buffered: nothing written before the flush");
+	ok(fmt_fflush(&s) == 0, "flushed");
+	strcat(w, big);
+	is_file(fd, w, "|", "fmt_fprintf wrote it all at the flush");
+
+	/* Line-buffered: up to the last newline at the end of each call. */
+	s.mode = FMT_LINE;
+	fmt_fputs("b\nc", &s);
+	is_file(fd, w, "b\n", "line-buffered: written up to the newline");
+	fmt_fputc('d', &s);
+	is_file(fd, w, "", "line-buffered: no newline, nothing written");
+	fmt_fputc('\n', &s);
+	is_file(fd, w, "cd\n", "line-buffered: the rest at the next newline");
+
+	/* Unbuffered: all at the end of each call. */
+	s.mode = FMT_UNBUF;
+	fmt_fprintf(&s, "e%d", 5);
+	is_file(fd, w, "e5", "unbuffered: written at the end of the call");
+	line(&s, "%s=%d", "x", 7);
+	is_file(fd, w, "lead: x=7\n", "fmt_vline: the lead, the message, a newline");
+
+	/* A terminal is not a regular file: FMT_AUTO becomes FMT_FULL at
+	 * the first write. */
+	s.mode = FMT_AUTO;
+	fmt_fputs("f\n", &s);
+	is_file(fd, w, "f\n", "auto: the first line written at its newline");
+	is_int(s.mode, FMT_FULL, "auto: fully buffered on a file");
+
+	/* More than the buffer holds: what waits first, then the rest
+	 * directly, in order. */
+	memset(huge, 'h', sizeof huge - 1);
+	fmt_fputc('g', &s);
+	fmt_fputs(huge, &s);
+	strcat(w, "g");
+	is_file(fd, w, huge, "larger than the buffer: written in order at once");
+	ok(s.b.len == 0 && fmt_fflush(&s) == 0, "nothing left waiting");
+	close(fd);
+
+	/* A failed write is reported, and stays. */
+	if ((fd = open("/dev/full", O_WRONLY)) >= 0) {
+		s.fd = fd;
+		fmt_fputs("lost\n", &s);
+		errno = 0;
+		ok(fmt_fflush(&s) < 0 && errno == ENOSPC, "a full disk: fmt_fflush says ENOSPC");
+		is_int(fmt_fprintf(&s, "x"), -1, "fmt_fprintf after a failure: -1");
+		ok(fmt_fflush(&s) < 0 && errno == ENOSPC && s.b.len == 0, "the failure stays");
+		close(fd);
+		/* Later output is tried again (a log line after a lost one). */
+		strcpy(name, "/tmp/test_fmt.XXXXXX");
+		if ((fd = mkstemp(name)) >= 0) {
+			unlink(name);
+			s.fd = fd;
+			s.mode = FMT_UNBUF;
+			fmt_fputs("again\n", &s);
+			is_str(file_text(fd), "again\n", "written after a failed write");
+			ok(fmt_fflush(&s) < 0 && errno == ENOSPC, "the failure is still reported");
+			close(fd);
+		}
+	}
+	buf_free(&s.b);
+
+	/* In memory. */
+	fmt_memstream(&m);
+	ok(m.b.data == NULL, "memory stream: NULL before anything is written");
+	fmt_fprintf(&m, "%d-", 12);
+	fmt_fputs("ab", &m);
+	fmt_fputc('\n', &m);
+	is_mem(m.b.data, m.b.len, "12-ab\n", 6, "memory stream: all of it in b");
+	ok(fmt_fflush(&m) == 0 && m.b.len == 6, "flushing a memory stream keeps its text");
+	buf_free(&m.b);
 }
 
 int

@@ -7,6 +7,7 @@
 
 #include <cJSON.h>
 
+#include "base/fmt.h"
 #include "base/json.h"
 #include "tap.h"
 
@@ -16,22 +17,19 @@ static char *text;
 static const char *
 written(const char *in, int as_value)
 {
-	size_t n = 0;
-	FILE *f;
+	struct fmt_stream f;
 	cJSON *v = NULL;
 
 	free(text);
-	text = NULL;
-	if (!(f = open_memstream(&text, &n)))
-		return NULL;
+	fmt_memstream(&f);
 	if (as_value) {
 		v = cJSON_Parse(in);
-		json_write_value(f, v);
+		json_write_value(&f, v);
 		cJSON_Delete(v);
 	} else {
-		json_write_str(f, in);
+		json_write_str(&f, in);
 	}
-	fclose(f);
+	text = buf_take(&f.b);
 	return text;
 }
 

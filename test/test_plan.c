@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "dnstest.h"
+#include "base/fmt.h"
 #include "cli/plan_print.h"
 #include "sync/plan.h"
 #include "codec/rr.h"
@@ -136,14 +137,14 @@ fx_base(struct fx *f)
 static char *
 printed(const struct plan *p, const struct plan_opts *o, unsigned flags)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *m = open_memstream(&buf, &n);
+	struct fmt_stream m;
+	char *buf;
 
-	if (!m || plan_print(p, o, NULL, 0, m, flags) < 0)
+	fmt_memstream(&m);
+	if (plan_print(p, o, NULL, 0, &m, flags) < 0)
 		diag("plan_print failed");
-	fclose(m);
-	return buf;
+	buf = buf_take(&m.b);
+	return buf ? buf : strdup("");
 }
 
 /* Plan f fully and print it (text). */
@@ -1110,12 +1111,12 @@ test_output(void)
 	{
 		/* With the hosted zone known, every line names it (one zone
 		 * name may stand for a public and a private hosted zone). */
-		size_t n = 0;
-		FILE *m = open_memstream(&s, &n);
+		struct fmt_stream m;
 
-		if (!m || plan_print(&f.p, &f.o, "Z0PRIVATE", 1, m, PLAN_PRINT_JSON) < 0)
+		fmt_memstream(&m);
+		if (plan_print(&f.p, &f.o, "Z0PRIVATE", 1, &m, PLAN_PRINT_JSON) < 0)
 			diag("plan_print failed");
-		fclose(m);
+		s = buf_take(&m.b);
 		is_str(s, "{\"zone\":\"example.com.\",\"hosted_zone\":\"Z0PRIVATE\",\"private\":true,"
 		    "\"action\":\"delete\",\"name\":\"b.example.com.\",\"type\":\"A\",\"ttl\":60,"
 		    "\"values\":[\"192.0.2.1\"]}\n"

@@ -433,7 +433,7 @@ state(void)
 	ok(proc_state_begin(&s, 1) == 0, "third document");
 	proc_state_zone(&s, &a);
 	proc_state_abort(&s);
-	ok(s.top == NULL && s.zones == NULL && s.top_text == NULL, "aborted without writing");
+	ok(s.top.b.data == NULL && s.zones.b.data == NULL, "aborted without writing");
 }
 
 static void

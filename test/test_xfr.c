@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
 #include "base/loop.h"
 #include "codec/rr.h"
 #include "memhook.h"
@@ -226,13 +227,12 @@ feed(struct xfr *x, enum xfr_kind kind, uint32_t serial, size_t chunk)
 static char *
 print(const struct zone *z)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct fmt_stream f;
+	char *buf;
 
-	if (!f || zone_print(z, f, 0) < 0)
+	fmt_memstream(&f);
+	if (zone_print(z, &f, 0) < 0 || !(buf = buf_take(&f.b)))
 		abort();
-	fclose(f);
 	return buf;
 }
 

@@ -4,6 +4,7 @@
  * half-applied, changed-set report, compaction), the printer. */
 #include <stdlib.h>
 
+#include "base/fmt.h"
 #include "codec/rr.h"
 #include "tap.h"
 #include "dns/zone.h"
@@ -51,14 +52,14 @@ delta(struct zone_delta *d, int op, const char *owner, uint32_t ttl, unsigned ty
 static char *
 printed(const struct zone *z, int json)
 {
-	char *p = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&p, &n);
+	struct fmt_stream f;
+	char *p;
 
-	if (!f || zone_print(z, f, json) < 0)
+	fmt_memstream(&f);
+	if (zone_print(z, &f, json) < 0)
 		diag("print failed");
-	fclose(f);
-	return p;
+	p = buf_take(&f.b);
+	return p ? p : strdup("");
 }
 
 static void

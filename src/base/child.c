@@ -154,6 +154,14 @@ on_err(struct loop_io *io, short revents)
 	drain(LOOP_CONTAINER_OF(io, struct child, err_io), io, 0);
 }
 
+/* CHILD_RAW_FORK in config.h. */
+#if CHILD_RAW_FORK
+pid_t _Fork(void); /* glibc's headers declare it only with _GNU_SOURCE */
+#define start_process _Fork
+#else
+#define start_process fork
+#endif
+
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void
 exec_child(struct child *ch, int out, int err, const sigset_t *none)
@@ -215,7 +223,7 @@ child_start(struct child *ch, struct err *e)
 	sigfillset(&all);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	ch->pid = fork();
+	ch->pid = start_process();
 	if (ch->pid == 0)
 		exec_child(ch, fd[1], fd[3], &none);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -1,40 +1,143 @@
 #include "base/fmt.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/num.h"
+#include "config.h"
 
-/* Where the characters go: buf (cap bytes, NUL included) or f through
- * tmp; len counts them all. With neither (cap 0), they are only counted. */
+/* ---- streams ---------------------------------------------------------- */
+
+struct fmt_stream fmt_stdout_stream = { { NULL, 0, 0, FMT_OUT_BUF, BUF_OK }, 1, FMT_AUTO, 0 };
+struct fmt_stream fmt_stderr_stream = { { NULL, 0, 0, FMT_OUT_BUF, BUF_OK }, 2, FMT_UNBUF, 0 };
+
+void
+fmt_memstream(struct fmt_stream *s)
+{
+	buf_init(&s->b, SIZE_MAX / 2);
+	s->fd = -1;
+	s->mode = FMT_FULL;
+	s->err = 0;
+}
+
+/* Write p[0..n) to s->fd, all of it. Returns 0, or -1 with the errno in
+ * s->err (the next write tries again, as stdio's). */
+static int
+write_all(struct fmt_stream *s, const char *p, size_t n)
+{
+	if (s->mode == FMT_AUTO)
+		s->mode = isatty(s->fd) ? FMT_LINE : FMT_FULL;
+	while (n) {
+		ssize_t k = write(s->fd, p, n);
+
+		if (k >= 0) {
+			p += k;
+			n -= (size_t)k;
+		} else if (errno != EINTR) {
+			s->err = errno;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Write the first n octets waiting; after a failure, none wait. */
+static void
+drain(struct fmt_stream *s, size_t n)
+{
+	if (write_all(s, s->b.data, n) < 0)
+		n = s->b.len;
+	s->b.len -= n;
+	if (s->b.data) {
+		memmove(s->b.data, s->b.data + n, s->b.len);
+		s->b.data[s->b.len] = '\0';
+	}
+}
+
+static void
+put(struct fmt_stream *s, const char *p, size_t n)
+{
+	if (s->fd >= 0 && n > s->b.max - s->b.len)
+		drain(s, s->b.len);
+	if (buf_put(&s->b, p, n) == 0)
+		return;
+	if (s->fd < 0) {
+		s->err = s->b.failed == BUF_TOO_LARGE ? EFBIG : ENOMEM;
+		return;
+	}
+	/* Larger than the buffer, or no memory for it: what waits, then p,
+	 * straight to the file. */
+	s->b.failed = BUF_OK;
+	drain(s, s->b.len);
+	write_all(s, p, n);
+}
+
+/* The end of a call: write what the mode says is due. */
+static void
+settle(struct fmt_stream *s)
+{
+	size_t n = s->b.len;
+
+	if (s->fd < 0 || s->mode == FMT_FULL)
+		return;
+	if (s->mode != FMT_UNBUF)
+		while (n && s->b.data[n - 1] != '\n')
+			n--;
+	if (n)
+		drain(s, n);
+}
+
+void
+fmt_fwrite(const void *p, size_t n, struct fmt_stream *s)
+{
+	put(s, p, n);
+	settle(s);
+}
+
+void
+fmt_fputs(const char *str, struct fmt_stream *s)
+{
+	fmt_fwrite(str, strlen(str), s);
+}
+
+void
+fmt_fputc(int c, struct fmt_stream *s)
+{
+	char ch = (char)c;
+
+	fmt_fwrite(&ch, 1, s);
+}
+
+int
+fmt_fflush(struct fmt_stream *s)
+{
+	if (s->fd >= 0 && s->b.len)
+		drain(s, s->b.len);
+	if (!s->err)
+		return 0;
+	errno = s->err;
+	return -1;
+}
+
+/* ---- printf ----------------------------------------------------------- */
+
+/* Where the characters go: buf (cap bytes, NUL included) or f; len counts
+ * them all. With neither (cap 0), they are only counted. */
 struct out {
 	char *buf;
 	size_t cap, len;
-	FILE *f;
-	int err;
-	size_t tn;
-	char tmp[256];
+	struct fmt_stream *f;
 };
-
-static void
-flush(struct out *o)
-{
-	if (o->tn && fwrite(o->tmp, 1, o->tn, o->f) != o->tn)
-		o->err = 1;
-	o->tn = 0;
-}
 
 static void
 emit(struct out *o, const char *s, size_t n)
 {
 	if (o->f) {
-		for (size_t i = 0; i < n; i++) {
-			if (o->tn == sizeof o->tmp)
-				flush(o);
-			o->tmp[o->tn++] = s[i];
-		}
+		put(o->f, s, n);
 	} else if (o->len + 1 < o->cap) {
 		size_t k = o->cap - 1 - o->len;
 
@@ -353,7 +456,7 @@ core(struct out *o, const char *fmt, va_list ap)
 static int
 result(const struct out *o)
 {
-	return o->err || o->len > INT_MAX ? -1 : (int)o->len;
+	return (o->f && o->f->err) || o->len > INT_MAX ? -1 : (int)o->len;
 }
 
 int
@@ -394,18 +497,30 @@ fmt_sprintf(char *buf, const char *fmt, ...)
 }
 
 int
-fmt_vfprintf(FILE *f, const char *fmt, va_list ap)
+fmt_vfprintf(struct fmt_stream *f, const char *fmt, va_list ap)
 {
 	struct out o = { 0 };
 
 	o.f = f;
 	core(&o, fmt, ap);
-	flush(&o);
+	settle(f);
 	return result(&o);
 }
 
+void
+fmt_vline(struct fmt_stream *f, const char *lead, const char *fmt, va_list ap)
+{
+	struct out o = { 0 };
+
+	o.f = f;
+	put(f, lead, strlen(lead));
+	core(&o, fmt, ap);
+	put(f, "\n", 1);
+	settle(f);
+}
+
 int
-fmt_fprintf(FILE *f, const char *fmt, ...)
+fmt_fprintf(struct fmt_stream *f, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -423,7 +538,7 @@ fmt_printf(const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = fmt_vfprintf(stdout, fmt, ap);
+	r = fmt_vfprintf(FMT_STDOUT, fmt, ap);
 	va_end(ap);
 	return r;
 }

@@ -25,7 +25,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
+
+#include "base/buf.h"
 
 #define FMT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -38,10 +39,60 @@ int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) FMT_PRINTF(3
  * this): its buffers are sized for what it prints. */
 int fmt_sprintf(char *buf, const char *fmt, ...) FMT_PRINTF(2, 3);
 
-/* fprintf, printf, vfprintf through fwrite: the count of characters
- * written, or -1 when a write failed. */
-int fmt_fprintf(FILE *f, const char *fmt, ...) FMT_PRINTF(2, 3);
+/*
+ * Streams: all output of notify53 (stdout, stderr, text built in memory)
+ * goes through these, instead of the C library's stdio (about 3 KB in a
+ * static binary). The buffering is stdio's (C99 7.19.3): stdout is
+ * line-buffered until its first write, then fully buffered unless it is a
+ * terminal; stderr is written at the end of each call; a memory stream
+ * (open_memstream's role) keeps everything in b. A failed write drops
+ * what waited and leaves its errno in err, which stays for fmt_fflush to
+ * report (later writes are tried again, as stdio's); a memory stream out
+ * of memory drops all later output.
+ */
+enum fmt_mode {
+	FMT_FULL,    /* written when FMT_OUT_BUF octets are waiting, or flushed */
+	FMT_LINE,    /* as FMT_FULL, and up to the last newline at the end of each call */
+	FMT_UNBUF,   /* all of it at the end of each call */
+	FMT_AUTO     /* FMT_LINE until the first write, then FMT_LINE on a
+	              * terminal, else FMT_FULL */
+};
+
+struct fmt_stream {
+	struct buf b;      /* what is not written yet; a memory stream's text */
+	int fd;            /* -1: a memory stream */
+	enum fmt_mode mode;
+	int err;           /* 0, or the errno of the last failure */
+};
+
+extern struct fmt_stream fmt_stdout_stream, fmt_stderr_stream;
+#define FMT_STDOUT (&fmt_stdout_stream)
+#define FMT_STDERR (&fmt_stderr_stream)
+
+/* A memory stream, as open_memstream (POSIX): bounded only by what its
+ * writer puts, which is bounded by its own input (a config value, the
+ * zones of a state file). Its text is s->b.data[0..s->b.len), NULL when
+ * nothing was written; the caller frees it with buf_free(&s->b). */
+void fmt_memstream(struct fmt_stream *s);
+
+/* fwrite, fputs, fputc. */
+void fmt_fwrite(const void *p, size_t n, struct fmt_stream *s);
+void fmt_fputs(const char *str, struct fmt_stream *s);
+void fmt_fputc(int c, struct fmt_stream *s);
+
+/* Write what waits; 0, or -1 with errno set when anything written to s
+ * was lost (now or before). */
+int fmt_fflush(struct fmt_stream *s);
+
+/* fprintf, printf (FMT_STDOUT), vfprintf: the count of characters
+ * written, or -1 when the stream has failed. */
+int fmt_fprintf(struct fmt_stream *s, const char *fmt, ...) FMT_PRINTF(2, 3);
 int fmt_printf(const char *fmt, ...) FMT_PRINTF(1, 2);
-int fmt_vfprintf(FILE *f, const char *fmt, va_list ap) FMT_PRINTF(2, 0);
+int fmt_vfprintf(struct fmt_stream *s, const char *fmt, va_list ap) FMT_PRINTF(2, 0);
+
+/* lead, then fmt as vfprintf, then a newline: one line, written in one
+ * piece by an unbuffered stream (FMT_STDERR). */
+void fmt_vline(struct fmt_stream *s, const char *lead, const char *fmt, va_list ap)
+    FMT_PRINTF(3, 0);
 
 #endif

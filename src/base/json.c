@@ -8,9 +8,9 @@
 #include "base/num.h"
 
 void
-json_write_str(FILE *f, const char *s)
+json_write_str(struct fmt_stream *f, const char *s)
 {
-	putc('"', f);
+	fmt_fputc('"', f);
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
@@ -19,18 +19,18 @@ json_write_str(FILE *f, const char *s)
 		else if (ch < 0x20 || ch == 0x7f)
 			fmt_fprintf(f, "\\u%04x", ch);
 		else
-			putc(ch, f);
+			fmt_fputc(ch, f);
 	}
-	putc('"', f);
+	fmt_fputc('"', f);
 }
 
 static void
-write_number(FILE *f, double d)
+write_number(struct fmt_stream *f, double d)
 {
 	char buf[32];
 
 	if (isnan(d) || isinf(d)) {
-		fputs("null", f);
+		fmt_fputs("null", f);
 		return;
 	}
 	/* 15 significant digits always read back exactly for the numbers a
@@ -38,11 +38,11 @@ write_number(FILE *f, double d)
 	fmt_snprintf(buf, sizeof buf, "%.15g", d);
 	if (num_strtod(buf, NULL) != d)
 		fmt_snprintf(buf, sizeof buf, "%.17g", d);
-	fputs(buf, f);
+	fmt_fputs(buf, f);
 }
 
 void
-json_write_value(FILE *f, const cJSON *v)
+json_write_value(struct fmt_stream *f, const cJSON *v)
 {
 	const cJSON *c;
 
@@ -51,20 +51,20 @@ json_write_value(FILE *f, const cJSON *v)
 	} else if (cJSON_IsNumber(v)) {
 		write_number(f, v->valuedouble);
 	} else if (cJSON_IsBool(v)) {
-		fputs(cJSON_IsTrue(v) ? "true" : "false", f);
+		fmt_fputs(cJSON_IsTrue(v) ? "true" : "false", f);
 	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
-		putc(cJSON_IsArray(v) ? '[' : '{', f);
+		fmt_fputc(cJSON_IsArray(v) ? '[' : '{', f);
 		for (c = v->child; c; c = c->next) {
 			if (c != v->child)
-				putc(',', f);
+				fmt_fputc(',', f);
 			if (cJSON_IsObject(v)) {
 				json_write_str(f, c->string ? c->string : "");
-				putc(':', f);
+				fmt_fputc(':', f);
 			}
 			json_write_value(f, c);
 		}
-		putc(cJSON_IsArray(v) ? ']' : '}', f);
+		fmt_fputc(cJSON_IsArray(v) ? ']' : '}', f);
 	} else {
-		fputs("null", f);
+		fmt_fputs("null", f);
 	}
 }

@@ -141,5 +141,5 @@ log_msg(enum log_level level, const char *fmt, ...)
 	if (sl.on)
 		sl_line(level, line);
 	else
-		fmt_fprintf(stderr, "notify53: %s: %s\n", tag[level], line);
+		fmt_fprintf(FMT_STDERR, "notify53: %s: %s\n", tag[level], line);
 }

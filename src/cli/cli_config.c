@@ -71,7 +71,7 @@ cmd_check_config(const struct cmd_args *args)
 	int rc = CMD_OK;
 
 	if (cfg_load(&c, path, &e) < 0) {
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 		return CMD_FAIL;
 	}
 	fmt_printf("%s: ok\nlisten:", path);
@@ -100,7 +100,7 @@ cmd_check_config(const struct cmd_args *args)
 	    c.aws.endpoint ? c.aws.endpoint : "https://route53.amazonaws.com",
 	    c.aws.region ? c.aws.region : "us-east-1", c.aws.max_requests_per_second);
 	if (proxy_conf_init(&pc, c.aws.proxy, &e) < 0) {
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 		rc = CMD_FAIL;
 	} else {
 		print_proxy("proxy:", "https", &pc.https, pc.https_from);

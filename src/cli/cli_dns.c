@@ -56,13 +56,13 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 
 	if (a->opt[CMD_OPT_TSIG]) {
 		if (tsig_key_parse(&key, a->opt[CMD_OPT_TSIG], &e) < 0) {
-			fmt_fprintf(stderr, "notify53: --tsig: %s\n", e.msg);
+			cmd_error("--tsig: %s", e.msg);
 			return CMD_USAGE;
 		}
 		x->key = &key;
 	}
 	if (a->opt[CMD_OPT_IXFR] && parse_serial(a->opt[CMD_OPT_IXFR], &x->serial) < 0) {
-		fmt_fprintf(stderr, "notify53: --ixfr: \"%s\" is not a serial number\n",
+		cmd_error("--ixfr: \"%s\" is not a serial number",
 		    a->opt[CMD_OPT_IXFR]);
 		return CMD_USAGE;
 	}
@@ -70,11 +70,11 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 		*json = a->opt[CMD_OPT_JSON] != NULL;
 	if (dns_name_parse(x->name, sizeof x->name, zone, strlen(zone), DNS_NAME_DOT_OPT, NULL,
 	    &e) < 0) {
-		fmt_fprintf(stderr, "notify53: zone \"%s\": %s\n", zone, e.msg);
+		cmd_error("zone \"%s\": %s", zone, e.msg);
 		return CMD_USAGE;
 	}
 	if (net_addr_parse(&server, server_arg, 53) < 0) {
-		fmt_fprintf(stderr, "notify53: server \"%s\" is not IP[:PORT]\n", server_arg);
+		cmd_error("server \"%s\" is not IP[:PORT]", server_arg);
 		return CMD_USAGE;
 	}
 	x->kind = !json ? XFR_SOA : a->opt[CMD_OPT_IXFR] ? XFR_IXFR : XFR_AXFR;
@@ -84,7 +84,7 @@ run(const struct cmd_args *a, struct xfr *x, int *json)
 	xfr_start(x);
 	loop_run();
 	if (x->err.set) {
-		fmt_fprintf(stderr, "notify53: %s\n", x->err.msg);
+		cmd_error("%s", x->err.msg);
 		xfr_free(x);
 		return CMD_FAIL;
 	}
@@ -106,52 +106,40 @@ cmd_soa(const struct cmd_args *a)
 	    "rname %s\n", x.soa.serial, x.soa.refresh, x.soa.retry, x.soa.expire, x.soa.minimum,
 	    x.soa_ttl, mname, rname);
 	xfr_free(&x);
-	return fflush(stdout) == 0 ? CMD_OK : CMD_FAIL;
+	return fmt_fflush(FMT_STDOUT) == 0 ? CMD_OK : CMD_FAIL;
 }
 
 /* One record set of a step, marked as deleted or added. */
 static int
 print_op(const struct zone *z, size_t i, char op, const struct xfr_step *s, int json)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m;
+	struct fmt_stream m;
 	int rc;
 
 	if (!json) {
 		fmt_printf("%c ", op);
-		return zone_print_set(z, i, stdout, 0);
+		return zone_print_set(z, i, FMT_STDOUT, 0);
 	}
 	/* The zone's JSON object with "op", "from" and "to" in front. */
-	if (!(m = open_memstream(&buf, &len)))
-		return -1;
-	rc = zone_print_set(z, i, m, 1);
-	if (fclose(m) != 0 || rc < 0 || len < 2 || buf[0] != '{') {
-		free(buf);
-		return -1;
-	}
-	fmt_printf("{\"op\":\"%c\",\"from\":%u,\"to\":%u,%s", op, s->from, s->to, buf + 1);
-	free(buf);
-	return 0;
+	fmt_memstream(&m);
+	rc = zone_print_set(z, i, &m, 1);
+	if (rc == 0 && m.b.len >= 2 && m.b.data[0] == '{')
+		fmt_printf("{\"op\":\"%c\",\"from\":%u,\"to\":%u,%s", op, s->from, s->to,
+		    m.b.data + 1);
+	else
+		rc = -1;
+	buf_free(&m.b);
+	return rc;
 }
 
 int
 cmd_xfr(const struct cmd_args *a)
 {
 	static struct xfr x;
-	/* Kept until exit, which flushes stdout from it; volatile: a
-	 * pointer only stored would be optimised away, and valgrind would
-	 * call the buffer lost. */
-	static char *volatile obuf;
 	int json = 0, rc = run(a, &x, &json);
 
 	if (rc != CMD_OK)
 		return rc;
-	/* musl's stdout buffer is 1 KB: a 100,000-record zone would take
-	 * thousands of writes. On the heap: static, it would be in every
-	 * command's memory. Without it, output is only slower. */
-	if ((obuf = malloc(64 * 1024)))
-		setvbuf(stdout, obuf, _IOFBF, 64 * 1024);
 	switch (x.outcome) {
 	case XFR_GOT_CURRENT:
 		if (json)
@@ -183,12 +171,12 @@ cmd_xfr(const struct cmd_args *a)
 		}
 		break;
 	default:
-		rc = zone_print(x.zone, stdout, json);
+		rc = zone_print(x.zone, FMT_STDOUT, json);
 		break;
 	}
 	xfr_free(&x);
-	if (rc < 0 || fflush(stdout) != 0) {
-		fmt_fprintf(stderr, "notify53: cannot write the zone: %s\n", strerror(errno));
+	if (rc < 0 || fmt_fflush(FMT_STDOUT) != 0) {
+		cmd_error("cannot write the zone: %s", strerror(errno));
 		return CMD_FAIL;
 	}
 	return CMD_OK;

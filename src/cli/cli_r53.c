@@ -71,9 +71,9 @@ run_op(struct r53_op *op)
 	loop_run();
 	if (op->status == R53_OK)
 		return 0;
-	fmt_fprintf(stderr, "notify53: %s\n", op->err.msg);
+	cmd_error("%s", op->err.msg);
 	for (size_t i = 1; i < op->nmessages; i++)
-		fmt_fprintf(stderr, "notify53:   %s\n", op->messages[i]);
+		cmd_error("  %s", op->messages[i]);
 	return -1;
 }
 
@@ -93,7 +93,7 @@ zones(void)
 		    sizeof name), op.zones[i].private_zone ? "private" : "public",
 		    op.zones[i].rrset_count);
 	r53_op_free(&op);
-	return fflush(stdout) == 0 ? CMD_OK : CMD_FAIL;
+	return fmt_fflush(FMT_STDOUT) == 0 ? CMD_OK : CMD_FAIL;
 }
 
 /* "/hostedzone/Z..", or capitals and digits only. */
@@ -124,7 +124,7 @@ zone_id(const struct cfg *c, const char *arg, char *id)
 		if (run_op(&op) < 0)
 			i = -1;
 		else if ((i = r53_zone_pick(&op, z ? z->kind : CFG_ZONE_ANY, &e)) < 0)
-			fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+			cmd_error("%s", e.msg);
 		else
 			found = op.zones[i].id;
 	}
@@ -184,46 +184,43 @@ print_special(const struct r53list_set *s, const char *reason, int json)
 		plan_print_name(s->alias_target, target, sizeof target);
 	if (json) {
 		/* Built in memory first: one whole line or none. */
-		char *text = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&text, &len);
-		int bad = !f;
+		struct fmt_stream m, *f = &m;
+		int bad = 0;
 
-		if (f) {
-			fputs("{\"name\":", f);
-			json_write_str(f, name);
-			fputs(",\"type\":", f);
-			json_write_str(f, type);
-			if (alias) {
-				fputs(",\"alias\":", f);
-				json_write_str(f, target);
-			} else {
-				fmt_fprintf(f, ",\"ttl\":%lu,\"values\":[", (unsigned long)s->ttl);
-				for (int k = 0; !bad && k < s->nvalues; k++) {
-					char *v = canonical_value(s, k);
+		fmt_memstream(f);
+		fmt_fputs("{\"name\":", f);
+		json_write_str(f, name);
+		fmt_fputs(",\"type\":", f);
+		json_write_str(f, type);
+		if (alias) {
+			fmt_fputs(",\"alias\":", f);
+			json_write_str(f, target);
+		} else {
+			fmt_fprintf(f, ",\"ttl\":%lu,\"values\":[", (unsigned long)s->ttl);
+			for (int k = 0; !bad && k < s->nvalues; k++) {
+				char *v = canonical_value(s, k);
 
-					if (!(bad = !v)) {
-						fputs(k ? "," : "", f);
-						json_write_str(f, v);
-					}
-					free(v);
+				if (!(bad = !v)) {
+					fmt_fputs(k ? "," : "", f);
+					json_write_str(f, v);
 				}
-				putc(']', f);
+				free(v);
 			}
-			if (s->set_identifier) {
-				fputs(",\"set_identifier\":", f);
-				json_write_str(f, s->set_identifier);
-			}
-			if (reason) {
-				fputs(",\"not_understood\":", f);
-				json_write_str(f, reason);
-			}
-			putc('}', f);
-			bad |= fclose(f) != 0;
+			fmt_fputc(']', f);
 		}
+		if (s->set_identifier) {
+			fmt_fputs(",\"set_identifier\":", f);
+			json_write_str(f, s->set_identifier);
+		}
+		if (reason) {
+			fmt_fputs(",\"not_understood\":", f);
+			json_write_str(f, reason);
+		}
+		fmt_fputc('}', f);
+		bad |= f->err != 0;
 		if (!bad)
-			fmt_printf("%s\n", text);
-		free(text);
+			fmt_printf("%s\n", f->b.data);
+		buf_free(&f->b);
 		return bad ? -1 : 0;
 	}
 	if (alias) {
@@ -275,15 +272,15 @@ print_list(const struct r53list *l, int json)
 			continue;
 		}
 		if (set_rdata(&s, owner, &z, &e) < 0) {
-			fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+			cmd_error("%s", e.msg);
 			goto out;
 		}
 	}
 	if (zone_finish(&z) < 0) {
-		fmt_fprintf(stderr, "notify53: %s\n", z.err.msg);
+		cmd_error("%s", z.err.msg);
 		goto out;
 	}
-	if (zone_print(&z, stdout, json) < 0)
+	if (zone_print(&z, FMT_STDOUT, json) < 0)
 		goto out;
 	for (size_t i = 0; i < r53list_count(l); i++) {
 		if (!special[i])
@@ -317,8 +314,8 @@ dump(const struct cfg *c, const char *arg, int json)
 	r53list_init(&l);
 	r53_op_list_sets(&op, id, &l, op_done);
 	if (run_op(&op) == 0) {
-		if (print_list(&l, json) < 0 || fflush(stdout) != 0)
-			fmt_fprintf(stderr, "notify53: cannot print the record sets\n");
+		if (print_list(&l, json) < 0 || fmt_fflush(FMT_STDOUT) != 0)
+			cmd_error("cannot print the record sets");
 		else
 			rc = CMD_OK;
 	}
@@ -342,14 +339,14 @@ cmd_r53(const struct cmd_args *a)
 	if (!path && access(CFG_DEFAULT_PATH, F_OK) == 0)
 		path = CFG_DEFAULT_PATH;
 	if (path && cfg_load(&c, path, &e) < 0) {
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 		return CMD_FAIL;
 	}
 	defaults.max_requests_per_second = CFG_DEFAULT_AWS_RATE;
 	if (!(r = calloc(1, sizeof *r)))
-		fmt_fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *r);
+		cmd_error("out of memory (%zu bytes)", sizeof *r);
 	else if (r53_init(&r->client, path ? &c.aws : &defaults, &e) < 0)
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 	else
 		rc = !a->noperands ? zones() : dump(path ? &c : NULL, a->operands[0],
 		    a->opt[CMD_OPT_JSON] != NULL);

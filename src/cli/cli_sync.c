@@ -85,7 +85,7 @@ print_notes(const struct sync_job *j, const char *zone)
 		if (n->level == PLAN_INFO)
 			log_debug("%s: note: %s", zone, n->text);
 		else
-			fmt_fprintf(stderr, "notify53: %s: %s: %s\n", zone,
+			cmd_error("%s: %s: %s", zone,
 			    n->level == PLAN_WARN ? "warning" : "error", n->text);
 	}
 }
@@ -97,7 +97,7 @@ show_plan(const struct sync_job *j, int json)
 	struct plan_opts o;
 
 	plan_opts_init(&o, j->zone);
-	plan_print(&j->plan, &o, j->zone_id, j->zone_private, stdout,
+	plan_print(&j->plan, &o, j->zone_id, j->zone_private, FMT_STDOUT,
 	    json ? PLAN_PRINT_JSON : isatty(STDOUT_FILENO) ? PLAN_PRINT_COLOR : 0);
 }
 
@@ -107,7 +107,7 @@ print_plan(struct sync_job *j)
 	char zone[SYNC_ZONE_TEXT_MAX];
 
 	if (j->status == SYNC_FAILED) {
-		fmt_fprintf(stderr, "notify53: %s: %s\n", sync_job_zone(j, zone, sizeof zone), j->err.msg);
+		cmd_error("%s: %s", sync_job_zone(j, zone, sizeof zone), j->err.msg);
 		run->failed = 1;
 		return;
 	}
@@ -134,9 +134,9 @@ print_sync(struct sync_job *j)
 	else
 		print_notes(j, zone);
 	for (size_t i = 0; i < j->nrefused; i++)
-		fmt_fprintf(stderr, "notify53: %s: Route 53 refused %s\n", zone, j->refused[i]);
+		cmd_error("%s: Route 53 refused %s", zone, j->refused[i]);
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		fmt_fprintf(stderr, "notify53: %s: %s%s\n", zone,
+		cmd_error("%s: %s%s", zone,
 		    j->status == SYNC_UNSAFE ? "refused: " : "", j->err.msg);
 	fmt_printf("%s: %s\n", zone, sync_result(j, line, sizeof line));
 	/* A set the plan had to leave out (an error note: a value Route 53
@@ -160,7 +160,7 @@ flush_jobs(void)
 			print_plan(j);
 		else
 			print_sync(j);
-		fflush(stdout);
+		fmt_fflush(FMT_STDOUT);
 		sync_free(j);
 		free(j);
 		run->picks[run->printed++].job = NULL;
@@ -186,7 +186,7 @@ start_jobs(void)
 		const struct pick *pk = &run->picks[run->started];
 
 		if (!j) {
-			fmt_fprintf(stderr, "notify53: out of memory\n");
+			cmd_error("out of memory");
 			run->failed = 1;
 			loop_stop();
 			return;
@@ -231,7 +231,7 @@ list_account(const char *why)
 	r53_submit(&run->client, &run->listing);
 	loop_run();
 	if (run->listing.status != R53_OK) {
-		fmt_fprintf(stderr, "notify53: %s: %s\n", why, run->listing.err.msg);
+		cmd_error("%s: %s", why, run->listing.err.msg);
 		return -1;
 	}
 	return 0;
@@ -247,7 +247,7 @@ account_zones(void)
 	if (list_account("domains_to_manage_from_aws") < 0)
 		return -1;
 	if (acct_zones(&run->cfg, &run->listing, &run->aws, &run->naws, &e) < 0) {
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 		return -1;
 	}
 	return 0;
@@ -271,7 +271,7 @@ find_ids(void)
 	if (!run->cfg.zones_from_aws && list_account("finding the hosted zones") < 0)
 		return -1;
 	if (!(run->found = calloc(run->nzones + 1, sizeof *run->found))) {
-		fmt_fprintf(stderr, "notify53: out of memory\n");
+		cmd_error("out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < run->nzones; i++)
@@ -301,7 +301,7 @@ pick_zones(char **names, int nnames)
 	size_t all = (size_t)run->cfg.nzones + run->naws, n = 0;
 
 	if (!(run->picks = calloc(all + 1, sizeof *run->picks))) {
-		fmt_fprintf(stderr, "notify53: out of memory\n");
+		cmd_error("out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < all; i++) {
@@ -323,7 +323,7 @@ pick_zones(char **names, int nnames)
 		for (size_t i = 0; i < n && !found; i++)
 			found = zone_is(run->picks[i].zone, names[k]);
 		if (!found) {
-			fmt_fprintf(stderr, "notify53: zone %s is not in %s%s\n", names[k], run->cfg.path,
+			cmd_error("zone %s is not in %s%s", names[k], run->cfg.path,
 			    run->cfg.zones_from_aws ? " nor in the account" : "");
 			return -1;
 		}
@@ -362,7 +362,7 @@ run_main(const struct cmd_args *a, int plan)
 	run->wait = a->opt[CMD_OPT_WAIT] != NULL;
 	run->full = a->opt[CMD_OPT_FULL] != NULL;
 	if (cfg_load(&run->cfg, path, &e) < 0) {
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 		return CMD_FAIL;
 	}
 	/* -v was applied by main. */
@@ -372,7 +372,7 @@ run_main(const struct cmd_args *a, int plan)
 	run->t0 = loop_refresh_now();
 	rc = CMD_FAIL;
 	if (r53_init(&run->client, &run->cfg.aws, &e) < 0)
-		fmt_fprintf(stderr, "notify53: %s\n", e.msg);
+		cmd_error("%s", e.msg);
 	else if ((!run->cfg.zones_from_aws || account_zones() == 0) &&
 	    pick_zones(a->operands, a->noperands) == 0 && find_ids() == 0) {
 		start_jobs();
@@ -389,7 +389,7 @@ run_main(const struct cmd_args *a, int plan)
 		}
 		rc = run->failed || run->ended < run->nzones ? CMD_FAIL : plan && run->pending ? 2 : CMD_OK;
 	}
-	if (fflush(stdout) != 0)
+	if (fmt_fflush(FMT_STDOUT) != 0)
 		rc = CMD_FAIL;
 	cleanup();
 	return rc;
@@ -401,7 +401,7 @@ main_run(const struct cmd_args *a, int plan)
 	int rc;
 
 	if (!(run = calloc(1, sizeof *run))) {
-		fmt_fprintf(stderr, "notify53: out of memory (%zu bytes)\n", sizeof *run);
+		cmd_error("out of memory (%zu bytes)", sizeof *run);
 		return CMD_FAIL;
 	}
 	rc = run_main(a, plan);

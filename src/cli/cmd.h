@@ -58,6 +58,10 @@ struct cmd_args {
 };
 
 /* src/cli/cli_version.c */
+/* Not a command: "notify53: MESSAGE" and a newline on stderr, one write
+ * (src/cli/main.c). */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 int cmd_version(const struct cmd_args *a);
 
 /* src/cli/cli_dns.c */

@@ -4,6 +4,7 @@
  * --help`, the usage errors and the man page's SYNOPSIS (`notify53 help
  * --man`) all read it.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,12 +109,12 @@ opt_find(const char *s)
 
 /* The usage lines of every command called w, or of notify53 (w NULL). */
 static void
-usage(FILE *f, const char *w)
+usage(struct fmt_stream *f, const char *w)
 {
 	const char *lead = "usage: ";
 
 	if (!w)
-		fputs("usage: notify53 [-c FILE] [-v] COMMAND [ARGS...]\n", f);
+		fmt_fputs("usage: notify53 [-c FILE] [-v] COMMAND [ARGS...]\n", f);
 	for (size_t i = 0; w && i < NCOMMANDS; i++) {
 		const struct cmd *c = &commands[i];
 
@@ -133,8 +134,8 @@ usage(FILE *f, const char *w)
 static int
 usage_error(const char *w, const char *why, const char *s1, const char *s2)
 {
-	fmt_fprintf(stderr, "notify53%s%s: %s%s%s\n", w ? " " : "", w ? w : "", why, s1, s2);
-	usage(stderr, w);
+	fmt_fprintf(FMT_STDERR, "notify53%s%s: %s%s%s\n", w ? " " : "", w ? w : "", why, s1, s2);
+	usage(FMT_STDERR, w);
 	return CMD_USAGE;
 }
 
@@ -157,10 +158,10 @@ help_lines(const char *w)
 static void
 help_all(void)
 {
-	usage(stdout, NULL);
-	fputs("\ncommands:\n", stdout);
+	usage(FMT_STDOUT, NULL);
+	fmt_fputs("\ncommands:\n", FMT_STDOUT);
 	help_lines(NULL);
-	fputs("\n'notify53 COMMAND --help' shows a command's options.\n", stdout);
+	fmt_fputs("\n'notify53 COMMAND --help' shows a command's options.\n", FMT_STDOUT);
 }
 
 /* `notify53 COMMAND --help`: usage, what it does, its options. */
@@ -169,8 +170,8 @@ help_cmd(const char *w)
 {
 	unsigned all;
 
-	usage(stdout, w);
-	putchar('\n');
+	usage(FMT_STDOUT, w);
+	fmt_fputc('\n', FMT_STDOUT);
 	all = help_lines(w);
 	for (int o = 0; o < CMD_NOPTS; o++) {
 		if (!(all & CMD_O(o)))
@@ -191,15 +192,15 @@ man_args(const char *s, size_t n)
 		char ch = s[i];
 
 		if (ch == '[')
-			fputs(" Ns Op ", stdout);
+			fmt_fputs(" Ns Op ", FMT_STDOUT);
 		else if (ch == ':' && i && s[i - 1] == '[')
-			fputs(": Ns Ar ", stdout);
+			fmt_fputs(": Ns Ar ", FMT_STDOUT);
 		else if (ch == '|')
-			fputs(" | ", stdout);
+			fmt_fputs(" | ", FMT_STDOUT);
 		else if (ch == '.' && i && s[i - 1] != '.')
-			fputs(" .", stdout);
+			fmt_fputs(" .", FMT_STDOUT);
 		else if (ch != ']')
-			putchar(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+			fmt_fputc(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch, FMT_STDOUT);
 	}
 }
 
@@ -222,15 +223,15 @@ man(void)
 			fmt_printf(".Op Fl %.*s%s", (int)str_span(opts[o].spec + 1, " ", 0), opts[o].spec + 1,
 			    arg ? " Ar " : "");
 			man_args(arg ? arg : "", arg ? strlen(arg) : 0);
-			putchar('\n');
+			fmt_fputc('\n', FMT_STDOUT);
 		}
 		for (const char *w = c->operands; *w; w += str_span(w, " ", 1)) {
 			size_t n = str_span(w, " ", 0);
 			int opt = *w == '[';
 
-			fputs(opt ? ".Op Ar " : ".Ar ", stdout);
+			fmt_fputs(opt ? ".Op Ar " : ".Ar ", FMT_STDOUT);
 			man_args(w + opt, n - opt);
-			putchar('\n');
+			fmt_fputc('\n', FMT_STDOUT);
 			w += n;
 		}
 	}
@@ -249,7 +250,7 @@ cmd_help(const struct cmd_args *a)
 		help_cmd(a->operands[0]);
 	else
 		return usage_error("help", "unknown command '", a->operands[0], "'");
-	return fflush(stdout) == 0 ? CMD_OK : CMD_FAIL;
+	return fmt_fflush(FMT_STDOUT) == 0 ? CMD_OK : CMD_FAIL;
 }
 
 static int
@@ -289,8 +290,9 @@ words(const struct cmd *c, char **av, int n)
 	return n > 1 && !strcmp(sp + 1, av[1]) ? 2 : 0;
 }
 
-int
-main(int argc, char **argv)
+/* The command line to its command. */
+static int
+dispatch(int argc, char **argv)
 {
 	struct cmd_args a;
 	const struct cmd *c = commands;
@@ -343,4 +345,26 @@ main(int argc, char **argv)
 	if (a.opt[CMD_OPT_VERBOSE])
 		log_set_level(LOG_LEVEL_DEBUG);
 	return c->run(&a);
+}
+
+void
+cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vline(FMT_STDERR, "notify53: ", fmt, ap);
+	va_end(ap);
+}
+
+/* What stdio's exit does for its stdout: what waits is written, and a
+ * failure then changes no exit status (the commands flush and check before
+ * they report success). */
+int
+main(int argc, char **argv)
+{
+	int rc = dispatch(argc, argv);
+
+	fmt_fflush(FMT_STDOUT);
+	return rc;
 }

@@ -20,22 +20,22 @@ plan_print_name(const char *name, char *buf, size_t cap)
 }
 
 static void
-values_text(FILE *f, const char *lead, int n, const char *const *v)
+values_text(struct fmt_stream *f, const char *lead, int n, const char *const *v)
 {
 	for (int k = 0; k < n; k++)
 		fmt_fprintf(f, "%s%s", k ? " | " : lead, v[k]);
 }
 
 static void
-values_json(FILE *f, const char *key, int n, const char *const *v)
+values_json(struct fmt_stream *f, const char *key, int n, const char *const *v)
 {
 	fmt_fprintf(f, ",\"%s\":[", key);
 	for (int k = 0; k < n; k++) {
 		if (k)
-			putc(',', f);
+			fmt_fputc(',', f);
 		json_write_str(f, v[k]);
 	}
-	putc(']', f);
+	fmt_fputc(']', f);
 }
 
 static const char *const level_name[] = { "info", "warning", "error" };
@@ -59,12 +59,12 @@ by_group(const void *a, const void *b)
 
 /* The start of a JSON line: {"zone":Z[,"hosted_zone":ID,"private":B] */
 static void
-json_zone(FILE *f, const char *zone, const char *hosted_zone, int private_zone)
+json_zone(struct fmt_stream *f, const char *zone, const char *hosted_zone, int private_zone)
 {
-	fputs("{\"zone\":", f);
+	fmt_fputs("{\"zone\":", f);
 	json_write_str(f, zone);
 	if (hosted_zone && *hosted_zone) {
-		fputs(",\"hosted_zone\":", f);
+		fmt_fputs(",\"hosted_zone\":", f);
 		json_write_str(f, hosted_zone);
 		fmt_fprintf(f, ",\"private\":%s", private_zone ? "true" : "false");
 	}
@@ -72,7 +72,7 @@ json_zone(FILE *f, const char *zone, const char *hosted_zone, int private_zone)
 
 int
 plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_zone,
-    int private_zone, FILE *f, unsigned flags)
+    int private_zone, struct fmt_stream *f, unsigned flags)
 {
 	int json = flags & PLAN_PRINT_JSON, color = (flags & PLAN_PRINT_COLOR) && !json;
 	const char *zone = o && o->zone && o->zone->name ? o->zone->name : ".";
@@ -115,7 +115,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 				fmt_fprintf(f, ",\"old_ttl\":%lu", (unsigned long)in->old_ttl);
 				values_json(f, "old_values", in->old_nvalues, in->old_values);
 			}
-			fputs("}\n", f);
+			fmt_fputs("}\n", f);
 			continue;
 		}
 		fmt_fprintf(f, "%s%c %s ", color ? col[in->kind] : "", sign[in->kind], name);
@@ -134,7 +134,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 			json_zone(f, zone, hosted_zone, private_zone);
 			fmt_fprintf(f, ",\"note\":\"%s\",\"message\":", level_name[p->notes[i].level]);
 			json_write_str(f, p->notes[i].text);
-			fputs("}\n", f);
+			fmt_fputs("}\n", f);
 		} else
 			fmt_fprintf(f, "%s: %s\n", p->notes[i].level == PLAN_INFO ? "note" :
 			    level_name[p->notes[i].level], p->notes[i].text);
@@ -149,8 +149,8 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		if (p->refusal[0])
 			json_write_str(f, p->refusal);
 		else
-			fputs("null", f);
-		fputs("}}\n", f);
+			fmt_fputs("null", f);
+		fmt_fputs("}}\n", f);
 	} else {
 		if (p->refusal[0])
 			fmt_fprintf(f, "%srefused: %s%s\n", color ? "\033[31m" : "", p->refusal,
@@ -159,5 +159,5 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		    p->ndelete);
 	}
 	free(order);
-	return ferror(f) ? -1 : 0;
+	return f->err ? -1 : 0;
 }

@@ -5,9 +5,9 @@
 #ifndef NOTIFY53_PLAN_PRINT_H
 #define NOTIFY53_PLAN_PRINT_H
 
-#include <stdio.h>
-
 #include "sync/plan.h"
+
+struct fmt_stream;
 
 /* plan_print flags. */
 #define PLAN_PRINT_COLOR 1 /* ANSI colours (the caller checked isatty) */
@@ -34,7 +34,7 @@
  * Names in presentation form (RFC 1035 section 5.1), values as sent to
  * Route 53. Returns 0, or -1 on a write error. */
 int plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_zone,
-    int private_zone, FILE *f, unsigned flags);
+    int private_zone, struct fmt_stream *f, unsigned flags);
 
 /* A Route 53 name in presentation form into buf[0..cap) (a copy of name
  * when it does not parse); returns buf. Also `notify53 r53`'s. */

@@ -70,21 +70,16 @@ bad(struct err *e, const struct where *w, const char *fmt, ...)
 static const char *
 shown(const cJSON *v, char *buf, size_t len)
 {
-	char *s = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&s, &n);
+	struct fmt_stream f;
+	const char *s;
 
-	if (f) {
-		json_write_value(f, v);
-		if (fclose(f) != 0) {
-			free(s);
-			s = NULL;
-		}
-	}
+	fmt_memstream(&f);
+	json_write_value(&f, v);
+	s = f.err ? NULL : f.b.data;
 	fmt_snprintf(buf, len, "%s", s ? s : "?");
-	if (s && n >= len && len > 4)
+	if (s && f.b.len >= len && len > 4)
 		memcpy(buf + len - 4, "...", 4);
-	free(s);
+	buf_free(&f.b);
 	return buf;
 }
 

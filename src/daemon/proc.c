@@ -296,52 +296,44 @@ proc_pidfile_remove(const char *path)
 int
 proc_state_begin(struct proc_state *s, int64_t now)
 {
-	memset(s, 0, sizeof *s);
-	if (!(s->top = open_memstream(&s->top_text, &s->top_len)) ||
-	    !(s->zones = open_memstream(&s->zones_text, &s->zones_len))) {
-		proc_state_abort(s);
-		return -1;
-	}
-	fmt_fprintf(s->top, "{\"time\":%lld,\"pid\":%ld", (long long)now, (long)getpid());
+	fmt_memstream(&s->top);
+	fmt_memstream(&s->zones);
+	fmt_fprintf(&s->top, "{\"time\":%lld,\"pid\":%ld", (long long)now, (long)getpid());
 	return 0;
 }
 
 /* "key":{"name":value,...} */
 static void
-put_counts(FILE *f, const char *key, const struct proc_state_count *counts, size_t n)
+put_counts(struct fmt_stream *f, const char *key, const struct proc_state_count *counts, size_t n)
 {
 	json_write_str(f, key);
-	putc(':', f);
+	fmt_fputc(':', f);
 	for (size_t i = 0; i < n; i++) {
-		putc(i ? ',' : '{', f);
+		fmt_fputc(i ? ',' : '{', f);
 		json_write_str(f, counts[i].name);
 		fmt_fprintf(f, ":%llu", (unsigned long long)counts[i].value);
 	}
-	fputs(n ? "}" : "{}", f);
+	fmt_fputs(n ? "}" : "{}", f);
 }
 
 void
 proc_state_counts(struct proc_state *s, const char *group, const struct proc_state_count *counts,
     size_t n)
 {
-	if (s->top) {
-		putc(',', s->top);
-		put_counts(s->top, group, counts, n);
-	}
+	fmt_fputc(',', &s->top);
+	put_counts(&s->top, group, counts, n);
 }
 
 void
 proc_state_zone(struct proc_state *s, const struct proc_state_zone *z)
 {
-	FILE *f = s->zones;
+	struct fmt_stream *f = &s->zones;
 
-	if (!f)
-		return;
 	/* Zones start with a comma, the first one's is dropped at commit;
 	 * each field ends with one, as api_calls always comes last. */
-	putc(',', f);
+	fmt_fputc(',', f);
 	json_write_str(f, z->name);
-	fputs(":{", f);
+	fmt_fputs(":{", f);
 	if (z->has_primary_serial)
 		fmt_fprintf(f, "\"primary_serial\":%lu,", (unsigned long)z->primary_serial);
 	if (z->has_synced_serial)
@@ -349,45 +341,31 @@ proc_state_zone(struct proc_state *s, const struct proc_state_zone *z)
 	if (z->last_sync)
 		fmt_fprintf(f, "\"last_sync\":%lld,", (long long)z->last_sync);
 	if (z->result) {
-		fputs("\"result\":", f);
+		fmt_fputs("\"result\":", f);
 		json_write_str(f, z->result);
-		putc(',', f);
+		fmt_fputc(',', f);
 	}
 	if (z->error) {
-		fputs("\"error\":", f);
+		fmt_fputs("\"error\":", f);
 		json_write_str(f, z->error);
-		putc(',', f);
+		fmt_fputc(',', f);
 	}
 	put_counts(f, "api_calls", z->counts, z->ncounts);
-	putc('}', f);
-}
-
-/* Close a memory stream; 0, or -1 when anything written to it was lost. */
-static int
-stream_close(FILE **f)
-{
-	int bad = ferror(*f) != 0;
-
-	bad |= fclose(*f) != 0;
-	*f = NULL;
-	return bad ? -1 : 0;
+	fmt_fputc('}', f);
 }
 
 int
 proc_state_commit(struct proc_state *s, const char *path, struct err *e)
 {
-	int rc = -1;
+	int rc;
 
-	if (s->top && s->zones && stream_close(&s->zones) == 0) {
-		/* One line more, so `cat` ends with a newline. */
-		fmt_fprintf(s->top, ",\"zones\":{%s}}\n", s->zones_len ? s->zones_text + 1 : "");
-		rc = stream_close(&s->top);
-	}
-	if (rc < 0) {
+	/* One line more, so `cat` ends with a newline. */
+	fmt_fprintf(&s->top, ",\"zones\":{%s}}\n", s->zones.b.len ? s->zones.b.data + 1 : "");
+	if (s->zones.err || s->top.err) {
 		proc_state_abort(s);
 		return err_set(e, "state file %s: out of memory", path);
 	}
-	rc = afile_write(path, s->top_text, s->top_len, AFILE_SYNC, -1, -1, e);
+	rc = afile_write(path, s->top.b.data, s->top.b.len, AFILE_SYNC, -1, -1, e);
 	proc_state_abort(s);
 	return rc;
 }
@@ -395,11 +373,6 @@ proc_state_commit(struct proc_state *s, const char *path, struct err *e)
 void
 proc_state_abort(struct proc_state *s)
 {
-	if (s->top)
-		fclose(s->top);
-	if (s->zones)
-		fclose(s->zones);
-	free(s->top_text);
-	free(s->zones_text);
-	memset(s, 0, sizeof *s);
+	buf_free(&s->top.b);
+	buf_free(&s->zones.b);
 }

@@ -23,11 +23,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "config/cfg.h"
 #include "base/err.h"
+#include "base/fmt.h"
 
 /* Send log lines to syslog when syslog_opt (the --syslog switch, for
  * busybox init whose start-stop-daemon -b discards stderr) or the config's
@@ -107,13 +107,11 @@ struct proc_state_zone {
  * zones are written to two memory streams, joined at commit, so counts and
  * zones may come in any order. */
 struct proc_state {
-	FILE *top, *zones;
-	char *top_text, *zones_text;
-	size_t top_len, zones_len;
+	struct fmt_stream top, zones;
 };
 
-/* Start a document: {"time": now, "pid": N, "zones": {}}. Returns 0 or -1
- * (out of memory). */
+/* Start a document: {"time": now, "pid": N, "zones": {}}. Returns 0 (-1
+ * is not returned: memory runs out only later, and commit says so). */
 int proc_state_begin(struct proc_state *s, int64_t now);
 
 /* Add {"group": {"name": value, ...}} at the top level. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/fmt.h"
 #include "base/json.h"
 #include "codec/rr.h"
 
@@ -948,7 +949,7 @@ value_text(struct textbuf *t, unsigned type, const uint8_t *rdata, size_t len)
 }
 
 static int
-print_set(const struct zone *z, size_t i, FILE *f, int json, struct textbuf *t)
+print_set(const struct zone *z, size_t i, struct fmt_stream *f, int json, struct textbuf *t)
 {
 	struct zone_set s;
 	char name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX], ttl[11];
@@ -966,20 +967,20 @@ print_set(const struct zone *z, size_t i, FILE *f, int json, struct textbuf *t)
 		s.ttl /= 10;
 	} while (s.ttl);
 	if (json) {
-		fputs("{\"name\":", f);
+		fmt_fputs("{\"name\":", f);
 		json_write_str(f, name);
-		fputs(",\"type\":\"", f);
-		fputs(type, f);
-		fputs("\",\"ttl\":", f);
-		fputs(ttl + n, f);
-		fputs(",\"values\":[", f);
+		fmt_fputs(",\"type\":\"", f);
+		fmt_fputs(type, f);
+		fmt_fputs("\",\"ttl\":", f);
+		fmt_fputs(ttl + n, f);
+		fmt_fputs(",\"values\":[", f);
 	} else {
-		fputs(name, f);
-		putc(' ', f);
-		fputs(ttl + n, f);
-		putc(' ', f);
-		fputs(type, f);
-		putc(' ', f);
+		fmt_fputs(name, f);
+		fmt_fputc(' ', f);
+		fmt_fputs(ttl + n, f);
+		fmt_fputc(' ', f);
+		fmt_fputs(type, f);
+		fmt_fputc(' ', f);
 	}
 	for (size_t k = 0; k < s.count; k++) {
 		size_t len;
@@ -988,18 +989,18 @@ print_set(const struct zone *z, size_t i, FILE *f, int json, struct textbuf *t)
 		if (value_text(t, s.type, r, len) < 0)
 			return -1;
 		if (k)
-			fputs(json ? "," : " | ", f);
+			fmt_fputs(json ? "," : " | ", f);
 		if (json)
 			json_write_str(f, t->p);
 		else
-			fputs(t->p, f);
+			fmt_fputs(t->p, f);
 	}
-	fputs(json ? "]}\n" : "\n", f);
-	return ferror(f) ? -1 : 0;
+	fmt_fputs(json ? "]}\n" : "\n", f);
+	return f->err ? -1 : 0;
 }
 
 int
-zone_print_set(const struct zone *z, size_t i, FILE *f, int json)
+zone_print_set(const struct zone *z, size_t i, struct fmt_stream *f, int json)
 {
 	struct textbuf t = { NULL, 0 };
 	int rc = print_set(z, i, f, json, &t);
@@ -1009,7 +1010,7 @@ zone_print_set(const struct zone *z, size_t i, FILE *f, int json)
 }
 
 int
-zone_print(const struct zone *z, FILE *f, int json)
+zone_print(const struct zone *z, struct fmt_stream *f, int json)
 {
 	struct textbuf t = { NULL, 0 };
 	int rc = 0;

@@ -26,10 +26,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "codec/dns.h"
 #include "base/err.h"
+
+struct fmt_stream;
 
 struct zone_setent; /* private */
 
@@ -160,9 +161,9 @@ int zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *
  * other types), or with json as
  * {"name":"...","type":"...","ttl":N,"values":["...",...]}. Returns 0, or
  * -1 on a write error or no memory. */
-int zone_print_set(const struct zone *z, size_t i, FILE *f, int json);
+int zone_print_set(const struct zone *z, size_t i, struct fmt_stream *f, int json);
 
 /* Every set, in canonical order. Returns 0 or -1. */
-int zone_print(const struct zone *z, FILE *f, int json);
+int zone_print(const struct zone *z, struct fmt_stream *f, int json);
 
 #endif
