@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -38,6 +39,16 @@ struct fake_http {
 };
 
 static void fake_io(struct loop_io *io, short rev);
+
+/* Make fd non-blocking, as the loop needs (notify53's own sockets are
+ * created so, with SOCK_NONBLOCK). Returns 0 or -1. */
+static int __attribute__((unused))
+fake_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
 
 static void
 fake_drop(struct fake_http *f)
@@ -136,7 +147,7 @@ fake_accept(struct loop_io *io, short rev)
 	if (fd < 0)
 		return;
 	fake_drop(f);
-	net_nonblock(fd);
+	fake_nonblock(fd);
 	f->cfd = fd;
 	f->cio.fd = fd;
 	f->cio.events = POLLIN;
@@ -160,7 +171,7 @@ fake_start(struct fake_http *f)
 	    bind(f->lfd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(f->lfd, 4) < 0 ||
 	    getsockname(f->lfd, (struct sockaddr *)&sin, &len) < 0)
 		return -1;
-	net_nonblock(f->lfd);
+	fake_nonblock(f->lfd);
 	f->port = ntohs(sin.sin_port);
 	f->lio.fd = f->lfd;
 	f->lio.events = POLLIN;

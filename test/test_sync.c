@@ -252,7 +252,7 @@ tcp_accept(struct loop_io *io, short rev)
 	if (fd < 0)
 		return;
 	tcp_drop();
-	net_nonblock(fd);
+	fake_nonblock(fd);
 	pri.cfd = pri.cio.fd = fd;
 	pri.cio.events = POLLIN;
 	pri.cio.cb = tcp_io;
@@ -275,8 +275,8 @@ primary_start(void)
 	    getsockname(pri.tfd, (struct sockaddr *)&sin, &sl) < 0 ||
 	    bind(pri.ufd, (struct sockaddr *)&sin, sizeof sin) < 0)
 		return -1;
-	net_nonblock(pri.tfd);
-	net_nonblock(pri.ufd);
+	fake_nonblock(pri.tfd);
+	fake_nonblock(pri.ufd);
 	net_addr_from_ip(&pri.addr, lo, 4, ntohs(sin.sin_port));
 	pri.tio.fd = pri.tfd;
 	pri.tio.events = POLLIN;

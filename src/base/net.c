@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,16 +266,6 @@ int
 net_addr_equal(const struct net_addr *a, const struct net_addr *b)
 {
 	return net_addr_same_ip(a, b) && net_addr_port(a) == net_addr_port(b);
-}
-
-int
-net_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 /* A non-blocking socket of type connected (TCP: connecting) to a. A UDP

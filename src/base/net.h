@@ -71,9 +71,6 @@ int net_cidr_parse(struct net_addr *a, int *prefix, const char *s);
  * net/prefix from net_cidr_parse? Ports are ignored. */
 int net_cidr_match(const struct net_addr *net, int prefix, const struct net_addr *a);
 
-/* Make fd non-blocking and close-on-exec. Returns 0 or -1. */
-int net_nonblock(int fd);
-
 /* Start a TCP connection to a: returns a non-blocking socket whose
  * connect is in progress (wait for POLLOUT, then net_connect_finish), or -1
  * with errno set. */
