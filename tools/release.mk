@@ -28,10 +28,9 @@ DIST := dist
 # flash leaves for one program. `make size` reports it (met/MISSED).
 SIZE_BUDGET := 307200
 # The ceiling release-check enforces: a guard against unplanned growth while
-# the binaries with temporary credentials, the proxy, the HA pair and the
-# sync records are above the target (README, "Release binaries"). mips64,
-# the largest, is about 363 KB.
-SIZE_CEILING := 393216
+# mips64, with no compressed instruction set, is above the target (README,
+# "Release binaries"); it is about 354 KB.
+SIZE_CEILING := 368640
 
 # The release file of target $(1); the stripped binary it is a copy of, and
 # the script that runs a program of that target under qemu-user on its CPU
