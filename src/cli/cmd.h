@@ -57,11 +57,11 @@ struct cmd_args {
 	int noperands;
 };
 
-/* src/cli/cli_version.c */
-/* Not a command: "notify53: MESSAGE" and a newline on stderr, one write
- * (src/cli/main.c). */
+/* src/cli/main.c. Not a command: "notify53: MESSAGE" and a newline on
+ * stderr, one write. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* src/cli/cli_version.c */
 int cmd_version(const struct cmd_args *a);
 
 /* src/cli/cli_dns.c */

@@ -5,7 +5,6 @@
  * --man`) all read it.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "base/fmt.h"
