@@ -593,41 +593,45 @@ tls_events(const struct tls_conn *t)
 	return ev;
 }
 
-/* A failure of the engine as one line a user can act on. */
+/* A failure of the engine as one line a user can act on: the message of
+ * its code, else of its range (each format takes the host, then a number
+ * it may leave unused). A table, not a switch of err_set calls. */
 static int
 engine_error(struct tls_conn *t, struct err *e)
 {
-	int code = br_ssl_engine_last_error(&t->cc.eng);
+	static const unsigned short codes[] = {
+		BR_ERR_X509_NOT_TRUSTED, BR_ERR_X509_BAD_SERVER_NAME, BR_ERR_X509_EXPIRED,
+		BR_ERR_X509_BAD_SIGNATURE, BR_ERR_X509_NOT_CA, BR_ERR_BAD_CIPHER_SUITE,
+		BR_ERR_UNSUPPORTED_VERSION,
+		/* Ranges, from the highest: the number is the code less the start. */
+		BR_ERR_SEND_FATAL_ALERT, BR_ERR_RECV_FATAL_ALERT, BR_ERR_X509_OK, 0
+	};
+	static const char *const msgs[] = {
+		("TLS: certificate of %s not trusted: its chain does not end at a "
+		    "trusted CA (set ca_file for a private CA)"),
+		"TLS: certificate is not valid for %s",
+		"TLS: certificate of %s expired or not yet valid (is the clock right?)",
+		"TLS: bad signature in the certificate chain of %s",
+		"TLS: certificate chain of %s uses a non-CA certificate as an issuer",
+		"TLS: %s offers no TLS 1.2 ECDHE AES-GCM/ChaCha20 suite",
+		"TLS: %s offers no TLS 1.2 ECDHE AES-GCM/ChaCha20 suite",
+		"TLS: handshake with %s failed (sent alert %d)",
+		"TLS: %s sent alert %d",
+		"TLS: certificate of %s rejected (BearSSL X.509 error %d)",
+		"TLS: connection to %s failed (BearSSL error %d)",
+	};
+	int code = br_ssl_engine_last_error(&t->cc.eng), n = code;
+	size_t i = 0;
 
-	switch (code) {
-	case BR_ERR_X509_NOT_TRUSTED:
-		return err_set(e, "TLS: certificate of %s not trusted: its chain does not end at a "
-		    "trusted CA (set ca_file for a private CA)", t->host);
-	case BR_ERR_X509_BAD_SERVER_NAME:
-		return err_set(e, "TLS: certificate is not valid for %s", t->host);
-	case BR_ERR_X509_EXPIRED:
-		return err_set(e, "TLS: certificate of %s expired or not yet valid (is the clock "
-		    "right?)", t->host);
-	case BR_ERR_X509_BAD_SIGNATURE:
-		return err_set(e, "TLS: bad signature in the certificate chain of %s", t->host);
-	case BR_ERR_X509_NOT_CA:
-		return err_set(e, "TLS: certificate chain of %s uses a non-CA certificate as an "
-		    "issuer", t->host);
-	case BR_ERR_BAD_CIPHER_SUITE:
-	case BR_ERR_UNSUPPORTED_VERSION:
-		return err_set(e, "TLS: %s offers no TLS 1.2 ECDHE AES-GCM/ChaCha20 suite", t->host);
-	default:
-		break;
+	while (i < 7 && codes[i] != code)
+		i++;
+	if (i == 7) {
+		while (code < codes[i])
+			i++;
+		if (i < 9)
+			n -= codes[i];
 	}
-	if (code >= BR_ERR_SEND_FATAL_ALERT)
-		return err_set(e, "TLS: handshake with %s failed (sent alert %d)", t->host,
-		    code - BR_ERR_SEND_FATAL_ALERT);
-	if (code >= BR_ERR_RECV_FATAL_ALERT)
-		return err_set(e, "TLS: %s sent alert %d", t->host, code - BR_ERR_RECV_FATAL_ALERT);
-	if (code >= BR_ERR_X509_OK)
-		return err_set(e, "TLS: certificate of %s rejected (BearSSL X.509 error %d)",
-		    t->host, code);
-	return err_set(e, "TLS: connection to %s failed (BearSSL error %d)", t->host, code);
+	return err_set(e, msgs[i], t->host, n);
 }
 
 int
