@@ -570,23 +570,10 @@ end_line(struct http_parser *p)
 	return header_line(p, l, n);
 }
 
+/* A byte of the head after the line checks of line_byte. */
 static long
 head_byte(struct http_parser *p, unsigned char c)
 {
-	if (p->cr) {
-		p->cr = 0;
-		if (c != '\n')
-			return pfail(p, "CR without LF in the response head");
-		return end_line(p);
-	}
-	if (c == '\r') {
-		p->cr = 1;
-		return 0;
-	}
-	if (c == '\n')
-		return end_line(p);
-	if ((c < 0x20 && c != '\t') || c == 0x7f)
-		return pfail(p, "control character in the response head");
 	if (p->state == P_HEADERS && p->head_len == p->line_start && !p->fold &&
 	    (c == ' ' || c == '\t')) {
 		const char *v;
@@ -613,15 +600,19 @@ head_byte(struct http_parser *p, unsigned char c)
 	return 0;
 }
 
-/* Lines of a chunked body (size lines, trailer lines): bounded, never
- * stored past HTTP_MAX_CHUNK_LINE. Returns 1 when a line ended. */
+/* A byte of a line: of the head, or of a chunked body (the CRLF after a
+ * chunk's data, size lines, trailer lines: bounded, never stored past
+ * HTTP_MAX_CHUNK_LINE). Returns 1 when a line ended, 0 or -1. */
 static long
 line_byte(struct http_parser *p, unsigned char c)
 {
+	int head = p->state <= P_HEADERS;
+
 	if (p->cr) {
 		p->cr = 0;
 		if (c != '\n')
-			return pfail(p, "CR without LF in a chunked body");
+			return pfail(p, "CR without LF in %s", head ? "the response head" :
+			    "a chunked body");
 		return 1;
 	}
 	if (c == '\r') {
@@ -631,7 +622,12 @@ line_byte(struct http_parser *p, unsigned char c)
 	if (c == '\n')
 		return 1;
 	if ((c < 0x20 && c != '\t') || c == 0x7f)
-		return pfail(p, "control character in a chunked body line");
+		return pfail(p, "control character in %s", head ? "the response head" :
+		    "a chunked body line");
+	if (head)
+		return head_byte(p, c);
+	if (p->state == P_CHUNK_CRLF)
+		return pfail(p, "chunk data longer than its size");
 	if (p->state == P_TRAILERS) {
 		if (++p->trailer_len > HTTP_MAX_HEAD)
 			return pfail(p, "trailers longer than %d bytes", HTTP_MAX_HEAD);
@@ -685,6 +681,26 @@ chunk_size(struct http_parser *p)
 	return 0;
 }
 
+/* A line ended, in any state that reads lines. */
+static long
+line_end(struct http_parser *p)
+{
+	switch (p->state) {
+	case P_CHUNK_CRLF:
+		p->state = P_CHUNK_SIZE;
+		return 0;
+	case P_CHUNK_SIZE:
+		return chunk_size(p);
+	case P_TRAILERS:
+		if (p->line_len == 0)
+			return finish(p);
+		p->line_len = 0;
+		return 0;
+	default:
+		return end_line(p);
+	}
+}
+
 long
 http_parser_feed(struct http_parser *p, const void *data, size_t len)
 {
@@ -698,11 +714,6 @@ http_parser_feed(struct http_parser *p, const void *data, size_t len)
 		size_t n;
 
 		switch (p->state) {
-		case P_STATUS:
-		case P_HEADERS:
-			if (head_byte(p, d[i++]) < 0)
-				return HTTP_PARSE_ERROR;
-			break;
 		case P_BODY_LEN:
 		case P_CHUNK_DATA:
 			n = len - i < p->left ? len - i : (size_t)p->left;
@@ -724,31 +735,12 @@ http_parser_feed(struct http_parser *p, const void *data, size_t len)
 				return HTTP_PARSE_ERROR;
 			i = len;
 			break;
-		case P_CHUNK_CRLF:
+		default: /* the lines: status, headers, chunk sizes, CRLFs, trailers */
 			if ((r = line_byte(p, d[i++])) < 0)
 				return HTTP_PARSE_ERROR;
-			if (r == 0 && !p->cr)
-				return pfail(p, "chunk data longer than its size");
-			if (r == 1)
-				p->state = P_CHUNK_SIZE;
-			break;
-		case P_CHUNK_SIZE:
-			if ((r = line_byte(p, d[i++])) < 0)
-				return HTTP_PARSE_ERROR;
-			if (r == 1 && chunk_size(p) < 0)
+			if (r == 1 && line_end(p) < 0)
 				return HTTP_PARSE_ERROR;
 			break;
-		case P_TRAILERS:
-			if ((r = line_byte(p, d[i++])) < 0)
-				return HTTP_PARSE_ERROR;
-			if (r == 1) {
-				if (p->line_len == 0 && finish(p) < 0)
-					return HTTP_PARSE_ERROR;
-				p->line_len = 0;
-			}
-			break;
-		default:
-			return HTTP_PARSE_ERROR;
 		}
 	}
 	return p->state == P_DONE ? (long)i : HTTP_PARSE_MORE;
