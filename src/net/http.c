@@ -128,10 +128,11 @@ url_parse(struct http_url *u, const char *url)
 	u->host_is_ip = v6 || inet_pton(AF_INET, u->host, ip) == 1;
 	if (!u->host_is_ip && !host_name_ok(u->host))
 		return "bad host name";
-	fmt_snprintf(u->hostport, sizeof u->hostport, "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
-	if (u->port != (u->tls ? 443 : 80))
-		fmt_snprintf(u->hostport + strlen(u->hostport), sizeof u->hostport - strlen(u->hostport),
-		    ":%d", u->port);
+	/* The port, then cut off when it is the scheme's default. */
+	fmt_snprintf(u->hostport, sizeof u->hostport, "%s%s%s:%d", v6 ? "[" : "", u->host,
+	    v6 ? "]" : "", u->port);
+	if (u->port == (u->tls ? 443 : 80))
+		u->hostport[hl + 2 * v6] = '\0';
 	return NULL;
 }
 
