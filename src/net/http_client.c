@@ -158,22 +158,29 @@ on_idle_timeout(struct loop_timer *t)
 		close_conn(c);
 }
 
+/* Why the connection to the last address tried failed (errno en), into
+ * msg[ERR_MSG_MAX]. */
+static void
+connect_msg(struct http_client *c, char *msg, int en)
+{
+	char addr[NET_ADDR_STRLEN];
+
+	fmt_snprintf(msg, ERR_MSG_MAX, "connect to %s%.100s (%s): %s", PEER(c),
+	    net_addr_str(&c->addrs[c->addr_next - 1], addr, sizeof addr), strerror(en));
+}
+
 /* Next address, or fail when none is left. */
 static void
 try_connect(struct http_client *c)
 {
-	char msg[ERR_MSG_MAX], addr[NET_ADDR_STRLEN];
-	int fd = -1, e = 0;
+	char msg[ERR_MSG_MAX];
+	int fd = -1;
 
 	msg[0] = '\0';
 	while (c->addr_next < c->naddrs) {
-		const struct net_addr *a = &c->addrs[c->addr_next++];
-
-		if ((fd = net_tcp_connect(a)) >= 0)
+		if ((fd = net_tcp_connect(&c->addrs[c->addr_next++])) >= 0)
 			break;
-		e = errno;
-		fmt_snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
-		    net_addr_str(a, addr, sizeof addr), strerror(e));
+		connect_msg(c, msg, errno);
 	}
 	if (fd < 0) {
 		fail_call(c, HTTP_ERR_CONNECT, msg[0] ? msg : "connect: no address");
@@ -701,16 +708,12 @@ static void
 on_io(struct loop_io *io, short revents)
 {
 	struct http_client *c = LOOP_CONTAINER_OF(io, struct http_client, io);
-	char msg[ERR_MSG_MAX], addr[NET_ADDR_STRLEN];
+	char msg[ERR_MSG_MAX];
 
 	switch (c->state) {
 	case HTTP_CONNECTING:
 		if (net_connect_finish(c->fd) < 0) {
-			int en = errno;
-
-			fmt_snprintf(msg, sizeof msg, "connect to %s%.100s (%s): %s", PEER(c),
-			    net_addr_str(&c->addrs[c->addr_next - 1], addr, sizeof addr),
-			    strerror(en));
+			connect_msg(c, msg, errno);
 			if (c->addr_next < c->naddrs) {
 				next_addr(c);
 				return;
