@@ -45,10 +45,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #define log_err(...) log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
-#define log_debug(...) \
-	do { \
-		if (log_get_level() >= LOG_LEVEL_DEBUG) \
-			log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__); \
-	} while (0)
+/* log_msg drops a line above the level, so the arguments are evaluated
+ * even then: none may have a side effect (none has). */
+#define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 #endif
