@@ -1,6 +1,5 @@
 #include "base/num.h"
 
-#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -205,16 +204,6 @@ num_strtod(const char *s, char **end)
 
 	if (!nd) {
 		v = 0;
-	} else if (FLT_EVAL_METHOD >= 0 && FLT_EVAL_METHOD <= 1 && nd <= 15 && e >= -22 && e <= 22) {
-		/* m < 2^53 and 10^|e| are exact doubles: one correctly
-		 * rounded operation. Not where doubles are computed in a
-		 * wider format (the i386's x87): rounded twice, the result
-		 * can be one unit off. */
-		double t = 1;
-
-		for (int64_t i = e < 0 ? -e : e; i > 0; i--)
-			t *= 10;
-		v = e < 0 ? (double)m / t : (double)m * t;
 	} else if (e + nd - 1 > 308) {
 		v = HUGE_VAL;
 	} else if (e + nd - 1 < -325) {
