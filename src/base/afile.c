@@ -15,15 +15,14 @@ int
 afile_write(const char *path, const void *data, size_t len, unsigned flags, long uid, long gid,
     struct err *e)
 {
-	char tmp[CFG_MAX_STRING + 8];
+	char tmp[CFG_MAX_STRING + 5]; /* a path of at most CFG_MAX_STRING, ".tmp" */
 	const char *what = "write";
 	const char *p = data;
 	size_t off = 0;
 	int fd, saved;
 
-	if (strlen(path) > CFG_MAX_STRING)
+	if ((size_t)fmt_snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
 		return err_set(e, "%.64s...: path too long", path);
-	fmt_snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if (unlink(tmp) < 0 && errno != ENOENT)
 		return err_set(e, "cannot remove the stale %s: %s", tmp, strerror(errno));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
