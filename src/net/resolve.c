@@ -516,13 +516,12 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 	q->timer.cb = on_timer;
 	q->io.cb = on_io;
 	err_clear(&q->err);
-	if (strlen(host) >= sizeof q->host) {
+	if ((size_t)fmt_snprintf(q->host, sizeof q->host, "%s", host) >= sizeof q->host) {
 		fmt_snprintf(q->host, sizeof q->host, "%.32s...", host);
 		err_set(&q->err, "resolve %s: name too long", q->host);
 		deliver_later(q);
 		return;
 	}
-	fmt_snprintf(q->host, sizeof q->host, "%s", host);
 	if (literal(q, host) || localhost(q)) {
 		deliver_later(q);
 		return;

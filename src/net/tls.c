@@ -551,11 +551,10 @@ tls_start(struct tls_conn *t, const struct tls_trust *trust, const char *host, t
 		    "so no certificate can be checked; waiting for NTP");
 		return TLS_CLOCK;
 	}
-	if (strlen(host) >= sizeof t->host)
+	if ((size_t)fmt_snprintf(t->host, sizeof t->host, "%s", host) >= sizeof t->host)
 		return err_set(e, "tls: host name %.64s... too long", host);
 	if (!trust || trust->n == 0)
 		return err_set(e, "tls: no trust anchors");
-	fmt_snprintf(t->host, sizeof t->host, "%s", host);
 	t->resumed = 0;
 	t->eof = 0;
 	profile(t, trust);
