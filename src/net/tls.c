@@ -103,11 +103,14 @@ pem_init(struct pem *p)
 	buf_init(&p->obj, TLS_MAX_CERT);
 }
 
-/* Push len bytes; returns 0 or -1 with e set. */
+/* Push len bytes; returns 0 or -1 with e set. One return: each early
+ * one repeated the restore of every saved register. */
 static int
 pem_push(struct pem *p, struct tls_trust *t, const char *s, size_t len, struct err *e)
 {
-	while (len > 0) {
+	int rc = 0;
+
+	while (rc == 0 && len > 0) {
 		size_t n = br_pem_decoder_push(&p->pc, s, len);
 
 		s += n;
@@ -125,18 +128,19 @@ pem_push(struct pem *p, struct tls_trust *t, const char *s, size_t len, struct e
 				break;
 			p->in_cert = 0;
 			if (p->obj.failed)
-				return err_set(e, "tls: certificate larger than %d bytes", TLS_MAX_CERT);
-			if (tls_trust_add_der(t, (unsigned char *)p->obj.data, p->obj.len, e) < 0)
-				return -1;
-			p->added++;
+				rc = err_set(e, "tls: certificate larger than %d bytes", TLS_MAX_CERT);
+			else if ((rc = tls_trust_add_der(t, (unsigned char *)p->obj.data, p->obj.len,
+			    e)) == 0)
+				p->added++;
 			break;
 		case BR_PEM_ERROR:
-			return err_set(e, "tls: bad PEM data");
+			rc = err_set(e, "tls: bad PEM data");
+			break;
 		default:
 			break;
 		}
 	}
-	return 0;
+	return rc;
 }
 
 static int
