@@ -641,7 +641,11 @@ int
 tls_io(struct tls_conn *t, int fd, struct err *e)
 {
 	br_ssl_engine_context *eng = &t->cc.eng;
+	const char *failed = NULL; /* the socket call that failed, with errno */
+	int rc = 0;
 
+	/* One return: each early one repeated the restore of every saved
+	 * register. */
 	for (;;) {
 		unsigned st = br_ssl_engine_current_state(eng);
 		unsigned char *buf;
@@ -650,9 +654,10 @@ tls_io(struct tls_conn *t, int fd, struct err *e)
 
 		if (st & BR_SSL_CLOSED) {
 			if (br_ssl_engine_last_error(eng) != BR_ERR_OK)
-				return engine_error(t, e);
-			t->eof = 1; /* close_notify */
-			return 0;
+				rc = engine_error(t, e);
+			else
+				t->eof = 1; /* close_notify */
+			break;
 		}
 		if (st & BR_SSL_SENDREC) {
 			buf = br_ssl_engine_sendrec_buf(eng, &len);
@@ -663,8 +668,10 @@ tls_io(struct tls_conn *t, int fd, struct err *e)
 			}
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-				return err_set(e, "TLS: send to %s: %s", t->host, strerror(errno));
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+				failed = "send to";
+				break;
+			}
 			/* Would block: records still pending, wait for POLLOUT. */
 		}
 		if ((st & BR_SSL_RECVREC) && !t->eof) {
@@ -676,15 +683,18 @@ tls_io(struct tls_conn *t, int fd, struct err *e)
 			}
 			if (n == 0) {
 				t->eof = 1;
-				return 0;
+				break;
 			}
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				return err_set(e, "TLS: receive from %s: %s", t->host, strerror(errno));
+				failed = "receive from";
 		}
-		return 0;
+		break;
 	}
+	if (failed)
+		rc = err_set(e, "TLS: %s %s: %s", failed, t->host, strerror(errno));
+	return rc;
 }
 
 int
