@@ -516,30 +516,26 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 	q->timer.cb = on_timer;
 	q->io.cb = on_io;
 	err_clear(&q->err);
+	/* Every answer without a query is delivered at the one end: each
+	 * early return repeated the restore of every saved register. */
 	if ((size_t)fmt_snprintf(q->host, sizeof q->host, "%s", host) >= sizeof q->host) {
 		fmt_snprintf(q->host, sizeof q->host, "%.32s...", host);
 		err_set(&q->err, "resolve %s: name too long", q->host);
-		deliver_later(q);
-		return;
+	} else if (!literal(q, host) && !localhost(q)) {
+		each_line(q->hosts_path, q, hosts_line);
+		if (!q->naddrs && !cache_get(q)) {
+			if (dns_name_parse(q->qname, sizeof q->qname, host, strlen(host),
+			    DNS_NAME_DOT_OPT, NULL, &e) >= 0) {
+				if (each_line(q->resolv_path, q, resolv_line) < 0)
+					log_debug("resolve: cannot read %s: %s", q->resolv_path,
+					    strerror(errno));
+				if (q->nservers == 0)
+					net_addr_parse(&q->servers[q->nservers++], "127.0.0.1", 53);
+				send_queries(q);
+				return;
+			}
+			err_set(&q->err, "resolve %s: not a valid host name", q->host);
+		}
 	}
-	if (literal(q, host) || localhost(q)) {
-		deliver_later(q);
-		return;
-	}
-	each_line(q->hosts_path, q, hosts_line);
-	if (q->naddrs || cache_get(q)) {
-		deliver_later(q);
-		return;
-	}
-	if (dns_name_parse(q->qname, sizeof q->qname, host, strlen(host), DNS_NAME_DOT_OPT, NULL,
-	    &e) < 0) {
-		err_set(&q->err, "resolve %s: not a valid host name", q->host);
-		deliver_later(q);
-		return;
-	}
-	if (each_line(q->resolv_path, q, resolv_line) < 0)
-		log_debug("resolve: cannot read %s: %s", q->resolv_path, strerror(errno));
-	if (q->nservers == 0)
-		net_addr_parse(&q->servers[q->nservers++], "127.0.0.1", 53);
-	send_queries(q);
+	deliver_later(q);
 }
