@@ -502,12 +502,16 @@ head_done(struct http_parser *p)
 static long
 status_line(struct http_parser *p, char *l, size_t n)
 {
+	/* "HTTP/1.1 200 OK" or "HTTP/1.1 200" (RFC 9112 section 4): the
+	 * form, '#' a digit, then a status of 100 to 599. */
+	static const char form[] = "HTTP/1.# ### ";
 	struct http_response *r = &p->resp;
+	size_t i = 0;
 
-	/* "HTTP/1.1 200 OK" or "HTTP/1.1 200" (RFC 9112 section 4). */
-	if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ' ||
-	    l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' ||
-	    l[11] > '9' || (n > 12 && l[12] != ' '))
+	while (i < 13 && (i < n ? (form[i] == '#' ? l[i] >= '0' && l[i] <= '9' : l[i] == form[i]) :
+	    i >= 12))
+		i++;
+	if (i < 13 || l[9] < '1' || l[9] > '5')
 		return pfail(p, "bad status line");
 	r->minor = l[7] - '0';
 	r->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
