@@ -659,16 +659,9 @@ chunk_size(struct http_parser *p)
 	size_t i = 0;
 
 	for (; i < p->line_len; i++) {
-		char c = p->line[i];
-		int v;
+		int v = num_hex((unsigned char)p->line[i]);
 
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
+		if (v < 0)
 			break;
 		if (i == 15)
 			return pfail(p, "chunk size too large");

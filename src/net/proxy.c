@@ -23,9 +23,11 @@ decode(char *out, size_t *len, size_t cap, const char *s, size_t n, int colon)
 		int c = (unsigned char)s[i];
 
 		if (c == '%') {
-			if (i + 2 >= n || num_hex(s[i + 1]) < 0 || num_hex(s[i + 2]) < 0)
+			int hi, lo;
+
+			if (i + 2 >= n || (hi = num_hex(s[i + 1])) < 0 || (lo = num_hex(s[i + 2])) < 0)
 				return -1;
-			c = num_hex(s[i + 1]) * 16 + num_hex(s[i + 2]);
+			c = hi * 16 + lo;
 			i += 2;
 		}
 		if (c < 0x20 || c == 0x7f || (colon && c == ':') || *len >= cap)
