@@ -44,26 +44,28 @@ write_number(struct fmt_stream *f, double d)
 void
 json_write_value(struct fmt_stream *f, const cJSON *v)
 {
-	const cJSON *c;
+	/* The type's bit (cJSON.h: the low byte holds one), tested here
+	 * instead of by a call to a cJSON_Is... function per test. */
+	int type = v->type & 0xFF, obj = type == cJSON_Object;
 
-	if (cJSON_IsString(v)) {
+	if (type == cJSON_String) {
 		json_write_str(f, v->valuestring);
-	} else if (cJSON_IsNumber(v)) {
+	} else if (type == cJSON_Number) {
 		write_number(f, v->valuedouble);
-	} else if (cJSON_IsBool(v)) {
-		fmt_fputs(cJSON_IsTrue(v) ? "true" : "false", f);
-	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
-		fmt_fputc(cJSON_IsArray(v) ? '[' : '{', f);
-		for (c = v->child; c; c = c->next) {
+	} else if (type & (cJSON_True | cJSON_False)) {
+		fmt_fputs(type == cJSON_True ? "true" : "false", f);
+	} else if (type & (cJSON_Array | cJSON_Object)) {
+		fmt_fputc(obj ? '{' : '[', f);
+		for (const cJSON *c = v->child; c; c = c->next) {
 			if (c != v->child)
 				fmt_fputc(',', f);
-			if (cJSON_IsObject(v)) {
+			if (obj) {
 				json_write_str(f, c->string ? c->string : "");
 				fmt_fputc(':', f);
 			}
 			json_write_value(f, c);
 		}
-		fmt_fputc(cJSON_IsArray(v) ? ']' : '}', f);
+		fmt_fputc(obj ? '}' : ']', f);
 	} else {
 		fmt_fputs("null", f);
 	}
