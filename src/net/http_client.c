@@ -512,32 +512,26 @@ drive_tls(struct http_client *c)
 	struct tls_conn *t = c->tls;
 	char buf[4096];
 	struct err e = { 0 };
+	const char *why = e.msg;
 
 	for (;;) {
 		int progress = 0;
 
 		if (tls_io(t, c->fd, &e) < 0) {
-			if (c->state == HTTP_HANDSHAKE) {
-				/* Nothing of the request was sent: a rejected
-				 * certificate never sees it. */
-				tls_forget_session(t);
-				fail_call(c, HTTP_ERR_TLS, e.msg);
-			} else if (c->got_response_bytes) {
+			if (c->state == HTTP_HANDSHAKE)
+				goto handshake_failed;
+			if (c->got_response_bytes)
 				fail_call(c, HTTP_ERR_IO, e.msg);
-			} else {
+			else
 				conn_broken(c, e.msg, c->out_off > 0);
-			}
 			return;
 		}
 		if (c->state == HTTP_HANDSHAKE) {
 			if (!tls_ready(t)) {
-				if (t->eof) {
-					tls_forget_session(t);
-					fail_call(c, HTTP_ERR_TLS, "TLS: connection closed during the "
-					    "handshake");
-					return;
-				}
-				break;
+				if (!t->eof)
+					break;
+				why = "TLS: connection closed during the handshake";
+				goto handshake_failed;
 			}
 			tls_save_session(t);
 			c->resumed += t->resumed;
@@ -582,6 +576,12 @@ drive_tls(struct http_client *c)
 			break;
 	}
 	c->io.events = tls_events(t);
+	return;
+handshake_failed:
+	/* Nothing of the request was sent: a rejected certificate never
+	 * sees it. */
+	tls_forget_session(t);
+	fail_call(c, HTTP_ERR_TLS, why);
 }
 
 static void
