@@ -231,14 +231,10 @@ http_request_head(const struct http_request *r, const char *hostport, char *buf,
 			if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
 				return err_set(e, "http: control character in header %s", h->name);
 	}
-	if (cap)
-		buf[0] = '\0';
-	out_str(&o, r->method);
-	out_str(&o, " ");
-	out_str(&o, r->target);
-	out_str(&o, " HTTP/1.1\r\n");
-	out_header(&o, "Host", hostport);
-	out_header(&o, "User-Agent", "notify53/" NOTIFY53_VERSION);
+	/* The lines every request has, in one call. */
+	o.len = (size_t)fmt_snprintf(buf, cap, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n",
+	    r->method, r->target, hostport, "notify53/" NOTIFY53_VERSION);
+	o.full = o.len >= cap;
 	for (size_t i = 0; i < r->nheaders; i++)
 		out_header(&o, r->headers[i].name, r->headers[i].value);
 	if (r->body_len || !strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
