@@ -301,15 +301,11 @@ void
 http_parser_init(struct http_parser *p, size_t body_max, int head_request)
 {
 	http_parser_free(p);
-	memset(&p->resp, 0, sizeof p->resp);
-	err_clear(&p->err);
-	p->too_large = 0;
+	/* All but the head and line buffers, which need no clearing. */
+	memset(p, 0, offsetof(struct http_parser, head));
 	p->state = P_STATUS;
 	p->no_body = head_request;
-	p->chunked = p->cr = p->fold = 0;
 	buf_init(&p->resp.body, body_max);
-	p->head_len = p->line_start = p->trailer_len = p->line_len = 0;
-	p->left = 0;
 	p->resp.reason = "";
 }
 

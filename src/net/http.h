@@ -113,6 +113,7 @@ struct http_parser {
 	int state, no_body, chunked, cr, fold;
 	size_t head_len, line_start, trailer_len, line_len;
 	uint64_t left;          /* Content-Length or chunk bytes still to come */
+	/* Last: http_parser_init clears all the fields before head. */
 	char head[HTTP_MAX_HEAD];
 	char line[HTTP_MAX_CHUNK_LINE];
 };
