@@ -500,22 +500,18 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 	struct err e = { 0 };
 
 	resolve_cancel(q);
+	/* All from naddrs on, at once: the socket and timer handles are not
+	 * in the loop now (an inactive query holds neither). */
+	memset(&q->naddrs, 0, sizeof *q - offsetof(struct resolve_query, naddrs));
 	q->active = 1;
-	q->delivering = 0;
-	q->naddrs = 0;
-	q->ttl = 0;
 	q->port = port;
 	q->fd = -1;
-	q->nservers = q->server = 0;
-	q->attempt = 0;
-	q->answered[QA] = q->answered[QAAAA] = 0;
 	q->timeout_ms = RESOLVE_TIMEOUT_MS;
 	q->attempts = RESOLVE_ATTEMPTS;
 	q->hosts_path = hosts ? hosts : "/etc/hosts";
 	q->resolv_path = resolv_conf ? resolv_conf : "/etc/resolv.conf";
 	q->timer.cb = on_timer;
 	q->io.cb = on_io;
-	err_clear(&q->err);
 	/* Every answer without a query is delivered at the one end: each
 	 * early return repeated the restore of every saved register. */
 	if ((size_t)fmt_snprintf(q->host, sizeof q->host, "%s", host) >= sizeof q->host) {
