@@ -169,7 +169,7 @@ num_strtod(const char *s, char **end)
 			continue;
 		if (nd < NUM_DIGITS) {
 			dig[nd++] = (unsigned char)d;
-			if (nd <= 19)
+			if (nd <= 18)
 				m = m * 10 + d;
 		} else {
 			/* Dropped: the digits kept count in tens. */
@@ -209,14 +209,15 @@ num_strtod(const char *s, char **end)
 	} else if (e + nd - 1 < -325) {
 		v = 0;
 	} else {
-		/* An estimate from the first 19 digits, a few units in the
+		/* An estimate from the first 18 digits, a few units in the
 		 * last place off; exact comparisons with the halfway points
 		 * then move it to the correctly rounded double (ties to
-		 * even). */
+		 * even). 18 digits are below 2^63: a signed conversion, the
+		 * one the rest of the program links. */
 		struct big d = { 0 };
-		int64_t k = e + nd - (nd < 19 ? nd : 19);
+		int64_t k = e + nd - (nd < 18 ? nd : 18);
 
-		v = (double)m;
+		v = (double)(int64_t)m;
 		for (; k > 22; k -= 22)
 			v *= 1e22;
 		for (; k < -22; k += 22)
