@@ -218,14 +218,11 @@ num_strtod(const char *s, char **end)
 		int64_t k = e + nd - (nd < 18 ? nd : 18);
 
 		v = (double)(int64_t)m;
-		for (; k > 22; k -= 22)
-			v *= 1e22;
-		for (; k < -22; k += 22)
-			v /= 1e22;
-		for (; k > 0; k--)
-			v *= 10;
-		for (; k < 0; k++)
-			v /= 10;
+		/* By 10^22 while more than 22 are left, then by 10. */
+		for (; k > 0; k -= k > 22 ? 22 : 1)
+			v *= k > 22 ? 1e22 : 10;
+		for (; k < 0; k += k < -22 ? 22 : 1)
+			v /= k < -22 ? 1e22 : 10;
 		memcpy(&x, &v, sizeof x);
 		if (sticky) {
 			dig[nd++] = 1;
