@@ -395,15 +395,19 @@ last_is_chunked(const char *v)
 }
 
 /* Content-Length: every value of every such header must be the same
- * decimal number (RFC 9110 section 8.6). */
+ * decimal number (RFC 9110 section 8.6). And *te: the last
+ * Transfer-Encoding, or NULL. */
 static int
-content_length(struct http_parser *p, uint64_t *len)
+content_length(struct http_parser *p, uint64_t *len, const char **te)
 {
 	int found = 0;
 
+	*te = NULL;
 	for (size_t i = 0; i < p->resp.nheaders; i++) {
 		const char *v = p->resp.headers[i].value;
 
+		if (!str_casecmp(p->resp.headers[i].name, "Transfer-Encoding"))
+			*te = v;
 		if (str_casecmp(p->resp.headers[i].name, "Content-Length"))
 			continue;
 		for (;;) {
@@ -438,7 +442,7 @@ head_done(struct http_parser *p)
 {
 	struct http_response *r = &p->resp;
 	const char *conn = http_response_header(r, "Connection");
-	const char *te = NULL;
+	const char *te;
 	uint64_t cl = 0;
 	int has_cl;
 
@@ -456,10 +460,7 @@ head_done(struct http_parser *p)
 		r->keep_alive = 0;
 	else if (conn && list_has(conn, "keep-alive"))
 		r->keep_alive = 1;
-	for (size_t i = 0; i < r->nheaders; i++)
-		if (!str_casecmp(r->headers[i].name, "Transfer-Encoding"))
-			te = r->headers[i].value;
-	if ((has_cl = content_length(p, &cl)) < 0)
+	if ((has_cl = content_length(p, &cl, &te)) < 0)
 		return pfail(p, "bad or conflicting Content-Length");
 	if (p->no_body || r->status == 204 || r->status == 304)
 		return finish(p);
