@@ -163,22 +163,22 @@ prepare(const struct cfg *cfg, struct tsig_key **keys, const struct cfg_zone ***
 	for (int i = 0; i < cfg->ntsig_keys; i++) {
 		const struct cfg_tsig_key *k = &cfg->tsig_keys[i];
 
-		if (tsig_key_init(&(*keys)[i], k->name, k->algorithm, k->secret, e) < 0) {
-			free(*keys);
-			*keys = NULL;
-			return -1;
-		}
+		if (tsig_key_init(&(*keys)[i], k->name, k->algorithm, k->secret, e) < 0)
+			goto fail;
 	}
 	if (cfg->nzones && !(*index = calloc((size_t)cfg->nzones, sizeof **index))) {
-		free(*keys);
-		*keys = NULL;
-		return err_set(e, "notify: out of memory for %d zones", cfg->nzones);
+		err_set(e, "notify: out of memory for %d zones", cfg->nzones);
+		goto fail;
 	}
 	for (int i = 0; i < cfg->nzones; i++)
 		(*index)[i] = &cfg->zones[i];
 	if (cfg->nzones)
 		sort(*index, (size_t)cfg->nzones, sizeof **index, zone_cmp);
 	return 0;
+fail:
+	free(*keys);
+	*keys = NULL;
+	return -1;
 }
 
 /* The entries of the zone named qname (wire form): their number in *cnt
@@ -995,11 +995,8 @@ notify_reload(struct notify *n, const struct cfg *cfg, struct err *e)
 		old[i].io.registered = 0;
 		old[i].io.next = NULL;
 	}
-	if (socks_open(n, cfg, old, nold, socks, &nsocks, e) < 0) {
-		free(keys);
-		free(index);
-		return -1;
-	}
+	if (socks_open(n, cfg, old, nold, socks, &nsocks, e) < 0)
+		goto fail;
 	/* The loop points at n->socks: unregister, then rewrite in place. */
 	for (int i = 0; i < nold; i++)
 		loop_io_del(&n->socks[i].io);
@@ -1018,9 +1015,7 @@ notify_reload(struct notify *n, const struct cfg *cfg, struct err *e)
 		memcpy(n->socks, old, sizeof old);
 		n->nsocks = nold;
 		socks_register(n, e);
-		free(keys);
-		free(index);
-		return -1;
+		goto fail;
 	}
 	socks_close(old, nold);
 	free(n->keys);
@@ -1031,6 +1026,10 @@ notify_reload(struct notify *n, const struct cfg *cfg, struct err *e)
 	n->nindex = (size_t)cfg->nzones;
 	n->cfg = cfg;
 	return 0;
+fail:
+	free(keys);
+	free(index);
+	return -1;
 }
 
 void
