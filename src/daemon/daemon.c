@@ -1138,11 +1138,11 @@ stop(void)
 		gen_free(d->loading);
 		d->loading = NULL;
 	}
-	for (size_t i = 0; i < d->nzones; i++)
+	for (size_t i = 0; i < d->nzones; i++) {
 		if (d->zones[i]->job)
 			say(LOG_LEVEL_INFO, d->zones[i]->label, "job cancelled");
-	for (size_t i = 0; i < d->nzones; i++)
 		zone_destroy(d->zones[i]);
+	}
 	free(d->zones);
 	d->zones = NULL;
 	d->nzones = 0;
