@@ -1205,40 +1205,6 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 
 /* ---- canonical form, SOA --------------------------------------------------------- */
 
-#define F_NAME (-1)
-#define F_STR (-2)
-#define F_REST (-3)
-
-/* Layouts of the rdata with names to lower-case: fixed octets (> 0), a
- * name, a character string, or anything to the end. */
-static const struct {
-	uint16_t type;
-	signed char f[6];
-} canon[] = {
-	{ DNS_TYPE_NS, { F_NAME } },
-	{ DNS_TYPE_MD, { F_NAME } },
-	{ DNS_TYPE_MF, { F_NAME } },
-	{ DNS_TYPE_CNAME, { F_NAME } },
-	{ DNS_TYPE_SOA, { F_NAME, F_NAME, 20 } },
-	{ DNS_TYPE_MB, { F_NAME } },
-	{ DNS_TYPE_MG, { F_NAME } },
-	{ DNS_TYPE_MR, { F_NAME } },
-	{ DNS_TYPE_PTR, { F_NAME } },
-	{ DNS_TYPE_MINFO, { F_NAME, F_NAME } },
-	{ DNS_TYPE_MX, { 2, F_NAME } },
-	{ DNS_TYPE_RP, { F_NAME, F_NAME } },
-	{ DNS_TYPE_AFSDB, { 2, F_NAME } },
-	{ DNS_TYPE_RT, { 2, F_NAME } },
-	{ DNS_TYPE_PX, { 2, F_NAME, F_NAME } },
-	{ DNS_TYPE_NAPTR, { 4, F_STR, F_STR, F_STR, F_NAME } },
-	{ DNS_TYPE_KX, { 2, F_NAME } },
-	{ DNS_TYPE_SRV, { 6, F_NAME } },
-	{ DNS_TYPE_DNAME, { F_NAME } },
-	{ DNS_TYPE_RRSIG, { 18, F_NAME, F_REST } },
-	{ DNS_TYPE_SVCB, { 2, F_NAME, F_REST } },
-	{ DNS_TYPE_HTTPS, { 2, F_NAME, F_REST } },
-};
-
 int
 rr_canonicalize(unsigned type, uint8_t *rdata, size_t len)
 {
@@ -1246,28 +1212,27 @@ rr_canonicalize(unsigned type, uint8_t *rdata, size_t len)
 	size_t names[2];
 	unsigned nn = 0;
 	uint8_t tmp[DNS_NAME_MAX];
-	size_t t = 0;
+	/* The types with names in their rdata (RFC 4034 section 6.2). */
+	const struct dns_rdata_layout *l = dns_rdata_layout(type);
 
-	while (t < sizeof canon / sizeof canon[0] && canon[t].type != type)
-		t++;
-	if (t == sizeof canon / sizeof canon[0])
+	if (!l)
 		return 0;
 	dns_cursor_init(&c, rdata, len, NULL);
 	c.nocomp = 1;
-	for (int i = 0; i < 6 && canon[t].f[i] && !c.fail; i++) {
-		switch (canon[t].f[i]) {
-		case F_NAME:
+	for (int i = 0; i < 6 && l->f[i] && !c.fail; i++) {
+		switch (l->f[i]) {
+		case DNS_RD_NAME:
 			names[nn++] = c.pos;
 			dns_get_name(&c, tmp);
 			break;
-		case F_STR:
+		case DNS_RD_STR:
 			dns_get_span(&c, dns_get8(&c));
 			break;
-		case F_REST:
+		case DNS_RD_REST:
 			c.pos = len;
 			break;
 		default:
-			dns_get_span(&c, (size_t)canon[t].f[i]);
+			dns_get_span(&c, (size_t)l->f[i]);
 			break;
 		}
 	}
