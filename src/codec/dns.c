@@ -691,22 +691,6 @@ label_offsets(const uint8_t *name, uint8_t off[DNS_NAME_MAX / 2])
 }
 
 int
-dns_name_equal(const uint8_t *a, const uint8_t *b)
-{
-	for (;;) {
-		if (*a != *b)
-			return 0;
-		if (*a == 0)
-			return 1;
-		for (size_t i = 1; i <= *a; i++)
-			if (lower(a[i]) != lower(b[i]))
-				return 0;
-		a += 1 + *a;
-		b += 1 + *b;
-	}
-}
-
-int
 dns_name_cmp(const uint8_t *a, const uint8_t *b)
 {
 	uint8_t oa[DNS_NAME_MAX / 2], ob[DNS_NAME_MAX / 2];
@@ -723,6 +707,14 @@ dns_name_cmp(const uint8_t *a, const uint8_t *b)
 			return (int)la[0] - (int)lb[0];
 	}
 	return (int)na - (int)nb;
+}
+
+/* Names equal in canonical order are equal ignoring case: one comparison
+ * for both. */
+int
+dns_name_equal(const uint8_t *a, const uint8_t *b)
+{
+	return dns_name_cmp(a, b) == 0;
 }
 
 int
