@@ -744,10 +744,8 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* A \DDD (decimal) or \ooo (octal) escape at s (after the backslash), with
- * at least 3 characters left; -1 when it is not one. */
-static int
-number_escape(const char *s, unsigned base)
+int
+dns_number_escape(const char *s, unsigned base)
 {
 	unsigned v = 0;
 
@@ -796,7 +794,7 @@ dns_name_parse(uint8_t *out, size_t cap, const char *s, size_t n, unsigned flags
 			if (i == n)
 				return name_err(e, s, n, "ends with a backslash");
 			if (is_digit(s[i])) {
-				int v = n - i >= 3 ? number_escape(s + i,
+				int v = n - i >= 3 ? dns_number_escape(s + i,
 				    flags & DNS_NAME_OCTAL ? 8 : 10) : -1;
 
 				if (v < 0)

@@ -316,6 +316,11 @@ size_t dns_name_len(const uint8_t *name);
 /* Labels, not counting the root ("." has 0, "www.example.com." has 3). */
 unsigned dns_name_labels(const uint8_t *name);
 
+/* The value of a \DDD (base 10) or \ooo (base 8) escape at s (after the
+ * backslash), with at least 3 characters left: its 3 digits, at most 255;
+ * -1 when it is not one. */
+int dns_number_escape(const char *s, unsigned base);
+
 /* ASCII lower-casing in place (RFC 4343: only A-Z are folded). */
 void dns_name_lower(uint8_t *name);
 

@@ -661,13 +661,13 @@ unescape(struct in *in, const char *s, size_t n, uint8_t *out, size_t cap)
 				return err_set(&in->err, "text ends with a backslash");
 			b = (unsigned char)s[i];
 			if (b >= '0' && b <= '9') {
-				if (n - i < 3 || s[i] > '3' || s[i + 1] < '0' || s[i + 1] > '7' ||
-				    s[i + 2] < '0' || s[i + 2] > '7')
+				int v = n - i < 3 ? -1 : dns_number_escape(s + i, 8);
+
+				if (v < 0)
 					return err_set(&in->err, "bad escape \"\\%.*s\": a backslash and a "
 					    "digit must be an octal \\ooo from \\000 to \\377",
 					    (int)(n - i < 3 ? n - i : 3), s + i);
-				b = (unsigned)(s[i] - '0') << 6 | (unsigned)(s[i + 1] - '0') << 3 |
-				    (unsigned)(s[i + 2] - '0');
+				b = (unsigned)v;
 				i += 2;
 			}
 		}
@@ -783,48 +783,19 @@ get_hex_rest(struct in *in, struct dns_writer *w, const char *what)
 		err_set(&in->err, "%s missing", what);
 }
 
-/* Dotted-quad IPv4 address, each part 0-255 without leading zeros. */
-static int
-parse_ipv4(const char *s, size_t n, uint8_t *out)
-{
-	size_t i = 0;
-
-	for (int part = 0; part < 4; part++) {
-		size_t start = i;
-		long long v;
-
-		while (i < n && s[i] != '.')
-			i++;
-		v = decimal(s + start, i - start, 255);
-		if (v < 0 || (i - start > 1 && s[start] == '0'))
-			return -1;
-		out[part] = (uint8_t)v;
-		if (part < 3) {
-			if (i == n)
-				return -1;
-			i++;
-		}
-	}
-	return i == n ? 0 : -1;
-}
-
-static int
-parse_ipv6(const char *s, size_t n, uint8_t *out)
-{
-	char tmp[64];
-
-	if (n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	return inet_pton(AF_INET6, tmp, out) == 1 ? 0 : -1;
-}
-
-/* An IPv4 (width 4) or IPv6 (width 16) address; -1 when s[0..n) is not one. */
+/* An IPv4 (width 4) or IPv6 (width 16) address; -1 when s[0..n) is not one.
+ * inet_pton takes an IPv4 address as four dotted parts 0-255 without
+ * leading zeros (as musl and glibc do), nothing else. */
 static int
 parse_ip(const char *s, size_t n, uint8_t *out, size_t width)
 {
-	return width == 4 ? parse_ipv4(s, n, out) : parse_ipv6(s, n, out);
+	char tmp[64];
+
+	if (n >= sizeof tmp || memchr(s, '\0', n))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(width == 4 ? AF_INET : AF_INET6, tmp, out) == 1 ? 0 : -1;
 }
 
 static void
