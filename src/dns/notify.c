@@ -247,10 +247,8 @@ common_key(const struct cfg_zone *const *zones, size_t n)
 static const struct tsig_key *
 zone_key(const struct notify *n, const struct cfg_tsig_key *k)
 {
-	for (size_t i = 0; i < n->nkeys; i++)
-		if (k == &n->cfg->tsig_keys[i])
-			return &n->keys[i];
-	/* A zone from find_zone may point at an equal key elsewhere. */
+	/* By name, which the file's keys have each their own of (cfg.c): a
+	 * zone from find_zone may point at an equal key elsewhere. */
 	for (size_t i = 0; i < n->nkeys; i++)
 		if (!strcmp(k->name, n->cfg->tsig_keys[i].name))
 			return &n->keys[i];
@@ -273,12 +271,11 @@ peer_verify(const struct notify *n, struct tsig_ctx *t, const uint8_t *msg, size
 
 		if (!net_addr_same_ip(&p->addr, from))
 			continue;
-		for (size_t k = 0; k < n->nkeys; k++)
-			if (p->tsig == &n->cfg->tsig_keys[k]) {
-				err_clear(e);
-				rc = tsig_verify_request(t, &n->keys[k], 1, msg, len, now_s, NULL, e);
-				break;
-			}
+		/* A peer's key is one of the file's (required, cfg.c), parsed
+		 * at the same index in n->keys. */
+		err_clear(e);
+		rc = tsig_verify_request(t, &n->keys[p->tsig - n->cfg->tsig_keys], 1, msg, len, now_s,
+		    NULL, e);
 		if (rc == TSIG_OK)
 			*peer = p;
 	}
