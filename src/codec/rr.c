@@ -761,11 +761,7 @@ get_hex_rest(struct in *in, struct dns_writer *w, const char *what)
 
 		if (is_blank(ch))
 			continue;
-		if (ch >= '0' && ch <= '9')
-			v = ch - '0';
-		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
-			v = (ch | 0x20) - 'a' + 10;
-		else {
+		if ((v = num_hex(ch)) < 0) {
 			err_set(&in->err, "%s: \"%c\" is not a hex digit", what, ch);
 			return;
 		}
