@@ -200,11 +200,6 @@ gen_put(struct gen *g)
 		gen_free(g);
 }
 
-struct gen_entry {
-	const struct cfg_zone *cz;
-	int aws;
-};
-
 /* Entries by name, then (one name for several hosted zones: a public and a
  * private one in the account, or one entry per view of the primary) by
  * hosted zone ID and kind, which tell entries of one name apart (cfg.c
@@ -227,7 +222,7 @@ entry_same(const struct cfg_zone *x, const struct cfg_zone *y)
 static int
 entry_cmp(const void *a, const void *b)
 {
-	return entry_same(((const struct gen_entry *)a)->cz, ((const struct gen_entry *)b)->cz);
+	return entry_same(*(const struct cfg_zone *const *)a, *(const struct cfg_zone *const *)b);
 }
 
 /* g->index: the file's zones and the account's, by name. Returns 0, or -1
@@ -236,26 +231,20 @@ static int
 gen_index(struct gen *g)
 {
 	size_t n = (size_t)g->cfg.nzones + g->naws, k = 0;
-	struct gen_entry *v = calloc(n + 1, sizeof *v);
+	/* An account zone is one of g->aws[]: its address tells. */
+	uintptr_t aws = (uintptr_t)g->aws, aws_end = aws + g->naws * sizeof *g->aws;
 
 	g->index = calloc(n + 1, sizeof *g->index);
 	g->from_aws = calloc(n + 1, 1);
-	if (!v || !g->index || !g->from_aws) {
-		free(v);
+	if (!g->index || !g->from_aws)
 		return -1;
-	}
 	for (int i = 0; i < g->cfg.nzones; i++)
-		v[k++].cz = &g->cfg.zones[i];
-	for (size_t i = 0; i < g->naws; i++) {
-		v[k].aws = 1;
-		v[k++].cz = &g->aws[i];
-	}
-	sort(v, n, sizeof *v, entry_cmp);
-	for (k = 0; k < n; k++) {
-		g->index[k] = v[k].cz;
-		g->from_aws[k] = (unsigned char)v[k].aws;
-	}
-	free(v);
+		g->index[k++] = &g->cfg.zones[i];
+	for (size_t i = 0; i < g->naws; i++)
+		g->index[k++] = &g->aws[i];
+	sort(g->index, n, sizeof *g->index, entry_cmp);
+	for (k = 0; k < n; k++)
+		g->from_aws[k] = (uintptr_t)g->index[k] - aws < aws_end - aws;
 	g->nindex = n;
 	return 0;
 }
