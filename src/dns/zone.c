@@ -692,13 +692,9 @@ zone_diff(const struct zone *a, const struct zone *b, struct zone_changes *c)
 static long
 find_rec(const struct zone *z, const uint8_t *a, uint32_t r)
 {
-	long s = find_set(z, a, r);
-	size_t lo, hi;
+	size_t lo = 0, hi = z->nrr;
 
-	if (s < 0)
-		return -1;
-	lo = z->sets[s].first;
-	hi = lo + z->sets[s].count;
+	/* The records are in canonical order, each once (group). */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = rec_cmp(z->arena, z->idx[mid], a, r, 1);
