@@ -1195,6 +1195,7 @@ daemon_main(const struct daemon_opts *o)
 	struct proc_user u;
 	struct notify_handler h = { .on_notify = on_notify, .find_zone = find_zone,
 		.on_peer = on_peer };
+	static const unsigned char sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1 };
 	struct err e = { 0 };
 	int rc = 1;
 
@@ -1217,27 +1218,24 @@ daemon_main(const struct daemon_opts *o)
 	/* Everything that blocks or needs root, before the loop: names of
 	 * the account, the pidfile, port 53, the credentials; then root is
 	 * given up for good (proc.h). */
+	/* On a failure, out removes the pidfile only if it is this process's
+	 * (proc_pidfile_remove), and r53_free takes the zeroed client too. */
 	if (((o->pidfile || g->cfg.pidfile) &&
 	    !(d->pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile)) &&
 	    err_set(&e, "out of memory")) ||
 	    proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
-	    (d->pidfile && proc_pidfile_write(d->pidfile, &u, &e) < 0)) {
-		say(LOG_LEVEL_ERR, NULL, "%s", e.msg);
-		gen_free(g);
-		free(d->pidfile);
-		return rc;
-	}
-	if (notify_init(&d->notify, &g->cfg, &h, &e) < 0 || (d->notify_inited = 1,
+	    (d->pidfile && proc_pidfile_write(d->pidfile, &u, &e) < 0) ||
+	    notify_init(&d->notify, &g->cfg, &h, &e) < 0 || (d->notify_inited = 1,
 	    notify_bind(&d->notify, &e) < 0) || r53_init(&d->r53, &g->cfg.aws, &e) < 0 ||
 	    proc_drop_privileges(&u, &e) < 0) {
 		say(LOG_LEVEL_ERR, NULL, "%s", e.msg);
 		goto out;
 	}
-	if (loop_signal(SIGHUP, on_signal) < 0 || loop_signal(SIGTERM, on_signal) < 0 ||
-	    loop_signal(SIGINT, on_signal) < 0 || loop_signal(SIGUSR1, on_signal) < 0) {
-		say(LOG_LEVEL_ERR, NULL, "cannot set up signal handling");
-		goto out;
-	}
+	for (size_t i = 0; i < sizeof sigs; i++)
+		if (loop_signal(sigs[i], on_signal) < 0) {
+			say(LOG_LEVEL_ERR, NULL, "cannot set up signal handling");
+			goto out;
+		}
 	gen_load(g);
 	g = NULL;
 	loop_run();
