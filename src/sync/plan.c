@@ -437,32 +437,34 @@ apex_ns_note(struct ctx *c)
 static void
 skip_desired(struct ctx *c, enum filt f, const uint8_t *name, unsigned type, int on_r53)
 {
+	enum plan_level lv = PLAN_WARN;
+	const char *fmt; /* the note, its one argument the zone's name */
+
 	switch (f) {
 	case F_APEX_NS:
 		apex_ns_note(c);
-		break;
+		return;
 	case F_DNSSEC:
 	case F_UNSUPPORTED:
 		count_type(c->p, f, type);
-		break;
+		return;
 	case F_IGNORED:
 		if (on_r53)
-			break;
-		c->p->nskipped++;
-		note_set(c->p, PLAN_INFO, name, type, "matched by an ignore rule, left alone");
+			return;
+		lv = PLAN_INFO;
+		fmt = "matched by an ignore rule, left alone";
 		break;
 	case F_OUTSIDE:
-		c->p->nskipped++;
-		note_set(c->p, PLAN_WARN, name, type,
-		    "the primary's zone has a name outside %s, not synced", c->o->zone->name);
+		fmt = "the primary's zone has a name outside %s, not synced";
 		break;
 	case F_SUB_SOA:
-		c->p->nskipped++;
-		note_set(c->p, PLAN_WARN, name, DNS_TYPE_SOA, "an SOA below the apex is not synced");
+		fmt = "an SOA below the apex is not synced";
 		break;
 	default:
-		break;
+		return;
 	}
+	c->p->nskipped++;
+	note_set(c->p, lv, name, type, fmt, c->o->zone->name);
 }
 
 /* ---- Route 53 side sets left alone --------------------------------------------- */
@@ -1223,7 +1225,10 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 		struct r53list_set s;
 		struct err why = { 0 };
 		uint8_t wire[DNS_NAME_MAX];
-		int what = -1, r;
+		int what = SP_UNSUPPORTED, r;
+		enum plan_level lv = PLAN_WARN;
+		/* The note, with at most one argument (arg). */
+		const char *fmt = "a type notify53 does not manage, left alone", *arg = NULL;
 
 		cls[i] = L_SKIP;
 		r53list_get(l, i, &s, c->vals);
@@ -1236,11 +1241,13 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 		dns_name_lower(wire);
 		if (s.flags & R53LIST_ROUTING) {
 			what = SP_ROUTING;
-			note_set(p, PLAN_INFO, wire, s.type, "routing-policy record set (SetIdentifier "
-			    "\"%s\") left alone", s.set_identifier ? s.set_identifier : "");
+			lv = PLAN_INFO;
+			fmt = "routing-policy record set (SetIdentifier \"%s\") left alone";
+			arg = s.set_identifier ? s.set_identifier : "";
 		} else if (s.flags & R53LIST_ALIAS) {
 			what = SP_ALIAS;
-			note_set(p, PLAN_INFO, wire, s.type, "alias record set left alone");
+			lv = PLAN_INFO;
+			fmt = "alias record set left alone";
 		} else {
 			switch (filter(c, wire, s.type)) {
 			case F_KEEP:
@@ -1253,8 +1260,8 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 				if (r < 0)
 					return -1;
 				what = SP_BAD;
-				note_set(p, PLAN_WARN, wire, s.type, "Route 53's value does not parse (%s): "
-				    "the set is replaced", why.msg);
+				fmt = "Route 53's value does not parse (%s): the set is replaced";
+				arg = why.msg;
 				break;
 			case F_SOA:
 				if (*soa >= 0) {
@@ -1268,26 +1275,29 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 				continue;
 			case F_APEX_NS:
 				what = SP_APEX_NS;
+				fmt = NULL;
 				apex_ns_note(c);
 				break;
 			case F_IGNORED:
 				what = SP_IGNORED;
-				note_set(p, PLAN_INFO, wire, s.type, "matched by an ignore rule, left alone");
+				lv = PLAN_INFO;
+				fmt = "matched by an ignore rule, left alone";
 				break;
 			case F_OUTSIDE:
-				p->nskipped++;
-				note_set(p, PLAN_WARN, wire, s.type, "Route 53 lists a name outside %s, "
-				    "left alone", c->o->zone->name);
-				continue;
+				what = -1;
+				fmt = "Route 53 lists a name outside %s, left alone";
+				arg = c->o->zone->name;
+				break;
 			default: /* DNSSEC, unsupported, an SOA below the apex */
-				what = SP_UNSUPPORTED;
-				note_set(p, PLAN_WARN, wire, s.type, "a type notify53 does not manage, "
-				    "left alone");
 				break;
 			}
 		}
+		if (fmt)
+			note_set(p, lv, wire, s.type, fmt, arg);
 		if (what != SP_BAD && what != SP_APEX_NS)
 			p->nskipped++;
+		if (what < 0)
+			continue;
 		if (special_add(c, wire, s.type, (uint32_t)i, what) < 0)
 			return -1;
 		cls[i] = L_SPECIAL;
