@@ -620,6 +620,7 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 {
 	size_t n = strlen(v);
 	uint64_t d;
+	const char *must = NULL; /* what a bad value must be */
 
 	if (!strcmp(key, "role_arn")) {
 		/* arn:PARTITION:iam::ACCOUNT:role/NAME, 20-2048 characters. */
@@ -630,30 +631,26 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 	} else if (!strcmp(key, "credential_source")) {
 		if (strcmp(v, "Environment") && strcmp(v, "Ec2InstanceMetadata") &&
 		    strcmp(v, "EcsContainer"))
-			return err_set(e, "credential_source must be Environment, "
-			    "Ec2InstanceMetadata or EcsContainer");
+			must = "Environment, Ec2InstanceMetadata or EcsContainer";
 	} else if (!strcmp(key, "external_id")) {
 		if (n < 2 || n > 1224 || !sts_chars(v, ":/"))
-			return err_set(e, "external_id must be 2 to 1224 characters of letters, "
-			    "digits and _+=,.@:/-");
+			must = "2 to 1224 characters of letters, digits and _+=,.@:/-";
 	} else if (!strcmp(key, "role_session_name")) {
 		if (n < 2 || n > 64 || !sts_chars(v, ""))
-			return err_set(e, "role_session_name must be 2 to 64 characters of "
-			    "letters, digits and _+=,.@-");
+			must = "2 to 64 characters of letters, digits and _+=,.@-";
 	} else if (!strcmp(key, "duration_seconds")) {
 		if (num_parse(v, 43200, &d) < 0 || d < 900)
-			return err_set(e, "duration_seconds must be a whole number from 900 "
-			    "to 43200");
+			must = "a whole number from 900 to 43200";
 	} else if (!strcmp(key, "sts_regional_endpoints")) {
 		if (strcmp(v, "regional") && strcmp(v, "legacy"))
-			return err_set(e, "sts_regional_endpoints must be regional or legacy");
+			must = "regional or legacy";
 	} else if (!strcmp(key, "source_profile")) {
 		if (!n || n > 127)
-			return err_set(e, "source_profile must be a profile name of 1 to 127 "
-			    "characters");
+			must = "a profile name of 1 to 127 characters";
 	}
-	return 0;
+	return must ? err_set(e, "%s must be %s", key, must) : 0;
 }
+
 static int
 rd_aws_rate(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
