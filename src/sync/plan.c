@@ -755,26 +755,27 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	long ol;
 	struct item *it;
 
+	enum plan_level lv = PLAN_WARN;
+	const char *fmt; /* the note when the SOA is left alone */
+
 	if (r53 && !(p->soa_value = keep(p, r53, strlen(r53) + 1)))
 		return -1;
 	if (!c->o->zone->sync_soa) {
-		p->nskipped++;
-		note(p, PLAN_INFO, "SOA not synced (sync_soa is false)");
-		return 0;
+		lv = PLAN_INFO;
+		fmt = "SOA not synced (sync_soa is false)";
+		goto skip;
 	}
 	if (i < 0)
 		return 0; /* no SOA in the primary's zone: the safety check refuses */
 	if (!r53) {
-		p->nskipped++;
-		note(p, PLAN_WARN, "SOA left alone: Route 53's SOA is not known");
-		return 0;
+		fmt = "SOA left alone: Route 53's SOA is not known";
+		goto skip;
 	}
 	zone_set_get(z, (size_t)i, &s);
 	if ((ol = rr_from_r53(DNS_TYPE_SOA, r53, strlen(r53), rd, sizeof rd, &why)) < 0 ||
 	    rr_soa_parse(&soa, rd, (size_t)ol, &why) < 0) {
-		p->nskipped++;
-		note(p, PLAN_WARN, "SOA left alone: Route 53's value does not parse: %s", why.msg);
-		return 0;
+		fmt = "SOA left alone: Route 53's value does not parse: %s";
+		goto skip;
 	}
 	{
 		size_t dl;
@@ -806,6 +807,10 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	it->nv = 1;
 	it->chars = (uint32_t)n;
 	p->soa_value = text;
+	return 0;
+skip:
+	p->nskipped++;
+	note(p, lv, fmt, why.msg);
 	return 0;
 }
 
@@ -1408,21 +1413,20 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 	}
 	c->managed++;
 	sp = c->nsp && j < 0 ? special_find(c, s.name, s.type) : NULL;
-	if (sp && sp->what != SP_BAD) {
-		p->nconflicts++;
-		note_set(p, PLAN_WARN, s.name, s.type, "conflict: Route 53 holds %s here, left "
-		    "alone; the primary's set is not synced", special_what(sp));
-		return 0;
-	}
 	if (c->nsp) {
-		const struct special *x = cname_conflict(c, s.name, s.type);
+		/* A set Route 53 keeps in the way: at (name, type), or one a
+		 * CNAME cannot share the name with (only that note names its
+		 * type: "%.0s" takes it in the other). */
+		const struct special *x = sp && sp->what != SP_BAD ? sp :
+		    cname_conflict(c, s.name, s.type);
 		char xt[RR_TYPE_NAME_MAX];
 
 		if (x) {
 			p->nconflicts++;
-			note_set(p, PLAN_WARN, s.name, s.type, "conflict: Route 53 holds %s of type %s "
-			    "here, which a CNAME cannot share; not synced", special_what(x),
-			    rr_type_name(x->type, xt));
+			note_set(p, PLAN_WARN, s.name, s.type, x == sp ? "conflict: Route 53 holds %s "
+			    "here, left alone; the primary's set is not synced%.0s" :
+			    "conflict: Route 53 holds %s of type %s here, which a CNAME cannot share; "
+			    "not synced", special_what(x), rr_type_name(x->type, xt));
 			return 0;
 		}
 	}
