@@ -597,22 +597,16 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 	return it;
 }
 
-/* Keep the set the UPDATE it replaces: TTL, values from v on (n of them,
- * chars). Returns 0, or -1 on no memory (p->err). */
+/* Keep o, the set the UPDATE it replaces. Returns 0, or -1 on no memory
+ * (p->err). */
 static int
-set_old(struct plan *p, struct item *it, uint32_t ttl, size_t v, size_t n, size_t chars)
+set_old(struct plan *p, struct item *it, const struct old *o)
 {
-	struct old *o;
-
 	if (p->nolds >= MAX_OLDS)
 		return err_set(&p->err, "more than %u updates in one plan", MAX_OLDS);
 	if (buf_grow(&p->olds, &p->olds_cap, p->nolds, 1, sizeof *o) < 0)
 		return oom(p);
-	o = (struct old *)p->olds + p->nolds++;
-	o->ttl = ttl;
-	o->v = (uint32_t)v;
-	o->n = (uint16_t)n;
-	o->chars = (uint32_t)chars;
+	((struct old *)p->olds)[p->nolds++] = *o;
 	it->old = (unsigned)p->nolds;
 	return 0;
 }
@@ -627,13 +621,15 @@ old_of(const struct plan *p, const struct item *it)
 }
 
 /* Push the values of set i of z, rendered, to vpool (or, p NULL, only
- * count them): their count in *nv and characters in *chars. -1 when one
- * is malformed (why) or on no memory (p->err). */
+ * count them): the first's place, their count and characters in *o. -1
+ * when one is malformed (why) or on no memory (p->err). */
 static int
 zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsigned type,
-    size_t *nv, size_t *chars, struct err *why)
+    struct old *o, struct err *why)
 {
-	*nv = *chars = 0;
+	o->v = p ? (uint32_t)p->nvpool : 0;
+	o->n = 0;
+	o->chars = 0;
 	if (count > PLAN_MAX_SET_VALUES) {
 		err_set(why, "%zu values, Route 53 holds at most %d in one record set", count,
 		    PLAN_MAX_SET_VALUES);
@@ -658,54 +654,56 @@ zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsign
 			    PLAN_MAX_VALUE_CHARS);
 			return -1;
 		}
-		*chars += n;
-		(*nv)++;
+		o->chars += (uint32_t)n;
+		o->n++;
 	}
 	return 0;
 }
 
-/* Push the values of listed set idx verbatim. */
+/* Push the values of listed set idx verbatim: the set in *o. */
 static int
-list_values(struct ctx *c, size_t idx, size_t *nv, size_t *chars, uint32_t *ttl)
+list_values(struct ctx *c, size_t idx, struct old *o)
 {
 	struct r53list_set s;
 
 	r53list_get(c->l, idx, &s, c->vals);
-	*nv = *chars = 0;
-	*ttl = s.ttl;
+	o->ttl = s.ttl;
+	o->v = (uint32_t)c->p->nvpool;
+	o->n = 0;
+	o->chars = 0;
 	for (int k = 0; k < s.nvalues; k++) {
 		if (vpush(c->p, s.values[k]) < 0)
 			return -1;
-		*chars += strlen(s.values[k]);
-		(*nv)++;
+		o->chars += (uint32_t)strlen(s.values[k]);
+		o->n++;
 	}
 	return 0;
 }
 
-/* CREATE or UPDATE set i of the primary's zone z. With an UPDATE, the old
- * values are already on vpool from ov on (nov of them, ochars). Returns 0,
- * or -1 on no memory; a malformed set is an error note. */
+/* CREATE set i of the primary's zone z, or UPDATE it (old: the set it
+ * replaces, its values already on vpool). Returns 0, or -1 on no memory;
+ * a malformed set is an error note. */
 static int
 put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set *s,
-    enum plan_kind k, size_t ov, size_t nov, size_t ochars, uint32_t old_ttl)
+    const struct old *old)
 {
 	struct plan *p = c->p;
 	struct err why = { 0 };
 	struct item *it;
-	size_t nv, chars;
+	struct old new;
 
 	/* One zone for all: the primary's (plan_full) or the next one
 	 * (plan_incremental). */
 	p->src = z;
-	if (!(it = item_new(c, s->name, "", s->type, k == PLAN_CREATE && !c->upsert_new ?
-	    R53_CREATE : R53_UPSERT, k, s->ttl)))
+	if (!(it = item_new(c, s->name, "", s->type, !old && !c->upsert_new ? R53_CREATE :
+	    R53_UPSERT, old ? PLAN_UPDATE : PLAN_CREATE, s->ttl)))
 		return -1;
 	it->name = NULL;
 	it->lazy = 1;
 	it->v = (uint32_t)i;
-	if (k == PLAN_UPDATE && set_old(p, it, old_ttl, ov, nov, ochars) < 0)
+	if (old && set_old(p, it, old) < 0)
 		return -1;
-	if (zone_values(NULL, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
+	if (zone_values(NULL, z, i, s->count, s->type, &new, &why) < 0) {
 		/* Left out, but kept in the items: Route 53 keeps the old
 		 * set of an UPDATE (hold_back). */
 		it->nv = 0;
@@ -715,23 +713,23 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 		note_set(p, PLAN_ERROR, s->name, s->type, "not synced: %s", why.msg);
 		return 0;
 	}
-	it->nv = (uint16_t)nv;
-	it->chars = (uint32_t)chars;
+	it->nv = new.n;
+	it->chars = new.chars;
 	return 0;
 }
 
-/* DELETE a set with the values on vpool from v (nv, chars). */
+/* DELETE set o (its TTL and values on vpool). */
 static int
-put_delete(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, uint32_t ttl,
-    size_t v, size_t nv, size_t chars)
+put_delete(struct ctx *c, const uint8_t *wire, const char *name, unsigned type,
+    const struct old *o)
 {
-	struct item *it = item_new(c, wire, name, type, R53_DELETE, PLAN_DELETE, ttl);
+	struct item *it = item_new(c, wire, name, type, R53_DELETE, PLAN_DELETE, o->ttl);
 
 	if (!it)
 		return -1;
-	it->v = (uint32_t)v;
-	it->nv = (uint16_t)nv;
-	it->chars = (uint32_t)chars;
+	it->v = o->v;
+	it->nv = o->n;
+	it->chars = o->chars;
 	return 0;
 }
 
@@ -754,6 +752,7 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	const char *text;
 	long ol;
 	struct item *it;
+	struct old o;
 
 	enum plan_level lv = PLAN_WARN;
 	const char *fmt; /* the note when the SOA is left alone */
@@ -799,7 +798,11 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	if (!(it = item_new(c, c->apex, old_name, DNS_TYPE_SOA, R53_UPSERT, PLAN_UPDATE, s.ttl)))
 		return -1;
 	it->soa = 1;
-	if (set_old(p, it, r53_ttl, p->nvpool, 1, strlen(r53)) < 0 || vpush(p, r53) < 0)
+	o.ttl = r53_ttl;
+	o.v = (uint32_t)p->nvpool;
+	o.n = 1;
+	o.chars = (uint32_t)strlen(r53);
+	if (set_old(p, it, &o) < 0 || vpush(p, r53) < 0)
 		return -1;
 	it->v = (uint32_t)p->nvpool;
 	if (vpush(p, text) < 0)
@@ -845,19 +848,18 @@ oversize(struct ctx *c)
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = (struct item *)p->items + i, *del;
 		struct old o;
+		int once; /* an UPSERT that fits once but not twice */
 
 		if (fits(c->o, item_records(it), item_chars(it)))
 			continue;
-		if (it->kind == PLAN_CREATE && it->action == R53_UPSERT &&
-		    fits(c->o, it->nv, it->chars)) {
-			/* A new set UPSERTed (plan_incremental) that fits
-			 * once but not twice. */
+		once = it->action == R53_UPSERT && fits(c->o, it->nv, it->chars);
+		if (once && it->kind == PLAN_CREATE) {
+			/* A new set UPSERTed (plan_incremental). */
 			it->action = R53_CREATE;
 			continue;
 		}
 		o = old_of(p, it);
-		if (it->action == R53_UPSERT && fits(c->o, o.n, o.chars) &&
-		    fits(c->o, it->nv, it->chars)) {
+		if (once && fits(c->o, o.n, o.chars)) {
 			if (!(del = item_new(c, it->wname, it->name, it->type, R53_DELETE,
 			    PLAN_UPDATE, o.ttl)))
 				return -1;
@@ -1396,8 +1398,8 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 	struct zone_set s;
 	const struct special *sp;
 	enum filt f;
-	size_t ov = p->nvpool, nov, ochars;
-	uint32_t old_ttl, idx;
+	struct old o;
+	uint32_t idx;
 
 	zone_set_get(d, i, &s);
 	f = filter(c, s.name, s.type);
@@ -1441,10 +1443,10 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 		((struct special *)sp)->used = 1;
 		idx = sp->idx;
 	} else
-		return put_desired(c, d, i, &s, PLAN_CREATE, 0, 0, 0, 0);
-	if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
+		return put_desired(c, d, i, &s, NULL);
+	if (list_values(c, idx, &o) < 0)
 		return -1;
-	return put_desired(c, d, i, &s, PLAN_UPDATE, ov, nov, ochars, old_ttl);
+	return put_desired(c, d, i, &s, &o);
 }
 
 /* DELETE listed set idx exactly as Route 53 listed it. */
@@ -1452,13 +1454,12 @@ static int
 delete_listed(struct ctx *c, const uint8_t *wire, uint32_t idx)
 {
 	struct r53list_set s;
-	size_t v = c->p->nvpool, nv, chars;
-	uint32_t ttl;
+	struct old o;
 
-	if (list_values(c, idx, &nv, &chars, &ttl) < 0)
+	if (list_values(c, idx, &o) < 0)
 		return -1;
 	r53list_get(c->l, idx, &s, c->vals);
-	return put_delete(c, wire, s.name, s.type, ttl, v, nv, chars);
+	return put_delete(c, wire, s.name, s.type, &o);
 }
 
 int
@@ -1574,28 +1575,29 @@ incremental(struct ctx *c, const struct zone *prev, long pi, const struct zone *
 	struct plan *p = c->p;
 	struct zone_set ps, ns;
 	struct err why = { 0 };
-	size_t v = p->nvpool, nv, chars;
+	struct old o;
 
 	if (ni >= 0)
 		zone_set_get(next, (size_t)ni, &ns);
 	if (pi < 0)
-		return ni < 0 ? 0 : put_desired(c, next, (size_t)ni, &ns, PLAN_CREATE, 0, 0, 0, 0);
+		return ni < 0 ? 0 : put_desired(c, next, (size_t)ni, &ns, NULL);
 	if (ni >= 0 && zone_set_equal(prev, (size_t)pi, next, (size_t)ni))
 		return 0;
 	zone_set_get(prev, (size_t)pi, &ps);
-	if (zone_values(p, prev, (size_t)pi, ps.count, type, &nv, &chars, &why) < 0) {
+	o.ttl = ps.ttl;
+	if (zone_values(p, prev, (size_t)pi, ps.count, type, &o, &why) < 0) {
 		if (p->err.set)
 			return -1;
 		/* Malformed: never pushed, so Route 53 does not hold it. */
-		p->nvpool = v;
+		p->nvpool = o.v;
 		if (ni >= 0)
-			return put_desired(c, next, (size_t)ni, &ns, PLAN_CREATE, 0, 0, 0, 0);
+			return put_desired(c, next, (size_t)ni, &ns, NULL);
 		note_set(p, PLAN_INFO, name, type, "was not synced (%s), nothing to delete", why.msg);
 		return 0;
 	}
 	if (ni >= 0)
-		return put_desired(c, next, (size_t)ni, &ns, PLAN_UPDATE, v, nv, chars, ps.ttl);
-	return put_delete(c, name, NULL, type, ps.ttl, v, nv, chars);
+		return put_desired(c, next, (size_t)ni, &ns, &o);
+	return put_delete(c, name, NULL, type, &o);
 }
 
 int
