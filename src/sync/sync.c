@@ -917,25 +917,6 @@ read_record(struct sync_job *j)
 	}
 }
 
-/* The transfer brought the whole zone: desired, compared with prev when
- * there is one (a primary that answers IXFR with the whole zone, or
- * serves AXFR only), as an IXFR's changes. Returns 0, or -1 (failed).
- * Out of line: inlined, the comparison's loops made transferred keep
- * more registers on each of its many ways out (mips64 112 bytes). */
-static __attribute__((noinline)) int
-got_full(struct sync_job *j)
-{
-	j->desired = j->xfr.zone;
-	j->xfr.zone = NULL;
-	j->xfer = SYNC_XFER_AXFR;
-	j->incremental = j->prev && !j->full;
-	if (j->incremental && zone_diff(j->prev, j->desired, &j->changes) < 0) {
-		fail(j, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
 static void
 transferred(struct xfr *x)
 {
@@ -985,8 +966,16 @@ transferred(struct xfr *x)
 	j->xfer_bytes += x->bytes;
 	switch (x->outcome) {
 	case XFR_GOT_FULL:
-		if (got_full(j) < 0)
+		j->desired = x->zone;
+		x->zone = NULL;
+		j->xfer = SYNC_XFER_AXFR;
+		/* A primary that answers IXFR with the whole zone (or serves
+		 * AXFR only): compared with prev, as an IXFR's changes. */
+		j->incremental = j->prev && !j->full;
+		if (j->incremental && zone_diff(j->prev, j->desired, &j->changes) < 0) {
+			fail(j, "out of memory");
 			return;
+		}
 		break;
 	case XFR_GOT_DELTA: {
 		int rc = apply_delta(j);
