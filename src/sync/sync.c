@@ -241,15 +241,24 @@ op_job(struct r53_op *op)
 	return j;
 }
 
+/* first, then "; " and each of the job's operation's messages after the
+ * first, into msg[ERR_MSG_MAX]. */
+static void
+join_messages(const struct sync_job *j, const char *first, char *msg)
+{
+	size_t n = (size_t)fmt_snprintf(msg, ERR_MSG_MAX, "%s", first);
+
+	for (size_t i = 1; i < j->op.nmessages && n < ERR_MSG_MAX; i++)
+		n += (size_t)fmt_snprintf(msg + n, ERR_MSG_MAX - n, "; %s", j->op.messages[i]);
+}
+
 /* An operation's failure as one line, with Route 53's further messages. */
 static void
 fail_op(struct sync_job *j, const char *what)
 {
 	char msg[ERR_MSG_MAX];
-	size_t n = (size_t)fmt_snprintf(msg, sizeof msg, "%s", j->op.err.msg);
 
-	for (size_t i = 1; i < j->op.nmessages && n < sizeof msg; i++)
-		n += (size_t)fmt_snprintf(msg + n, sizeof msg - n, "; %s", j->op.messages[i]);
+	join_messages(j, j->op.err.msg, msg);
 	r53_op_free(&j->op);
 	fail(j, "%s: %s", what, msg);
 }
@@ -325,14 +334,8 @@ static int
 refuse_range(struct sync_job *j, size_t first, size_t n)
 {
 	char msg[ERR_MSG_MAX], name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
-	size_t len = 0;
 
-	msg[0] = '\0';
-	for (size_t i = 0; i < j->op.nmessages && len < sizeof msg; i++)
-		len += (size_t)fmt_snprintf(msg + len, sizeof msg - len, "%s%s", i ? "; " : "",
-		    j->op.messages[i]);
-	if (!j->op.nmessages)
-		fmt_snprintf(msg, sizeof msg, "%s", j->op.err.msg);
+	join_messages(j, j->op.nmessages ? j->op.messages[0] : j->op.err.msg, msg);
 	if (buf_grow(&j->refused, &j->refused_cap, j->nrefused, n, sizeof *j->refused) < 0)
 		return -1;
 	for (size_t i = first; i < first + n; i++) {
