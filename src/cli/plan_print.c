@@ -7,17 +7,7 @@
 #include "base/sort.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
-
-const char *
-plan_print_name(const char *name, char *buf, size_t cap)
-{
-	uint8_t wire[DNS_NAME_MAX];
-
-	if (dns_name_from_r53(wire, sizeof wire, name, NULL) < 0 ||
-	    dns_name_to_text(wire, buf, cap) < 0)
-		fmt_snprintf(buf, cap, "%s", name);
-	return buf;
-}
+#include "sync/sync.h"
 
 /* The values: in text after lead with " | " between, in JSON as the
  * member ,"lead":[...]. */
@@ -105,7 +95,7 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		if (in->hidden)
 			continue;
 		type = rr_type_name(ch->set.type, tn);
-		plan_print_name(ch->set.name, name, sizeof name);
+		sync_name_text(ch->set.name, name, sizeof name);
 		if (json) {
 			json_zone(f, zone, hosted_zone, private_zone);
 			fmt_fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);

@@ -85,6 +85,17 @@ sync_zone_text(const char *name, const char *zone_id, enum cfg_zone_kind kind, c
 }
 
 const char *
+sync_name_text(const char *name, char *buf, size_t cap)
+{
+	uint8_t wire[DNS_NAME_MAX];
+
+	if (dns_name_from_r53(wire, sizeof wire, name, NULL) < 0 ||
+	    dns_name_to_text(wire, buf, cap) < 0)
+		fmt_snprintf(buf, cap, "%s", name);
+	return buf;
+}
+
+const char *
 sync_job_zone(const struct sync_job *j, char *buf, size_t cap)
 {
 	return sync_zone_text(j->zone->name, j->zone_id, j->zone_id[0] ? (j->zone_private ?
@@ -341,18 +352,15 @@ refuse_range(struct sync_job *j, size_t first, size_t n)
 	for (size_t i = first; i < first + n; i++) {
 		struct r53_change ch, *c = &ch;
 		struct plan_info in;
-		uint8_t w[DNS_NAME_MAX];
 		char line[DNS_NAME_TEXT_MAX + RR_TYPE_NAME_MAX + 16 + ERR_MSG_MAX];
 
 		if (plan_change(&j->plan, i, &ch, &in) < 0)
 			return -1;
 		if (in.hidden)
 			continue;
-		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
-		    dns_name_to_text(w, name, sizeof name) < 0)
-			fmt_snprintf(name, sizeof name, "%s", c->set.name);
 		/* Room for all of it: the action is at most "DELETE". */
-		fmt_snprintf(line, sizeof line, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+		fmt_snprintf(line, sizeof line, "%s %s (%s): %s",
+		    sync_name_text(c->set.name, name, sizeof name), rr_type_name(c->set.type, tn),
 		    r53_action_name(c->action), msg);
 		/* Not logged here: the caller reports refused[] (one line per
 		 * set, not two). */
