@@ -658,14 +658,13 @@ use_zone(struct sync_job *j, struct r53_op *op, size_t i)
 	have_zone(j);
 }
 
-/* Is the Route 53 name r53 the zone's name? */
+/* Is the Route 53 name r53 the zone's name (j->xfr.name, since begin)? */
 static int
 same_zone(const struct sync_job *j, const char *r53)
 {
-	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX];
+	uint8_t a[DNS_NAME_MAX];
 
-	return dns_name_from_r53(a, sizeof a, r53, NULL) >= 0 &&
-	    dns_name_from_text(b, sizeof b, j->zone->name, NULL, NULL) >= 0 && dns_name_equal(a, b);
+	return dns_name_from_r53(a, sizeof a, r53, NULL) >= 0 && dns_name_equal(a, j->xfr.name);
 }
 
 static void
