@@ -368,13 +368,12 @@ tally_notes(struct plan *p)
 		char tn[RR_TYPE_NAME_MAX];
 		const char *type = rr_type_name(t[i].type, tn);
 
-		if (t[i].filt == F_DNSSEC)
-			note(p, PLAN_INFO, "%s: %zu record set%s of the signed primary not synced "
-			    "(Route 53 signs zones itself)", type, t[i].count,
-			    t[i].count == 1 ? "" : "s");
-		else
-			note(p, PLAN_WARN, "%s: %zu record set%s not synced: Route 53 cannot hold "
-			    "this type", type, t[i].count, t[i].count == 1 ? "" : "s");
+		int dnssec = t[i].filt == F_DNSSEC;
+
+		note(p, dnssec ? PLAN_INFO : PLAN_WARN, dnssec ? "%s: %zu record set%s of the signed "
+		    "primary not synced (Route 53 signs zones itself)" : "%s: %zu record set%s not "
+		    "synced: Route 53 cannot hold this type", type, t[i].count,
+		    t[i].count == 1 ? "" : "s");
 	}
 }
 
