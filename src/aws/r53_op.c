@@ -497,6 +497,18 @@ push_zone(struct r53_op *op, const struct xml_node *hz, struct err *e)
 	return 0;
 }
 
+/* Parse body into d and check that its root is a's answer. Returns 0, or
+ * -1 with e set (d is freed by the caller either way). */
+static int
+answer_doc(struct xml_doc *d, char *body, size_t len, enum r53_api a, struct err *e)
+{
+	if (xml_parse(d, body, len) < 0)
+		return err_set(e, "%s", d->err.msg);
+	if (!is_answer(d->root->name, a))
+		return err_set(e, "unexpected answer <%s>", d->root->name);
+	return 0;
+}
+
 int
 r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated,
 	char next[3][DNS_NAME_TEXT_MAX], struct err *e)
@@ -512,14 +524,8 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 	*truncated = 0;
 	for (int i = 0; i < 3; i++)
 		next[i][0] = '\0';
-	if (xml_parse(&d, body, len) < 0) {
-		err_set(&le, "%s", d.err.msg);
+	if (answer_doc(&d, body, len, R53_API_LIST_RESOURCE_RECORD_SETS, &le) < 0)
 		goto out;
-	}
-	if (!is_answer(d.root->name, R53_API_LIST_RESOURCE_RECORD_SETS)) {
-		err_set(&le, "unexpected answer <%s>", d.root->name);
-		goto out;
-	}
 	set = xml_path(d.root, "ResourceRecordSets/ResourceRecordSet");
 	for (; set; set = xml_next(set)) {
 		struct r53list_set s;
@@ -861,11 +867,14 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 	const char *s;
 	int more = 0, rc = -1;
 
-	if (op->kind == R53_LIST_SETS) {
+	if (op->kind == R53_LIST_SETS || op->kind == R53_GET_SOA) {
 		char next[3][DNS_NAME_TEXT_MAX];
 
 		if (r53_parse_sets_page(body, len, op->list, &more, next, e) < 0)
 			return -1;
+		/* GET_SOA asks for one set: its first page is all it wants. */
+		if (op->kind == R53_GET_SOA)
+			return 0;
 		if (more) {
 			memcpy(pg->cur, next, sizeof next);
 			pg->have = 1;
@@ -875,19 +884,8 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 		}
 		return more;
 	}
-	if (op->kind == R53_GET_SOA) {
-		char next[3][DNS_NAME_TEXT_MAX];
-
-		return r53_parse_sets_page(body, len, op->list, &more, next, e) < 0 ? -1 : 0;
-	}
-	if (xml_parse(&d, body, len) < 0) {
-		err_set(e, "%s", d.err.msg);
+	if (answer_doc(&d, body, len, r53_kind_api(op->kind), e) < 0)
 		goto out;
-	}
-	if (!is_answer(d.root->name, r53_kind_api(op->kind))) {
-		err_set(e, "unexpected answer <%s>", d.root->name);
-		goto out;
-	}
 	switch (op->kind) {
 	case R53_LIST_ZONES:
 	case R53_FIND_ZONE:
