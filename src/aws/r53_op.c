@@ -298,13 +298,10 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 	int rc = 0;
 
 	r53_op_clear_messages(op);
-	op->code[0] = '\0';
 	if (xml_parse(&d, body, len) < 0 || !d.root) {
-		xml_free(&d);
-		fmt_snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
-		return code_status("", http_status);
-	}
-	if (!strcmp(d.root->name, "ErrorResponse")) {
+		/* Not XML: the code is "HTTP <status>", as for an answer
+		 * without one. */
+	} else if (!strcmp(d.root->name, "ErrorResponse")) {
 		/* moto's Route 53 wraps auth errors in <Errors>. */
 		struct xml_node *er = xml_child(d.root, "Error") ? xml_child(d.root, "Error") :
 		    xml_path(d.root, "Errors/Error");
@@ -328,8 +325,9 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 		if (rc == 0 && (msg = xml_text(d.root, "Message")))
 			rc = add_message(op, msg, strlen(msg));
 	}
-	fmt_snprintf(op->code, sizeof op->code, "%s", code && *code ? code : "");
-	if (!op->code[0])
+	if (code && *code)
+		fmt_snprintf(op->code, sizeof op->code, "%s", code);
+	else
 		fmt_snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
 	xml_free(&d);
 	if (rc < 0)
