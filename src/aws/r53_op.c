@@ -18,6 +18,9 @@
  * ListHostedZones and ListResourceRecordSets: MaxItems). */
 #define R53_ZONES_MAXITEMS "100"
 #define R53_SETS_MAXITEMS "300"
+/* R53_FIND_MAXITEMS (config.h, a plain number) as the text of the query. */
+#define R53_TEXT_(n) #n
+#define R53_TEXT(n) R53_TEXT_(n)
 
 /* Paging state of a running LIST_ZONES, FIND_ZONE or LIST_SETS. */
 struct r53_page {
@@ -801,7 +804,6 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 	const struct r53_page *pg = op->page;
 	/* The path: "/2013-04-01/" base id tail. */
 	const char *base = "hostedzone/", *id = op->zone_id, *tail = "";
-	char num[16];
 	int rc = 0;
 
 	*method = "GET";
@@ -822,9 +824,8 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 		    pg->have ? pg->cur[0] : pg->r53name);
 		if (rc == 0 && pg->have && pg->cur[1][0])
 			rc = sigv4_query_add(query, qcap, "hostedzoneid", pg->cur[1]);
-		fmt_snprintf(num, sizeof num, "%d", R53_FIND_MAXITEMS);
 		if (rc == 0)
-			rc = sigv4_query_add(query, qcap, "maxitems", num);
+			rc = sigv4_query_add(query, qcap, "maxitems", R53_TEXT(R53_FIND_MAXITEMS));
 		break;
 	case R53_GET_ZONE:
 		break;
