@@ -329,9 +329,8 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	rc = r53_op_request(op, &method, r->path, sizeof r->path, r->query, sizeof r->query);
 	if (rc < 0 || fmt_snprintf(r->target, sizeof r->target, "%s%s%s", r->path,
 	    r->query[0] ? "?" : "", r->query) >= (int)sizeof r->target) {
-		finish(op, R53_ERR_INVALID_INPUT, "%s: request too long",
-		    r53_api_name(r53_kind_api(op->kind)));
-		return -1;
+		err_set(&e, "request too long");
+		goto fail;
 	}
 	r->sh[nsh].name = "Host";
 	r->sh[nsh++].value = r->http.url.hostport;
@@ -346,11 +345,8 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	sr.nheaders = nsh;
 	sr.body = op->body ? op->body : "";
 	sr.body_len = op->body ? op->body_len : 0;
-	if (sigv4_sign(&r->signer, sc, t + r->skew, &sr, &r->sig, &e) < 0) {
-		finish(op, R53_ERR_INVALID_INPUT, "%s: %s", r53_api_name(r53_kind_api(op->kind)),
-		    e.msg);
-		return -1;
-	}
+	if (sigv4_sign(&r->signer, sc, t + r->skew, &sr, &r->sig, &e) < 0)
+		goto fail;
 	memset(&r->call, 0, sizeof r->call);
 	req->method = method;
 	req->target = r->target;
@@ -368,6 +364,9 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	log_debug("route53: %s %s", method, r->target);
 	http_client_send(&r->http, &r->call);
 	return 0;
+fail:
+	finish(op, R53_ERR_INVALID_INPUT, "%s: %s", r53_api_name(r53_kind_api(op->kind)), e.msg);
+	return -1;
 }
 
 static void
@@ -576,20 +575,25 @@ on_http_done(struct http_call *call)
 	if (cls == R53_RETRY_UNKNOWN) {
 		finish(op, R53_ERR_UNKNOWN_OUTCOME, "%s: the answer was lost after the request was "
 		    "sent (%s): the change may have been applied", what, call->err.msg);
-	} else if (call->error != HTTP_OK) {
-		finish(op, R53_ERR_TRANSPORT, "%s: %s%s", what, call->err.msg,
-		    op->requests > 1 ? " (retries exhausted)" : "");
 	} else {
-		if (cls == R53_RETRY_THROTTLE)
-			st = R53_ERR_THROTTLED;
+		/* A transport error (st R53_ERR_TRANSPORT, msg NULL): its
+		 * message; else the code, the first message and how many
+		 * more. */
+		const char *code = op->code;
+		int exhausted = cls == R53_RETRY_THROTTLE || cls == R53_RETRY_TRANSIENT;
 		char more[48] = "";
 
-		if (op->nmessages > 1)
-			fmt_snprintf(more, sizeof more, " (and %zu more)", op->nmessages - 1);
-		finish(op, st, "%s: %s%s%s%s%s", what, op->code, msg ? ": " : "", msg ? msg : "",
-		    more,
-		    cls == R53_RETRY_THROTTLE || cls == R53_RETRY_TRANSIENT ?
-		    " (retries exhausted)" : "");
+		if (call->error != HTTP_OK) {
+			code = call->err.msg;
+			exhausted = op->requests > 1;
+		} else {
+			if (cls == R53_RETRY_THROTTLE)
+				st = R53_ERR_THROTTLED;
+			if (op->nmessages > 1)
+				fmt_snprintf(more, sizeof more, " (and %zu more)", op->nmessages - 1);
+		}
+		finish(op, st, "%s: %s%s%s%s%s", what, code, msg ? ": " : "", msg ? msg : "", more,
+		    exhausted ? " (retries exhausted)" : "");
 	}
 	pump(r);
 }
