@@ -1321,20 +1321,17 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		free(p);
 		if (rc < 0)
 			return -1;
-		log_debug("AWS credentials: %s", c->where);
-		return 0;
-	}
-	if ((rc = resolve(c, e)) < 0)
+		rc = 2;
+	} else if ((rc = resolve(c, e)) < 0) {
 		return -1;
-	if (rc == 1) {
+	}
+	if (rc == 0)
+		return choose_dynamic(c, e);
+	if (rc == 1)
 		log_debug("AWS credentials: key %s from %s", c->cur.access_key, c->where);
-		return 0;
-	}
-	if (rc == 2) {
+	else
 		log_debug("AWS credentials: %s", c->where);
-		return 0;
-	}
-	return choose_dynamic(c, e);
+	return 0;
 }
 
 /* ---- fetching (ECS, IMDS) ------------------------------------------------------ */
