@@ -175,7 +175,7 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 	    str_find(message, "Signature not yet current"))))
 		return R53_RETRY_SKEW;
 	if (status == 500 || status == 502 || status == 503 || status == 504 ||
-	    !strcmp(code, "RequestTimeout") || !strcmp(code, "RequestTimeoutException"))
+	    code_in(code, "RequestTimeout\0RequestTimeoutException\0"))
 		return R53_RETRY_TRANSIENT;
 	return R53_RETRY_NO;
 }
