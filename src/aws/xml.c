@@ -503,23 +503,23 @@ puts_(struct xml_writer *w, const char *s)
 static void
 put_escaped(struct xml_writer *w, const char *s)
 {
+	/* The characters written as references, and their references. A
+	 * reader turns a CR into LF (XML 1.0 section 2.11); a character
+	 * reference keeps it. */
+	static const char special[] = "&<>\"'\r";
+	static const char *const refs[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;",
+		"&#13;" };
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		const char *sp = strchr(special, c); /* c is not NUL */
 
-		switch (c) {
-		case '&': puts_(w, "&amp;"); break;
-		case '<': puts_(w, "&lt;"); break;
-		case '>': puts_(w, "&gt;"); break;
-		case '"': puts_(w, "&quot;"); break;
-		case '\'': puts_(w, "&apos;"); break;
-		/* A reader turns a CR into LF (XML 1.0 section 2.11); a
-		 * character reference keeps it. */
-		case '\r': puts_(w, "&#13;"); break;
-		default:
-			if (c < 0x20 && c != '\t' && c != '\n') {
-				err_set(&w->err, "xml: control character 0x%02x in text", c);
-				return;
-			}
+		if (sp) {
+			puts_(w, refs[sp - special]);
+		} else if (c < 0x20 && c != '\t' && c != '\n') {
+			err_set(&w->err, "xml: control character 0x%02x in text", c);
+			return;
+		} else {
 			put(w, s, 1);
 		}
 	}
