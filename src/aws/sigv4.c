@@ -569,13 +569,22 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	char list[SIGV4_AUTH_MAX];
 	int n;
 
+	/* Errors go through fail: (err_set, then return -1) rather than
+	 * "return err_set(...)": as tail calls, each of them restored this
+	 * big frame's saved registers on a path of its own. */
 	memset(sig, 0, sizeof *sig);
-	if (!c->access_key || !*c->access_key || !c->secret || !*c->secret)
-		return err_set(e, "sigv4: no credentials");
-	if (strlen(c->secret) > SIGV4_MAX_SECRET)
-		return err_set(e, "sigv4: secret key longer than %d characters", SIGV4_MAX_SECRET);
-	if (sigv4_amz_date(now, sig->amz_date) < 0)
-		return err_set(e, "sigv4: time %lld out of range", (long long)now);
+	if (!c->access_key || !*c->access_key || !c->secret || !*c->secret) {
+		err_set(e, "sigv4: no credentials");
+		goto fail;
+	}
+	if (strlen(c->secret) > SIGV4_MAX_SECRET) {
+		err_set(e, "sigv4: secret key longer than %d characters", SIGV4_MAX_SECRET);
+		goto fail;
+	}
+	if (sigv4_amz_date(now, sig->amz_date) < 0) {
+		err_set(e, "sigv4: time %lld out of range", (long long)now);
+		goto fail;
+	}
 	memcpy(date, sig->amz_date, 8);
 	date[8] = '\0';
 	fmt_snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, s->region, s->service);
@@ -587,8 +596,10 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	hex(hx, h, sizeof h);
 	n = fmt_snprintf(sig->string_to_sign, sizeof sig->string_to_sign,
 	    "AWS4-HMAC-SHA256\n%s\n%s\n%s", sig->amz_date, scope, hx);
-	if (n < 0 || (size_t)n >= sizeof sig->string_to_sign)
-		return err_set(e, "sigv4: string to sign too long");
+	if (n < 0 || (size_t)n >= sizeof sig->string_to_sign) {
+		err_set(e, "sigv4: string to sign too long");
+		goto fail;
+	}
 
 	signing_key(s, c->secret, date);
 	hmac(h, s->key, 32, sig->string_to_sign, (size_t)n);
@@ -601,18 +612,20 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	n = fmt_snprintf(sig->authorization, sizeof sig->authorization,
 	    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s",
 	    c->access_key, scope, list, hx);
-	if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization)
-		return err_set(e, "sigv4: Authorization header longer than %d bytes",
-		    SIGV4_AUTH_MAX - 1);
+	if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization) {
+		err_set(e, "sigv4: Authorization header longer than %d bytes", SIGV4_AUTH_MAX - 1);
+		goto fail;
+	}
 	sig->headers[0].name = "X-Amz-Date";
 	sig->headers[0].value = sig->amz_date;
 	sig->nheaders = 1;
 	if (c->token && *c->token) {
 		size_t tn = strlen(c->token);
 
-		if (tn >= sizeof sig->token)
-			return err_set(e, "sigv4: session token longer than %d bytes",
-			    SIGV4_MAX_TOKEN - 1);
+		if (tn >= sizeof sig->token) {
+			err_set(e, "sigv4: session token longer than %d bytes", SIGV4_MAX_TOKEN - 1);
+			goto fail;
+		}
 		memcpy(sig->token, c->token, tn + 1);
 		sig->headers[1].name = "X-Amz-Security-Token";
 		sig->headers[1].value = sig->token;
@@ -621,4 +634,6 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	sig->headers[sig->nheaders].name = "Authorization";
 	sig->headers[sig->nheaders++].value = sig->authorization;
 	return 0;
+fail:
+	return -1;
 }
