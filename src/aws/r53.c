@@ -118,10 +118,12 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	/* Over plain HTTP the key ID, every signed request (replayable for
 	 * minutes) and a session token travel in clear: only for a test
 	 * endpoint, and said so. */
-	if (!r->http.url.tls && !aws->allow_http)
-		return err_set(e, "the Route 53 endpoint %s is plain HTTP: AWS credentials would be "
+	if (!r->http.url.tls && !aws->allow_http) {
+		err_set(e, "the Route 53 endpoint %s is plain HTTP: AWS credentials would be "
 		    "sent in clear; use https://, or set \"allow_http\": true in \"aws\" (for a "
 		    "test endpoint only)", endpoint);
+		return -1;
+	}
 	if (!r->http.url.tls)
 		log_warn("route53: the endpoint %s is plain HTTP (allow_http): AWS credentials and "
 		    "changes are sent in clear", endpoint);
@@ -393,9 +395,10 @@ again:
 		break;
 	}
 	if (!op) {
-		if (earliest != INT64_MAX)
-			loop_timer_at(&r->wake, earliest);
-		return;
+		if (earliest == INT64_MAX)
+			return;
+		wait = earliest - now; /* now is still loop_now() */
+		goto arm;
 	}
 	if (!op->started) {
 		unlink_op(r, op);
@@ -413,8 +416,8 @@ again:
 			log_warn("route53: the clock is not set (before this binary was built): "
 			    "waiting for it before any AWS request");
 		r->clock_logged = 1;
-		loop_timer_in(&r->wake, R53_CLOCK_POLL_MS);
-		return;
+		wait = R53_CLOCK_POLL_MS;
+		goto arm;
 	}
 	if (r->clock_logged) {
 		log_info("route53: the clock is set now");
@@ -428,13 +431,16 @@ again:
 		fail_all_creds(r);
 		goto again;
 	}
-	if ((wait = r53_bucket_take(&r->bucket, now)) > 0) {
-		loop_timer_in(&r->wake, wait);
-		return;
-	}
+	if ((wait = r53_bucket_take(&r->bucket, now)) > 0)
+		goto arm;
 	unlink_op(r, op);
 	if (send_request(r, op, sc, t) < 0)
 		goto again;
+	return;
+arm:
+	/* The one place that waits: the first op ready, the clock, the
+	 * bucket. */
+	loop_timer_in(&r->wake, wait);
 }
 
 /* Requeue op for another request at loop time when. */
