@@ -256,14 +256,18 @@ start_tag(struct px *p)
 	int empty;
 
 	p->r++;
-	if (p->r >= p->len || !name_start((unsigned char)p->b[p->r]))
-		return fail(p, "bad element name");
+	if (p->r >= p->len || !name_start((unsigned char)p->b[p->r])) {
+		fail(p, "bad element name");
+		return -1;
+	}
 	name = p->b + p->r;
 	while (p->r < p->len && name_char((unsigned char)p->b[p->r]))
 		p->r++;
 	end = p->r;
-	if (p->used == p->count)
-		return fail(p, "too many elements");
+	if (p->used == p->count) {
+		fail(p, "too many elements");
+		return -1;
+	}
 	n = &p->nodes[p->used++];
 	n->name = name;
 	n->text = "";
@@ -285,8 +289,10 @@ start_tag(struct px *p)
 	}
 	if (empty)
 		return 0;
-	if (p->depth == XML_MAX_DEPTH)
-		return fail(p, "elements nested too deep");
+	if (p->depth == XML_MAX_DEPTH) {
+		fail(p, "elements nested too deep");
+		return -1;
+	}
 	p->st[p->depth].node = n;
 	p->st[p->depth].last_child = NULL;
 	p->st[p->depth].text = p->b + p->r;
@@ -384,16 +390,26 @@ xml_parse(struct xml_doc *d, char *buf, size_t len)
 	p.b = buf;
 	p.len = len;
 	p.d = d;
-	if (memchr(buf, '\0', len))
-		return err_set(&d->err, "xml: NUL byte at byte %zu",
+	/* Errors end at bad: (not "return err_set(...)", a tail call that
+	 * restored the saved registers on a path of its own). */
+	if (memchr(buf, '\0', len)) {
+		err_set(&d->err, "xml: NUL byte at byte %zu",
 		    (size_t)((char *)memchr(buf, '\0', len) - buf));
+		goto bad;
+	}
 	p.count = count_elements(buf, len);
-	if (p.count == 0)
-		return err_set(&d->err, "xml: no element");
-	if (p.count > XML_MAX_NODES)
-		return err_set(&d->err, "xml: more than %d elements", XML_MAX_NODES);
-	if (!(d->nodes = calloc(p.count, sizeof *d->nodes)))
-		return err_set(&d->err, "xml: out of memory for %zu elements", p.count);
+	if (p.count == 0) {
+		err_set(&d->err, "xml: no element");
+		goto bad;
+	}
+	if (p.count > XML_MAX_NODES) {
+		err_set(&d->err, "xml: more than %d elements", XML_MAX_NODES);
+		goto bad;
+	}
+	if (!(d->nodes = calloc(p.count, sizeof *d->nodes))) {
+		err_set(&d->err, "xml: out of memory for %zu elements", p.count);
+		goto bad;
+	}
 	p.nodes = d->nodes;
 
 	if (at(&p, "\xef\xbb\xbf"))
