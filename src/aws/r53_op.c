@@ -486,8 +486,10 @@ push_zone(struct r53_op *op, const struct xml_node *hz, struct err *e)
 {
 	struct r53_zone z;
 
-	if (op->nzones >= R53_MAX_ZONES)
-		return err_set(e, "more than %d hosted zones", R53_MAX_ZONES);
+	if (op->nzones >= R53_MAX_ZONES) {
+		err_set(e, "more than %d hosted zones", R53_MAX_ZONES);
+		return -1;
+	}
 	if (parse_zone(hz, &z, e) < 0)
 		return -1;
 	if (buf_grow(&op->zones, &op->page->zones_cap, op->nzones, 1, sizeof z) < 0) {
