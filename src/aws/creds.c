@@ -761,13 +761,17 @@ env(const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* Path of ~/.aws/NAME, or "" without HOME. */
+/* path into buf[CREDS_MAX_PATH] when it is set, else ~/.aws/NAME, or ""
+ * without HOME. */
 static void
-home_file(char *buf, size_t cap, const char *name)
+home_file(char *buf, const char *path, const char *name)
 {
-	const char *home = env("HOME");
+	const char *home;
 
-	if (!home || fmt_snprintf(buf, cap, "%s/.aws/%s", home, name) >= (int)cap)
+	if (path)
+		copy(buf, CREDS_MAX_PATH, path);
+	else if (!(home = env("HOME")) || fmt_snprintf(buf, CREDS_MAX_PATH, "%s/.aws/%s", home, name) >=
+	    CREDS_MAX_PATH)
 		buf[0] = '\0';
 }
 
@@ -820,16 +824,9 @@ file_source(struct creds *c, const char *path, enum creds_source src, int *found
 static void
 file_paths(const struct creds *c, char shared[CREDS_MAX_PATH], char config[CREDS_MAX_PATH])
 {
-	if (c->credentials_file[0])
-		copy(shared, CREDS_MAX_PATH, c->credentials_file);
-	else if (env("AWS_SHARED_CREDENTIALS_FILE"))
-		copy(shared, CREDS_MAX_PATH, env("AWS_SHARED_CREDENTIALS_FILE"));
-	else
-		home_file(shared, CREDS_MAX_PATH, "credentials");
-	if (env("AWS_CONFIG_FILE"))
-		copy(config, CREDS_MAX_PATH, env("AWS_CONFIG_FILE"));
-	else
-		home_file(config, CREDS_MAX_PATH, "config");
+	home_file(shared, c->credentials_file[0] ? c->credentials_file :
+	    env("AWS_SHARED_CREDENTIALS_FILE"), "credentials");
+	home_file(config, env("AWS_CONFIG_FILE"), "config");
 }
 
 /* Profile name's settings (the config file, then the credentials file over
