@@ -78,7 +78,8 @@ skip_past(struct px *p, const char *term, const char *what)
 		}
 	}
 	p->r = p->len;
-	return fail(p, what);
+	fail(p, what);
+	return -1;
 }
 
 /* Comments, processing instructions (the XML declaration among them) and,
