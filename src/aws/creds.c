@@ -36,6 +36,14 @@ static const char ENV_SECRET[] = "AWS_SECRET_ACCESS_KEY";
 static const char ENV_REL_URI[] = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
 static const char ENV_FULL_URI[] = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 
+/* Wipe p[0..n) (file text, keys, profiles) and free it. */
+static void
+wipe_free(void *p, size_t n)
+{
+	secret_wipe(p, n);
+	free(p);
+}
+
 static void
 value_wipe(struct creds_value *v)
 {
@@ -404,8 +412,7 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 	if (rc)
 		return rc > 0 ? 0 : -1;
 	rc = creds_ini_find(text, len, c->profile, config_file, v, found, e);
-	secret_wipe(text, len);
-	free(text);
+	wipe_free(text, len);
 	if (rc < 0)
 		err_about(e, 0, path);
 	if (rc > 0)
@@ -866,8 +873,7 @@ profile_load(const struct creds *c, const char *name, struct creds_profile *p, s
 			err_about(e, 0, paths[i]);
 		if (found)
 			p->found = 1;
-		secret_wipe(text, len);
-		free(text);
+		wipe_free(text, len);
 	}
 	return rc;
 }
@@ -1137,8 +1143,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 	    c->roles[c->nroles - 1].who);
 	rc = 0;
 out:
-	secret_wipe(sp, 2 * sizeof *sp);
-	free(sp);
+	wipe_free(sp, 2 * sizeof *sp);
 	return rc;
 }
 
@@ -1229,8 +1234,7 @@ resolve(struct creds *c, struct err *e)
 		rc = err_set(e, found_shared || found_config || p->found ?
 		    "AWS profile %s has no credentials (SSO profiles are not supported)" :
 		    "AWS profile %s not found in the shared credentials or config file", c->profile);
-	secret_wipe(p, sizeof *p);
-	free(p);
+	wipe_free(p, sizeof *p);
 	return rc;
 }
 
@@ -1339,8 +1343,7 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		} else if (rc == 0) {
 			rc = plan_process(c, NULL, p->credential_process, 1, e);
 		}
-		secret_wipe(p, sizeof *p);
-		free(p);
+		wipe_free(p, sizeof *p);
 		if (rc < 0)
 			return -1;
 		rc = 2;
@@ -1440,8 +1443,7 @@ ecs_auth(struct creds *c)
 			memcpy(c->auth, tok, len);
 	}
 	if (text) {
-		secret_wipe(text, len);
-		free(text);
+		wipe_free(text, len);
 	}
 	return rc;
 }
@@ -1556,8 +1558,7 @@ add_web_token(struct creds *c, char *q, size_t cap)
 		    "%d bytes", c->web.who, c->token_file, CREDS_MAX_WEB_TOKEN);
 	else if (sigv4_query_add(q, cap, "WebIdentityToken", text) < 0)
 		rc = err_set(&c->err, "%s: web identity token too long", c->web.who);
-	secret_wipe(text, len);
-	free(text);
+	wipe_free(text, len);
 	return rc;
 }
 
@@ -1878,8 +1879,7 @@ creds_free(struct creds *c)
 		http_client_free(&c->sts);
 	child_free(&c->child);
 	if (c->sts_body) {
-		secret_wipe(c->sts_body, CREDS_STS_BODY_MAX);
-		free(c->sts_body);
+		wipe_free(c->sts_body, CREDS_STS_BODY_MAX);
 	}
 	secret_wipe(c, sizeof *c);
 }
