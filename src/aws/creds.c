@@ -343,18 +343,22 @@ creds_profile_read(const char *text, size_t len, const char *name, int config_fi
 
 			if (strlen(pfields[i].key) != kn || strncasecmp(k, pfields[i].key, kn))
 				continue;
-			if (vn >= pfields[i].cap)
-				return err_set(e, "profile \"%s\": %s is longer than %zu characters",
-				    name, pfields[i].key, (size_t)pfields[i].cap - 1);
+			if (vn >= pfields[i].cap) {
+				err_set(e, "%s is longer than %zu characters", pfields[i].key,
+				    (size_t)pfields[i].cap - 1);
+				goto bad;
+			}
 			memcpy(dst, val, vn);
 			dst[vn] = '\0';
 			if (vn && cfg_aws_value_check(pfields[i].key, dst, e) < 0)
-				return err_about(e, 1, name);
+				goto bad;
 		}
 	}
 	if (it.found)
 		p->found = 1;
 	return 0;
+bad:
+	return err_about(e, 1, name);
 }
 
 /* Read a whole small file (at most CREDS_MAX_FILE bytes) into a heap
@@ -1585,8 +1589,10 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 		c->sts_ready = 0;
 	}
 	if (!c->sts_ready) {
-		if (client_init(c, &c->sts, r->endpoint, 0, c->proxy, &e) < 0)
-			return err_set(&c->err, "%s: %s: %s: %s", r->who, action, r->endpoint, e.msg);
+		if (client_init(c, &c->sts, r->endpoint, 0, c->proxy, &e) < 0) {
+			err_about(&e, 0, r->endpoint);
+			goto fail;
+		}
 		if (!c->sts.url.tls && !c->allow_http) {
 			http_client_free(&c->sts);
 			err_set(&e, "the STS endpoint %s is plain HTTP: credentials would travel "
