@@ -517,13 +517,14 @@ on_http_done(struct http_call *call)
 		op->throttle_tries = op->transient_tries = 0;
 		if (rc > 0) {
 			/* Next page at once; next poll after the delay. */
+			int64_t when = 0;
+
 			if (op->kind == R53_WAIT_CHANGE) {
-				delay = op->wait_delay = op->wait_delay * 2 > R53_WAIT_MAX_DELAY_MS ?
+				op->wait_delay = op->wait_delay * 2 > R53_WAIT_MAX_DELAY_MS ?
 				    R53_WAIT_MAX_DELAY_MS : op->wait_delay * 2;
-				again_at(r, op, loop_now() + delay);
-			} else {
-				again_at(r, op, 0);
+				when = loop_now() + op->wait_delay;
 			}
+			again_at(r, op, when);
 		} else if (rc == 0) {
 			finish(op, R53_OK, NULL);
 		} else {
