@@ -1841,6 +1841,8 @@ creds_get(struct creds *c, time_t now)
 		c->failed = 0;
 		return c->have ? &c->sig : NULL;
 	}
+	/* No keys: a fetch, and nothing until it ends. */
+	st = CREDS_MANDATORY;
 	if (!c->have) {
 		if (c->dynamic == CREDS_NONE) {
 			int rc = resolve(c, &e);
@@ -1852,20 +1854,21 @@ creds_get(struct creds *c, time_t now)
 			if (rc != 2)
 				return rc > 0 ? &c->sig : NULL;
 		}
-		if (fetch_start(c, now) < 0)
-			c->fetching = 0;
+	} else {
+		st = creds_refresh_state(c->cur.expiration, c->obtained, now);
+		/* Keys with a short life: no more than a fetch per quarter of
+		 * it. */
+		min_gap = life_part(c->cur.expiration, c->obtained, 2, CREDS_REFETCH_MIN_S);
+		if (st == CREDS_FRESH || c->dynamic == CREDS_NONE || now - c->last_fetch < min_gap)
+			return &c->sig;
+	}
+	/* fetch_start never ends the fetch itself (its callbacks run from
+	 * the loop): c->have is as above. */
+	if (fetch_start(c, now) < 0)
+		c->fetching = 0;
+	else if (st == CREDS_MANDATORY)
 		return NULL;
-	}
-	st = creds_refresh_state(c->cur.expiration, c->obtained, now);
-	/* Keys with a short life: no more than a fetch per quarter of it. */
-	min_gap = life_part(c->cur.expiration, c->obtained, 2, CREDS_REFETCH_MIN_S);
-	if (st != CREDS_FRESH && c->dynamic != CREDS_NONE && now - c->last_fetch >= min_gap) {
-		if (fetch_start(c, now) < 0)
-			c->fetching = 0;
-		else if (st == CREDS_MANDATORY)
-			return NULL;
-	}
-	return &c->sig;
+	return c->have ? &c->sig : NULL;
 }
 
 void
