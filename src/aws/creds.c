@@ -973,18 +973,21 @@ static int
 plan_web(struct creds *c, const char *name, const struct creds_profile *p, const char *file,
 	const char *arn, const char *session, struct err *e)
 {
-	char who[160];
+	const char *why = "a web identity token file but no role ARN (role_arn or AWS_ROLE_ARN)";
 
-	who_is(who, sizeof who, name);
-	if (!arn || !*arn)
-		return err_set(e, "%s: a web identity token file but no role ARN (role_arn or "
-		    "AWS_ROLE_ARN)", who);
-	if (role_fill(c, &c->web, name, p, arn, session, e) < 0)
-		return -1;
-	if (copy(c->token_file, sizeof c->token_file, file) < 0)
-		return err_set(e, "%s: web identity token file: path too long", c->web.who);
-	c->base = CREDS_WEB_IDENTITY;
-	return 0;
+	/* c->web.who as role_fill makes it, for the message before it. */
+	who_is(c->web.who, sizeof c->web.who, name);
+	if (arn && *arn) {
+		if (role_fill(c, &c->web, name, p, arn, session, e) < 0)
+			return -1;
+		why = "web identity token file: path too long";
+		if (copy(c->token_file, sizeof c->token_file, file) == 0) {
+			c->base = CREDS_WEB_IDENTITY;
+			return 0;
+		}
+	}
+	err_set(e, "%s: %s", c->web.who, why);
+	return -1;
 }
 
 /* credential_process as the base; top: also the source of the keys in
