@@ -37,7 +37,7 @@
 
 #include "config/cfg.h"
 #include "cli/cmd.h"
-#include "cli/plan_print.h"
+#include "sync/sync.h"
 #include "codec/dns.h"
 #include "base/fmt.h"
 #include "base/json.h"
@@ -89,7 +89,7 @@ zones(void)
 		return CMD_FAIL;
 	}
 	for (size_t i = 0; i < op.nzones; i++)
-		fmt_printf("%s %s %s %ld\n", op.zones[i].id, plan_print_name(op.zones[i].name, name,
+		fmt_printf("%s %s %s %ld\n", op.zones[i].id, sync_name_text(op.zones[i].name, name,
 		    sizeof name), op.zones[i].private_zone ? "private" : "public",
 		    op.zones[i].rrset_count);
 	r53_op_free(&op);
@@ -179,9 +179,9 @@ print_special(const struct r53list_set *s, const char *reason, int json)
 	const char *type = rr_type_name(s->type, tn);
 	int alias = s->flags & R53LIST_ALIAS;
 
-	plan_print_name(s->name, name, sizeof name);
+	sync_name_text(s->name, name, sizeof name);
 	if (alias)
-		plan_print_name(s->alias_target, target, sizeof target);
+		sync_name_text(s->alias_target, target, sizeof target);
 	if (json) {
 		/* Built in memory first: one whole line or none. */
 		struct fmt_stream m, *f = &m;

@@ -7,35 +7,26 @@
 #include "base/sort.h"
 #include "codec/dns.h"
 #include "codec/rr.h"
+#include "sync/sync.h"
 
-const char *
-plan_print_name(const char *name, char *buf, size_t cap)
-{
-	uint8_t wire[DNS_NAME_MAX];
-
-	if (dns_name_from_r53(wire, sizeof wire, name, NULL) < 0 ||
-	    dns_name_to_text(wire, buf, cap) < 0)
-		fmt_snprintf(buf, cap, "%s", name);
-	return buf;
-}
-
+/* The values: in text after lead with " | " between, in JSON as the
+ * member ,"lead":[...]. */
 static void
-values_text(struct fmt_stream *f, const char *lead, int n, const char *const *v)
+values(struct fmt_stream *f, int json, const char *lead, int n, const char *const *v)
 {
-	for (int k = 0; k < n; k++)
-		fmt_fprintf(f, "%s%s", k ? " | " : lead, v[k]);
-}
-
-static void
-values_json(struct fmt_stream *f, const char *key, int n, const char *const *v)
-{
-	fmt_fprintf(f, ",\"%s\":[", key);
+	if (json)
+		fmt_fprintf(f, ",\"%s\":[", lead);
 	for (int k = 0; k < n; k++) {
+		if (!json) {
+			fmt_fprintf(f, "%s%s", k ? " | " : lead, v[k]);
+			continue;
+		}
 		if (k)
 			fmt_fputc(',', f);
 		json_write_str(f, v[k]);
 	}
-	fmt_fputc(']', f);
+	if (json)
+		fmt_fputc(']', f);
 }
 
 static const char *const level_name[] = { "info", "warning", "error" };
@@ -104,16 +95,16 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		if (in->hidden)
 			continue;
 		type = rr_type_name(ch->set.type, tn);
-		plan_print_name(ch->set.name, name, sizeof name);
+		sync_name_text(ch->set.name, name, sizeof name);
 		if (json) {
 			json_zone(f, zone, hosted_zone, private_zone);
 			fmt_fprintf(f, ",\"action\":\"%s\",\"name\":", act[in->kind]);
 			json_write_str(f, name);
 			fmt_fprintf(f, ",\"type\":\"%s\",\"ttl\":%lu", type, (unsigned long)ch->set.ttl);
-			values_json(f, "values", ch->set.nvalues, ch->set.values);
+			values(f, 1, "values", ch->set.nvalues, ch->set.values);
 			if (in->kind == PLAN_UPDATE) {
 				fmt_fprintf(f, ",\"old_ttl\":%lu", (unsigned long)in->old_ttl);
-				values_json(f, "old_values", in->old_nvalues, in->old_values);
+				values(f, 1, "old_values", in->old_nvalues, in->old_values);
 			}
 			fmt_fputs("}\n", f);
 			continue;
@@ -121,12 +112,12 @@ plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_z
 		fmt_fprintf(f, "%s%c %s ", color ? col[in->kind] : "", sign[in->kind], name);
 		if (in->kind == PLAN_UPDATE) {
 			fmt_fprintf(f, "%s\n    old: %lu", type, (unsigned long)in->old_ttl);
-			values_text(f, " ", in->old_nvalues, in->old_values);
+			values(f, 0, " ", in->old_nvalues, in->old_values);
 			fmt_fprintf(f, "\n    new: %lu", (unsigned long)ch->set.ttl);
 		} else {
 			fmt_fprintf(f, "%lu %s ", (unsigned long)ch->set.ttl, type);
 		}
-		values_text(f, in->kind == PLAN_UPDATE ? " " : "", ch->set.nvalues, ch->set.values);
+		values(f, 0, in->kind == PLAN_UPDATE ? " " : "", ch->set.nvalues, ch->set.values);
 		fmt_fprintf(f, "%s\n", color ? "\033[0m" : "");
 	}
 	for (size_t i = 0; i < p->nnotes; i++) {

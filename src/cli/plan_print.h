@@ -36,8 +36,4 @@ struct fmt_stream;
 int plan_print(const struct plan *p, const struct plan_opts *o, const char *hosted_zone,
     int private_zone, struct fmt_stream *f, unsigned flags);
 
-/* A Route 53 name in presentation form into buf[0..cap) (a copy of name
- * when it does not parse); returns buf. Also `notify53 r53`'s. */
-const char *plan_print_name(const char *name, char *buf, size_t cap);
-
 #endif

@@ -328,37 +328,39 @@ dns_writer_done(const struct dns_writer *w)
 
 /* ---- names inside rdata ------------------------------------------------------- */
 
-/* Layout of the types whose rdata may hold compressed names (RFC 3597
- * section 4): fixed octets (> 0), a name (NAME) or a character string
- * (STR), ending with 0. The RFC 1035 types are the ones we may compress. */
-#define NAME (-1)
-#define STR (-2)
+#define NAME DNS_RD_NAME
+#define STR DNS_RD_STR
+#define C (DNS_RD_COMPRESS | DNS_RD_EXPAND) /* RFC 1035 types */
+#define E DNS_RD_EXPAND                     /* RFC 3597 section 4's list */
 
-struct layout {
-	uint16_t type; /* first: dns_type_entry */
-	uint8_t rfc1035;
-	signed char f[6];
+/* The types with names in their rdata (dns_rdata_layout). */
+static const struct dns_rdata_layout layouts[] = {
+	{ DNS_TYPE_NS, C, { NAME } },
+	{ DNS_TYPE_MD, C, { NAME } },
+	{ DNS_TYPE_MF, C, { NAME } },
+	{ DNS_TYPE_CNAME, C, { NAME } },
+	{ DNS_TYPE_SOA, C, { NAME, NAME, 20 } },
+	{ DNS_TYPE_MB, C, { NAME } },
+	{ DNS_TYPE_MG, C, { NAME } },
+	{ DNS_TYPE_MR, C, { NAME } },
+	{ DNS_TYPE_PTR, C, { NAME } },
+	{ DNS_TYPE_MINFO, C, { NAME, NAME } },
+	{ DNS_TYPE_MX, C, { 2, NAME } },
+	{ DNS_TYPE_RP, E, { NAME, NAME } },
+	{ DNS_TYPE_AFSDB, E, { 2, NAME } },
+	{ DNS_TYPE_RT, E, { 2, NAME } },
+	{ DNS_TYPE_PX, E, { 2, NAME, NAME } },
+	{ DNS_TYPE_SRV, E, { 6, NAME } },
+	{ DNS_TYPE_NAPTR, E, { 4, STR, STR, STR, NAME } },
+	/* Never compressed, but lower-cased in canonical form. */
+	{ DNS_TYPE_KX, 0, { 2, NAME } },
+	{ DNS_TYPE_DNAME, 0, { NAME } },
+	{ DNS_TYPE_RRSIG, 0, { 18, NAME, DNS_RD_REST } },
+	{ DNS_TYPE_SVCB, 0, { 2, NAME, DNS_RD_REST } },
+	{ DNS_TYPE_HTTPS, 0, { 2, NAME, DNS_RD_REST } },
 };
-
-static const struct layout layouts[] = {
-	{ DNS_TYPE_NS, 1, { NAME } },
-	{ DNS_TYPE_MD, 1, { NAME } },
-	{ DNS_TYPE_MF, 1, { NAME } },
-	{ DNS_TYPE_CNAME, 1, { NAME } },
-	{ DNS_TYPE_SOA, 1, { NAME, NAME, 20 } },
-	{ DNS_TYPE_MB, 1, { NAME } },
-	{ DNS_TYPE_MG, 1, { NAME } },
-	{ DNS_TYPE_MR, 1, { NAME } },
-	{ DNS_TYPE_PTR, 1, { NAME } },
-	{ DNS_TYPE_MINFO, 1, { NAME, NAME } },
-	{ DNS_TYPE_MX, 1, { 2, NAME } },
-	{ DNS_TYPE_RP, 0, { NAME, NAME } },
-	{ DNS_TYPE_AFSDB, 0, { 2, NAME } },
-	{ DNS_TYPE_RT, 0, { 2, NAME } },
-	{ DNS_TYPE_PX, 0, { 2, NAME, NAME } },
-	{ DNS_TYPE_SRV, 0, { 6, NAME } },
-	{ DNS_TYPE_NAPTR, 0, { 4, STR, STR, STR, NAME } },
-};
+#undef C
+#undef E
 
 const void *
 dns_type_entry(const void *table, size_t n, size_t size, unsigned type)
@@ -375,8 +377,8 @@ dns_type_entry(const void *table, size_t n, size_t size, unsigned type)
 	return NULL;
 }
 
-static const struct layout *
-layout_of(unsigned type)
+const struct dns_rdata_layout *
+dns_rdata_layout(unsigned type)
 {
 	return dns_type_entry(layouts, sizeof layouts / sizeof layouts[0], sizeof layouts[0], type);
 }
@@ -384,7 +386,7 @@ layout_of(unsigned type)
 /* Copy rdata at the cursor (rdlen octets) into rr->expand, decompressing
  * its names. */
 static int
-expand_rdata(struct dns_cursor *c, const struct layout *l, size_t rdlen, struct dns_rr *rr)
+expand_rdata(struct dns_cursor *c, const struct dns_rdata_layout *l, size_t rdlen, struct dns_rr *rr)
 {
 	size_t end = c->pos + rdlen, n = 0;
 
@@ -482,7 +484,7 @@ int
 dns_msg_next(struct dns_msg *m, struct dns_rr *rr)
 {
 	struct dns_cursor *c = &m->cur;
-	const struct layout *l;
+	const struct dns_rdata_layout *l;
 	size_t rdlen;
 	int n;
 
@@ -517,8 +519,9 @@ dns_msg_next(struct dns_msg *m, struct dns_rr *rr)
 	rdlen = dns_get16(c);
 	if (!need(c, rdlen))
 		return -1;
-	l = layout_of(rr->type);
-	if (l && rr->class != DNS_CLASS_NONE && rr->class != DNS_CLASS_ANY) {
+	l = dns_rdata_layout(rr->type);
+	if (l && (l->flags & DNS_RD_EXPAND) && rr->class != DNS_CLASS_NONE &&
+	    rr->class != DNS_CLASS_ANY) {
 		if (expand_rdata(c, l, rdlen, rr) < 0)
 			return -1;
 	} else {
@@ -582,7 +585,7 @@ dns_put_question(struct dns_writer *w, const uint8_t *name, unsigned type, unsig
 
 /* Write rdata whose names may be compressed (RFC 1035 types). */
 static void
-put_rdata_compressed(struct dns_writer *w, const struct layout *l, const uint8_t *rdata,
+put_rdata_compressed(struct dns_writer *w, const struct dns_rdata_layout *l, const uint8_t *rdata,
     size_t rdlen)
 {
 	struct dns_cursor c;
@@ -606,7 +609,7 @@ void
 dns_put_rr(struct dns_writer *w, int sec, const uint8_t *owner, unsigned type, unsigned class,
     uint32_t ttl, const uint8_t *rdata, size_t rdlen)
 {
-	const struct layout *l = layout_of(type);
+	const struct dns_rdata_layout *l = dns_rdata_layout(type);
 	size_t at;
 
 	if (sec == DNS_SEC_QUESTION)
@@ -618,7 +621,7 @@ dns_put_rr(struct dns_writer *w, int sec, const uint8_t *owner, unsigned type, u
 	dns_put32(w, ttl);
 	dns_put16(w, 0);
 	at = w->len;
-	if (w->compress && l && l->rfc1035 && rdlen)
+	if (w->compress && l && (l->flags & DNS_RD_COMPRESS) && rdlen)
 		put_rdata_compressed(w, l, rdata, rdlen);
 	else
 		dns_put_bytes(w, rdata, rdlen);
@@ -675,21 +678,6 @@ dns_name_lower(uint8_t *name)
 			name[n + i] = (uint8_t)lower(name[n + i]);
 }
 
-int
-dns_name_equal(const uint8_t *a, const uint8_t *b)
-{
-	for (;;) {
-		if (*a != *b)
-			return 0;
-		if (*a == 0)
-			return 1;
-		for (size_t i = 1; i <= *a; i++)
-			if (lower(a[i]) != lower(b[i]))
-				return 0;
-		a += 1 + *a;
-		b += 1 + *b;
-	}
-}
 
 /* Offsets of the labels of name; returns how many. */
 static unsigned
@@ -721,6 +709,14 @@ dns_name_cmp(const uint8_t *a, const uint8_t *b)
 	return (int)na - (int)nb;
 }
 
+/* Names equal in canonical order are equal ignoring case: one comparison
+ * for both. */
+int
+dns_name_equal(const uint8_t *a, const uint8_t *b)
+{
+	return dns_name_cmp(a, b) == 0;
+}
+
 int
 dns_name_is_sub(const uint8_t *name, const uint8_t *zone)
 {
@@ -748,10 +744,8 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* A \DDD (decimal) or \ooo (octal) escape at s (after the backslash), with
- * at least 3 characters left; -1 when it is not one. */
-static int
-number_escape(const char *s, unsigned base)
+int
+dns_number_escape(const char *s, unsigned base)
 {
 	unsigned v = 0;
 
@@ -800,7 +794,7 @@ dns_name_parse(uint8_t *out, size_t cap, const char *s, size_t n, unsigned flags
 			if (i == n)
 				return name_err(e, s, n, "ends with a backslash");
 			if (is_digit(s[i])) {
-				int v = n - i >= 3 ? number_escape(s + i,
+				int v = n - i >= 3 ? dns_number_escape(s + i,
 				    flags & DNS_NAME_OCTAL ? 8 : 10) : -1;
 
 				if (v < 0)

@@ -287,6 +287,27 @@ void dns_put_opt(struct dns_writer *w, unsigned udp_size, unsigned flags);
  * in rr.c, the type names. NULL when the table has none. */
 const void *dns_type_entry(const void *table, size_t n, size_t size, unsigned type);
 
+/* The rdata of a type with names in it: per field, fixed octets (> 0), a
+ * name (DNS_RD_NAME), a character string (DNS_RD_STR) or the rest of the
+ * rdata (DNS_RD_REST), ending with 0; with flags for what the wire format
+ * allows (RFC 3597 section 4). One table for the writer's compression,
+ * the reader's expansion and rr_canonicalize's lower-casing (RFC 4034
+ * section 6.2). */
+#define DNS_RD_NAME (-1)
+#define DNS_RD_STR (-2)
+#define DNS_RD_REST (-3)
+#define DNS_RD_COMPRESS 1 /* an RFC 1035 type: its names may be compressed */
+#define DNS_RD_EXPAND 2   /* its names may arrive compressed: expanded on reading */
+
+struct dns_rdata_layout {
+	uint16_t type; /* first: dns_type_entry */
+	uint8_t flags;
+	signed char f[6];
+};
+
+/* The layout of type's rdata, or NULL when it has no names. */
+const struct dns_rdata_layout *dns_rdata_layout(unsigned type);
+
 /* ---- names ------------------------------------------------------------------- */
 
 /* Octets of a wire name including the root label. */
@@ -294,6 +315,11 @@ size_t dns_name_len(const uint8_t *name);
 
 /* Labels, not counting the root ("." has 0, "www.example.com." has 3). */
 unsigned dns_name_labels(const uint8_t *name);
+
+/* The value of a \DDD (base 10) or \ooo (base 8) escape at s (after the
+ * backslash), with at least 3 characters left: its 3 digits, at most 255;
+ * -1 when it is not one. */
+int dns_number_escape(const char *s, unsigned base);
 
 /* ASCII lower-casing in place (RFC 4343: only A-Z are folded). */
 void dns_name_lower(uint8_t *name);

@@ -661,13 +661,13 @@ unescape(struct in *in, const char *s, size_t n, uint8_t *out, size_t cap)
 				return err_set(&in->err, "text ends with a backslash");
 			b = (unsigned char)s[i];
 			if (b >= '0' && b <= '9') {
-				if (n - i < 3 || s[i] > '3' || s[i + 1] < '0' || s[i + 1] > '7' ||
-				    s[i + 2] < '0' || s[i + 2] > '7')
+				int v = n - i < 3 ? -1 : dns_number_escape(s + i, 8);
+
+				if (v < 0)
 					return err_set(&in->err, "bad escape \"\\%.*s\": a backslash and a "
 					    "digit must be an octal \\ooo from \\000 to \\377",
 					    (int)(n - i < 3 ? n - i : 3), s + i);
-				b = (unsigned)(s[i] - '0') << 6 | (unsigned)(s[i + 1] - '0') << 3 |
-				    (unsigned)(s[i + 2] - '0');
+				b = (unsigned)v;
 				i += 2;
 			}
 		}
@@ -761,11 +761,7 @@ get_hex_rest(struct in *in, struct dns_writer *w, const char *what)
 
 		if (is_blank(ch))
 			continue;
-		if (ch >= '0' && ch <= '9')
-			v = ch - '0';
-		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
-			v = (ch | 0x20) - 'a' + 10;
-		else {
+		if ((v = num_hex(ch)) < 0) {
 			err_set(&in->err, "%s: \"%c\" is not a hex digit", what, ch);
 			return;
 		}
@@ -783,48 +779,19 @@ get_hex_rest(struct in *in, struct dns_writer *w, const char *what)
 		err_set(&in->err, "%s missing", what);
 }
 
-/* Dotted-quad IPv4 address, each part 0-255 without leading zeros. */
-static int
-parse_ipv4(const char *s, size_t n, uint8_t *out)
-{
-	size_t i = 0;
-
-	for (int part = 0; part < 4; part++) {
-		size_t start = i;
-		long long v;
-
-		while (i < n && s[i] != '.')
-			i++;
-		v = decimal(s + start, i - start, 255);
-		if (v < 0 || (i - start > 1 && s[start] == '0'))
-			return -1;
-		out[part] = (uint8_t)v;
-		if (part < 3) {
-			if (i == n)
-				return -1;
-			i++;
-		}
-	}
-	return i == n ? 0 : -1;
-}
-
-static int
-parse_ipv6(const char *s, size_t n, uint8_t *out)
-{
-	char tmp[64];
-
-	if (n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	return inet_pton(AF_INET6, tmp, out) == 1 ? 0 : -1;
-}
-
-/* An IPv4 (width 4) or IPv6 (width 16) address; -1 when s[0..n) is not one. */
+/* An IPv4 (width 4) or IPv6 (width 16) address; -1 when s[0..n) is not one.
+ * inet_pton takes an IPv4 address as four dotted parts 0-255 without
+ * leading zeros (as musl and glibc do), nothing else. */
 static int
 parse_ip(const char *s, size_t n, uint8_t *out, size_t width)
 {
-	return width == 4 ? parse_ipv4(s, n, out) : parse_ipv6(s, n, out);
+	char tmp[64];
+
+	if (n >= sizeof tmp || memchr(s, '\0', n))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(width == 4 ? AF_INET : AF_INET6, tmp, out) == 1 ? 0 : -1;
 }
 
 static void
@@ -1205,40 +1172,6 @@ rr_from_r53(unsigned type, const char *text, size_t n, uint8_t *out, size_t cap,
 
 /* ---- canonical form, SOA --------------------------------------------------------- */
 
-#define F_NAME (-1)
-#define F_STR (-2)
-#define F_REST (-3)
-
-/* Layouts of the rdata with names to lower-case: fixed octets (> 0), a
- * name, a character string, or anything to the end. */
-static const struct {
-	uint16_t type;
-	signed char f[6];
-} canon[] = {
-	{ DNS_TYPE_NS, { F_NAME } },
-	{ DNS_TYPE_MD, { F_NAME } },
-	{ DNS_TYPE_MF, { F_NAME } },
-	{ DNS_TYPE_CNAME, { F_NAME } },
-	{ DNS_TYPE_SOA, { F_NAME, F_NAME, 20 } },
-	{ DNS_TYPE_MB, { F_NAME } },
-	{ DNS_TYPE_MG, { F_NAME } },
-	{ DNS_TYPE_MR, { F_NAME } },
-	{ DNS_TYPE_PTR, { F_NAME } },
-	{ DNS_TYPE_MINFO, { F_NAME, F_NAME } },
-	{ DNS_TYPE_MX, { 2, F_NAME } },
-	{ DNS_TYPE_RP, { F_NAME, F_NAME } },
-	{ DNS_TYPE_AFSDB, { 2, F_NAME } },
-	{ DNS_TYPE_RT, { 2, F_NAME } },
-	{ DNS_TYPE_PX, { 2, F_NAME, F_NAME } },
-	{ DNS_TYPE_NAPTR, { 4, F_STR, F_STR, F_STR, F_NAME } },
-	{ DNS_TYPE_KX, { 2, F_NAME } },
-	{ DNS_TYPE_SRV, { 6, F_NAME } },
-	{ DNS_TYPE_DNAME, { F_NAME } },
-	{ DNS_TYPE_RRSIG, { 18, F_NAME, F_REST } },
-	{ DNS_TYPE_SVCB, { 2, F_NAME, F_REST } },
-	{ DNS_TYPE_HTTPS, { 2, F_NAME, F_REST } },
-};
-
 int
 rr_canonicalize(unsigned type, uint8_t *rdata, size_t len)
 {
@@ -1246,28 +1179,27 @@ rr_canonicalize(unsigned type, uint8_t *rdata, size_t len)
 	size_t names[2];
 	unsigned nn = 0;
 	uint8_t tmp[DNS_NAME_MAX];
-	size_t t = 0;
+	/* The types with names in their rdata (RFC 4034 section 6.2). */
+	const struct dns_rdata_layout *l = dns_rdata_layout(type);
 
-	while (t < sizeof canon / sizeof canon[0] && canon[t].type != type)
-		t++;
-	if (t == sizeof canon / sizeof canon[0])
+	if (!l)
 		return 0;
 	dns_cursor_init(&c, rdata, len, NULL);
 	c.nocomp = 1;
-	for (int i = 0; i < 6 && canon[t].f[i] && !c.fail; i++) {
-		switch (canon[t].f[i]) {
-		case F_NAME:
+	for (int i = 0; i < 6 && l->f[i] && !c.fail; i++) {
+		switch (l->f[i]) {
+		case DNS_RD_NAME:
 			names[nn++] = c.pos;
 			dns_get_name(&c, tmp);
 			break;
-		case F_STR:
+		case DNS_RD_STR:
 			dns_get_span(&c, dns_get8(&c));
 			break;
-		case F_REST:
+		case DNS_RD_REST:
 			c.pos = len;
 			break;
 		default:
-			dns_get_span(&c, (size_t)canon[t].f[i]);
+			dns_get_span(&c, (size_t)l->f[i]);
 			break;
 		}
 	}

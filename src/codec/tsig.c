@@ -31,12 +31,12 @@ static const struct {
  * every 100th message at least must be signed). */
 #define MAX_UNSIGNED 99
 
-/* A TSIG RR found at the end of a message. */
+/* A TSIG RR: found at the end of a message, or one to write. */
 struct tsig_rr {
 	size_t start; /* offset of the RR: the message length without it */
-	uint8_t key[DNS_NAME_MAX]; /* owner (key name), lower case */
+	const uint8_t *key; /* owner (key name), lower case */
 	size_t key_len;
-	uint8_t alg[DNS_NAME_MAX]; /* algorithm name, lower case */
+	const uint8_t *alg; /* algorithm name, lower case */
 	size_t alg_len;
 	uint64_t time;
 	unsigned fudge;
@@ -46,6 +46,7 @@ struct tsig_rr {
 	unsigned error;
 	const uint8_t *other;
 	size_t other_len;
+	uint8_t names[2][DNS_NAME_MAX]; /* found: where key and alg point */
 };
 
 const char *
@@ -169,15 +170,17 @@ find_tsig(const uint8_t *msg, size_t len, struct tsig_rr *rr, struct err *e)
 		if (r.class != DNS_CLASS_ANY || r.ttl != 0)
 			return err_set(e, "TSIG record not of class ANY with TTL 0 (RFC 8945 section 4.2)");
 		rr->start = r.offset;
-		memcpy(rr->key, r.owner, r.owner_len);
-		dns_name_lower(rr->key);
+		memcpy(rr->names[0], r.owner, r.owner_len);
+		dns_name_lower(rr->names[0]);
+		rr->key = rr->names[0];
 		rr->key_len = r.owner_len;
 		/* The rdata alone: no compression inside (RFC 3597 section 4). */
 		dns_cursor_init(&c, r.rdata, r.rdlen, e);
 		c.nocomp = 1;
-		if ((n = dns_get_name(&c, rr->alg)) < 0)
+		if ((n = dns_get_name(&c, rr->names[1])) < 0)
 			return -1;
-		dns_name_lower(rr->alg);
+		dns_name_lower(rr->names[1]);
+		rr->alg = rr->names[1];
 		rr->alg_len = (size_t)n;
 		rr->time = (uint64_t)dns_get16(&c) << 32;
 		rr->time |= dns_get32(&c);
@@ -232,43 +235,57 @@ digest_msg(br_hmac_context *h, const uint8_t *msg, size_t len, unsigned id, unsi
 	br_hmac_update(h, msg + sizeof hdr, len - sizeof hdr);
 }
 
-/* TSIG variables (section 4.3.3), or the timers only (section 4.3.1, later
- * messages of a multi-message response). */
-/* TSIG variables (section 4.3.3), or the timers only (section 4.3.1, later
- * messages of a multi-message response). */
+/* The fields of v for a digest (section 4.3.3: TSIG_VARS; the timers
+ * only, section 4.3.1: TSIG_TIMERS), Other Data left out, or as the TSIG
+ * RR (TSIG_RR, section 4.2). */
+enum { TSIG_TIMERS, TSIG_VARS, TSIG_RR };
+
 static void
-digest_vars(br_hmac_context *h, int full, const uint8_t *key, size_t key_len, const uint8_t *alg,
-    size_t alg_len, uint64_t time, unsigned fudge, unsigned error, const uint8_t *other,
-    size_t other_len)
+put_fields(struct dns_writer *w, const struct tsig_rr *v, int form)
+{
+	if (form != TSIG_TIMERS) {
+		dns_put_bytes(w, v->key, v->key_len);
+		if (form == TSIG_RR)
+			dns_put16(w, DNS_TYPE_TSIG);
+		dns_put16(w, DNS_CLASS_ANY);
+		dns_put32(w, 0); /* TTL */
+		if (form == TSIG_RR)
+			dns_put16(w, (unsigned)(v->alg_len + 16 + v->mac_len + v->other_len));
+		dns_put_bytes(w, v->alg, v->alg_len);
+	}
+	dns_put16(w, (unsigned)(v->time >> 32));
+	dns_put32(w, (uint32_t)v->time);
+	dns_put16(w, v->fudge);
+	if (form == TSIG_RR) {
+		dns_put16(w, (unsigned)v->mac_len);
+		dns_put_bytes(w, v->mac, v->mac_len);
+		dns_put16(w, v->orig_id);
+	}
+	if (form != TSIG_TIMERS) {
+		dns_put16(w, v->error);
+		dns_put16(w, (unsigned)v->other_len);
+	}
+}
+
+/* TSIG variables of v (section 4.3.3), or the timers only (section 4.3.1,
+ * later messages of a multi-message response). */
+static void
+digest_vars(br_hmac_context *h, const struct tsig_rr *v, int full)
 {
 	uint8_t b[2 * DNS_NAME_MAX + 20];
 	struct dns_writer w;
 
 	dns_writer_init(&w, b, sizeof b, 0, NULL);
-	if (full) {
-		dns_put_bytes(&w, key, key_len);
-		dns_put16(&w, DNS_CLASS_ANY);
-		dns_put32(&w, 0); /* TTL */
-		dns_put_bytes(&w, alg, alg_len);
-	}
-	dns_put16(&w, (unsigned)(time >> 32));
-	dns_put32(&w, (uint32_t)time);
-	dns_put16(&w, fudge);
-	if (full) {
-		dns_put16(&w, error);
-		dns_put16(&w, (unsigned)other_len);
-	}
+	put_fields(&w, v, full ? TSIG_VARS : TSIG_TIMERS);
 	br_hmac_update(h, b, w.len);
 	if (full)
-		br_hmac_update(h, other, other_len);
+		br_hmac_update(h, v->other, v->other_len);
 }
 
-/* Append a TSIG RR to msg[0..len) (buffer of cap bytes) and count it in
- * ARCOUNT. Returns the new length or -1. */
+/* Append the TSIG RR v to msg[0..len) (buffer of cap bytes) and count it
+ * in ARCOUNT. Returns the new length or -1. */
 static long
-append_rr(uint8_t *msg, size_t len, size_t cap, const uint8_t *key, size_t key_len,
-    const uint8_t *alg, size_t alg_len, uint64_t time, const uint8_t *mac, size_t mac_len,
-    unsigned orig_id, unsigned error, const uint8_t *other, size_t other_len)
+append_rr(uint8_t *msg, size_t len, size_t cap, const struct tsig_rr *v)
 {
 	struct dns_writer w;
 	long n;
@@ -276,25 +293,32 @@ append_rr(uint8_t *msg, size_t len, size_t cap, const uint8_t *key, size_t key_l
 	if (len < DNS_HEADER_LEN || cap < len || get16(msg + 10) == 0xffff)
 		return -1;
 	dns_writer_init(&w, msg + len, cap - len, 0, NULL);
-	dns_put_bytes(&w, key, key_len);
-	dns_put16(&w, DNS_TYPE_TSIG);
-	dns_put16(&w, DNS_CLASS_ANY);
-	dns_put32(&w, 0);
-	dns_put16(&w, (unsigned)(alg_len + 16 + mac_len + other_len));
-	dns_put_bytes(&w, alg, alg_len);
-	dns_put16(&w, (unsigned)(time >> 32));
-	dns_put32(&w, (uint32_t)time);
-	dns_put16(&w, TSIG_FUDGE);
-	dns_put16(&w, (unsigned)mac_len);
-	dns_put_bytes(&w, mac, mac_len);
-	dns_put16(&w, orig_id);
-	dns_put16(&w, error);
-	dns_put16(&w, (unsigned)other_len);
-	dns_put_bytes(&w, other, other_len);
+	put_fields(&w, v, TSIG_RR);
+	dns_put_bytes(&w, v->other, v->other_len);
 	if ((n = dns_writer_done(&w)) < 0)
 		return -1;
 	put16(msg + 10, get16(msg + 10) + 1);
 	return (long)len + n;
+}
+
+/* The TSIG RR of key k (or of the request's key and algorithm, with k
+ * NULL) that v will be: the fields every one we write has. */
+static void
+set_rr(struct tsig_rr *v, const struct tsig_key *k, const struct tsig_ctx *t, unsigned id,
+    uint64_t time, unsigned error, const uint8_t *other, size_t other_len)
+{
+	v->key = k ? k->name : t->req_key;
+	v->key_len = k ? k->name_len : t->req_key_len;
+	v->alg = k ? algs[k->alg].wire : t->req_alg;
+	v->alg_len = k ? ALG_WIRE_LEN(k->alg) : t->req_alg_len;
+	v->time = time;
+	v->fudge = TSIG_FUDGE;
+	v->mac = NULL;
+	v->mac_len = 0;
+	v->orig_id = id;
+	v->error = error;
+	v->other = other;
+	v->other_len = other_len;
 }
 
 static long
@@ -303,19 +327,19 @@ sign(const struct tsig_key *k, const uint8_t *req_mac, size_t req_mac_len, uint8
     size_t other_len, uint8_t *mac)
 {
 	br_hmac_context h;
-	size_t n;
+	struct tsig_rr v;
 
 	if (len < DNS_HEADER_LEN)
 		return -1;
+	set_rr(&v, k, NULL, id, time, error, other, other_len);
 	hmac_start(&h, k);
 	if (req_mac)
 		digest_mac(&h, req_mac, req_mac_len);
 	digest_msg(&h, msg, len, id, get16(msg + 10));
-	digest_vars(&h, 1, k->name, k->name_len, algs[k->alg].wire, ALG_WIRE_LEN(k->alg), time,
-	    TSIG_FUDGE, error, other, other_len);
-	n = br_hmac_out(&h, mac);
-	return append_rr(msg, len, cap, k->name, k->name_len, algs[k->alg].wire,
-	    ALG_WIRE_LEN(k->alg), time, mac, n, id, error, other, other_len);
+	digest_vars(&h, &v, 1);
+	v.mac_len = br_hmac_out(&h, mac);
+	v.mac = mac;
+	return append_rr(msg, len, cap, &v);
 }
 
 long
@@ -367,8 +391,7 @@ mac_matches(br_hmac_context *h, const uint8_t *msg, const struct tsig_rr *rr, in
 	uint8_t mac[TSIG_MAC_MAX];
 
 	digest_msg(h, msg, rr->start, rr->orig_id, get16(msg + 10) - 1);
-	digest_vars(h, full, rr->key, rr->key_len, rr->alg, rr->alg_len, rr->time, rr->fudge,
-	    rr->error, rr->other, rr->other_len);
+	digest_vars(h, rr, full);
 	br_hmac_out(h, mac);
 	return mac_equal(mac, rr->mac, rr->mac_len);
 }
@@ -526,14 +549,16 @@ long
 tsig_sign_response(struct tsig_ctx *t, uint8_t *msg, size_t len, size_t cap, uint64_t now)
 {
 	uint8_t mac[TSIG_MAC_MAX], other[6];
+	struct tsig_rr v;
 
 	if (!t->key && t->error != TSIG_BADKEY)
 		return -1; /* no signed request verified: nothing to answer with */
-	if (t->error == TSIG_BADKEY || t->error == TSIG_BADSIG)
+	if (t->error == TSIG_BADKEY || t->error == TSIG_BADSIG) {
 		/* Section 5.3.2: an unsigned answer, MAC size 0, naming the key
 		 * and algorithm the request used. */
-		return append_rr(msg, len, cap, t->req_key, t->req_key_len, t->req_alg,
-		    t->req_alg_len, now, NULL, 0, t->orig_id, t->error, NULL, 0);
+		set_rr(&v, NULL, t, t->orig_id, now, t->error, NULL, 0);
+		return append_rr(msg, len, cap, &v);
+	}
 	if (t->error == TSIG_BADTIME) {
 		/* Section 5.2.3: signed, Time Signed from the request, our time in
 		 * Other Data so the client can see the skew. */

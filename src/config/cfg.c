@@ -110,6 +110,7 @@ enum key_kind {
 	KEY_BOOL,   /* get_bool into the int at off */
 	KEY_OBJ,    /* an object of the keys objects[arg], same base */
 	KEY_READ,   /* readers[arg] */
+	KEY_LIST,   /* get_list of lists[arg] into the array pointer at off */
 	KEY_NOTICE  /* accepted but unused: say so (notices[arg]) */
 };
 
@@ -209,8 +210,9 @@ get_addr(const cJSON *v, const struct where *w, struct err *e, int port, struct 
  * entry (::ffff:192.0.2.0/120) is the IPv4 range 192.0.2.0/24: sources
  * arrive as IPv4 (IPV6_V6ONLY sockets). */
 static int
-get_cidr(const cJSON *v, const struct where *w, struct err *e, struct cfg_cidr *r)
+get_cidr(const cJSON *v, const struct where *w, struct err *e, void *out)
 {
+	struct cfg_cidr *r = out;
 	char buf[80];
 
 	if (!cJSON_IsString(v))
@@ -254,6 +256,52 @@ list_room(const cJSON *v, const struct where *w, struct err *e, size_t size)
 	return p;
 }
 
+/* Is m a member of object obj whose name an earlier member has? Says so. */
+static int
+dup_key(const cJSON *obj, const cJSON *m, const struct where *mw, struct err *e)
+{
+	for (const cJSON *p = obj->child; p != m; p = p->next)
+		if (!strcmp(p->string, m->string))
+			return bad(e, mw, "duplicate key");
+	return 0;
+}
+
+/* A list of entries read one by one into an array (KEY_LIST): its JSON
+ * type (cJSON_Array; cJSON_Object for named entries, no name twice), at
+ * most max entries of size bytes, list_check's words, the reader of one
+ * entry and where the struct read keeps the count (from the same base). */
+struct list_kind {
+	int type, max;
+	unsigned short size, count_off;
+	const char *must_be, *what;
+	int (*entry)(const cJSON *v, const struct where *w, struct err *e, void *out);
+};
+
+/* The entries of list v into a new array at *out (a pointer to the
+ * array's pointer), counted in *n as each begins: cfg_free frees what
+ * they hold. Returns 0 or -1. */
+static int
+get_list(const cJSON *v, const struct where *w, struct err *e, const struct list_kind *k,
+    void *out, int *n)
+{
+	char *arr;
+	int i = 0;
+
+	if (list_check(v, w, e, k->type, 0, k->max, k->must_be, k->what) < 0 ||
+	    !(arr = list_room(v, w, e, k->size)))
+		return -1;
+	memcpy(out, &arr, sizeof arr);
+	for (const cJSON *m = v->child; m; m = m->next, i++) {
+		struct where mw = { w, k->type == cJSON_Object ? m->string : NULL, i };
+
+		(*n)++;
+		if ((k->type == cJSON_Object && dup_key(v, m, &mw, e) < 0) ||
+		    k->entry(m, &mw, e, arr + (size_t)i * k->size) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The members of object v, which may have only the keys names[0] and
  * names[1], into got[0] and got[1] (NULL when absent; the first of a
  * name, as cJSON_GetObjectItemCaseSensitive finds it). If v is no object,
@@ -293,26 +341,6 @@ static int
 rd_listen_port(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
 	return get_int(v, w, e, 1, 65535, &ps->listen_port);
-}
-
-static int
-rd_notify_servers(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	struct cfg *c = ps->c;
-	int i = 0;
-
-	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_NOTIFY_FROM,
-	    "must be a list of addresses or ranges", "entries") < 0 ||
-	    !(c->notify_from = list_room(v, w, e, sizeof *c->notify_from)))
-		return -1;
-	for (const cJSON *a = v->child; a; a = a->next, i++) {
-		struct where aw = { w, NULL, i };
-
-		if (get_cidr(a, &aw, e, &c->notify_from[i]) < 0)
-			return -1;
-		c->nnotify_from++;
-	}
-	return 0;
 }
 
 static int
@@ -402,8 +430,9 @@ rd_listen(struct parse *ps, const cJSON *v, const struct where *w, struct err *e
 }
 
 static int
-rd_ignore_rule(struct cfg_ignore *ig, const cJSON *r, const struct where *rw, struct err *e)
+rd_ignore_rule(const cJSON *r, const struct where *rw, struct err *e, void *out)
 {
+	struct cfg_ignore *ig = out;
 	static const char *const names[2] = { "name", "type" };
 	const cJSON *got[2], *name, *type;
 
@@ -440,26 +469,6 @@ rd_ignore_rule(struct cfg_ignore *ig, const cJSON *r, const struct where *rw, st
 				return bad(e, list ? &ow : &tw, "must be a record type such as \"CNAME\"");
 			ig->types[ig->ntypes++] = (uint16_t)t;
 		}
-	}
-	return 0;
-}
-
-static int
-rd_ignore(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	struct cfg_zone *z = ps->zone;
-	int i = 0;
-
-	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_IGNORE,
-	    "must be a list of {\"name\": pattern, \"type\": type or list}", "rules") < 0 ||
-	    !(z->ignore = list_room(v, w, e, sizeof *z->ignore)))
-		return -1;
-	for (const cJSON *r = v->child; r; r = r->next, i++) {
-		struct where rw = { w, NULL, i };
-
-		z->nignore++;
-		if (rd_ignore_rule(&z->ignore[i], r, &rw, e) < 0)
-			return -1;
 	}
 	return 0;
 }
@@ -539,8 +548,9 @@ rd_zones(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 }
 
 static int
-rd_peer(struct cfg_peer *p, const cJSON *v, const struct where *w, struct err *e)
+rd_peer(const cJSON *v, const struct where *w, struct err *e, void *out)
 {
+	struct cfg_peer *p = out;
 	static const char *const names[2] = { "address", "tsig_key" };
 	const cJSON *got[2];
 	struct where aw = { w, "address", 0 }, kw = { w, "tsig_key", 0 };
@@ -556,28 +566,9 @@ rd_peer(struct cfg_peer *p, const cJSON *v, const struct where *w, struct err *e
 }
 
 static int
-rd_peers(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
+rd_tsig_key(const cJSON *k, const struct where *kw, struct err *e, void *out)
 {
-	struct cfg *c = ps->c;
-	int i = 0;
-
-	if (list_check(v, w, e, cJSON_Array, 0, CFG_MAX_PEERS,
-	    "must be a list of {\"address\": ..., \"tsig_key\": ...}", "peers") < 0 ||
-	    !(c->peers = list_room(v, w, e, sizeof *c->peers)))
-		return -1;
-	for (const cJSON *p = v->child; p; p = p->next, i++) {
-		struct where pw = { w, NULL, i };
-
-		c->npeers++;
-		if (rd_peer(&c->peers[i], p, &pw, e) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, struct err *e)
-{
+	struct cfg_tsig_key *key = out;
 	cJSON name = { .type = cJSON_String, .valuestring = k->string };
 	struct where aw = { kw, "algorithm", 0 }, sw = { kw, "secret", 0 };
 	static const char *const names[2] = { "algorithm", "secret" };
@@ -612,28 +603,6 @@ rd_tsig_key(struct cfg_tsig_key *key, const cJSON *k, const struct where *kw, st
 	return 0;
 }
 
-static int
-rd_tsig_keys(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
-{
-	struct cfg *c = ps->c;
-	int i = 0;
-
-	if (list_check(v, w, e, cJSON_Object, 0, CFG_MAX_TSIG_KEYS,
-	    "must be an object: {\"key-name\": {\"algorithm\": ..., \"secret\": ...}}", "keys") < 0 ||
-	    !(c->tsig_keys = list_room(v, w, e, sizeof *c->tsig_keys)))
-		return -1;
-	for (const cJSON *k = v->child; k; k = k->next, i++) {
-		struct where kw = { w, k->string, 0 };
-
-		c->ntsig_keys++;
-		for (const cJSON *p = v->child; p != k; p = p->next)
-			if (!strcmp(p->string, k->string))
-				return bad(e, &kw, "duplicate key");
-		if (rd_tsig_key(&c->tsig_keys[i], k, &kw, e) < 0)
-			return -1;
-	}
-	return 0;
-}
 
 /* Characters STS allows in a name (RoleSessionName: [\w+=,.@-]; ExternalId
  * adds ':' and '/'). */
@@ -651,6 +620,7 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 {
 	size_t n = strlen(v);
 	uint64_t d;
+	const char *must = NULL; /* what a bad value must be */
 
 	if (!strcmp(key, "role_arn")) {
 		/* arn:PARTITION:iam::ACCOUNT:role/NAME, 20-2048 characters. */
@@ -661,30 +631,26 @@ cfg_aws_value_check(const char *key, const char *v, struct err *e)
 	} else if (!strcmp(key, "credential_source")) {
 		if (strcmp(v, "Environment") && strcmp(v, "Ec2InstanceMetadata") &&
 		    strcmp(v, "EcsContainer"))
-			return err_set(e, "credential_source must be Environment, "
-			    "Ec2InstanceMetadata or EcsContainer");
+			must = "Environment, Ec2InstanceMetadata or EcsContainer";
 	} else if (!strcmp(key, "external_id")) {
 		if (n < 2 || n > 1224 || !sts_chars(v, ":/"))
-			return err_set(e, "external_id must be 2 to 1224 characters of letters, "
-			    "digits and _+=,.@:/-");
+			must = "2 to 1224 characters of letters, digits and _+=,.@:/-";
 	} else if (!strcmp(key, "role_session_name")) {
 		if (n < 2 || n > 64 || !sts_chars(v, ""))
-			return err_set(e, "role_session_name must be 2 to 64 characters of "
-			    "letters, digits and _+=,.@-");
+			must = "2 to 64 characters of letters, digits and _+=,.@-";
 	} else if (!strcmp(key, "duration_seconds")) {
 		if (num_parse(v, 43200, &d) < 0 || d < 900)
-			return err_set(e, "duration_seconds must be a whole number from 900 "
-			    "to 43200");
+			must = "a whole number from 900 to 43200";
 	} else if (!strcmp(key, "sts_regional_endpoints")) {
 		if (strcmp(v, "regional") && strcmp(v, "legacy"))
-			return err_set(e, "sts_regional_endpoints must be regional or legacy");
+			must = "regional or legacy";
 	} else if (!strcmp(key, "source_profile")) {
 		if (!n || n > 127)
-			return err_set(e, "source_profile must be a profile name of 1 to 127 "
-			    "characters");
+			must = "a profile name of 1 to 127 characters";
 	}
-	return 0;
+	return must ? err_set(e, "%s must be %s", key, must) : 0;
 }
+
 static int
 rd_aws_rate(struct parse *ps, const cJSON *v, const struct where *w, struct err *e)
 {
@@ -723,27 +689,40 @@ static const struct {
 };
 
 enum {
-	RD_LISTEN_IP, RD_LISTEN_PORT, RD_NOTIFY_SERVERS, RD_DOMAINS, RD_LISTEN, RD_ZONES,
-	RD_TSIG_KEYS, RD_PEERS, RD_AWS_RATE, RD_LOG_LEVEL, RD_PRIMARIES, RD_HOSTED_ZONE_ID,
-	RD_PRIVATE, RD_ZONE_TSIG_KEY, RD_IGNORE
+	RD_LISTEN_IP, RD_LISTEN_PORT, RD_DOMAINS, RD_LISTEN, RD_ZONES, RD_AWS_RATE, RD_LOG_LEVEL,
+	RD_PRIMARIES, RD_HOSTED_ZONE_ID, RD_PRIVATE, RD_ZONE_TSIG_KEY
 };
 
 static reader *const readers[] = {
 	[RD_LISTEN_IP] = rd_listen_ip,
 	[RD_LISTEN_PORT] = rd_listen_port,
-	[RD_NOTIFY_SERVERS] = rd_notify_servers,
 	[RD_DOMAINS] = rd_domains,
 	[RD_LISTEN] = rd_listen,
 	[RD_ZONES] = rd_zones,
-	[RD_TSIG_KEYS] = rd_tsig_keys,
-	[RD_PEERS] = rd_peers,
 	[RD_AWS_RATE] = rd_aws_rate,
 	[RD_LOG_LEVEL] = rd_log_level,
 	[RD_PRIMARIES] = rd_primaries,
 	[RD_HOSTED_ZONE_ID] = rd_hosted_zone_id,
 	[RD_PRIVATE] = rd_private,
 	[RD_ZONE_TSIG_KEY] = rd_zone_tsig_key,
-	[RD_IGNORE] = rd_ignore,
+};
+
+enum { L_NOTIFY_SERVERS, L_TSIG_KEYS, L_PEERS, L_IGNORE };
+
+static const struct list_kind lists[] = {
+	[L_NOTIFY_SERVERS] = { cJSON_Array, CFG_MAX_NOTIFY_FROM, sizeof(struct cfg_cidr),
+	    offsetof(struct cfg, nnotify_from), "must be a list of addresses or ranges", "entries",
+	    get_cidr },
+	[L_TSIG_KEYS] = { cJSON_Object, CFG_MAX_TSIG_KEYS, sizeof(struct cfg_tsig_key),
+	    offsetof(struct cfg, ntsig_keys),
+	    "must be an object: {\"key-name\": {\"algorithm\": ..., \"secret\": ...}}", "keys",
+	    rd_tsig_key },
+	[L_PEERS] = { cJSON_Array, CFG_MAX_PEERS, sizeof(struct cfg_peer),
+	    offsetof(struct cfg, npeers), "must be a list of {\"address\": ..., \"tsig_key\": ...}",
+	    "peers", rd_peer },
+	[L_IGNORE] = { cJSON_Array, CFG_MAX_IGNORE, sizeof(struct cfg_ignore),
+	    offsetof(struct cfg_zone, nignore),
+	    "must be a list of {\"name\": pattern, \"type\": type or list}", "rules", rd_ignore_rule },
 };
 
 static const char *const notices[] = {
@@ -754,6 +733,7 @@ static const char *const notices[] = {
 #define F(kind, name, field, arg) { name, offsetof(struct cfg, field), kind, arg }
 #define Z(kind, name, field, arg) { name, offsetof(struct cfg_zone, field), kind, arg }
 #define READ(name, rd) { name, 0, KEY_READ, rd }
+#define FLIST(name, field, l) { name, offsetof(struct cfg, field), KEY_LIST, l }
 
 static const struct key zone_keys[] = {
 	Z(KEY_NAME, "name", name, 0),
@@ -761,7 +741,7 @@ static const struct key zone_keys[] = {
 	READ("hosted_zone_id", RD_HOSTED_ZONE_ID),
 	READ("private", RD_PRIVATE),
 	READ("tsig_key", RD_ZONE_TSIG_KEY),
-	READ("ignore", RD_IGNORE),
+	{ "ignore", offsetof(struct cfg_zone, ignore), KEY_LIST, L_IGNORE },
 	Z(KEY_BOOL, "sync_soa", sync_soa, 0),
 	{ NULL, 0, 0, 0 },
 };
@@ -818,7 +798,7 @@ static const struct key top_keys[] = {
 	/* the original tool's keys */
 	READ("listen_ip", RD_LISTEN_IP),
 	READ("listen_port", RD_LISTEN_PORT),
-	READ("notify_servers", RD_NOTIFY_SERVERS),
+	FLIST("notify_servers", notify_from, L_NOTIFY_SERVERS),
 	READ("domains_to_manage", RD_DOMAINS),
 	F(KEY_BOOL, "domains_to_manage_from_aws", zones_from_aws, 0),
 	F(KEY_INT, "zone_refresh_wait_interval", refresh_min, R_REFRESH),
@@ -827,7 +807,7 @@ static const struct key top_keys[] = {
 	/* extensions */
 	READ("listen", RD_LISTEN),
 	READ("zones", RD_ZONES),
-	READ("tsig_keys", RD_TSIG_KEYS),
+	FLIST("tsig_keys", tsig_keys, L_TSIG_KEYS),
 	{ "aws", 0, KEY_OBJ, OBJ_AWS },
 	{ "safety", 0, KEY_OBJ, OBJ_SAFETY },
 	{ "logging", 0, KEY_OBJ, OBJ_LOG },
@@ -836,7 +816,7 @@ static const struct key top_keys[] = {
 	F(KEY_STR, "pidfile", pidfile, 0),
 	F(KEY_STR, "state_file", state_file, 0),
 	F(KEY_INT, "reconcile_interval", reconcile_interval, R_RECONCILE),
-	READ("peers", RD_PEERS),
+	FLIST("peers", peers, L_PEERS),
 	F(KEY_INT, "peer_wait", peer_wait, R_PEER_WAIT),
 	F(KEY_STR, "cache_dir", cache_dir, 0),
 	{ NULL, 0, 0, 0 },
@@ -855,9 +835,8 @@ walk_object(struct parse *ps, const cJSON *obj, const struct where *w, const str
 		void *field;
 		char place[256];
 
-		for (const cJSON *p = obj->child; p != m; p = p->next)
-			if (!strcmp(p->string, m->string))
-				return bad(e, &mw, "duplicate key");
+		if (dup_key(obj, m, &mw, e) < 0)
+			return -1;
 		while (k->name && strcmp(k->name, m->string))
 			k++;
 		if (!k->name || k->kind == KEY_NOTICE) {
@@ -897,6 +876,13 @@ walk_object(struct parse *ps, const cJSON *obj, const struct where *w, const str
 			if (walk_object(ps, m, &mw, objects[k->arg], base, e) < 0)
 				return -1;
 			break;
+		case KEY_LIST: {
+			const struct list_kind *l = &lists[k->arg];
+
+			if (get_list(m, &mw, e, l, field, (int *)((char *)base + l->count_off)) < 0)
+				return -1;
+			break;
+		}
 		default:
 			if (readers[k->arg](ps, m, &mw, e) < 0)
 				return -1;

@@ -200,11 +200,6 @@ gen_put(struct gen *g)
 		gen_free(g);
 }
 
-struct gen_entry {
-	const struct cfg_zone *cz;
-	int aws;
-};
-
 /* Entries by name, then (one name for several hosted zones: a public and a
  * private one in the account, or one entry per view of the primary) by
  * hosted zone ID and kind, which tell entries of one name apart (cfg.c
@@ -227,7 +222,7 @@ entry_same(const struct cfg_zone *x, const struct cfg_zone *y)
 static int
 entry_cmp(const void *a, const void *b)
 {
-	return entry_same(((const struct gen_entry *)a)->cz, ((const struct gen_entry *)b)->cz);
+	return entry_same(*(const struct cfg_zone *const *)a, *(const struct cfg_zone *const *)b);
 }
 
 /* g->index: the file's zones and the account's, by name. Returns 0, or -1
@@ -236,34 +231,28 @@ static int
 gen_index(struct gen *g)
 {
 	size_t n = (size_t)g->cfg.nzones + g->naws, k = 0;
-	struct gen_entry *v = calloc(n + 1, sizeof *v);
+	/* An account zone is one of g->aws[]: its address tells. */
+	uintptr_t aws = (uintptr_t)g->aws, aws_end = aws + g->naws * sizeof *g->aws;
 
 	g->index = calloc(n + 1, sizeof *g->index);
 	g->from_aws = calloc(n + 1, 1);
-	if (!v || !g->index || !g->from_aws) {
-		free(v);
+	if (!g->index || !g->from_aws)
 		return -1;
-	}
 	for (int i = 0; i < g->cfg.nzones; i++)
-		v[k++].cz = &g->cfg.zones[i];
-	for (size_t i = 0; i < g->naws; i++) {
-		v[k].aws = 1;
-		v[k++].cz = &g->aws[i];
-	}
-	sort(v, n, sizeof *v, entry_cmp);
-	for (k = 0; k < n; k++) {
-		g->index[k] = v[k].cz;
-		g->from_aws[k] = (unsigned char)v[k].aws;
-	}
-	free(v);
+		g->index[k++] = &g->cfg.zones[i];
+	for (size_t i = 0; i < g->naws; i++)
+		g->index[k++] = &g->aws[i];
+	sort(g->index, n, sizeof *g->index, entry_cmp);
+	for (k = 0; k < n; k++)
+		g->from_aws[k] = (uintptr_t)g->index[k] - aws < aws_end - aws;
 	g->nindex = n;
 	return 0;
 }
 
-/* Index of the first zone called name (lower-case presentation form with
- * the dot) in d->zones, or d->nzones when there is none. */
+/* The zones called name (lower-case presentation form with the dot):
+ * d->zones[first..*end), first returned; none when first == *end. */
 static size_t
-zone_lookup(const char *name)
+zone_lookup(const char *name, size_t *end)
 {
 	size_t lo = 0, hi = d->nzones;
 
@@ -275,7 +264,10 @@ zone_lookup(const char *name)
 		else
 			hi = mid;
 	}
-	return lo < d->nzones && !strcmp(d->zones[lo]->cz->name, name) ? lo : d->nzones;
+	for (hi = lo; hi < d->nzones && !strcmp(d->zones[hi]->cz->name, name); hi++)
+		;
+	*end = hi;
+	return lo;
 }
 
 static void
@@ -379,13 +371,19 @@ state_write(void)
 {
 	struct proc_state st;
 	struct proc_state_count api[R53_API_COUNT];
-	const struct notify_stats *ns = notify_stats(&d->notify);
-	struct proc_state_count nc[] = {
-		{ "accepted", ns->accepted }, { "refused", ns->refused },
-		{ "formerr", ns->formerr }, { "tsig_failed", ns->tsig_failed },
-		{ "dropped_acl", ns->dropped_acl }, { "dropped_rate", ns->dropped_rate },
-		{ "dropped_bad", ns->dropped_bad },
+	/* The NOTIFY counters written, as names (one string of NUL-ended
+	 * words) and offsets in struct notify_stats. */
+	static const char names[] = "accepted\0refused\0formerr\0tsig_failed\0dropped_acl\0"
+	    "dropped_rate\0dropped_bad";
+	static const unsigned char offs[] = {
+		offsetof(struct notify_stats, accepted), offsetof(struct notify_stats, refused),
+		offsetof(struct notify_stats, formerr), offsetof(struct notify_stats, tsig_failed),
+		offsetof(struct notify_stats, dropped_acl),
+		offsetof(struct notify_stats, dropped_rate),
+		offsetof(struct notify_stats, dropped_bad),
 	};
+	struct proc_state_count nc[sizeof offs];
+	const char *name = names;
 	struct err e = { 0 };
 
 	if (proc_state_begin(&st, (int64_t)time(NULL)) < 0) {
@@ -393,7 +391,12 @@ state_write(void)
 		return;
 	}
 	proc_state_counts(&st, "api_calls", api, call_counts(api, d->r53.calls));
-	proc_state_counts(&st, "notify", nc, sizeof nc / sizeof nc[0]);
+	for (size_t i = 0; i < sizeof offs; i++, name += strlen(name) + 1) {
+		nc[i].name = name;
+		nc[i].value = *(const unsigned long *)(const void *)
+		    ((const char *)notify_stats(&d->notify) + offs[i]);
+	}
+	proc_state_counts(&st, "notify", nc, sizeof offs);
 	for (size_t i = 0; i < d->nzones; i++) {
 		struct dzone *z = d->zones[i];
 		struct proc_state_count zc[R53_API_COUNT];
@@ -757,12 +760,12 @@ on_notify(void *arg, const struct cfg_zone *cz, int has_serial, uint32_t serial,
     const struct net_addr *from)
 {
 	char addr[NET_ADDR_STRLEN];
+	size_t end;
 
 	(void)arg;
 	/* The listener picked the entries of the name this NOTIFY is for (by
 	 * its TSIG key, notify_kicks) and calls once for each. */
-	for (size_t i = zone_lookup(cz->name); i < d->nzones && !strcmp(d->zones[i]->cz->name,
-	    cz->name); i++) {
+	for (size_t i = zone_lookup(cz->name, &end); i < end; i++) {
 		struct dzone *z = d->zones[i];
 
 		if (z->cz != cz)
@@ -793,11 +796,9 @@ static void
 on_peer(void *arg, const struct cfg_zone *cz, uint32_t serial, const struct cfg_peer *peer)
 {
 	char addr[NET_ADDR_STRLEN];
-	size_t first = zone_lookup(cz->name), end = first;
+	size_t end, first = zone_lookup(cz->name, &end);
 
 	(void)arg;
-	while (end < d->nzones && !strcmp(d->zones[end]->cz->name, cz->name))
-		end++;
 	say(LOG_LEVEL_DEBUG, cz->name, "peer %s wrote serial %lu%s",
 	    net_addr_ip_str(&peer->addr, addr, sizeof addr), (unsigned long)serial,
 	    end - first > 1 ? " (not adopted: the name has several hosted zones)" : "");
@@ -809,11 +810,9 @@ on_peer(void *arg, const struct cfg_zone *cz, uint32_t serial, const struct cfg_
 static const struct cfg_zone *const *
 find_zone(void *arg, const char *name, size_t *n)
 {
-	size_t i = zone_lookup(name), k = i;
+	size_t k, i = zone_lookup(name, &k);
 
 	(void)arg;
-	while (k < d->nzones && !strcmp(d->zones[k]->cz->name, name))
-		k++;
 	*n = k - i;
 	/* d->gen->index is in d->zones' order (zones_apply). */
 	return k > i ? &d->gen->index[i] : NULL;
@@ -856,21 +855,24 @@ zones_apply(struct gen *g, struct dzone **fresh)
 	/* Zones are queued on the way, started once g is current (a job
 	 * takes its cfg_zone from the current generation). */
 	d->applying = 1;
-	for (size_t k = 0; k < g->nindex; k++) {
-		const struct cfg_zone *cz = g->index[k];
+	/* One turn more, with no entry: the old zones left are removed. */
+	for (size_t k = 0; k <= g->nindex; k++) {
+		const struct cfg_zone *cz = k < g->nindex ? g->index[k] : NULL;
 		int c = 1;
 
+		for (; i < d->nzones && (!cz || (c = entry_same(d->zones[i]->cz, cz)) < 0); i++) {
+			say(LOG_LEVEL_INFO, d->zones[i]->label, "removed");
+			zone_destroy(d->zones[i]);
+			removed++;
+		}
+		if (!cz)
+			break;
 		/* An entry's label names its hosted zone when its name has
 		 * several entries. */
 		if ((k && !strcmp(g->index[k - 1]->name, cz->name)) ||
 		    (k + 1 < g->nindex && !strcmp(g->index[k + 1]->name, cz->name)))
 			sync_zone_text(cz->name, cz->hosted_zone_id, cz->kind, nz[k]->label,
 			    sizeof nz[k]->label);
-		for (; i < d->nzones && (c = entry_same(d->zones[i]->cz, cz)) < 0; i++) {
-			say(LOG_LEVEL_INFO, d->zones[i]->label, "removed");
-			zone_destroy(d->zones[i]);
-			removed++;
-		}
 		if (i < d->nzones && !c && daemon_zone_same(d->zones[i]->cz, cz)) {
 			memcpy(d->zones[i]->label, nz[k]->label, sizeof nz[k]->label);
 			free(nz[k]);
@@ -888,11 +890,6 @@ zones_apply(struct gen *g, struct dzone **fresh)
 		}
 		kick(nz[k], 1);
 		nfresh++;
-	}
-	for (; i < d->nzones; i++) {
-		say(LOG_LEVEL_INFO, d->zones[i]->label, "removed");
-		zone_destroy(d->zones[i]);
-		removed++;
 	}
 	free(d->zones);
 	d->zones = nz;
@@ -932,6 +929,17 @@ aws_changed(const struct cfg_aws *a, const struct cfg_aws *b)
 
 static void start_done(struct gen *g);
 
+/* g refused: freed; at start-up the daemon stops (and fails). */
+static void
+gen_refused(struct gen *g)
+{
+	gen_free(g);
+	if (!d->gen) {
+		d->failed = 1;
+		loop_stop();
+	}
+}
+
 /* g loaded (and its account zones listed): make it current (at start-up,
  * start_done follows). */
 static void
@@ -948,11 +956,7 @@ gen_ready(struct gen *g)
 		for (size_t k = 0; fresh && k < g->nindex; k++)
 			free(fresh[k]);
 		free(fresh);
-		gen_free(g);
-		if (!reload) {
-			d->failed = 1;
-			loop_stop();
-		}
+		gen_refused(g);
 		return;
 	}
 	if (reload) {
@@ -984,12 +988,9 @@ listed(struct r53_op *op)
 		    op->status != R53_OK ? op->err.msg : e.msg,
 		    reloading ? "; keeping the old configuration" : "");
 		r53_op_free(op);
-		gen_free(g);
-		if (!reloading) {
-			d->failed = 1;
-			loop_stop();
+		gen_refused(g);
+		if (!reloading)
 			return;
-		}
 		goto out;
 	} else {
 		say(LOG_LEVEL_INFO, NULL, "%zu hosted zones in the account, %zu not in %s", op->nzones,
@@ -1040,15 +1041,12 @@ gen_load(struct gen *g)
 static void
 reload_load(void)
 {
-	struct gen *g;
+	struct gen *g = calloc(1, sizeof *g);
 	struct err e = { 0 };
 
-	if (!(g = calloc(1, sizeof *g))) {
-		say(LOG_LEVEL_ERR, NULL, "reload: out of memory; keeping the old configuration");
-		return;
-	}
-	if (cfg_load(&g->cfg, d->o->cfg_path, &e) < 0) {
-		say(LOG_LEVEL_ERR, NULL, "reload: %s; keeping the old configuration", e.msg);
+	if (!g || cfg_load(&g->cfg, d->o->cfg_path, &e) < 0) {
+		say(LOG_LEVEL_ERR, NULL, "reload: %s; keeping the old configuration",
+		    g ? e.msg : "out of memory");
 		free(g);
 		return;
 	}
@@ -1129,11 +1127,11 @@ stop(void)
 		gen_free(d->loading);
 		d->loading = NULL;
 	}
-	for (size_t i = 0; i < d->nzones; i++)
+	for (size_t i = 0; i < d->nzones; i++) {
 		if (d->zones[i]->job)
 			say(LOG_LEVEL_INFO, d->zones[i]->label, "job cancelled");
-	for (size_t i = 0; i < d->nzones; i++)
 		zone_destroy(d->zones[i]);
+	}
 	free(d->zones);
 	d->zones = NULL;
 	d->nzones = 0;
@@ -1197,6 +1195,7 @@ daemon_main(const struct daemon_opts *o)
 	struct proc_user u;
 	struct notify_handler h = { .on_notify = on_notify, .find_zone = find_zone,
 		.on_peer = on_peer };
+	static const unsigned char sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1 };
 	struct err e = { 0 };
 	int rc = 1;
 
@@ -1219,27 +1218,24 @@ daemon_main(const struct daemon_opts *o)
 	/* Everything that blocks or needs root, before the loop: names of
 	 * the account, the pidfile, port 53, the credentials; then root is
 	 * given up for good (proc.h). */
+	/* On a failure, out removes the pidfile only if it is this process's
+	 * (proc_pidfile_remove), and r53_free takes the zeroed client too. */
 	if (((o->pidfile || g->cfg.pidfile) &&
 	    !(d->pidfile = strdup(o->pidfile ? o->pidfile : g->cfg.pidfile)) &&
 	    err_set(&e, "out of memory")) ||
 	    proc_user_lookup(&u, g->cfg.user, g->cfg.group, &e) < 0 ||
-	    (d->pidfile && proc_pidfile_write(d->pidfile, &u, &e) < 0)) {
-		say(LOG_LEVEL_ERR, NULL, "%s", e.msg);
-		gen_free(g);
-		free(d->pidfile);
-		return rc;
-	}
-	if (notify_init(&d->notify, &g->cfg, &h, &e) < 0 || (d->notify_inited = 1,
+	    (d->pidfile && proc_pidfile_write(d->pidfile, &u, &e) < 0) ||
+	    notify_init(&d->notify, &g->cfg, &h, &e) < 0 || (d->notify_inited = 1,
 	    notify_bind(&d->notify, &e) < 0) || r53_init(&d->r53, &g->cfg.aws, &e) < 0 ||
 	    proc_drop_privileges(&u, &e) < 0) {
 		say(LOG_LEVEL_ERR, NULL, "%s", e.msg);
 		goto out;
 	}
-	if (loop_signal(SIGHUP, on_signal) < 0 || loop_signal(SIGTERM, on_signal) < 0 ||
-	    loop_signal(SIGINT, on_signal) < 0 || loop_signal(SIGUSR1, on_signal) < 0) {
-		say(LOG_LEVEL_ERR, NULL, "cannot set up signal handling");
-		goto out;
-	}
+	for (size_t i = 0; i < sizeof sigs; i++)
+		if (loop_signal(sigs[i], on_signal) < 0) {
+			say(LOG_LEVEL_ERR, NULL, "cannot set up signal handling");
+			goto out;
+		}
 	gen_load(g);
 	g = NULL;
 	loop_run();

@@ -163,22 +163,22 @@ prepare(const struct cfg *cfg, struct tsig_key **keys, const struct cfg_zone ***
 	for (int i = 0; i < cfg->ntsig_keys; i++) {
 		const struct cfg_tsig_key *k = &cfg->tsig_keys[i];
 
-		if (tsig_key_init(&(*keys)[i], k->name, k->algorithm, k->secret, e) < 0) {
-			free(*keys);
-			*keys = NULL;
-			return -1;
-		}
+		if (tsig_key_init(&(*keys)[i], k->name, k->algorithm, k->secret, e) < 0)
+			goto fail;
 	}
 	if (cfg->nzones && !(*index = calloc((size_t)cfg->nzones, sizeof **index))) {
-		free(*keys);
-		*keys = NULL;
-		return err_set(e, "notify: out of memory for %d zones", cfg->nzones);
+		err_set(e, "notify: out of memory for %d zones", cfg->nzones);
+		goto fail;
 	}
 	for (int i = 0; i < cfg->nzones; i++)
 		(*index)[i] = &cfg->zones[i];
 	if (cfg->nzones)
 		sort(*index, (size_t)cfg->nzones, sizeof **index, zone_cmp);
 	return 0;
+fail:
+	free(*keys);
+	*keys = NULL;
+	return -1;
 }
 
 /* The entries of the zone named qname (wire form): their number in *cnt
@@ -247,10 +247,8 @@ common_key(const struct cfg_zone *const *zones, size_t n)
 static const struct tsig_key *
 zone_key(const struct notify *n, const struct cfg_tsig_key *k)
 {
-	for (size_t i = 0; i < n->nkeys; i++)
-		if (k == &n->cfg->tsig_keys[i])
-			return &n->keys[i];
-	/* A zone from find_zone may point at an equal key elsewhere. */
+	/* By name, which the file's keys have each their own of (cfg.c): a
+	 * zone from find_zone may point at an equal key elsewhere. */
 	for (size_t i = 0; i < n->nkeys; i++)
 		if (!strcmp(k->name, n->cfg->tsig_keys[i].name))
 			return &n->keys[i];
@@ -273,12 +271,11 @@ peer_verify(const struct notify *n, struct tsig_ctx *t, const uint8_t *msg, size
 
 		if (!net_addr_same_ip(&p->addr, from))
 			continue;
-		for (size_t k = 0; k < n->nkeys; k++)
-			if (p->tsig == &n->cfg->tsig_keys[k]) {
-				err_clear(e);
-				rc = tsig_verify_request(t, &n->keys[k], 1, msg, len, now_s, NULL, e);
-				break;
-			}
+		/* A peer's key is one of the file's (required, cfg.c), parsed
+		 * at the same index in n->keys. */
+		err_clear(e);
+		rc = tsig_verify_request(t, &n->keys[p->tsig - n->cfg->tsig_keys], 1, msg, len, now_s,
+		    NULL, e);
 		if (rc == TSIG_OK)
 			*peer = p;
 	}
@@ -995,11 +992,8 @@ notify_reload(struct notify *n, const struct cfg *cfg, struct err *e)
 		old[i].io.registered = 0;
 		old[i].io.next = NULL;
 	}
-	if (socks_open(n, cfg, old, nold, socks, &nsocks, e) < 0) {
-		free(keys);
-		free(index);
-		return -1;
-	}
+	if (socks_open(n, cfg, old, nold, socks, &nsocks, e) < 0)
+		goto fail;
 	/* The loop points at n->socks: unregister, then rewrite in place. */
 	for (int i = 0; i < nold; i++)
 		loop_io_del(&n->socks[i].io);
@@ -1018,9 +1012,7 @@ notify_reload(struct notify *n, const struct cfg *cfg, struct err *e)
 		memcpy(n->socks, old, sizeof old);
 		n->nsocks = nold;
 		socks_register(n, e);
-		free(keys);
-		free(index);
-		return -1;
+		goto fail;
 	}
 	socks_close(old, nold);
 	free(n->keys);
@@ -1031,6 +1023,10 @@ notify_reload(struct notify *n, const struct cfg *cfg, struct err *e)
 	n->nindex = (size_t)cfg->nzones;
 	n->cfg = cfg;
 	return 0;
+fail:
+	free(keys);
+	free(index);
+	return -1;
 }
 
 void

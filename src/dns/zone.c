@@ -103,6 +103,17 @@ reverse_labels(uint8_t *out, const uint8_t *name, size_t len)
 	out[len - 1] = 0;
 }
 
+/* The owner of record r of arena a in wire form into out; returns its
+ * length. */
+static size_t
+rec_wire_owner(const uint8_t *a, uint32_t r, uint8_t *out)
+{
+	const uint8_t *o = rec_owner(a, r);
+
+	reverse_labels(out, o, o[-1]);
+	return o[-1];
+}
+
 /* Canonical order of two stored (reversed, lower-case) owners. */
 static int
 rname_cmp(const uint8_t *a, const uint8_t *b)
@@ -406,9 +417,8 @@ group(struct zone *z, uint8_t *a, uint32_t *idx, size_t *n, size_t *nsets)
 		if (++sets[ns - 1].count > DNS_MAX_SET_RRS) {
 			char name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
 			uint8_t wire[DNS_NAME_MAX];
-			const uint8_t *o = rec_owner(a, idx[i]);
 
-			reverse_labels(wire, o, o[-1]);
+			rec_wire_owner(a, idx[i], wire);
 			dns_name_to_text(wire, name, sizeof name);
 			err_set(&z->err, "record set %s %s has more than %d RRs", name,
 			    rr_type_name(rec_type(a, idx[i]), tn), DNS_MAX_SET_RRS);
@@ -465,10 +475,8 @@ void
 zone_set_get(const struct zone *z, size_t i, struct zone_set *s)
 {
 	uint32_t r = set_rec(z, i);
-	const uint8_t *o = rec_owner(z->arena, r);
 
-	s->name_len = o[-1];
-	reverse_labels(s->name, o, s->name_len);
+	s->name_len = rec_wire_owner(z->arena, r, s->name);
 	s->type = rec_type(z->arena, r);
 	s->ttl = z->sets[i].ttl;
 	s->count = z->sets[i].count;
@@ -583,11 +591,10 @@ zone_delta_part(const struct zone_delta *d, size_t first, size_t end, int op, st
 	for (size_t i = first; i < end && i < d->ops.nrr; i++) {
 		uint32_t r = d->ops.idx[i];
 		uint8_t wire[DNS_NAME_MAX];
-		const uint8_t *o = rec_owner(a, r);
 
 		if (rec_flags(a, r) != (unsigned)op)
 			continue;
-		reverse_labels(wire, o, o[-1]);
+		rec_wire_owner(a, r, wire);
 		if (zone_add(out, wire, rec_type(a, r), DNS_CLASS_IN, rec_ttl(a, r), rec_rdata(a, r),
 		    rec_rdlen(a, r)) < 0)
 			return -1;
@@ -685,13 +692,9 @@ zone_diff(const struct zone *a, const struct zone *b, struct zone_changes *c)
 static long
 find_rec(const struct zone *z, const uint8_t *a, uint32_t r)
 {
-	long s = find_set(z, a, r);
-	size_t lo, hi;
+	size_t lo = 0, hi = z->nrr;
 
-	if (s < 0)
-		return -1;
-	lo = z->sets[s].first;
-	hi = lo + z->sets[s].count;
+	/* The records are in canonical order, each once (group). */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = rec_cmp(z->arena, z->idx[mid], a, r, 1);
@@ -711,9 +714,8 @@ missing_rr(struct zone *z, const uint8_t *a, uint32_t r)
 {
 	char name[DNS_NAME_TEXT_MAX], value[160], tn[RR_TYPE_NAME_MAX];
 	uint8_t wire[DNS_NAME_MAX];
-	const uint8_t *o = rec_owner(a, r);
 
-	reverse_labels(wire, o, o[-1]);
+	rec_wire_owner(a, r, wire);
 	dns_name_to_text(wire, name, sizeof name);
 	rr_to_text(rec_type(a, r), rec_rdata(a, r), rec_rdlen(a, r), value, sizeof value);
 	err_set(&z->err, "IXFR deletes %s %s %s, which is not in the zone", name,
@@ -794,15 +796,13 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 	}
 	if (nops == 0)
 		return 0;
-	/* The outcomes are at most one per op. */
-	ops = malloc(nops * 2 * sizeof *ops); /* the second half for sorting */
-	delpos = malloc(nops * sizeof *delpos);
-	addrec = malloc(nops * sizeof *addrec);
-	keys = malloc(nops * sizeof *keys);
-	if (!ops || !delpos || !addrec || !keys) {
-		err_set(&z->err, "out of memory applying an IXFR");
-		goto out;
-	}
+	/* One allocation: the ops (the second nops for sorting), then the
+	 * outcomes, at most one per op each. */
+	if (!(ops = malloc(nops * 5 * sizeof *ops)))
+		goto oom;
+	delpos = ops + 2 * nops;
+	addrec = delpos + nops;
+	keys = addrec + nops;
 	/* By key; the sort is stable, so each RR's ops stay in the order
 	 * received. */
 	memcpy(ops, d->ops.idx, nops * sizeof *ops);
@@ -851,10 +851,9 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 	for (size_t i = 0; i < nadd; i++) {
 		uint32_t r = addrec[i];
 		uint8_t wire[DNS_NAME_MAX];
-		const uint8_t *o = rec_owner(da, r);
 		long nr;
 
-		reverse_labels(wire, o, o[-1]);
+		rec_wire_owner(da, r, wire);
 		nr = append(z, wire, rec_type(da, r), rec_ttl(da, r), 0, rec_rdata(da, r),
 		    rec_rdlen(da, r));
 		if (nr < 0)
@@ -864,10 +863,8 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 
 	/* 3. Merge the kept records and the added ones, both in order. */
 	ncap = z->nrr - ndel + nadd + 1;
-	if (!(nix = malloc(ncap * sizeof *nix))) {
-		err_set(&z->err, "out of memory applying an IXFR");
-		goto out;
-	}
+	if (!(nix = malloc(ncap * sizeof *nix)))
+		goto oom;
 	{
 		size_t i = 0, k = 0, a = 0;
 
@@ -903,8 +900,7 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 				z->nrr = old.nrr;
 				z->nsets = old.nsets;
 				changes->n = 0;
-				err_set(&z->err, "out of memory applying an IXFR");
-				goto out;
+				goto oom;
 			}
 	}
 	nix = old.idx;
@@ -912,14 +908,14 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 	z->idx_cap = ncap;
 	compact(z);
 	rc = 0;
+	goto out;
+oom:
+	err_set(&z->err, "out of memory applying an IXFR");
 out:
 	if (rc < 0)
 		z->arena_len = old_len;
 	z->have_owner = 0;
 	free(ops);
-	free(delpos);
-	free(addrec);
-	free(keys);
 	free(nix);
 	free(nsetv);
 	return rc;

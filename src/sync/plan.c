@@ -368,13 +368,12 @@ tally_notes(struct plan *p)
 		char tn[RR_TYPE_NAME_MAX];
 		const char *type = rr_type_name(t[i].type, tn);
 
-		if (t[i].filt == F_DNSSEC)
-			note(p, PLAN_INFO, "%s: %zu record set%s of the signed primary not synced "
-			    "(Route 53 signs zones itself)", type, t[i].count,
-			    t[i].count == 1 ? "" : "s");
-		else
-			note(p, PLAN_WARN, "%s: %zu record set%s not synced: Route 53 cannot hold "
-			    "this type", type, t[i].count, t[i].count == 1 ? "" : "s");
+		int dnssec = t[i].filt == F_DNSSEC;
+
+		note(p, dnssec ? PLAN_INFO : PLAN_WARN, dnssec ? "%s: %zu record set%s of the signed "
+		    "primary not synced (Route 53 signs zones itself)" : "%s: %zu record set%s not "
+		    "synced: Route 53 cannot hold this type", type, t[i].count,
+		    t[i].count == 1 ? "" : "s");
 	}
 }
 
@@ -437,32 +436,34 @@ apex_ns_note(struct ctx *c)
 static void
 skip_desired(struct ctx *c, enum filt f, const uint8_t *name, unsigned type, int on_r53)
 {
+	enum plan_level lv = PLAN_WARN;
+	const char *fmt; /* the note, its one argument the zone's name */
+
 	switch (f) {
 	case F_APEX_NS:
 		apex_ns_note(c);
-		break;
+		return;
 	case F_DNSSEC:
 	case F_UNSUPPORTED:
 		count_type(c->p, f, type);
-		break;
+		return;
 	case F_IGNORED:
 		if (on_r53)
-			break;
-		c->p->nskipped++;
-		note_set(c->p, PLAN_INFO, name, type, "matched by an ignore rule, left alone");
+			return;
+		lv = PLAN_INFO;
+		fmt = "matched by an ignore rule, left alone";
 		break;
 	case F_OUTSIDE:
-		c->p->nskipped++;
-		note_set(c->p, PLAN_WARN, name, type,
-		    "the primary's zone has a name outside %s, not synced", c->o->zone->name);
+		fmt = "the primary's zone has a name outside %s, not synced";
 		break;
 	case F_SUB_SOA:
-		c->p->nskipped++;
-		note_set(c->p, PLAN_WARN, name, DNS_TYPE_SOA, "an SOA below the apex is not synced");
+		fmt = "an SOA below the apex is not synced";
 		break;
 	default:
-		break;
+		return;
 	}
+	c->p->nskipped++;
+	note_set(c->p, lv, name, type, fmt, c->o->zone->name);
 }
 
 /* ---- Route 53 side sets left alone --------------------------------------------- */
@@ -595,22 +596,16 @@ item_new(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, en
 	return it;
 }
 
-/* Keep the set the UPDATE it replaces: TTL, values from v on (n of them,
- * chars). Returns 0, or -1 on no memory (p->err). */
+/* Keep o, the set the UPDATE it replaces. Returns 0, or -1 on no memory
+ * (p->err). */
 static int
-set_old(struct plan *p, struct item *it, uint32_t ttl, size_t v, size_t n, size_t chars)
+set_old(struct plan *p, struct item *it, const struct old *o)
 {
-	struct old *o;
-
 	if (p->nolds >= MAX_OLDS)
 		return err_set(&p->err, "more than %u updates in one plan", MAX_OLDS);
 	if (buf_grow(&p->olds, &p->olds_cap, p->nolds, 1, sizeof *o) < 0)
 		return oom(p);
-	o = (struct old *)p->olds + p->nolds++;
-	o->ttl = ttl;
-	o->v = (uint32_t)v;
-	o->n = (uint16_t)n;
-	o->chars = (uint32_t)chars;
+	((struct old *)p->olds)[p->nolds++] = *o;
 	it->old = (unsigned)p->nolds;
 	return 0;
 }
@@ -625,13 +620,15 @@ old_of(const struct plan *p, const struct item *it)
 }
 
 /* Push the values of set i of z, rendered, to vpool (or, p NULL, only
- * count them): their count in *nv and characters in *chars. -1 when one
- * is malformed (why) or on no memory (p->err). */
+ * count them): the first's place, their count and characters in *o. -1
+ * when one is malformed (why) or on no memory (p->err). */
 static int
 zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsigned type,
-    size_t *nv, size_t *chars, struct err *why)
+    struct old *o, struct err *why)
 {
-	*nv = *chars = 0;
+	o->v = p ? (uint32_t)p->nvpool : 0;
+	o->n = 0;
+	o->chars = 0;
 	if (count > PLAN_MAX_SET_VALUES) {
 		err_set(why, "%zu values, Route 53 holds at most %d in one record set", count,
 		    PLAN_MAX_SET_VALUES);
@@ -656,54 +653,56 @@ zone_values(struct plan *p, const struct zone *z, size_t i, size_t count, unsign
 			    PLAN_MAX_VALUE_CHARS);
 			return -1;
 		}
-		*chars += n;
-		(*nv)++;
+		o->chars += (uint32_t)n;
+		o->n++;
 	}
 	return 0;
 }
 
-/* Push the values of listed set idx verbatim. */
+/* Push the values of listed set idx verbatim: the set in *o. */
 static int
-list_values(struct ctx *c, size_t idx, size_t *nv, size_t *chars, uint32_t *ttl)
+list_values(struct ctx *c, size_t idx, struct old *o)
 {
 	struct r53list_set s;
 
 	r53list_get(c->l, idx, &s, c->vals);
-	*nv = *chars = 0;
-	*ttl = s.ttl;
+	o->ttl = s.ttl;
+	o->v = (uint32_t)c->p->nvpool;
+	o->n = 0;
+	o->chars = 0;
 	for (int k = 0; k < s.nvalues; k++) {
 		if (vpush(c->p, s.values[k]) < 0)
 			return -1;
-		*chars += strlen(s.values[k]);
-		(*nv)++;
+		o->chars += (uint32_t)strlen(s.values[k]);
+		o->n++;
 	}
 	return 0;
 }
 
-/* CREATE or UPDATE set i of the primary's zone z. With an UPDATE, the old
- * values are already on vpool from ov on (nov of them, ochars). Returns 0,
- * or -1 on no memory; a malformed set is an error note. */
+/* CREATE set i of the primary's zone z, or UPDATE it (old: the set it
+ * replaces, its values already on vpool). Returns 0, or -1 on no memory;
+ * a malformed set is an error note. */
 static int
 put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set *s,
-    enum plan_kind k, size_t ov, size_t nov, size_t ochars, uint32_t old_ttl)
+    const struct old *old)
 {
 	struct plan *p = c->p;
 	struct err why = { 0 };
 	struct item *it;
-	size_t nv, chars;
+	struct old new;
 
 	/* One zone for all: the primary's (plan_full) or the next one
 	 * (plan_incremental). */
 	p->src = z;
-	if (!(it = item_new(c, s->name, "", s->type, k == PLAN_CREATE && !c->upsert_new ?
-	    R53_CREATE : R53_UPSERT, k, s->ttl)))
+	if (!(it = item_new(c, s->name, "", s->type, !old && !c->upsert_new ? R53_CREATE :
+	    R53_UPSERT, old ? PLAN_UPDATE : PLAN_CREATE, s->ttl)))
 		return -1;
 	it->name = NULL;
 	it->lazy = 1;
 	it->v = (uint32_t)i;
-	if (k == PLAN_UPDATE && set_old(p, it, old_ttl, ov, nov, ochars) < 0)
+	if (old && set_old(p, it, old) < 0)
 		return -1;
-	if (zone_values(NULL, z, i, s->count, s->type, &nv, &chars, &why) < 0) {
+	if (zone_values(NULL, z, i, s->count, s->type, &new, &why) < 0) {
 		/* Left out, but kept in the items: Route 53 keeps the old
 		 * set of an UPDATE (hold_back). */
 		it->nv = 0;
@@ -713,23 +712,23 @@ put_desired(struct ctx *c, const struct zone *z, size_t i, const struct zone_set
 		note_set(p, PLAN_ERROR, s->name, s->type, "not synced: %s", why.msg);
 		return 0;
 	}
-	it->nv = (uint16_t)nv;
-	it->chars = (uint32_t)chars;
+	it->nv = new.n;
+	it->chars = new.chars;
 	return 0;
 }
 
-/* DELETE a set with the values on vpool from v (nv, chars). */
+/* DELETE set o (its TTL and values on vpool). */
 static int
-put_delete(struct ctx *c, const uint8_t *wire, const char *name, unsigned type, uint32_t ttl,
-    size_t v, size_t nv, size_t chars)
+put_delete(struct ctx *c, const uint8_t *wire, const char *name, unsigned type,
+    const struct old *o)
 {
-	struct item *it = item_new(c, wire, name, type, R53_DELETE, PLAN_DELETE, ttl);
+	struct item *it = item_new(c, wire, name, type, R53_DELETE, PLAN_DELETE, o->ttl);
 
 	if (!it)
 		return -1;
-	it->v = (uint32_t)v;
-	it->nv = (uint16_t)nv;
-	it->chars = (uint32_t)chars;
+	it->v = o->v;
+	it->nv = o->n;
+	it->chars = o->chars;
 	return 0;
 }
 
@@ -752,27 +751,29 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	const char *text;
 	long ol;
 	struct item *it;
+	struct old o;
+
+	enum plan_level lv = PLAN_WARN;
+	const char *fmt; /* the note when the SOA is left alone */
 
 	if (r53 && !(p->soa_value = keep(p, r53, strlen(r53) + 1)))
 		return -1;
 	if (!c->o->zone->sync_soa) {
-		p->nskipped++;
-		note(p, PLAN_INFO, "SOA not synced (sync_soa is false)");
-		return 0;
+		lv = PLAN_INFO;
+		fmt = "SOA not synced (sync_soa is false)";
+		goto skip;
 	}
 	if (i < 0)
 		return 0; /* no SOA in the primary's zone: the safety check refuses */
 	if (!r53) {
-		p->nskipped++;
-		note(p, PLAN_WARN, "SOA left alone: Route 53's SOA is not known");
-		return 0;
+		fmt = "SOA left alone: Route 53's SOA is not known";
+		goto skip;
 	}
 	zone_set_get(z, (size_t)i, &s);
 	if ((ol = rr_from_r53(DNS_TYPE_SOA, r53, strlen(r53), rd, sizeof rd, &why)) < 0 ||
 	    rr_soa_parse(&soa, rd, (size_t)ol, &why) < 0) {
-		p->nskipped++;
-		note(p, PLAN_WARN, "SOA left alone: Route 53's value does not parse: %s", why.msg);
-		return 0;
+		fmt = "SOA left alone: Route 53's value does not parse: %s";
+		goto skip;
 	}
 	{
 		size_t dl;
@@ -796,7 +797,11 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	if (!(it = item_new(c, c->apex, old_name, DNS_TYPE_SOA, R53_UPSERT, PLAN_UPDATE, s.ttl)))
 		return -1;
 	it->soa = 1;
-	if (set_old(p, it, r53_ttl, p->nvpool, 1, strlen(r53)) < 0 || vpush(p, r53) < 0)
+	o.ttl = r53_ttl;
+	o.v = (uint32_t)p->nvpool;
+	o.n = 1;
+	o.chars = (uint32_t)strlen(r53);
+	if (set_old(p, it, &o) < 0 || vpush(p, r53) < 0)
 		return -1;
 	it->v = (uint32_t)p->nvpool;
 	if (vpush(p, text) < 0)
@@ -804,6 +809,10 @@ plan_soa(struct ctx *c, const struct zone *z, long i, const char *r53, uint32_t 
 	it->nv = 1;
 	it->chars = (uint32_t)n;
 	p->soa_value = text;
+	return 0;
+skip:
+	p->nskipped++;
+	note(p, lv, fmt, why.msg);
 	return 0;
 }
 
@@ -838,19 +847,18 @@ oversize(struct ctx *c)
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = (struct item *)p->items + i, *del;
 		struct old o;
+		int once; /* an UPSERT that fits once but not twice */
 
 		if (fits(c->o, item_records(it), item_chars(it)))
 			continue;
-		if (it->kind == PLAN_CREATE && it->action == R53_UPSERT &&
-		    fits(c->o, it->nv, it->chars)) {
-			/* A new set UPSERTed (plan_incremental) that fits
-			 * once but not twice. */
+		once = it->action == R53_UPSERT && fits(c->o, it->nv, it->chars);
+		if (once && it->kind == PLAN_CREATE) {
+			/* A new set UPSERTed (plan_incremental). */
 			it->action = R53_CREATE;
 			continue;
 		}
 		o = old_of(p, it);
-		if (it->action == R53_UPSERT && fits(c->o, o.n, o.chars) &&
-		    fits(c->o, it->nv, it->chars)) {
+		if (once && fits(c->o, o.n, o.chars)) {
 			if (!(del = item_new(c, it->wname, it->name, it->type, R53_DELETE,
 			    PLAN_UPDATE, o.ttl)))
 				return -1;
@@ -1223,7 +1231,10 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 		struct r53list_set s;
 		struct err why = { 0 };
 		uint8_t wire[DNS_NAME_MAX];
-		int what = -1, r;
+		int what = SP_UNSUPPORTED, r;
+		enum plan_level lv = PLAN_WARN;
+		/* The note, with at most one argument (arg). */
+		const char *fmt = "a type notify53 does not manage, left alone", *arg = NULL;
 
 		cls[i] = L_SKIP;
 		r53list_get(l, i, &s, c->vals);
@@ -1236,11 +1247,13 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 		dns_name_lower(wire);
 		if (s.flags & R53LIST_ROUTING) {
 			what = SP_ROUTING;
-			note_set(p, PLAN_INFO, wire, s.type, "routing-policy record set (SetIdentifier "
-			    "\"%s\") left alone", s.set_identifier ? s.set_identifier : "");
+			lv = PLAN_INFO;
+			fmt = "routing-policy record set (SetIdentifier \"%s\") left alone";
+			arg = s.set_identifier ? s.set_identifier : "";
 		} else if (s.flags & R53LIST_ALIAS) {
 			what = SP_ALIAS;
-			note_set(p, PLAN_INFO, wire, s.type, "alias record set left alone");
+			lv = PLAN_INFO;
+			fmt = "alias record set left alone";
 		} else {
 			switch (filter(c, wire, s.type)) {
 			case F_KEEP:
@@ -1253,8 +1266,8 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 				if (r < 0)
 					return -1;
 				what = SP_BAD;
-				note_set(p, PLAN_WARN, wire, s.type, "Route 53's value does not parse (%s): "
-				    "the set is replaced", why.msg);
+				fmt = "Route 53's value does not parse (%s): the set is replaced";
+				arg = why.msg;
 				break;
 			case F_SOA:
 				if (*soa >= 0) {
@@ -1268,26 +1281,29 @@ classify(struct ctx *c, struct zone *cur, uint8_t *cls, long *soa)
 				continue;
 			case F_APEX_NS:
 				what = SP_APEX_NS;
+				fmt = NULL;
 				apex_ns_note(c);
 				break;
 			case F_IGNORED:
 				what = SP_IGNORED;
-				note_set(p, PLAN_INFO, wire, s.type, "matched by an ignore rule, left alone");
+				lv = PLAN_INFO;
+				fmt = "matched by an ignore rule, left alone";
 				break;
 			case F_OUTSIDE:
-				p->nskipped++;
-				note_set(p, PLAN_WARN, wire, s.type, "Route 53 lists a name outside %s, "
-				    "left alone", c->o->zone->name);
-				continue;
+				what = -1;
+				fmt = "Route 53 lists a name outside %s, left alone";
+				arg = c->o->zone->name;
+				break;
 			default: /* DNSSEC, unsupported, an SOA below the apex */
-				what = SP_UNSUPPORTED;
-				note_set(p, PLAN_WARN, wire, s.type, "a type notify53 does not manage, "
-				    "left alone");
 				break;
 			}
 		}
+		if (fmt)
+			note_set(p, lv, wire, s.type, fmt, arg);
 		if (what != SP_BAD && what != SP_APEX_NS)
 			p->nskipped++;
+		if (what < 0)
+			continue;
 		if (special_add(c, wire, s.type, (uint32_t)i, what) < 0)
 			return -1;
 		cls[i] = L_SPECIAL;
@@ -1381,8 +1397,8 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 	struct zone_set s;
 	const struct special *sp;
 	enum filt f;
-	size_t ov = p->nvpool, nov, ochars;
-	uint32_t old_ttl, idx;
+	struct old o;
+	uint32_t idx;
 
 	zone_set_get(d, i, &s);
 	f = filter(c, s.name, s.type);
@@ -1398,21 +1414,20 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 	}
 	c->managed++;
 	sp = c->nsp && j < 0 ? special_find(c, s.name, s.type) : NULL;
-	if (sp && sp->what != SP_BAD) {
-		p->nconflicts++;
-		note_set(p, PLAN_WARN, s.name, s.type, "conflict: Route 53 holds %s here, left "
-		    "alone; the primary's set is not synced", special_what(sp));
-		return 0;
-	}
 	if (c->nsp) {
-		const struct special *x = cname_conflict(c, s.name, s.type);
+		/* A set Route 53 keeps in the way: at (name, type), or one a
+		 * CNAME cannot share the name with (only that note names its
+		 * type: "%.0s" takes it in the other). */
+		const struct special *x = sp && sp->what != SP_BAD ? sp :
+		    cname_conflict(c, s.name, s.type);
 		char xt[RR_TYPE_NAME_MAX];
 
 		if (x) {
 			p->nconflicts++;
-			note_set(p, PLAN_WARN, s.name, s.type, "conflict: Route 53 holds %s of type %s "
-			    "here, which a CNAME cannot share; not synced", special_what(x),
-			    rr_type_name(x->type, xt));
+			note_set(p, PLAN_WARN, s.name, s.type, x == sp ? "conflict: Route 53 holds %s "
+			    "here, left alone; the primary's set is not synced%.0s" :
+			    "conflict: Route 53 holds %s of type %s here, which a CNAME cannot share; "
+			    "not synced", special_what(x), rr_type_name(x->type, xt));
 			return 0;
 		}
 	}
@@ -1427,10 +1442,10 @@ desired(struct ctx *c, const struct zone *d, size_t i, const struct zone *cur, l
 		((struct special *)sp)->used = 1;
 		idx = sp->idx;
 	} else
-		return put_desired(c, d, i, &s, PLAN_CREATE, 0, 0, 0, 0);
-	if (list_values(c, idx, &nov, &ochars, &old_ttl) < 0)
+		return put_desired(c, d, i, &s, NULL);
+	if (list_values(c, idx, &o) < 0)
 		return -1;
-	return put_desired(c, d, i, &s, PLAN_UPDATE, ov, nov, ochars, old_ttl);
+	return put_desired(c, d, i, &s, &o);
 }
 
 /* DELETE listed set idx exactly as Route 53 listed it. */
@@ -1438,13 +1453,12 @@ static int
 delete_listed(struct ctx *c, const uint8_t *wire, uint32_t idx)
 {
 	struct r53list_set s;
-	size_t v = c->p->nvpool, nv, chars;
-	uint32_t ttl;
+	struct old o;
 
-	if (list_values(c, idx, &nv, &chars, &ttl) < 0)
+	if (list_values(c, idx, &o) < 0)
 		return -1;
 	r53list_get(c->l, idx, &s, c->vals);
-	return put_delete(c, wire, s.name, s.type, ttl, v, nv, chars);
+	return put_delete(c, wire, s.name, s.type, &o);
 }
 
 int
@@ -1560,28 +1574,29 @@ incremental(struct ctx *c, const struct zone *prev, long pi, const struct zone *
 	struct plan *p = c->p;
 	struct zone_set ps, ns;
 	struct err why = { 0 };
-	size_t v = p->nvpool, nv, chars;
+	struct old o;
 
 	if (ni >= 0)
 		zone_set_get(next, (size_t)ni, &ns);
 	if (pi < 0)
-		return ni < 0 ? 0 : put_desired(c, next, (size_t)ni, &ns, PLAN_CREATE, 0, 0, 0, 0);
+		return ni < 0 ? 0 : put_desired(c, next, (size_t)ni, &ns, NULL);
 	if (ni >= 0 && zone_set_equal(prev, (size_t)pi, next, (size_t)ni))
 		return 0;
 	zone_set_get(prev, (size_t)pi, &ps);
-	if (zone_values(p, prev, (size_t)pi, ps.count, type, &nv, &chars, &why) < 0) {
+	o.ttl = ps.ttl;
+	if (zone_values(p, prev, (size_t)pi, ps.count, type, &o, &why) < 0) {
 		if (p->err.set)
 			return -1;
 		/* Malformed: never pushed, so Route 53 does not hold it. */
-		p->nvpool = v;
+		p->nvpool = o.v;
 		if (ni >= 0)
-			return put_desired(c, next, (size_t)ni, &ns, PLAN_CREATE, 0, 0, 0, 0);
+			return put_desired(c, next, (size_t)ni, &ns, NULL);
 		note_set(p, PLAN_INFO, name, type, "was not synced (%s), nothing to delete", why.msg);
 		return 0;
 	}
 	if (ni >= 0)
-		return put_desired(c, next, (size_t)ni, &ns, PLAN_UPDATE, v, nv, chars, ps.ttl);
-	return put_delete(c, name, NULL, type, ps.ttl, v, nv, chars);
+		return put_desired(c, next, (size_t)ni, &ns, &o);
+	return put_delete(c, name, NULL, type, &o);
 }
 
 int

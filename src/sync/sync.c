@@ -38,23 +38,28 @@ sync_status_name(enum sync_status s)
 
 /* ---- the result line ---------------------------------------------------------- */
 
-static void add(char *buf, size_t cap, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* The result line being written: buf[0..cap), n used. */
+struct line {
+	char *buf;
+	size_t cap, n;
+};
 
-/* Append to buf[0..cap) at *n; once cut, the line stays cut. */
+static void add(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append to the line; once cut, it stays cut. */
 static void
-add(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+add(struct line *l, const char *fmt, ...)
 {
 	va_list ap;
 	int k;
 
-	if (*n >= cap)
+	if (l->n >= l->cap)
 		return;
 	va_start(ap, fmt);
-	k = fmt_vsnprintf(buf + *n, cap - *n, fmt, ap);
+	k = fmt_vsnprintf(l->buf + l->n, l->cap - l->n, fmt, ap);
 	va_end(ap);
 	if (k > 0)
-		*n += (size_t)k;
+		l->n += (size_t)k;
 }
 
 /* "batch" or "batches" after a count. */
@@ -80,6 +85,17 @@ sync_zone_text(const char *name, const char *zone_id, enum cfg_zone_kind kind, c
 }
 
 const char *
+sync_name_text(const char *name, char *buf, size_t cap)
+{
+	uint8_t wire[DNS_NAME_MAX];
+
+	if (dns_name_from_r53(wire, sizeof wire, name, NULL) < 0 ||
+	    dns_name_to_text(wire, buf, cap) < 0)
+		fmt_snprintf(buf, cap, "%s", name);
+	return buf;
+}
+
+const char *
 sync_job_zone(const struct sync_job *j, char *buf, size_t cap)
 {
 	return sync_zone_text(j->zone->name, j->zone_id, j->zone_id[0] ? (j->zone_private ?
@@ -92,41 +108,44 @@ sync_result(const struct sync_job *j, char *buf, size_t cap)
 	const size_t *a = j->applied;
 	const struct plan *p = &j->plan;
 	char calls[256];
-	size_t n = 0;
+	struct line l = { buf, cap, 0 };
 
 	buf[0] = '\0';
 	if (j->status == SYNC_CURRENT || j->status == SYNC_UNCHANGED) {
-		add(buf, cap, &n, "serial %lu %s", (unsigned long)j->serial,
+		add(&l, "serial %lu %s", (unsigned long)j->serial,
 		    j->status == SYNC_CURRENT ? "current" : "unchanged since the last try");
 	} else {
 		if (j->has_soa)
-			add(buf, cap, &n, "serial %lu%s, ", (unsigned long)j->serial,
+			add(&l, "serial %lu%s, ", (unsigned long)j->serial,
 			    j->xfer == SYNC_XFER_IXFR ? " by IXFR" : j->xfer == SYNC_XFER_AXFR ?
 			    " by AXFR" : "");
 		if (j->status == SYNC_ADOPTED)
-			add(buf, cap, &n, "adopted from a peer (Route 53 holds it)");
+			add(&l, "adopted from a peer (Route 53 holds it)");
 		else if (j->status == SYNC_PASSED)
-			add(buf, cap, &n, "passed: not the peer's serial %lu", (unsigned long)j->adopt_serial);
-		else if (j->status == SYNC_FAILED)
-			add(buf, cap, &n, "failed after %zu created, %zu updated, %zu deleted",
-			    a[PLAN_CREATE], a[PLAN_UPDATE], a[PLAN_DELETE]);
+			add(&l, "passed: not the peer's serial %lu", (unsigned long)j->adopt_serial);
 		else if (j->status == SYNC_UNSAFE)
-			add(buf, cap, &n, "refused by the safety check (%zu to create, %zu to update, "
+			add(&l, "refused by the safety check (%zu to create, %zu to update, "
 			    "%zu to delete)", p->ncreate, p->nupdate, p->ndelete);
-		else if (j->dry_run)
-			add(buf, cap, &n, "dry run: would create %zu, update %zu, delete %zu in %zu "
+		else if (j->dry_run && j->status != SYNC_FAILED)
+			add(&l, "dry run: would create %zu, update %zu, delete %zu in %zu "
 			    "batch%s", p->ncreate, p->nupdate, p->ndelete, p->nbatches,
 			    es(p->nbatches));
-		else
-			add(buf, cap, &n, "%zu created, %zu updated, %zu deleted in %zu batch%s%s%s%s",
-			    a[PLAN_CREATE], a[PLAN_UPDATE], a[PLAN_DELETE], j->batches, es(j->batches),
-			    j->nrefused ? ", some refused" : "", p->nerrors ? ", some not synced" : "",
-			    j->insync ? ", INSYNC" : "");
+		else {
+			/* What was applied: after a failure, or in batches. */
+			int failed = j->status == SYNC_FAILED;
+
+			add(&l, "%s%zu created, %zu updated, %zu deleted", failed ? "failed after " : "",
+			    a[PLAN_CREATE], a[PLAN_UPDATE], a[PLAN_DELETE]);
+			if (!failed)
+				add(&l, " in %zu batch%s%s%s%s", j->batches, es(j->batches),
+				    j->nrefused ? ", some refused" : "",
+				    p->nerrors ? ", some not synced" : "", j->insync ? ", INSYNC" : "");
+		}
 		if (j->lost)
-			add(buf, cap, &n, "; %zu more batch%s whose answer was lost (not counted)",
+			add(&l, "; %zu more batch%s whose answer was lost (not counted)",
 			    j->lost, es(j->lost));
 	}
-	add(buf, cap, &n, "; API calls: %s; %.2f s", r53_calls_text(j->calls, calls, sizeof calls),
+	add(&l, "; API calls: %s; %.2f s", r53_calls_text(j->calls, calls, sizeof calls),
 	    (double)(j->ended_ms - j->started_ms) / 1000);
 	return buf;
 }
@@ -233,15 +252,24 @@ op_job(struct r53_op *op)
 	return j;
 }
 
+/* first, then "; " and each of the job's operation's messages after the
+ * first, into msg[ERR_MSG_MAX]. */
+static void
+join_messages(const struct sync_job *j, const char *first, char *msg)
+{
+	size_t n = (size_t)fmt_snprintf(msg, ERR_MSG_MAX, "%s", first);
+
+	for (size_t i = 1; i < j->op.nmessages && n < ERR_MSG_MAX; i++)
+		n += (size_t)fmt_snprintf(msg + n, ERR_MSG_MAX - n, "; %s", j->op.messages[i]);
+}
+
 /* An operation's failure as one line, with Route 53's further messages. */
 static void
 fail_op(struct sync_job *j, const char *what)
 {
 	char msg[ERR_MSG_MAX];
-	size_t n = (size_t)fmt_snprintf(msg, sizeof msg, "%s", j->op.err.msg);
 
-	for (size_t i = 1; i < j->op.nmessages && n < sizeof msg; i++)
-		n += (size_t)fmt_snprintf(msg + n, sizeof msg - n, "; %s", j->op.messages[i]);
+	join_messages(j, j->op.err.msg, msg);
 	r53_op_free(&j->op);
 	fail(j, "%s: %s", what, msg);
 }
@@ -317,31 +345,22 @@ static int
 refuse_range(struct sync_job *j, size_t first, size_t n)
 {
 	char msg[ERR_MSG_MAX], name[DNS_NAME_TEXT_MAX], tn[RR_TYPE_NAME_MAX];
-	size_t len = 0;
 
-	msg[0] = '\0';
-	for (size_t i = 0; i < j->op.nmessages && len < sizeof msg; i++)
-		len += (size_t)fmt_snprintf(msg + len, sizeof msg - len, "%s%s", i ? "; " : "",
-		    j->op.messages[i]);
-	if (!j->op.nmessages)
-		fmt_snprintf(msg, sizeof msg, "%s", j->op.err.msg);
+	join_messages(j, j->op.nmessages ? j->op.messages[0] : j->op.err.msg, msg);
 	if (buf_grow(&j->refused, &j->refused_cap, j->nrefused, n, sizeof *j->refused) < 0)
 		return -1;
 	for (size_t i = first; i < first + n; i++) {
 		struct r53_change ch, *c = &ch;
 		struct plan_info in;
-		uint8_t w[DNS_NAME_MAX];
 		char line[DNS_NAME_TEXT_MAX + RR_TYPE_NAME_MAX + 16 + ERR_MSG_MAX];
 
 		if (plan_change(&j->plan, i, &ch, &in) < 0)
 			return -1;
 		if (in.hidden)
 			continue;
-		if (dns_name_from_r53(w, sizeof w, c->set.name, NULL) < 0 ||
-		    dns_name_to_text(w, name, sizeof name) < 0)
-			fmt_snprintf(name, sizeof name, "%s", c->set.name);
 		/* Room for all of it: the action is at most "DELETE". */
-		fmt_snprintf(line, sizeof line, "%s %s (%s): %s", name, rr_type_name(c->set.type, tn),
+		fmt_snprintf(line, sizeof line, "%s %s (%s): %s",
+		    sync_name_text(c->set.name, name, sizeof name), rr_type_name(c->set.type, tn),
 		    r53_action_name(c->action), msg);
 		/* Not logged here: the caller reports refused[] (one line per
 		 * set, not two). */
@@ -639,14 +658,13 @@ use_zone(struct sync_job *j, struct r53_op *op, size_t i)
 	have_zone(j);
 }
 
-/* Is the Route 53 name r53 the zone's name? */
+/* Is the Route 53 name r53 the zone's name (j->xfr.name, since begin)? */
 static int
 same_zone(const struct sync_job *j, const char *r53)
 {
-	uint8_t a[DNS_NAME_MAX], b[DNS_NAME_MAX];
+	uint8_t a[DNS_NAME_MAX];
 
-	return dns_name_from_r53(a, sizeof a, r53, NULL) >= 0 &&
-	    dns_name_from_text(b, sizeof b, j->zone->name, NULL, NULL) >= 0 && dns_name_equal(a, b);
+	return dns_name_from_r53(a, sizeof a, r53, NULL) >= 0 && dns_name_equal(a, j->xfr.name);
 }
 
 static void
@@ -1017,29 +1035,35 @@ static void
 begin(struct loop_timer *t)
 {
 	struct sync_job *j = LOOP_CONTAINER_OF(t, struct sync_job, kick);
+	const struct cfg_zone *z = j->zone;
 	struct err e = { 0 };
+	/* The failure: fmt with what and why. */
+	const char *fmt = "zone %s: %s", *what = z->name, *why = e.msg;
 
-	if (dns_name_from_text(j->xfr.name, sizeof j->xfr.name, j->zone->name, NULL, &e) < 0) {
-		fail(j, "zone %s: %s", j->zone->name, e.msg);
-		return;
+	if (dns_name_from_text(j->xfr.name, sizeof j->xfr.name, z->name, NULL, &e) < 0)
+		goto bad;
+	if (z->tsig && tsig_key_init(&j->key, z->tsig->name, z->tsig->algorithm, z->tsig->secret,
+	    &e) < 0) {
+		fmt = "TSIG key %s: %s";
+		what = z->tsig->name;
+		goto bad;
 	}
-	if (j->zone->tsig && tsig_key_init(&j->key, j->zone->tsig->name, j->zone->tsig->algorithm,
-	    j->zone->tsig->secret, &e) < 0) {
-		fail(j, "TSIG key %s: %s", j->zone->tsig->name, e.msg);
-		return;
-	}
-	if (!j->zone->nprimaries) {
-		fail(j, "zone %s has no primary", j->zone->name);
-		return;
+	if (!z->nprimaries) {
+		fmt = "zone %s has no primary%s";
+		why = "";
+		goto bad;
 	}
 	if (dns_name_to_r53(j->xfr.name, j->apex, sizeof j->apex) < 0) {
-		fail(j, "zone %s: name too long", j->zone->name);
-		return;
+		why = "name too long";
+		goto bad;
 	}
 	read_record(j);
 	/* The SOA first in every case: a serial seen before costs no transfer
 	 * and no listing. */
 	transfer(j, XFR_SOA);
+	return;
+bad:
+	fail(j, fmt, what, why);
 }
 
 void

@@ -294,6 +294,11 @@ void sync_free(struct sync_job *j);
 const char *sync_zone_text(const char *name, const char *zone_id, enum cfg_zone_kind kind,
     char *buf, size_t cap);
 
+/* A Route 53 name in presentation form into buf[0..cap) (a copy of name
+ * when it does not parse); returns buf. For the refused sets here, the
+ * plan and `notify53 r53` in the CLI. */
+const char *sync_name_text(const char *name, char *buf, size_t cap);
+
 /* sync_zone_text of j's zone and the hosted zone it found or was given
  * (before that, the kind its config asks for). */
 const char *sync_job_zone(const struct sync_job *j, char *buf, size_t cap);
