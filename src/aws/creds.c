@@ -26,10 +26,6 @@
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-/* In the functions with many saved registers, an error is set and -1
- * returned through the one exit, not "return err_set(...)": as a tail call
- * that restores the saved registers on a path of its own. */
-
 /* Environment variables that messages name as well. */
 static const char ENV_KEY_ID[] = "AWS_ACCESS_KEY_ID";
 static const char ENV_SECRET[] = "AWS_SECRET_ACCESS_KEY";
@@ -294,11 +290,9 @@ creds_ini_find(const char *text, size_t len, const char *profile, int config_fil
 	if (have[0] && have[1])
 		return 1;
 	value_wipe(v);
-	if (have[0] || have[1]) {
-		err_set(e, "profile %s has %s but no %s", profile, keys[!have[0]],
+	if (have[0] || have[1])
+		return err_set(e, "profile %s has %s but no %s", profile, keys[!have[0]],
 		    keys[have[0]]);
-		return -1;
-	}
 	return 0;
 }
 
@@ -373,12 +367,9 @@ read_small_file(const char *path, char **out, size_t *len, struct err *e)
 	struct buf b;
 	ssize_t got;
 
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 1;
-		err_set(e, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 1 :
+		    err_set(e, "%s: %s", path, strerror(errno));
 	buf_init(&b, CREDS_MAX_FILE);
 	while ((got = read(fd, chunk, sizeof chunk)) != 0) {
 		if (got < 0 && errno == EINTR)
@@ -927,13 +918,11 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 
 	memset(r, 0, sizeof *r);
 	who_is(r->who, sizeof r->who, name);
-	if (!arn || !*arn) {
-		err_set(e, "no role_arn");
-		goto fail;
-	}
+	if (!arn || !*arn)
+		return err_set(e, "%s: no role_arn", r->who);
 	if (cfg_aws_value_check("role_arn", arn, e) < 0 ||
 	    (session && *session && cfg_aws_value_check("role_session_name", session, e) < 0))
-		goto fail;
+		return err_about(e, 0, r->who);
 	copy(r->arn, sizeof r->arn, arn);
 	copy(r->external_id, sizeof r->external_id, p->external_id);
 	copy(r->session_name, sizeof r->session_name, session ? session : "");
@@ -957,15 +946,9 @@ role_fill(struct creds *c, struct creds_role *r, const char *name,
 		fmt_snprintf(r->endpoint, sizeof r->endpoint, "https://sts.%s.amazonaws.com%s",
 		    r->region, strncmp(r->region, "cn-", 3) ? "" : ".cn");
 	}
-	if (url && copy(r->endpoint, sizeof r->endpoint, url) < 0) {
-		err_set(e, "the STS endpoint URL is too long");
-		goto fail;
-	}
+	if (url && copy(r->endpoint, sizeof r->endpoint, url) < 0)
+		return err_set(e, "%s: the STS endpoint URL is too long", r->who);
 	return 0;
-fail:
-	/* One exit for the errors: "WHO: " before each message. */
-	err_about(e, 0, r->who);
-	return -1;
 }
 
 /* Web identity as the base: role arn from p or the environment. */
@@ -1026,10 +1009,8 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 	const char *nm = name;
 	int nseen = 0, rc = -1;
 
-	if (!sp) {
-		err_set(e, "out of memory");
-		return -1;
-	}
+	if (!sp)
+		return err_set(e, "out of memory");
 	cur = sp + 1;
 	c->nroles = 0;
 	copy(seen[nseen++], sizeof seen[0], name ? name : "");
@@ -1215,15 +1196,11 @@ resolve(struct creds *c, struct err *e)
 		fmt_snprintf(c->where, sizeof c->where, "environment");
 		return 1;
 	}
-	if ((id || secret) && !(id && secret)) {
-		err_set(e, "%s is set but %s is not", id ? ENV_KEY_ID : ENV_SECRET,
+	if ((id || secret) && !(id && secret))
+		return err_set(e, "%s is set but %s is not", id ? ENV_KEY_ID : ENV_SECRET,
 		    id ? ENV_SECRET : ENV_KEY_ID);
-		return -1;
-	}
-	if (!(p = malloc(sizeof *p))) {
-		err_set(e, "out of memory");
-		return -1;
-	}
+	if (!(p = malloc(sizeof *p)))
+		return err_set(e, "out of memory");
 	rc = profile_load(c, c->profile, p, e);
 	if (rc == 0 && p->region[0])
 		copy(c->top_region, sizeof c->top_region, p->region);
@@ -1253,10 +1230,8 @@ choose_ecs(struct creds *c, struct err *e)
 	const char *full = env(ENV_FULL_URI);
 
 	if (rel) {
-		if (rel[0] != '/' || strlen(rel) >= sizeof c->path) {
-			err_set(e, "%s must be a path", ENV_REL_URI);
-			return -1;
-		}
+		if (rel[0] != '/' || strlen(rel) >= sizeof c->path)
+			return err_set(e, "%s must be a path", ENV_REL_URI);
 		fmt_snprintf(c->endpoint, sizeof c->endpoint, "http://169.254.170.2");
 		copy(c->path, sizeof c->path, rel);
 	} else if (full) {
@@ -1406,10 +1381,8 @@ send_step(struct creds *c)
 	}
 	/* Only the role name can make it too long. */
 	if (fmt_snprintf(c->target, sizeof c->target, "%s%s", path,
-	    c->step == STEP_IMDS_CREDS ? c->role : "") >= (int)sizeof c->target) {
-		err_set(&c->err, "instance metadata: role name too long");
-		return -1;
-	}
+	    c->step == STEP_IMDS_CREDS ? c->role : "") >= (int)sizeof c->target)
+		return err_set(&c->err, "instance metadata: role name too long");
 	if (*hval)
 		http_request_add(r, hname, hval);
 	r->target = c->target;

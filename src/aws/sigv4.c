@@ -510,11 +510,9 @@ sigv4_init(struct sigv4_signer *s, const char *region, const char *service, stru
 	memset(s, 0, sizeof *s);
 	/* Both SIGV4_MAX_SCOPE_NAME octets. */
 	for (int k = 0; k < 2; k++) {
-		if (!*v[k] || strlen(v[k]) >= SIGV4_MAX_SCOPE_NAME) {
-			err_set(e, "sigv4: %s must be 1 to %d characters", what[k],
+		if (!*v[k] || strlen(v[k]) >= SIGV4_MAX_SCOPE_NAME)
+			return err_set(e, "sigv4: %s must be 1 to %d characters", what[k],
 			    SIGV4_MAX_SCOPE_NAME - 1);
-			return -1;
-		}
 		fmt_snprintf(dst[k], SIGV4_MAX_SCOPE_NAME, "%s", v[k]);
 	}
 	return 0;

@@ -78,8 +78,7 @@ skip_past(struct px *p, const char *term, const char *what)
 		}
 	}
 	p->r = p->len;
-	fail(p, what);
-	return -1;
+	return fail(p, what);
 }
 
 /* Comments, processing instructions (the XML declaration among them) and,
