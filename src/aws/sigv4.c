@@ -569,9 +569,7 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	char list[SIGV4_AUTH_MAX];
 	int n;
 
-	/* Errors go through fail: (err_set, then return -1) rather than
-	 * "return err_set(...)": as tail calls, each of them restored this
-	 * big frame's saved registers on a path of its own. */
+	/* Every error ends at fail: (one exit). */
 	memset(sig, 0, sizeof *sig);
 	if (!c->access_key || !*c->access_key || !c->secret || !*c->secret) {
 		err_set(e, "sigv4: no credentials");

@@ -390,8 +390,7 @@ xml_parse(struct xml_doc *d, char *buf, size_t len)
 	p.b = buf;
 	p.len = len;
 	p.d = d;
-	/* Errors end at bad: (not "return err_set(...)", a tail call that
-	 * restored the saved registers on a path of its own). */
+	/* Every error ends at bad: (one exit). */
 	if (memchr(buf, '\0', len)) {
 		err_set(&d->err, "xml: NUL byte at byte %zu",
 		    (size_t)((char *)memchr(buf, '\0', len) - buf));
