@@ -810,6 +810,7 @@ chains(void)
 	    "[profile ghostsrc]\nrole_arn = arn:aws:iam::1:role/gs\nsource_profile = ghost\n"
 	    "[profile web]\nrole_arn = arn:aws:iam::1:role/web\n"
 	    "web_identity_token_file = /var/run/t\n"
+	    "[profile webnoarn]\nweb_identity_token_file = /var/run/t\n"
 	    "[profile onweb]\nrole_arn = arn:aws:iam::1:role/ow\nsource_profile = web\n"
 	    "[profile onproc]\nrole_arn = arn:aws:iam::1:role/op\nsource_profile = proc\n"
 	    "[profile proc]\ncredential_process = /bin/echo '{}'\n"
@@ -851,6 +852,8 @@ chains(void)
 	ok(!strcmp(c.web.arn, "arn:aws:iam::1:role/web") && !strcmp(c.token_file, "/var/run/t") &&
 	    !strcmp(c.web.endpoint, "https://sts.us-east-1.amazonaws.com"),
 	    "web identity: role, token file, regional STS");
+	is_str(plan("webnoarn", &c), "ERR: profile \"webnoarn\": a web identity token file but "
+	    "no role ARN (role_arn or AWS_ROLE_ARN)", "web_identity_token_file without a role");
 	is_str(plan("onweb", &c), "ow <- web identity", "a role on a web identity profile");
 	is_str(plan("onproc", &c), "op <- credential_process", "a role on a process profile");
 	is_str(plan("proc", &c), " <- credential_process", "credential_process");

@@ -18,10 +18,14 @@ acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones
 
 	*zones = NULL;
 	*n = 0;
-	if (!c->nnotify_from)
-		return err_set(e, "domains_to_manage_from_aws needs notify_servers to transfer from");
-	if (!(out = calloc(op->nzones + 1, sizeof *out)))
-		return err_set(e, "out of memory");
+	if (!c->nnotify_from) {
+		err_set(e, "domains_to_manage_from_aws needs notify_servers to transfer from");
+		return -1;
+	}
+	if (!(out = calloc(op->nzones + 1, sizeof *out))) {
+		err_set(e, "out of memory");
+		return -1;
+	}
 	for (size_t i = 0; i < op->nzones; i++) {
 		struct cfg_zone *z = &out[k];
 		uint8_t w[DNS_NAME_MAX];
@@ -35,7 +39,8 @@ acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones
 		if (!(z->name = strdup(name)) || !(z->hosted_zone_id = strdup(op->zones[i].id))) {
 			free(z->name);
 			acct_zones_free(out, k);
-			return err_set(e, "out of memory");
+			err_set(e, "out of memory");
+			return -1;
 		}
 		k++;
 		z->primaries[0] = c->notify_from[0].addr;

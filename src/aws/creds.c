@@ -32,6 +32,14 @@ static const char ENV_SECRET[] = "AWS_SECRET_ACCESS_KEY";
 static const char ENV_REL_URI[] = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
 static const char ENV_FULL_URI[] = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 
+/* Wipe p[0..n) (file text, keys, profiles) and free it. */
+static void
+wipe_free(void *p, size_t n)
+{
+	secret_wipe(p, n);
+	free(p);
+}
+
 static void
 value_wipe(struct creds_value *v)
 {
@@ -329,18 +337,22 @@ creds_profile_read(const char *text, size_t len, const char *name, int config_fi
 
 			if (strlen(pfields[i].key) != kn || strncasecmp(k, pfields[i].key, kn))
 				continue;
-			if (vn >= pfields[i].cap)
-				return err_set(e, "profile \"%s\": %s is longer than %zu characters",
-				    name, pfields[i].key, (size_t)pfields[i].cap - 1);
+			if (vn >= pfields[i].cap) {
+				err_set(e, "%s is longer than %zu characters", pfields[i].key,
+				    (size_t)pfields[i].cap - 1);
+				goto bad;
+			}
 			memcpy(dst, val, vn);
 			dst[vn] = '\0';
 			if (vn && cfg_aws_value_check(pfields[i].key, dst, e) < 0)
-				return err_about(e, 1, name);
+				goto bad;
 		}
 	}
 	if (it.found)
 		p->found = 1;
 	return 0;
+bad:
+	return err_about(e, 1, name);
 }
 
 /* Read a whole small file (at most CREDS_MAX_FILE bytes) into a heap
@@ -395,8 +407,7 @@ file_lookup(struct creds *c, const char *path, int config_file, struct creds_val
 	if (rc)
 		return rc > 0 ? 0 : -1;
 	rc = creds_ini_find(text, len, c->profile, config_file, v, found, e);
-	secret_wipe(text, len);
-	free(text);
+	wipe_free(text, len);
 	if (rc < 0)
 		err_about(e, 0, path);
 	if (rc > 0)
@@ -752,13 +763,17 @@ env(const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* Path of ~/.aws/NAME, or "" without HOME. */
+/* path into buf[CREDS_MAX_PATH] when it is set, else ~/.aws/NAME, or ""
+ * without HOME. */
 static void
-home_file(char *buf, size_t cap, const char *name)
+home_file(char *buf, const char *path, const char *name)
 {
-	const char *home = env("HOME");
+	const char *home;
 
-	if (!home || fmt_snprintf(buf, cap, "%s/.aws/%s", home, name) >= (int)cap)
+	if (path)
+		copy(buf, CREDS_MAX_PATH, path);
+	else if (!(home = env("HOME")) || fmt_snprintf(buf, CREDS_MAX_PATH, "%s/.aws/%s", home, name) >=
+	    CREDS_MAX_PATH)
 		buf[0] = '\0';
 }
 
@@ -811,16 +826,9 @@ file_source(struct creds *c, const char *path, enum creds_source src, int *found
 static void
 file_paths(const struct creds *c, char shared[CREDS_MAX_PATH], char config[CREDS_MAX_PATH])
 {
-	if (c->credentials_file[0])
-		copy(shared, CREDS_MAX_PATH, c->credentials_file);
-	else if (env("AWS_SHARED_CREDENTIALS_FILE"))
-		copy(shared, CREDS_MAX_PATH, env("AWS_SHARED_CREDENTIALS_FILE"));
-	else
-		home_file(shared, CREDS_MAX_PATH, "credentials");
-	if (env("AWS_CONFIG_FILE"))
-		copy(config, CREDS_MAX_PATH, env("AWS_CONFIG_FILE"));
-	else
-		home_file(config, CREDS_MAX_PATH, "config");
+	home_file(shared, c->credentials_file[0] ? c->credentials_file :
+	    env("AWS_SHARED_CREDENTIALS_FILE"), "credentials");
+	home_file(config, env("AWS_CONFIG_FILE"), "config");
 }
 
 /* Profile name's settings (the config file, then the credentials file over
@@ -860,8 +868,7 @@ profile_load(const struct creds *c, const char *name, struct creds_profile *p, s
 			err_about(e, 0, paths[i]);
 		if (found)
 			p->found = 1;
-		secret_wipe(text, len);
-		free(text);
+		wipe_free(text, len);
 	}
 	return rc;
 }
@@ -949,18 +956,21 @@ static int
 plan_web(struct creds *c, const char *name, const struct creds_profile *p, const char *file,
 	const char *arn, const char *session, struct err *e)
 {
-	char who[160];
+	const char *why = "a web identity token file but no role ARN (role_arn or AWS_ROLE_ARN)";
 
-	who_is(who, sizeof who, name);
-	if (!arn || !*arn)
-		return err_set(e, "%s: a web identity token file but no role ARN (role_arn or "
-		    "AWS_ROLE_ARN)", who);
-	if (role_fill(c, &c->web, name, p, arn, session, e) < 0)
-		return -1;
-	if (copy(c->token_file, sizeof c->token_file, file) < 0)
-		return err_set(e, "%s: web identity token file: path too long", c->web.who);
-	c->base = CREDS_WEB_IDENTITY;
-	return 0;
+	/* c->web.who as role_fill makes it, for the message before it. */
+	who_is(c->web.who, sizeof c->web.who, name);
+	if (arn && *arn) {
+		if (role_fill(c, &c->web, name, p, arn, session, e) < 0)
+			return -1;
+		why = "web identity token file: path too long";
+		if (copy(c->token_file, sizeof c->token_file, file) == 0) {
+			c->base = CREDS_WEB_IDENTITY;
+			return 0;
+		}
+	}
+	err_set(e, "%s: %s", c->web.who, why);
+	return -1;
 }
 
 /* credential_process as the base; top: also the source of the keys in
@@ -1121,8 +1131,7 @@ plan_roles(struct creds *c, const char *name, const struct creds_profile *top, s
 	    c->roles[c->nroles - 1].who);
 	rc = 0;
 out:
-	secret_wipe(sp, 2 * sizeof *sp);
-	free(sp);
+	wipe_free(sp, 2 * sizeof *sp);
 	return rc;
 }
 
@@ -1209,8 +1218,7 @@ resolve(struct creds *c, struct err *e)
 		rc = err_set(e, found_shared || found_config || p->found ?
 		    "AWS profile %s has no credentials (SSO profiles are not supported)" :
 		    "AWS profile %s not found in the shared credentials or config file", c->profile);
-	secret_wipe(p, sizeof *p);
-	free(p);
+	wipe_free(p, sizeof *p);
 	return rc;
 }
 
@@ -1317,24 +1325,20 @@ creds_init(struct creds *c, const struct cfg_aws *aws, const struct tls_trust *t
 		} else if (rc == 0) {
 			rc = plan_process(c, NULL, p->credential_process, 1, e);
 		}
-		secret_wipe(p, sizeof *p);
-		free(p);
+		wipe_free(p, sizeof *p);
 		if (rc < 0)
 			return -1;
-		log_debug("AWS credentials: %s", c->where);
-		return 0;
-	}
-	if ((rc = resolve(c, e)) < 0)
+		rc = 2;
+	} else if ((rc = resolve(c, e)) < 0) {
 		return -1;
-	if (rc == 1) {
+	}
+	if (rc == 0)
+		return choose_dynamic(c, e);
+	if (rc == 1)
 		log_debug("AWS credentials: key %s from %s", c->cur.access_key, c->where);
-		return 0;
-	}
-	if (rc == 2) {
+	else
 		log_debug("AWS credentials: %s", c->where);
-		return 0;
-	}
-	return choose_dynamic(c, e);
+	return 0;
 }
 
 /* ---- fetching (ECS, IMDS) ------------------------------------------------------ */
@@ -1419,8 +1423,7 @@ ecs_auth(struct creds *c)
 			memcpy(c->auth, tok, len);
 	}
 	if (text) {
-		secret_wipe(text, len);
-		free(text);
+		wipe_free(text, len);
 	}
 	return rc;
 }
@@ -1535,8 +1538,7 @@ add_web_token(struct creds *c, char *q, size_t cap)
 		    "%d bytes", c->web.who, c->token_file, CREDS_MAX_WEB_TOKEN);
 	else if (sigv4_query_add(q, cap, "WebIdentityToken", text) < 0)
 		rc = err_set(&c->err, "%s: web identity token too long", c->web.who);
-	secret_wipe(text, len);
-	free(text);
+	wipe_free(text, len);
 	return rc;
 }
 
@@ -1563,8 +1565,10 @@ sts_send(struct creds *c, const struct creds_role *r, const struct creds_value *
 		c->sts_ready = 0;
 	}
 	if (!c->sts_ready) {
-		if (client_init(c, &c->sts, r->endpoint, 0, c->proxy, &e) < 0)
-			return err_set(&c->err, "%s: %s: %s: %s", r->who, action, r->endpoint, e.msg);
+		if (client_init(c, &c->sts, r->endpoint, 0, c->proxy, &e) < 0) {
+			err_about(&e, 0, r->endpoint);
+			goto fail;
+		}
 		if (!c->sts.url.tls && !c->allow_http) {
 			http_client_free(&c->sts);
 			err_set(&e, "the STS endpoint %s is plain HTTP: credentials would travel "
@@ -1813,6 +1817,8 @@ creds_get(struct creds *c, time_t now)
 		c->failed = 0;
 		return c->have ? &c->sig : NULL;
 	}
+	/* No keys: a fetch, and nothing until it ends. */
+	st = CREDS_MANDATORY;
 	if (!c->have) {
 		if (c->dynamic == CREDS_NONE) {
 			int rc = resolve(c, &e);
@@ -1824,20 +1830,21 @@ creds_get(struct creds *c, time_t now)
 			if (rc != 2)
 				return rc > 0 ? &c->sig : NULL;
 		}
-		if (fetch_start(c, now) < 0)
-			c->fetching = 0;
+	} else {
+		st = creds_refresh_state(c->cur.expiration, c->obtained, now);
+		/* Keys with a short life: no more than a fetch per quarter of
+		 * it. */
+		min_gap = life_part(c->cur.expiration, c->obtained, 2, CREDS_REFETCH_MIN_S);
+		if (st == CREDS_FRESH || c->dynamic == CREDS_NONE || now - c->last_fetch < min_gap)
+			return &c->sig;
+	}
+	/* fetch_start never ends the fetch itself (its callbacks run from
+	 * the loop): c->have is as above. */
+	if (fetch_start(c, now) < 0)
+		c->fetching = 0;
+	else if (st == CREDS_MANDATORY)
 		return NULL;
-	}
-	st = creds_refresh_state(c->cur.expiration, c->obtained, now);
-	/* Keys with a short life: no more than a fetch per quarter of it. */
-	min_gap = life_part(c->cur.expiration, c->obtained, 2, CREDS_REFETCH_MIN_S);
-	if (st != CREDS_FRESH && c->dynamic != CREDS_NONE && now - c->last_fetch >= min_gap) {
-		if (fetch_start(c, now) < 0)
-			c->fetching = 0;
-		else if (st == CREDS_MANDATORY)
-			return NULL;
-	}
-	return &c->sig;
+	return c->have ? &c->sig : NULL;
 }
 
 void
@@ -1857,8 +1864,7 @@ creds_free(struct creds *c)
 		http_client_free(&c->sts);
 	child_free(&c->child);
 	if (c->sts_body) {
-		secret_wipe(c->sts_body, CREDS_STS_BODY_MAX);
-		free(c->sts_body);
+		wipe_free(c->sts_body, CREDS_STS_BODY_MAX);
 	}
 	secret_wipe(c, sizeof *c);
 }

@@ -118,10 +118,12 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	/* Over plain HTTP the key ID, every signed request (replayable for
 	 * minutes) and a session token travel in clear: only for a test
 	 * endpoint, and said so. */
-	if (!r->http.url.tls && !aws->allow_http)
-		return err_set(e, "the Route 53 endpoint %s is plain HTTP: AWS credentials would be "
+	if (!r->http.url.tls && !aws->allow_http) {
+		err_set(e, "the Route 53 endpoint %s is plain HTTP: AWS credentials would be "
 		    "sent in clear; use https://, or set \"allow_http\": true in \"aws\" (for a "
 		    "test endpoint only)", endpoint);
+		return -1;
+	}
 	if (!r->http.url.tls)
 		log_warn("route53: the endpoint %s is plain HTTP (allow_http): AWS credentials and "
 		    "changes are sent in clear", endpoint);
@@ -329,9 +331,8 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	rc = r53_op_request(op, &method, r->path, sizeof r->path, r->query, sizeof r->query);
 	if (rc < 0 || fmt_snprintf(r->target, sizeof r->target, "%s%s%s", r->path,
 	    r->query[0] ? "?" : "", r->query) >= (int)sizeof r->target) {
-		finish(op, R53_ERR_INVALID_INPUT, "%s: request too long",
-		    r53_api_name(r53_kind_api(op->kind)));
-		return -1;
+		err_set(&e, "request too long");
+		goto fail;
 	}
 	r->sh[nsh].name = "Host";
 	r->sh[nsh++].value = r->http.url.hostport;
@@ -346,11 +347,8 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	sr.nheaders = nsh;
 	sr.body = op->body ? op->body : "";
 	sr.body_len = op->body ? op->body_len : 0;
-	if (sigv4_sign(&r->signer, sc, t + r->skew, &sr, &r->sig, &e) < 0) {
-		finish(op, R53_ERR_INVALID_INPUT, "%s: %s", r53_api_name(r53_kind_api(op->kind)),
-		    e.msg);
-		return -1;
-	}
+	if (sigv4_sign(&r->signer, sc, t + r->skew, &sr, &r->sig, &e) < 0)
+		goto fail;
 	memset(&r->call, 0, sizeof r->call);
 	req->method = method;
 	req->target = r->target;
@@ -368,6 +366,9 @@ send_request(struct r53 *r, struct r53_op *op, const struct sigv4_creds *sc, tim
 	log_debug("route53: %s %s", method, r->target);
 	http_client_send(&r->http, &r->call);
 	return 0;
+fail:
+	finish(op, R53_ERR_INVALID_INPUT, "%s: %s", r53_api_name(r53_kind_api(op->kind)), e.msg);
+	return -1;
 }
 
 static void
@@ -394,9 +395,10 @@ again:
 		break;
 	}
 	if (!op) {
-		if (earliest != INT64_MAX)
-			loop_timer_at(&r->wake, earliest);
-		return;
+		if (earliest == INT64_MAX)
+			return;
+		wait = earliest - now; /* now is still loop_now() */
+		goto arm;
 	}
 	if (!op->started) {
 		unlink_op(r, op);
@@ -414,8 +416,8 @@ again:
 			log_warn("route53: the clock is not set (before this binary was built): "
 			    "waiting for it before any AWS request");
 		r->clock_logged = 1;
-		loop_timer_in(&r->wake, R53_CLOCK_POLL_MS);
-		return;
+		wait = R53_CLOCK_POLL_MS;
+		goto arm;
 	}
 	if (r->clock_logged) {
 		log_info("route53: the clock is set now");
@@ -429,13 +431,16 @@ again:
 		fail_all_creds(r);
 		goto again;
 	}
-	if ((wait = r53_bucket_take(&r->bucket, now)) > 0) {
-		loop_timer_in(&r->wake, wait);
-		return;
-	}
+	if ((wait = r53_bucket_take(&r->bucket, now)) > 0)
+		goto arm;
 	unlink_op(r, op);
 	if (send_request(r, op, sc, t) < 0)
 		goto again;
+	return;
+arm:
+	/* The one place that waits: the first op ready, the clock, the
+	 * bucket. */
+	loop_timer_in(&r->wake, wait);
 }
 
 /* Requeue op for another request at loop time when. */
@@ -512,13 +517,14 @@ on_http_done(struct http_call *call)
 		op->throttle_tries = op->transient_tries = 0;
 		if (rc > 0) {
 			/* Next page at once; next poll after the delay. */
+			int64_t when = 0;
+
 			if (op->kind == R53_WAIT_CHANGE) {
-				delay = op->wait_delay = op->wait_delay * 2 > R53_WAIT_MAX_DELAY_MS ?
+				op->wait_delay = op->wait_delay * 2 > R53_WAIT_MAX_DELAY_MS ?
 				    R53_WAIT_MAX_DELAY_MS : op->wait_delay * 2;
-				again_at(r, op, loop_now() + delay);
-			} else {
-				again_at(r, op, 0);
+				when = loop_now() + op->wait_delay;
 			}
+			again_at(r, op, when);
 		} else if (rc == 0) {
 			finish(op, R53_OK, NULL);
 		} else {
@@ -576,20 +582,25 @@ on_http_done(struct http_call *call)
 	if (cls == R53_RETRY_UNKNOWN) {
 		finish(op, R53_ERR_UNKNOWN_OUTCOME, "%s: the answer was lost after the request was "
 		    "sent (%s): the change may have been applied", what, call->err.msg);
-	} else if (call->error != HTTP_OK) {
-		finish(op, R53_ERR_TRANSPORT, "%s: %s%s", what, call->err.msg,
-		    op->requests > 1 ? " (retries exhausted)" : "");
 	} else {
-		if (cls == R53_RETRY_THROTTLE)
-			st = R53_ERR_THROTTLED;
+		/* A transport error (st R53_ERR_TRANSPORT, msg NULL): its
+		 * message; else the code, the first message and how many
+		 * more. */
+		const char *code = op->code;
+		int exhausted = cls == R53_RETRY_THROTTLE || cls == R53_RETRY_TRANSIENT;
 		char more[48] = "";
 
-		if (op->nmessages > 1)
-			fmt_snprintf(more, sizeof more, " (and %zu more)", op->nmessages - 1);
-		finish(op, st, "%s: %s%s%s%s%s", what, op->code, msg ? ": " : "", msg ? msg : "",
-		    more,
-		    cls == R53_RETRY_THROTTLE || cls == R53_RETRY_TRANSIENT ?
-		    " (retries exhausted)" : "");
+		if (call->error != HTTP_OK) {
+			code = call->err.msg;
+			exhausted = op->requests > 1;
+		} else {
+			if (cls == R53_RETRY_THROTTLE)
+				st = R53_ERR_THROTTLED;
+			if (op->nmessages > 1)
+				fmt_snprintf(more, sizeof more, " (and %zu more)", op->nmessages - 1);
+		}
+		finish(op, st, "%s: %s%s%s%s%s", what, code, msg ? ": " : "", msg ? msg : "", more,
+		    exhausted ? " (retries exhausted)" : "");
 	}
 	pump(r);
 }

@@ -18,6 +18,9 @@
  * ListHostedZones and ListResourceRecordSets: MaxItems). */
 #define R53_ZONES_MAXITEMS "100"
 #define R53_SETS_MAXITEMS "300"
+/* R53_FIND_MAXITEMS (config.h, a plain number) as the text of the query. */
+#define R53_TEXT_(n) #n
+#define R53_TEXT(n) R53_TEXT_(n)
 
 /* Paging state of a running LIST_ZONES, FIND_ZONE or LIST_SETS. */
 struct r53_page {
@@ -172,7 +175,7 @@ r53_retry_class(enum http_error herr, int sent, int change, int status, const ch
 	    str_find(message, "Signature not yet current"))))
 		return R53_RETRY_SKEW;
 	if (status == 500 || status == 502 || status == 503 || status == 504 ||
-	    !strcmp(code, "RequestTimeout") || !strcmp(code, "RequestTimeoutException"))
+	    code_in(code, "RequestTimeout\0RequestTimeoutException\0"))
 		return R53_RETRY_TRANSIENT;
 	return R53_RETRY_NO;
 }
@@ -298,13 +301,10 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 	int rc = 0;
 
 	r53_op_clear_messages(op);
-	op->code[0] = '\0';
 	if (xml_parse(&d, body, len) < 0 || !d.root) {
-		xml_free(&d);
-		fmt_snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
-		return code_status("", http_status);
-	}
-	if (!strcmp(d.root->name, "ErrorResponse")) {
+		/* Not XML: the code is "HTTP <status>", as for an answer
+		 * without one. */
+	} else if (!strcmp(d.root->name, "ErrorResponse")) {
 		/* moto's Route 53 wraps auth errors in <Errors>. */
 		struct xml_node *er = xml_child(d.root, "Error") ? xml_child(d.root, "Error") :
 		    xml_path(d.root, "Errors/Error");
@@ -328,8 +328,9 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 		if (rc == 0 && (msg = xml_text(d.root, "Message")))
 			rc = add_message(op, msg, strlen(msg));
 	}
-	fmt_snprintf(op->code, sizeof op->code, "%s", code && *code ? code : "");
-	if (!op->code[0])
+	if (code && *code)
+		fmt_snprintf(op->code, sizeof op->code, "%s", code);
+	else
 		fmt_snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
 	xml_free(&d);
 	if (rc < 0)
@@ -485,8 +486,10 @@ push_zone(struct r53_op *op, const struct xml_node *hz, struct err *e)
 {
 	struct r53_zone z;
 
-	if (op->nzones >= R53_MAX_ZONES)
-		return err_set(e, "more than %d hosted zones", R53_MAX_ZONES);
+	if (op->nzones >= R53_MAX_ZONES) {
+		err_set(e, "more than %d hosted zones", R53_MAX_ZONES);
+		return -1;
+	}
 	if (parse_zone(hz, &z, e) < 0)
 		return -1;
 	if (buf_grow(&op->zones, &op->page->zones_cap, op->nzones, 1, sizeof z) < 0) {
@@ -494,6 +497,18 @@ push_zone(struct r53_op *op, const struct xml_node *hz, struct err *e)
 		return err_set(e, "out of memory");
 	}
 	op->zones[op->nzones++] = z;
+	return 0;
+}
+
+/* Parse body into d and check that its root is a's answer. Returns 0, or
+ * -1 with e set (d is freed by the caller either way). */
+static int
+answer_doc(struct xml_doc *d, char *body, size_t len, enum r53_api a, struct err *e)
+{
+	if (xml_parse(d, body, len) < 0)
+		return err_set(e, "%s", d->err.msg);
+	if (!is_answer(d->root->name, a))
+		return err_set(e, "unexpected answer <%s>", d->root->name);
 	return 0;
 }
 
@@ -512,14 +527,8 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 	*truncated = 0;
 	for (int i = 0; i < 3; i++)
 		next[i][0] = '\0';
-	if (xml_parse(&d, body, len) < 0) {
-		err_set(&le, "%s", d.err.msg);
+	if (answer_doc(&d, body, len, R53_API_LIST_RESOURCE_RECORD_SETS, &le) < 0)
 		goto out;
-	}
-	if (!is_answer(d.root->name, R53_API_LIST_RESOURCE_RECORD_SETS)) {
-		err_set(&le, "unexpected answer <%s>", d.root->name);
-		goto out;
-	}
 	set = xml_path(d.root, "ResourceRecordSets/ResourceRecordSet");
 	for (; set; set = xml_next(set)) {
 		struct r53list_set s;
@@ -797,7 +806,6 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 	const struct r53_page *pg = op->page;
 	/* The path: "/2013-04-01/" base id tail. */
 	const char *base = "hostedzone/", *id = op->zone_id, *tail = "";
-	char num[16];
 	int rc = 0;
 
 	*method = "GET";
@@ -818,9 +826,8 @@ r53_op_request(const struct r53_op *op, const char **method, char *path, size_t 
 		    pg->have ? pg->cur[0] : pg->r53name);
 		if (rc == 0 && pg->have && pg->cur[1][0])
 			rc = sigv4_query_add(query, qcap, "hostedzoneid", pg->cur[1]);
-		fmt_snprintf(num, sizeof num, "%d", R53_FIND_MAXITEMS);
 		if (rc == 0)
-			rc = sigv4_query_add(query, qcap, "maxitems", num);
+			rc = sigv4_query_add(query, qcap, "maxitems", R53_TEXT(R53_FIND_MAXITEMS));
 		break;
 	case R53_GET_ZONE:
 		break;
@@ -861,11 +868,14 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 	const char *s;
 	int more = 0, rc = -1;
 
-	if (op->kind == R53_LIST_SETS) {
+	if (op->kind == R53_LIST_SETS || op->kind == R53_GET_SOA) {
 		char next[3][DNS_NAME_TEXT_MAX];
 
 		if (r53_parse_sets_page(body, len, op->list, &more, next, e) < 0)
 			return -1;
+		/* GET_SOA asks for one set: its first page is all it wants. */
+		if (op->kind == R53_GET_SOA)
+			return 0;
 		if (more) {
 			memcpy(pg->cur, next, sizeof next);
 			pg->have = 1;
@@ -875,19 +885,8 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 		}
 		return more;
 	}
-	if (op->kind == R53_GET_SOA) {
-		char next[3][DNS_NAME_TEXT_MAX];
-
-		return r53_parse_sets_page(body, len, op->list, &more, next, e) < 0 ? -1 : 0;
-	}
-	if (xml_parse(&d, body, len) < 0) {
-		err_set(e, "%s", d.err.msg);
+	if (answer_doc(&d, body, len, r53_kind_api(op->kind), e) < 0)
 		goto out;
-	}
-	if (!is_answer(d.root->name, r53_kind_api(op->kind))) {
-		err_set(e, "unexpected answer <%s>", d.root->name);
-		goto out;
-	}
 	switch (op->kind) {
 	case R53_LIST_ZONES:
 	case R53_FIND_ZONE:

@@ -49,6 +49,13 @@ emit(struct emit *o, const void *p, size_t n)
 	o->buf[o->len] = '\0';
 }
 
+/* One character: the separators of the canonical text. */
+static void
+emit_c(struct emit *o, char c)
+{
+	emit(o, &c, 1);
+}
+
 static void
 emit_str(struct emit *o, const char *s)
 {
@@ -208,11 +215,8 @@ emit_qpart(struct emit *o, const char *p, const char *end)
 	int c;
 
 	qit_init(&it, p, end);
-	while ((c = qit_next(&it)) >= 0) {
-		char ch = (char)c;
-
-		emit(o, &ch, 1);
-	}
+	while ((c = qit_next(&it)) >= 0)
+		emit_c(o, (char)c);
 }
 
 static int
@@ -246,9 +250,9 @@ emit_query(struct emit *o, const char *q, struct err *e)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			emit(o, "&", 1);
+			emit_c(o, '&');
 		emit_qpart(o, ps[i].name, ps[i].name_end);
-		emit(o, "=", 1);
+		emit_c(o, '=');
 		emit_qpart(o, ps[i].value, ps[i].value_end);
 	}
 	return 0;
@@ -269,7 +273,7 @@ emit_path(struct emit *o, const char *path, struct err *e)
 	const char *p = path;
 
 	if (plen == 0) {
-		emit(o, "/", 1);
+		emit_c(o, '/');
 		return 0;
 	}
 	while (p < path + plen) {
@@ -289,12 +293,12 @@ emit_path(struct emit *o, const char *path, struct err *e)
 		p = end + (slash != NULL);
 	}
 	if (path[0] == '/')
-		emit(o, "/", 1);
+		emit_c(o, '/');
 	for (size_t i = 0; i < n; i++) {
 		char enc[3 * 16 + 1];
 
 		if (i)
-			emit(o, "/", 1);
+			emit_c(o, '/');
 		/* Encode in slices so no segment length limit is needed. */
 		for (size_t k = 0; k < seglen[i]; k += 16) {
 			size_t m = seglen[i] - k < 16 ? seglen[i] - k : 16;
@@ -304,7 +308,7 @@ emit_path(struct emit *o, const char *path, struct err *e)
 		}
 	}
 	if (n && path[plen - 1] == '/')
-		emit(o, "/", 1);
+		emit_c(o, '/');
 	return 0;
 }
 
@@ -331,21 +335,18 @@ emit_value(struct emit *o, const char *v)
 			continue;
 		}
 		if (space && any)
-			emit(o, " ", 1);
+			emit_c(o, ' ');
 		space = 0;
 		any = 1;
-		emit(o, v, 1);
+		emit_c(o, *v);
 	}
 }
 
 static void
 emit_lower(struct emit *o, const char *s)
 {
-	for (; *s; s++) {
-		char c = (char)lower((unsigned char)*s);
-
-		emit(o, &c, 1);
-	}
+	for (; *s; s++)
+		emit_c(o, (char)lower((unsigned char)*s));
 }
 
 /* The headers of a request plus the ones the signer adds, as one list. */
@@ -406,19 +407,19 @@ emit_headers(struct emit *o, const struct hlist *l, int signed_list)
 			if (!first)
 				continue;
 			if (i)
-				emit(o, ";", 1);
+				emit_c(o, ';');
 			emit_lower(o, h->name);
 			continue;
 		}
 		if (first) {
 			emit_lower(o, h->name);
-			emit(o, ":", 1);
+			emit_c(o, ':');
 		} else {
-			emit(o, ",", 1);
+			emit_c(o, ',');
 		}
 		emit_value(o, h->value);
 		if (last)
-			emit(o, "\n", 1);
+			emit_c(o, '\n');
 	}
 }
 
@@ -432,17 +433,17 @@ canonical(struct emit *o, const struct sigv4_request *r, const struct hlist *l, 
 	char hx[65];
 
 	emit_str(o, r->method);
-	emit(o, "\n", 1);
+	emit_c(o, '\n');
 	if (emit_path(o, r->path, e) < 0)
 		return -1;
-	emit(o, "\n", 1);
+	emit_c(o, '\n');
 	if (emit_query(o, r->query, e) < 0)
 		return -1;
-	emit(o, "\n", 1);
+	emit_c(o, '\n');
 	emit_headers(o, l, 0);
-	emit(o, "\n", 1);
+	emit_c(o, '\n');
 	emit_headers(o, l, 1);
-	emit(o, "\n", 1);
+	emit_c(o, '\n');
 	br_sha256_init(&bh);
 	br_sha256_update(&bh, r->body, r->body_len);
 	br_sha256_out(&bh, h);
@@ -568,13 +569,20 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	char list[SIGV4_AUTH_MAX];
 	int n;
 
+	/* Every error ends at fail: (one exit). */
 	memset(sig, 0, sizeof *sig);
-	if (!c->access_key || !*c->access_key || !c->secret || !*c->secret)
-		return err_set(e, "sigv4: no credentials");
-	if (strlen(c->secret) > SIGV4_MAX_SECRET)
-		return err_set(e, "sigv4: secret key longer than %d characters", SIGV4_MAX_SECRET);
-	if (sigv4_amz_date(now, sig->amz_date) < 0)
-		return err_set(e, "sigv4: time %lld out of range", (long long)now);
+	if (!c->access_key || !*c->access_key || !c->secret || !*c->secret) {
+		err_set(e, "sigv4: no credentials");
+		goto fail;
+	}
+	if (strlen(c->secret) > SIGV4_MAX_SECRET) {
+		err_set(e, "sigv4: secret key longer than %d characters", SIGV4_MAX_SECRET);
+		goto fail;
+	}
+	if (sigv4_amz_date(now, sig->amz_date) < 0) {
+		err_set(e, "sigv4: time %lld out of range", (long long)now);
+		goto fail;
+	}
 	memcpy(date, sig->amz_date, 8);
 	date[8] = '\0';
 	fmt_snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, s->region, s->service);
@@ -586,8 +594,10 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	hex(hx, h, sizeof h);
 	n = fmt_snprintf(sig->string_to_sign, sizeof sig->string_to_sign,
 	    "AWS4-HMAC-SHA256\n%s\n%s\n%s", sig->amz_date, scope, hx);
-	if (n < 0 || (size_t)n >= sizeof sig->string_to_sign)
-		return err_set(e, "sigv4: string to sign too long");
+	if (n < 0 || (size_t)n >= sizeof sig->string_to_sign) {
+		err_set(e, "sigv4: string to sign too long");
+		goto fail;
+	}
 
 	signing_key(s, c->secret, date);
 	hmac(h, s->key, 32, sig->string_to_sign, (size_t)n);
@@ -600,18 +610,20 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	n = fmt_snprintf(sig->authorization, sizeof sig->authorization,
 	    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s",
 	    c->access_key, scope, list, hx);
-	if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization)
-		return err_set(e, "sigv4: Authorization header longer than %d bytes",
-		    SIGV4_AUTH_MAX - 1);
+	if (so.overflow || n < 0 || (size_t)n >= sizeof sig->authorization) {
+		err_set(e, "sigv4: Authorization header longer than %d bytes", SIGV4_AUTH_MAX - 1);
+		goto fail;
+	}
 	sig->headers[0].name = "X-Amz-Date";
 	sig->headers[0].value = sig->amz_date;
 	sig->nheaders = 1;
 	if (c->token && *c->token) {
 		size_t tn = strlen(c->token);
 
-		if (tn >= sizeof sig->token)
-			return err_set(e, "sigv4: session token longer than %d bytes",
-			    SIGV4_MAX_TOKEN - 1);
+		if (tn >= sizeof sig->token) {
+			err_set(e, "sigv4: session token longer than %d bytes", SIGV4_MAX_TOKEN - 1);
+			goto fail;
+		}
 		memcpy(sig->token, c->token, tn + 1);
 		sig->headers[1].name = "X-Amz-Security-Token";
 		sig->headers[1].value = sig->token;
@@ -620,4 +632,6 @@ sigv4_sign(struct sigv4_signer *s, const struct sigv4_creds *c, time_t now,
 	sig->headers[sig->nheaders].name = "Authorization";
 	sig->headers[sig->nheaders++].value = sig->authorization;
 	return 0;
+fail:
+	return -1;
 }

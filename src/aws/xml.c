@@ -256,14 +256,18 @@ start_tag(struct px *p)
 	int empty;
 
 	p->r++;
-	if (p->r >= p->len || !name_start((unsigned char)p->b[p->r]))
-		return fail(p, "bad element name");
+	if (p->r >= p->len || !name_start((unsigned char)p->b[p->r])) {
+		fail(p, "bad element name");
+		return -1;
+	}
 	name = p->b + p->r;
 	while (p->r < p->len && name_char((unsigned char)p->b[p->r]))
 		p->r++;
 	end = p->r;
-	if (p->used == p->count)
-		return fail(p, "too many elements");
+	if (p->used == p->count) {
+		fail(p, "too many elements");
+		return -1;
+	}
 	n = &p->nodes[p->used++];
 	n->name = name;
 	n->text = "";
@@ -285,8 +289,10 @@ start_tag(struct px *p)
 	}
 	if (empty)
 		return 0;
-	if (p->depth == XML_MAX_DEPTH)
-		return fail(p, "elements nested too deep");
+	if (p->depth == XML_MAX_DEPTH) {
+		fail(p, "elements nested too deep");
+		return -1;
+	}
 	p->st[p->depth].node = n;
 	p->st[p->depth].last_child = NULL;
 	p->st[p->depth].text = p->b + p->r;
@@ -384,16 +390,25 @@ xml_parse(struct xml_doc *d, char *buf, size_t len)
 	p.b = buf;
 	p.len = len;
 	p.d = d;
-	if (memchr(buf, '\0', len))
-		return err_set(&d->err, "xml: NUL byte at byte %zu",
+	/* Every error ends at bad: (one exit). */
+	if (memchr(buf, '\0', len)) {
+		err_set(&d->err, "xml: NUL byte at byte %zu",
 		    (size_t)((char *)memchr(buf, '\0', len) - buf));
+		goto bad;
+	}
 	p.count = count_elements(buf, len);
-	if (p.count == 0)
-		return err_set(&d->err, "xml: no element");
-	if (p.count > XML_MAX_NODES)
-		return err_set(&d->err, "xml: more than %d elements", XML_MAX_NODES);
-	if (!(d->nodes = calloc(p.count, sizeof *d->nodes)))
-		return err_set(&d->err, "xml: out of memory for %zu elements", p.count);
+	if (p.count == 0) {
+		err_set(&d->err, "xml: no element");
+		goto bad;
+	}
+	if (p.count > XML_MAX_NODES) {
+		err_set(&d->err, "xml: more than %d elements", XML_MAX_NODES);
+		goto bad;
+	}
+	if (!(d->nodes = calloc(p.count, sizeof *d->nodes))) {
+		err_set(&d->err, "xml: out of memory for %zu elements", p.count);
+		goto bad;
+	}
 	p.nodes = d->nodes;
 
 	if (at(&p, "\xef\xbb\xbf"))
@@ -503,23 +518,23 @@ puts_(struct xml_writer *w, const char *s)
 static void
 put_escaped(struct xml_writer *w, const char *s)
 {
+	/* The characters written as references, and their references. A
+	 * reader turns a CR into LF (XML 1.0 section 2.11); a character
+	 * reference keeps it. */
+	static const char special[] = "&<>\"'\r";
+	static const char *const refs[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;",
+		"&#13;" };
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		const char *sp = strchr(special, c); /* c is not NUL */
 
-		switch (c) {
-		case '&': puts_(w, "&amp;"); break;
-		case '<': puts_(w, "&lt;"); break;
-		case '>': puts_(w, "&gt;"); break;
-		case '"': puts_(w, "&quot;"); break;
-		case '\'': puts_(w, "&apos;"); break;
-		/* A reader turns a CR into LF (XML 1.0 section 2.11); a
-		 * character reference keeps it. */
-		case '\r': puts_(w, "&#13;"); break;
-		default:
-			if (c < 0x20 && c != '\t' && c != '\n') {
-				err_set(&w->err, "xml: control character 0x%02x in text", c);
-				return;
-			}
+		if (sp) {
+			puts_(w, refs[sp - special]);
+		} else if (c < 0x20 && c != '\t' && c != '\n') {
+			err_set(&w->err, "xml: control character 0x%02x in text", c);
+			return;
+		} else {
 			put(w, s, 1);
 		}
 	}
