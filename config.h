@@ -559,6 +559,7 @@
 #ifndef R53_MAX_ZONES
 #define R53_MAX_ZONES 100000
 #endif
+/* R53_FIND_MAXITEMS is sent as written: a plain decimal number, 1 to 100. */
 #ifndef R53_FIND_MAXITEMS
 #define R53_FIND_MAXITEMS 10
 #endif

@@ -18,9 +18,13 @@
  * ListHostedZones and ListResourceRecordSets: MaxItems). */
 #define R53_ZONES_MAXITEMS "100"
 #define R53_SETS_MAXITEMS "300"
-/* R53_FIND_MAXITEMS (config.h, a plain number) as the text of the query. */
+/* R53_FIND_MAXITEMS (config.h) as the text of the query: it must be
+ * written as a plain decimal number from 1 to 100 (ListHostedZonesByName:
+ * MaxItems), which this checks as far as the compiler can. */
 #define R53_TEXT_(n) #n
 #define R53_TEXT(n) R53_TEXT_(n)
+typedef char r53_find_maxitems_plain[R53_FIND_MAXITEMS >= 1 && R53_FIND_MAXITEMS <= 100 &&
+    sizeof R53_TEXT(R53_FIND_MAXITEMS) <= 4 ? 1 : -1];
 
 /* Paging state of a running LIST_ZONES, FIND_ZONE or LIST_SETS. */
 struct r53_page {

@@ -371,19 +371,13 @@ state_write(void)
 {
 	struct proc_state st;
 	struct proc_state_count api[R53_API_COUNT];
-	/* The NOTIFY counters written, as names (one string of NUL-ended
-	 * words) and offsets in struct notify_stats. */
-	static const char names[] = "accepted\0refused\0formerr\0tsig_failed\0dropped_acl\0"
-	    "dropped_rate\0dropped_bad";
-	static const unsigned char offs[] = {
-		offsetof(struct notify_stats, accepted), offsetof(struct notify_stats, refused),
-		offsetof(struct notify_stats, formerr), offsetof(struct notify_stats, tsig_failed),
-		offsetof(struct notify_stats, dropped_acl),
-		offsetof(struct notify_stats, dropped_rate),
-		offsetof(struct notify_stats, dropped_bad),
+	const struct notify_stats *ns = notify_stats(&d->notify);
+	struct proc_state_count nc[] = {
+		{ "accepted", ns->accepted }, { "refused", ns->refused },
+		{ "formerr", ns->formerr }, { "tsig_failed", ns->tsig_failed },
+		{ "dropped_acl", ns->dropped_acl }, { "dropped_rate", ns->dropped_rate },
+		{ "dropped_bad", ns->dropped_bad },
 	};
-	struct proc_state_count nc[sizeof offs];
-	const char *name = names;
 	struct err e = { 0 };
 
 	if (proc_state_begin(&st, (int64_t)time(NULL)) < 0) {
@@ -391,12 +385,7 @@ state_write(void)
 		return;
 	}
 	proc_state_counts(&st, "api_calls", api, call_counts(api, d->r53.calls));
-	for (size_t i = 0; i < sizeof offs; i++, name += strlen(name) + 1) {
-		nc[i].name = name;
-		nc[i].value = *(const unsigned long *)(const void *)
-		    ((const char *)notify_stats(&d->notify) + offs[i]);
-	}
-	proc_state_counts(&st, "notify", nc, sizeof offs);
+	proc_state_counts(&st, "notify", nc, sizeof nc / sizeof nc[0]);
 	for (size_t i = 0; i < d->nzones; i++) {
 		struct dzone *z = d->zones[i];
 		struct proc_state_count zc[R53_API_COUNT];

@@ -512,8 +512,7 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 	q->resolv_path = resolv_conf ? resolv_conf : "/etc/resolv.conf";
 	q->timer.cb = on_timer;
 	q->io.cb = on_io;
-	/* Every answer without a query is delivered at the one end: each
-	 * early return repeated the restore of every saved register. */
+	/* Every answer without a query is delivered at the one end. */
 	if ((size_t)fmt_snprintf(q->host, sizeof q->host, "%s", host) >= sizeof q->host) {
 		fmt_snprintf(q->host, sizeof q->host, "%.32s...", host);
 		err_set(&q->err, "resolve %s: name too long", q->host);

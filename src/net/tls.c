@@ -103,8 +103,7 @@ pem_init(struct pem *p)
 	buf_init(&p->obj, TLS_MAX_CERT);
 }
 
-/* Push len bytes; returns 0 or -1 with e set. One return: each early
- * one repeated the restore of every saved register. */
+/* Push len bytes; returns 0 or -1 with e set. */
 static int
 pem_push(struct pem *p, struct tls_trust *t, const char *s, size_t len, struct err *e)
 {
@@ -644,8 +643,6 @@ tls_io(struct tls_conn *t, int fd, struct err *e)
 	const char *failed = NULL; /* the socket call that failed, with errno */
 	int rc = 0;
 
-	/* One return: each early one repeated the restore of every saved
-	 * register. */
 	for (;;) {
 		unsigned st = br_ssl_engine_current_state(eng);
 		unsigned char *buf;
