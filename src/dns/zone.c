@@ -812,7 +812,7 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 	for (size_t i = 0; i < nops;) {
 		size_t j = i;
 		long pos = find_rec(z, da, ops[i]);
-		int present = pos >= 0, added = 0;
+		int present = pos >= 0, added = 0, fresh;
 		uint32_t ttl = present ? rec_ttl(z->arena, z->idx[pos]) : 0, last = 0;
 
 		for (; j < nops && !rec_cmp(da, ops[i], da, ops[j], 1); j++) {
@@ -829,12 +829,14 @@ zone_apply(struct zone *z, const struct zone_delta *d, struct zone_changes *chan
 				last = r;
 			}
 		}
-		/* A changed TTL is the old RR deleted and the new one added. */
-		if (pos >= 0 && (!present || (added && rec_ttl(da, last) != ttl)))
+		/* A changed TTL is the old RR deleted and the new one added
+		 * (fresh: the last added RR goes in, when still present). */
+		fresh = added && (pos < 0 || rec_ttl(da, last) != ttl);
+		if (pos >= 0 && (!present || fresh))
 			delpos[ndel++] = (uint32_t)pos;
-		if (present && added && (pos < 0 || rec_ttl(da, last) != ttl))
+		if (present && fresh)
 			addrec[nadd++] = last;
-		if (pos >= 0 ? !present || (added && rec_ttl(da, last) != ttl) : present) {
+		if (pos >= 0 ? !present || fresh : present) {
 			/* A candidate changed set, once per key. */
 			if (!nkeys || rec_cmp(da, keys[nkeys - 1], da, ops[i], 0))
 				keys[nkeys++] = ops[i];
