@@ -472,8 +472,11 @@ changed(struct r53_op *op)
 {
 	struct sync_job *j = op_job(op);
 	size_t first = j->bisect_first, n = j->bisect_count, half;
-	int bad;
+	char why[ERR_MSG_MAX];
+	int bad = 0;
 
+	/* Each case ends with the op freed, then: the next batch (or out of
+	 * memory when bad), a new plan (again), or the job failed. */
 	switch (op->status) {
 	case R53_OK:
 		j->touched = 1;
@@ -486,52 +489,34 @@ changed(struct r53_op *op)
 				j->applied[in.kind]++;
 		}
 		j->batches++;
-		r53_op_free(op);
-		send_next(j);
-		return;
+		break;
 	case R53_ERR_INVALID_CHANGE_BATCH:
 		if (j->incremental && (half = drop_gone(j, first, n)) > 0) {
 			/* The rest goes again as it is: no listing. */
 			log_debug("sync %s: %zu set%s to delete %s gone already; sending the rest of "
 				  "the batch", j->zone->name, half, half == 1 ? "" : "s",
 			    half == 1 ? "is" : "are");
-			r53_op_free(op);
-			if (half < n && push_range(j, first, n - half) < 0)
-				goto nomem;
-			send_next(j);
-			return;
+			bad = half < n && push_range(j, first, n - half) < 0;
+			break;
 		}
 		if (!j->retried_icb) {
 			/* Route 53 changed under us: plan against what it
 			 * holds now, once. */
-			char why[ERR_MSG_MAX];
-
 			fmt_snprintf(why, sizeof why, "a change batch was refused (%.200s)", op->err.msg);
 			j->retried_icb = 1;
-			r53_op_free(op);
-			replan(j, why);
-			return;
+			goto again;
 		}
 		/* Refused again: bisect along owner names until the sets
 		 * Route 53 refuses are alone; the halves go out in order. */
 		half = plan_split(&j->plan, first, n);
 		bad = half > 0 ? push_range(j, first + half, n - half) < 0 ||
 		    push_range(j, first, half) < 0 : refuse_range(j, first, n) < 0;
-		r53_op_free(op);
-		if (bad)
-			goto nomem;
-		send_next(j);
-		return;
-	case R53_ERR_UNKNOWN_OUTCOME: {
-		char why[ERR_MSG_MAX];
-
+		break;
+	case R53_ERR_UNKNOWN_OUTCOME:
 		j->lost++;
 		j->touched = 1;
 		fmt_snprintf(why, sizeof why, "%s", op->err.msg);
-		r53_op_free(op);
-		replan(j, why);
-		return;
-	}
+		goto again;
 	default:
 		/* An error after retries (a 5xx, a cut connection) does not
 		 * say the batch was not applied. */
@@ -539,8 +524,15 @@ changed(struct r53_op *op)
 		fail_op(j, "ChangeResourceRecordSets");
 		return;
 	}
-nomem:
-	fail(j, "out of memory");
+	r53_op_free(op);
+	if (bad)
+		fail(j, "out of memory");
+	else
+		send_next(j);
+	return;
+again:
+	r53_op_free(op);
+	replan(j, why);
 }
 
 static void
