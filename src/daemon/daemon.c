@@ -809,26 +809,26 @@ find_zone(void *arg, const char *name, size_t *n)
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
-/* A zone for each of g's zones, made before anything changes so a reload
- * is all or nothing: NULL when out of memory. */
-static struct dzone **
-zones_prepare(const struct gen *g)
+/* A zone for each of g's zones into *out, made before anything changes so
+ * a reload is all or nothing. Returns 0, or -1 when out of memory: then
+ * *out is NULL or holds the zones made so far, NULLs after them (the
+ * caller frees them). */
+static int
+zones_prepare(const struct gen *g, struct dzone ***out)
 {
-	struct dzone **fresh = calloc(g->nindex + 1, sizeof *fresh);
+	struct dzone **fresh = *out = calloc(g->nindex + 1, sizeof *fresh);
 
-	for (size_t k = 0; fresh && k < g->nindex; k++) {
-		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k]))) {
-			while (k--)
-				free(fresh[k]);
-			free(fresh);
-			return NULL;
-		}
+	if (!fresh)
+		return -1;
+	for (size_t k = 0; k < g->nindex; k++) {
+		if (!(fresh[k] = zone_new(g->index[k], g->from_aws[k])))
+			return -1;
 		if (!g->from_aws[k] && !g->index[k]->hosted_zone_id && g->listed &&
 		    acct_zone_id(g->listed, g->nlisted, g->index[k], fresh[k]->listed_id,
 		    &fresh[k]->listed_private) == 0)
 			zone_id_reset(fresh[k]);
 	}
-	return fresh;
+	return 0;
 }
 
 /* Make g current with the zones zones_prepare made (taken): zones new or
@@ -938,7 +938,7 @@ gen_ready(struct gen *g)
 	struct dzone **fresh = NULL;
 	int reload = d->gen != NULL;
 
-	if (gen_index(g) < 0 || !(fresh = zones_prepare(g)) ||
+	if (gen_index(g) < 0 || zones_prepare(g, &fresh) < 0 ||
 	    (reload && notify_reload(&d->notify, &g->cfg, &e) < 0)) {
 		say(LOG_LEVEL_ERR, NULL, "%s%s%s", reload ? "reload: " : "", e.set ? e.msg : "out of memory",
 		    reload ? "; keeping the old configuration" : "");
