@@ -82,18 +82,19 @@ zones(void)
 {
 	struct r53_op op = { 0 };
 	char name[DNS_NAME_TEXT_MAX];
+	int rc = CMD_FAIL;
 
 	r53_op_list_zones(&op, op_done);
-	if (run_op(&op) < 0) {
-		r53_op_free(&op);
-		return CMD_FAIL;
+	if (run_op(&op) == 0) {
+		for (size_t i = 0; i < op.nzones; i++)
+			fmt_printf("%s %s %s %ld\n", op.zones[i].id, sync_name_text(op.zones[i].name,
+			    name, sizeof name), op.zones[i].private_zone ? "private" : "public",
+			    op.zones[i].rrset_count);
+		if (fmt_fflush(FMT_STDOUT) == 0)
+			rc = CMD_OK;
 	}
-	for (size_t i = 0; i < op.nzones; i++)
-		fmt_printf("%s %s %s %ld\n", op.zones[i].id, sync_name_text(op.zones[i].name, name,
-		    sizeof name), op.zones[i].private_zone ? "private" : "public",
-		    op.zones[i].rrset_count);
 	r53_op_free(&op);
-	return fmt_fflush(FMT_STDOUT) == 0 ? CMD_OK : CMD_FAIL;
+	return rc;
 }
 
 /* "/hostedzone/Z..", or capitals and digits only. */
