@@ -2,10 +2,13 @@
  * set when their deadlines are equal), io callbacks, deleting a handle from
  * another's callback, a callback that deletes and frees its own handle (io
  * and timer; ASan catches a later touch), the LOOP_MAX_FDS limit, signals
- * through the self-pipe. */
+ * through the self-pipe, loop_io_close. */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -192,6 +195,32 @@ equal_deadlines(void)
 	    order[0], order[1], order[2], order[3]);
 }
 
+/* loop_io_close: the handle unregistered, its fd closed and -1, its timer
+ * cancelled; a second call (a closed handle) changes nothing. */
+static void
+io_close(void)
+{
+	struct tmr t = { .t.cb = tmr_cb, .id = 9 };
+	struct loop_io io;
+	int p[2], fd;
+
+	if (pipe(p)) {
+		ok(0, "pipe: %s", strerror(errno));
+		return;
+	}
+	io = (struct loop_io){ .fd = p[0], .events = POLLIN, .cb = b_cb };
+	fd = p[0];
+	ok(loop_io_add(&io) == 0, "a handle to close is added");
+	loop_timer_in(&t.t, 10000);
+	loop_io_close(&io, &t.t);
+	ok(!io.registered && io.fd == -1 && !t.t.armed, "loop_io_close: unregistered, fd -1, "
+	    "timer cancelled");
+	ok(fcntl(fd, F_GETFD) < 0 && errno == EBADF, "loop_io_close: the descriptor is closed");
+	loop_io_close(&io, &t.t);
+	ok(io.fd == -1 && loop_once(0) == 0, "loop_io_close again: nothing left to wait for");
+	close(p[1]);
+}
+
 int
 main(void)
 {
@@ -228,6 +257,7 @@ main(void)
 	self_freeing();
 	fd_limit();
 	equal_deadlines();
+	io_close();
 
 	ok(loop_signal(SIGUSR1, on_usr1) == 0, "signal handler installed");
 	/* The guard timer keeps the loop waiting; the signal's callback

@@ -3,8 +3,10 @@
  * start, the end and overlapping partial ones, and 100,000 random texts and
  * words over a two-letter alphabet (many near misses) against the C
  * library's strstr; str_span against strspn and strcspn the same way;
- * str_after_last.
+ * str_after_last; str_copy against snprintf "%s" for every length and
+ * capacity up to 8 (the result, the copy and the octets after it).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,5 +57,18 @@ main(void)
 		bad += str_span(t, w, 1) != strspn(t, w) || str_span(t, w, 0) != strcspn(t, w);
 	}
 	ok(!bad, "str_span: 100,000 random texts and sets as strspn and strcspn");
+	bad = 0;
+	for (size_t len = 0; len <= 8; len++) {
+		for (size_t cap = 0; cap <= 8; cap++) {
+			char a[10], b[10], src[9] = "abcdefgh";
+
+			src[len] = '\0';
+			memset(a, 'x', sizeof a);
+			memset(b, 'x', sizeof b);
+			bad += str_copy(a, cap, src) != (size_t)snprintf(b, cap, "%s", src) ||
+			    memcmp(a, b, sizeof a) != 0;
+		}
+	}
+	ok(!bad, "str_copy as snprintf \"%%s\" for lengths and capacities 0 to 8");
 	return tap_done();
 }

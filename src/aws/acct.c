@@ -8,6 +8,7 @@
 #include "codec/dns.h"
 
 #include "base/fmt.h"
+#include "base/str.h"
 
 int
 acct_zones(const struct cfg *c, const struct r53_op *op, struct cfg_zone **zones, size_t *n,
@@ -90,7 +91,7 @@ acct_zone_id(const struct r53_zone *zones, size_t n, const struct cfg_zone *z, c
 	}
 	if ((i = r53_zone_pick(&op, z->kind, &e)) < 0)
 		return -1;
-	fmt_snprintf(id, R53_MAX_ID, "%s", cand[i].id);
+	str_copy(id, R53_MAX_ID, cand[i].id);
 	*private_zone = cand[i].private_zone;
 	return 0;
 }

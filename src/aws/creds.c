@@ -61,12 +61,12 @@ put_field(char *dst, size_t cap, const char *s, size_t n, const char *field, str
 	return 0;
 }
 
-/* fmt_snprintf(dst, cap, "%s", s) out of line: returns -1 when s did not
+/* str_copy with a verdict: returns -1 when s did not
  * fit (dst then holds its start), else 0. */
 static int
 copy(char *dst, size_t cap, const char *s)
 {
-	return fmt_snprintf(dst, cap, "%s", s) >= (int)cap ? -1 : 0;
+	return str_copy(dst, cap, s) >= cap ? -1 : 0;
 }
 
 /* Put what e is about before its message: "profile \"WHAT\": " (quoted) or

@@ -8,6 +8,7 @@
 #include "base/fmt.h"
 #include "base/log.h"
 #include "base/rnd.h"
+#include "base/str.h"
 
 #define R53_DEFAULT_ENDPOINT "https://route53.amazonaws.com"
 #define R53_DEFAULT_REGION "us-east-1"
@@ -99,7 +100,7 @@ r53_init(struct r53 *r, const struct cfg_aws *aws, struct err *e)
 	memset(r, 0, sizeof *r);
 	r->now = NULL;
 	r->wake.cb = on_wake;
-	fmt_snprintf(r->region, sizeof r->region, "%s", aws->region ? aws->region : R53_DEFAULT_REGION);
+	str_copy(r->region, sizeof r->region, aws->region ? aws->region : R53_DEFAULT_REGION);
 	if (ca_file ? tls_trust_load_file(&r->trust, ca_file, e) < 0 :
 	    tls_trust_add_builtin(&r->trust, e) < 0)
 		return -1;

@@ -333,7 +333,7 @@ r53_parse_error(struct r53_op *op, int http_status, char *body, size_t len)
 			rc = add_message(op, msg, strlen(msg));
 	}
 	if (code && *code)
-		fmt_snprintf(op->code, sizeof op->code, "%s", code);
+		str_copy(op->code, sizeof op->code, code);
 	else
 		fmt_snprintf(op->code, sizeof op->code, "HTTP %d", http_status);
 	xml_free(&d);
@@ -443,7 +443,7 @@ bare_id(char *out, size_t cap, const char *id)
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
 			return -1;
-	fmt_snprintf(out, cap, "%s", s);
+	str_copy(out, cap, s);
 	return 0;
 }
 
@@ -595,7 +595,7 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 			err_set(&le, "%s too long", next_names[i]);
 			goto out;
 		}
-		fmt_snprintf(next[i], DNS_NAME_TEXT_MAX, "%s", s ? s : "");
+		str_copy(next[i], DNS_NAME_TEXT_MAX, s ? s : "");
 	}
 	if (*truncated && !next[0][0]) {
 		err_set(&le, "IsTruncated without NextRecordName");
@@ -920,8 +920,8 @@ r53_op_answer(struct r53_op *op, char *body, size_t len, struct err *e)
 				err_set(e, "IsTruncated without a usable next cursor");
 				goto out;
 			}
-			fmt_snprintf(pg->cur[0], DNS_NAME_TEXT_MAX, "%s", a);
-			fmt_snprintf(pg->cur[1], DNS_NAME_TEXT_MAX, "%s", b);
+			str_copy(pg->cur[0], DNS_NAME_TEXT_MAX, a);
+			str_copy(pg->cur[1], DNS_NAME_TEXT_MAX, b);
 			pg->have = 1;
 			if (cursor_new(pg) < 0) {
 				err_set(e, "the page cursor %s came back: stopping instead of looping", a);

@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "base/fmt.h"
 #include "base/num.h"
+#include "base/str.h"
 
 static const char hexdig[] = "0123456789abcdef";
 static const char HEXDIG[] = "0123456789ABCDEF";
@@ -513,7 +514,7 @@ sigv4_init(struct sigv4_signer *s, const char *region, const char *service, stru
 		if (!*v[k] || strlen(v[k]) >= SIGV4_MAX_SCOPE_NAME)
 			return err_set(e, "sigv4: %s must be 1 to %d characters", what[k],
 			    SIGV4_MAX_SCOPE_NAME - 1);
-		fmt_snprintf(dst[k], SIGV4_MAX_SCOPE_NAME, "%s", v[k]);
+		str_copy(dst[k], SIGV4_MAX_SCOPE_NAME, v[k]);
 	}
 	return 0;
 }

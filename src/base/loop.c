@@ -84,6 +84,16 @@ loop_io_del(struct loop_io *io)
 }
 
 void
+loop_io_close(struct loop_io *io, struct loop_timer *t)
+{
+	loop_io_del(io);
+	loop_timer_cancel(t);
+	if (io->fd >= 0)
+		close(io->fd);
+	io->fd = -1;
+}
+
+void
 loop_timer_cancel(struct loop_timer *t)
 {
 	if (!t->armed)

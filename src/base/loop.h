@@ -51,6 +51,10 @@ int loop_io_add(struct loop_io *io);
 /* Stop watching; safe on a handle that is not registered. */
 void loop_io_del(struct loop_io *io);
 
+/* End a connection: stop watching io, close io->fd when open and set it to
+ * -1, cancel t (its timeout). Safe on a closed one. */
+void loop_io_close(struct loop_io *io, struct loop_timer *t);
+
 /* Call t->cb once, at loop_now() + delay_ms (or at an absolute time). Re-arming
  * an armed timer moves it. */
 void loop_timer_in(struct loop_timer *t, int64_t delay_ms);

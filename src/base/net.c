@@ -10,6 +10,7 @@
 
 #include "base/fmt.h"
 #include "base/num.h"
+#include "base/str.h"
 
 static int
 parse_port(const char *s, int *port)
@@ -220,7 +221,7 @@ net_addr_ip_str(const struct net_addr *a, char *buf, size_t len)
 
 	net_ip_text(v4 ? (const uint8_t *)&((const struct sockaddr_in *)&a->ss)->sin_addr :
 	    (const uint8_t *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr, v4 ? 4 : 16, t);
-	fmt_snprintf(buf, len, "%s", t);
+	str_copy(buf, len, t);
 	return buf;
 }
 

@@ -38,3 +38,17 @@ str_span(const char *s, const char *set, int in)
 		n++;
 	return n;
 }
+
+size_t
+str_copy(char *dst, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (cap) {
+		size_t k = n < cap ? n : cap - 1;
+
+		memcpy(dst, s, k);
+		dst[k] = '\0';
+	}
+	return n;
+}

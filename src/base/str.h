@@ -22,6 +22,11 @@ size_t str_span(const char *s, const char *set, int in);
  * scan, instead of strrchr and its libc code. */
 const char *str_after_last(const char *s, int c);
 
+/* s into dst[0..cap) as fmt_snprintf(dst, cap, "%s", s) puts it: at most
+ * cap - 1 characters and a NUL (when cap > 0). Returns strlen(s), so a
+ * result >= cap says s was cut. */
+size_t str_copy(char *dst, size_t cap, const char *s);
+
 /* strcasecmp (ASCII case folding) as strncasecmp with no length bound: the
  * callers need strncasecmp anyway, so musl's strcasecmp is not linked too. */
 static inline int

@@ -42,6 +42,7 @@
 #include "base/fmt.h"
 #include "base/json.h"
 #include "base/loop.h"
+#include "base/str.h"
 #include "aws/r53.h"
 #include "aws/r53list.h"
 #include "codec/rr.h"
@@ -130,7 +131,7 @@ zone_id(const struct cfg *c, const char *arg, char *id)
 			found = op.zones[i].id;
 	}
 	if (i >= 0)
-		fmt_snprintf(id, R53_MAX_ID, "%s", found);
+		str_copy(id, R53_MAX_ID, found);
 	r53_op_free(&op);
 	return i < 0 ? -1 : 0;
 }

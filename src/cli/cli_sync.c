@@ -40,6 +40,7 @@
 #include "base/fmt.h"
 #include "base/log.h"
 #include "base/loop.h"
+#include "base/str.h"
 #include "cli/plan_print.h"
 #include "sync/plan.h"
 #include "aws/r53.h"
@@ -205,7 +206,7 @@ start_jobs(void)
 		if (pk->id) {
 			const struct found *f = run->found ? &run->found[pk - run->picks] : NULL;
 
-			fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", pk->id);
+			str_copy(j->zone_id, sizeof j->zone_id, pk->id);
 			j->zone_private = f && pk->id == f->id ? f->private_zone :
 			    j->zone->kind == CFG_ZONE_PRIVATE;
 		}

@@ -76,7 +76,7 @@ shown(const cJSON *v, char *buf, size_t len)
 	fmt_memstream(&f);
 	json_write_value(&f, v);
 	s = f.err ? NULL : f.b.data;
-	fmt_snprintf(buf, len, "%s", s ? s : "?");
+	str_copy(buf, len, s ? s : "?");
 	if (s && f.b.len >= len && len > 4)
 		memcpy(buf + len - 4, "...", 4);
 	buf_free(&f.b);

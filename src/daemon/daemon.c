@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/loop.h"
 #include "base/sort.h"
+#include "base/str.h"
 #include "dns/notify.h"
 #include "daemon/daemon_sched.h"
 #include "daemon/peer.h"
@@ -291,7 +292,7 @@ zone_id_reset(struct dzone *z)
 {
 	z->zone_id[0] = 0;
 	if (z->from_aws) {
-		fmt_snprintf(z->zone_id, sizeof z->zone_id, "%s", z->cz->hosted_zone_id);
+		str_copy(z->zone_id, sizeof z->zone_id, z->cz->hosted_zone_id);
 		z->zone_private = z->cz->kind == CFG_ZONE_PRIVATE;
 	} else if (z->listed_id[0]) {
 		memcpy(z->zone_id, z->listed_id, sizeof z->zone_id);
@@ -539,7 +540,7 @@ job_done(struct sync_job *j)
 		z->error[0] = 0;
 	}
 	if (j->status == SYNC_FAILED || j->status == SYNC_UNSAFE)
-		fmt_snprintf(z->error, sizeof z->error, "%s", j->err.msg);
+		str_copy(z->error, sizeof z->error, j->err.msg);
 	else if (j->nrefused)
 		fmt_snprintf(z->error, sizeof z->error, "Route 53 refused %s", j->refused[0]);
 	/* An adopt job tried no write: its failure must not make the write
@@ -733,7 +734,7 @@ zone_new(const struct cfg_zone *cz, int from_aws)
 		return NULL;
 	z->cz = cz;
 	z->from_aws = from_aws;
-	fmt_snprintf(z->label, sizeof z->label, "%s", cz->name);
+	str_copy(z->label, sizeof z->label, cz->name);
 	daemon_sched_init(&z->s, loop_now());
 	z->s.spread = rnd_u32();
 	z->timer.cb = timer_due;

@@ -22,17 +22,6 @@ peer_init(struct peer *p)
 	}
 }
 
-static void
-msg_close(struct peer_msg *m)
-{
-	if (m->io.fd < 0)
-		return;
-	loop_io_del(&m->io);
-	loop_timer_cancel(&m->timer);
-	close(m->io.fd);
-	m->io.fd = -1;
-}
-
 static const char *
 msg_zone(const struct peer_msg *m, char *buf, size_t cap)
 {
@@ -66,7 +55,7 @@ msg_timer(struct loop_timer *t)
 		    msg_zone(m, z, sizeof z), net_addr_str(&m->to, a, sizeof a),
 		    (unsigned long)m->serial, m->tries);
 		m->owner->given_up++;
-		msg_close(m);
+		loop_io_close(&m->io, &m->timer);
 		return;
 	}
 	msg_send(m);
@@ -103,7 +92,7 @@ msg_read(struct loop_io *io, short revents)
 		else
 			log_debug("zone %s: peer %s took serial %lu", z, a, (unsigned long)m->serial);
 		m->owner->answered++;
-		msg_close(m);
+		loop_io_close(&m->io, &m->timer);
 		return;
 	}
 }
@@ -172,7 +161,7 @@ notify_one(struct peer *p, const struct cfg_peer *cp, const uint8_t *zone, uint3
 	const char *what, *why;
 	int rc;
 
-	msg_close(m);
+	loop_io_close(&m->io, &m->timer);
 	memset(m, 0, sizeof *m);
 	m->owner = p;
 	m->io.fd = -1;
@@ -235,5 +224,5 @@ void
 peer_free(struct peer *p)
 {
 	for (int i = 0; i < PEER_MAX_INFLIGHT; i++)
-		msg_close(&p->msgs[i]);
+		loop_io_close(&p->msgs[i].io, &p->msgs[i].timer);
 }

@@ -760,12 +760,7 @@ udp_read(struct loop_io *io, short revents)
 static void
 conn_close(struct notify_conn *c)
 {
-	if (c->io.fd < 0)
-		return;
-	loop_io_del(&c->io);
-	loop_timer_cancel(&c->timer);
-	close(c->io.fd);
-	c->io.fd = -1;
+	loop_io_close(&c->io, &c->timer);
 	c->in_len = c->out_len = c->out_off = 0;
 }
 

@@ -517,21 +517,11 @@ build_query(struct xfr *x)
 	return 0;
 }
 
-static void
-close_conn(struct xfr *x)
-{
-	loop_io_del(&x->io);
-	if (x->io.fd >= 0)
-		close(x->io.fd);
-	x->io.fd = -1;
-	loop_timer_cancel(&x->timer);
-}
-
 /* Release everything and report; x may be freed by done(). */
 static void
 finish(struct xfr *x)
 {
-	close_conn(x);
+	loop_io_close(&x->io, &x->timer);
 	loop_timer_cancel(&x->total);
 	free(x->buf);
 	x->buf = NULL;
@@ -547,7 +537,7 @@ attempt_failed(struct xfr *x)
 {
 	char addr[NET_ADDR_STRLEN];
 
-	close_conn(x);
+	loop_io_close(&x->io, &x->timer);
 	discard_result(x);
 	net_addr_str(x->server, addr, sizeof addr);
 	err_clear(&x->err);
@@ -649,7 +639,7 @@ on_udp(struct xfr *x)
 		return 0;
 	if (r == MSG_TRUNCATED) {
 		/* RFC 7766 section 5: the same question over TCP. */
-		close_conn(x);
+		loop_io_close(&x->io, &x->timer);
 		xfr_parse_begin(x, (uint16_t)rnd_u32());
 		return tcp_connect(x);
 	}
@@ -771,7 +761,7 @@ xfr_start(struct xfr *x)
 void
 xfr_cancel(struct xfr *x)
 {
-	close_conn(x);
+	loop_io_close(&x->io, &x->timer);
 	loop_timer_cancel(&x->total);
 	x->phase = XFR_DONE;
 	xfr_free(x);

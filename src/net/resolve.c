@@ -62,7 +62,7 @@ cache_put(const struct resolve_query *q)
 		if (cache[i].expires < slot->expires)
 			slot = &cache[i];
 	}
-	fmt_snprintf(slot->host, sizeof slot->host, "%s", q->host);
+	str_copy(slot->host, sizeof slot->host, q->host);
 	memcpy(slot->addrs, q->addrs, q->naddrs * sizeof q->addrs[0]);
 	slot->n = q->naddrs;
 	slot->expires = now + (int64_t)ttl * 1000;
@@ -513,7 +513,7 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 	q->timer.cb = on_timer;
 	q->io.cb = on_io;
 	/* Every answer without a query is delivered at the one end. */
-	if ((size_t)fmt_snprintf(q->host, sizeof q->host, "%s", host) >= sizeof q->host) {
+	if (str_copy(q->host, sizeof q->host, host) >= sizeof q->host) {
 		fmt_snprintf(q->host, sizeof q->host, "%.32s...", host);
 		err_set(&q->err, "resolve %s: name too long", q->host);
 	} else if (!literal(q, host) && !localhost(q)) {

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/fmt.h"
+#include "base/str.h"
 #include "base/version.h"
 
 /* ---- trust anchors ------------------------------------------------------- */
@@ -554,7 +555,7 @@ tls_start(struct tls_conn *t, const struct tls_trust *trust, const char *host, t
 		    "so no certificate can be checked; waiting for NTP");
 		return TLS_CLOCK;
 	}
-	if ((size_t)fmt_snprintf(t->host, sizeof t->host, "%s", host) >= sizeof t->host)
+	if (str_copy(t->host, sizeof t->host, host) >= sizeof t->host)
 		return err_set(e, "tls: host name %.64s... too long", host);
 	if (!trust || trust->n == 0)
 		return err_set(e, "tls: no trust anchors");
@@ -763,7 +764,7 @@ tls_save_session(struct tls_conn *t)
 	    !memcmp(p.session_id, t->session.session_id, p.session_id_len) &&
 	    p.session_id_len > 0;
 	t->session = p;
-	fmt_snprintf(t->session_host, sizeof t->session_host, "%s", t->host);
+	str_copy(t->session_host, sizeof t->session_host, t->host);
 	t->have_session = p.session_id_len > 0;
 }
 

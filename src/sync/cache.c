@@ -43,7 +43,7 @@ cache_dir(const struct cfg *c)
 	} else if ((s = getenv("CACHE_DIRECTORY")) && s[0] && strlen(s) <= CFG_MAX_STRING) {
 		/* systemd.exec(5), CacheDirectory=: several directories are
 		 * separated by colons. */
-		fmt_snprintf(env, sizeof env, "%s", s);
+		str_copy(env, sizeof env, s);
 		env[str_span(env, ":", 0)] = '\0';
 		dir = env;
 	} else {

@@ -77,7 +77,7 @@ sync_zone_text(const char *name, const char *zone_id, enum cfg_zone_kind kind, c
 	    "public " : "";
 
 	if ((!zone_id || !*zone_id) && kind == CFG_ZONE_ANY)
-		fmt_snprintf(buf, cap, "%s", name);
+		str_copy(buf, cap, name);
 	else
 		fmt_snprintf(buf, cap, "%s (%shosted zone%s%s)", name, k, zone_id && *zone_id ? " " : "",
 		    zone_id ? zone_id : "");
@@ -91,7 +91,7 @@ sync_name_text(const char *name, char *buf, size_t cap)
 
 	if (dns_name_from_r53(wire, sizeof wire, name, NULL) < 0 ||
 	    dns_name_to_text(wire, buf, cap) < 0)
-		fmt_snprintf(buf, cap, "%s", name);
+		str_copy(buf, cap, name);
 	return buf;
 }
 
@@ -180,7 +180,7 @@ save_record(struct sync_job *j)
 	/* Nothing new to write: nothing changed, or an unchecked record. */
 	if (j->route53 != SYNC_R53_SYNCED || j->status == SYNC_CURRENT || !j->zone_id[0])
 		return;
-	fmt_snprintf(r.zone_id, sizeof r.zone_id, "%s", j->zone_id);
+	str_copy(r.zone_id, sizeof r.zone_id, j->zone_id);
 	r.private_zone = j->zone_private;
 	r.serial = j->synced_serial;
 	r.last_full = j->last_full;
@@ -257,7 +257,7 @@ op_job(struct r53_op *op)
 static void
 join_messages(const struct sync_job *j, const char *first, char *msg)
 {
-	size_t n = (size_t)fmt_snprintf(msg, ERR_MSG_MAX, "%s", first);
+	size_t n = str_copy(msg, ERR_MSG_MAX, first);
 
 	for (size_t i = 1; i < j->op.nmessages && n < ERR_MSG_MAX; i++)
 		n += (size_t)fmt_snprintf(msg + n, ERR_MSG_MAX - n, "; %s", j->op.messages[i]);
@@ -480,7 +480,7 @@ changed(struct r53_op *op)
 	switch (op->status) {
 	case R53_OK:
 		j->touched = 1;
-		fmt_snprintf(j->change_id, sizeof j->change_id, "%s", op->change_id);
+		str_copy(j->change_id, sizeof j->change_id, op->change_id);
 		for (size_t i = first; i < first + n; i++) {
 			struct plan_info in;
 
@@ -515,7 +515,7 @@ changed(struct r53_op *op)
 	case R53_ERR_UNKNOWN_OUTCOME:
 		j->lost++;
 		j->touched = 1;
-		fmt_snprintf(why, sizeof why, "%s", op->err.msg);
+		str_copy(why, sizeof why, op->err.msg);
 		goto again;
 	default:
 		/* An error after retries (a 5xx, a cut connection) does not
@@ -644,7 +644,7 @@ have_zone(struct sync_job *j)
 static void
 use_zone(struct sync_job *j, struct r53_op *op, size_t i)
 {
-	fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", op->zones[i].id);
+	str_copy(j->zone_id, sizeof j->zone_id, op->zones[i].id);
 	j->zone_private = op->zones[i].private_zone;
 	r53_op_free(op);
 	have_zone(j);
@@ -671,7 +671,7 @@ got_zone(struct r53_op *op)
 	if (op->nzones != 1 || !same_zone(j, op->zones[0].name)) {
 		char name[DNS_NAME_TEXT_MAX];
 
-		fmt_snprintf(name, sizeof name, "%s", op->nzones ? op->zones[0].name : "?");
+		str_copy(name, sizeof name, op->nzones ? op->zones[0].name : "?");
 		r53_op_free(op);
 		fail(j, "hosted_zone_id %s is the hosted zone %s, not %s", j->zone->hosted_zone_id,
 		    name, j->zone->name);
@@ -914,7 +914,7 @@ read_record(struct sync_job *j)
 	j->last_full = j->rec.last_full;
 	j->verify = 1;
 	if (!j->zone_id[0]) {
-		fmt_snprintf(j->zone_id, sizeof j->zone_id, "%s", j->rec.zone_id);
+		str_copy(j->zone_id, sizeof j->zone_id, j->rec.zone_id);
 		j->zone_private = j->rec.private_zone;
 	}
 }
