@@ -539,7 +539,7 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 		const char *type = xml_text(set, "Type"), *ttl = xml_text(set, "TTL");
 		struct xml_node *v = xml_path(set, "ResourceRecords/ResourceRecord");
 		int t;
-		long n;
+		uint64_t n;
 
 		memset(&s, 0, sizeof s);
 		s.name = xml_text(set, "Name");
@@ -554,7 +554,7 @@ r53_parse_sets_page(char *body, size_t len, struct r53list *list, int *truncated
 		}
 		s.type = (uint16_t)t;
 		if (ttl) {
-			if (parse_count(ttl, &n) < 0 || n > 2147483647L) {
+			if (num_parse(ttl, 2147483647, &n) < 0) {
 				err_set(&le, "%s %s: bad TTL", s.name, type);
 				goto out;
 			}
