@@ -1422,9 +1422,8 @@ ecs_auth(struct creds *c)
 		else
 			memcpy(c->auth, tok, len);
 	}
-	if (text) {
+	if (text)
 		wipe_free(text, len);
-	}
 	return rc;
 }
 
@@ -1863,8 +1862,7 @@ creds_free(struct creds *c)
 	if (c->sts_ready)
 		http_client_free(&c->sts);
 	child_free(&c->child);
-	if (c->sts_body) {
+	if (c->sts_body)
 		wipe_free(c->sts_body, CREDS_STS_BODY_MAX);
-	}
 	secret_wipe(c, sizeof *c);
 }

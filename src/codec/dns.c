@@ -678,7 +678,6 @@ dns_name_lower(uint8_t *name)
 			name[n + i] = (uint8_t)lower(name[n + i]);
 }
 
-
 /* Offsets of the labels of name; returns how many. */
 static unsigned
 label_offsets(const uint8_t *name, uint8_t off[DNS_NAME_MAX / 2])

@@ -603,7 +603,6 @@ rd_tsig_key(const cJSON *k, const struct where *kw, struct err *e, void *out)
 	return 0;
 }
 
-
 /* Characters STS allows in a name (RoleSessionName: [\w+=,.@-]; ExternalId
  * adds ':' and '/'). */
 static int

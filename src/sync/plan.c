@@ -189,7 +189,6 @@ oom(struct plan *p)
 	return err_set(&p->err, "out of memory for the plan");
 }
 
-
 /* n octets that stay in place until plan_free (in p->blocks) or
  * plan_release (p->wblocks), or NULL. */
 static char *
