@@ -477,6 +477,12 @@ main(void)
 	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"],"
 		" \"ignore\": [{\"type\": \"BOGUS\"}]}]}",
 	    "zones[0].ignore[0].type: must be a record type such as \"CNAME\"");
+	/* An empty list of types is not "any type": it would ignore every
+	 * set of the zone. */
+	refused("{\"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"],"
+		" \"ignore\": [{\"type\": []}]}]}",
+	    "zones[0].ignore[0].type: an empty list: give one or more record types, or leave "
+	    "\"type\" out for any type");
 	refused("{\"zones\": [{\"primaries\": [\"127.0.0.1\"]}]}", "zones[0]: needs a \"name\"");
 	refused("{\"zones\": [{\"name\": \"a..test\", \"primaries\": [\"127.0.0.1\"]}]}", NULL);
 	refused("{\"notify_servers\": [\"192.0.2.1\"]}",

@@ -461,6 +461,11 @@ rd_ignore_rule(const cJSON *r, const struct where *rw, struct err *e, void *out)
 
 		if (list && cJSON_GetArraySize(type) > CFG_MAX_IGNORE_TYPES)
 			return bad(e, &tw, "more than %d types", CFG_MAX_IGNORE_TYPES);
+		/* No types would read as a rule of any type: every set of
+		 * the name (of the zone, without "name") left alone. */
+		if (list && !type->child)
+			return bad(e, &tw, "an empty list: give one or more record types, or leave "
+			    "\"type\" out for any type");
 		for (const cJSON *one = list ? type->child : type; one; one = list ? one->next : NULL, j++) {
 			struct where ow = { &tw, NULL, j };
 			int t;
