@@ -463,6 +463,12 @@ main(void)
 	    "listen_port: \"53\" is not a number");
 	refused("{\"listen_port\": 70000, \"domains_to_manage\": [\"a.test\"]}",
 	    "listen_port: 70000 is not a whole number from 1 to 65535");
+	/* Far beyond any int (and long): refused, not converted first (C99
+	 * 6.3.1.4: a double out of the integer type's range is undefined). */
+	refused("{\"listen_port\": 1e300, \"domains_to_manage\": [\"a.test\"]}",
+	    "listen_port: 1e+300 is not a whole number from 1 to 65535");
+	refused("{\"listen_port\": -1e300, \"domains_to_manage\": [\"a.test\"]}",
+	    "listen_port: -1e+300 is not a whole number from 1 to 65535");
 	refused("{\"notify_servers\": [\"192.0.2.0/33\"], \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers[0]: \"192.0.2.0/33\" has a bad prefix length");
 	refused("{\"domains_to_manage\": [\"a.test\"]}",

@@ -152,7 +152,9 @@ get_int(const cJSON *v, const struct where *w, struct err *e, long min, long max
 	if (!cJSON_IsNumber(v))
 		return bad(e, w, "%s is not a number", shown(v, buf, sizeof buf));
 	d = v->valuedouble;
-	if (d != (double)(long)d || d < (double)min || d > (double)max)
+	/* The range first: converting a double out of long's range is
+	 * undefined (C99 6.3.1.4). */
+	if (!(d >= (double)min && d <= (double)max) || d != (double)(long)d)
 		return bad(e, w, "%s is not a whole number from %ld to %ld", shown(v, buf, sizeof buf), min,
 		    max);
 	*out = (int)d;
