@@ -1074,7 +1074,9 @@ log_states(void)
 		 "refused, %lu dropped; API calls: %s",
 	    d->nzones, d->running, waiting, ns->accepted, ns->refused,
 	    ns->dropped_acl + ns->dropped_rate + ns->dropped_bad, calls);
-	if (d->gen->cfg.npeers)
+	/* d->gen is NULL until the first configuration is current (its
+	 * account listing may still run). */
+	if (d->gen && d->gen->cfg.npeers)
 		say(LOG_LEVEL_INFO, NULL, "NOTIFYs to peers: %lu sent, %lu answered, %lu given up", d->peers.sent,
 		    d->peers.answered, d->peers.given_up);
 	for (size_t i = 0; i < d->nzones; i++) {
