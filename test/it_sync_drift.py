@@ -217,8 +217,29 @@ def main():
             # without looking; the listing shows nothing is left.
             p, res = st.sync(home, cfg, ["--full"])
             eq(res.get("example.com.", {}).get("created"), 0, "a further sync: nothing to do")
+            # With the conflict no sync record is kept (a plan from it
+            # could not see the alias): listed again, nothing to do.
             p, res = st.sync(home, cfg)
-            ok("serial 100 current" in p.stdout, "and through the record: current", p.stdout)
+            r = res.get("example.com.", {})
+            ok(r.get("xfer") == "AXFR" and r.get("created") == 0 and r.get("updated") == 0 and
+               r.get("deleted") == 0 and "ListResourceRecordSets" in r.get("calls", {}),
+               "with the conflict no sync record: listed again, nothing to do", p.stdout)
+
+            # The primary changes the set Route 53 holds an alias for: the
+            # sync after it is planned from the record (no listing shows
+            # the alias), and must still leave the alias alone.
+            ns.rewrite("example.com", ZONE.replace(" 100 7200 ", " 101 7200 ").replace(
+                "cdn IN A 192.0.2.30", "cdn IN A 192.0.2.31"))
+            e.reset()
+            p, res = st.sync(home, cfg)
+            ok("serial 101 " in p.stdout, "the primary's change synced", p.stdout + p.stderr)
+            after = by_key(client.list_resource_record_sets(HostedZoneId=zid)
+                           ["ResourceRecordSets"])
+            eq(after.get(("cdn.example.com.", "A", None)), before[("cdn.example.com.", "A", None)],
+               "a change of the primary's set in conflict leaves Route 53's alias alone")
+            ok("warning: cdn.example.com. A: conflict: Route 53 holds an alias record set "
+               "here, left alone; the primary's set is not synced" in p.stderr,
+               "the conflict is reported again", p.stderr)
         # named is gone: the primary cannot be reached.
         p, _ = st.sync(home, cfg, cmd="plan")
         eq(p.returncode, 1, "plan with the primary down: exit 1")

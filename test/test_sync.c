@@ -21,6 +21,8 @@
  *   lost         a change whose answer is lost is listed again, never sent
  *                twice; a failed re-listing leaves Route 53 unknown
  *   transfer     the SOA answers, the transfer is refused: not refreshed
+ *   conflict     a set in conflict with Route 53's alias: the next serial is
+ *                planned from a listing, the alias left alone
  *   lines        sync_result for each outcome ("1 batch", "2 batches")
  */
 #include <arpa/inet.h>
@@ -863,6 +865,74 @@ test_transfer(void)
 	sync_free(&j);
 }
 
+/* Route 53's listing for test_conflict: V1's plain sets, but www A is an
+ * alias set (a CloudFront distribution made in the console). */
+static void
+reply_listing_alias(void)
+{
+	fake_reply(&srv, 200, "", "<ListResourceRecordSetsResponse " NS "><ResourceRecordSets>"
+	    "<ResourceRecordSet><Name>example.com.</Name><Type>NS</Type><TTL>172800</TTL>"
+	    "<ResourceRecords><ResourceRecord><Value>ns-1.awsdns-01.com.</Value></ResourceRecord>"
+	    "</ResourceRecords></ResourceRecordSet><ResourceRecordSet><Name>example.com.</Name>"
+	    "<Type>SOA</Type><TTL>900</TTL><ResourceRecords><ResourceRecord><Value>"
+	    "ns-1.awsdns-01.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400</Value>"
+	    "</ResourceRecord></ResourceRecords></ResourceRecordSet><ResourceRecordSet><Name>"
+	    "mail.example.com.</Name><Type>MX</Type><TTL>300</TTL><ResourceRecords>"
+	    "<ResourceRecord><Value>10 mx.example.net.</Value></ResourceRecord></ResourceRecords>"
+	    "</ResourceRecordSet><ResourceRecordSet><Name>ns1.example.com.</Name><Type>A</Type>"
+	    "<TTL>300</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value>"
+	    "</ResourceRecord></ResourceRecords></ResourceRecordSet><ResourceRecordSet><Name>"
+	    "www.example.com.</Name><Type>A</Type><AliasTarget><HostedZoneId>Z2FDTNDATAQYW2"
+	    "</HostedZoneId><DNSName>d111.cloudfront.net.</DNSName><EvaluateTargetHealth>false"
+	    "</EvaluateTargetHealth></AliasTarget></ResourceRecordSet></ResourceRecordSets>"
+	    "<IsTruncated>false</IsTruncated><MaxItems>300</MaxItems>"
+	    "</ListResourceRecordSetsResponse>");
+}
+
+/* The primary has www A where Route 53 holds an alias: the full plan
+ * leaves it alone (a conflict) and hands the zone out as partial; the
+ * next serial, which changes www, is planned from a listing again (an
+ * UPSERT planned from prev would replace the alias) and still leaves the
+ * alias alone. */
+static void
+test_conflict(void)
+{
+	static struct sync_job j;
+
+	serve(1, V1);
+	fake_reset(&srv);
+	reply_listing_alias();
+	job_new(&j, 0);
+	run(&j);
+	ok(j.status == SYNC_OK && j.plan.nconflicts == 1, "conflict: ok, one conflict (%s)",
+	    j.err.msg);
+	is_str(requests(), "L", "conflict: listed, nothing to change");
+	ok(j.route53 == SYNC_R53_SYNCED && j.synced && j.synced_partial,
+	    "conflict: the zone handed out, partial");
+	keep(&j);
+	sync_free(&j);
+
+	serve(2, V2);
+	pri.from = 1;
+	pri.del = "www A 192.0.2.10";
+	pri.add = "www A 192.0.2.11\nnew AAAA 2001:db8::1";
+	fake_reset(&srv);
+	reply_listing_alias();
+	fake_reply(&srv, 200, "", change_ok);
+	job_new(&j, 1);
+	j.prev_partial = 1;
+	run(&j);
+	ok(j.status == SYNC_OK && pri.nixfr == 1 && !j.incremental,
+	    "conflict: the next serial by IXFR, not planned from prev (%s)", j.err.msg);
+	is_str(requests(), "LC", "conflict: listed, then one batch");
+	is_str(changes_of(change_body(0)), "CREATE new.example.com. AAAA",
+	    "conflict: the new set created, the alias at www left alone");
+	ok(j.plan.nconflicts == 1 && j.synced && j.synced_partial,
+	    "conflict: still a conflict, still partial");
+	keep(&j);
+	sync_free(&j);
+}
+
 /* The zone's name on every per-zone line: with the hosted zone, public or
  * private. */
 static void
@@ -968,6 +1038,7 @@ main(void)
 	test_bisect();
 	test_lost();
 	test_transfer();
+	test_conflict();
 
 	if (prev) {
 		zone_free(prev);

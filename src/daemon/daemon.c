@@ -125,6 +125,7 @@ struct dzone {
 	struct zone *synced;
 	uint32_t synced_serial;
 	char *synced_soa;
+	int synced_partial;          /* sync_job.synced_partial */
 	int unverified;              /* synced is a sync record whose SOA Route 53
 	                              * has not been asked for yet (sync_job.verify) */
 	int64_t last_full;           /* when Route 53 was listed for synced, seconds
@@ -566,6 +567,7 @@ job_done(struct sync_job *j)
 		z->synced = j->synced;
 		z->synced_serial = j->synced_serial;
 		z->synced_soa = j->synced_soa;
+		z->synced_partial = j->synced_partial;
 		z->unverified = j->status == SYNC_CURRENT && j->verify;
 		z->last_full = j->last_full;
 		j->synced = NULL;
@@ -662,6 +664,7 @@ start_job(struct dzone *z)
 		j->prev = z->synced;
 		j->prev_serial = z->synced_serial;
 		j->prev_soa = z->synced_soa;
+		j->prev_partial = z->synced_partial;
 		j->verify = z->unverified;
 		j->last_full = z->last_full;
 		j->full = z->next_full;

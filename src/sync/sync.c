@@ -173,7 +173,9 @@ save_record(struct sync_job *j)
 
 	if (!j->cache_dir || j->dry_run || !j->zone->sync_soa)
 		return;
-	if (j->route53 == SYNC_R53_UNKNOWN) {
+	/* A record of a zone with conflicts would be planned from, and its
+	 * plan cannot see Route 53's sets in the way (prev_partial). */
+	if (j->route53 == SYNC_R53_UNKNOWN || (j->route53 == SYNC_R53_SYNCED && j->synced_partial)) {
 		cache_remove(j->cache_dir, j->zone);
 		return;
 	}
@@ -203,6 +205,8 @@ finish(struct sync_job *j, enum sync_status st)
 		j->synced = j->desired;
 		j->desired = NULL;
 		j->synced_serial = j->serial;
+		/* Only a full plan sees conflicts: the next change lists. */
+		j->synced_partial = j->plan.nconflicts > 0;
 		if (j->plan.soa_value && !(j->synced_soa = strdup(j->plan.soa_value))) {
 			zone_drop(&j->synced);
 		}
@@ -973,7 +977,7 @@ transferred(struct xfr *x)
 		j->xfer = SYNC_XFER_AXFR;
 		/* A primary that answers IXFR with the whole zone (or serves
 		 * AXFR only): compared with prev, as an IXFR's changes. */
-		j->incremental = j->prev && !j->full;
+		j->incremental = j->prev && !j->full && !j->prev_partial;
 		if (j->incremental && zone_diff(j->prev, j->desired, &j->changes) < 0) {
 			fail(j, "out of memory");
 			return;
@@ -989,7 +993,7 @@ transferred(struct xfr *x)
 		if (rc < 0)
 			return;
 		j->xfer = SYNC_XFER_IXFR;
-		j->incremental = !j->full;
+		j->incremental = !j->full && !j->prev_partial;
 		break;
 	}
 	default:

@@ -132,6 +132,12 @@ struct sync_job {
 	uint32_t prev_serial;
 	const char *prev_soa;
 	int full;
+	/* prev_partial: Route 53 holds prev but for the sets its plan left
+	 * out as conflicts (an alias or routing set of Route 53's in their
+	 * place, synced_partial): a newer serial is planned from a listing,
+	 * never from prev, whose plan cannot see those sets (an UPSERT of
+	 * the primary's set would replace Route 53's alias). */
+	int prev_partial;
 
 	/* Sync records (src/sync/cache): their directory, or NULL for none.
 	 * The job writes its outcome there: the record of what Route 53 now
@@ -226,6 +232,9 @@ struct sync_job {
 	struct zone *synced;
 	uint32_t synced_serial;
 	char *synced_soa;
+	int synced_partial;            /* synced has sets the plan left out as
+	                                * conflicts: the next job's prev_partial;
+	                                * no sync record is kept for it */
 	/* A job that read a record and ended current hands the record over
 	 * the same way; verify then says whether Route 53's SOA was checked
 	 * (0) or not (1: lazy). */
