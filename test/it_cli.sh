@@ -98,6 +98,8 @@ tap_ok "-c FILE check-config: the file given is read" \
 	sh -c "test $rc -eq 0 && head -n 1 '$tmp/out' | grep -qx '$cfg: ok'"
 run check-config -c "$cfg"
 tap_ok "check-config -c FILE: the same" sh -c "test $rc -eq 0 && head -n 1 '$tmp/out' | grep -qx '$cfg: ok'"
+tap_ok "check-config: zone_refresh_wait_interval shown as the floor it is (README)" \
+	grep -qx 'refresh: as the SOA says, never more often than every 60s; full reconcile every 86400s' "$tmp/out"
 run -c "$tmp/none.json" check-config
 tap_ok "-c FILE check-config: a missing file is named" \
 	sh -c "test $rc -eq 1 && grep -q '$tmp/none.json' '$tmp/err'"

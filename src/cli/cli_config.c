@@ -86,8 +86,10 @@ cmd_check_config(const struct cmd_args *args)
 		    net_addr_str(&c.notify_from[0].addr, a, sizeof a));
 	for (int i = 0; i < c.nzones; i++)
 		print_zone(&c.zones[i]);
-	fmt_printf("refresh: at least every %ds; full reconcile every %ds\n", c.refresh_min,
-	    c.reconcile_interval);
+	/* refresh_min is a floor (README: the shortest refresh interval,
+	 * whatever the SOA says). */
+	fmt_printf("refresh: as the SOA says, never more often than every %ds; full reconcile "
+	    "every %ds\n", c.refresh_min, c.reconcile_interval);
 	for (int i = 0; i < c.npeers; i++)
 		fmt_printf("peer %s, tsig key %s\n", net_addr_str(&c.peers[i].addr, a, sizeof a),
 		    c.peers[i].tsig->name);
