@@ -254,6 +254,33 @@ main(void)
 	    path);
 	cache_remove(dir, &cz);
 	ok(access(path, F_OK) < 0, "odd name removed");
+	/* Long names (valid: at most 253 characters, RFC 1035 section
+	 * 2.3.4). One of 246 keeps the usual file name (249 octets, 253 for
+	 * the temporary one); one of 249 would pass the 255 octets a file
+	 * name can have, its temporary one above all: it is named after its
+	 * hash. */
+	for (int len = 246; len <= 249; len += 3) {
+		static char name[256];
+		char lpath[512];
+		int n = 0;
+
+		for (int l = 0; l < 3; l++)
+			n += snprintf(name + n, sizeof name - (size_t)n, "%063d.", 0);
+		n += snprintf(name + n, sizeof name - (size_t)n, "%0*d.example.com.", len - 205, 0);
+		cz.name = name;
+		snprintf(lpath, sizeof lpath, "%s/%srec", dir, name);
+		err_clear(&e);
+		ok(n == len && cache_save(dir, &cz, &r, &e) == 0, "a name of %d characters: saved%s%s",
+		    n, e.set ? ": " : "", e.msg);
+		ok(cache_exists(dir, &cz) && (access(lpath, F_OK) == 0) == (len == 246),
+		    "a name of %d characters: %s", n, len == 246 ? "the usual file name" :
+		    "a file of another name");
+		ok(cache_load(dir, &cz, &back, &e) == 0 && same_zone(back.zone, r.zone),
+		    "a name of %d characters: loaded%s%s", n, e.set ? ": " : "", e.msg);
+		cache_rec_free(&back);
+		cache_remove(dir, &cz);
+		ok(!cache_exists(dir, &cz), "a name of %d characters: removed", n);
+	}
 
 	rmdir(dir);
 	free(copy);

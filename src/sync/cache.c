@@ -302,14 +302,23 @@ bad:
 
 /* ---- files ---------------------------------------------------------------------- */
 
+/* The longest file name (NAME_MAX on Linux and the BSDs), and what
+ * afile_write adds for its temporary file (".tmp"). */
+#define FILE_NAME_MAX 255
+#define TMP_SUFFIX 4
+
 /* dir/NAME[public.|private.][ID.]rec for zone z: the name in presentation
  * form with every octet but a-z 0-9 - _ . as %XX (a name may hold '/'),
  * then what tells entries of one name apart (split horizon: the kind of
- * hosted zone, or its configured ID). Returns 0 or -1. */
+ * hosted zone, or its configured ID). A name too long for that file name
+ * (a DNS name has up to 253 characters, escapes triple them) is NAME as
+ * "sha256-" and the hex SHA-256 of the name. Returns 0 or -1. */
 static int
 rec_path(char *buf, size_t cap, const char *dir, const struct cfg_zone *z)
 {
-	size_t n = (size_t)fmt_snprintf(buf, cap, "%s/", dir);
+	size_t n = (size_t)fmt_snprintf(buf, cap, "%s/", dir), start = n, tail;
+	const char *kind = z->kind == CFG_ZONE_PRIVATE ? "private." : z->kind == CFG_ZONE_PUBLIC ?
+	    "public." : "";
 
 	for (const char *s = z->name; *s && n + 8 < cap; s++) {
 		unsigned char ch = (unsigned char)*s;
@@ -322,8 +331,23 @@ rec_path(char *buf, size_t cap, const char *dir, const struct cfg_zone *z)
 	}
 	if (n + 8 >= cap)
 		return -1;
-	n += (size_t)fmt_snprintf(buf + n, cap - n, "%s%s%srec", z->kind == CFG_ZONE_PRIVATE ?
-	    "private." : z->kind == CFG_ZONE_PUBLIC ? "public." : "",
+	tail = strlen(kind) + (z->hosted_zone_id ? strlen(z->hosted_zone_id) + 1 : 0) + 3;
+	if (n - start + tail + TMP_SUFFIX > FILE_NAME_MAX) {
+		uint8_t h[32];
+		br_sha256_context c;
+
+		br_sha256_init(&c);
+		br_sha256_update(&c, z->name, strlen(z->name));
+		br_sha256_out(&c, h);
+		n = start + (size_t)fmt_snprintf(buf + start, cap - start, "sha256-");
+		for (size_t i = 0; i < sizeof h && n < cap; i++)
+			n += (size_t)fmt_snprintf(buf + n, cap - n, "%02X", h[i]);
+		if (n < cap)
+			buf[n++] = '.';
+		if (n >= cap)
+			return -1;
+	}
+	n += (size_t)fmt_snprintf(buf + n, cap - n, "%s%s%srec", kind,
 	    z->hosted_zone_id ? z->hosted_zone_id : "", z->hosted_zone_id ? "." : "");
 	return n < cap ? 0 : -1;
 }

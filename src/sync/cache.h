@@ -6,7 +6,8 @@
  * One file per zone entry in the cache directory (cache_dir, else systemd's
  * $CACHE_DIRECTORY, else CACHE_DEFAULT_DIR), named after the zone, the
  * kind of hosted zone it asks for and its hosted_zone_id (the entries of a
- * split-horizon name: "example.com.private.rec"). Its form, every integer
+ * split-horizon name: "example.com.private.rec"; a name too long for a
+ * file name by its SHA-256: "sha256-HEX.rec"). Its form, every integer
  * big-endian:
  *
  *   "N53R" | version (1 octet, CACHE_VERSION)
