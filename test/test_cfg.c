@@ -501,6 +501,13 @@ main(void)
 	refused("{\"tsig_keys\": {\"k\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"not base64!\"}},"
 		" \"domains_to_manage_from_aws\": true, \"notify_servers\": [\"192.0.2.1\"]}",
 	    NULL);
+	/* Two keys of one name once normalised: a zone's transfers would
+	 * take the last, NOTIFYs be checked against the first. */
+	refused("{\"tsig_keys\": {\"k\": {\"secret\": \"c2VjcmV0MQ==\"}, \"K.\": {\"secret\": "
+		"\"c2VjcmV0Mg==\"}}, \"zones\": [{\"name\": \"a.test\", \"primaries\": [\"127.0.0.1\"], "
+		"\"tsig_key\": \"k\"}]}",
+	    "tsig_keys: k. is named twice (names are compared in lower case, with or without the "
+	    "trailing dot)");
 	refused("{\"notify_servers\": [\"192.0.2.1\"], \"notify_servers\": [\"192.0.2.2\"],"
 		" \"domains_to_manage\": [\"a.test\"]}",
 	    "notify_servers: duplicate key");

@@ -1060,6 +1060,17 @@ finish(struct parse *ps, struct err *e)
 
 	if (finish_aws(&c->aws, c->path, e) < 0)
 		return -1;
+	/* Keys are found by name (zones, peers, the NOTIFY listener): "k"
+	 * and "K." are one name, and two keys of it would be told apart by
+	 * nothing but their order. */
+	for (int i = 1; i < c->ntsig_keys; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(c->tsig_keys[i].name, c->tsig_keys[j].name)) {
+				struct where w = { NULL, "tsig_keys", 0 };
+
+				return bad(e, &w, "%s is named twice (names are compared in lower case, "
+				    "with or without the trailing dot)", c->tsig_keys[i].name);
+			}
 
 	finish_listen(ps);
 	for (int i = 0; i < c->nzones; i++)
