@@ -263,6 +263,17 @@ def plain_http():
         ok(all_ok(res, 1), "https:// over IPv6 (%s), SAN iPAddress ::1" % e.url)
 
 
+def read_head(t):
+    """A request head from TLS socket t; False when it closed first."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        d = t.recv(4096)
+        if not d:
+            return False
+        data += d
+    return True
+
+
 class ResumingServer(object):
     """TLS 1.2 server answering each request with a tiny HTTP response and
     closing properly, so OpenSSL keeps sessions for resumption."""
@@ -288,12 +299,7 @@ class ResumingServer(object):
                 c, _ = self.sock.accept()
                 t = self.ctx.wrap_socket(c, server_side=True)
                 self.reused.append(t.session_reused)
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    d = t.recv(4096)
-                    if not d:
-                        break
-                    data += d
+                read_head(t)
                 t.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
                           b"Connection: close\r\n\r\nok")
                 t.unwrap().close()
@@ -323,13 +329,7 @@ class StrayServer(object):
         self.thread.start()
 
     def conn(self, t):
-        while True:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                d = t.recv(4096)
-                if not d:
-                    return
-                data += d
+        while read_head(t):
             self.requests += 1
             if self.requests == 1:
                 head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n"
