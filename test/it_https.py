@@ -12,6 +12,7 @@ error and no request reaching the server - of a certificate from an unknown
 CA, for another host name (or address), or expired. Hosts given as IP
 addresses are checked against the certificate's SAN iPAddress entries. TLS
 session resumption is shown against a small Python TLS server of this test,
+and so is a connection left unused after stray bytes followed a response;
 each ECDHE curve against openssl s_server;
 plain HTTP and HTTPS over IPv4 and IPv6 against the emulator.
 """
@@ -262,6 +263,17 @@ def plain_http():
         ok(all_ok(res, 1), "https:// over IPv6 (%s), SAN iPAddress ::1" % e.url)
 
 
+def read_head(t):
+    """A request head from TLS socket t; False when it closed first."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        d = t.recv(4096)
+        if not d:
+            return False
+        data += d
+    return True
+
+
 class ResumingServer(object):
     """TLS 1.2 server answering each request with a tiny HTTP response and
     closing properly, so OpenSSL keeps sessions for resumption."""
@@ -287,12 +299,7 @@ class ResumingServer(object):
                 c, _ = self.sock.accept()
                 t = self.ctx.wrap_socket(c, server_side=True)
                 self.reused.append(t.session_reused)
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    d = t.recv(4096)
-                    if not d:
-                        break
-                    data += d
+                read_head(t)
                 t.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
                           b"Connection: close\r\n\r\nok")
                 t.unwrap().close()
@@ -300,6 +307,70 @@ class ResumingServer(object):
                 if not self.quiet:
                     diag("resuming server: %s" % ex)
         self.sock.close()
+
+
+class StrayServer(object):
+    """TLS server whose first answer is followed, in the same TLS record,
+    by a second response nobody asked for; later requests, on whatever
+    connection they come, get "fresh"."""
+
+    def __init__(self, certfile, keyfile, size):
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(certfile, keyfile)
+        self.size = size
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.sock.settimeout(10)
+        self.port = self.sock.getsockname()[1]
+        self.requests = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def conn(self, t):
+        while read_head(t):
+            self.requests += 1
+            if self.requests == 1:
+                head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n"
+                n = self.size - len(head % 1000)
+                first = head % n + b"a" * n
+                self.first_len = n
+                stray = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"
+                t.sendall(first + stray)
+            else:
+                t.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh")
+
+    def serve(self):
+        while self.requests < 2 and not self.stop:
+            try:
+                c, _ = self.sock.accept()
+                t = self.ctx.wrap_socket(c, server_side=True)
+                t.settimeout(10)
+                self.conn(t)
+                t.close()
+            except (OSError, ssl.SSLError):
+                continue
+        self.sock.close()
+
+
+def stray_data(cert, key):
+    """Bytes after a complete response, already decrypted by the TLS
+    engine but not yet read (the response ends exactly where the client's
+    read of 4096 bytes does): the connection is not reused. (It was, and
+    the engine, its one buffer holding them, took no request bytes: the
+    next call waited for its total timeout.)"""
+    srv = StrayServer(cert, key, 4096)
+    res, st, _ = run(["--ca", cert, "--timeout", "20000",
+                      "https://localhost:%d" % srv.port, "GET:/a", "GET:/b"])
+    srv.stop = True
+    srv.thread.join(15)
+    ok(res and res[0].get("error") == "OK" and
+       res[0].get("len") == getattr(srv, "first_len", -1),
+       "stray data: the first answer read whole")
+    eq(res[1].get("body") if len(res) > 1 else None, "fresh",
+       "the second request gets its own answer, not the stray one")
+    eq(st.get("connects"), 2, "the connection with stray data is not reused")
 
 
 def curves(cert, key):
@@ -355,6 +426,7 @@ def resumption():
         ok(res and res[0]["error"] == "TLS" and "not valid for 127.0.0.1" in
            res[0].get("message", ""),
            "certificate without the IP address refused at https://127.0.0.1")
+        stray_data(cert, key)
         curves(cert, key)
     finally:
         for f in os.listdir(d):

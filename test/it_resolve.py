@@ -42,6 +42,9 @@ ZONE = {
     "api.test.": [("A", 300, "127.0.0.1")],
     "tls.test.": [("A", 300, "127.0.0.1")],
     "loop.test.": [("CNAME", 300, "loop.test.")],
+    # TTLs that forbid caching: the A set's, or the CNAME's in the chain
+    "ttl0.test.": [("A", 0, "192.0.2.8"), ("AAAA", 300, "2001:db8::8")],
+    "brief.test.": [("CNAME", 0, "target.test.")],
 }
 
 
@@ -191,6 +194,18 @@ def main():
         r = resolve(f, "target.test", "TARGET.test")
         eq(r.get("TARGET.test"), "192.0.2.7", "second lookup answered")
         eq(len(ns.queries), 2, "from the cache: one A+AAAA pair for both")
+
+        # A record may be cached for its TTL (RFC 1035 section 3.2.1): an
+        # answer built from several (A, AAAA, the CNAMEs followed) is kept
+        # for the smallest. TTL 0 is not cached at all.
+        del ns.queries[:]
+        r = resolve(f, "ttl0.test", "TTL0.test")
+        eq(r.get("TTL0.test"), "192.0.2.8 2001:db8::8", "TTL 0 A: second lookup answered")
+        eq(len(ns.queries), 4, "A with TTL 0 beside an AAAA with 300: asked again")
+        del ns.queries[:]
+        r = resolve(f, "brief.test", "BRIEF.test")
+        eq(r.get("BRIEF.test"), "192.0.2.7", "CNAME with TTL 0: second lookup answered")
+        eq(len(ns.queries), 4, "a CNAME with TTL 0 in the chain: asked again")
     finally:
         ns.close()
         f.close()

@@ -574,6 +574,22 @@ fetches(void)
 	ok(!creds_get(&c, now) && strstr(c.err.msg, "SecretAccessKey"), "bad document: %s",
 	    c.err.msg);
 	creds_free(&c);
+
+	/* Keys that have already expired when they arrive (a clock ahead of
+	 * the issuer's, a stale cache behind the endpoint): a failed fetch,
+	 * reported, not a new fetch at once, again and again. */
+	fake_reset(&srv);
+	fake_reply(&srv, 200, "", "tok");
+	fake_reply(&srv, 200, "", "role");
+	fake_reply(&srv, 200, "", "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAOLD\","
+	    "\"SecretAccessKey\":\"S\",\"Token\":\"T\",\"Expiration\":\"2001-01-01T00:00:00Z\"}");
+	if (fetch_init(&c) < 0)
+		return;
+	creds_get(&c, now);
+	wait_ready(1);
+	ok(!creds_get(&c, now) && !c.fetching && strstr(c.err.msg, "expired") && srv.nreqs == 3,
+	    "keys expired on arrival: an error, no refetch loop: %s", c.err.msg);
+	creds_free(&c);
 	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 

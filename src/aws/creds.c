@@ -1482,6 +1482,24 @@ stage_done(struct creds *c, struct creds_value *v)
 			fetch_end(c, 0);
 		return;
 	}
+	if (v->expiration && v->expiration <= c->last_fetch) {
+		/* Used, they would be wiped at the next creds_get and fetched
+		 * again at once, forever: a failed fetch instead, as botocore
+		 * refuses refreshed credentials that are still expired. */
+		char when[SIGV4_DATE_LEN + 1];
+
+		if (sigv4_amz_date(v->expiration, when) < 0)
+			when[0] = '\0';
+		value_wipe(v);
+		value_wipe(&c->prev);
+		/* fetch_end names a container or metadata endpoint itself. */
+		err_set(&c->err, "%s%sthe keys it gave expired at %s, before they were asked "
+		    "for (is the clock right?)", c->dynamic == CREDS_ECS ||
+		    c->dynamic == CREDS_IMDS ? "" : c->where, c->dynamic == CREDS_ECS ||
+		    c->dynamic == CREDS_IMDS ? "" : ": ", when);
+		fetch_end(c, 0);
+		return;
+	}
 	use(c, v, c->dynamic);
 	value_wipe(v);
 	value_wipe(&c->prev);

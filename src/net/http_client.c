@@ -355,7 +355,11 @@ response_done(struct http_client *c, int extra)
 		return;
 	}
 	c->requests++;
-	if (c->parser.resp.keep_alive && !extra && !(c->tls && c->tls->eof)) {
+	/* Bytes after the response (read, or still in the TLS engine) answer
+	 * nothing we asked: the connection cannot carry another request (with
+	 * TLS the engine's one buffer would not even take its bytes). */
+	if (c->parser.resp.keep_alive && !extra && !(c->tls && (c->tls->eof ||
+	    tls_pending(c->tls)))) {
 		c->state = HTTP_IDLE;
 		c->io.events = POLLIN; /* a close by the server shows up as input */
 		loop_timer_in(&c->idle_timer, c->opt.idle_timeout_ms);

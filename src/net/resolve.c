@@ -362,7 +362,9 @@ on_timer(struct loop_timer *t)
 }
 
 /* Addresses of type want for name in the answer section, following CNAMEs
- * (RFC 1034 section 3.6.2) up to RESOLVE_MAX_CNAMES. */
+ * (RFC 1034 section 3.6.2) up to RESOLVE_MAX_CNAMES. q->ttl becomes the
+ * smallest TTL of the records used, over both answers: a record may be
+ * cached for its own TTL only (RFC 1035 section 3.2.1). */
 static int
 collect(struct resolve_query *q, const uint8_t *msg, size_t len, unsigned want)
 {
@@ -386,13 +388,15 @@ collect(struct resolve_query *q, const uint8_t *msg, size_t len, unsigned want)
 				continue;
 			if (rr->type == want && rr->rdlen == (want == DNS_TYPE_A ? 4u : 16u)) {
 				add_addr(q, rr->rdata, rr->rdlen);
-				if (!found || rr->ttl < q->ttl)
+				if (rr->ttl < q->ttl)
 					q->ttl = rr->ttl;
 				found = 1;
 			} else if (rr->type == DNS_TYPE_CNAME && !cname &&
 			    rr->rdlen <= DNS_NAME_MAX && rr->rdlen > 0) {
 				memcpy(next, rr->rdata, rr->rdlen);
 				cname = 1;
+				if (rr->ttl < q->ttl)
+					q->ttl = rr->ttl;
 			}
 		}
 		if (r < 0 || found || !cname)
@@ -508,6 +512,7 @@ resolve_start(struct resolve_query *q, const char *host, int port, const char *h
 	q->fd = -1;
 	q->timeout_ms = RESOLVE_TIMEOUT_MS;
 	q->attempts = RESOLVE_ATTEMPTS;
+	q->ttl = UINT32_MAX; /* lowered by every record an answer uses */
 	q->hosts_path = hosts ? hosts : "/etc/hosts";
 	q->resolv_path = resolv_conf ? resolv_conf : "/etc/resolv.conf";
 	q->timer.cb = on_timer;

@@ -738,6 +738,12 @@ tls_read(struct tls_conn *t, void *p, size_t n)
 }
 
 int
+tls_pending(const struct tls_conn *t)
+{
+	return (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_RECVAPP) != 0;
+}
+
+int
 tls_closed(const struct tls_conn *t)
 {
 	return (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_CLOSED) != 0;

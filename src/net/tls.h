@@ -142,6 +142,9 @@ void tls_flush(struct tls_conn *t);
 /* Take up to n decrypted application bytes; returns how many (0: none yet). */
 size_t tls_read(struct tls_conn *t, void *p, size_t n);
 
+/* 1 when decrypted application bytes wait for tls_read. */
+int tls_pending(const struct tls_conn *t);
+
 /* The engine has failed or was closed (then e of tls_io says why). */
 int tls_closed(const struct tls_conn *t);
 
