@@ -292,6 +292,38 @@ test_axfr(void)
 	m_end();
 	refused(XFR_AXFR, 0, "ended the AXFR with SOA serial 6, not 5", "SOA mismatch");
 
+	/* The closing SOA has the serial but other fields than the opening
+	 * one (RFC 5936 section 2.2: the same SOA RR): the zone would hold
+	 * the closing one while the refresh timers follow the opening one. */
+	slen = 0;
+	m_begin(DNS_TYPE_AXFR);
+	m_soa(5);
+	v1_body();
+	m_rr(ZONE, "SOA", "ns2.example.com. hostmaster.example.com. 5 60 60 86400 300");
+	m_end();
+	refused(XFR_AXFR, 0, "ended the AXFR with another SOA record than it began with",
+	    "closing SOA differs");
+	slen = 0;
+	m_begin(DNS_TYPE_AXFR);
+	m_soa(5);
+	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 5 3600 600 86400 60");
+	m_end();
+	refused(XFR_AXFR, 0, "ended the AXFR with another SOA record than it began with",
+	    "closing SOA differs, no body");
+	/* ... the same SOA spelled in another case is the same SOA. */
+	slen = 0;
+	m_begin(DNS_TYPE_AXFR);
+	m_soa(5);
+	v1_body();
+	m_rr(ZONE, "SOA", "NS1.example.COM. hostmaster.EXAMPLE.com. 5 3600 600 86400 300");
+	m_end();
+	{
+		int r = feed(&x, XFR_AXFR, 0, 65536);
+
+		ok(r == 1 && x.zone, "closing SOA in another case accepted %s", x.err.msg);
+		xfr_free(&x);
+	}
+
 	/* Wrong ID in the second message. */
 	axfr(1, 3);
 	stream[2 + (size_t)(stream[0] << 8 | stream[1]) + 2] ^= 0x10;
@@ -545,6 +577,42 @@ test_ixfr(void)
 	m_soa(5);
 	m_end();
 	refused(XFR_IXFR, 1, "to serial 7, past the newest (5)", "a step past the announced serial");
+	/* The zone's SOA is the first and the last RR (RFC 1995 section 4),
+	 * and the last step adds it: another record with its serial, in any
+	 * of these places, is refused. */
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(3);
+	m_soa(1);
+	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
+	m_soa(3);
+	m_end();
+	refused(XFR_IXFR, 1, "added another SOA record than the zone's",
+	    "last step adds another SOA");
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(3);
+	m_soa(1);
+	m_soa(3);
+	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
+	m_end();
+	refused(XFR_IXFR, 1, "ended the IXFR with another SOA record than it began with",
+	    "IXFR closing SOA differs");
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(3);
+	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
+	m_end();
+	refused(XFR_IXFR, 1, "ended the IXFR with another SOA record than it began with",
+	    "SOA-only zone, SOAs differ");
+	slen = 0;
+	m_begin(DNS_TYPE_IXFR);
+	m_soa(3);
+	v3_body();
+	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
+	m_end();
+	refused(XFR_IXFR, 1, "ended the IXFR with another SOA record than it began with",
+	    "AXFR-style, SOAs differ");
 	ixfr_1_3();
 	slen -= 20;
 	refused(XFR_IXFR, 1, "closed the connection before the end of the IXFR", "IXFR cut");

@@ -169,6 +169,21 @@ step_end(struct xfr *x)
 
 /* ---- answer parsing ---------------------------------------------------------- */
 
+/* The same SOA record as the one the answer began with: its names (any
+ * case) and its five numbers. RFC 5936 section 2.2 ends an AXFR with "the
+ * same SOA resource record", RFC 1995 section 4 makes the zone's SOA the
+ * first and the last RR of an IXFR answer: a record that only shares the
+ * serial would leave the zone with one SOA and the refresh timers with
+ * another. */
+static int
+same_soa(const struct xfr *x, const struct rr_soa *soa)
+{
+	return dns_name_equal(soa->mname, x->soa.mname) &&
+	    dns_name_equal(soa->rname, x->soa.rname) && soa->serial == x->soa.serial &&
+	    soa->refresh == x->soa.refresh && soa->retry == x->soa.retry &&
+	    soa->expire == x->soa.expire && soa->minimum == x->soa.minimum;
+}
+
 /* One answer RR through the transfer state machine (RFC 5936 section 2.2,
  * RFC 1995 section 4). */
 static int
@@ -220,6 +235,9 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		}
 		if (soa.serial == x->soa.serial) {
 			/* AXFR-style answer of a zone holding only its SOA. */
+			if (!same_soa(x, &soa))
+				return fail(x, "ended the %s with another SOA record than it began "
+				    "with (serial %u)", kind_str(x), soa.serial);
 			x->state = ST_END;
 			return keep_full(x, rr);
 		}
@@ -238,6 +256,9 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		if (soa.serial != x->soa.serial)
 			return fail(x, "ended the %s with SOA serial %u, not %u as it began",
 			    kind_str(x), soa.serial, x->soa.serial);
+		if (!same_soa(x, &soa))
+			return fail(x, "ended the %s with another SOA record than it began "
+			    "with (serial %u)", kind_str(x), soa.serial);
 		/* The closing copy is the zone's SOA record. */
 		x->state = ST_END;
 		return keep_full(x, rr);
@@ -251,6 +272,10 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		if (dns_serial_cmp(soa.serial, x->soa.serial) == 1)
 			return fail(x, "sent an IXFR step to serial %u, past the newest (%u)",
 			    soa.serial, x->soa.serial);
+		/* The step to the newest version adds the zone's SOA. */
+		if (soa.serial == x->soa.serial && !same_soa(x, &soa))
+			return fail(x, "sent an IXFR step that added another SOA record than "
+			    "the zone's (serial %u)", soa.serial);
 		x->state = ST_ADD;
 		return step_to(x, rr, &soa);
 	case ST_ADD:
@@ -261,6 +286,9 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		 * the steps have reached it; the same SOA before that is not an
 		 * end (taking it as one would record serial 3's data as 5). */
 		if (soa.serial == x->soa.serial && last_step(x)->to == x->soa.serial) {
+			if (!same_soa(x, &soa))
+				return fail(x, "ended the IXFR with another SOA record than it "
+				    "began with (serial %u)", soa.serial);
 			x->state = ST_END;
 			return 0;
 		}
