@@ -557,6 +557,10 @@ job_done(struct sync_job *j)
 		z->primary_serial = j->soa.serial;
 	}
 	if (j->status == SYNC_FAILED) {
+		/* A hosted zone deleted (and maybe made anew): the ID the
+		 * account's listing gave is stale, find it by name. */
+		if (j->zone_gone)
+			z->listed_id[0] = '\0';
 		zone_id_reset(z);
 	} else if (j->zone_id[0]) {
 		memcpy(z->zone_id, j->zone_id, sizeof z->zone_id);
