@@ -958,6 +958,10 @@ gen_ready(struct gen *g)
 	}
 	if (reload) {
 		aws_changed(&d->gen->cfg.aws, &g->cfg.aws);
+		/* Where the log goes was settled at the start (proc_log_setup). */
+		if (!d->o->syslog && !g->cfg.log_syslog != !d->gen->cfg.log_syslog)
+			say(LOG_LEVEL_WARN, NULL, "reload: logging.syslog changed; it takes effect at "
+			    "the next restart");
 		log_set_level(d->o->verbose || g->cfg.log_debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	}
 	zones_apply(g, fresh);
