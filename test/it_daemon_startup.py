@@ -6,10 +6,13 @@ meantime the daemon has no configuration made current yet, and the signals
 an operator sends must not harm it:
   SIGUSR1  the state line ("daemon: 0 zones, ..."), and again: still running
   SIGHUP   waits for the listing, then reloads
+Then a reload that turns logging.syslog on: warned about (it takes effect
+at the next restart), the log stays on stderr.
 Then the listing goes on: "ready", and SIGTERM ends the daemon with status
 0. Nothing is timed: each step waits for a log line or the emulator's held
 request, with a generous bound.
 """
+import json
 import os
 import signal
 import sys
@@ -56,6 +59,22 @@ def main():
             ok(got, "the listing let go: ready", d.tail())
             got = d.wait(r"daemon: SIGHUP: reloading", WAIT, mark)
             ok(got, "SIGHUP during the start-up listing: reloaded after it", d.tail())
+            got = d.wait(r"daemon: configuration reloaded", WAIT, mark)
+            ok(got, "that reload done", d.tail())
+
+            # logging.syslog is settled at the start: a reload that changes
+            # it says so (README), the log stays where it is.
+            with open(cfg) as f:
+                conf = json.load(f)
+            conf["logging"] = {"syslog": True}
+            home.write("config.json", json.dumps(conf))
+            mark = d.mark()
+            d.proc.send_signal(signal.SIGHUP)
+            got = d.wait(r"daemon: reload: logging\.syslog changed; it takes effect at the next "
+                         r"restart", WAIT, mark)
+            ok(got, "SIGHUP with logging.syslog changed: warned", d.tail())
+            got = d.wait(r"daemon: configuration reloaded", WAIT, mark)
+            ok(got, "... and reloaded, still logging here", d.tail())
         finally:
             status, _ = d.stop()
         eq(status, 0, "SIGTERM: exit status 0")

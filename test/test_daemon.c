@@ -176,13 +176,23 @@ test_timers(void)
 	is_int(daemon_sched_next(&s, 1000 * S, 60, 86400, 0, &full), 4600 * S,
 	    "timers: refresh first when sooner");
 	is_int(full, 0, "timers: that one is an SOA check");
-	/* A failed reconcile does not count: still due. */
+	/* A failed reconcile does not count: still due, and tried again
+	 * after the SOA's retry as any failed job (README: "after a failure,
+	 * tries again after the SOA's retry interval"), not at once: a job
+	 * that fails at once (a refused API call) would start again and
+	 * again. */
 	daemon_sched_trigger(&s, 1);
 	daemon_sched_done(&s, 86400 * S, 0, &z, 1, 0, &full);
 	is_int(s.last_full, 0, "timers: a failed reconcile leaves last_full");
 	t = daemon_sched_next(&s, 86400 * S, 60, 86400, 0, &full);
-	ok(t == 86400 * S && full == 1, "timers: the reconcile is retried (%lld, full %d)",
-	    (long long)t, full);
+	ok(t == 87000 * S && full == 1, "timers: the reconcile is retried after the SOA retry "
+	    "(%lld, full %d)", (long long)t, full);
+	/* Once it worked, the next one is a reconcile_interval later. */
+	daemon_sched_trigger(&s, 1);
+	daemon_sched_done(&s, 87000 * S, 1, &z, 1, 1, &full);
+	t = daemon_sched_next(&s, 87000 * S, 60, 86400, 0, &full);
+	ok(t == 90600 * S && full == 0, "timers: then the refresh (%lld, full %d)", (long long)t,
+	    full);
 
 	/* Spread: up to DAEMON_RECONCILE_SPREAD_PERCENT of the interval early,
 	 * by the zone's own draw, the same whatever rnd a refresh brings. */

@@ -557,6 +557,10 @@ job_done(struct sync_job *j)
 		z->primary_serial = j->soa.serial;
 	}
 	if (j->status == SYNC_FAILED) {
+		/* A hosted zone deleted (and maybe made anew): the ID the
+		 * account's listing gave is stale, find it by name. */
+		if (j->zone_gone)
+			z->listed_id[0] = '\0';
 		zone_id_reset(z);
 	} else if (j->zone_id[0]) {
 		memcpy(z->zone_id, j->zone_id, sizeof z->zone_id);
@@ -954,6 +958,10 @@ gen_ready(struct gen *g)
 	}
 	if (reload) {
 		aws_changed(&d->gen->cfg.aws, &g->cfg.aws);
+		/* Where the log goes was settled at the start (proc_log_setup). */
+		if (!d->o->syslog && !g->cfg.log_syslog != !d->gen->cfg.log_syslog)
+			say(LOG_LEVEL_WARN, NULL, "reload: logging.syslog changed; it takes effect at "
+			    "the next restart");
 		log_set_level(d->o->verbose || g->cfg.log_debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	}
 	zones_apply(g, fresh);

@@ -116,6 +116,11 @@ daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min, in
 	    (uint64_t)reconcile * 10 * DAEMON_RECONCILE_SPREAD_PERCENT + 1);
 	if (rec <= check) {
 		*full = 1;
+		/* After failures the retry decides when (RFC 1035 section
+		 * 3.3.13), a due reconcile too: at once, a job that fails at
+		 * once would run again and again. */
+		if (s->failures)
+			return check;
 		return rec > now ? rec : now;
 	}
 	return check;

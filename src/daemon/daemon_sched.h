@@ -57,8 +57,8 @@ int daemon_sched_done(struct daemon_sched *s, int64_t now, int ok, const struct 
 
 /* Loop time of the next timer-started job of an idle zone, and whether it
  * is a reconcile (*full): the refresh check (retry after failures) or the
- * reconcile, whichever comes first. refresh_min and reconcile in seconds
- * (cfg). */
+ * reconcile, whichever comes first; after failures never before the retry,
+ * a due reconcile included. refresh_min and reconcile in seconds (cfg). */
 int64_t daemon_sched_next(const struct daemon_sched *s, int64_t now, int refresh_min,
     int reconcile, uint32_t rnd, int *full);
 

@@ -274,6 +274,7 @@ fail_op(struct sync_job *j, const char *what)
 	char msg[ERR_MSG_MAX];
 
 	join_messages(j, j->op.err.msg, msg);
+	j->zone_gone |= j->op.status == R53_ERR_NO_SUCH_ZONE;
 	r53_op_free(&j->op);
 	fail(j, "%s: %s", what, msg);
 }

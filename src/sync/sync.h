@@ -220,6 +220,9 @@ struct sync_job {
 	size_t nrefused, refused_cap;
 	char change_id[R53_MAX_ID];    /* the last batch's ChangeInfo Id, or "" */
 	int insync;                    /* the wait saw INSYNC */
+	int zone_gone;                 /* failed because Route 53 has no hosted zone
+	                                * of zone_id (NoSuchHostedZone): an ID from
+	                                * elsewhere (the account's listing) is stale */
 	unsigned long calls[R53_API_COUNT]; /* API requests of this job, retries in */
 	int64_t started_ms, ended_ms;  /* loop time */
 
