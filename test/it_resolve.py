@@ -195,6 +195,16 @@ def main():
         eq(r.get("TARGET.test"), "192.0.2.7", "second lookup answered")
         eq(len(ns.queries), 2, "from the cache: one A+AAAA pair for both")
 
+        # The cache holds addresses, not the port of the lookup that filled
+        # it: a client of another port on the same name gets its own.
+        r = resolve(f, "r53.test", "port=8443", "R53.test", "localhost",
+                    "192.0.2.5", "hosted.test")
+        eq(r.get("R53.test"), "192.0.2.1 2001:db8::1",
+           "from the cache for another port: that port")
+        ok(all(" (port" not in r.get(n, "") for n in ("localhost", "192.0.2.5",
+                                                     "hosted.test")),
+           "localhost, a literal and the hosts file: the port asked for")
+
         # A record may be cached for its TTL (RFC 1035 section 3.2.1): an
         # answer built from several (A, AAAA, the CNAMEs followed) is kept
         # for the smallest. TTL 0 is not cached at all.

@@ -17,6 +17,7 @@
  *     --queue            submit every request at once (they share the queue)
  *
  *   tool_https [--hosts FILE] [--resolv FILE] --resolve NAME...   (in turn)
+ *     NAME may be "port=N": the port of the names after it (443 before)
  *
  * Output: "result N status=S error=E attempts=A sent=0|1 len=L" then
  * "message M" when failed and "body B" (first 300 bytes, one line), and at
@@ -51,7 +52,7 @@ struct job {
 static struct http_client client;
 static struct sigv4_signer signer;
 static struct sigv4_creds creds;
-static int sign, queue_all, failures;
+static int sign, queue_all, failures, resolve_port = 443;
 static time_t fixed_clock;
 static struct job *jobs;
 static int njobs, next_job;
@@ -205,6 +206,12 @@ resolved(struct resolve_query *q)
 	}
 	for (size_t i = 0; i < q->naddrs; i++)
 		printf(" %s", net_addr_ip_str(&q->addrs[i], buf, sizeof buf));
+	/* Every address must carry the port it was resolved for. */
+	for (size_t i = 0; i < q->naddrs; i++)
+		if (net_addr_port(&q->addrs[i]) != resolve_port) {
+			printf(" (port %d, asked for %d)", net_addr_port(&q->addrs[i]), resolve_port);
+			break;
+		}
 	if (q->naddrs)
 		printf("\n");
 	fflush(stdout);
@@ -276,8 +283,12 @@ main(int argc, char **argv)
 		for (; i < argc; i++) {
 			struct resolve_query q = { 0 };
 
+			if (!strncmp(argv[i], "port=", 5)) {
+				resolve_port = atoi(argv[i] + 5);
+				continue;
+			}
 			q.done = resolved;
-			resolve_start(&q, argv[i], 443, o.hosts, o.resolv_conf);
+			resolve_start(&q, argv[i], resolve_port, o.hosts, o.resolv_conf);
 			while (q.active && loop_once(-1) > 0)
 				;
 		}

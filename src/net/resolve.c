@@ -75,7 +75,14 @@ cache_get(struct resolve_query *q)
 
 	for (size_t i = 0; i < RESOLVE_CACHE; i++) {
 		if (cache[i].n && cache[i].expires > now && !str_casecmp(cache[i].host, q->host)) {
-			memcpy(q->addrs, cache[i].addrs, cache[i].n * sizeof q->addrs[0]);
+			/* The addresses with this query's port, not the port of
+			 * the query that filled the entry. */
+			for (size_t k = 0; k < cache[i].n; k++) {
+				const unsigned char *ip;
+				size_t n = net_addr_ip(&cache[i].addrs[k], &ip);
+
+				net_addr_from_ip(&q->addrs[k], ip, n, q->port);
+			}
 			q->naddrs = cache[i].n;
 			return 1;
 		}
