@@ -212,8 +212,11 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		if (rr_soa_parse(&soa, rr->rdata, rr->rdlen, &e) < 0)
 			return fail(x, "sent a malformed SOA record: %s", e.msg);
 	}
-	if (++x->rrs > DNS_MAX_ZONE_RRS)
-		return fail(x, "sent more than %d records (DNS_MAX_ZONE_RRS)", DNS_MAX_ZONE_RRS);
+	/* DNS_MAX_ZONE_RRS counts a zone's RRs: the answer also carries the
+	 * opening copy of the SOA, which is not kept. */
+	if (++x->rrs > DNS_MAX_ZONE_RRS + 1)
+		return fail(x, "sent more than %d records besides the opening SOA "
+		    "(DNS_MAX_ZONE_RRS)", DNS_MAX_ZONE_RRS);
 
 	switch (x->state) {
 	case ST_FIRST:
