@@ -301,14 +301,14 @@ test_axfr(void)
 	v1_body();
 	m_rr(ZONE, "SOA", "ns2.example.com. hostmaster.example.com. 5 60 60 86400 300");
 	m_end();
-	refused(XFR_AXFR, 0, "ended the AXFR with another SOA record than it began with",
+	refused(XFR_AXFR, 0, "SOA record of serial 5 other than the one the AXFR began with",
 	    "closing SOA differs");
 	slen = 0;
 	m_begin(DNS_TYPE_AXFR);
 	m_soa(5);
 	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 5 3600 600 86400 60");
 	m_end();
-	refused(XFR_AXFR, 0, "ended the AXFR with another SOA record than it began with",
+	refused(XFR_AXFR, 0, "SOA record of serial 5 other than the one the AXFR began with",
 	    "closing SOA differs, no body");
 	/* ... the same SOA spelled in another case is the same SOA. */
 	slen = 0;
@@ -587,7 +587,7 @@ test_ixfr(void)
 	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
 	m_soa(3);
 	m_end();
-	refused(XFR_IXFR, 1, "added another SOA record than the zone's",
+	refused(XFR_IXFR, 1, "SOA record of serial 3 other than the one the IXFR began with",
 	    "last step adds another SOA");
 	slen = 0;
 	m_begin(DNS_TYPE_IXFR);
@@ -596,14 +596,14 @@ test_ixfr(void)
 	m_soa(3);
 	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
 	m_end();
-	refused(XFR_IXFR, 1, "ended the IXFR with another SOA record than it began with",
+	refused(XFR_IXFR, 1, "SOA record of serial 3 other than the one the IXFR began with",
 	    "IXFR closing SOA differs");
 	slen = 0;
 	m_begin(DNS_TYPE_IXFR);
 	m_soa(3);
 	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
 	m_end();
-	refused(XFR_IXFR, 1, "ended the IXFR with another SOA record than it began with",
+	refused(XFR_IXFR, 1, "SOA record of serial 3 other than the one the IXFR began with",
 	    "SOA-only zone, SOAs differ");
 	slen = 0;
 	m_begin(DNS_TYPE_IXFR);
@@ -611,7 +611,7 @@ test_ixfr(void)
 	v3_body();
 	m_rr(ZONE, "SOA", "ns1.example.com. hostmaster.example.com. 3 60 60 86400 300");
 	m_end();
-	refused(XFR_IXFR, 1, "ended the IXFR with another SOA record than it began with",
+	refused(XFR_IXFR, 1, "SOA record of serial 3 other than the one the IXFR began with",
 	    "AXFR-style, SOAs differ");
 	ixfr_1_3();
 	slen -= 20;
@@ -845,6 +845,67 @@ test_endless_axfr(void)
 	    fed / 1024, x.err.msg);
 	ok(peak <= MEMHOOK_ROUTER_SPARE, "... peak heap %zu KB, within a 64 MB router's %d KB",
 	    peak / 1024, MEMHOOK_ROUTER_SPARE / 1024);
+	xfr_free(&x);
+}
+
+/* An AXFR of a zone of nrr RRs (its SOA and nrr - 1 A records on four
+ * owners, so no set passes DNS_MAX_SET_RRS), fed message by message. */
+static int
+axfr_of_size(struct xfr *x, size_t nrr)
+{
+	static uint8_t msg[65536];
+	static const char *const owners[] = { "a." ZONE, "b." ZONE, "c." ZONE, "d." ZONE };
+	size_t i = 0, per = (nrr + 3) / 4;
+	int r = 0, first = 1;
+
+	setup(x, XFR_AXFR, 0);
+	while (r == 0) {
+		struct dns_header h = { .id = ID, .flags = DNS_QR | DNS_AA };
+		uint8_t len[2];
+		long n;
+		int last;
+
+		dns_writer_init(&w, msg, 65535, 1, NULL);
+		dns_put_header(&w, &h);
+		if (first) {
+			dns_put_question(&w, wname(ZONE), DNS_TYPE_AXFR, DNS_CLASS_IN);
+			m_soa(1);
+		}
+		for (int k = 0; k < 3000 && i + 1 < nrr; k++, i++) {
+			uint8_t a[4] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+
+			dns_put_rr(&w, DNS_SEC_ANSWER, wname(owners[i / per]), DNS_TYPE_A, DNS_CLASS_IN,
+			    300, a, sizeof a);
+		}
+		if ((last = i + 1 >= nrr))
+			m_soa(1);
+		if ((n = dns_writer_done(&w)) < 0)
+			abort();
+		len[0] = (uint8_t)(n >> 8);
+		len[1] = (uint8_t)n;
+		r = xfr_feed(x, len, 2, NOW);
+		if (r == 0)
+			r = xfr_feed(x, msg, (size_t)n, NOW);
+		first = 0;
+		if (last && r == 0)
+			r = xfr_feed_end(x);
+	}
+	return r;
+}
+
+/* DNS_MAX_ZONE_RRS is the RRs of a zone (config.h); its AXFR carries one
+ * more, the opening copy of the SOA, which is not kept. */
+static void
+test_max_rrs(void)
+{
+	static struct xfr x;
+	int r = axfr_of_size(&x, DNS_MAX_ZONE_RRS);
+
+	ok(r == 1 && x.zone && zone_rr_count(x.zone) == DNS_MAX_ZONE_RRS,
+	    "a zone of DNS_MAX_ZONE_RRS (%d) RRs is transferred %s", DNS_MAX_ZONE_RRS, x.err.msg);
+	r = axfr_of_size(&x, DNS_MAX_ZONE_RRS + 1);
+	ok(r < 0 && !x.zone && strstr(x.err.msg, "DNS_MAX_ZONE_RRS"),
+	    "... one RR more is refused: %s", x.err.msg);
 	xfr_free(&x);
 }
 
@@ -1088,6 +1149,7 @@ main(void)
 	test_ixfr();
 	test_tiny_steps();
 	test_endless_axfr();
+	test_max_rrs();
 	test_soa();
 	test_tsig();
 	test_job();

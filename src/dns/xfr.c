@@ -169,19 +169,23 @@ step_end(struct xfr *x)
 
 /* ---- answer parsing ---------------------------------------------------------- */
 
-/* The same SOA record as the one the answer began with: its names (any
- * case) and its five numbers. RFC 5936 section 2.2 ends an AXFR with "the
- * same SOA resource record", RFC 1995 section 4 makes the zone's SOA the
- * first and the last RR of an IXFR answer: a record that only shares the
+/* An SOA the answer carries after its first must be that same record: its
+ * names (any case) and its five numbers. RFC 5936 section 2.2 ends an AXFR
+ * with "the same SOA resource record", RFC 1995 section 4 makes the zone's
+ * SOA the first and the last RR of an IXFR answer (and the newest
+ * version's, which the last step adds): a record that only shares the
  * serial would leave the zone with one SOA and the refresh timers with
- * another. */
+ * another. Returns 0, or -1 naming it. */
 static int
-same_soa(const struct xfr *x, const struct rr_soa *soa)
+same_soa(struct xfr *x, const struct rr_soa *soa)
 {
-	return dns_name_equal(soa->mname, x->soa.mname) &&
-	    dns_name_equal(soa->rname, x->soa.rname) && soa->serial == x->soa.serial &&
-	    soa->refresh == x->soa.refresh && soa->retry == x->soa.retry &&
-	    soa->expire == x->soa.expire && soa->minimum == x->soa.minimum;
+	if (dns_name_equal(soa->mname, x->soa.mname) && dns_name_equal(soa->rname, x->soa.rname) &&
+	    soa->serial == x->soa.serial && soa->refresh == x->soa.refresh &&
+	    soa->retry == x->soa.retry && soa->expire == x->soa.expire &&
+	    soa->minimum == x->soa.minimum)
+		return 0;
+	return fail(x, "sent an SOA record of serial %u other than the one the %s began with",
+	    soa->serial, kind_str(x));
 }
 
 /* One answer RR through the transfer state machine (RFC 5936 section 2.2,
@@ -212,7 +216,9 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		if (rr_soa_parse(&soa, rr->rdata, rr->rdlen, &e) < 0)
 			return fail(x, "sent a malformed SOA record: %s", e.msg);
 	}
-	if (++x->rrs > DNS_MAX_ZONE_RRS)
+	/* DNS_MAX_ZONE_RRS counts a zone's RRs: the answer also carries the
+	 * opening copy of the SOA, which is not kept. */
+	if (++x->rrs > DNS_MAX_ZONE_RRS + 1)
 		return fail(x, "sent more than %d records (DNS_MAX_ZONE_RRS)", DNS_MAX_ZONE_RRS);
 
 	switch (x->state) {
@@ -235,9 +241,8 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		}
 		if (soa.serial == x->soa.serial) {
 			/* AXFR-style answer of a zone holding only its SOA. */
-			if (!same_soa(x, &soa))
-				return fail(x, "ended the %s with another SOA record than it began "
-				    "with (serial %u)", kind_str(x), soa.serial);
+			if (same_soa(x, &soa) < 0)
+				return -1;
 			x->state = ST_END;
 			return keep_full(x, rr);
 		}
@@ -256,9 +261,8 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		if (soa.serial != x->soa.serial)
 			return fail(x, "ended the %s with SOA serial %u, not %u as it began",
 			    kind_str(x), soa.serial, x->soa.serial);
-		if (!same_soa(x, &soa))
-			return fail(x, "ended the %s with another SOA record than it began "
-			    "with (serial %u)", kind_str(x), soa.serial);
+		if (same_soa(x, &soa) < 0)
+			return -1;
 		/* The closing copy is the zone's SOA record. */
 		x->state = ST_END;
 		return keep_full(x, rr);
@@ -273,9 +277,8 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 			return fail(x, "sent an IXFR step to serial %u, past the newest (%u)",
 			    soa.serial, x->soa.serial);
 		/* The step to the newest version adds the zone's SOA. */
-		if (soa.serial == x->soa.serial && !same_soa(x, &soa))
-			return fail(x, "sent an IXFR step that added another SOA record than "
-			    "the zone's (serial %u)", soa.serial);
+		if (soa.serial == x->soa.serial && same_soa(x, &soa) < 0)
+			return -1;
 		x->state = ST_ADD;
 		return step_to(x, rr, &soa);
 	case ST_ADD:
@@ -286,9 +289,8 @@ answer_rr(struct xfr *x, const struct dns_rr *rr)
 		 * the steps have reached it; the same SOA before that is not an
 		 * end (taking it as one would record serial 3's data as 5). */
 		if (soa.serial == x->soa.serial && last_step(x)->to == x->soa.serial) {
-			if (!same_soa(x, &soa))
-				return fail(x, "ended the IXFR with another SOA record than it "
-				    "began with (serial %u)", soa.serial);
+			if (same_soa(x, &soa) < 0)
+				return -1;
 			x->state = ST_END;
 			return 0;
 		}
