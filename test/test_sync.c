@@ -58,6 +58,9 @@ struct primary {
 	uint32_t from;          /* IXFR from this serial: the delta below */
 	const char *del, *add;  /* the RRs it deletes and adds */
 	int refuse;             /* AXFR and IXFR answered REFUSED */
+	uint32_t behind;        /* non-zero: whole-zone transfers give this serial (the
+	                         * zone's records as they are), as a server behind the
+	                         * one that answered the SOA query would */
 	unsigned nsoa, naxfr, nixfr;
 	uint8_t in[2 + DNS_MAX_MSG];
 	size_t inlen;
@@ -174,9 +177,9 @@ answer(const uint8_t *q, size_t n, uint8_t *out, size_t cap, int tcp)
 		else
 			pri.naxfr++;
 		if (!pri.refuse) {
-			put_soa(pri.serial);
+			put_soa(pri.behind ? pri.behind : pri.serial);
 			put_lines(pri.zone);
-			put_soa(pri.serial);
+			put_soa(pri.behind ? pri.behind : pri.serial);
 		}
 	}
 	if ((len = dns_writer_done(&w)) < 0)
@@ -298,6 +301,7 @@ serve(uint32_t serial, const char *zone)
 	pri.from = 0;
 	pri.del = pri.add = NULL;
 	pri.refuse = 0;
+	pri.behind = 0;
 	pri.nsoa = pri.naxfr = pri.nixfr = 0;
 }
 
@@ -680,6 +684,32 @@ test_current(void)
 	sync_free(&j);
 }
 
+/* The SOA query says 3, newer than the synced 2, but the transfer comes
+ * from a server still at 1 (a primary behind a load balancer, or the next
+ * primary after the first failed): its zone would take Route 53 back to
+ * serial 1, deleting what 2 added. The job fails instead, as a refresh that
+ * found the primary's serial older than the synced one does (RFC 1982
+ * section 3.2), and a later one tries again. */
+static void
+test_behind(void)
+{
+	static struct sync_job j;
+
+	serve(3, V1);
+	pri.behind = 1;
+	fake_reset(&srv);
+	job_new(&j, 1);
+	run(&j);
+	ok(j.status == SYNC_FAILED && pri.nsoa == 1 && pri.nixfr == 1,
+	    "behind: the SOA says 3, the IXFR gives the whole zone at 1: failed");
+	ok(strstr(j.err.msg, "serial 1") && strstr(j.err.msg, "older than the synced serial 2"),
+	    "behind: the error says why (%s)", j.err.msg);
+	is_str(requests(), "", "behind: no request to Route 53");
+	ok(!j.synced && j.route53 == SYNC_R53_PREV,
+	    "behind: Route 53 still holds the last synced zone");
+	sync_free(&j);
+}
+
 static void
 test_reconcile(void)
 {
@@ -1032,6 +1062,7 @@ main(void)
 	test_adopt();
 	test_gone();
 	test_current();
+	test_behind();
 	test_reconcile();
 	test_safety();
 	test_replan();

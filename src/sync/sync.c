@@ -969,6 +969,21 @@ transferred(struct xfr *x)
 		soa_known(j);
 		return;
 	}
+	if (j->prev && !newer && x->soa.serial != j->prev_serial &&
+	    (x->outcome == XFR_GOT_FULL || x->outcome == XFR_GOT_DELTA)) {
+		/* The SOA query found a newer serial, but the transfer came
+		 * from a server behind the synced one (the next primary, or
+		 * one behind a load balancer): its zone would take Route 53
+		 * back, deleting what was added since. Refused as soa_known
+		 * refuses an older serial; a later refresh tries again. */
+		if (j->adopt)
+			finish(j, SYNC_PASSED);
+		else
+			fail(j, "the transfer gave serial %lu, older than the synced serial %lu "
+			    "(RFC 1982 section 3.2): not synced", (unsigned long)x->soa.serial,
+			    (unsigned long)j->prev_serial);
+		return;
+	}
 	j->xfer_rrs += x->rrs;
 	j->xfer_bytes += x->bytes;
 	switch (x->outcome) {
