@@ -168,6 +168,14 @@ inside 'echo "{\"zones\": []}" >/etc/notify53/config.json && dpkg -i --force-con
 tap_is "reinstall: the edited config is kept, still notify53's" \
 	"$(inside 'cat /etc/notify53/config.json; stat -c "%U %a" /etc/notify53/config.json' 2>&1)" \
 	"$(printf '{"zones": []}\nnotify53 600')"
+# dpkg keeps a conffile the administrator deleted deleted on upgrade
+# (dpkg(1), --force-confmiss): postinst must not fail on its absence.
+inside 'rm /etc/notify53/config.json && dpkg -i /tmp/notify53.deb' >"$tmp/dpkg3.log" 2>&1
+rc=$?
+tap_ok "reinstall after the config was deleted: exit 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$tmp/dpkg3.log"
+tap_ok "... the package configured, the config still deleted" \
+	inside '[ "$(dpkg-query -W -f "\${Status}" notify53)" = "install ok installed" ] && ! [ -e /etc/notify53/config.json ]'
 inside 'dpkg --purge notify53' >/dev/null 2>&1
 tap_ok "purge: binary, unit and config gone" \
 	inside '! [ -e /usr/sbin/notify53 ] && ! [ -e /lib/systemd/system/notify53.service ] && ! [ -e /etc/notify53/config.json ]'
