@@ -78,6 +78,14 @@ def main():
         eq((code, st), ("AccessDenied", 403), "a key the role does not trust: AccessDenied")
         code, st, msg = err(sts(e).assume_role, RoleArn=BASE, RoleSessionName="bad name")
         eq((code, st), ("ValidationError", 400), "a bad RoleSessionName: ValidationError")
+        # The pattern covers the whole value, and its \w is ASCII letters,
+        # digits and _ only (STS API AssumeRole, RoleSessionName, ExternalId).
+        for bad in ("s1\n", "s\u00e9"):
+            code, st, msg = err(sts(e).assume_role, RoleArn=BASE, RoleSessionName=bad)
+            eq((code, st), ("ValidationError", 400), "RoleSessionName %r: ValidationError" % bad)
+            code, st, msg = err(sts(e).assume_role, RoleArn=BASE, RoleSessionName="s1",
+                                ExternalId="ext-" + bad)
+            eq((code, st), ("ValidationError", 400), "ExternalId %r: ValidationError" % bad)
         # Temporary keys without their token, with a wrong one, or signed for
         # another region.
         code, st, msg = err(sts(e, c["AccessKeyId"], c["SecretAccessKey"]).assume_role,

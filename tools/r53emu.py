@@ -2725,7 +2725,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            "'roleArn' failed to satisfy constraint: Member "
                            "must have length greater than or equal to 20"
                            % arn)
-        if not re.match(r"^[\w+=,.@-]{2,64}$", sn):
+        # The patterns match the whole value, and their \w is [A-Za-z0-9_]
+        # (STS API AssumeRole, RoleSessionName: upper- and lower-case
+        # alphanumeric characters, no spaces): re.fullmatch, re.ASCII.
+        if not re.fullmatch(r"[\w+=,.@-]{2,64}", sn, re.ASCII):
             raise ApiError(400, "ValidationError",
                            "1 validation error detected: Value '%s' at "
                            "'roleSessionName' failed to satisfy constraint: "
@@ -2739,7 +2742,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            "Member must have value greater than or equal to "
                            "900" % d)
         x = form.get("ExternalId")
-        if x is not None and not re.match(r"^[\w+=,.@:/-]{2,1224}$", x):
+        if x is not None and not re.fullmatch(r"[\w+=,.@:/-]{2,1224}", x,
+                                              re.ASCII):
             raise ApiError(400, "ValidationError",
                            "1 validation error detected: Value '%s' at "
                            "'externalId' failed to satisfy constraint: "
