@@ -60,6 +60,12 @@ tap_ok "... the unit runs BINDIR/notify53 with SYSCONFDIR's config" \
 	"$d/opt/n53/lib/systemd/system/notify53.service"
 tap_ok "... the man page names SYSCONFDIR's config" \
 	sh -c "grep -q '/opt/etc/notify53/config.json' '$d/opt/n53/share/man/man8/notify53.8' && ! grep -q '^/etc/notify53' '$d/opt/n53/share/man/man8/notify53.8'"
+# The binary's default for -c is compiled in (CFG_DEFAULT_PATH), whatever
+# SYSCONFDIR is: the page must still name that one as the default.
+cfg_default=$(sed -n 's/^#define CFG_DEFAULT_PATH "\(.*\)"$/\1/p' src/config/cfg.h)
+tap_is "... but -c's default as the binary has it ($cfg_default)" \
+	"$(sed -n '/^by default$/{n;s/^\.Pa \([^ ]*\) \.$/\1/p;}' "$d/opt/n53/share/man/man8/notify53.8")" \
+	"$cfg_default"
 
 # ---- the man page -------------------------------------------------------------
 
