@@ -2735,7 +2735,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            "Member must satisfy regular expression pattern: "
                            "[\\w+=,.@-]*" % sn)
         d = form.get("DurationSeconds")
-        if d is not None and (not d.isdigit() or not 900 <= int(d) <= 43200):
+        # ASCII digits only: str.isdigit() also takes other scripts' digits
+        # (int() reads them) and superscripts (int() raises).
+        if d is not None and (not re.fullmatch(r"[0-9]+", d) or
+                              not 900 <= int(d) <= 43200):
             raise ApiError(400, "ValidationError",
                            "1 validation error detected: Value '%s' at "
                            "'durationSeconds' failed to satisfy constraint: "
