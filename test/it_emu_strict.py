@@ -226,7 +226,11 @@ def xml_rules(cx):
                       "Value '2147483648' is not facet-valid with respect to "
                       "maxInclusive '2147483647' for type 'TTL'."),
                      ("3e2", "Invalid XML ; cvc-datatype-valid.1.2.1: '3e2' "
-                      "is not a valid value for 'integer'.")):
+                      "is not a valid value for 'integer'."),
+                     # XML Schema collapses only space, tab, CR and LF
+                     # (XML Schema Part 2, 4.3.6 whiteSpace), not U+00A0.
+                     ("\u00a0300", "Invalid XML ; cvc-datatype-valid.1.2.1: "
+                      "'\u00a0300' is not a valid value for 'integer'.")):
         cx.refused(batch(("CREATE", A.replace("<TTL>300", "<TTL>" + ttl))),
                    "InvalidInput", msg, "TTL %s refused" % ttl)
     cx.accepted(batch(("CREATE", rrs_xml("ttl0.strict.test", "A",
@@ -234,6 +238,9 @@ def xml_rules(cx):
                       ("CREATE", rrs_xml("ttlmax.strict.test", "A",
                                          ["192.0.2.1"], ttl=2147483647))),
                 "TTL 0 and 2147483647 accepted")
+    cx.accepted(batch(("CREATE", A.replace("<TTL>300", "<TTL>\n 300\t")
+                       .replace("a.strict.test", "ttlws.strict.test"))),
+                "TTL with XML white space around it accepted")
     cx.refused(batch(("CREATE", rrs_xml("a.strict.test", "TXT",
                                         ['"%s"' % ("a" * 3999)]))),
                "InvalidInput", "Invalid XML ; cvc-maxLength-valid: Value '*",

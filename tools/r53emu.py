@@ -739,6 +739,12 @@ def xsd_validate(elem, name):
         c = 0
 
 
+# The white space XML Schema collapses in integers and booleans (XML Schema
+# Part 2, 4.3.6 whiteSpace; XML 1.0 production S): not str.strip()'s set,
+# which also takes U+00A0 and other Unicode spaces.
+XML_WS = " \t\r\n"
+
+
 def _validate_leaf(elem, name):
     if len(list(elem)):
         raise xsd_error("cvc-type.3.1.2: Element '%s' is a simple type, so it "
@@ -756,7 +762,7 @@ def _validate_leaf(elem, name):
                             "It must be a value from the enumeration."
                             % (text, ", ".join(args)))
     elif kind == "long":
-        t = text.strip()
+        t = text.strip(XML_WS)
         if not re.fullmatch(r"[+-]?[0-9]+", t):
             raise xsd_error("cvc-datatype-valid.1.2.1: '%s' is not a valid "
                             "value for 'integer'." % t)
@@ -770,9 +776,9 @@ def _validate_leaf(elem, name):
                             "facet-valid with respect to maxInclusive '%d' "
                             "for type '%s'." % (t, args[1], tname))
     elif kind == "bool":
-        if text.strip() not in ("true", "false", "1", "0"):
+        if text.strip(XML_WS) not in ("true", "false", "1", "0"):
             raise xsd_error("cvc-datatype-valid.1.2.1: '%s' is not a valid "
-                            "value for 'boolean'." % text.strip())
+                            "value for 'boolean'." % text.strip(XML_WS))
     elif kind == "str":
         lo, hi = args
         if len(text) > hi:
