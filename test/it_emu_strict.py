@@ -336,6 +336,14 @@ def value_rules(cx):
               "10 mail.example. extra"):
         bad("MX", v, "MX needs 'pref host'")
     good("MX", ["10 mail.example.com", "0 ."], "pref host")
+    # Fields are separated by ASCII space or tab: U+00A0 is a character of
+    # the value, not a separator (Python's str.split() and \s take it).
+    for rtype, v in (("MX", "10\u00a0mail.example."),
+                     ("SRV", "1 2\u00a080 t.example."),
+                     ("CAA", '0\u00a0issue "ca.example.net"'),
+                     ("NAPTR", '100 50 "u" "E2U+sip" ""\u00a0host.example.'),
+                     ("HTTPS", "1\u00a0svc.example.")):
+        bad(rtype, v, "U+00A0 is no separator")
     for v in ("1 2 mail.example.", "1 2 3 4 5", "1 2 70000 t.example."):
         bad("SRV", v, "SRV needs 4 fields")
     good("SRV", ["10 5 80 hostname.example.com"], "4 fields")

@@ -405,7 +405,9 @@ def _hex(s, allow_empty=False):
 
 
 def _split_ws(v):
-    return v.split()
+    # ASCII white space only: str.split() also splits at U+00A0 and other
+    # Unicode spaces, which are characters of the value.
+    return re.findall(r"\S+", v, re.ASCII)
 
 
 def check_value(rtype, v):
@@ -460,7 +462,8 @@ def check_value(rtype, v):
                          "Value must be 'priority weight port target'", v)  # (*)
         return None
     if rtype == "CAA":
-        m = re.fullmatch(r'\s*([0-9]+)\s+([A-Za-z0-9]+)\s+(".*")\s*', v)
+        m = re.fullmatch(r'\s*([0-9]+)\s+([A-Za-z0-9]+)\s+(".*")\s*', v,
+                         re.ASCII)
         if not m or not _uint(m.group(1), 255):
             return fatal("CAARRDATAInvalid",
                          'Value must be \'flags tag "value"\'', v)  # (*)
@@ -473,7 +476,8 @@ def check_value(rtype, v):
         return None
     if rtype == "NAPTR":
         m = re.fullmatch(r'\s*([0-9]+)\s+([0-9]+)\s+("(?:[^"\\]|\\.)*")\s+'
-                         r'("(?:[^"\\]|\\.)*")\s+("(?:[^"\\]|\\.)*")\s+(\S+)\s*', v)
+                         r'("(?:[^"\\]|\\.)*")\s+("(?:[^"\\]|\\.)*")\s+(\S+)\s*', v,
+                         re.ASCII)
         ok = bool(m) and _uint(m.group(1), 65535) and _uint(m.group(2), 65535)
         if ok:
             try:
@@ -532,7 +536,7 @@ def check_svcb(v):
     bad = fatal("SVCBRRDATAInvalid",
                 "Value must be 'priority target [key=value ...]'", v)  # (*)
     # tokenise respecting quotes
-    toks = re.findall(r'(?:[^\s"]+|"(?:[^"\\]|\\.)*")+', v)
+    toks = re.findall(r'(?:[^\s"]+|"(?:[^"\\]|\\.)*")+', v, re.ASCII)
     if len(toks) < 2 or not _uint(toks[0], 65535) or not _check_hostname(toks[1]):
         return bad
     if toks[0] == "0" and len(toks) > 2:
