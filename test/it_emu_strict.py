@@ -9,6 +9,7 @@ so the exact XML the C client might send can be tried. Each emulator is
 stopped on exit, also on failure.
 """
 import hashlib
+import http.client
 import json
 import os
 import socket
@@ -1240,6 +1241,14 @@ def imds():
                 c.close()
         st, _ = get("PUT", "/latest/api/token")
         tap.eq(st, 400, "token PUT without TTL header -> 400")
+        # A TTL that is not ASCII digits (the header's bytes are Latin-1:
+        # \xb2 is a superscript two) is a 400 too, not a dropped connection.
+        try:
+            st, _ = get("PUT", "/latest/api/token",
+                        {"X-aws-ec2-metadata-token-ttl-seconds": "\u00b2"})
+        except (OSError, http.client.HTTPException) as x:
+            st = repr(x)
+        tap.eq(st, 400, "token PUT with TTL '\\xb2' -> 400")
         st, _ = get("GET", "/latest/api/token")
         tap.eq(st, 405, "token GET -> 405")
         st, tok = get("PUT", "/latest/api/token",

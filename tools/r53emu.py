@@ -2906,7 +2906,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     self.send(403, "Forbidden\n")
                     return
                 ttl = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
-                if ttl is None or not ttl.isdigit() or \
+                # ASCII digits: isdigit() also takes "\xb2" (headers are
+                # Latin-1), on which int() raises.
+                if ttl is None or not re.fullmatch(r"[0-9]+", ttl) or \
                         not 1 <= int(ttl) <= 21600:
                     entry["status"] = 400
                     self.send(400, "Bad Request\n")
