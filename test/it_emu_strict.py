@@ -9,6 +9,7 @@ so the exact XML the C client might send can be tried. Each emulator is
 stopped on exit, also on failure.
 """
 import hashlib
+import http.client
 import json
 import os
 import socket
@@ -226,7 +227,11 @@ def xml_rules(cx):
                       "Value '2147483648' is not facet-valid with respect to "
                       "maxInclusive '2147483647' for type 'TTL'."),
                      ("3e2", "Invalid XML ; cvc-datatype-valid.1.2.1: '3e2' "
-                      "is not a valid value for 'integer'.")):
+                      "is not a valid value for 'integer'."),
+                     # XML Schema collapses only space, tab, CR and LF
+                     # (XML Schema Part 2, 4.3.6 whiteSpace), not U+00A0.
+                     ("\u00a0300", "Invalid XML ; cvc-datatype-valid.1.2.1: "
+                      "'\u00a0300' is not a valid value for 'integer'.")):
         cx.refused(batch(("CREATE", A.replace("<TTL>300", "<TTL>" + ttl))),
                    "InvalidInput", msg, "TTL %s refused" % ttl)
     cx.accepted(batch(("CREATE", rrs_xml("ttl0.strict.test", "A",
@@ -234,6 +239,9 @@ def xml_rules(cx):
                       ("CREATE", rrs_xml("ttlmax.strict.test", "A",
                                          ["192.0.2.1"], ttl=2147483647))),
                 "TTL 0 and 2147483647 accepted")
+    cx.accepted(batch(("CREATE", A.replace("<TTL>300", "<TTL>\n 300\t")
+                       .replace("a.strict.test", "ttlws.strict.test"))),
+                "TTL with XML white space around it accepted")
     cx.refused(batch(("CREATE", rrs_xml("a.strict.test", "TXT",
                                         ['"%s"' % ("a" * 3999)]))),
                "InvalidInput", "Invalid XML ; cvc-maxLength-valid: Value '*",
@@ -329,6 +337,14 @@ def value_rules(cx):
               "10 mail.example. extra"):
         bad("MX", v, "MX needs 'pref host'")
     good("MX", ["10 mail.example.com", "0 ."], "pref host")
+    # Fields are separated by ASCII space or tab: U+00A0 is a character of
+    # the value, not a separator (Python's str.split() and \s take it).
+    for rtype, v in (("MX", "10\u00a0mail.example."),
+                     ("SRV", "1 2\u00a080 t.example."),
+                     ("CAA", '0\u00a0issue "ca.example.net"'),
+                     ("NAPTR", '100 50 "u" "E2U+sip" ""\u00a0host.example.'),
+                     ("HTTPS", "1\u00a0svc.example.")):
+        bad(rtype, v, "U+00A0 is no separator")
     for v in ("1 2 mail.example.", "1 2 3 4 5", "1 2 70000 t.example."):
         bad("SRV", v, "SRV needs 4 fields")
     good("SRV", ["10 5 80 hostname.example.com"], "4 fields")
@@ -1225,6 +1241,14 @@ def imds():
                 c.close()
         st, _ = get("PUT", "/latest/api/token")
         tap.eq(st, 400, "token PUT without TTL header -> 400")
+        # A TTL that is not ASCII digits (the header's bytes are Latin-1:
+        # \xb2 is a superscript two) is a 400 too, not a dropped connection.
+        try:
+            st, _ = get("PUT", "/latest/api/token",
+                        {"X-aws-ec2-metadata-token-ttl-seconds": "\u00b2"})
+        except (OSError, http.client.HTTPException) as x:
+            st = repr(x)
+        tap.eq(st, 400, "token PUT with TTL '\\xb2' -> 400")
         st, _ = get("GET", "/latest/api/token")
         tap.eq(st, 405, "token GET -> 405")
         st, tok = get("PUT", "/latest/api/token",

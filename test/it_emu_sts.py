@@ -10,9 +10,14 @@ RegionDisabledException (403), ValidationError, a wrong signing scope. The
 temporary keys work for Route 53 only with their session token, and are
 refused as ExpiredToken once their Expiration has passed.
 """
+import http.client
 import os
+import ssl
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
@@ -44,6 +49,20 @@ def err(fn, **kw):
         return (x.response["Error"].get("Code"), x.response["ResponseMetadata"]["HTTPStatusCode"],
                 x.response["Error"].get("Message"))
     return (None, 200, None)
+
+
+def raw_post(e, form):
+    """An unsigned STS form POST: (HTTP status, body), or (None, error)."""
+    ctx = ssl.create_default_context(cafile=e.ca_file)
+    req = urllib.request.Request(e.url + "/", data=urllib.parse.urlencode(form).encode(),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as x:
+        return x.code, x.read().decode()
+    except (OSError, http.client.HTTPException) as x:
+        return None, str(x)
 
 
 def main():
@@ -78,6 +97,14 @@ def main():
         eq((code, st), ("AccessDenied", 403), "a key the role does not trust: AccessDenied")
         code, st, msg = err(sts(e).assume_role, RoleArn=BASE, RoleSessionName="bad name")
         eq((code, st), ("ValidationError", 400), "a bad RoleSessionName: ValidationError")
+        # The pattern covers the whole value, and its \w is ASCII letters,
+        # digits and _ only (STS API AssumeRole, RoleSessionName, ExternalId).
+        for bad in ("s1\n", "s\u00e9"):
+            code, st, msg = err(sts(e).assume_role, RoleArn=BASE, RoleSessionName=bad)
+            eq((code, st), ("ValidationError", 400), "RoleSessionName %r: ValidationError" % bad)
+            code, st, msg = err(sts(e).assume_role, RoleArn=BASE, RoleSessionName="s1",
+                                ExternalId="ext-" + bad)
+            eq((code, st), ("ValidationError", 400), "ExternalId %r: ValidationError" % bad)
         # Temporary keys without their token, with a wrong one, or signed for
         # another region.
         code, st, msg = err(sts(e, c["AccessKeyId"], c["SecretAccessKey"]).assume_role,
@@ -103,6 +130,16 @@ def main():
         code, st, msg = err(anon.assume_role_with_web_identity, RoleArn=ROLE,
                             RoleSessionName="pod", WebIdentityToken="jwt-old")
         eq((code, st), ("ExpiredTokenException", 400), "an expired token: ExpiredTokenException")
+        # DurationSeconds is an integer of ASCII digits; boto3 checks the
+        # type, so the form is sent as is: a superscript two or Arabic-Indic
+        # digits are a ValidationError, 400 (STS API AssumeRoleWithWebIdentity).
+        for d in ("\u00b2", "\u0661\u0662\u0660\u0660"):
+            st, body = raw_post(e, {"Action": "AssumeRoleWithWebIdentity",
+                                    "Version": "2011-06-15", "RoleArn": ROLE,
+                                    "RoleSessionName": "pod", "WebIdentityToken": "jwt-one",
+                                    "DurationSeconds": d})
+            eq((st, "<Code>ValidationError</Code>" in body), (400, True),
+               "DurationSeconds %r: ValidationError" % d)
         e.admin("POST", "sts", {"disabled": True})
         code, st, msg = err(sts(e).assume_role, RoleArn=BASE, RoleSessionName="s8")
         eq((code, st), ("RegionDisabledException", 403), "a disabled region: "

@@ -60,6 +60,12 @@ tap_ok "... the unit runs BINDIR/notify53 with SYSCONFDIR's config" \
 	"$d/opt/n53/lib/systemd/system/notify53.service"
 tap_ok "... the man page names SYSCONFDIR's config" \
 	sh -c "grep -q '/opt/etc/notify53/config.json' '$d/opt/n53/share/man/man8/notify53.8' && ! grep -q '^/etc/notify53' '$d/opt/n53/share/man/man8/notify53.8'"
+# The binary's default for -c is compiled in (CFG_DEFAULT_PATH), whatever
+# SYSCONFDIR is: the page must still name that one as the default.
+cfg_default=$(sed -n 's/^#define CFG_DEFAULT_PATH "\(.*\)"$/\1/p' src/config/cfg.h)
+tap_is "... but -c's default as the binary has it ($cfg_default)" \
+	"$(sed -n '/^by default$/{n;s/^\.Pa \([^ ]*\) \.$/\1/p;}' "$d/opt/n53/share/man/man8/notify53.8")" \
+	"$cfg_default"
 
 # ---- the man page -------------------------------------------------------------
 
@@ -168,6 +174,14 @@ inside 'echo "{\"zones\": []}" >/etc/notify53/config.json && dpkg -i --force-con
 tap_is "reinstall: the edited config is kept, still notify53's" \
 	"$(inside 'cat /etc/notify53/config.json; stat -c "%U %a" /etc/notify53/config.json' 2>&1)" \
 	"$(printf '{"zones": []}\nnotify53 600')"
+# dpkg keeps a conffile the administrator deleted deleted on upgrade
+# (dpkg(1), --force-confmiss): postinst must not fail on its absence.
+inside 'rm /etc/notify53/config.json && dpkg -i /tmp/notify53.deb' >"$tmp/dpkg3.log" 2>&1
+rc=$?
+tap_ok "reinstall after the config was deleted: exit 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$tmp/dpkg3.log"
+tap_ok "... the package configured, the config still deleted" \
+	inside '[ "$(dpkg-query -W -f "\${Status}" notify53)" = "install ok installed" ] && ! [ -e /etc/notify53/config.json ]'
 inside 'dpkg --purge notify53' >/dev/null 2>&1
 tap_ok "purge: binary, unit and config gone" \
 	inside '! [ -e /usr/sbin/notify53 ] && ! [ -e /lib/systemd/system/notify53.service ] && ! [ -e /etc/notify53/config.json ]'

@@ -216,6 +216,15 @@ for impl in $ssds; do
 	tap_ok "$t reload of an invalid config: FAIL, exit 1" \
 		sh -c "[ $rc -eq 1 ] && grep -q 'FAIL (config' '$tmp/reload_bad'"
 	tap_is "$t ... the daemon still answers" "$(notify "$port2" example.test)" NOERROR
+	# restart is stop then start: an invalid config must not stop the
+	# running daemon only for start to refuse it.
+	"$INIT" restart >"$tmp/restart_bad" 2>&1
+	rc=$?
+	tap_ok "$t restart with an invalid config: FAIL, exit 1" \
+		sh -c "[ $rc -eq 1 ] && grep -q 'FAIL (config' '$tmp/restart_bad'"
+	tap_ok "$t ... the daemon still runs, same pid, its pid file kept" \
+		sh -c "kill -0 $pid && [ \"\$(cat '$PIDFILE' 2>/dev/null)\" = $pid ]"
+	tap_is "$t ... and still answers" "$(notify "$port2" example.test)" NOERROR
 	cp "$tmp/good.json" "$cfg"
 
 	"$INIT" dump >/dev/null 2>&1

@@ -24,13 +24,18 @@ DESTDIR ?=
 # The files name the default paths; installed elsewhere, they name those.
 INSTALL_PATHS := sed -e 's|/usr/sbin/notify53|$(BINDIR)/notify53|g' \
 	-e 's|/etc/notify53/|$(SYSCONFDIR)/notify53/|g'
+# The man page too, but for -c's default (the line after "by default"):
+# that one is compiled into the binary (CFG_DEFAULT_PATH), whatever
+# SYSCONFDIR is.
+INSTALL_MAN_PATHS := sed -e '/^by default$$/{n;b;}' -e 's|/usr/sbin/notify53|$(BINDIR)/notify53|g' \
+	-e 's|/etc/notify53/|$(SYSCONFDIR)/notify53/|g'
 
 .PHONY: install deb
 install: notify53
 	install -d -m 755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(UNITDIR)" \
 		"$(DESTDIR)$(SYSCONFDIR)/notify53"
 	install -m 755 notify53 "$(DESTDIR)$(BINDIR)/notify53"
-	$(INSTALL_PATHS) doc/notify53.8 > "$(DESTDIR)$(MANDIR)/man8/notify53.8"
+	$(INSTALL_MAN_PATHS) doc/notify53.8 > "$(DESTDIR)$(MANDIR)/man8/notify53.8"
 	chmod 644 "$(DESTDIR)$(MANDIR)/man8/notify53.8"
 	$(INSTALL_PATHS) tools/systemd/notify53.service > "$(DESTDIR)$(UNITDIR)/notify53.service"
 	chmod 644 "$(DESTDIR)$(UNITDIR)/notify53.service"

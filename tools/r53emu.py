@@ -405,7 +405,9 @@ def _hex(s, allow_empty=False):
 
 
 def _split_ws(v):
-    return v.split()
+    # ASCII white space only: str.split() also splits at U+00A0 and other
+    # Unicode spaces, which are characters of the value.
+    return re.findall(r"\S+", v, re.ASCII)
 
 
 def check_value(rtype, v):
@@ -460,7 +462,8 @@ def check_value(rtype, v):
                          "Value must be 'priority weight port target'", v)  # (*)
         return None
     if rtype == "CAA":
-        m = re.fullmatch(r'\s*([0-9]+)\s+([A-Za-z0-9]+)\s+(".*")\s*', v)
+        m = re.fullmatch(r'\s*([0-9]+)\s+([A-Za-z0-9]+)\s+(".*")\s*', v,
+                         re.ASCII)
         if not m or not _uint(m.group(1), 255):
             return fatal("CAARRDATAInvalid",
                          'Value must be \'flags tag "value"\'', v)  # (*)
@@ -473,7 +476,8 @@ def check_value(rtype, v):
         return None
     if rtype == "NAPTR":
         m = re.fullmatch(r'\s*([0-9]+)\s+([0-9]+)\s+("(?:[^"\\]|\\.)*")\s+'
-                         r'("(?:[^"\\]|\\.)*")\s+("(?:[^"\\]|\\.)*")\s+(\S+)\s*', v)
+                         r'("(?:[^"\\]|\\.)*")\s+("(?:[^"\\]|\\.)*")\s+(\S+)\s*', v,
+                         re.ASCII)
         ok = bool(m) and _uint(m.group(1), 65535) and _uint(m.group(2), 65535)
         if ok:
             try:
@@ -532,7 +536,7 @@ def check_svcb(v):
     bad = fatal("SVCBRRDATAInvalid",
                 "Value must be 'priority target [key=value ...]'", v)  # (*)
     # tokenise respecting quotes
-    toks = re.findall(r'(?:[^\s"]+|"(?:[^"\\]|\\.)*")+', v)
+    toks = re.findall(r'(?:[^\s"]+|"(?:[^"\\]|\\.)*")+', v, re.ASCII)
     if len(toks) < 2 or not _uint(toks[0], 65535) or not _check_hostname(toks[1]):
         return bad
     if toks[0] == "0" and len(toks) > 2:
@@ -739,6 +743,12 @@ def xsd_validate(elem, name):
         c = 0
 
 
+# The white space XML Schema collapses in integers and booleans (XML Schema
+# Part 2, 4.3.6 whiteSpace; XML 1.0 production S): not str.strip()'s set,
+# which also takes U+00A0 and other Unicode spaces.
+XML_WS = " \t\r\n"
+
+
 def _validate_leaf(elem, name):
     if len(list(elem)):
         raise xsd_error("cvc-type.3.1.2: Element '%s' is a simple type, so it "
@@ -756,7 +766,7 @@ def _validate_leaf(elem, name):
                             "It must be a value from the enumeration."
                             % (text, ", ".join(args)))
     elif kind == "long":
-        t = text.strip()
+        t = text.strip(XML_WS)
         if not re.fullmatch(r"[+-]?[0-9]+", t):
             raise xsd_error("cvc-datatype-valid.1.2.1: '%s' is not a valid "
                             "value for 'integer'." % t)
@@ -770,9 +780,9 @@ def _validate_leaf(elem, name):
                             "facet-valid with respect to maxInclusive '%d' "
                             "for type '%s'." % (t, args[1], tname))
     elif kind == "bool":
-        if text.strip() not in ("true", "false", "1", "0"):
+        if text.strip(XML_WS) not in ("true", "false", "1", "0"):
             raise xsd_error("cvc-datatype-valid.1.2.1: '%s' is not a valid "
-                            "value for 'boolean'." % text.strip())
+                            "value for 'boolean'." % text.strip(XML_WS))
     elif kind == "str":
         lo, hi = args
         if len(text) > hi:
@@ -2725,21 +2735,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            "'roleArn' failed to satisfy constraint: Member "
                            "must have length greater than or equal to 20"
                            % arn)
-        if not re.match(r"^[\w+=,.@-]{2,64}$", sn):
+        # The patterns match the whole value, and their \w is [A-Za-z0-9_]
+        # (STS API AssumeRole, RoleSessionName: upper- and lower-case
+        # alphanumeric characters, no spaces): re.fullmatch, re.ASCII.
+        if not re.fullmatch(r"[\w+=,.@-]{2,64}", sn, re.ASCII):
             raise ApiError(400, "ValidationError",
                            "1 validation error detected: Value '%s' at "
                            "'roleSessionName' failed to satisfy constraint: "
                            "Member must satisfy regular expression pattern: "
                            "[\\w+=,.@-]*" % sn)
         d = form.get("DurationSeconds")
-        if d is not None and (not d.isdigit() or not 900 <= int(d) <= 43200):
+        # ASCII digits only: str.isdigit() also takes other scripts' digits
+        # (int() reads them) and superscripts (int() raises).
+        if d is not None and (not re.fullmatch(r"[0-9]+", d) or
+                              not 900 <= int(d) <= 43200):
             raise ApiError(400, "ValidationError",
                            "1 validation error detected: Value '%s' at "
                            "'durationSeconds' failed to satisfy constraint: "
                            "Member must have value greater than or equal to "
                            "900" % d)
         x = form.get("ExternalId")
-        if x is not None and not re.match(r"^[\w+=,.@:/-]{2,1224}$", x):
+        if x is not None and not re.fullmatch(r"[\w+=,.@:/-]{2,1224}", x,
+                                              re.ASCII):
             raise ApiError(400, "ValidationError",
                            "1 validation error detected: Value '%s' at "
                            "'externalId' failed to satisfy constraint: "
@@ -2889,7 +2906,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     self.send(403, "Forbidden\n")
                     return
                 ttl = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
-                if ttl is None or not ttl.isdigit() or \
+                # ASCII digits: isdigit() also takes "\xb2" (headers are
+                # Latin-1), on which int() raises.
+                if ttl is None or not re.fullmatch(r"[0-9]+", ttl) or \
                         not 1 <= int(ttl) <= 21600:
                     entry["status"] = 400
                     self.send(400, "Bad Request\n")
