@@ -29,7 +29,7 @@ DIST := dist
 SIZE_BUDGET := 307200
 # The ceiling release-check enforces: a guard against unplanned growth while
 # mips64, with no compressed instruction set, is above the target (README,
-# "Release binaries"); it is about 343 KB.
+# "Release binaries"); it is about 344 KB.
 SIZE_CEILING := 360448
 
 # The release file of target $(1); the stripped binary it is a copy of, and
