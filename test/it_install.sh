@@ -13,7 +13,11 @@
 #   overlay mount over /, in a mount namespace of its own): the notify53
 #   user created, the config given to it and readable by it, the unit
 #   passing `systemd-analyze verify`, an edited config kept by a
-#   reinstall, the package purged.
+#   reinstall, the package purged; and what the maintainer scripts ask of
+#   systemd (stand-ins for systemctl and deb-systemd-invoke record it):
+#   nothing started by a fresh install, daemon-reload and try-restart on a
+#   reinstall or upgrade, stop on removal before the files go, nothing at
+#   all when systemd is not running.
 set -u
 cd "$(dirname "$0")/.."
 . test/lib/tap.sh
@@ -155,10 +159,34 @@ inside() {
 		"mount -t overlay overlay -o 'lowerdir=/,upperdir=$ov/upper,workdir=$ov/work' '$ov/root' &&
 		 exec chroot '$ov/root' sh -c \"\$1\"" sh "$1"
 }
-inside 'dpkg -i /tmp/notify53.deb' >"$tmp/dpkg.log" 2>&1
-rc=$?
-tap_ok "dpkg -i: exit 0" test "$rc" -eq 0
-[ "$rc" -eq 0 ] || sed 's/^/#   /' "$tmp/dpkg.log"
+# systemctl and deb-systemd-invoke in the copy only record what they are
+# asked (one line each in /tmp/svc.log, "[files gone]" when the package's
+# binary or unit is no longer there); /run/systemd/system says that systemd
+# runs (sd_booted(3)), as the maintainer scripts test it.
+inside 'for t in systemctl deb-systemd-invoke; do
+	printf "%s\n" "#!/bin/sh" \
+		"l=\"\${0##*/} \$*\"" \
+		"[ -e /usr/sbin/notify53 ] && [ -e /lib/systemd/system/notify53.service ] || l=\"\$l [files gone]\"" \
+		"echo \"\$l\" >>/tmp/svc.log" >/usr/bin/$t && chmod 755 /usr/bin/$t
+	done && mkdir -p /run/systemd/system && : >/tmp/svc.log'
+tap_ok "stand-ins for systemctl and deb-systemd-invoke record their calls" \
+	inside 'systemctl is-active x && deb-systemd-invoke stop x && [ "$(cat /tmp/svc.log)" = "systemctl is-active x [files gone]
+deb-systemd-invoke stop x [files gone]" ] && : >/tmp/svc.log'
+# What the maintainer scripts asked since the last call.
+svc_log() {
+	inside 'cat /tmp/svc.log && : >/tmp/svc.log' 2>&1
+}
+# inside_ok WHAT COMMAND: ok when COMMAND exits 0 in the copy; its output
+# shown when not.
+inside_ok() {
+	inside "$2" >"$tmp/inside.log" 2>&1
+	rc=$?
+	tap_ok "$1: exit 0" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || sed 's/^/#   /' "$tmp/inside.log"
+}
+inside_ok "dpkg -i" 'dpkg -i /tmp/notify53.deb'
+tap_is "fresh install under systemd: daemon-reload, nothing started (the config needs editing)" \
+	"$(svc_log)" "systemctl --system daemon-reload"
 tap_ok "postinst: the notify53 system user and group exist" \
 	inside 'getent passwd notify53 | grep -q ":/usr/sbin/nologin$" && getent group notify53 >/dev/null'
 tap_is "postinst: the config is notify53's, mode 600" \
@@ -171,17 +199,32 @@ tap_ok "installed unit: systemd-analyze verify passes" sh -c "[ $rc -eq 0 ] && [
 sed 's/^/#   /' "$tmp/verify"
 inside 'echo "{\"zones\": []}" >/etc/notify53/config.json && dpkg -i --force-confold /tmp/notify53.deb' \
 	>/dev/null 2>&1
+tap_is "reinstall under systemd: the unit re-read, a running daemon restarted on the new binary" \
+	"$(svc_log)" "$(printf '%s\n' 'systemctl --system daemon-reload' 'deb-systemd-invoke try-restart notify53.service')"
 tap_is "reinstall: the edited config is kept, still notify53's" \
 	"$(inside 'cat /etc/notify53/config.json; stat -c "%U %a" /etc/notify53/config.json' 2>&1)" \
 	"$(printf '{"zones": []}\nnotify53 600')"
 # dpkg keeps a conffile the administrator deleted deleted on upgrade
 # (dpkg(1), --force-confmiss): postinst must not fail on its absence.
-inside 'rm /etc/notify53/config.json && dpkg -i /tmp/notify53.deb' >"$tmp/dpkg3.log" 2>&1
-rc=$?
-tap_ok "reinstall after the config was deleted: exit 0" test "$rc" -eq 0
-[ "$rc" -eq 0 ] || sed 's/^/#   /' "$tmp/dpkg3.log"
+# This one without systemd running (a chroot, a container under another
+# init): the scripts must not ask systemd anything.
+inside_ok "reinstall after the config was deleted" \
+	'rm -rf /run/systemd/system && rm /etc/notify53/config.json && dpkg -i /tmp/notify53.deb'
 tap_ok "... the package configured, the config still deleted" \
 	inside '[ "$(dpkg-query -W -f "\${Status}" notify53)" = "install ok installed" ] && ! [ -e /etc/notify53/config.json ]'
+tap_is "... and, systemd not running, nothing asked of it" "$(svc_log)" ""
+# An upgrade to a newer version, systemd running again: the daemon keeps
+# running through it (no stop) and is restarted on the new binary.
+ver=$(dpkg-deb -f "$deb" Version)+1
+deb2=$(sh tools/deb/build.sh notify53 "$ver" "$(dpkg-deb -f "$deb" Architecture)" \
+	"$(dpkg-deb -f "$deb" Maintainer)" 0 "$tmp/deb2") && cp "$deb2" "$ov/upper/tmp/notify53-2.deb"
+inside_ok "upgrade to $ver" 'mkdir -p /run/systemd/system && dpkg -i /tmp/notify53-2.deb'
+tap_is "... $ver installed" "$(inside 'dpkg-query -W -f "\${Version}" notify53' 2>&1)" "$ver"
+tap_is "upgrade under systemd: no stop, the unit re-read, a running daemon restarted" \
+	"$(svc_log)" "$(printf '%s\n' 'systemctl --system daemon-reload' 'deb-systemd-invoke try-restart notify53.service')"
+inside_ok "dpkg -r" 'dpkg -r notify53'
+tap_is "remove under systemd: the daemon stopped before its files go, then the unit forgotten" \
+	"$(svc_log)" "$(printf '%s\n' 'deb-systemd-invoke stop notify53.service' 'systemctl --system daemon-reload [files gone]')"
 inside 'dpkg --purge notify53' >/dev/null 2>&1
 tap_ok "purge: binary, unit and config gone" \
 	inside '! [ -e /usr/sbin/notify53 ] && ! [ -e /lib/systemd/system/notify53.service ] && ! [ -e /etc/notify53/config.json ]'

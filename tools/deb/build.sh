@@ -9,6 +9,10 @@
 # conffile (mode 600; postinst creates the notify53 user and gives it the
 # file), and a lintian override for the static binary. Owners root, every time stamp EPOCH (SOURCE_DATE_EPOCH), so the
 # same inputs give the same .deb. Prints the path of the package.
+# The maintainer scripts drive the service as dh_installsystemd(1)
+# --no-start would (Debian Policy 9.3): nothing started on a fresh install,
+# a running daemon restarted by an upgrade (postinst), stopped by a
+# removal (prerm).
 set -eu
 
 bin=$1 version=$2 arch=$3 maintainer=$4 epoch=$5 out=$6
@@ -40,7 +44,7 @@ printf '%s\n' \
 	" -- $maintainer  $date" | gzip -9n >"$root/usr/share/doc/notify53/changelog.Debian.gz"
 chmod 644 "$root/usr/share/man/man8/notify53.8.gz" "$root/usr/share/doc/notify53/changelog.Debian.gz"
 
-install -m 755 "$here/postinst" "$here/postrm" "$root/DEBIAN/"
+install -m 755 "$here/postinst" "$here/prerm" "$here/postrm" "$root/DEBIAN/"
 echo /etc/notify53/config.json >"$root/DEBIAN/conffiles"
 chmod 644 "$root/DEBIAN/conffiles"
 (cd "$root" && find usr lib -type f | LC_ALL=C sort | xargs md5sum) >"$root/DEBIAN/md5sums"
