@@ -61,6 +61,8 @@ struct primary {
 	uint32_t behind;        /* non-zero: whole-zone transfers give this serial (the
 	                         * zone's records as they are), as a server behind the
 	                         * one that answered the SOA query would */
+	int behind_current;     /* and an IXFR is answered with that SOA alone ("you are
+	                         * up to date", RFC 1995 section 2) */
 	unsigned nsoa, naxfr, nixfr;
 	uint8_t in[2 + DNS_MAX_MSG];
 	size_t inlen;
@@ -158,6 +160,9 @@ answer(const uint8_t *q, size_t n, uint8_t *out, size_t cap, int tcp)
 	if (qq.type == DNS_TYPE_SOA) {
 		pri.nsoa++;
 		put_soa(pri.serial);
+	} else if (qq.type == DNS_TYPE_IXFR && pri.behind_current) {
+		pri.nixfr++;
+		put_soa(pri.behind);
 	} else if (qq.type == DNS_TYPE_IXFR && !pri.refuse && have == pri.serial) {
 		pri.nixfr++;
 		put_soa(pri.serial); /* current (RFC 1995 section 4) */
@@ -302,6 +307,7 @@ serve(uint32_t serial, const char *zone)
 	pri.del = pri.add = NULL;
 	pri.refuse = 0;
 	pri.behind = 0;
+	pri.behind_current = 0;
 	pri.nsoa = pri.naxfr = pri.nixfr = 0;
 }
 
@@ -707,6 +713,20 @@ test_behind(void)
 	is_str(requests(), "", "behind: no request to Route 53");
 	ok(!j.synced && j.route53 == SYNC_R53_PREV,
 	    "behind: Route 53 still holds the last synced zone");
+	sync_free(&j);
+
+	/* The same server answering the IXFR with its SOA alone: not
+	 * "current" at serial 1. */
+	serve(3, V1);
+	pri.behind = 1;
+	pri.behind_current = 1;
+	fake_reset(&srv);
+	job_new(&j, 1);
+	run(&j);
+	ok(j.status == SYNC_FAILED && pri.nixfr == 1 && !pri.naxfr &&
+	    strstr(j.err.msg, "older than the synced serial 2"),
+	    "behind, IXFR answered with the SOA alone: failed, not current (%s)", j.err.msg);
+	is_str(requests(), "", "behind, SOA alone: no request to Route 53");
 	sync_free(&j);
 }
 

@@ -969,13 +969,14 @@ transferred(struct xfr *x)
 		soa_known(j);
 		return;
 	}
-	if (j->prev && !newer && x->soa.serial != j->prev_serial &&
-	    (x->outcome == XFR_GOT_FULL || x->outcome == XFR_GOT_DELTA)) {
+	if (j->prev && !newer && x->soa.serial != j->prev_serial) {
 		/* The SOA query found a newer serial, but the transfer came
 		 * from a server behind the synced one (the next primary, or
 		 * one behind a load balancer): its zone would take Route 53
-		 * back, deleting what was added since. Refused as soa_known
-		 * refuses an older serial; a later refresh tries again. */
+		 * back, deleting what was added since, and its "current"
+		 * answer would record the older serial as synced. Refused as
+		 * soa_known refuses an older serial; a later refresh tries
+		 * again. */
 		if (j->adopt)
 			finish(j, SYNC_PASSED);
 		else
