@@ -282,6 +282,7 @@ drop_kept(struct dzone *z)
 	}
 	free(z->synced_soa);
 	z->synced_soa = NULL;
+	z->synced_partial = 0;
 }
 
 /* The hosted zone ID a job may trust without checking: the account's
