@@ -964,7 +964,8 @@ same_entry(const struct cfg_zone *a, const struct cfg_zone *b, const struct wher
 	    "\"private\" true or false, or their own \"hosted_zone_id\")", b->name);
 }
 
-/* The last key of tsig_keys called name, or NULL. */
+/* The key of tsig_keys called name (finish refuses two of one name), or
+ * NULL. Returns the last of that name, which finish relies on. */
 static const struct cfg_tsig_key *
 find_key(const struct cfg *c, const char *name)
 {
@@ -1063,14 +1064,13 @@ finish(struct parse *ps, struct err *e)
 	/* Keys are found by name (zones, peers, the NOTIFY listener): "k"
 	 * and "K." are one name, and two keys of it would be told apart by
 	 * nothing but their order. */
-	for (int i = 1; i < c->ntsig_keys; i++)
-		for (int j = 0; j < i; j++)
-			if (!strcmp(c->tsig_keys[i].name, c->tsig_keys[j].name)) {
-				struct where w = { NULL, "tsig_keys", 0 };
+	for (int i = 0; i < c->ntsig_keys; i++)
+		if (find_key(c, c->tsig_keys[i].name) != &c->tsig_keys[i]) {
+			struct where w = { NULL, "tsig_keys", 0 };
 
-				return bad(e, &w, "%s is named twice (names are compared in lower case, "
-				    "with or without the trailing dot)", c->tsig_keys[i].name);
-			}
+			return bad(e, &w, "%s is named twice (names are compared in lower case, "
+			    "with or without the trailing dot)", c->tsig_keys[i].name);
+		}
 
 	finish_listen(ps);
 	for (int i = 0; i < c->nzones; i++)
