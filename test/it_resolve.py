@@ -197,10 +197,12 @@ def main():
 
         # The cache holds addresses, not the port of the lookup that filled
         # it: a client of another port on the same name gets its own.
+        del ns.queries[:]
         r = resolve(f, "r53.test", "port=8443", "R53.test", "localhost",
                     "192.0.2.5", "hosted.test")
         eq(r.get("R53.test"), "192.0.2.1 2001:db8::1",
            "from the cache for another port: that port")
+        eq(len(ns.queries), 2, "the other port's answer came from the cache: one A+AAAA pair")
         ok(all(" (port" not in r.get(n, "") for n in ("localhost", "192.0.2.5",
                                                      "hosted.test")),
            "localhost, a literal and the hosts file: the port asked for")

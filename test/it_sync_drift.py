@@ -225,14 +225,17 @@ def main():
                r.get("deleted") == 0 and "ListResourceRecordSets" in r.get("calls", {}),
                "with the conflict no sync record: listed again, nothing to do", p.stdout)
 
-            # The primary changes the set Route 53 holds an alias for: the
-            # sync after it is planned from the record (no listing shows
-            # the alias), and must still leave the alias alone.
+            # The primary changes the set Route 53 holds an alias for: with
+            # no sync record while the conflict lasts, the sync after it
+            # lists Route 53 (which shows the alias), and must still leave
+            # the alias alone.
             ns.rewrite("example.com", ZONE.replace(" 100 7200 ", " 101 7200 ").replace(
                 "cdn IN A 192.0.2.30", "cdn IN A 192.0.2.31"))
             e.reset()
             p, res = st.sync(home, cfg)
             ok("serial 101 " in p.stdout, "the primary's change synced", p.stdout + p.stderr)
+            ok("ListResourceRecordSets" in res.get("example.com.", {}).get("calls", {}),
+               "the primary's change: planned from a listing", p.stdout)
             after = by_key(client.list_resource_record_sets(HostedZoneId=zid)
                            ["ResourceRecordSets"])
             eq(after.get(("cdn.example.com.", "A", None)), before[("cdn.example.com.", "A", None)],
