@@ -231,7 +231,7 @@ def name_labels(text):
     while i < n:
         c = text[i]
         if c == "\\":
-            if i + 1 < n and text[i + 1].isdigit():
+            if i + 1 < n and text[i + 1] in "0123456789":
                 # a digit after '\\' must start a 3-digit octal escape
                 d = text[i + 1:i + 4]
                 if len(d) != 3 or any(ch not in "01234567" for ch in d) or \
@@ -345,7 +345,7 @@ def parse_char_strings(value):
                 break
             if c == "\\":
                 d = value[i + 1:i + 4]
-                if d[:1].isdigit():
+                if d[:1] and d[:1] in "0123456789":
                     if len(d) != 3 or any(ch not in "01234567" for ch in d) \
                             or int(d, 8) > 255:
                         raise ValueError("InvalidEscape",
@@ -444,7 +444,7 @@ def check_value(rtype, v):
                          "Value is not a valid IPv6 address", v)  # (*)
         return None
     if rtype in ("CNAME", "PTR", "NS"):
-        if len(v.split()) != 1:
+        if len(_split_ws(v)) != 1:
             return fatal("RRDATANotSingleField", "Value contains spaces", v)  # (*)
         if not _check_hostname(v):
             return fatal("DomainNameInvalid", "Value is not a valid domain name", v)  # (*)
@@ -583,7 +583,7 @@ def canon_value(rtype, v):
     if rtype in ("CNAME", "PTR", "NS"):
         return v.lower().rstrip(".")
     if rtype in ("MX", "SRV"):
-        f = v.split()
+        f = _split_ws(v)
         return tuple(f[:-1] + [f[-1].lower().rstrip(".")]) if f else v
     return v
 

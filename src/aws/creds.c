@@ -1484,9 +1484,9 @@ stage_done(struct creds *c, struct creds_value *v)
 	}
 	if (v->expiration && v->expiration <= c->last_fetch) {
 		/* Used, they would be wiped at the next creds_get and fetched
-		 * again at once, forever: a failed fetch instead, as botocore
-		 * refuses refreshed credentials that are still expired. */
+		 * again at once, forever: a failed fetch instead. */
 		char when[SIGV4_DATE_LEN + 1];
+		int named = c->dynamic != CREDS_ECS && c->dynamic != CREDS_IMDS;
 
 		if (sigv4_amz_date(v->expiration, when) < 0)
 			when[0] = '\0';
@@ -1494,9 +1494,7 @@ stage_done(struct creds *c, struct creds_value *v)
 		value_wipe(&c->prev);
 		/* fetch_end names a container or metadata endpoint itself. */
 		err_set(&c->err, "%s%sthe keys it gave expired at %s, before they were asked "
-		    "for (is the clock right?)", c->dynamic == CREDS_ECS ||
-		    c->dynamic == CREDS_IMDS ? "" : c->where, c->dynamic == CREDS_ECS ||
-		    c->dynamic == CREDS_IMDS ? "" : ": ", when);
+		    "for (is the clock right?)", named ? c->where : "", named ? ": " : "", when);
 		fetch_end(c, 0);
 		return;
 	}
