@@ -500,6 +500,26 @@ def test_aws(emu, home):
         tap.ok(all(got), "(h) SIGHUP lists the account again: the new zone starts", got)
         tap.ok(rrset(emu, zid[names[1]], "www.aws-two.test.", "A"),
                "(h) the new zone's records in Route 53")
+
+        # An account zone deleted and made anew: the job fails on the ID
+        # of the start-up listing (NoSuchHostedZone), and the retry (SOA
+        # retry 5 s) finds the new hosted zone by name, not the stale ID
+        # again.
+        emu.delete_zone(zid[names[0]])
+        zid[names[0]] = emu.create_zone(names[0] + ".").rsplit("/", 1)[-1]
+        ns.rewrite(names[0], (ZONE % {"name": names[0]}).replace(
+            "2026010101 3600 600 ", "2026010102 3600 5 "))
+        d.drain()
+        udp(notify(names[0] + ".").to_wire(), d.port, timeout=WAIT)
+        line = d.line(lambda l: "zone aws-one.test.:" in l and "next try in" in l, WAIT)
+        tap.ok(line and "NoSuchHostedZone" in line,
+               "(h) the account zone's hosted zone gone: the job fails", line)
+        line = d.line(lambda l: l.startswith("notify53: info: zone aws-one.test.: serial "
+                                             "2026010102"), WAIT)
+        tap.ok(line and "failed" not in line,
+               "(h) the retry finds the hosted zone made anew by name", line)
+        tap.ok(rrset(emu, zid[names[0]], "www.aws-one.test.", "A"),
+               "(h) the new hosted zone holds the zone's records")
     finally:
         if d:
             d.stop()

@@ -109,6 +109,7 @@ struct dzone {
 	struct daemon_sched s;
 	const struct cfg_zone *cz;   /* in d->gen */
 	int from_aws;                /* its hosted zone ID comes from the account's listing */
+	int aws_id_gone;             /* ... and that hosted zone was deleted: found by name */
 	struct sync_job *job;        /* running, or NULL */
 	struct gen *job_gen;         /* the generation job->zone belongs to */
 	struct dzone *qnext;         /* waiting for a job slot */
@@ -293,7 +294,7 @@ static void
 zone_id_reset(struct dzone *z)
 {
 	z->zone_id[0] = 0;
-	if (z->from_aws) {
+	if (z->from_aws && !z->aws_id_gone) {
 		str_copy(z->zone_id, sizeof z->zone_id, z->cz->hosted_zone_id);
 		z->zone_private = z->cz->kind == CFG_ZONE_PRIVATE;
 	} else if (z->listed_id[0]) {
@@ -559,9 +560,12 @@ job_done(struct sync_job *j)
 	}
 	if (j->status == SYNC_FAILED) {
 		/* A hosted zone deleted (and maybe made anew): the ID the
-		 * account's listing gave is stale, find it by name. */
-		if (j->zone_gone)
+		 * account's listing gave is stale, find it by name (until a
+		 * reload lists the account again). */
+		if (j->zone_gone) {
 			z->listed_id[0] = '\0';
+			z->aws_id_gone = 1;
+		}
 		zone_id_reset(z);
 	} else if (j->zone_id[0]) {
 		memcpy(z->zone_id, j->zone_id, sizeof z->zone_id);
@@ -665,6 +669,7 @@ start_job(struct dzone *z)
 	j->reconcile = d->gen->cfg.reconcile_interval;
 	j->lazy = 1;
 	j->zone_private = z->zone_private;
+	j->by_name = z->aws_id_gone;
 	if (z->synced) {
 		j->prev = z->synced;
 		j->prev_serial = z->synced_serial;

@@ -721,7 +721,7 @@ find_zone(struct sync_job *j)
 	j->step = SYNC_ZONE;
 	if (j->zone_id[0]) {
 		have_zone(j);
-	} else if (j->zone->hosted_zone_id) {
+	} else if (j->zone->hosted_zone_id && !j->by_name) {
 		r53_op_get_zone(&j->op, j->zone->hosted_zone_id, got_zone);
 		r53_submit(j->r53, &j->op);
 	} else {

@@ -15,7 +15,8 @@
  *                     falls back to AXFR and a full plan
  *   hosted zone       the ID the caller knows; else the zone's
  *                     hosted_zone_id, checked with GetHostedZone (its name
- *                     must be the zone's); else ListHostedZonesByName,
+ *                     must be the zone's), unless by_name; else
+ *                     ListHostedZonesByName,
  *                     public preferred unless private (r53_zone_pick). Hosted
  *                     zones are never created or deleted.
  *   listing           ListResourceRecordSets, skipped on the incremental
@@ -181,6 +182,10 @@ struct sync_job {
 	char zone_id[R53_MAX_ID];
 	int zone_private;              /* with zone_id: 1 a private hosted zone,
 	                                * 0 a public one (Config/PrivateZone) */
+	int by_name;                   /* without zone_id: look the zone up by
+	                                * name even if it has a hosted_zone_id (an
+	                                * account zone's, from a listing that is
+	                                * stale: that hosted zone was deleted) */
 
 	/* ---- outputs, valid in done() until sync_free ---- */
 	enum sync_status status;
