@@ -713,6 +713,8 @@ test_behind(void)
 	is_str(requests(), "", "behind: no request to Route 53");
 	ok(!j.synced && j.route53 == SYNC_R53_PREV,
 	    "behind: Route 53 still holds the last synced zone");
+	ok(j.serial == 3 && j.soa.serial == 3,
+	    "behind: the primary's serial is the SOA query's 3, not the transfer's 1");
 	sync_free(&j);
 
 	/* The same server answering the IXFR with its SOA alone: not

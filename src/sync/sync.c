@@ -939,10 +939,26 @@ transferred(struct xfr *x)
 		fail(j, "%s", x->err.msg);
 		return;
 	}
+	newer = dns_serial_cmp(x->soa.serial, j->prev_serial) == 1;
+	if (j->step != SYNC_SOA && j->prev && !newer && x->soa.serial != j->prev_serial) {
+		/* The SOA query found a newer serial, but the transfer came
+		 * from a server behind the synced one (the next primary, or
+		 * one behind a load balancer): its zone would take Route 53
+		 * back, deleting what was added since, and its "current"
+		 * answer would record the older serial as synced. Refused as
+		 * soa_known refuses an older serial, the job keeping the
+		 * serial the SOA query found; a later refresh tries again. */
+		if (j->adopt)
+			finish(j, SYNC_PASSED);
+		else
+			fail(j, "the transfer gave serial %lu, older than the synced serial %lu "
+			    "(RFC 1982 section 3.2): not synced", (unsigned long)x->soa.serial,
+			    (unsigned long)j->prev_serial);
+		return;
+	}
 	j->serial = x->soa.serial;
 	j->soa = x->soa;
 	j->has_soa = 1;
-	newer = dns_serial_cmp(x->soa.serial, j->prev_serial) == 1;
 	if (j->step == SYNC_SOA) {
 		if (j->tried && dns_serial_cmp(x->soa.serial, j->tried_serial) != 1) {
 			finish(j, SYNC_UNCHANGED);
@@ -967,22 +983,6 @@ transferred(struct xfr *x)
 			return;
 		}
 		soa_known(j);
-		return;
-	}
-	if (j->prev && !newer && x->soa.serial != j->prev_serial) {
-		/* The SOA query found a newer serial, but the transfer came
-		 * from a server behind the synced one (the next primary, or
-		 * one behind a load balancer): its zone would take Route 53
-		 * back, deleting what was added since, and its "current"
-		 * answer would record the older serial as synced. Refused as
-		 * soa_known refuses an older serial; a later refresh tries
-		 * again. */
-		if (j->adopt)
-			finish(j, SYNC_PASSED);
-		else
-			fail(j, "the transfer gave serial %lu, older than the synced serial %lu "
-			    "(RFC 1982 section 3.2): not synced", (unsigned long)x->soa.serial,
-			    (unsigned long)j->prev_serial);
 		return;
 	}
 	j->xfer_rrs += x->rrs;
